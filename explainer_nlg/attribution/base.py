@@ -1,0 +1,87 @@
+"""The flow every kind of evidence shares: validate, predict, build the game, attribute, check."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import resolve_class
+from ..evidence import Attribution, Evidence
+from .faithfulness import eraser
+from .game import CachedGame, Game
+from .shapley import ShapleyResult, shapley_values
+
+
+@dataclass
+class Prepared:
+    """A validated input: what the model sees (``batch1``: a batch of one), the players, notes."""
+
+    batch1: Any
+    names: list[str]
+    values: list[Any]
+    spans: list[tuple[int, int] | None]
+    input: dict
+    notes: list[str] = field(default_factory=list)
+
+
+class Attributor:
+    """Subclasses define ``prepare`` and ``game``; ``explain`` is shared."""
+
+    kind = ""
+
+    def __init__(self, predictor):
+        self.predictor = predictor
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.predictor.class_names
+
+    def prepare(self, x: Any) -> Prepared:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def game_for(self, prepared: Prepared, target: int) -> Game:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def default_budget(self, n_players: int) -> int | None:
+        """None: adaptive (early stop); a number: a fixed budget, exact when 2^n fits it."""
+        return None
+
+    def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
+        return shapley_values(game, budget if budget is not None else self.default_budget(game.n_players))
+
+    def target_index(self, probs: np.ndarray, target: Any) -> int:
+        return int(np.argmax(probs)) if target is None else resolve_class(target, self.class_names)
+
+    def explain(self, x: Any, target: Any = None, budget: int | None = None) -> Evidence:
+        prepared = self.prepare(x)
+        probs = self.predictor.predict_proba(prepared.batch1)[0]
+        t = self.target_index(probs, target)
+        game = CachedGame(self.game_for(prepared, t))
+        start = time.perf_counter()
+        result = self.shapley(prepared, t, game, budget)
+        seconds = time.perf_counter() - start
+        faith = eraser(game, result.values) if len(result.values) else {}
+        notes = list(prepared.notes)
+        if not result.converged:
+            notes.append("The estimate did not settle within its budget; the order of close contributions may change.")
+        extra = {"estimator": result.diagnostics, "converged": result.converged,
+                 "efficiency_gap": result.efficiency_gap()}
+        return Evidence(
+            kind=self.kind,
+            predicted_label=self.class_names[int(np.argmax(probs))],
+            probabilities={c: float(p) for c, p in zip(self.class_names, probs)},
+            target_label=self.class_names[t],
+            base_value=result.empty_value,
+            attributions=[Attribution(n, v, float(c), s) for n, v, c, s in
+                          zip(prepared.names, prepared.values, result.values, prepared.spans)],
+            method=result.method,
+            n_evaluations=int(result.n_evaluations),
+            seconds=round(seconds, 4),
+            faithfulness=faith,
+            input=prepared.input,
+            notes=notes,
+            extra=extra,
+        )

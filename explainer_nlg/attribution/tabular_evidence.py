@@ -1,0 +1,78 @@
+"""Evidence for one row of a tabular model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ExplainerInputError
+from ..models.tabular import SklearnPredictor, TabularSchema
+from .base import Attributor, Prepared
+from .game import CachedGame, Game
+from .shapley import ShapleyResult, shapley_values
+from .tabular_shapley import TabularGame, TreeShapley, per_reference_exact_shapley
+
+BACKGROUND_ROWS = 100
+# Exact per-reference enumeration while it needs at most this many model rows.
+EXACT_ROW_BUDGET = 400_000
+
+
+class TabularAttributor(Attributor):
+    kind = "tabular"
+
+    def __init__(self, predictor: SklearnPredictor, data: pd.DataFrame, background_rows: int = BACKGROUND_ROWS):
+        super().__init__(predictor)
+        self.data = data
+        self.schema = TabularSchema.from_frame(data[predictor.features])
+        n_bg = min(background_rows, len(data))
+        self.background = data[predictor.features].sample(n_bg, random_state=0) if n_bg < len(data) \
+            else data[predictor.features]
+        self.tree = TreeShapley.try_build(predictor.model, predictor.features, self.background,
+                                          len(predictor.class_names))
+
+    def prepare(self, x: Any) -> Prepared:
+        row_id = None
+        if isinstance(x, (int, np.integer, str)) and not isinstance(x, bool):
+            row_id = _lookup_id(self.data, x)
+            x = self.data.loc[[row_id], self.predictor.features]
+        row = self.schema.validate_row(x)
+        values = [None if pd.isna(v) else v for v in row.iloc[0].tolist()]
+        notes = self.schema.out_of_range(row)
+        notes += [f"{f} is missing; the model handles missing values as it learned to." for f, v in
+                  zip(self.predictor.features, values) if v is None]
+        return Prepared(row, list(self.predictor.features), values, [None] * len(values),
+                        {"row_id": _plain_id(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
+
+    def game_for(self, prepared: Prepared, target: int) -> Game:
+        return TabularGame(self.predictor, prepared.batch1, self.background, target)
+
+    def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
+        if budget is None:
+            if self.tree is not None:
+                return self.tree.explain(prepared.batch1, target)
+            exact = per_reference_exact_shapley(self.predictor, prepared.batch1, self.background, target,
+                                                EXACT_ROW_BUDGET)
+            if exact is not None:
+                return exact
+        # Too many players for exact work: budget counts coalitions, each averaged over the background.
+        return shapley_values(game, budget)
+
+
+def _lookup_id(data: pd.DataFrame, x: Any):
+    if x in data.index:
+        return x
+    # "17" typed in a box should find row 17
+    for cast in (int, str):
+        try:
+            if cast(x) in data.index:
+                return cast(x)
+        except (TypeError, ValueError):
+            pass
+    lo, hi = data.index.min(), data.index.max()
+    raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
+
+
+def _plain_id(row_id):
+    return row_id.item() if hasattr(row_id, "item") else row_id

@@ -1,0 +1,63 @@
+"""Evidence for one message of a text classifier: Shapley values of its words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ExplainerInputError
+from ..models.text import TransformersPredictor
+from .base import Attributor, Prepared
+from .game import Game
+from .word_shapley import TextGame, split_words
+
+MAX_CHARS = 20_000
+# Exact enumeration up to this many words (2^10 = 1,024 forward passes of short texts).
+EXACT_MAX_WORDS = 10
+
+
+class TextAttributor(Attributor):
+    kind = "text"
+
+    def __init__(self, predictor: TransformersPredictor):
+        super().__init__(predictor)
+
+    def prepare(self, x: Any) -> Prepared:
+        if not isinstance(x, str):
+            raise ExplainerInputError(f"The text model explains a string of text, not {type(x).__name__}.")
+        if len(x) > MAX_CHARS:
+            raise ExplainerInputError(
+                f"The text is {len(x):,} characters long; the limit is {MAX_CHARS:,}. Explain a shorter passage."
+            )
+        text = x.strip()
+        if not text:
+            raise ExplainerInputError("The text is empty: type at least one word.")
+        notes = []
+        cutoff = self._truncation_point(text)
+        if cutoff is not None:
+            seen, unseen = text[:cutoff], text[cutoff:]
+            n_unseen = len(split_words(unseen))
+            notes.append(
+                f"The text is longer than the model reads ({self.predictor.max_length} tokens); "
+                f"the last {n_unseen} word(s), from {unseen.strip()[:40]!r} on, were not seen and are not explained."
+            )
+            text = seen.rstrip()
+        words = split_words(text)
+        if not words:
+            raise ExplainerInputError("The text has no words to explain (only punctuation or symbols).")
+        return Prepared([text], [w.text for w in words], [w.text for w in words], [w.span for w in words],
+                        {"text": text}, notes)
+
+    def _truncation_point(self, text: str) -> int | None:
+        tok = self.predictor.tokenizer
+        if self.predictor.token_count(text) <= self.predictor.max_length:
+            return None
+        enc = tok(text, truncation=True, max_length=self.predictor.max_length, return_offsets_mapping=True)
+        ends = [e for s, e in enc["offset_mapping"] if e > s]
+        return max(ends) if ends else 0
+
+    def game_for(self, prepared: Prepared, target: int) -> Game:
+        words = split_words(prepared.batch1[0])
+        return TextGame(self.predictor, prepared.batch1[0], words, target)
+
+    def default_budget(self, n_players: int) -> int | None:
+        return 2**n_players if n_players <= EXACT_MAX_WORDS else None

@@ -1,0 +1,153 @@
+"""The Evidence record: what was computed for one prediction, as plain JSON-able data.
+
+Schema (``Evidence.to_dict()``; every key always present, ``null`` where unknown):
+
+=================  ==========================================================================
+key                meaning
+=================  ==========================================================================
+schema_version     "1"
+kind               "tabular" | "text" | "image"
+predicted_label    the class the model predicts (its highest probability)
+probabilities      {class name: probability}, summing to 1
+target_label       the class the contributions explain (default: the predicted one)
+base_value         the model's probability of ``target_label`` with every player missing,
+                   i.e. v(empty coalition) of the game
+attributions       list of {"name", "value", "contribution", "span"}: the feature or word,
+                   its input value (as shown to people), its signed contribution toward
+                   ``target_label`` in probability units, and its [start, end) character
+                   span in the text (``null`` for tabular and image). Ordered as the
+                   players of the game. Contributions sum to p(target) - base_value.
+method             e.g. "tree-shap (interventional)", "exact enumeration", "kernel-paired"
+n_evaluations      model calls (rows/sequences/images evaluated) spent on the attributions
+seconds            wall time spent on the attributions
+faithfulness       {"k", "comprehensiveness", "sufficiency", ...}: ERASER figures for the
+                   top-k players by |contribution|
+input              the explained input: {"row": {...}} / {"text": "..."} / {"image": {...}}
+notes              list of plain sentences about the input or computation that a reader
+                   should know (truncation, convergence, ...)
+extra              method-specific plain data (estimator diagnostics, heatmaps, ...)
+=================  ==========================================================================
+
+>>> ev = Evidence(kind="tabular", predicted_label="good", probabilities={"good": 0.8, "bad": 0.2},
+...               target_label="good", base_value=0.7,
+...               attributions=[Attribution("Income", 150.0, 0.1)], method="exact enumeration",
+...               n_evaluations=4, seconds=0.01)
+>>> Evidence.from_dict(ev.to_dict()) == ev
+True
+>>> ev.top(1)[0].name
+'Income'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One player's share of the prediction."""
+
+    name: str
+    value: Any
+    contribution: float
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": _plain(self.value),
+            "contribution": float(self.contribution),
+            "span": list(self.span) if self.span is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Attribution:
+        span = d.get("span")
+        return cls(d["name"], d.get("value"), float(d["contribution"]),
+                   tuple(span) if span is not None else None)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything computed to explain one prediction. See the module docstring for the schema."""
+
+    kind: str
+    predicted_label: str
+    probabilities: dict[str, float]
+    target_label: str
+    base_value: float
+    attributions: list[Attribution]
+    method: str
+    n_evaluations: int
+    seconds: float
+    faithfulness: dict[str, Any] = field(default_factory=dict)
+    input: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def target_probability(self) -> float:
+        return float(self.probabilities[self.target_label])
+
+    def top(self, k: int = 5) -> list[Attribution]:
+        """The ``k`` attributions with the largest absolute contribution, largest first."""
+        return sorted(self.attributions, key=lambda a: -abs(a.contribution))[:k]
+
+    def efficiency_gap(self) -> float:
+        """|sum of contributions - (p(target) - base_value)|: zero up to float error."""
+        total = sum(a.contribution for a in self.attributions)
+        return abs(total - (self.target_probability - self.base_value))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["attributions"] = [a.to_dict() for a in self.attributions]
+        d = {"schema_version": SCHEMA_VERSION, **_plain(d)}
+        return d
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Evidence:
+        version = str(d.get("schema_version", SCHEMA_VERSION))
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"Evidence schema version {version!r} is not supported (expected {SCHEMA_VERSION!r}).")
+        return cls(
+            kind=d["kind"],
+            predicted_label=d["predicted_label"],
+            probabilities={str(k): float(v) for k, v in d["probabilities"].items()},
+            target_label=d["target_label"],
+            base_value=float(d["base_value"]),
+            attributions=[Attribution.from_dict(a) for a in d["attributions"]],
+            method=d["method"],
+            n_evaluations=int(d["n_evaluations"]),
+            seconds=float(d["seconds"]),
+            faithfulness=dict(d.get("faithfulness") or {}),
+            input=dict(d.get("input") or {}),
+            notes=list(d.get("notes") or []),
+            extra=dict(d.get("extra") or {}),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Evidence:
+        return cls.from_dict(json.loads(text))
+
+
+def _plain(obj: Any) -> Any:
+    """numpy/pandas scalars and containers -> JSON-native types; NaN -> None."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "tolist") and not isinstance(obj, (str, bytes)):
+        return _plain(obj.tolist())
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        return obj.item()
+    return obj

@@ -1,0 +1,146 @@
+"""Adapter for scikit-learn estimators and pipelines on pandas DataFrames.
+
+The schema (feature names, numeric ranges, categorical values) is read from the
+user's data, so sentences and validation use the data's own vocabulary.
+
+>>> import pandas as pd
+>>> from sklearn.tree import DecisionTreeClassifier
+>>> df = pd.DataFrame({"age": [20, 30, 40, 50], "job": ["a", "b", "a", "b"]})
+>>> schema = TabularSchema.from_frame(df)
+>>> schema.categorical
+{'job': ['a', 'b']}
+>>> schema.validate_row({"age": 33, "job": "c"})
+Traceback (most recent call last):
+...
+explainer_nlg.errors.ExplainerInputError: job 'c' is not a value this model has seen. Known values: 'a', 'b'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ExplainerInputError
+from .base import Predictor
+
+
+@dataclass
+class TabularSchema:
+    """What a valid row looks like, learned from the data the user handed over."""
+
+    features: list[str]
+    categorical: dict[str, list[str]]
+    numeric_range: dict[str, tuple[float, float]]
+    allows_missing: dict[str, bool]
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame) -> TabularSchema:
+        categorical, ranges, missing = {}, {}, {}
+        for col in df.columns:
+            s = df[col]
+            missing[col] = bool(s.isna().any())
+            if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+                ranges[col] = (float(s.min()), float(s.max()))
+            else:
+                categorical[col] = sorted(map(str, s.dropna().unique()))
+        return cls(list(map(str, df.columns)), categorical, ranges, missing)
+
+    def validate_row(self, row: Any) -> pd.DataFrame:
+        """A one-row DataFrame in the model's column order, or a clear error naming the problem."""
+        if isinstance(row, pd.DataFrame):
+            if len(row) != 1:
+                raise ExplainerInputError(f"Expected one row, got {len(row)}.")
+            values = row.iloc[0].to_dict()
+        elif isinstance(row, pd.Series):
+            values = row.to_dict()
+        elif isinstance(row, dict):
+            values = dict(row)
+        else:
+            raise ExplainerInputError(
+                f"A row must be a dict, a pandas Series or a one-row DataFrame, not {type(row).__name__}."
+            )
+        values = {str(k): v for k, v in values.items()}
+        unknown = [k for k in values if k not in self.features]
+        absent = [f for f in self.features if f not in values]
+        if unknown:
+            raise ExplainerInputError(
+                f"Unknown column(s): {', '.join(unknown)}. The model's features are: {', '.join(self.features)}."
+            )
+        if absent:
+            raise ExplainerInputError(f"Missing column(s): {', '.join(absent)}. Give a value for each.")
+        clean: dict[str, Any] = {}
+        for f in self.features:
+            v = values[f]
+            if _is_missing(v):
+                if not self.allows_missing[f]:
+                    raise ExplainerInputError(
+                        f"{f} is missing (empty or NaN), and the model never saw {f} missing: give a value."
+                    )
+                clean[f] = np.nan
+            elif f in self.categorical:
+                text = str(v).strip()
+                match = {c.lower(): c for c in self.categorical[f]}.get(text.lower())
+                if match is None:
+                    known = ", ".join(repr(c) for c in self.categorical[f])
+                    raise ExplainerInputError(f"{f} {text!r} is not a value this model has seen. Known values: {known}.")
+                clean[f] = match
+            else:
+                try:
+                    clean[f] = float(v)
+                except (TypeError, ValueError):
+                    raise ExplainerInputError(f"{f} must be a number, not {v!r}.") from None
+                if not np.isfinite(clean[f]):
+                    raise ExplainerInputError(f"{f} must be a finite number, not {v!r}.")
+        return pd.DataFrame([clean], columns=self.features)
+
+    def out_of_range(self, row: pd.DataFrame) -> list[str]:
+        """Plain notes for numeric values outside the range seen in the data (extrapolation)."""
+        notes = []
+        for f, (lo, hi) in self.numeric_range.items():
+            v = row.iloc[0][f]
+            if pd.notna(v) and not lo <= v <= hi:
+                notes.append(f"{f} = {v:g} is outside the range seen in the data ({lo:g} to {hi:g}); "
+                             "the model is extrapolating.")
+        return notes
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+class SklearnPredictor(Predictor):
+    """A fitted scikit-learn classifier (or pipeline) that takes a DataFrame."""
+
+    kind = "tabular"
+
+    def __init__(self, model: Any, features: list[str], class_names: list[str] | None = None):
+        if not hasattr(model, "predict_proba"):
+            raise ExplainerInputError(
+                f"{type(model).__name__} has no predict_proba: explanations need class probabilities."
+            )
+        self.model = model
+        self.features = list(features)
+        model_classes = [str(c) for c in getattr(model, "classes_", [])]
+        if class_names is not None:
+            class_names = [str(c) for c in class_names]
+            if model_classes and len(class_names) != len(model_classes):
+                raise ExplainerInputError(
+                    f"class_names has {len(class_names)} names but the model has {len(model_classes)} classes "
+                    f"({', '.join(model_classes)})."
+                )
+        self.class_names = class_names or model_classes
+        if not self.class_names:
+            raise ExplainerInputError("The model has no classes_; pass class_names.")
+
+    def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(batch[self.features]), dtype=float)

@@ -1,0 +1,93 @@
+"""Adapter for Hugging Face sequence classifiers (a directory, a model+tokenizer pair, or a pipeline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ExplainerInputError
+from .base import Predictor
+
+# Cap on tokens per forward batch: keeps memory flat and batches full (dynamic padding).
+TOKENS_PER_BATCH = 8192
+
+
+class TransformersPredictor(Predictor):
+    """Batched, dynamically padded probabilities from a sequence classifier on a CPU."""
+
+    kind = "text"
+
+    def __init__(self, model: Any, tokenizer: Any, class_names: list[str] | None = None):
+        import torch
+
+        self.torch = torch
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        n_labels = int(model.config.num_labels)
+        if class_names is None:
+            id2label = getattr(model.config, "id2label", None) or {}
+            class_names = [str(id2label.get(i, id2label.get(str(i), f"class {i}"))) for i in range(n_labels)]
+        elif len(class_names) != n_labels:
+            raise ExplainerInputError(f"class_names has {len(class_names)} names but the model has {n_labels} labels.")
+        self.class_names = [str(c) for c in class_names]
+        limits = [getattr(model.config, "max_position_embeddings", 512) or 512,
+                  getattr(tokenizer, "model_max_length", 512) or 512, 512]
+        self.max_length = int(min(limits))
+
+    @classmethod
+    def load(cls, source: Any, tokenizer: Any = None, class_names: list[str] | None = None) -> TransformersPredictor:
+        """From a local directory path, a (model, tokenizer) pair, a model plus ``tokenizer=``, or a pipeline."""
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            if not path.is_dir():
+                raise ExplainerInputError(
+                    f"{str(source)!r} is not a local model directory (nothing is downloaded: "
+                    "give the folder that holds config.json and the weights)."
+                )
+            try:
+                tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
+            except (OSError, ValueError) as err:
+                raise ExplainerInputError(f"Could not load a sequence classifier from {str(path)!r}: {err}") from None
+            return cls(model, tok, class_names)
+        if isinstance(source, tuple) and len(source) == 2:
+            return cls(source[0], source[1], class_names)
+        if hasattr(source, "model") and hasattr(source, "tokenizer"):  # a transformers pipeline
+            return cls(source.model, source.tokenizer, class_names)
+        if tokenizer is not None:
+            return cls(source, tokenizer, class_names)
+        raise ExplainerInputError(
+            "from_transformers takes a model directory, a (model, tokenizer) pair, a model with tokenizer=, "
+            f"or a text-classification pipeline; got {type(source).__name__}."
+        )
+
+    def token_count(self, text: str) -> int:
+        return len(self.tokenizer(text, truncation=False, add_special_tokens=True)["input_ids"])
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        torch = self.torch
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.class_names)))
+        enc = self.tokenizer(texts, truncation=True, max_length=self.max_length)
+        ids, attn = enc["input_ids"], enc["attention_mask"]
+        lengths = np.array([len(x) for x in ids])
+        order = np.argsort(-lengths, kind="stable")  # longest first: similar lengths share a batch
+        out = np.empty((len(texts), len(self.class_names)))
+        i = 0
+        with torch.inference_mode():
+            while i < len(order):
+                width = int(lengths[order[i]])
+                size = max(1, TOKENS_PER_BATCH // max(width, 1))
+                idx = order[i : i + size]
+                batch = {"input_ids": [ids[j] for j in idx], "attention_mask": [attn[j] for j in idx]}
+                extra = {k: [enc[k][j] for j in idx] for k in enc if k not in batch}
+                feats = self.tokenizer.pad({**batch, **extra}, return_tensors="pt")
+                logits = self.model(**feats).logits.float()
+                out[idx] = torch.softmax(logits, dim=-1).numpy()
+                i += size
+        return out
