@@ -8,7 +8,7 @@
 >>> ex = Explainer.from_sklearn(model, df, target="ok")
 >>> ev = ex.explain(5)                      # the row with id 5
 >>> ev.predicted_label, ev.method
-('yes', 'exact enumeration')
+('yes', 'exact (per-reference enumeration)')
 >>> abs(sum(a.contribution for a in ev.attributions) - (ev.target_probability - ev.base_value)) < 1e-9
 True
 """

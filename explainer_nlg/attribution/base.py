@@ -74,7 +74,7 @@ class Attributor:
             predicted_label=self.class_names[int(np.argmax(probs))],
             probabilities={c: float(p) for c, p in zip(self.class_names, probs)},
             target_label=self.class_names[t],
-            base_value=result.empty_value,
+            base_value=float(result.empty_value),
             attributions=[Attribution(n, v, float(c), s) for n, v, c, s in
                           zip(prepared.names, prepared.values, result.values, prepared.spans)],
             method=result.method,

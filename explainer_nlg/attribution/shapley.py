@@ -13,9 +13,10 @@ at small budgets:
   the budget allows; this alone is exact for games with at most pairwise
   interactions;
 * the rest of the budget is sampled as complement pairs (S, N\\S), without
-  replacement, with a stratified allocation over the remaining sizes, and
-  each stratum gets exactly its kernel weight mass (no sampling noise in how
-  much each size counts);
+  replacement, inside the first stratum that is not complete (it carries the
+  most weight per coalition); each sampled stratum gets exactly its kernel
+  mass, and the deepest one also the mass of the strata beyond it, so the
+  regression keeps the kernel's total mass;
 * a cache ensures no coalition is evaluated twice, and evaluation happens in
   batches so the model sees full batches;
 * an early stop ends sampling once the top-k players and their signs have not
@@ -155,12 +156,9 @@ class _PairedStratifiedDesign:
         open_sizes = self.sizes[self.next_full :]
         if budget < 2 or not open_sizes:
             return
-        # 2) stratified sampling of pairs over the open strata, proportional to weight
-        weights = np.array([_stratum_weight(n, k) for k in open_sizes])
-        alloc = np.floor(budget / 2 * weights / weights.sum()).astype(int)
-        leftover = budget // 2 - alloc.sum()
-        for j in np.argsort(-weights)[:leftover]:
-            alloc[j] += 1
+        # 2) sample pairs without replacement inside the first open stratum: it carries the most
+        #    weight per coalition, and a nearly complete stratum beats a thin spread over all.
+        alloc = [budget // 2] + [0] * (len(open_sizes) - 1)
         for k, count in zip(open_sizes, alloc):
             count = min(count, self.remaining(k) // (1 if 2 * k == n else 2))
             tries = 0
@@ -181,7 +179,12 @@ class _PairedStratifiedDesign:
         mass = np.array([_stratum_weight(n, k) if k > 0 else 0.0 for k in range(n // 2 + 1)])
         # Pairs (k, n-k) each carry a stratum's mass; the self-paired middle carries one.
         per_side = np.where(2 * np.arange(n // 2 + 1) == n, 1.0, 2.0)
-        return (mass * per_side / np.maximum(counts, 1))[stratum]
+        mass = mass * per_side
+        # Strata deeper than any sampled one lend their mass to the deepest sampled stratum,
+        # so the regression keeps the kernel's total mass instead of truncating it.
+        deepest = int(stratum.max())
+        mass[deepest] += mass[deepest + 1 :].sum()
+        return (mass / np.maximum(counts, 1))[stratum]
 
 
 def estimate_shapley(
@@ -189,15 +192,16 @@ def estimate_shapley(
     budget: int | None = None,
     *,
     top_k: int = 5,
-    patience: int = 2,
+    patience: int = 1,
     round_size: int | None = None,
     seed: int = 0,
 ) -> ShapleyResult:
     """Estimate Shapley values with at most ``budget`` evaluations of the game.
 
     ``budget`` counts every coalition evaluated, including the empty and full
-    ones. With ``budget=None`` sampling goes on (up to 64n calls) until the
-    top-``top_k`` players and their signs are stable for ``patience`` rounds.
+    ones. With ``budget=None`` the first round evaluates sizes 1 and n-1 (2n calls),
+    then rounds of n calls follow (up to 16n in all) until the top-``top_k``
+    players and their signs are the same for ``patience`` rounds in a row.
     """
     start = time.perf_counter()
     n = game.n_players
@@ -209,10 +213,10 @@ def estimate_shapley(
         return ShapleyResult(np.array([v1 - v0]), v0, v1, cached.n_evaluations - calls_before,
                              time.perf_counter() - start, "exact enumeration")
     adaptive = budget is None
-    cap = 64 * n + 2 if adaptive else budget
+    cap = 16 * n + 2 if adaptive else budget
     if cap < 4:
         raise ValueError("A Shapley estimate needs a budget of at least 4 model calls.")
-    round_size = round_size or max(2 * n, 16)
+    round_size = round_size or max(n, 16)
     design = _PairedStratifiedDesign(n, np.random.default_rng(seed))
     history: list[tuple[frozenset, np.ndarray]] = []
     values = np.full(n, (v1 - v0) / n)
@@ -225,7 +229,8 @@ def estimate_shapley(
             break
         before = len(design.masks)
         # A fixed budget is spent in one design; an adaptive run grows round by round.
-        design.grow(min(room, round_size) if adaptive else room)
+        first = 2 * n if rounds == 0 else round_size  # round one: the complete size-1 / n-1 stratum
+        design.grow(min(room, first) if adaptive else room)
         if len(design.masks) == before:
             converged = True  # nothing left to sample: every coalition has been evaluated
             break
@@ -247,10 +252,11 @@ def estimate_shapley(
                          {"rounds": rounds, "coalitions": len(design.masks)})
 
 
-def shapley_values(game: Game, budget: int | None = None, **kwargs) -> ShapleyResult:
-    """Exact enumeration when 2^n fits the budget (default 2^12), else ``estimate_shapley``."""
+def shapley_values(game: Game, budget: int | None = None, *, exact_up_to: int = 256, **kwargs) -> ShapleyResult:
+    """Exact enumeration when 2^n fits the budget (or ``exact_up_to`` calls when there is no
+    budget), else ``estimate_shapley`` (adaptive, with early stop, when there is no budget)."""
     n = game.n_players
-    exact_budget = budget if budget is not None else 2**12
+    exact_budget = budget if budget is not None else exact_up_to
     if n <= EXACT_MAX_PLAYERS and 2**n <= exact_budget:
         return exact_shapley(game)
     return estimate_shapley(game, budget, **kwargs)

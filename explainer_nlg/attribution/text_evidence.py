@@ -11,8 +11,6 @@ from .game import Game
 from .word_shapley import TextGame, split_words
 
 MAX_CHARS = 20_000
-# Exact enumeration up to this many words (2^10 = 1,024 forward passes of short texts).
-EXACT_MAX_WORDS = 10
 
 
 class TextAttributor(Attributor):
@@ -58,6 +56,3 @@ class TextAttributor(Attributor):
     def game_for(self, prepared: Prepared, target: int) -> Game:
         words = split_words(prepared.batch1[0])
         return TextGame(self.predictor, prepared.batch1[0], words, target)
-
-    def default_budget(self, n_players: int) -> int | None:
-        return 2**n_players if n_players <= EXACT_MAX_WORDS else None

@@ -32,7 +32,10 @@ def load_image(x: Any) -> tuple[np.ndarray, list[str]]:
             raise ExplainerInputError(f"{path.name!r} is not a readable image ({err}).") from None
     if isinstance(x, Image.Image):
         if x.mode != "RGB":
-            notes.append(f"The image was {x.mode}; it was converted to RGB.")
+            what = {"L": "grayscale", "LA": "grayscale with transparency", "1": "black and white",
+                    "I": "grayscale", "F": "grayscale", "RGBA": "RGB with an alpha channel",
+                    "P": "a palette image", "CMYK": "CMYK"}.get(x.mode, f"in mode {x.mode}")
+            notes.append(f"The image was {what}; it was converted to RGB.")
             x = x.convert("RGB")
         x = np.asarray(x)
     if not isinstance(x, np.ndarray):
