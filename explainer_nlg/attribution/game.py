@@ -77,6 +77,3 @@ class CachedGame(Game):
             self.n_evaluations += len(rows)
             self._cache.update(zip(todo.keys(), values.tolist()))
         return np.array([self._cache[k] for k in keys])
-
-    def __contains__(self, mask: np.ndarray) -> bool:
-        return np.packbits(np.asarray(mask, dtype=bool)).tobytes() in self._cache

@@ -153,21 +153,19 @@ class _PairedStratifiedDesign:
                 if self._add(k, mask):
                     budget -= 1 if 2 * k == n else 2
             self.next_full += 1
-        open_sizes = self.sizes[self.next_full :]
-        if budget < 2 or not open_sizes:
+        if budget < 2 or self.next_full >= len(self.sizes):
             return
         # 2) sample pairs without replacement inside the first open stratum: it carries the most
         #    weight per coalition, and a nearly complete stratum beats a thin spread over all.
-        alloc = [budget // 2] + [0] * (len(open_sizes) - 1)
-        for k, count in zip(open_sizes, alloc):
-            count = min(count, self.remaining(k) // (1 if 2 * k == n else 2))
-            tries = 0
-            while count > 0 and tries < 50 * (count + 10):
-                tries += 1
-                mask = np.zeros(n, dtype=bool)
-                mask[self.rng.choice(n, k, replace=False)] = True
-                if self._add(k, mask):
-                    count -= 1
+        k = self.sizes[self.next_full]
+        count = min(budget // 2, self.remaining(k) // (1 if 2 * k == n else 2))
+        tries = 0
+        while count > 0 and tries < 50 * (count + 10):
+            tries += 1
+            mask = np.zeros(n, dtype=bool)
+            mask[self.rng.choice(n, k, replace=False)] = True
+            if self._add(k, mask):
+                count -= 1
 
     def weights(self) -> np.ndarray:
         """Regression weight per coalition: each stratum carries exactly its kernel mass."""
