@@ -60,8 +60,9 @@ def render_text(ev, top: int) -> str:
         lines.append(f"  {a.contribution * 100:+7.2f}  {shown}")
     f = ev.faithfulness
     if f:
-        lines.append(f"Removing the top {f['k']} drops p({ev.target_label}) by {f['comprehensiveness']:.1%} "
-                     f"(random {f['k']}: {f['comprehensiveness_random_k'] or 0:.1%}).")
+        lines.append(f"Removing the top {f['k']} lowers p({ev.target_label}) by "
+                     f"{f['comprehensiveness'] * 100:.1f} percentage points "
+                     f"(removing {f['k']} at random: {(f['comprehensiveness_random_k'] or 0) * 100:.1f}).")
     lines.append(f"Method: {ev.method}; {ev.n_evaluations} model calls; {ev.seconds:.2f}s.")
     lines += [f"Note: {n}" for n in ev.notes]
     return "\n".join(lines)

@@ -105,6 +105,12 @@ def test_adaptive_stops_early_once_top_players_are_stable():
     assert list(np.argsort(-r.values)[:5]) == [0, 1, 2, 3, 4]
 
 
+def test_convergence_is_reported_only_for_adaptive_runs():
+    game = random_game(10)
+    assert estimate_shapley(game, 40).converged is None  # a fixed budget has no stopping rule
+    assert estimate_shapley(game, None).converged in (True, False)
+
+
 def test_shapley_values_picks_exact_when_it_fits():
     game = random_game(5)
     assert shapley_values(game).method == "exact enumeration"

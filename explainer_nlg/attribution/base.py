@@ -65,7 +65,7 @@ class Attributor:
         seconds = time.perf_counter() - start
         faith = eraser(game, result.values) if len(result.values) else {}
         notes = list(prepared.notes)
-        if not result.converged:
+        if result.converged is False:  # an adaptive run that hit its cap before the top players settled
             notes.append("The estimate did not settle within its budget; the order of close contributions may change.")
         extra = {"estimator": result.diagnostics, "converged": result.converged,
                  "efficiency_gap": result.efficiency_gap()}

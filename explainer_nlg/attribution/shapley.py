@@ -50,7 +50,7 @@ class ShapleyResult:
     n_evaluations: int
     seconds: float
     method: str
-    converged: bool = True
+    converged: bool | None = True  # None: a fixed budget, where no stopping rule applies
     diagnostics: dict = field(default_factory=dict)
 
     def efficiency_gap(self) -> float:
@@ -246,7 +246,7 @@ def estimate_shapley(
             break
     method = "kernel-paired-stratified"
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
-                         time.perf_counter() - start, method, converged,
+                         time.perf_counter() - start, method, converged if adaptive or converged else None,
                          {"rounds": rounds, "coalitions": len(design.masks)})
 
 
