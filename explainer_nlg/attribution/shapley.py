@@ -216,7 +216,7 @@ def estimate_shapley(
         raise ValueError("A Shapley estimate needs a budget of at least 4 model calls.")
     round_size = round_size or max(n, 16)
     design = _PairedStratifiedDesign(n, np.random.default_rng(seed))
-    history: list[tuple[frozenset, np.ndarray]] = []
+    signatures: list[frozenset] = []  # top-k players with their signs, one per round
     values = np.full(n, (v1 - v0) / n)
     converged = False
     rounds = 0
@@ -238,15 +238,17 @@ def estimate_shapley(
         rounds += 1
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
-        history.append((signature, values))
-        if adaptive and len(history) > patience and all(
-            h[0] == signature for h in history[-patience - 1 :]
+        signatures.append(signature)
+        if adaptive and len(signatures) > patience and all(
+            earlier == signature for earlier in signatures[-patience - 1 :]
         ):
             converged = True
             break
     method = "kernel-paired-stratified"
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
-                         time.perf_counter() - start, method, converged if adaptive or converged else None,
+                         time.perf_counter() - start, method,
+                         # a fixed budget has no stopping rule, unless it evaluated every coalition
+                         converged if adaptive or converged else None,
                          {"rounds": rounds, "coalitions": len(design.masks)})
 
 
