@@ -58,6 +58,31 @@ def test_estimator_efficiency_and_budget(budget):
     assert r.n_evaluations == game.n_evaluations
 
 
+@pytest.mark.parametrize("n", [10, 11])
+def test_estimator_spends_its_whole_budget(n):
+    """Complement pairs everywhere, the self-paired middle stratum too: at most one call unused."""
+    for k in (2, 4, 8):
+        game = CachedGame(random_game(n, seed=k))
+        estimate_shapley(game, k * n)
+        assert k * n - 1 <= game.n_evaluations <= k * n
+
+
+def test_sampled_strata_are_balanced_over_players():
+    from explainer_nlg.attribution.shapley import _PairedStratifiedDesign
+
+    design = _PairedStratifiedDesign(20, np.random.default_rng(0))
+    design.grow(40)  # sizes 1 and 19, whole
+    design.grow(300)  # then pairs spread over the next strata
+    masks = np.array(design.masks)
+    sizes = masks.sum(1)
+    sampled = [k for k in range(2, 10) if (sizes == k).any()]
+    assert len(sampled) >= 3  # spread over several strata, not piled into the next one
+    for k in sampled:
+        counts = masks[sizes == k].sum(0)
+        # independent draws would spread these counts over about 6; the permutation stream keeps them level
+        assert counts.max() - counts.min() <= 3, (k, counts)
+
+
 def test_estimator_error_shrinks_with_budget():
     game = random_game(11, seed=3)
     exact = exact_shapley(game).values
