@@ -337,3 +337,23 @@ def test_text_what_if_remove_and_replace(text):
         text.what_if(msg, [{"action": "remove", "word": "awful"}])
     with pytest.raises(ExplainerInputError, match="already predicts 'other'"):
         text.counterfactuals("Stale and broken, a waste of money.", target="other")
+
+
+# ---- CLI ----------------------------------------------------------------------------------------
+
+def test_cli_counterfactual_and_what_if(capsys, denied):
+    from explainer_nlg.cli import main
+
+    assert main(["counterfactual", "--demo", "loan", "--row", str(denied[0]), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["target_label"] == "good" and d["found"] and d["constraints"]["immutable"] == ["Marital", "Records"]
+    assert main(["counterfactual", "--demo", "loan", "--row", str(denied[0])]) == 0
+    out = capsys.readouterr().out
+    assert "Changes that make it good:" in out and "Searched" in out
+    assert main(["what-if", "--demo", "loan", "--row", "17", "--change", "Amount=3000", "--change", "Income-=100"]) == 0
+    out = capsys.readouterr().out
+    assert "Amount 1500 -> 3000; Income 330 -> 230" in out
+    assert main(["what-if", "--demo", "loan", "--row", "17", "--change", "Weather=3"]) == 2
+    assert "There is no feature 'Weather'" in capsys.readouterr().err
+    assert main(["counterfactual", "--demo", "loan", "--row", "17", "--target", "good"]) == 2
+    assert "already predicts 'good'" in capsys.readouterr().err
