@@ -357,3 +357,26 @@ def test_cli_counterfactual_and_what_if(capsys, denied):
     assert "There is no feature 'Weather'" in capsys.readouterr().err
     assert main(["counterfactual", "--demo", "loan", "--row", "17", "--target", "good"]) == 2
     assert "already predicts 'good'" in capsys.readouterr().err
+
+
+def test_bring_your_own_multiclass_model():
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    iris = load_iris(as_frame=True)
+    df = iris.frame.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
+    df["species"] = [iris.target_names[i] for i in iris.target]
+    feats = [c for c in df.columns if c not in ("target", "species")]
+    model = LogisticRegression(max_iter=500).fit(df[feats], df["species"])
+    ex = Explainer.from_sklearn(model, df[feats + ["species"]], target="species")
+    rid = 0  # a setosa
+    probs = ex.predict(rid)
+    second = sorted(probs, key=probs.get)[-2]
+    cs = ex.counterfactuals(rid, immutable=[])
+    assert cs.original_label == "setosa" and cs.target_label == second and cs.found
+    cs = ex.counterfactuals(rid, target="virginica", immutable=["sepal_length"], k=2)
+    assert cs.found
+    for cf in cs.counterfactuals:
+        assert max(ex.predict(cf.new_input["row"]).items(), key=lambda t: t[1])[0] == "virginica"
+        assert "sepal_length" not in {c.feature for c in cf.changes}
+    assert cs.constraints["monotone"] == {}  # no demo defaults on a user's model
