@@ -3,7 +3,9 @@
 Edits per word: delete it (the same "missing" as the text game), or replace it with an opposite
 from a small hand-checked list shipped with the package (``data/antonyms.txt``). Level 1 scores
 every single edit in one batch; each further level extends the ``BEAM`` edit sets that moved the
-target class most by one more edit on another word. Edit sets that already flip are not extended.
+target class most by one more edit from a ``SHORTLIST`` of the single edits that moved it most
+(so three edits fit the default budget on a 40-word review). Edit sets that already flip are
+not extended.
 Every result is re-predicted. Ranked by the number of edits, then by the target probability.
 
 >>> subs = antonyms()
@@ -26,6 +28,7 @@ from .word_shapley import split_words
 
 METHOD = "fewest word edits (beam search over deletions and antonym swaps)"
 BEAM = 8
+SHORTLIST = 16
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,6 +85,9 @@ def text_counterfactuals(predictor, text: str, text_input: dict, target: int, k:
             break
         order = np.argsort(-p[:, target])
         beam = [frontier[j] for j in order if int(np.argmax(p[j])) != target][:BEAM]
+        if level == 1:
+            options = [next(iter(frontier[j].items())) for j in order if frozenset(frontier[j]) not in flips]
+            options = options[:SHORTLIST]
         seen, frontier = set(), []
         for e in beam:
             for i, s in options:
