@@ -4,7 +4,7 @@ Examples::
 
     explainer-nlg explain --demo loan --row 17
     explainer-nlg explain --demo text --text "The cookies arrived stale" --json
-    explainer-nlg explain --demo image --image chelsea
+    explainer-nlg explain --demo image --image chelsea --out overlay.png
     explainer-nlg counterfactual --demo loan --row 3
     explainer-nlg what-if --demo loan --row 17 --change Amount=3000 --change Income-=100
     explainer-nlg what-if --demo text --text "Stale cookies" --change stale=fresh
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--budget", type=int, help="most model calls for the Shapley values (default: automatic)")
     ex.add_argument("--top", type=int, default=8, help="how many contributions to list (default 8)")
     ex.add_argument("--json", action="store_true", help="print the Evidence record as JSON")
+    ex.add_argument("--out", help="image: save the heatmap overlay PNG here (and the grid picture beside it)")
 
     cf = sub.add_parser("counterfactual", help="the fewest changes that flip a demo model's prediction")
     cf.add_argument("--demo", required=True, choices=["loan", "text"])
@@ -160,9 +161,32 @@ def render_text(ev, top: int) -> str:
         lines.append(f"Removing the top {f['k']} lowers p({ev.target_label}) by "
                      f"{f['comprehensiveness'] * 100:.1f} percentage points "
                      f"(removing {f['k']} at random: {(f['comprehensiveness_random_k'] or 0) * 100:.1f}).")
+    if ev.regions is not None:
+        lines += _render_regions(ev)
     lines.append(f"Method: {ev.method}; {ev.n_evaluations} model calls; {ev.seconds:.2f}s.")
     lines += [f"Note: {n}" for n in ev.notes]
     return "\n".join(lines)
+
+
+def _render_regions(ev) -> list[str]:
+    r, f = ev.regions, ev.faithfulness
+    grid = sorted(r["grid"].items(), key=lambda kv: -kv[1])
+    lines = [f"Heat ({r['method']} on {r['layer'] or 'the target layer'}): "
+             + ", ".join(f"{name} {share:.0%}" for name, share in grid[:4]) + ", ..."]
+    if r["hottest"]:
+        h = r["hottest"]
+        lines.append(f"Hottest region: box {h['box']} (x0, y0, x1, y1) in the {' and '.join(h['cells'])}, "
+                     f"{h['area_share']:.0%} of the image, {h['heat_share']:.0%} of the heat.")
+    if r["foreground"]:
+        fg = r["foreground"]
+        where = "on the object" if fg["on_object"] else "on the background"
+        lines.append(f"The heat lies mostly {where}: {fg['heat_share']:.0%} of it on the estimated object, "
+                     f"which covers {fg['area_share']:.0%} of the image.")
+    if "deletion_auc" in f:
+        lines.append(f"Deletion AUC {f['deletion_auc']:.3f} (random map {f['deletion_auc_random']:.3f}; lower is "
+                     f"better), insertion AUC {f['insertion_auc']:.3f} (random map {f['insertion_auc_random']:.3f}; "
+                     f"higher is better).")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     from .explainer import Explainer
 
     try:
+        if getattr(args, "out", None) and args.demo != "image":
+            raise ExplainerInputError("--out saves a heatmap picture; it works with --demo image only.")
         ex = Explainer.demo(args.demo)
         if args.command == "counterfactual":
             immutable = None if args.immutable is None else [f.strip() for f in args.immutable.split(",") if f.strip()]
@@ -182,11 +208,24 @@ def main(argv: list[str] | None = None) -> int:
             w = ex.what_if(_input_for(args), _changes_for(args.demo, args.change))
             print(w.to_json(indent=2) if args.json else render_what_if(w))
             return 0
-        ev = ex.explain(_input_for(args), target=args.target, budget=args.budget)
+        x = _input_for(args)
+        ev = ex.explain(x, target=args.target, budget=args.budget)
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
+    if getattr(args, "out", None):
+        from pathlib import Path
+
+        from .pictures import evidence_pictures
+
+        pictures = evidence_pictures(ev, x)
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pictures["overlay"].save(out, format="PNG")
+        grid_path = out.with_name(out.stem + "-grid.png")
+        pictures["grid"].save(grid_path, format="PNG")
+        print(f"Saved {out} and {grid_path}.", file=sys.stderr)
     return 0
 
 

@@ -25,7 +25,16 @@ faithfulness       {"k", "comprehensiveness", "sufficiency", ...}: ERASER figure
 input              the explained input: {"row": {...}} / {"text": "..."} / {"image": {...}}
 notes              list of plain sentences about the input or computation that a reader
                    should know (truncation, convergence, ...)
-extra              method-specific plain data (estimator diagnostics, heatmaps, ...)
+extra              method-specific plain data (estimator diagnostics, faithfulness curves, ...)
+heatmap            image only (else null): the class activation map for ``target_label`` as
+                   a 2-D list at the model's input resolution, values in [0, 1]; stretch it
+                   to the photo's size to overlay it
+regions            image only (else null): what a sentence can name about the heatmap:
+                   {"method", "layer", "grid": {cell name: share of heat, summing to 1},
+                   "hottest": {"box": [x0, y0, x1, y1] in photo pixels, "area_share",
+                   "heat_share", "cells"}, "foreground": {"heat_share", "area_share",
+                   "on_object", "method"} or null, "agreement": {"grad_cam_top",
+                   "shapley_top", "agree"}}
 =================  ==========================================================================
 
 >>> ev = Evidence(kind="tabular", predicted_label="good", probabilities={"good": 0.8, "bad": 0.2},
@@ -89,6 +98,8 @@ class Evidence:
     input: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    heatmap: list[list[float]] | None = None
+    regions: dict[str, Any] | None = None
 
     @property
     def target_probability(self) -> float:
@@ -131,6 +142,8 @@ class Evidence:
             input=dict(d.get("input") or {}),
             notes=list(d.get("notes") or []),
             extra=dict(d.get("extra") or {}),
+            heatmap=d.get("heatmap"),
+            regions=d.get("regions"),
         )
 
     @classmethod

@@ -88,15 +88,23 @@ class Explainer:
 
     @classmethod
     def from_torch_image(cls, model: Any, target_layer: Any = None, class_names: list[str] | None = None,
-                         preprocess: Callable | None = None) -> Explainer:
-        """A torch image classifier; ``preprocess`` maps an HxWx3 uint8 array to the CxHxW tensor it sees."""
-        from .attribution.region_shapley import RegionAttributor
+                         preprocess: Callable | None = None, cam_method: str = "grad-cam") -> Explainer:
+        """A torch image classifier (a CNN for the heatmap; region Shapley values work for any).
+
+        ``preprocess`` maps an HxWx3 uint8 array to the CxHxW tensor the model sees (default:
+        224x224, ImageNet normalisation). ``target_layer``: the module (or its dotted name) whose
+        output Grad-CAM weighs; default: the last layer with a spatial output that runs once per
+        forward pass, i.e. the last convolutional block. ``cam_method``: "grad-cam" or "hires-cam".
+        """
+        from .attribution.grad_cam import CAM_METHODS
+        from .attribution.image_evidence import ImageAttributor
         from .models.image import TorchImagePredictor
 
+        if cam_method not in CAM_METHODS:
+            raise ExplainerInputError(f"There is no CAM method {cam_method!r}. Methods: {', '.join(CAM_METHODS)}.")
         predictor = TorchImagePredictor(model, class_names, preprocess)
-        ex = cls(RegionAttributor(predictor), name=type(model).__name__, info={"kind": "image"})
-        ex.target_layer = target_layer
-        return ex
+        return cls(ImageAttributor(predictor, target_layer, cam_method), name=type(model).__name__,
+                   info={"kind": "image"})
 
     # ---- use ----------------------------------------------------------------------------------
 
@@ -245,6 +253,42 @@ class Explainer:
                 f"candidates within the values seen in the data{fixed}). Allow more changes "
                 "(max_changes) or fewer constraints.")
         return result
+
+    # ---- image models: what anyone needs to reproduce and check the heatmap ------------------
+
+    def _image(self):
+        if self.kind != "image":
+            raise ExplainerInputError(f"A {self.kind} explainer has no image model.")
+        return self._attributor
+
+    @property
+    def model(self):
+        """The torch module (image explainers)."""
+        return self._image().predictor.model
+
+    @property
+    def target_layer(self):
+        """The module Grad-CAM hooks (image explainers)."""
+        return self._image().target_layer
+
+    def preprocess(self, image: Any):
+        """The exact CxHxW tensor the model sees for ``image`` (a path, PIL image or HxWx3 array)."""
+        from .models.image import load_image
+
+        return self._image().predictor.preprocess(load_image(image)[0])
+
+    def heatmap(self, image: Any, target: Any = None, method: str | None = None):
+        """The class activation map (HxW at the model's input size, values in [0, 1]) for one image.
+
+        ``method``: "grad-cam" (default) or "hires-cam"; ``target``: a class name or index
+        (default: the predicted class).
+        """
+        att = self._image()
+        prepared = att.prepare(image)
+        probs = self.predictor.predict_proba(prepared.batch1)[0]
+        if method is not None and method not in att.cams:
+            raise ExplainerInputError(f"There is no CAM method {method!r}. Methods: {', '.join(att.cams)}.")
+        return att.heatmaps(prepared.batch1, [att.target_index(probs, target)], method)[0]
 
     def rows(self) -> pd.DataFrame:
         """The rows a tabular explainer was given (with their ids as index)."""

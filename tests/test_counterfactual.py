@@ -280,9 +280,16 @@ def test_image_what_if_covers_a_region():
     from explainer_nlg.attribution.what_if import image_changes
 
     class MeanColour(torch.nn.Module):
+        """A 1x1 convolution scoring red minus blue (and back), averaged over the image."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 2, 1, bias=False)
+            with torch.no_grad():
+                self.conv.weight[:] = torch.tensor([[1.0, 0, -1], [-1, 0, 1]]).view(2, 3, 1, 1) * 10
+
         def forward(self, x):
-            m = x.mean(dim=(2, 3))
-            return torch.stack([m[:, 0] - m[:, 2], m[:, 2] - m[:, 0]], dim=1) * 10
+            return self.conv(x).mean(dim=(2, 3))
 
     model = MeanColour()
     ex = Explainer.from_torch_image(model, class_names=["red", "blue"],

@@ -26,7 +26,7 @@ def test_image_demo_loads_offline_and_sees_the_cat(image):
 
 def test_image_region_evidence_is_efficient(image):
     ev = image.explain(sample_photo("coffee"), budget=24)
-    assert len(ev.attributions) == 9 and ev.efficiency_gap() < 1e-9
+    assert len(ev.attributions) == 9 and ev.efficiency_gap() < 1e-6  # float32 model
     assert ev.n_evaluations <= 24
 
 

@@ -52,6 +52,10 @@ class Attributor:
     def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
         return shapley_values(game, budget if budget is not None else self.default_budget(game.n_players))
 
+    def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
+        """Extra Evidence fields a kind of input adds (image: the heatmap and its regions)."""
+        return {}
+
     def target_index(self, probs: np.ndarray, target: Any) -> int:
         return int(np.argmax(probs)) if target is None else resolve_class(target, self.class_names)
 
@@ -69,6 +73,10 @@ class Attributor:
             notes.append("The estimate did not settle within its budget; the order of close contributions may change.")
         extra = {"estimator": result.diagnostics, "converged": result.converged,
                  "efficiency_gap": result.efficiency_gap()}
+        more = self.more_evidence(prepared, t, result)
+        faith.update(more.pop("faithfulness", {}))
+        notes += more.pop("notes", [])
+        extra.update(more.pop("extra", {}))
         return Evidence(
             kind=self.kind,
             predicted_label=self.class_names[int(np.argmax(probs))],
@@ -84,4 +92,5 @@ class Attributor:
             input=prepared.input,
             notes=notes,
             extra=extra,
+            **more,
         )

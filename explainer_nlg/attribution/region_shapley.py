@@ -9,29 +9,20 @@ import numpy as np
 from ..models.image import TorchImagePredictor, load_image
 from .base import Attributor, Prepared
 from .game import Game
+from .heatmap_faithfulness import blurred
+from .heatmap_regions import GRID_NAMES_3X3, grid_cells
 
-GRID_NAMES_3X3 = ["top left", "top centre", "top right", "middle left", "centre", "middle right",
-                  "bottom left", "bottom centre", "bottom right"]
 # 3x3 cells: 2^9 = 512 images is too slow on a laptop CPU, so a paired estimate with this budget.
 REGION_BUDGET = 96
 
 
-def grid_cells(h: int, w: int, rows: int = 3, cols: int = 3) -> list[tuple[slice, slice]]:
-    ys = np.linspace(0, h, rows + 1).astype(int)
-    xs = np.linspace(0, w, cols + 1).astype(int)
-    return [(slice(ys[r], ys[r + 1]), slice(xs[c], xs[c + 1])) for r in range(rows) for c in range(cols)]
-
-
 class RegionGame(Game):
     def __init__(self, predictor: TorchImagePredictor, image: np.ndarray, target: int):
-        from PIL import Image, ImageFilter
-
         self.predictor = predictor
         self.image = image
         self.cells = grid_cells(*image.shape[:2])
         self.player_names = list(GRID_NAMES_3X3)
-        radius = max(image.shape[:2]) / 16
-        self.removed = np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(radius)))
+        self.removed = blurred(image)  # the same "removed" as the heatmap's deletion curve
         self.target = target
 
     def _value(self, masks: np.ndarray) -> np.ndarray:

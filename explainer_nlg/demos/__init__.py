@@ -45,7 +45,7 @@ def image_explainer() -> Explainer:
     from .image_model import INPUT_SIZE, MEAN, STD, imagenet_class_names, load_efficientnet_lite0
 
     model = load_efficientnet_lite0()
-    ex = Explainer.from_torch_image(model, target_layer=model._conv_head, class_names=imagenet_class_names(),
+    ex = Explainer.from_torch_image(model, target_layer=model.head_act, class_names=imagenet_class_names(),
                                     preprocess=default_preprocess(INPUT_SIZE, (MEAN,) * 3, (STD,) * 3))
     ex.name = "image (EfficientNet-Lite0, ImageNet)"
     return ex
