@@ -223,6 +223,10 @@ class Explainer:
         if self.kind == "text":
             from .attribution.counterfactual_text import text_counterfactuals
 
+            if immutable or monotone or ranges:
+                raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
+                                          "counterfactual edits words (k, max_changes and max_candidates apply).")
+
             result = text_counterfactuals(self.predictor, prepared.batch1[0], prepared.input, t, k, max_changes,
                                           max_candidates or 600)
         elif self.kind == "tabular":

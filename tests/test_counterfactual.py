@@ -344,6 +344,8 @@ def test_text_what_if_remove_and_replace(text):
         text.what_if(msg, [{"action": "remove", "word": "awful"}])
     with pytest.raises(ExplainerInputError, match="already predicts 'other'"):
         text.counterfactuals("Stale and broken, a waste of money.", target="other")
+    with pytest.raises(ExplainerInputError, match="immutable, monotone and ranges apply to tabular models"):
+        text.counterfactuals("Stale and broken.", immutable=["Stale"])
 
 
 # ---- CLI ----------------------------------------------------------------------------------------
