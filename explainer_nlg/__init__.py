@@ -6,9 +6,11 @@
 True
 """
 
+from .change_evidence import Change, Counterfactual, CounterfactualSet, WhatIf
 from .errors import ExplainerInputError
 from .evidence import Attribution, Evidence
 from .explainer import Explainer
 
-__all__ = ["Explainer", "Evidence", "Attribution", "ExplainerInputError"]
+__all__ = ["Explainer", "Evidence", "Attribution", "ExplainerInputError", "WhatIf", "CounterfactualSet",
+           "Counterfactual", "Change"]
 __version__ = "0.1.0"

@@ -5,6 +5,9 @@ Examples::
     explainer-nlg explain --demo loan --row 17
     explainer-nlg explain --demo text --text "The cookies arrived stale" --json
     explainer-nlg explain --demo image --image chelsea --out overlay.png
+    explainer-nlg counterfactual --demo loan --row 3
+    explainer-nlg what-if --demo loan --row 17 --change Amount=3000 --change Income-=100
+    explainer-nlg what-if --demo text --text "Stale cookies" --change stale=fresh
 """
 
 from __future__ import annotations
@@ -29,7 +32,101 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--top", type=int, default=8, help="how many contributions to list (default 8)")
     ex.add_argument("--json", action="store_true", help="print the Evidence record as JSON")
     ex.add_argument("--out", help="image: save the heatmap overlay PNG here (and the grid picture beside it)")
+
+    cf = sub.add_parser("counterfactual", help="the fewest changes that flip a demo model's prediction")
+    cf.add_argument("--demo", required=True, choices=["loan", "text"])
+    cf.add_argument("--row", help="loan: the applicant's row id (1 to 4454)")
+    cf.add_argument("--text", help="text: the message")
+    cf.add_argument("--target", help="the class to reach (default: the other class)")
+    cf.add_argument("--k", type=int, default=3, help="how many counterfactuals (default 3)")
+    cf.add_argument("--immutable", help="comma-separated features that must not change (default: the demo's)")
+    cf.add_argument("--max-changes", type=int, default=3, help="most features or words changed (default 3)")
+    cf.add_argument("--json", action="store_true", help="print the CounterfactualSet record as JSON")
+
+    wi = sub.add_parser("what-if", help="change an input and re-predict")
+    wi.add_argument("--demo", required=True, choices=["loan", "text", "image"])
+    wi.add_argument("--row", help="loan: the applicant's row id (1 to 4454)")
+    wi.add_argument("--text", help="text: the message")
+    wi.add_argument("--image", help="image: a file path or a sample photo name")
+    wi.add_argument("--change", action="append", default=[],
+                    help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
+                         "to cover (centre, top left, ...). Repeat for several.")
+    wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
     return ap
+
+
+def _changes_for(demo: str, specs: list[str]) -> list[dict]:
+    if not specs:
+        raise ExplainerInputError("what-if needs at least one --change.")
+    out = []
+    for spec in specs:
+        if demo == "image":
+            out.append({"action": "cover", "region": spec})
+            continue
+        if "=" not in spec:
+            raise ExplainerInputError(f"--change {spec!r}: write FEATURE=VALUE (or WORD=NEW for text).")
+        name, value = spec.split("=", 1)
+        if demo == "text":
+            out.append({"word": name, "action": "replace", "value": value} if value.strip()
+                       else {"word": name, "action": "remove"})
+        elif name.endswith(("+", "-")):
+            out.append({"feature": name[:-1], "action": "increase" if name[-1] == "+" else "decrease",
+                        "value": value})
+        else:
+            out.append({"feature": name, "action": "set", "value": value})
+    return out
+
+
+def _shown(v) -> str:
+    return "(missing)" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+
+
+def _change(ch) -> str:
+    if ch.action == "remove":
+        return f"{ch.from_value!r} removed"
+    if ch.action == "replace":
+        return f"{ch.from_value!r} -> {ch.to_value!r}"
+    if ch.action == "cover":
+        return f"{ch.feature} covered"
+    return f"{ch.feature} {_shown(ch.from_value)} -> {_shown(ch.to_value)}"
+
+
+def render_counterfactuals(cs) -> str:
+    """The CounterfactualSet as plain, number-backed lines (sentences are narrate/'s job)."""
+    p0 = cs.original_probabilities[cs.original_label]
+    lines = [f"Prediction: {cs.original_label} ({p0:.1%}). Changes that make it {cs.target_label}:"]
+    c = cs.constraints
+    held = []
+    if c.get("immutable"):
+        held.append(f"fixed: {', '.join(c['immutable'])}")
+    for f, d in (c.get("monotone") or {}).items():
+        held.append(f"{f} may only {d}")
+    for i, cf in enumerate(cs.counterfactuals, 1):
+        what = "; ".join(_change(ch) for ch in cf.changes)
+        lines.append(f"  {i}. {what}  => {cf.predicted_label} ({cf.target_probability:.1%}); "
+                     f"{cf.n_changed} changed, distance {cf.distance:.2f}")
+    if not cs.found:
+        lines.append(f"  none within the limits (at most {c.get('max_changes')} changes).")
+    if held:
+        lines.append("Constraints: " + "; ".join(held) + ".")
+    lines.append(f"Searched {cs.candidates_searched} candidates in {cs.seconds:.2f}s ({cs.method}).")
+    lines += [f"Note: {n}" for n in cs.notes]
+    return "\n".join(lines)
+
+
+def render_what_if(w) -> str:
+    what = "; ".join(_change(ch) for ch in w.changes)
+    t = w.target_label
+    lines = [f"Change: {what}",
+             f"Prediction: {w.original_label} ({w.original_probabilities[w.original_label]:.1%}) -> "
+             f"{w.new_label} ({w.new_probabilities[w.new_label]:.1%}); p({t}) "
+             f"{w.probability_change * 100:+.1f} percentage points"
+             + (" (the decision changes)" if w.decision_changed else "")]
+    if w.evidence is not None:
+        top = ", ".join(f"{a.name} {a.contribution * 100:+.1f}" for a in w.evidence.top(3))
+        lines.append(f"Largest contributions toward {t} now: {top}")
+    lines += [f"Note: {n}" for n in w.notes]
+    return "\n".join(lines)
 
 
 def _input_for(args):
@@ -41,7 +138,7 @@ def _input_for(args):
         if args.text is None:
             raise ExplainerInputError('The text demo needs --text "a message".')
         return args.text
-    if args.image is None:
+    if getattr(args, "image", None) is None:
         raise ExplainerInputError("The image demo needs --image PATH or a sample name such as chelsea.")
     from .demos.image_model import SAMPLE_PHOTOS, sample_photo
 
@@ -98,16 +195,26 @@ def main(argv: list[str] | None = None) -> int:
     from .explainer import Explainer
 
     try:
-        if args.out and args.demo != "image":
+        if getattr(args, "out", None) and args.demo != "image":
             raise ExplainerInputError("--out saves a heatmap picture; it works with --demo image only.")
         ex = Explainer.demo(args.demo)
+        if args.command == "counterfactual":
+            immutable = None if args.immutable is None else [f.strip() for f in args.immutable.split(",") if f.strip()]
+            cs = ex.counterfactuals(_input_for(args), target=args.target, k=args.k, immutable=immutable,
+                                    max_changes=args.max_changes)
+            print(cs.to_json(indent=2) if args.json else render_counterfactuals(cs))
+            return 0
+        if args.command == "what-if":
+            w = ex.what_if(_input_for(args), _changes_for(args.demo, args.change))
+            print(w.to_json(indent=2) if args.json else render_what_if(w))
+            return 0
         x = _input_for(args)
         ev = ex.explain(x, target=args.target, budget=args.budget)
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
-    if args.out:
+    if getattr(args, "out", None):
         from pathlib import Path
 
         from .pictures import evidence_pictures

