@@ -5,6 +5,7 @@ Examples::
     explainer-nlg explain --demo loan --row 17
     explainer-nlg explain --demo text --text "The cookies arrived stale" --json
     explainer-nlg explain --demo image --image chelsea
+    explainer-nlg explain --demo loan --row 17 --audience customer
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--budget", type=int, help="most model calls for the Shapley values (default: automatic)")
     ex.add_argument("--top", type=int, default=8, help="how many contributions to list (default 8)")
     ex.add_argument("--json", action="store_true", help="print the Evidence record as JSON")
+    ex.add_argument("--audience", choices=["customer", "support", "developer"],
+                    help="print a plain-language narration for this audience instead of the figures")
+    ex.add_argument("--llm", metavar="MODEL",
+                    help="reword the narration with a local GGUF model (a name such as "
+                         "qwen2.5-coder-0.5b, or a path); every sentence is verified first")
     return ap
 
 
@@ -79,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.audience and not args.json:
+        from .narrate import narrate
+
+        llm = None
+        if args.llm:
+            from .narrate import LlamaCppLLM
+
+            llm = LlamaCppLLM(args.llm)
+        descriptions = ex.info.get("descriptions")
+        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions).text)
+        return 0
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
     return 0
 

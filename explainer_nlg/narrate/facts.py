@@ -161,6 +161,8 @@ def label_display(label: str) -> str:
 def _split_name(name: str) -> str:
     import re
 
+    if any(ch.isdigit() for ch in name):
+        return name.lower()  # "feature_12" stays one word: split, its number would read as a figure
     s = re.sub(r"[_\-]+", " ", name)
     s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s)
     return s.lower().strip()

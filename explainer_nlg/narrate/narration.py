@@ -13,7 +13,7 @@ For this message, the model predicted “other” and is very confident. What co
 >>> a = narrate(ev, llm=Liar())
 >>> [(s.status, s.reason) for s in a.sentences]  # doctest: +NORMALIZE_WHITESPACE
 [('fallback', 'label: the model predicted “other”, not “great”'),
- ('fallback', 'it dropped a factor the template named'),
+ ('fallback', 'it dropped a class the template named'),
  ('fallback', 'the LLM returned no line 3')]
 """
 

@@ -43,7 +43,9 @@ def rephrase_prompt() -> dict:
     return _load("rephrase.toml")
 
 
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
+# A word has at least one letter; digits and underscores inside it stay ("feature_12", "x1").
+WORD_CORE = r"\w*[^\W\d_]\w*"
+WORD_RE = re.compile(WORD_CORE + r"(?:['’\-]" + WORD_CORE + r")*", re.UNICODE)
 
 
 def words_of(text: str) -> list[str]:
