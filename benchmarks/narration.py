@@ -115,6 +115,7 @@ def main() -> None:
         llm = LlamaCppLLM(name)
         load_s = time.perf_counter() - t0
         firsts, totals, counts = [], [], {"rephrased": 0, "fallback": 0}
+        changed = 0
         reasons: dict[str, int] = {}
         for ev in subset:
             for audience in audiences:
@@ -124,12 +125,14 @@ def main() -> None:
                 totals.append(a.llm.total_seconds)
                 for s in a.sentences:
                     counts[s.status] = counts.get(s.status, 0) + 1
+                    changed += s.status == "rephrased" and s.text != s.template
                     if s.status == "fallback":
                         key = s.reason.split(":")[0]
                         reasons[key] = reasons.get(key, 0) + 1
         n = counts["rephrased"] + counts["fallback"]
         print(f"LLM {name}: load {load_s:.1f}s; {len(subset)} records x {len(audiences)} audience(s); "
-              f"accepted {counts['rephrased']}/{n} rephrased sentences ({counts['rephrased'] / max(n, 1):.1%}); "
+              f"accepted {counts['rephrased']}/{n} rephrased sentences ({counts['rephrased'] / max(n, 1):.1%}; "
+              f"{changed} of them worded differently from the template); "
               f"median first token {statistics.median(firsts):.2f}s, median full {statistics.median(totals):.2f}s")
         top = sorted(reasons.items(), key=lambda t: -t[1])[:6]
         print("  fallback reasons: " + "; ".join(f"{k} x{v}" for k, v in top))

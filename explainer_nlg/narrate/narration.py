@@ -31,14 +31,17 @@ from .verify import covers, split_sentences, verify_sentence
 
 def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, focus: str = "why",
             descriptions: dict[str, str] | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer:
+            on_token: Callable[[str], None] | None = None,
+            on_sentence: Callable[[SentenceRecord], None] | None = None) -> Answer:
     """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
     instance ``LlamaCppLLM()``) that rewords the template sentences; each reworded sentence is
     verified claim by claim and replaced by the template sentence where any claim fails.
-    ``on_token`` receives the LLM's output as it streams. The Answer's text is plain text (not
-    HTML): words are quoted exactly as the user wrote them, markup included.
+    ``on_sentence`` receives each shown sentence, in order, as soon as it is verified (this is
+    what a UI should stream); ``on_token`` receives the LLM's raw, unverified output as it comes,
+    for progress displays and logs only. The Answer's text is plain text (not HTML): words are
+    quoted exactly as the user wrote them, markup included.
     """
     t0 = time.perf_counter()
     templates = template_sentences(record, audience, focus, descriptions)
@@ -50,17 +53,29 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
             # Templates are the ground truth; a verifier disagreement is a bug worth recording.
             records.append(SentenceRecord(t.text, t.text, "template",
                                           "" if v.ok else f"verifier disagrees: {v.reason}", t.slot))
+            if on_sentence is not None:
+                on_sentence(records[-1])
     else:
-        r = rephrase(llm, [t.text for t in templates], audience, on_token)
+        ready: dict[int, SentenceRecord] = {}
+
+        def decide(i: int, candidate: str | None, error: str = "") -> None:
+            if i in ready or not 1 <= i <= len(templates):
+                return
+            t, v = templates[i - 1], checked[i - 1]
+            reason = _reject_reason(candidate, i, error, v, record, descriptions)
+            ready[i] = (SentenceRecord(t.text, t.text, "fallback", reason, t.slot) if reason
+                        else SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
+            # Emit in order: a sentence waits for the ones before it.
+            while len(records) < len(templates) and len(records) + 1 in ready:
+                records.append(ready[len(records) + 1])
+                if on_sentence is not None:
+                    on_sentence(records[-1])
+
+        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide)
         audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
                          r.first_token_seconds, r.total_seconds, r.error)
-        for i, (t, v) in enumerate(zip(templates, checked), 1):
-            candidate = r.lines.get(i)
-            reason = _reject_reason(candidate, i, r.error, v, record, descriptions)
-            if reason:
-                records.append(SentenceRecord(t.text, t.text, "fallback", reason, t.slot))
-            else:
-                records.append(SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
+        for i in range(1, len(templates) + 1):
+            decide(i, r.lines.get(i), r.error)
     text = " ".join(s.text for s in records)
     return Answer(text, tuple(records), record, audience, focus, audit, time.perf_counter() - t0)
 
