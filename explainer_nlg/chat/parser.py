@@ -1,0 +1,221 @@
+"""``parse``: a question -> the operations it asks for, as a plain JSON-able dict.
+
+Shape::
+
+    {"ops": [{"op": "why", "target": "bad", ...slots}], "filters": [{"feature", "cmp", "value"}],
+     "instance": 17 | None, "followup": bool, "ref": "next" | "previous" | 2 | None,
+     "confidence": 0.83, "question": "..."}
+
+Slots per operation: ``k``, ``target`` (a class), ``metric``, ``changes``
+(``[{"feature", "action": "set"|"increase"|"decrease", "value"}]``; text: remove/replace a word;
+image: cover a region), ``features`` (named features), ``words`` (quoted words). A question the
+assistant must not or cannot answer becomes ``{"op": "unsupported", "reason": ...}`` with reason
+"empty", "too_long", "language", "injection", "unknown_feature" or "unclear".
+
+>>> from explainer_nlg.chat.slots import ChatSchema
+>>> s = ChatSchema(["Age", "Income", "Records"], {"Records": ["no", "yes"]}, ["bad", "good"],
+...                {"bad": ["denied"], "good": ["approved"]}, max_id=4454)
+>>> p = parse("why was 100 denied and what could change it?", s)
+>>> [o["op"] for o in p["ops"]], p["instance"]
+(['why', 'counterfactual'], 100)
+>>> parse("top 3 features for applicants older than 60", s)["filters"]
+[{'feature': 'Age', 'cmp': '>', 'value': 60}]
+>>> parse("what about the weather?", s)["ops"][0]["reason"]
+'unknown_feature'
+>>> parse("and for the next one?", s)["ref"]
+'next'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from . import slots as sl
+from .router import Router
+
+MAX_CHARS = 1000
+MIN_SCORE = 0.42  # below this the nearest phrasing is too far away to act on: say so instead
+INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "counterfactual", "show", "top_features"}
+INJECTION = re.compile(
+    r"ignore (?:all |your |the |any |previous |prior |above |those )*(?:rules|instructions|evidence|guidelines|constraints)"
+    r"|disregard (?:the |your |all )?|forget (?:your|the|all) (?:rules|instructions)|pretend|you are now|jailbreak"
+    r"|system prompt|act as|role ?play|make (?:something )?up|(?:just )?(?:say|tell (?:me|them|him|her))(?: that)? .{0,40}"
+    r"(?:did ?n[o']t|does ?n[o']t|do ?n[o']t|never|not) (?:matter|count|influence|affect)|say (?:it|that) was (?:approved|denied|good|bad)"
+)
+REF_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
+                "4th": 4, "5th": 5, "last": -1}
+ENGLISH = set("""a about above after again all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have
+having he her here hers him his how i if in into is it its just me more most my no nor not now of off on once
+only or other our out over own same she should so some such than that the their them then there these they
+this those through to too under until up very was we were what when where which while who whom why will with
+would you your yes model data people feature features row rows one ones get got make made show tell give
+please pls thanks ok okay hi hello hey""".split())
+
+
+def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) -> dict:
+    """Parse one question against a data schema (see the module docstring for the shape)."""
+    t0 = time.perf_counter()
+    router = router or Router.default()
+    q = "" if question is None else str(question)
+    out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
+                           "followup": False, "ref": None, "confidence": 1.0}
+    text = sl.normalise(q)
+    reason = _refusal(q, text, schema)
+    if reason:
+        out["ops"] = [{"op": "unsupported", "reason": reason}]
+        if reason == "too_long":
+            out["length"] = len(q)
+        return _done(out, t0)
+    out["followup"], out["ref"] = _followup(text)
+    unknown = _unknown_term(text, schema)
+    if unknown:
+        out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": unknown}]
+        return _done(out, t0)
+    parts = _split(text)
+    scored = [(p, router.classify(p, schema)) for p in parts]
+    confidences = []
+    for part, ranked in scored:
+        op, score = ranked[0]
+        op = _adjust(op, part, ranked)
+        confidences.append(score)
+        if score < MIN_SCORE and not out["followup"]:
+            op = "unsupported"
+        if out["ops"] and out["ops"][-1]["op"] == op:
+            continue
+        slots = {"op": op} if op != "unsupported" else {"op": op, "reason": "unclear"}
+        slots.update(_op_slots(op, part, text, schema))
+        out["ops"].append(slots)
+    out["confidence"] = round(min(confidences), 3) if confidences else 0.0
+    if not any(o["op"] == "what_if" for o in out["ops"]):
+        out["filters"] = sl.fill_filters(text, schema)
+    else:
+        # In a what-if the values are edits, not a cohort; only "for the ones ..." style filters stay.
+        out["filters"] = [f for f in sl.fill_filters(text, schema) if f["feature"] in ("prediction", "label", "correct")]
+    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and not out["filters"]
+    out["instance"] = sl.find_instance(text, schema, loose=loose)
+    # "why was 100 denied": the class names the instance's outcome, not a cohort of denied people.
+    if out["instance"] is not None:
+        out["filters"] = [f for f in out["filters"] if f["feature"] != "prediction"]
+    return _done(out, t0)
+
+
+def _done(out: dict, t0: float) -> dict:
+    out["ms"] = round((time.perf_counter() - t0) * 1000, 2)
+    return out
+
+
+def _refusal(raw: str, text: str, schema: sl.ChatSchema) -> str | None:
+    if not text or not re.search(r"[^\W_]|\?", text):
+        return "empty"
+    if len(raw) > MAX_CHARS:
+        return "too_long"
+    if INJECTION.search(text):
+        return "injection"
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
+        return "language"
+    words = re.findall(r"[a-z']+", text)
+    if len(words) >= 4:
+        known = ENGLISH | _bank_words() | {w for f in schema.features for n in schema.names(f) for w in n.split()}
+        known |= {c.lower() for c in schema.classes}
+        share = sum(w in known for w in words) / len(words)
+        if share < 0.3:
+            return "language"
+    return None
+
+
+def _bank_words() -> set[str]:
+    global _BANK_WORDS
+    if _BANK_WORDS is None:
+        from .router import load_bank
+
+        _BANK_WORDS = {w for qs in load_bank().values() for q in qs for w in re.findall(r"[a-z']+", q.lower())}
+    return _BANK_WORDS
+
+
+_BANK_WORDS: set[str] | None = None
+
+
+def _followup(text: str) -> tuple[bool, Any]:
+    ref: Any = None
+    if re.search(r"\bnext (?:one|row|applicant|person|case|example)\b|^(?:and )?next\b", text):
+        ref = "next"
+    elif re.search(r"\bprevious (?:one|row|applicant|person|case)\b|\bone before\b", text):
+        ref = "previous"
+    else:
+        m = re.search(r"\b(?:the )?(" + "|".join(REF_ORDINALS) + r") (?:one|row|applicant|person|case|example|of them)\b", text)
+        if m:
+            ref = REF_ORDINALS[m.group(1)]
+    follow = bool(ref is not None or re.match(r"^(?:and|also|so|then|what about|how about|same for|same|ok and|and what about)\b", text)
+                  or re.search(r"\b(?:that one|this one|them|those ones|same one|it again)\b", text))
+    return follow, ref
+
+
+def _unknown_term(text: str, schema: sl.ChatSchema) -> str | None:
+    """'what about the weather?': a term that names nothing in the data (only for tabular data)."""
+    m = re.match(r"^(?:and )?(?:what|how) about (?:the |his |her |their |my )?(.+?)\s*\??$", text)
+    if not m or schema.kind != "tabular":
+        return None
+    term = m.group(1)
+    if sl.feature_mentions(term, schema) or sl.category_mentions(term, schema) or sl.class_mentions(term, schema):
+        return None
+    if sl.number_mentions(term) or _followup(text)[1] is not None or re.search(
+            r"\b(?:one|ones|row|him|her|them|it|that|this|those|these|others?|rest|applicants?|people|everyone|"
+            r"all|overall|global|general|confidence|probability|accuracy|mistakes|errors|importance)\b", term):
+        return None
+    return term
+
+
+def _split(text: str) -> list[str]:
+    """A compound question -> its parts ("why was 100 denied and what could change it")."""
+    parts = re.split(r"[?;!]+\s*|\.\s+|,?\s+(?:and|then|also|plus)\s+(?=(?:what|why|how|show|could|can|is|which|"
+                     r"does|do|will|would|tell|give|list|explain|who|where)\b)", text)
+    parts = [p.strip(" ,.") for p in parts if p and len(p.strip(" ,.")) > 0]
+    return parts or [text]
+
+
+def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
+    """A few cues that outrank nearest-phrasing similarity, because they decide the operation."""
+    if op in ("why", "predict", "confidence") and re.search(r"\bwhy\b.*(?:\bnot\b|n't|rather than|instead of)", part):
+        return "why_not"
+    if op == "why_not" and not re.search(r"\bnot\b|n't|rather than|instead of|\bno\b|stop|kept", part):
+        return "why"
+    if re.match(r"^(?:and |so |but )?(?:what|wat) if\b|^suppose\b|^if\b", part) and op != "counterfactual":
+        return "what_if"
+    if re.search(r"\bhow many\b|\bcount\b|\bnumber of\b", part) and op not in ("mistakes", "statistics"):
+        return "count" if not re.search(r"mistake|error|wrong", part) else "mistakes"
+    return op
+
+
+def _op_slots(op: str, part: str, whole: str, schema: sl.ChatSchema) -> dict:
+    slots: dict[str, Any] = {}
+    k = sl.find_k(part)
+    if k:
+        slots["k"] = k
+    target = sl.find_target(part, schema)
+    if target and op in ("why", "why_not", "confidence", "counterfactual", "predict", "what_if"):
+        slots["target"] = target
+    if op == "performance" or op == "mistakes":
+        metric = sl.find_metric(part)
+        if metric:
+            slots["metric"] = metric
+    if op == "what_if":
+        changes = sl.fill_changes(part, schema)
+        if changes:
+            slots["changes"] = changes
+    feats = sl.mentioned_features(part, schema)
+    if feats and op != "what_if":
+        slots["features"] = feats
+    words = sl.quoted_words(part)
+    if words and op != "what_if":
+        slots["words"] = words
+    if op == "top_features" and re.search(r"\b(?:overall|global|general|in general|for everyone|across|all)\b", part):
+        slots["scope"] = "global"
+    if op == "mistakes" and re.search(r"\b(?:typical|common|usual|pattern)", part):
+        slots["view"] = "typical"
+    elif op == "mistakes" and re.search(r"\b(?:show|sample|examples?|list|which|give)\b", part):
+        slots["view"] = "sample"
+    return slots

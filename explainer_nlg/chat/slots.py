@@ -1,0 +1,441 @@
+"""Slot filling from the data's own schema: features, categories, classes, numbers, comparisons.
+
+Nothing here is specific to one data set: feature names, category values and class names come
+from the explainer the user handed over, and are matched fuzzily (case, underscores, camelCase,
+plurals, small typos, a few generic English synonyms such as "older" for an age feature).
+
+>>> s = ChatSchema(features=["Age", "Income", "Records", "credit_history"],
+...                categories={"Records": ["no", "yes"], "credit_history": ["critical", "paid"]},
+...                classes=["bad", "good"], class_aliases={"bad": ["denied"], "good": ["approved"]})
+>>> fill_filters("for applicants older than 60 with prior records", s)
+[{'feature': 'Age', 'cmp': '>', 'value': 60}, {'feature': 'Records', 'cmp': '==', 'value': 'yes'}]
+>>> fill_filters("credit history is critical", s)
+[{'feature': 'credit_history', 'cmp': '==', 'value': 'critical'}]
+>>> fill_changes("what if income was 500 and no records", s)
+[{'feature': 'Income', 'action': 'set', 'value': 500}, {'feature': 'Records', 'action': 'set', 'value': 'no'}]
+>>> find_instance("why was applicant 17 denied", s), find_k("top 3 features"), find_metric("roc auc?")
+(17, 3, 'roc_auc')
+>>> find_target("why approved and not denied", s)
+'bad'
+>>> quoted_words("why did 'refund' matter? and \\"late\\"")
+['refund', 'late']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twenty": 20}
+# Generic English words that point at a kind of feature. A word here only matters when a feature
+# of the user's data is named like the key (substring match), so the table is safe for any data.
+FEATURE_HINTS = {
+    "age": ["older", "younger", "old", "young", "aged", "years old"],
+    "income": ["earn", "earned", "earning", "earns", "salary", "make", "paid", "wage"],
+    "amount": ["borrow", "borrowed", "loan amount", "asked for", "requested", "money"],
+    "debt": ["owe", "owed", "debts"],
+    "records": ["missed payments", "default", "defaults", "missed payment"],
+    "history": ["missed payments", "history"],
+    "home": ["rent", "rented", "renting", "renter", "renters", "housing", "house", "homeowner", "owners"],
+    "job": ["employment", "employed", "work", "freelancer", "freelancers"],
+    "seniority": ["years at job", "experience", "tenure", "years in the job"],
+    "marital": ["married", "single", "divorced", "widowed", "spouse"],
+    "assets": ["savings", "wealth", "asset"],
+    "expenses": ["spend", "spending", "costs"],
+    "time": ["months", "term", "duration"],
+    "price": ["cost of the good", "price of the good"],
+}
+# Comparison words and the operator they mean when they stand before a number.
+CMP_WORDS = [
+    (r"older than|more than|greater than|higher than|bigger than|larger than|above|over|exceeds?|>", ">"),
+    (r"at least|no less than|or more|>=|minimum of", ">="),
+    (r"younger than|less than|lower than|smaller than|fewer than|below|under|<", "<"),
+    (r"at most|no more than|or less|<=|maximum of|up to", "<="),
+    (r"not equal to|other than|isn't|is not|!=", "!="),
+    (r"equal to|equals|exactly|=|==|is|of|was|were|be|at", "=="),
+]
+NEGATIONS = r"\b(?:no|not|without|never|none|zero|n't|dont|didnt|isnt|wasnt|hasnt|havent|nothing)\b"
+POSITIVE_WORDS = r"\b(?:with|has|have|had|having|prior|any|existing|some)\b"
+METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?score|f one",
+           "precision": r"precision|false positive", "recall": r"recall|sensitivity|false negative",
+           "error_rate": r"error rate|how often .* wrong", "accuracy": r"accura|acuracy|how often .* right|correct"}
+COHORT_NOUNS = r"(?:people|applicants?|ones|those|customers?|cases|rows|instances|persons|who|that|which|the model|it)"
+
+
+@dataclass
+class ChatSchema:
+    """What the parser may name: the data's features, categories and classes (and row ids)."""
+
+    features: list[str]
+    categories: dict[str, list[str]] = field(default_factory=dict)
+    classes: list[str] = field(default_factory=list)
+    class_aliases: dict[str, list[str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    kind: str = "tabular"
+    max_id: int | None = None
+    regions: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_explainer(cls, ex: Any) -> ChatSchema:
+        """The schema of an Explainer (tabular: features, categories, ids; any: classes)."""
+        classes = [str(c) for c in ex.class_names]
+        aliases = {str(k): list(v) for k, v in (ex.info.get("class_aliases") or {}).items()}
+        if ex.kind != "tabular":
+            from ..attribution.heatmap_regions import GRID_NAMES_3X3
+
+            # ImageNet has 1000 classes: matching every one fuzzily would turn ordinary words
+            # ("coffee mug", "tabby") into targets. Exact names still work.
+            return cls([], {}, classes, aliases, {}, ex.kind, None,
+                       list(GRID_NAMES_3X3) if ex.kind == "image" else [])
+        schema = ex._attributor.schema
+        rows = ex.rows()
+        max_id = int(rows.index.max()) if len(rows) and str(rows.index.dtype).startswith("int") else None
+        return cls(list(schema.features), {k: list(v) for k, v in schema.categorical.items()}, classes,
+                   aliases, dict(ex.info.get("descriptions") or {}), "tabular", max_id)
+
+    def names(self, feature: str) -> list[str]:
+        """How a feature may be written: 'credit_history' -> ['credit_history', 'credit history']."""
+        plain = re.sub(r"[_\-]+", " ", feature)
+        plain = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", plain).lower().strip()
+        out = [feature.lower(), plain]
+        if not plain.endswith("s"):
+            out.append(plain + "s")
+        return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the question that names something in the schema."""
+
+    start: int
+    end: int
+    kind: str  # feature | category | class | number
+    value: Any
+    feature: str | None = None
+    implied_cmp: str | None = None
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly quotes straightened, whitespace collapsed."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def _word_pattern(phrase: str) -> str:
+    return r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])"
+
+
+def feature_mentions(text: str, schema: ChatSchema) -> list[Mention]:
+    """Where the question names a feature: by name, by a hint word, or by a near miss (typo)."""
+    t = normalise(text)
+    found: list[Mention] = []
+    for f in schema.features:
+        for name in schema.names(f):
+            for m in re.finditer(_word_pattern(name), t):
+                found.append(Mention(m.start(), m.end(), "feature", f, f))
+        for key, hints in FEATURE_HINTS.items():
+            if key in f.lower():
+                for h in hints:
+                    for m in re.finditer(_word_pattern(h), t):
+                        cmp = {"older": ">", "younger": "<"}.get(h)
+                        found.append(Mention(m.start(), m.end(), "feature", f, f, cmp))
+    # Typos: a word of 5+ letters close to a one-word feature name ("incme", "senority").
+    singles = {n: f for f in schema.features for n in schema.names(f) if " " not in n and len(n) >= 5}
+    for m in re.finditer(r"[a-z]{4,}", t):
+        if any(x.start <= m.start() < x.end for x in found):
+            continue
+        close = difflib.get_close_matches(m.group(), list(singles), n=1, cutoff=0.8)
+        if close:
+            f = singles[close[0]]
+            found.append(Mention(m.start(), m.end(), "feature", f, f))
+    return _dedupe(found)
+
+
+def category_mentions(text: str, schema: ChatSchema) -> list[Mention]:
+    """Where the question names a category value ("rent", "renters", "married", "critical")."""
+    t = normalise(text)
+    found = []
+    for f, values in schema.categories.items():
+        for v in values:
+            lv = str(v).lower()
+            if lv in ("yes", "no", "other", "others", "ignore") or len(lv) < 3:
+                continue  # too common as plain words; handled through the feature's name instead
+            forms = [lv, lv + "s", lv + "ed", lv + "ers", lv + "er", lv + "ing"]
+            for form in forms:
+                for m in re.finditer(_word_pattern(form), t):
+                    found.append(Mention(m.start(), m.end(), "category", str(v), f))
+    return _dedupe(found)
+
+
+def class_mentions(text: str, schema: ChatSchema) -> list[Mention]:
+    """Where the question names a class, by name or alias ("denied" for "bad")."""
+    t = normalise(text)
+    found = []
+    for c in schema.classes:
+        forms = [c.lower()] + [a.lower() for a in schema.class_aliases.get(c, [])]
+        if "," in c:  # ImageNet style "tabby, tabby cat"
+            forms += [p.strip().lower() for p in c.split(",") if p.strip()]
+        for form in forms:
+            for m in re.finditer(_word_pattern(form), t):
+                found.append(Mention(m.start(), m.end(), "class", c))
+    return _dedupe(found)
+
+
+def number_mentions(text: str) -> list[Mention]:
+    t = normalise(text)
+    found = []
+    for m in re.finditer(r"(?<![a-z0-9.])(-?\d[\d,]*(?:\.\d+)?)(k\b)?", t):
+        raw = m.group(1).replace(",", "")
+        try:
+            v: Any = float(raw)
+        except ValueError:
+            continue
+        if m.group(2):
+            v *= 1000
+        found.append(Mention(m.start(), m.end(), "number", int(v) if float(v).is_integer() else v))
+    for w, v in NUMBER_WORDS.items():
+        for m in re.finditer(_word_pattern(w), t):
+            found.append(Mention(m.start(), m.end(), "number", v))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _dedupe(ms: list[Mention]) -> list[Mention]:
+    """Keep the longest mention where spans overlap."""
+    out: list[Mention] = []
+    for m in sorted(ms, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= o.start or m.start >= o.end for o in out):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)
+
+
+def _cmp_between(t: str) -> str | None:
+    t = t.strip()
+    for pattern, op in CMP_WORDS:
+        if re.search(r"(?:^|\s|\b)(?:" + pattern + r")(?:\s|$|\b)", t):
+            return op
+    return None
+
+
+def _coerce(feature: str, value: Any, schema: ChatSchema) -> Any:
+    return value
+
+
+def _numeric_pairs(text: str, schema: ChatSchema) -> list[tuple[Mention, Mention, str | None]]:
+    """(feature mention, number mention, comparison word between them) for numeric features."""
+    t = normalise(text)
+    feats = [m for m in feature_mentions(text, schema) if m.feature not in schema.categories]
+    nums = number_mentions(text)
+    pairs = []
+    used: set[int] = set()
+    for f in feats:
+        # The nearest number after the feature within a few words, else just before it.
+        after = [n for n in nums if n.start >= f.end and n.start - f.end <= 28 and id(n) not in used]
+        before = [n for n in nums if n.end <= f.start and f.start - n.end <= 12 and id(n) not in used]
+        n = after[0] if after else (before[-1] if before else None)
+        if n is None:
+            continue
+        between = t[f.end:n.start] if n.start >= f.end else t[n.end:f.start]
+        # A number belongs to the nearest feature: skip it if another feature sits in between.
+        if any(o is not f and min(f.end, n.end) <= o.start < max(f.start, n.start) for o in feats):
+            continue
+        used.add(id(n))
+        pairs.append((f, n, _cmp_between(between) or _cmp_between(t[max(0, f.start - 14):f.start])))
+    return pairs
+
+
+def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
+    """Cohort filters: ``[{"feature", "cmp", "value"}]`` from phrases like "older than 60",
+    "with prior records", "renters", "income above 200", "people the model denied", "the ones it
+    got wrong". ``feature`` may also be "prediction", "label" or "correct" (pseudo-features)."""
+    t = normalise(text)
+    out: list[dict] = []
+    for f, n, cmp in _numeric_pairs(text, schema):
+        out.append({"feature": f.value, "cmp": f.implied_cmp or cmp or "==", "value": n.value})
+    cats = category_mentions(text, schema)
+    for c in cats:
+        neg = re.search(r"(?:not|non|n't)\s+(?:an?\s+)?$", t[max(0, c.start - 12):c.start])
+        out.append({"feature": c.feature, "cmp": "!=" if neg else "==", "value": c.value})
+    # A yes/no feature named with "with"/"no" ("with prior records", "no missed payments").
+    for f in feature_mentions(text, schema):
+        values = [v.lower() for v in schema.categories.get(f.value, [])]
+        if sorted(values) != ["no", "yes"] or any(c.feature == f.value for c in cats):
+            continue
+        before = t[max(0, f.start - 20):f.start]
+        if re.search(NEGATIONS + r"[\w\s]*$", before):
+            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "no")})
+        elif re.search(POSITIVE_WORDS + r"[\w\s]*$", before) or re.search(r"^\s*(?:is|=)\s*yes", t[f.end:]):
+            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "yes")})
+    # Pseudo-features: what the model predicted, the true label, whether it was right.
+    for c in class_mentions(text, schema):
+        before = t[max(0, c.start - 30):c.start]
+        if re.search(r"\b(?:labell?ed|actually|truly|really|true label|were in fact)\s*(?:as\s+)?$", before):
+            out.append({"feature": "label", "cmp": "==", "value": c.value})
+        elif re.search(r"\b" + COHORT_NOUNS + r"\s+(?:(?:the model|it|were|was|got|that|who|model)\s+){0,3}$", before) \
+                or re.search(r"\b(?:the|all)\s+$", before) and re.search(r"^\s*(?:ones|applicants|people|cases)", t[c.end:]):
+            out.append({"feature": "prediction", "cmp": "==", "value": c.value})
+    if re.search(COHORT_NOUNS + r"\s+(?:the model |it )?(?:got|gets|was|were)?\s*(?:wrong|incorrect|misclassified)", t) \
+            or re.search(r"\b(?:misclassified|wrongly classified|incorrectly predicted) (?:ones|people|applicants|cases|rows)", t):
+        out.append({"feature": "correct", "cmp": "==", "value": False})
+    elif re.search(COHORT_NOUNS + r"\s+(?:the model |it )?(?:got|gets)\s+right", t):
+        out.append({"feature": "correct", "cmp": "==", "value": True})
+    return _unique(out)
+
+
+def _orig(schema: ChatSchema, feature: str, lower_value: str) -> str:
+    for v in schema.categories.get(feature, []):
+        if str(v).lower() == lower_value:
+            return str(v)
+    return lower_value
+
+
+def _unique(items: list[dict]) -> list[dict]:
+    out = []
+    for d in items:
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
+    """What-if edits: ``[{"feature", "action": "set"|"increase"|"decrease", "value"}]``.
+
+    Text: ``{"action": "remove"|"replace", "word", "value"}``; image: ``{"action": "cover",
+    "region"}``. A direction with no amount ("what if I earned more") has ``value`` None.
+    """
+    t = normalise(text)
+    out: list[dict] = []
+    if schema.kind == "text":
+        words = quoted_words(text)
+        if words and re.search(r"\b(?:replace|swap|was|were|instead|changed? to|becomes?)\b", t) and len(words) >= 2:
+            out.append({"action": "replace", "word": words[0], "value": words[1]})
+        elif words:
+            out += [{"action": "remove", "word": w} for w in words]
+        return out
+    if schema.kind == "image":
+        t2 = t.replace("center", "centre").replace("middle", "centre")
+        for r in sorted(schema.regions, key=len, reverse=True):
+            if r in t2 or r.replace("centre", "middle") in t:
+                out.append({"action": "cover", "region": r})
+                t2 = t2.replace(r, " ")
+        return out
+    for f, n, _cmp in _numeric_pairs(text, schema):
+        window = t[max(0, f.start - 30):n.end + 4]
+        if re.search(r"\b(?:increase|increased|raise|raised|add|more|up|higher|grow|grew)\b", window) and \
+                re.search(r"\bby\b|\bmore\b|\+", window):
+            out.append({"feature": f.value, "action": "increase", "value": n.value})
+        elif re.search(r"\b(?:decrease|decreased|lower|lowered|reduce|reduced|cut|less|down|drop|dropped)\b", window) and \
+                re.search(r"\bby\b|\bless\b|-", window):
+            out.append({"feature": f.value, "action": "decrease", "value": n.value})
+        else:
+            out.append({"feature": f.value, "action": "set", "value": n.value})
+    named = {c["feature"] for c in out}
+    for c in category_mentions(text, schema):
+        if c.feature not in named:
+            out.append({"feature": c.feature, "action": "set", "value": c.value})
+            named.add(c.feature)
+    for f in feature_mentions(text, schema):
+        if f.value in named:
+            continue
+        values = [v.lower() for v in schema.categories.get(f.value, [])]
+        before = t[max(0, f.start - 20):f.start]
+        if sorted(values) == ["no", "yes"]:
+            neg = re.search(NEGATIONS + r"[\w\s]*$", before)
+            out.append({"feature": f.value, "action": "set", "value": _orig(schema, f.value, "no" if neg else "yes")})
+        elif f.value not in schema.categories:
+            window = t[max(0, f.start - 25):f.end + 25]
+            if re.search(r"\b(?:more|higher|increase[ds]?|up|bigger|double|raise[ds]?|larger)\b", window):
+                out.append({"feature": f.value, "action": "increase", "value": None})
+            elif re.search(r"\b(?:less|lower|decrease[ds]?|down|smaller|fewer|reduce[ds]?|cut|half)\b", window):
+                out.append({"feature": f.value, "action": "decrease", "value": None})
+        named.add(f.value)
+    return out
+
+
+def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | None:
+    """A row id named in the question ("id 17", "row 3", "applicant 100"; with ``loose``, a bare
+    number that no other slot uses, such as "why was 100 denied")."""
+    if schema.kind != "tabular":
+        return None
+    t = normalise(text)
+    m = re.search(r"\b(?:id|row|applicant|customer|case|person|client|record|number|no\.?|instance|sample)\s*#?\s*(\d+)\b|#(\d+)\b", t)
+    if m:
+        return int(m.group(1) or m.group(2))
+    if loose:
+        taken = [(n.start, n.end) for _, n, _ in _numeric_pairs(text, schema)]
+        for n in number_mentions(text):
+            if (n.start, n.end) in taken or not isinstance(n.value, int) or not re.match(r"\d", t[n.start:]):
+                continue
+            if re.search(r"\b(?:top|first|best|biggest|most|k)\s*$", t[:n.start]) or \
+                    re.match(r"\s*(?:most|main|biggest|top|features|factors|reasons|words|rows|examples|mistakes)", t[n.end:]):
+                continue
+            if schema.max_id is None or 0 <= n.value <= schema.max_id:
+                return int(n.value)
+    return None
+
+
+def find_k(text: str) -> int | None:
+    """How many ("top 3", "the five most important", "3 biggest reasons")."""
+    t = normalise(text)
+    nums = "|".join([r"\d+"] + list(NUMBER_WORDS))
+    m = re.search(rf"\b(?:top|first|best|biggest)\s+({nums})\b", t) or \
+        re.search(rf"\b({nums})\s+(?:most|main|biggest|top|key|largest|strongest|features|factors|reasons|words|examples|mistakes|rows)\b", t)
+    if not m:
+        return None
+    g = m.group(1)
+    return int(g) if g.isdigit() else NUMBER_WORDS[g]
+
+
+def find_metric(text: str) -> str | None:
+    t = normalise(text)
+    for name, pattern in METRICS.items():
+        if re.search(pattern, t):
+            return name
+    return None
+
+
+def find_target(text: str, schema: ChatSchema) -> str | None:
+    """The class a question asks about: the one after a negation ("why not approved", "why
+    approved and not denied", "rather than good"), else the last one named."""
+    t = normalise(text)
+    ms = class_mentions(text, schema)
+    if not ms:
+        return None
+    for m in ms:
+        before = t[max(0, m.start - 40):m.start]
+        if re.search(r"(?:\bnot\b|n't\b|\brather than\b|\binstead of\b|\bno\b)[\w\s]{0,25}$", before):
+            return m.value
+    return ms[-1].value
+
+
+def quoted_words(text: str) -> list[str]:
+    """Words in quotes ('refund', "late", “stale”); apostrophes inside words do not count."""
+    t = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return [m.group(2) for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=\())(['\"])([^'\"]{1,40}?)\1(?=\W|$)", t)]
+
+
+def mentioned_features(text: str, schema: ChatSchema) -> list[str]:
+    """Features named in the question, in order, once each."""
+    out = [m.value for m in feature_mentions(text, schema)]
+    out += [m.feature for m in category_mentions(text, schema)]
+    return list(dict.fromkeys(out))
+
+
+def mask_features(text: str, schema: ChatSchema) -> str:
+    """The question with every feature named directly (or misspelt) replaced by "feature", so
+    the router sees the question's shape whatever the data calls its columns.
+
+    >>> mask_features("what is the avg Incme of renters", ChatSchema(["Income"]))
+    'what is the avg feature of renters'
+    """
+    t = normalise(text)
+    out, last = [], 0
+    for m in feature_mentions(t, schema):
+        if any(m.value and t[m.start:m.end] in schema.names(m.value) or
+               difflib.SequenceMatcher(None, t[m.start:m.end], n).ratio() >= 0.8 for n in schema.names(m.value)):
+            out.append(t[last:m.start] + "feature")
+            last = m.end
+    out.append(t[last:])
+    return "".join(out)
