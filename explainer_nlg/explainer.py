@@ -153,6 +153,29 @@ class Explainer:
         """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""
         return self.narrate(self.explain(x, target), audience, llm=llm)
 
+    def assistant(self, llm: Any = None, budget: int | None = None):
+        """The chat Assistant for this explainer (one per explainer, made on first use)."""
+        from .chat.assistant import Assistant
+
+        if getattr(self, "_assistant", None) is None or llm is not None or budget is not None:
+            self._assistant = Assistant(self, llm=llm, budget=budget)
+        return self._assistant
+
+    def parse(self, question: str) -> dict:
+        """A chat question as a plain dict: ``{"ops": [{"op", ...slots}], "filters", "instance", ...}``.
+
+        >>> Explainer.demo("loan").parse("why was 100 denied and what could change it?")["ops"][1]["op"]
+        'counterfactual'
+        """
+        return self.assistant().parse(question)
+
+    def ask(self, question: str, x: Any = None, session: str = "default", audience: str = "customer"):
+        """Answer a chat question (a ChatAnswer: text, parsed operation, per-operation evidence).
+
+        Follow-ups ("why?", "and the next one?") resolve from ``session``'s dialogue state.
+        """
+        return self.assistant().ask(question, x=x, session=session, audience=audience)
+
     def game(self, x: Any, target: Any = None) -> Game:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 

@@ -1,0 +1,12 @@
+"""Chat: question -> operations (router + slot filling), dialogue state, operation handlers.
+
+``Explainer.parse(question)`` and ``Explainer.ask(question, x, session)`` are the public entry
+points; ``Assistant`` holds the per-session state for one explainer.
+"""
+
+from .assistant import Assistant
+from .parser import parse
+from .reply import ChatAnswer, OpResult
+from .slots import ChatSchema
+
+__all__ = ["Assistant", "parse", "ChatAnswer", "OpResult", "ChatSchema"]

@@ -67,9 +67,12 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     if reason:
         out["ops"] = [{"op": "unsupported", "reason": reason}]
         if reason == "too_long":
-            out["length"] = len(q)
+            out["ops"][0]["length"] = len(q)
         return _done(out, t0)
     out["followup"], out["ref"] = _followup(text)
+    # "what about age?", "and for renters?": names a thing but no operation; the last one applies.
+    out["elliptical"] = bool(re.match(r"^(?:and |ok |so )?(?:(?:what|how) about|for|and for|same for|and)\b", text)
+                             and len(text.split()) <= 7 and not re.search(r"\b(?:why|how many|what if|show)\b", text))
     unknown = _unknown_term(text, schema)
     if unknown:
         out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": unknown}]
@@ -79,9 +82,10 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     confidences = []
     for part, ranked in scored:
         op, score = ranked[0]
-        op = _adjust(op, part, ranked)
-        confidences.append(score)
-        if score < MIN_SCORE and not out["followup"]:
+        adjusted = _adjust(op, part, ranked)
+        confidences.append(score if adjusted == op else max(score, MIN_SCORE))
+        op = adjusted
+        if confidences[-1] < MIN_SCORE and not out["followup"]:
             op = "unsupported"
         if out["ops"] and out["ops"][-1]["op"] == op:
             continue
@@ -179,6 +183,11 @@ def _split(text: str) -> list[str]:
 
 def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
     """A few cues that outrank nearest-phrasing similarity, because they decide the operation."""
+    if sl.quoted_words(part) and re.search(r"\b(?:why|matter\w*|count\w*|important|influence\w*|role|effect)\b", part) \
+            and not re.search(r"\bif\b|\bremove|\breplace", part):
+        return "why"
+    if re.search(r"\b(?:top|most likely|\d+|other) (?:\w+ )?(?:classes|labels|guesses|predictions)\b", part):
+        return "predict"
     if op in ("why", "predict", "confidence") and re.search(r"\bwhy\b.*(?:\bnot\b|n't|rather than|instead of)", part):
         return "why_not"
     if op == "why_not" and not re.search(r"\bnot\b|n't|rather than|instead of|\bno\b|stop|kept", part):
@@ -206,7 +215,11 @@ def _op_slots(op: str, part: str, whole: str, schema: sl.ChatSchema) -> dict:
         changes = sl.fill_changes(part, schema)
         if changes:
             slots["changes"] = changes
-    feats = sl.mentioned_features(part, schema)
+    # The features a question is about, not the ones its filter names ("income of people older
+    # than 60" is about income), unless the filter's are all it names.
+    feats = [m.value for m in sl.feature_mentions(part, schema)]
+    in_filters = {f["feature"] for f in sl.fill_filters(part, schema)}
+    feats = list(dict.fromkeys([f for f in feats if f not in in_filters] or feats))
     if feats and op != "what_if":
         slots["features"] = feats
     words = sl.quoted_words(part)

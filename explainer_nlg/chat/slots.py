@@ -274,7 +274,7 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
         if re.search(r"\b(?:labell?ed|actually|truly|really|true label|were in fact)\s*(?:as\s+)?$", before):
             out.append({"feature": "label", "cmp": "==", "value": c.value})
         elif re.search(r"\b" + COHORT_NOUNS + r"\s+(?:(?:the model|it|were|was|got|that|who|model)\s+){0,3}$", before) \
-                or re.search(r"\b(?:the|all)\s+$", before) and re.search(r"^\s*(?:ones|applicants|people|cases)", t[c.end:]):
+                or re.search(r"^\s*(?:ones|applicants|people|cases|customers|rows|clients|persons)\b", t[c.end:]):
             out.append({"feature": "prediction", "cmp": "==", "value": c.value})
     if re.search(COHORT_NOUNS + r"\s+(?:the model |it )?(?:got|gets|was|were)?\s*(?:wrong|incorrect|misclassified)", t) \
             or re.search(r"\b(?:misclassified|wrongly classified|incorrectly predicted) (?:ones|people|applicants|cases|rows)", t):

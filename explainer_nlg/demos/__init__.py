@@ -23,6 +23,9 @@ def loan_explainer() -> Explainer:
     ex.name = "loan (gradient-boosted trees on modeldata::credit_data)"
     ex.info["metrics"] = metrics
     ex.info["counterfactual_defaults"] = COUNTERFACTUAL_DEFAULTS
+    # How people name the classes in a chat: the lender's "bad" is a denial.
+    ex.info["class_aliases"] = {"bad": ["denied", "deny", "rejected", "declined", "refused", "turned down"],
+                                "good": ["approved", "approve", "accepted", "granted", "approval"]}
     return ex
 
 
@@ -36,6 +39,7 @@ def text_explainer() -> Explainer:
     ex = Explainer.from_transformers(str(path))
     ex.name = "text (MiniLM fine-tuned on Amazon fine-food reviews)"
     ex.info["metrics"] = json.loads((path / "metrics.json").read_text())
+    ex.info["class_aliases"] = {"great": ["positive", "good"], "other": ["negative"]}
     return ex
 
 

@@ -1,0 +1,187 @@
+"""The chat assistant: parse a question, resolve it against the session's state, run the handlers.
+
+>>> from explainer_nlg import Explainer
+>>> ex = Explainer.demo("loan")
+>>> a = Assistant(ex, budget=256)
+>>> r = a.ask("why was 17 denied?", session="ann")
+>>> r.parsed["ops"][0]["op"], r.parsed["instance"], r.evidence.predicted_label
+('why', 17, 'good')
+>>> a.ask("and what about the next one?", session="ann").parsed["resolved"]["instance"]
+18
+>>> a.ask("how many applicants are older than 60?").text
+'42 of 4454 rows match (rows where Age > 60). The model predicts “bad” for 9, “good” for 33.'
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ExplainerInputError
+from .cohort import Table
+from .operations import HANDLERS, Context
+from .parser import parse
+from .reply import ChatAnswer, OpResult
+from .router import Router
+from .slots import ChatSchema
+
+AUDIENCES = ("customer", "support", "developer")
+LIST_OPS = {"show", "mistakes", "count"}
+# Operations that reuse the previous operation when a follow-up names no operation of its own.
+CARRY_OPS = {"why", "why_not", "predict", "confidence", "top_features", "statistics", "count", "show",
+             "performance", "mistakes", "define", "what_if", "counterfactual", "interactions"}
+
+
+class Assistant:
+    """Answers chat questions about one explainer's predictions, with per-session dialogue state."""
+
+    def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000):
+        from .state import SessionStore
+
+        self.ex = ex
+        self.llm = llm
+        self.budget = budget
+        self.schema = ChatSchema.from_explainer(ex)
+        self.router = Router.default()
+        self.sessions = SessionStore(max_sessions)
+        self._table: Table | None = None
+        self._evidence: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.last_question = ""
+        self._photos: dict[str, Any] = {}
+
+    # ---- computed things, cached ---------------------------------------------------------
+
+    def table(self) -> Table:
+        if self._table is None:
+            self._table = Table(self.ex)
+        return self._table
+
+    def _key(self, x: Any) -> Any:
+        if isinstance(x, (int, str)) or x is None:
+            return x
+        if isinstance(x, dict):
+            return tuple(sorted((k, str(v)) for k, v in x.items()))
+        if hasattr(x, "tobytes"):  # an image array: the same photo uploaded twice is one input
+            import hashlib
+
+            return hashlib.sha1(x.tobytes()).hexdigest()
+        return id(x)
+
+    def load_input(self, x: Any) -> Any:
+        """Sample photo names ("chelsea") become the photo; other inputs pass through."""
+        if self.ex.kind == "image" and isinstance(x, str):
+            from ..demos.image_model import SAMPLE_PHOTOS, sample_photo
+
+            if x in SAMPLE_PHOTOS:
+                if x not in self._photos:
+                    self._photos[x] = sample_photo(x)
+                return self._photos[x]
+        if self.ex.kind == "tabular" and isinstance(x, str) and x.strip().isdigit():
+            return int(x)
+        return x
+
+    def evidence(self, x: Any, target: Any = None):
+        """Evidence for ``x`` (cached per input and target: follow-ups do not recompute)."""
+        key = (self._key(x), target)
+        with self._lock:
+            hit = self._evidence.get(key)
+        if hit is not None:
+            return hit
+        ev = self.ex.explain(x, target, self.budget)
+        with self._lock:
+            self._evidence[key] = ev
+            while len(self._evidence) > 64:
+                self._evidence.popitem(last=False)
+        return ev
+
+    def predict(self, x: Any) -> dict[str, float]:
+        return self.ex.predict(x)
+
+    def counterfactuals(self, x: Any, target: Any = None, k: int = 3):
+        return self.ex.counterfactuals(x, target=target, k=k)
+
+    def row_of(self, x: Any) -> dict:
+        if isinstance(x, dict):
+            return x
+        return self.ex.rows().loc[x].to_dict()
+
+    # ---- the conversation ----------------------------------------------------------------
+
+    def parse(self, question: Any) -> dict:
+        """The question as a plain dict of operations, filters and slots (see ``chat.parser``)."""
+        return parse(question, self.schema, self.router)
+
+    def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
+            on_sentence: Callable | None = None) -> ChatAnswer:
+        """Answer one message. ``x``: the input to talk about (default: the session's current one);
+        ``session``: whose conversation this is; ``audience``: customer, support or developer;
+        ``on_sentence``: receives each narrated sentence as soon as it is verified."""
+        t0 = time.perf_counter()
+        audience = audience if audience in AUDIENCES else "customer"
+        state = self.sessions.get(session)
+        parsed = self.parse(question)
+        self.last_question = str(question or "")[:1000]
+        ops, filters, x = self._resolve(parsed, state, x)
+        parts: list[OpResult] = []
+        for slots in ops:
+            ctx = Context(self, state, slots, filters, x, audience, on_sentence)
+            try:
+                parts.append(HANDLERS[slots["op"]](ctx))
+            except ExplainerInputError as err:
+                parts.append(OpResult(slots["op"], str(err)))
+            except Exception as err:  # noqa: BLE001 - a chat never shows a traceback; say what failed
+                parts.append(OpResult(slots["op"], f"Sorry, I could not compute that ({type(err).__name__}: "
+                                                   f"{str(err)[:200]})."))
+        real = [o for o in ops if o["op"] not in ("unsupported", "help")]
+        if real:
+            state.ops = [dict(o) for o in real]
+            state.filters = filters
+        feats = [f for o in ops for f in o.get("features", [])]
+        if feats:
+            state.features = feats
+        state.turns += 1
+        text = "\n\n".join(p.text for p in parts)
+        return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
+
+    def _resolve(self, parsed: dict, state, x: Any) -> tuple[list[dict], list[dict], Any]:
+        """Fill in what the question leaves to the conversation: the input, the filter, the op."""
+        ops = [dict(o) for o in parsed["ops"]]
+        filters = list(parsed["filters"])
+        if x is not None and not (isinstance(x, str) and not x.strip()):
+            x = self.load_input(x)
+            if self._key(x) != self._key(state.x):
+                state.instance = x if self.ex.kind == "tabular" and isinstance(x, int) else None
+            state.x = x
+        ref = parsed.get("ref")
+        if parsed.get("instance") is not None:
+            state.instance = state.x = int(parsed["instance"])
+        elif ref is not None and self.ex.kind == "tabular":
+            ids = list(self.ex.rows().index)
+            if ref in ("next", "previous") and state.instance in ids:
+                i = ids.index(state.instance) + (1 if ref == "next" else -1)
+                if 0 <= i < len(ids):
+                    state.instance = state.x = int(ids[i])
+            elif isinstance(ref, int) and state.ids:
+                i = ref - 1 if ref > 0 else len(state.ids) - 1
+                if 0 <= i < len(state.ids):
+                    state.instance = state.x = int(state.ids[i])
+        if parsed.get("followup"):
+            if not filters and parsed.get("instance") is None and ref is None:
+                filters = list(state.filters)
+            vague = parsed.get("elliptical") or parsed.get("confidence", 1) < 0.55 or all(o["op"] == "unsupported" and o.get("reason") == "unclear"
+                                                              for o in ops)
+            if state.ops and (vague or ref is not None) and not any(o["op"] == "unsupported" and o.get("reason") != "unclear"
+                                                                  for o in ops):
+                new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
+                last = state.ops
+                if isinstance(ref, int) and all(o["op"] in LIST_OPS for o in last):
+                    last = [{"op": "why"}]  # "the second one" after a list: explain that one
+                ops = [{**{k: v for k, v in o.items() if k not in ("features",) or not new.get("features")}, **new}
+                       for o in last if o["op"] in CARRY_OPS] or ops
+        ops = [o for o in ops if o["op"] in HANDLERS] or [{"op": "unsupported", "reason": "unclear"}]
+        parsed["resolved"] = {"ops": [o["op"] for o in ops], "filters": filters, "instance": state.instance}
+        return ops, filters, state.x

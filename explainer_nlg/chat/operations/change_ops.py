@@ -1,0 +1,114 @@
+"""Operations that change the input: what-if and counterfactuals (the smallest flip)."""
+
+from __future__ import annotations
+
+from ...narrate.facts import fmt_number, fmt_pct
+from ..reply import OpResult
+from .context import Context
+
+
+def _step(ctx: Context, feature: str) -> float | int:
+    """A change of a tenth of the feature's range, for "what if I earned more" with no amount."""
+    lo, hi = ctx.ex._attributor.schema.numeric_range[feature]
+    step = (hi - lo) / 10
+    return int(round(step)) if step >= 1 else round(step, 3)
+
+
+def what_if(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    changes = [dict(c) for c in ctx.slots.get("changes") or []]
+    if not changes:
+        hint = {"tabular": "“what if Income was 500?” or “what if Debt went down by 200?”",
+                "text": "“what if I remove 'stale'?” or “replace 'stale' with 'fresh'”",
+                "image": "“what if we cover the centre?”"}[ctx.kind]
+        features = ""
+        if ctx.kind == "tabular":
+            features = f" Features: {', '.join(ctx.assistant.table().features)}."
+        return OpResult("what_if", f"Tell me what to change, for example {hint}.{features}")
+    notes = []
+    if ctx.kind == "tabular":
+        row = ctx.assistant.row_of(x)
+        same = [c for c in changes if c.get("action") == "set" and str(row.get(c["feature"])) == str(c.get("value"))]
+        notes += [f"{c['feature']} is already {fmt_number(c['value'])}." for c in same]
+        changes = [c for c in changes if c not in same]
+        if not changes:
+            return OpResult("what_if", " ".join(notes) + " Nothing to change.")
+    for c in changes:
+        if c.get("action") in ("increase", "decrease") and c.get("value") is None:
+            c["value"] = _step(ctx, c["feature"])
+            notes.append(f"(No amount was given, so I used a tenth of {c['feature']}'s range: "
+                         f"{fmt_number(c['value'])}.)")
+    w = ctx.ex.what_if(x, changes)
+    if ctx.kind != "tabular":
+        # Word and region edits: say what was done and what the model now predicts, in numbers.
+        did = "; ".join(_edit_words(ch) for ch in w.changes)
+        text = (f"{did}: the model predicts “{w.new_label}” ({fmt_pct(w.new_probabilities[w.new_label])}) instead of "
+                f"“{w.original_label}” ({fmt_pct(w.original_probabilities[w.original_label])}); p(“{w.target_label}”) "
+                f"changes by {w.probability_change * 100:+.1f} percentage points.")
+        after = ctx.narrate(w.evidence) if w.evidence is not None else None
+        if after is not None:
+            text += " After the change: " + after.text
+        return OpResult("what_if", text, narration=after, evidence=w,
+                        figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
+                                 "new_probabilities": w.new_probabilities})
+    record = {"kind": "what-if", "label": w.original_label,
+              "probability": w.original_probabilities[w.original_label], "new_label": w.new_label,
+              "new_probability": w.new_probabilities[w.new_label],
+              "changes": [{"feature": ch.feature, "from": ch.from_value, "to": ch.to_value} for ch in w.changes]}
+    answer = ctx.narrate(record)
+    text = " ".join(notes + [answer.text])
+    if w.evidence is not None:
+        after = ctx.narrate(w.evidence)
+        text += " After the change: " + after.text
+    return OpResult("what_if", text, narration=answer, evidence=w,
+                    figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
+                             "new_probabilities": w.new_probabilities})
+
+
+def counterfactual(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    if ctx.kind == "image":
+        return OpResult("counterfactual", "For a photo I cannot search for a smallest change; ask “what if we "
+                        "cover the centre?” to see how covering a part of it changes the prediction.")
+    k = int(ctx.slots.get("k") or 3)
+    target = ctx.slots.get("target")
+    probs = ctx.assistant.predict(x)
+    if target is not None and target == max(probs, key=probs.get):
+        target = None  # "how do I get approved" when already approved: ask for the other class instead
+    cs = ctx.assistant.counterfactuals(x, target=target, k=k)
+    if not cs.found:
+        c = cs.constraints
+        text = (f"I found no change of at most {c.get('max_changes')} "
+                f"{'words' if ctx.kind == 'text' else 'features'} that makes the model predict "
+                f"“{cs.target_label}” (searched {cs.candidates_searched} candidates).")
+        return OpResult("counterfactual", text, evidence=cs)
+    texts, first = [], None
+    for i, cf in enumerate(cs.counterfactuals[:k], 1):
+        if ctx.kind == "text":
+            texts.append(f"{i}. {'; '.join(_edit_words(ch) for ch in cf.changes)}: the model predicts "
+                         f"“{cf.predicted_label}” ({fmt_pct(cf.probabilities[cf.predicted_label])}).")
+            continue
+        record = {"kind": "counterfactual", "label": cs.original_label,
+                  "probability": cs.original_probabilities[cs.original_label], "new_label": cf.predicted_label,
+                  "new_probability": cf.probabilities[cf.predicted_label],
+                  "changes": [{"feature": ch.feature, "from": ch.from_value, "to": ch.to_value} for ch in cf.changes]}
+        answer = ctx.narrate(record)
+        first = first or answer
+        moves = "; ".join(f"{ch.feature} {fmt_number(ch.from_value)} → {fmt_number(ch.to_value)}" for ch in cf.changes)
+        texts.append(f"{i}. {answer.text} ({moves}; p(“{cf.predicted_label}”) "
+                     f"{fmt_pct(cf.probabilities[cf.predicted_label])})")
+    fixed = cs.constraints.get("immutable") or []
+    tail = f" ({', '.join(fixed)} were kept fixed.)" if fixed else ""
+    head = (f"{len(texts)} way{'s' if len(texts) > 1 else ''} to make the model predict “{cs.target_label}” "
+            f"instead of “{cs.original_label}” ({fmt_pct(cs.original_probabilities[cs.original_label])}), "
+            f"fewest changes first:")
+    return OpResult("counterfactual", head + "\n" + "\n".join(texts) + tail, narration=first, evidence=cs,
+                    figures={"found": len(texts), "candidates_searched": cs.candidates_searched})
+
+
+def _edit_words(ch) -> str:
+    if ch.action == "cover":
+        return f"covering the {ch.feature}"
+    if ch.action == "remove" or ch.to_value in (None, ""):
+        return f"removing “{ch.from_value}”"
+    return f"replacing “{ch.from_value}” with “{ch.to_value}”"

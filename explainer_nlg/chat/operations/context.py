@@ -1,0 +1,53 @@
+"""What a handler gets: the explainer, the resolved input, the slots, the cohort, the audience."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import ExplainerInputError
+from ..state import DialogueState
+
+
+@dataclass
+class Context:
+    assistant: Any                # the Assistant (explainer, caches, schema)
+    state: DialogueState
+    slots: dict                   # this operation's slots from the parser
+    filters: list[dict]
+    x: Any                        # the resolved input, or None
+    audience: str = "customer"
+    on_sentence: Callable | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ex(self):
+        return self.assistant.ex
+
+    @property
+    def kind(self) -> str:
+        return self.ex.kind
+
+    def need_x(self) -> Any:
+        """The input to talk about, or a clear error saying how to give one."""
+        if self.x is None:
+            if self.kind == "tabular":
+                ids = self.ex.rows().index
+                raise ExplainerInputError(
+                    f"Which one? Name a row id (from {ids.min()} to {ids.max()}), for example "
+                    f"“why was {ids[0]} denied?”, or pick a row in the panel.")
+            what = "message" if self.kind == "text" else "photo"
+            raise ExplainerInputError(f"There is no {what} to talk about yet: give me one first.")
+        return self.x
+
+    def input_name(self) -> str:
+        if self.kind == "tabular":
+            return f"row {self.state.instance}" if self.state.instance is not None else "this row"
+        return "this message" if self.kind == "text" else "this photo"
+
+    def narrate(self, record: Any, focus: str = "why"):
+        from ...narrate import narrate
+
+        return narrate(record, self.audience, llm=self.assistant.llm, focus=focus,
+                       descriptions=self.ex.info.get("descriptions") or None, on_sentence=self.on_sentence)

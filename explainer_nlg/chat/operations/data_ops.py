@@ -1,0 +1,145 @@
+"""Operations on the data and the model's description: show, count, statistics, define, describe."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...narrate.facts import fmt_number, fmt_pct
+from ..cohort import describe_filters
+from ..reply import OpResult
+from .context import Context
+
+
+def _no_table(ctx: Context, op: str) -> OpResult:
+    what = "messages" if ctx.kind == "text" else "photos"
+    return OpResult(op, f"This is a {ctx.kind} model: there is no table of {what} to {op.replace('_', ' ')}; "
+                        "I can explain the one in the panel.")
+
+
+def show(ctx: Context) -> OpResult:
+    if ctx.kind == "text":
+        x = ctx.need_x()
+        return OpResult("show", f"The message: “{x}”", table=[{"text": x}])
+    if ctx.kind == "image":
+        ctx.need_x()
+        return OpResult("show", "The photo is shown in the panel beside the chat.")
+    table = ctx.assistant.table()
+    if ctx.x is not None and not ctx.filters:
+        row = ctx.assistant.row_of(ctx.x)
+        lines = [f"{f}: {fmt_number(row[f])}" for f in table.features]
+        return OpResult("show", f"{ctx.input_name().capitalize()}:\n" + "\n".join(lines),
+                        table=[{f: row[f] for f in table.features}])
+    rows = table.filter(ctx.filters)
+    k = int(ctx.slots.get("k") or 5)
+    ids = [int(i) for i in rows.index[:k]]
+    ctx.state.ids = ids
+    shown = rows.head(k)
+    lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in table.features[:8]) +
+             f"; predicted “{shown.loc[i, 'prediction']}”" for i in shown.index]
+    text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); the first {len(ids)}:\n" + "\n".join(lines)
+    return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
+                    table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
+
+
+def count(ctx: Context) -> OpResult:
+    if ctx.kind != "tabular":
+        return _no_table(ctx, "count")
+    table = ctx.assistant.table()
+    rows = table.filter(ctx.filters)
+    by = rows["prediction"].value_counts().to_dict()
+    split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
+    text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."
+    if len(rows):
+        text += f" The model predicts {split}."
+    return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame), "by_prediction": by})
+
+
+def _features_or_ask(ctx: Context, op: str) -> list[str] | OpResult:
+    feats = ctx.slots.get("features") or ctx.state.features
+    if not feats:
+        table = ctx.assistant.table()
+        return OpResult(op, f"Which feature? The features are: {', '.join(table.features)}.")
+    return feats
+
+
+def statistics(ctx: Context) -> OpResult:
+    if ctx.kind != "tabular":
+        return _no_table(ctx, "statistics")
+    feats = _features_or_ask(ctx, "statistics")
+    if isinstance(feats, OpResult):
+        return feats
+    rows = ctx.assistant.table().filter(ctx.filters)
+    if len(rows) == 0:
+        return OpResult("statistics", f"No rows match ({describe_filters(ctx.filters)}).")
+    texts, figures = [], {}
+    for f in feats:
+        s = rows[f]
+        if pd.api.types.is_numeric_dtype(s):
+            d = {"mean": float(s.mean()), "median": float(s.median()), "min": float(s.min()),
+                 "max": float(s.max()), "std": float(s.std()) if len(s) > 1 else 0.0}
+            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): mean {fmt_number(round(d['mean'], 2))}, "
+                         f"median {fmt_number(d['median'])}, from {fmt_number(d['min'])} to {fmt_number(d['max'])} "
+                         f"(standard deviation {fmt_number(round(d['std'], 2))}).")
+        else:
+            counts = s.astype(str).value_counts()
+            d = {str(k): int(v) for k, v in counts.items()}
+            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): " +
+                         ", ".join(f"{k} {v} ({fmt_pct(v / len(s))})" for k, v in d.items()) + ".")
+        figures[f] = d
+    return OpResult("statistics", " ".join(texts), figures=figures)
+
+
+def define(ctx: Context) -> OpResult:
+    if ctx.kind != "tabular":
+        return describe_model(ctx)
+    feats = _features_or_ask(ctx, "define")
+    if isinstance(feats, OpResult):
+        return feats
+    schema = ctx.ex._attributor.schema
+    desc = ctx.ex.info.get("descriptions") or {}
+    texts = []
+    for f in feats:
+        d = f"{f}: {desc[f]}." if f in desc else f"{f}: the data does not describe this feature."
+        if f in schema.categorical:
+            d += f" Its values: {', '.join(schema.categorical[f])}."
+        elif f in schema.numeric_range:
+            lo, hi = schema.numeric_range[f]
+            d += f" A number from {fmt_number(lo)} to {fmt_number(hi)} in the data."
+        texts.append(d)
+    return OpResult("define", " ".join(texts), figures={"features": feats})
+
+
+def describe_model(ctx: Context) -> OpResult:
+    ex = ctx.ex
+    classes = ex.class_names
+    shown = ", ".join(f"“{c}”" for c in classes[:10]) + (f" and {len(classes) - 10} more" if len(classes) > 10 else "")
+    text = f"The model is {ex.name or type(ex.predictor).__name__}, a {ex.kind} classifier with {len(classes)} classes: {shown}."
+    if ex.kind == "tabular":
+        text += f" It reads {len(ctx.assistant.table().features)} features: {', '.join(ctx.assistant.table().features)}."
+    m = ex.info.get("metrics") or {}
+    figures = {"classes": len(classes), "metrics": m}
+    acc = m.get("held_out_accuracy")
+    if acc is not None:
+        text += f" On {m.get('held_out_rows', 'its')} held-out rows it was right {fmt_pct(acc)} of the time"
+        text += f" (ROC AUC {m['held_out_roc_auc']:.3f})." if m.get("held_out_roc_auc") is not None else "."
+    text += (" Explanations use Shapley values (each feature's share of the probability) and, for photos, "
+             "Grad-CAM heatmaps.")
+    return OpResult("describe_model", text, figures=figures)
+
+
+def describe_data(ctx: Context) -> OpResult:
+    if ctx.kind != "tabular":
+        return _no_table(ctx, "describe_data")
+    table = ctx.assistant.table()
+    schema = ctx.ex._attributor.schema
+    num = [f for f in table.features if f in schema.numeric_range]
+    cat = [f for f in table.features if f in schema.categorical]
+    text = (f"The data has {len(table.frame)} rows and {len(table.features)} features: numeric "
+            f"{', '.join(num) or 'none'}; categorical {', '.join(cat) or 'none'}.")
+    figures = {"rows": len(table.frame), "numeric": num, "categorical": cat}
+    if table.has_labels:
+        counts = table.frame["label"].value_counts()
+        text += f" True labels ({table.target}): " + ", ".join(
+            f"“{k}” {v} ({fmt_pct(v / len(table.frame))})" for k, v in counts.items()) + "."
+        figures["labels"] = {str(k): int(v) for k, v in counts.items()}
+    return OpResult("describe_data", text, figures=figures)

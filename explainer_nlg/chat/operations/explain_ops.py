@@ -1,0 +1,143 @@
+"""Operations on one prediction: predict, why, why-not, confidence, top features."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import resolve_class
+from ...narrate.facts import fmt_pct
+from ..reply import OpResult
+from .context import Context
+
+
+def _probs_line(probs: dict[str, float], k: int = 3) -> str:
+    top = sorted(probs.items(), key=lambda kv: -kv[1])[:k]
+    return ", ".join(f"“{c}” {fmt_pct(p)}" for c, p in top)
+
+
+def predict(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    probs = ctx.assistant.predict(x)
+    label = max(probs, key=probs.get)
+    k = int(ctx.slots.get("k") or 3)
+    text = f"The model predicts “{label}” for {ctx.input_name()} ({_probs_line(probs, k)})."
+    return OpResult("predict", text, figures={"predicted_label": label, "probabilities": probs})
+
+
+def why(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    target = ctx.slots.get("target")
+    probs = ctx.assistant.predict(x)
+    predicted = max(probs, key=probs.get)
+    # "why was I approved?" when the model predicted the other class: explain the prediction and
+    # say plainly which class it was, rather than explaining toward a class it did not predict.
+    note = ""
+    if target and target != predicted and ctx.kind != "image":
+        note = f"The model predicted “{predicted}”, not “{target}”. "
+    ev = ctx.assistant.evidence(x)
+    answer = ctx.narrate(ev)
+    named = named_contributions(ev, (ctx.slots.get("features") or []) + (ctx.slots.get("words") or []))
+    return OpResult("why", note + " ".join([answer.text, *named]), narration=answer, evidence=ev,
+                    figures={"predicted_label": ev.predicted_label, "probabilities": ev.probabilities})
+
+
+def named_contributions(ev, names: list[str]) -> list[str]:
+    """A sentence of numbers for each feature or word the question named ("why did 'refund'
+    matter?"): its contribution and rank, or that it is not in the input."""
+    order = ev.top(len(ev.attributions))
+    out = []
+    for name in dict.fromkeys(names):
+        hits = [a for a in order if a.name.lower() == str(name).lower()]
+        if not hits:
+            what = "word" if ev.kind == "text" else "feature"
+            out.append(f"There is no {what} “{name}” in this input.")
+            continue
+        a = hits[0]
+        rank = order.index(a) + 1
+        out.append(f"“{a.name}” contributed {a.contribution * 100:+.1f} percentage points toward “{ev.target_label}” "
+                   f"(rank {rank} of {len(order)} by size).")
+    return out
+
+
+def why_not(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    probs = ctx.assistant.predict(x)
+    predicted = max(probs, key=probs.get)
+    target = ctx.slots.get("target")
+    if target is None or target == predicted:
+        others = sorted((c for c in probs if c != predicted), key=lambda c: -probs[c])
+        if target == predicted:
+            ev = ctx.assistant.evidence(x)
+            answer = ctx.narrate(ev)
+            return OpResult("why_not", f"The model did predict “{predicted}”. " + answer.text, narration=answer,
+                            evidence=ev)
+        target = others[0]
+    target = ctx.ex.class_names[resolve_class(target, ctx.ex.class_names)]
+    ev = ctx.assistant.evidence(x, target=target)
+    answer = ctx.narrate(ev)
+    return OpResult("why_not", answer.text, narration=answer, evidence=ev,
+                    figures={"predicted_label": predicted, "contrast": target, "probabilities": probs})
+
+
+def confidence(ctx: Context) -> OpResult:
+    x = ctx.need_x()
+    ev = ctx.assistant.evidence(x)
+    answer = ctx.narrate(ev, focus="confidence")
+    text = answer.text
+    target = ctx.slots.get("target")
+    if target and target in ev.probabilities and target != ev.predicted_label:
+        text += f" The probability of “{target}” is {fmt_pct(ev.probabilities[target])}."
+    return OpResult("confidence", text, narration=answer, evidence=ev,
+                    figures={"probabilities": ev.probabilities})
+
+
+def top_features(ctx: Context) -> OpResult:
+    k = int(ctx.slots.get("k") or 5)
+    local = ctx.x is not None and ctx.slots.get("scope") != "global" and not ctx.filters
+    if ctx.kind != "tabular" or local:
+        x = ctx.need_x()
+        ev = ctx.assistant.evidence(x)
+        top = ev.top(k)
+        listing = "; ".join(f"{a.name} {a.contribution * 100:+.1f} points" for a in top)
+        answer = ctx.narrate(ev)
+        unit = {"tabular": "features", "text": "words", "image": "regions"}[ctx.kind]
+        text = (f"The {len(top)} {unit} with the largest contributions toward “{ev.target_label}” for "
+                f"{ctx.input_name()} (in percentage points of probability): {listing}. {answer.text}")
+        return OpResult("top_features", text, narration=answer, evidence=ev,
+                        figures={"top": [{"name": a.name, "value": a.value, "contribution": a.contribution} for a in top]})
+    return _global_importance(ctx, k)
+
+
+def permutation_importance(ex, rows, features, seed: int = 0) -> dict[str, float]:
+    """Mean |change| in the predicted class's probability when one feature's values are shuffled
+    among ``rows`` (a model-agnostic, cohort-level importance)."""
+    rng = np.random.default_rng(seed)
+    X = rows[features]
+    base = ex.predictor.predict_proba(X)
+    pred = base.argmax(axis=1)
+    p0 = base[np.arange(len(X)), pred]
+    out = {}
+    for f in features:
+        Xs = X.copy()
+        Xs[f] = rng.permutation(Xs[f].to_numpy())
+        p = ex.predictor.predict_proba(Xs)[np.arange(len(X)), pred]
+        out[f] = float(np.mean(np.abs(p - p0)))
+    return out
+
+
+def _global_importance(ctx: Context, k: int) -> OpResult:
+    from ..cohort import describe_filters
+
+    table = ctx.assistant.table()
+    rows = table.filter(ctx.filters)
+    if len(rows) == 0:
+        return OpResult("top_features", f"No rows match ({describe_filters(ctx.filters)}).", figures={"rows": 0})
+    sample = rows.sample(min(len(rows), 300), random_state=0) if len(rows) > 300 else rows
+    imp = permutation_importance(ctx.ex, sample, table.features)
+    top = sorted(imp.items(), key=lambda kv: -kv[1])[:k]
+    listing = "; ".join(f"{f} {v * 100:.1f} points" for f, v in top)
+    text = (f"Across {len(sample)} {'sampled ' if len(sample) < len(rows) else ''}rows ({describe_filters(ctx.filters)}), "
+            f"the features whose shuffling moves the model's probability for its predicted class the most "
+            f"(mean absolute change) are: {listing}.")
+    return OpResult("top_features", text, figures={"method": "permutation importance", "rows": len(sample),
+                                                  "importance": dict(top), "filters": ctx.filters})

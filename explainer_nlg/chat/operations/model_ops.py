@@ -1,0 +1,151 @@
+"""Operations over labelled rows: performance, mistakes, feature interactions."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from ...narrate.facts import fmt_number, fmt_pct
+from ..cohort import describe_filters
+from ..reply import OpResult
+from .context import Context
+from .explain_ops import permutation_importance
+
+
+def _labelled(ctx: Context, op: str):
+    if ctx.kind != "tabular":
+        return OpResult(op, f"I have no labelled {('messages' if ctx.kind == 'text' else 'photos')} here to "
+                            "measure that on. " + _recorded_metrics(ctx))
+    table = ctx.assistant.table()
+    if not table.has_labels:
+        return OpResult(op, "The data has no true labels (no target column), so I cannot measure that.")
+    rows = table.filter(ctx.filters)
+    if len(rows) == 0:
+        return OpResult(op, f"No rows match ({describe_filters(ctx.filters)}).")
+    return rows
+
+
+def _recorded_metrics(ctx: Context) -> str:
+    m = ctx.ex.info.get("metrics") or {}
+    acc = m.get("held_out_accuracy") or m.get("accuracy") or m.get("test_accuracy")
+    return f"Accuracy recorded when it was trained: {fmt_pct(acc)}." if isinstance(acc, (int, float)) else ""
+
+
+def performance(ctx: Context) -> OpResult:
+    from sklearn.metrics import (
+        accuracy_score,
+        f1_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
+
+    rows = _labelled(ctx, "performance")
+    if isinstance(rows, OpResult):
+        return rows
+    classes = ctx.assistant.table().classes
+    # The "positive" class for precision/recall: the one named, else the class the model is asked
+    # about most (the last class for two classes, as scikit-learn does).
+    pos = ctx.slots.get("target") or classes[-1]
+    y, p = rows["label"], rows["prediction"]
+    figs = {"rows": len(rows), "accuracy": float(accuracy_score(y, p))}
+    if len(classes) == 2:
+        figs.update(precision=float(precision_score(y, p, pos_label=pos, zero_division=0)),
+                    recall=float(recall_score(y, p, pos_label=pos, zero_division=0)),
+                    f1=float(f1_score(y, p, pos_label=pos, zero_division=0)))
+        if y.nunique() == 2:
+            figs["roc_auc"] = float(roc_auc_score((y == pos).astype(int), rows[f"p({pos})"]))
+    metric = ctx.slots.get("metric")
+    wanted = [metric] if metric in figs else [m for m in ("accuracy", "precision", "recall", "f1", "roc_auc") if m in figs]
+    if metric == "error_rate":
+        wanted = ["error_rate"]
+        figs["error_rate"] = 1 - figs["accuracy"]
+    names = {"accuracy": "accuracy", "precision": f"precision for “{pos}”", "recall": f"recall for “{pos}”",
+             "f1": f"F1 for “{pos}”", "roc_auc": "ROC AUC", "error_rate": "error rate"}
+    listing = ", ".join(f"{names[m]} {figs[m]:.3f}" for m in wanted)
+    text = (f"On {len(rows)} labelled rows ({describe_filters(ctx.filters)}): {listing}. These rows include the "
+            f"rows the model was trained on, so they flatter it. {_recorded_metrics(ctx)}").strip()
+    return OpResult("performance", text, figures=figs)
+
+
+def mistakes(ctx: Context) -> OpResult:
+    rows = _labelled(ctx, "mistakes")
+    if isinstance(rows, OpResult):
+        return rows
+    table = ctx.assistant.table()
+    wrong = rows[~rows["correct"]]
+    text = (f"The model is wrong on {len(wrong)} of {len(rows)} rows ({fmt_pct(len(wrong) / len(rows))}; "
+            f"{describe_filters(ctx.filters)}).")
+    pairs = wrong.groupby(["label", "prediction"]).size().sort_values(ascending=False)
+    if len(pairs):
+        text += " " + "; ".join(f"{n} were “{lab}” but predicted “{pred}”" for (lab, pred), n in pairs.items()) + "."
+    figures = {"wrong": len(wrong), "rows": len(rows)}
+    view = ctx.slots.get("view")
+    if view == "typical" and len(wrong):
+        diffs = []
+        for f in table.features:
+            s_all, s_wrong = rows[f], wrong[f]
+            if pd.api.types.is_numeric_dtype(s_all):
+                sd = float(s_all.std()) or 1.0
+                diffs.append((abs(s_wrong.mean() - s_all.mean()) / sd, f,
+                              f"{f} averages {fmt_number(round(float(s_wrong.mean()), 1))} in the mistakes vs "
+                              f"{fmt_number(round(float(s_all.mean()), 1))} overall"))
+            else:
+                top = s_wrong.astype(str).value_counts(normalize=True)
+                v = top.index[0]
+                share_all = float((s_all.astype(str) == v).mean())
+                diffs.append((abs(top.iloc[0] - share_all), f,
+                              f"{f} = {v} in {fmt_pct(top.iloc[0])} of the mistakes vs {fmt_pct(share_all)} overall"))
+        diffs.sort(reverse=True)
+        text += " Where the mistakes differ most from all rows: " + "; ".join(d[2] for d in diffs[:3]) + "."
+        figures["typical"] = [d[2] for d in diffs[:3]]
+    elif len(wrong):
+        ids = [int(i) for i in wrong.index[: int(ctx.slots.get("k") or 5)]]
+        ctx.state.ids = ids
+        text += " For example ids " + ", ".join(map(str, ids)) + "."
+        figures["ids"] = ids
+    return OpResult("mistakes", text, figures=figures)
+
+
+def interactions(ctx: Context) -> OpResult:
+    if ctx.kind != "tabular":
+        return OpResult("interactions", "Interactions are measured for tabular models only.")
+    table = ctx.assistant.table()
+    rows = table.filter(ctx.filters)
+    if len(rows) < 10:
+        return OpResult("interactions", f"Too few rows ({len(rows)}) to measure interactions.")
+    sample = rows.sample(min(len(rows), 200), random_state=0)
+    named = [f for f in (ctx.slots.get("features") or []) if f in table.features]
+    if len(named) >= 2:
+        pairs = [tuple(named[:2])]
+    else:
+        imp = permutation_importance(ctx.ex, sample, table.features)
+        top = sorted(imp, key=lambda f: -imp[f])[:5]
+        pairs = [p for p in itertools.combinations(top, 2) if not named or named[0] in p]
+    strength = {p: pair_interaction(ctx.ex, sample, table.features, *p) for p in pairs}
+    ranked = sorted(strength.items(), key=lambda kv: -kv[1])
+    listing = "; ".join(f"{a} × {b} {v * 100:.1f} points" for (a, b), v in ranked[:3])
+    text = (f"Interaction strength over {len(sample)} rows ({describe_filters(ctx.filters)}), measured as the "
+            f"mean absolute change in p(predicted class) when two features are shuffled together, beyond the "
+            f"sum of shuffling each alone: {listing}.")
+    return OpResult("interactions", text, figures={"pairs": {f"{a} × {b}": v for (a, b), v in ranked}})
+
+
+def pair_interaction(ex, rows, features, a: str, b: str, seed: int = 0) -> float:
+    rng = np.random.default_rng(seed)
+    X = rows[features]
+    perm = rng.permutation(len(X))
+    base = ex.predictor.predict_proba(X)
+    k = base.argmax(axis=1)
+    idx = np.arange(len(X))
+
+    def p(cols):
+        Xs = X.copy()
+        for c in cols:
+            Xs[c] = X[c].to_numpy()[perm]
+        return ex.predictor.predict_proba(Xs)[idx, k]
+
+    p0 = base[idx, k]
+    return float(np.mean(np.abs(p([a, b]) - p([a]) - p([b]) + p0)))

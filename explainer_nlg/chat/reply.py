@@ -1,0 +1,70 @@
+"""The chat's answer record: what was said, per operation, with the numbers behind it.
+
+>>> r = ChatAnswer("There are 3 rows.", {"ops": [{"op": "count"}]},
+...                (OpResult("count", "There are 3 rows.", figures={"rows": 3}),))
+>>> r.to_dict()["parts"][0]["figures"]
+{'rows': 3}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+def _plain(v: Any) -> Any:
+    if hasattr(v, "to_dict"):
+        return v.to_dict()
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "item") and callable(v.item):
+        return v.item()
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    return str(v)
+
+
+@dataclass(frozen=True)
+class OpResult:
+    """One operation's answer. ``text`` is plain text (never HTML). Every sentence in it comes
+    from ``narration`` (template-built and verified against the evidence) or is built only from
+    the computed ``figures``; ``evidence`` is the record the narration is about."""
+
+    op: str
+    text: str
+    narration: Any = None       # explainer_nlg.narrate.Answer, where the op narrates evidence
+    figures: dict | None = None
+    evidence: Any = None        # Evidence, WhatIf, CounterfactualSet, or None
+    table: list[dict] | None = None  # rows to display, where the op shows data
+
+    def to_dict(self) -> dict:
+        return {"op": self.op, "text": self.text,
+                "narration": self.narration.to_dict() if self.narration is not None else None,
+                "figures": _plain(self.figures), "evidence": _plain(self.evidence), "table": _plain(self.table)}
+
+
+@dataclass(frozen=True)
+class ChatAnswer:
+    """The answer to one chat message: the text shown and, per operation, how it was made."""
+
+    text: str
+    parsed: dict
+    parts: tuple[OpResult, ...]
+    session: str = "default"
+    seconds: float = 0.0
+
+    @property
+    def evidence(self) -> Any:
+        """The first evidence record behind the answer (None for data-only answers)."""
+        return next((p.evidence for p in self.parts if p.evidence is not None), None)
+
+    @property
+    def sentences(self) -> tuple:
+        """The narrated sentences (each with its status), in order."""
+        return tuple(s for p in self.parts if p.narration is not None for s in p.narration.sentences)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "parsed": _plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
+                "session": self.session, "seconds": self.seconds}
