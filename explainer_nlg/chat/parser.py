@@ -83,7 +83,8 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     for part, ranked in scored:
         op, score = ranked[0]
         adjusted = _adjust(op, part, ranked)
-        confidences.append(score if adjusted == op else max(score, MIN_SCORE))
+        forced = adjusted != op or _forced(part)
+        confidences.append(max(score, MIN_SCORE) if forced else score)
         op = adjusted
         if confidences[-1] < MIN_SCORE and not out["followup"]:
             op = "unsupported"
@@ -181,10 +182,14 @@ def _split(text: str) -> list[str]:
     return parts or [text]
 
 
+def _forced(part: str) -> bool:
+    """A question about a quoted word decides the operation by itself."""
+    return bool(sl.quoted_words(part) and re.search(r"\b(?:why|matter\w*|count\w*|important|influence\w*|role|effect)\b", part))
+
+
 def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
     """A few cues that outrank nearest-phrasing similarity, because they decide the operation."""
-    if sl.quoted_words(part) and re.search(r"\b(?:why|matter\w*|count\w*|important|influence\w*|role|effect)\b", part) \
-            and not re.search(r"\bif\b|\bremove|\breplace", part):
+    if _forced(part) and not re.search(r"\bif\b|\bremove|\breplace", part):
         return "why"
     if re.search(r"\b(?:top|most likely|\d+|other) (?:\w+ )?(?:classes|labels|guesses|predictions)\b", part):
         return "predict"

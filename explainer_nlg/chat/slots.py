@@ -136,6 +136,8 @@ def feature_mentions(text: str, schema: ChatSchema) -> list[Mention]:
         for name in schema.names(f):
             for m in re.finditer(_word_pattern(name), t):
                 found.append(Mention(m.start(), m.end(), "feature", f, f))
+    # Hints come after names: where both match the same words, the feature's own name wins.
+    for f in schema.features:
         for key, hints in FEATURE_HINTS.items():
             if key in f.lower():
                 for h in hints:
@@ -274,7 +276,8 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
         if re.search(r"\b(?:labell?ed|actually|truly|really|true label|were in fact)\s*(?:as\s+)?$", before):
             out.append({"feature": "label", "cmp": "==", "value": c.value})
         elif re.search(r"\b" + COHORT_NOUNS + r"\s+(?:(?:the model|it|were|was|got|that|who|model)\s+){0,3}$", before) \
-                or re.search(r"^\s*(?:ones|applicants|people|cases|customers|rows|clients|persons)\b", t[c.end:]):
+                or re.search(r"^\s*(?:ones|applicants|people|cases|customers|rows|clients|persons)\b", t[c.end:]) \
+                or re.search(r"\b(?:were|got|get|been|being|are)\s+$", before):
             out.append({"feature": "prediction", "cmp": "==", "value": c.value})
     if re.search(COHORT_NOUNS + r"\s+(?:the model |it )?(?:got|gets|was|were)?\s*(?:wrong|incorrect|misclassified)", t) \
             or re.search(r"\b(?:misclassified|wrongly classified|incorrectly predicted) (?:ones|people|applicants|cases|rows)", t):

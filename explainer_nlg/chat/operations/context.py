@@ -36,7 +36,7 @@ class Context:
                 ids = self.ex.rows().index
                 raise ExplainerInputError(
                     f"Which one? Name a row id (from {ids.min()} to {ids.max()}), for example "
-                    f"“why was {ids[0]} denied?”, or pick a row in the panel.")
+                    f"“why row {ids[0]}?”, or pick a row in the panel.")
             what = "message" if self.kind == "text" else "photo"
             raise ExplainerInputError(f"There is no {what} to talk about yet: give me one first.")
         return self.x

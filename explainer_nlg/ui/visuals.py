@@ -1,0 +1,92 @@
+"""Pictures for the app: words highlighted by contribution, a signed bar chart, the heatmap.
+
+Every piece of user text is HTML-escaped before it is placed in markup.
+
+>>> from explainer_nlg.evidence import Attribution, Evidence
+>>> ev = Evidence("text", "other", {"great": 0.1, "other": 0.9}, "other", 0.5,
+...               [Attribution("<script>", "<script>", 0.3, (0, 8)), Attribution("ok", "ok", -0.1, (9, 11))],
+...               "exact", 4, 0.01, input={"text": "<script> ok"})
+>>> html = highlighted_words_html(ev)
+>>> "<script>" in html, "&lt;script&gt;" in html
+(False, True)
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+POS, NEG = (31, 119, 180), (214, 39, 40)
+
+
+def highlighted_words_html(ev: Any) -> str:
+    """The message with each word shaded by its contribution (blue: toward the class explained,
+    red: against), escaped; a legend says which is which."""
+    if ev is None or getattr(ev, "kind", None) != "text":
+        return ""
+    text = str(ev.input.get("text", ""))
+    spans = sorted((a for a in ev.attributions if a.span), key=lambda a: a.span[0])
+    peak = max((abs(a.contribution) for a in spans), default=0.0) or 1.0
+    out, pos = [], 0
+    for a in spans:
+        s, e = a.span
+        if s < pos:
+            continue
+        out.append(html.escape(text[pos:s]))
+        rgb = POS if a.contribution >= 0 else NEG
+        alpha = min(1.0, abs(a.contribution) / peak) * 0.75
+        title = html.escape(f"{a.contribution * 100:+.1f} points toward {ev.target_label}")
+        out.append(f'<span title="{title}" style="background: rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha:.2f}); '
+                   f'padding: 1px 2px; border-radius: 3px">{html.escape(text[s:e])}</span>')
+        pos = e
+    out.append(html.escape(text[pos:]))
+    label = html.escape(str(ev.target_label))
+    return (f'<div style="line-height: 2; font-size: 1.05em">{"".join(out)}</div>'
+            f'<div style="font-size: 0.85em; opacity: 0.8">blue: toward “{label}”, red: against it; '
+            f'darker = larger contribution</div>')
+
+
+def contribution_chart(ev: Any, k: int = 10):
+    """A signed horizontal bar chart of the ``k`` largest contributions (a PIL image), or None."""
+    if ev is None or not getattr(ev, "attributions", None):
+        return None
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    top = list(reversed(ev.top(k)))
+    names = [_label(a) for a in top]
+    values = [a.contribution * 100 for a in top]
+    fig, ax = plt.subplots(figsize=(6, 0.35 * len(top) + 1.2), dpi=100)
+    ax.barh(names, values, color=["#1f77b4" if v >= 0 else "#d62728" for v in values])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"contribution to p({ev.target_label}), percentage points")
+    ax.set_title(f"Why “{ev.predicted_label}” ({ev.probabilities[ev.predicted_label] * 100:.1f}%)", fontsize=10)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def _label(a) -> str:
+    if a.value is None or a.span is not None:
+        return str(a.name)[:30]
+    v = a.value
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{a.name} = {v}"[:30]
+
+
+def heatmap_overlay(ev: Any, image: Any):
+    """The Grad-CAM overlay for image evidence (a PIL image), or None."""
+    if ev is None or getattr(ev, "heatmap", None) is None or image is None:
+        return None
+    from ..pictures import evidence_pictures
+
+    return evidence_pictures(ev, image)["overlay"]
