@@ -267,7 +267,8 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
                 ex_kind = "tabular"
         return (gr.update(visible=ex_kind == "tabular"), gr.update(visible=ex_kind == "text"),
                 gr.update(visible=ex_kind == "image"), gr.update(samples=[[q] for q in EXAMPLES.get(demo, EXAMPLES["loan"])]),
-                [], None, None, None, "")
+                [], None, None, gr.update(value=None, visible=ex_kind == "image"),
+                gr.update(value="", visible=ex_kind == "text"))
 
     def bring_own(csv_file, model_file, target, hf_dir):
         try:
@@ -307,9 +308,9 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
 
                     photo = gr.Dropdown(list(SAMPLE_PHOTOS), value="chelsea", label="Sample photo")
                     upload = gr.Image(type="numpy", label="…or upload a photo")
-                words = gr.HTML(label="Words by contribution")
+                words = gr.HTML(label="Words by contribution", visible=False)
                 chart = gr.Image(label="Contributions", type="pil", interactive=False)
-                overlay = gr.Image(label="Heatmap (Grad-CAM)", type="pil", interactive=False)
+                overlay = gr.Image(label="Heatmap (Grad-CAM)", type="pil", interactive=False, visible=False)
                 with gr.Accordion("Bring your own model", open=False):
                     csv_file = gr.File(label="Data (CSV)", file_types=[".csv"], type="filepath")
                     model_file = gr.File(label="Fitted scikit-learn model (pickle; only load files you trust)",

@@ -1,0 +1,75 @@
+"""The app on a free local port, driven by gradio_client as another program would drive it."""
+
+import socket
+
+import pytest
+
+gradio = pytest.importorskip("gradio")
+gradio_client = pytest.importorskip("gradio_client")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def url():
+    from explainer_nlg.ui import build_app
+
+    app = build_app(budget=256)
+    port = _free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def client(url):
+    return gradio_client.Client(url, verbose=False)
+
+
+def test_named_endpoints(client):
+    assert {"/explain", "/ask", "/parse"} <= set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+
+
+def test_why_on_each_demo_is_true(client):
+    from explainer_nlg import Explainer
+
+    r = client.predict("why?", "loan", "17", "e1", "customer", api_name="/ask")
+    ev = Explainer.demo("loan").explain(17, budget=256)
+    assert r["parts"][0]["evidence"]["predicted_label"] == ev.predicted_label == "good"
+    assert "“good”" in r["text"] and "income of 330" in r["text"]
+    r = client.predict("why?", "text", "The cookies were stale and the box was broken.", "e1", "customer",
+                       api_name="/ask")
+    assert r["parts"][0]["op"] == "why" and "“other”" in r["text"] and "“stale”" in r["text"]
+    r = client.predict("what part of the picture mattered?", "image", "chelsea", "e1", "customer", api_name="/ask")
+    assert r["parts"][0]["op"] == "why" and r["parts"][0]["evidence"]["predicted_label"] in r["text"]
+    assert all(s["status"] == "template" for p in r["parts"] for s in p["narration"]["sentences"])
+
+
+def test_followup_resolves_and_sessions_stay_apart(url):
+    ann, bob = gradio_client.Client(url, verbose=False), gradio_client.Client(url, verbose=False)
+    ann.predict("why was 17 denied?", "loan", "", "ann", "customer", api_name="/ask")
+    bob.predict("why was 300 denied?", "loan", "", "bob", "customer", api_name="/ask")
+    r = ann.predict("and the next one?", "loan", "", "ann", "customer", api_name="/ask")
+    assert r["parsed"]["resolved"]["instance"] == 18 and r["parts"][0]["op"] == "why"
+    r = bob.predict("why?", "loan", "", "bob", "customer", api_name="/ask")
+    assert r["parsed"]["resolved"]["instance"] == 300
+
+
+def test_parse_and_explain_endpoints(client):
+    p = client.predict("top 3 features for applicants older than 60", "loan", api_name="/parse")
+    assert p["ops"][0]["op"] == "top_features" and p["filters"] == [{"feature": "Age", "cmp": ">", "value": 60}]
+    e = client.predict("loan", "17", "developer", api_name="/explain")
+    assert e["evidence"]["predicted_label"] == "good" and e["text"]
+
+
+def test_bad_input_over_http(client):
+    r = client.predict("<script>alert(1)</script>", "loan", "17", "bad", "customer", api_name="/ask")
+    assert r["text"] and "Traceback" not in r["text"]
+    r = client.predict("why?", "nope", "", "bad", "customer", api_name="/ask")
+    assert "There is no model 'nope'" in r["text"]
+    r = client.predict("why?", "loan", "not a row", "bad", "customer", api_name="/ask")
+    assert "row id or a JSON row" in r["text"]
