@@ -175,15 +175,38 @@ def category_mentions(text: str, schema: ChatSchema) -> list[Mention]:
 def class_mentions(text: str, schema: ChatSchema) -> list[Mention]:
     """Where the question names a class, by name or alias ("denied" for "bad")."""
     t = normalise(text)
-    found = []
+    pattern, by_form = _class_pattern(schema)
+    if pattern is None:
+        return []
+    found = [Mention(m.start(), m.end(), "class", by_form[m.group(0)]) for m in pattern.finditer(t)]
+    return _dedupe(found)
+
+
+_CLASS_PATTERNS: dict[int, tuple] = {}
+
+
+def _class_pattern(schema: ChatSchema):
+    """One compiled alternation over every class name and alias (ImageNet has 1000 classes:
+    compiling a pattern per name per question cost hundreds of milliseconds)."""
+    key = id(schema)
+    hit = _CLASS_PATTERNS.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1], hit[2]
+    by_form: dict[str, str] = {}
     for c in schema.classes:
         forms = [c.lower()] + [a.lower() for a in schema.class_aliases.get(c, [])]
         if "," in c:  # ImageNet style "tabby, tabby cat"
             forms += [p.strip().lower() for p in c.split(",") if p.strip()]
         for form in forms:
-            for m in re.finditer(_word_pattern(form), t):
-                found.append(Mention(m.start(), m.end(), "class", c))
-    return _dedupe(found)
+            by_form.setdefault(form, c)
+    pattern = None
+    if by_form:
+        alts = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
+        pattern = re.compile(r"(?<![a-z0-9])(?:" + alts + r")(?![a-z0-9])")
+    if len(_CLASS_PATTERNS) > 16:
+        _CLASS_PATTERNS.clear()
+    _CLASS_PATTERNS[key] = (schema, pattern, by_form)
+    return pattern, by_form
 
 
 def number_mentions(text: str) -> list[Mention]:

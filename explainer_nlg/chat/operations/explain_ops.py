@@ -27,14 +27,13 @@ def predict(ctx: Context) -> OpResult:
 def why(ctx: Context) -> OpResult:
     x = ctx.need_x()
     target = ctx.slots.get("target")
-    probs = ctx.assistant.predict(x)
-    predicted = max(probs, key=probs.get)
+    ev = ctx.assistant.evidence(x)  # cached: its probabilities spare a second model call
+    predicted = ev.predicted_label
     # "why was I approved?" when the model predicted the other class: explain the prediction and
     # say plainly which class it was, rather than explaining toward a class it did not predict.
     note = ""
     if target and target != predicted and ctx.kind != "image":
         note = f"The model predicted “{predicted}”, not “{target}”. "
-    ev = ctx.assistant.evidence(x)
     answer = ctx.narrate(ev)
     named = named_contributions(ev, (ctx.slots.get("features") or []) + (ctx.slots.get("words") or []))
     return OpResult("why", note + " ".join([answer.text, *named]), narration=answer, evidence=ev,
