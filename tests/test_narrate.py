@@ -238,6 +238,13 @@ def test_zero_contributions():
     assert not verify_sentence("Income raised the chance of “good”.", ev_simple([("Income", 0.0)])).ok
 
 
+def test_missing_values():
+    ev = ev_simple([("Income", 0.2), ("Home", -0.1)], {"Income": None, "Home": None})
+    t = _all_true(ev)
+    assert "an unknown income" in t
+    assert "Income (unknown)" in narrate(ev, "developer").text
+
+
 def test_ties_single_feature_and_many_features():
     _all_true(ev_simple([("Income", 0.1), ("Assets", 0.1), ("Debt", 0.1), ("Age", 0.1)]))
     t = _all_true(ev_simple([("Income", 0.2)]))

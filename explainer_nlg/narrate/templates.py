@@ -203,7 +203,8 @@ def _developer_item(p: Player, kind: str) -> str:
     sign = "+" if p.contribution >= 0 else "-"
     amount = f"{abs(p.contribution) * 100:.2f}"
     if kind == "tabular":
-        shown = fmt_number(p.value) if p.numeric else quote(fmt_number(p.value))
+        # A missing value reads "unknown", unquoted: it is not a value the data holds.
+        shown = fmt_number(p.value) if p.numeric or p.value is None else quote(fmt_number(p.value))
         return f"{p.name} ({shown}) {sign}{amount}"
     if kind == "text":
         return f"{quote(p.name)} {sign}{amount}"
