@@ -144,6 +144,15 @@ def test_image_template_uses_regions_and_heatmap_shares():
     assert f"on the {top_heat}" in support
 
 
+def test_caution_when_heatmap_and_shapley_disagree():
+    ev = Evidence("image", "tabby", {"tabby": 0.9, "lynx": 0.1}, "tabby", 0.1,
+                  [Attribution("centre", None, 0.5), Attribution("top left", None, 0.3)], "kernel-paired", 96, 1.0,
+                  extra={"regions": {"top left": 0.7, "centre": 0.3}})
+    t = _all_true(ev) and narrate(ev, "support").text
+    assert "heatmap points most to the top left" in t and "removing regions points most to the centre" in t
+    assert not verify_sentence("The heatmap puts most of its weight on the centre.", ev).ok
+
+
 def test_confidence_focus():
     ev = loan(2)
     assert "“" in narrate(ev, "customer", focus="confidence").text

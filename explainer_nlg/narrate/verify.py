@@ -630,7 +630,8 @@ def _check_heat_rank(f: Facts, p: Player, rank: str | None) -> Claim:
         return Claim("region", p.noun, False, "the evidence has no heatmap share for it")
     order = sorted(heat, key=lambda k: -heat[k])
     r = order.index(p.name) + 1
-    ok = rank is None or (rank == "top" and r == 1) or (rank == "major" and r <= 3) or (rank == "minor" and r > 1)
+    # "The heatmap puts most of its weight on X" claims X is its top region.
+    ok = rank in (None, "plain") or (rank in ("top", "major") and r == 1) or (rank == "minor" and r > 1)
     return Claim("region", p.noun, ok, "" if ok else f"the heatmap ranks {p.noun} {r} of {len(order)}")
 
 
