@@ -31,6 +31,7 @@ from .facts import (
     fmt_number,
     fmt_pct,
     fmt_points,
+    heat_shares,
     label_display,
     quote,
 )
@@ -216,11 +217,7 @@ def _signed_points(x: float) -> str:
 
 
 def _heat_shares(f: Facts) -> dict[str, float]:
-    """Grad-CAM's share of heat per region, when the evidence carries it (``extra["regions"]``)."""
-    regions = getattr(f.record, "extra", {}).get("regions") if isinstance(f.record, Evidence) else None
-    if not isinstance(regions, dict):
-        return {}
-    return {str(k): float(v) for k, v in regions.items() if isinstance(v, (int, float))}
+    return heat_shares(f.record)
 
 
 def caution_reasons(f: Facts) -> list[str]:
