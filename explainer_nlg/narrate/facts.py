@@ -130,6 +130,29 @@ class Facts:
         return 1 + sum(1 for x in same if x > c + 1e-12)
 
 
+def heat_shares(record: Any) -> dict[str, float]:
+    """Grad-CAM's share of heat per grid region, or {} when the record has none.
+
+    Reads ``record.regions["grid"]`` (the Evidence field on main since issue 3) or a flat
+    ``record.extra["regions"]`` {region: share}.
+
+    >>> from explainer_nlg.evidence import Evidence
+    >>> ev = Evidence("image", "cat", {"cat": 1.0}, "cat", 0.0, [], "m", 1, 0.1,
+    ...               extra={"regions": {"centre": 0.7, "top left": 0.3}})
+    >>> heat_shares(ev)
+    {'centre': 0.7, 'top left': 0.3}
+    """
+    if not isinstance(record, Evidence):
+        return {}
+    regions = getattr(record, "regions", None)
+    grid = regions.get("grid") if isinstance(regions, dict) else None
+    if not isinstance(grid, dict):
+        grid = record.extra.get("regions")
+    if not isinstance(grid, dict):
+        return {}
+    return {str(k): float(v) for k, v in grid.items() if is_number(v)}
+
+
 def confidence_band(p: float) -> int:
     """Index of the confidence words for probability ``p`` (0 = most confident)."""
     for i, band in enumerate(vocabulary()["confidence"]):

@@ -31,6 +31,7 @@ from .facts import (
     fmt_number,
     fmt_pct,
     fmt_points,
+    heat_shares,
     label_display,
     quote,
 )
@@ -203,7 +204,8 @@ def _developer_item(p: Player, kind: str) -> str:
     sign = "+" if p.contribution >= 0 else "-"
     amount = f"{abs(p.contribution) * 100:.2f}"
     if kind == "tabular":
-        shown = fmt_number(p.value) if p.numeric else quote(fmt_number(p.value))
+        # A missing value reads "unknown", unquoted: it is not a value the data holds.
+        shown = fmt_number(p.value) if p.numeric or p.value is None else quote(fmt_number(p.value))
         return f"{p.name} ({shown}) {sign}{amount}"
     if kind == "text":
         return f"{quote(p.name)} {sign}{amount}"
@@ -215,11 +217,7 @@ def _signed_points(x: float) -> str:
 
 
 def _heat_shares(f: Facts) -> dict[str, float]:
-    """Grad-CAM's share of heat per region, when the evidence carries it (``extra["regions"]``)."""
-    regions = getattr(f.record, "extra", {}).get("regions") if isinstance(f.record, Evidence) else None
-    if not isinstance(regions, dict):
-        return {}
-    return {str(k): float(v) for k, v in regions.items() if isinstance(v, (int, float))}
+    return heat_shares(f.record)
 
 
 def caution_reasons(f: Facts) -> list[str]:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts import EPS, Facts, Player, confidence_band, facts_for, is_number
+from .facts import EPS, Facts, Player, confidence_band, facts_for, heat_shares, is_number
 from .vocabulary import WORD_RE, template_words, vocabulary, words_of
 
 # Connecting words that belong to no claim even when a feature's name contains them.
@@ -625,12 +625,13 @@ def _check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, ma
 
 
 def _check_heat_rank(f: Facts, p: Player, rank: str | None) -> Claim:
-    heat = f.record.extra.get("regions") if hasattr(f.record, "extra") else None
-    if not isinstance(heat, dict) or p.name not in heat:
+    heat = heat_shares(f.record)
+    if p.name not in heat:
         return Claim("region", p.noun, False, "the evidence has no heatmap share for it")
     order = sorted(heat, key=lambda k: -heat[k])
     r = order.index(p.name) + 1
-    ok = rank is None or (rank == "top" and r == 1) or (rank == "major" and r <= 3) or (rank == "minor" and r > 1)
+    # "The heatmap puts most of its weight on X" claims X is its top region.
+    ok = rank in (None, "plain") or (rank in ("top", "major") and r == 1) or (rank == "minor" and r > 1)
     return Claim("region", p.noun, ok, "" if ok else f"the heatmap ranks {p.noun} {r} of {len(order)}")
 
 
@@ -664,9 +665,7 @@ def _number_sets(f: Facts) -> dict[str, list[float]]:
         for key in ("row_id",):
             if is_number(rec.input.get(key)):
                 bare.append(float(rec.input[key]))
-        heat = rec.extra.get("regions")
-        if isinstance(heat, dict):
-            pct += [float(v) * 100 for v in heat.values() if is_number(v)]
+        pct += [v * 100 for v in heat_shares(rec).values()]
     return {"pct": pct, "points": points, "": bare}
 
 
@@ -694,7 +693,7 @@ def _check_number(f: Facts, t: _Tok, frag: _Fragment, pos: int) -> Claim:
                          f"the model gives {f.p_predicted:.1%} to its prediction, not {shown}")
         if frag.heat and frag.players and f.kind == "image":
             p = f.players[_nearest(frag.players, pos)[0]]
-            v = float(f.record.extra["regions"].get(p.name, -1)) * 100
+            v = heat_shares(f.record).get(p.name, -1.0) * 100
             ok = _close(t, v)
             return Claim("number", shown, ok, "" if ok else f"the heatmap gives {p.noun} {v:.1f}%, not {shown}")
     # Points next to a feature are its contribution, with its sign when one is written.
