@@ -2,6 +2,7 @@
 evidence is computed, and the app's start time (build + launch until the page answers).
 
     OMP_NUM_THREADS=1 python benchmarks/chat.py
+    python benchmarks/chat.py --llm qwen2.5-coder-0.5b     # first streamed token with a local LLM
 
 Targets (issue 5): parse < 30 ms per question; template "why?" < 300 ms once evidence is
 computed; app start < 20 s after the first run's caching.
@@ -58,6 +59,34 @@ def bench_why() -> None:
               f"{statistics.median(ms):.1f} ms, max {max(ms):.1f} ms (parse + narrate templates)")
 
 
+def bench_llm(name: str) -> None:
+    """With a local LLM: first raw token and first verified sentence of a "why?" answer, the
+    evidence already computed (what the chat streams)."""
+    from explainer_nlg import Explainer
+    from explainer_nlg.chat import Assistant
+    from explainer_nlg.narrate import LlamaCppLLM
+
+    llm = LlamaCppLLM(name)
+    a = Assistant(Explainer.demo("loan"), llm=llm)
+    a.evidence(17)
+    a.ask("why?", x=17, session="warm")  # loads the GGUF once
+    firsts, tokens = [], []
+    for i, row in enumerate((17, 18, 19)):
+        a.evidence(row)
+        t = time.perf_counter()
+        seen: list[float] = []
+        r = a.ask("why?", x=row, session=f"llm{i}",
+                  on_sentence=lambda s, seen=seen, t=t: seen.append(time.perf_counter() - t))
+        firsts.append(seen[0])
+        audit = r.parts[0].narration.llm
+        tokens.append(audit.first_token_seconds if audit and audit.first_token_seconds else float("nan"))
+        counts = r.parts[0].narration.counts()
+        print(f"  row {row}: first token {tokens[-1]:.2f} s, first verified sentence {firsts[-1]:.2f} s, "
+              f"whole answer {time.perf_counter() - t:.2f} s, sentences {counts}")
+    print(f"llm {name}: first token median {statistics.median(tokens):.2f} s; first verified sentence "
+          f"median {statistics.median(firsts):.2f} s")
+
+
 def bench_start() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,6 +109,9 @@ def bench_start() -> None:
 
 
 if __name__ == "__main__":
+    if "--llm" in sys.argv:
+        bench_llm(sys.argv[sys.argv.index("--llm") + 1])
+        sys.exit(0)
     bench_parse()
     bench_why()
     bench_start()

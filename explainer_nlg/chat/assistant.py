@@ -50,7 +50,6 @@ class Assistant:
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
-        self.last_question = ""
         self._photos: dict[str, Any] = {}
 
     # ---- computed things, cached ---------------------------------------------------------
@@ -124,7 +123,6 @@ class Assistant:
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
         parsed = self.parse(question)
-        self.last_question = str(question or "")[:1000]
         ops, filters, x = self._resolve(parsed, state, x)
         parts: list[OpResult] = []
         for slots in ops:

@@ -68,6 +68,8 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
         out["ops"] = [{"op": "unsupported", "reason": reason}]
         if reason == "too_long":
             out["ops"][0]["length"] = len(q)
+        if reason == "injection":  # the refusal restates what the evidence says about these
+            out["ops"][0]["features"] = sl.mentioned_features(text, schema) + sl.quoted_words(q)
         return _done(out, t0)
     out["followup"], out["ref"] = _followup(text)
     # "what about age?", "and for renters?": names a thing but no operation; the last one applies.

@@ -68,9 +68,11 @@ class _Filler:
 def _seed(record: Any, audience: str) -> int:
     """A stable seed: the same record reads the same in every process (unlike ``hash``)."""
     data = record.to_dict() if isinstance(record, Evidence) else record
-    # Timing varies between otherwise identical runs; it should not change the wording.
+    # Timing varies between otherwise identical runs; it should not change the wording. Keys
+    # that are null (fields a newer Evidence schema added, such as main's ``heatmap`` and
+    # ``regions`` on tabular and text records) must not change it either.
     if isinstance(data, dict):
-        data = {k: v for k, v in data.items() if k != "seconds"}
+        data = {k: v for k, v in data.items() if k != "seconds" and v is not None}
     blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
     return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big")
 

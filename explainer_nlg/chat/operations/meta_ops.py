@@ -53,7 +53,8 @@ def _refuse(ctx: Context) -> OpResult:
         return OpResult("unsupported", head + " Pick an input and ask “why?” to see the evidence.")
     ev = ctx.assistant.evidence(ctx.x)
     answer = ctx.narrate(ev)
-    named = [a for a in ev.attributions if a.name.lower() in ctx.assistant.last_question.lower()]
+    wanted = {str(f).lower() for f in ctx.slots.get("features") or []}
+    named = [a for a in ev.attributions if a.name.lower() in wanted]
     facts = []
     ranks = {a.name: i for i, a in enumerate(ev.top(len(ev.attributions)), 1)}
     for a in named[:3]:
