@@ -88,6 +88,14 @@ def test_what_if_and_counterfactual_are_re_predicted(bot, loan):
     assert "Amount 2,000 → 1,542" in r.text
 
 
+def test_double_the_income_and_right_or_wrong(bot, loan):
+    r = bot.ask("If applicant 12 had double the income would they be approved?", session="d")
+    w = r.parts[0].evidence
+    assert w.changes[0].to_value == 2 * loan.rows().loc[12, "Income"]
+    r = bot.ask("did the model get 29 right?", session="d")
+    assert "The true label in the data is “bad”, so the model is wrong here." in r.text
+
+
 def test_compound_question(bot):
     r = bot.ask("why was 100 denied and what could change it?", session="cmp")
     assert [p.op for p in r.parts] == ["why", "counterfactual"]

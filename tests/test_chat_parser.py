@@ -123,3 +123,18 @@ def test_parse_is_plain_json_and_fast_enough_to_measure():
 def test_router_scores_are_sorted():
     ranked = Router.default().classify("how accurate is it")
     assert ranked[0][0] == "performance" and ranked == sorted(ranked, key=lambda kv: -kv[1])
+
+
+def test_questions_written_outside_the_bank():
+    """Phrasings found by trying questions the bank does not hold (each once parsed wrongly)."""
+    p = parse("If applicant 12 had double the income would they be approved?", LOAN)
+    assert p["instance"] == 12 and p["ops"][0]["changes"][0]["factor"] == 2
+    p = parse("what if 15 had no debt", LOAN)
+    assert p["instance"] == 15 and p["ops"][0]["changes"] == [{"feature": "Debt", "action": "set", "value": 0}]
+    assert parse("how many applicants over 50 got approved", LOAN)["filters"] == [
+        {"feature": "Age", "cmp": ">", "value": 50}, {"feature": "prediction", "cmp": "==", "value": "good"}]
+    assert parse("show me data point 99", LOAN)["instance"] == 99
+    assert parse("what's the most common job type", LOAN)["ops"][0]["op"] == "statistics"
+    assert parse("did the model get 29 right?", LOAN)["ops"][0]["op"] == "predict"
+    assert parse("how many rows are predicted bad when the label is good", LOAN)["filters"] == [
+        {"feature": "prediction", "cmp": "==", "value": "bad"}, {"feature": "label", "cmp": "==", "value": "good"}]

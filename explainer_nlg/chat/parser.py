@@ -37,7 +37,7 @@ from .router import Router
 
 MAX_CHARS = 1000
 MIN_SCORE = 0.42  # below this the nearest phrasing is too far away to act on: say so instead
-INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "counterfactual", "show", "top_features"}
+INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "counterfactual", "show", "top_features", "what_if"}
 INJECTION = re.compile(
     r"ignore (?:all |your |the |any |previous |prior |above |those )*(?:rules|instructions|evidence|guidelines|constraints)"
     r"|disregard (?:the |your |all )?|forget (?:your|the|all) (?:rules|instructions)|pretend|you are now|jailbreak"
@@ -194,6 +194,10 @@ def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
     if _forced(part) and not re.search(r"\bif\b|\bremove|\breplace", part):
         return "why"
     if re.search(r"\b(?:top|most likely|\d+|other) (?:\w+ )?(?:classes|labels|guesses|predictions)\b", part):
+        return "predict"
+    if re.match(r"^(?:show|display|view|print)\b.*\b(?:row|id|data point|applicant|entry|record)\s*#?\d", part):
+        return "show"
+    if re.search(r"\b(?:get|got|gets) (?:\w+ )?\d+ (?:right|wrong|correct)|\bright about\b", part):
         return "predict"
     if op in ("why", "predict", "confidence") and re.search(r"\bwhy\b.*(?:\bnot\b|n't|rather than|instead of)", part):
         return "why_not"

@@ -258,7 +258,9 @@ def _numeric_pairs(text: str, schema: ChatSchema) -> list[tuple[Mention, Mention
     for f in feats:
         # The nearest number after the feature within a few words, else just before it.
         after = [n for n in nums if n.start >= f.end and n.start - f.end <= 28 and id(n) not in used]
-        before = [n for n in nums if n.end <= f.start and f.start - n.end <= 12 and id(n) not in used]
+        # "if 15 had no debt": a number followed by a verb is the row, not the value.
+        before = [n for n in nums if n.end <= f.start and f.start - n.end <= 12 and id(n) not in used
+                  and not re.match(r"\s*(?:had|has|have|was|were|is|got|gets|would|did)\b", t[n.end:])]
         n = after[0] if after else (before[-1] if before else None)
         if n is None:
             continue
@@ -279,6 +281,14 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
     out: list[dict] = []
     for f, n, cmp in _numeric_pairs(text, schema):
         out.append({"feature": f.value, "cmp": f.implied_cmp or cmp or "==", "value": n.value})
+    # "applicants over 50", "people under 25": a bare age bound on a cohort, where the data has an age.
+    age = next((f for f in schema.features if any("age" in n.split() for n in schema.names(f))), None)
+    if age and not any(d["feature"] == age for d in out):
+        m = re.search(r"\b(?:people|applicants?|persons?|customers?|clients?|those|ones|anyone|everyone)\s+"
+                      r"(over|above|older than|under|below|younger than|aged over|aged under)\s+(\d+)\b", t)
+        if m:
+            out.append({"feature": age, "cmp": ">" if m.group(1) in ("over", "above", "older than", "aged over") else "<",
+                        "value": int(m.group(2))})
     cats = category_mentions(text, schema)
     for c in cats:
         neg = re.search(r"(?:not|non|n't)\s+(?:an?\s+)?$", t[max(0, c.start - 12):c.start])
@@ -296,11 +306,11 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
     # Pseudo-features: what the model predicted, the true label, whether it was right.
     for c in class_mentions(text, schema):
         before = t[max(0, c.start - 30):c.start]
-        if re.search(r"\b(?:labell?ed|actually|truly|really|true label|were in fact)\s*(?:as\s+)?$", before):
+        if re.search(r"\b(?:labell?ed|actually|truly|really|true label|were in fact|(?:true )?(?:label|class|status|outcome) (?:is|was|=|of))\s*(?:as\s+)?$", before):
             out.append({"feature": "label", "cmp": "==", "value": c.value})
         elif re.search(r"\b" + COHORT_NOUNS + r"\s+(?:(?:the model|it|were|was|got|that|who|model)\s+){0,3}$", before) \
                 or re.search(r"^\s*(?:ones|applicants|people|cases|customers|rows|clients|persons)\b", t[c.end:]) \
-                or re.search(r"\b(?:were|got|get|been|being|are)\s+$", before):
+                or re.search(r"\b(?:were|got|get|been|being|are|predicted|predicted as|classified as)\s+$", before):
             out.append({"feature": "prediction", "cmp": "==", "value": c.value})
     if re.search(COHORT_NOUNS + r"\s+(?:the model |it )?(?:got|gets|was|were)?\s*(?:wrong|incorrect|misclassified)", t) \
             or re.search(r"\b(?:misclassified|wrongly classified|incorrectly predicted) (?:ones|people|applicants|cases|rows)", t):
@@ -372,7 +382,13 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
             out.append({"feature": f.value, "action": "set", "value": _orig(schema, f.value, "no" if neg else "yes")})
         elif f.value not in schema.categories:
             window = t[max(0, f.start - 25):f.end + 25]
-            if re.search(r"\b(?:more|higher|increase[ds]?|up|bigger|double|raise[ds]?|larger)\b", window):
+            if re.search(r"\b(?:double|doubled|twice)\b", window):
+                out.append({"feature": f.value, "action": "increase", "value": None, "factor": 2})
+            elif re.search(r"\b(?:half|halved|halve)\b", window):
+                out.append({"feature": f.value, "action": "decrease", "value": None, "factor": 0.5})
+            elif re.search(r"\b(?:no|zero|without)\s+(?:\w+\s+)?$", before):
+                out.append({"feature": f.value, "action": "set", "value": 0})
+            elif re.search(r"\b(?:more|higher|increase[ds]?|up|bigger|double|raise[ds]?|larger)\b", window):
                 out.append({"feature": f.value, "action": "increase", "value": None})
             elif re.search(r"\b(?:less|lower|decrease[ds]?|down|smaller|fewer|reduce[ds]?|cut|half)\b", window):
                 out.append({"feature": f.value, "action": "decrease", "value": None})
@@ -386,7 +402,7 @@ def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | N
     if schema.kind != "tabular":
         return None
     t = normalise(text)
-    m = re.search(r"\b(?:id|row|applicant|customer|case|person|client|record|number|no\.?|instance|sample)\s*#?\s*(\d+)\b|#(\d+)\b", t)
+    m = re.search(r"\b(?:id|row|applicant|customer|case|person|client|record|number|no\.?|instance|sample|data point|point|entry)\s*#?\s*(\d+)\b|#(\d+)\b", t)
     if m:
         return int(m.group(1) or m.group(2))
     if loose:

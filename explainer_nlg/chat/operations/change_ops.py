@@ -34,6 +34,13 @@ def what_if(ctx: Context) -> OpResult:
         if not changes:
             return OpResult("what_if", " ".join(notes) + " Nothing to change.")
     for c in changes:
+        factor = c.pop("factor", None)
+        if factor is not None and ctx.kind == "tabular":
+            current = float(ctx.assistant.row_of(x)[c["feature"]])
+            c["value"] = abs(current * (factor - 1))
+            if c["value"] == 0:
+                notes.append(f"{c['feature']} is 0, so doubling or halving it changes nothing.")
+            continue
         if c.get("action") in ("increase", "decrease") and c.get("value") is None:
             c["value"] = _step(ctx, c["feature"])
             notes.append(f"(No amount was given, so I used a tenth of {c['feature']}'s range: "

@@ -21,7 +21,12 @@ def predict(ctx: Context) -> OpResult:
     label = max(probs, key=probs.get)
     k = int(ctx.slots.get("k") or 3)
     text = f"The model predicts “{label}” for {ctx.input_name()} ({_probs_line(probs, k)})."
-    return OpResult("predict", text, figures={"predicted_label": label, "probabilities": probs})
+    figures = {"predicted_label": label, "probabilities": probs}
+    if ctx.kind == "tabular" and isinstance(x, int) and ctx.assistant.table().has_labels:
+        truth = str(ctx.assistant.table().frame.loc[x, "label"])
+        text += f" The true label in the data is “{truth}”, so the model is {'right' if truth == label else 'wrong'} here."
+        figures["label"] = truth
+    return OpResult("predict", text, figures=figures)
 
 
 def why(ctx: Context) -> OpResult:
