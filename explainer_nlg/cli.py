@@ -8,6 +8,7 @@ Examples::
     explainer-nlg counterfactual --demo loan --row 3
     explainer-nlg what-if --demo loan --row 17 --change Amount=3000 --change Income-=100
     explainer-nlg what-if --demo text --text "Stale cookies" --change stale=fresh
+    explainer-nlg explain --demo loan --row 17 --audience customer
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--top", type=int, default=8, help="how many contributions to list (default 8)")
     ex.add_argument("--json", action="store_true", help="print the Evidence record as JSON")
     ex.add_argument("--out", help="image: save the heatmap overlay PNG here (and the grid picture beside it)")
+    ex.add_argument("--audience", choices=["customer", "support", "developer"],
+                    help="print a plain-language narration for this audience instead of the figures")
+    ex.add_argument("--llm", metavar="MODEL",
+                    help="reword the narration with a local GGUF model (a name such as "
+                         "qwen2.5-coder-0.5b, or a path); every sentence is verified first")
 
     cf = sub.add_parser("counterfactual", help="the fewest changes that flip a demo model's prediction")
     cf.add_argument("--demo", required=True, choices=["loan", "text"])
@@ -213,6 +219,17 @@ def main(argv: list[str] | None = None) -> int:
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.audience and not args.json:
+        from .narrate import narrate
+
+        llm = None
+        if args.llm:
+            from .narrate import LlamaCppLLM
+
+            llm = LlamaCppLLM(args.llm)
+        descriptions = ex.info.get("descriptions")
+        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions).text)
+        return 0
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
     if getattr(args, "out", None):
         from pathlib import Path

@@ -136,6 +136,23 @@ class Explainer:
         """
         return self._attributor.explain(x, target, budget)
 
+    def narrate(self, evidence: Evidence, audience: str = "customer", llm: Any = None,
+                focus: str = "why"):
+        """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``).
+
+        >>> ex = Explainer.demo("loan")
+        >>> ex.narrate(ex.explain(17, budget=200)).sentences[0].status
+        'template'
+        """
+        from .narrate import narrate
+
+        return narrate(evidence, audience, llm=llm, focus=focus,
+                       descriptions=self.info.get("descriptions") or None)
+
+    def explain_text(self, x: Any, audience: str = "customer", llm: Any = None, target: Any = None):
+        """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""
+        return self.narrate(self.explain(x, target), audience, llm=llm)
+
     def game(self, x: Any, target: Any = None) -> Game:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 

@@ -1,0 +1,264 @@
+"""What a record says, in the words the narration uses: one view shared by templates and verifier.
+
+Templates read their phrases from here and the verifier checks claims against the same view, so a
+phrase a template writes is always a phrase the verifier recognises.
+
+>>> from explainer_nlg.evidence import Attribution, Evidence
+>>> ev = Evidence("tabular", "good", {"good": 0.8, "bad": 0.2}, "good", 0.6,
+...               [Attribution("Income", 1200.0, 0.15), Attribution("Records", "yes", 0.05)],
+...               "exact enumeration", 16, 0.1)
+>>> f = facts_for(ev)
+>>> [p.phrase for p in f.players]
+['an income of 1,200', 'prior default records on file']
+>>> f.confidence_band
+1
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..evidence import Evidence
+from .vocabulary import vocabulary, words_of
+
+LQ, RQ = "“", "”"
+EPS = 1e-9
+
+
+def quote(text: str) -> str:
+    """Wrap a word or label in curly quotes, exactly as written."""
+    return f"{LQ}{text}{RQ}"
+
+
+def fmt_number(v: Any) -> str:
+    """A value as people read it: thousands separators, no trailing zeros.
+
+    >>> fmt_number(16500.0), fmt_number(0.25), fmt_number(3), fmt_number("priv"), fmt_number(None)
+    ('16,500', '0.25', '3', 'priv', 'unknown')
+    """
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "unknown"
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_pct(p: float) -> str:
+    """A probability as a percentage.
+
+    >>> fmt_pct(0.9724)
+    '97.2%'
+    """
+    return f"{p * 100:.1f}%"
+
+
+def fmt_points(x: float) -> str:
+    """Percentage points with enough decimals to be non-zero where the value is.
+
+    >>> fmt_points(0.1274), fmt_points(0.00087)
+    ('12.7', '0.09')
+    """
+    x = abs(x) * 100
+    return f"{x:.1f}" if x >= 0.95 or x == 0 else f"{x:.2f}"
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and not (
+        isinstance(v, float) and math.isnan(v))
+
+
+@dataclass
+class Player:
+    """One feature, word or region as the narration names it."""
+
+    index: int
+    name: str
+    value: Any
+    contribution: float | None
+    phrase: str  # how a customer sentence names it ("an income of 1,200", "the word “stale”")
+    noun: str  # its name in running text ("income", "the centre of the image")
+    aliases: list[str] = field(default_factory=list)  # lowercase phrases that mean this player
+    category_phrases: dict[str, Any] = field(default_factory=dict)  # phrase -> category value
+    numeric: bool = False
+
+
+@dataclass
+class Facts:
+    kind: str  # tabular | text | image | counterfactual
+    predicted: str
+    target: str
+    probabilities: dict[str, float]
+    base: float
+    players: list[Player]
+    labels: dict[str, list[str]]  # label -> lowercase aliases
+    record: Any
+    new_label: str | None = None  # counterfactual records
+    new_probability: float | None = None
+
+    @property
+    def p_predicted(self) -> float:
+        return float(self.probabilities.get(self.predicted, 0.0))
+
+    @property
+    def confidence_band(self) -> int:
+        return confidence_band(self.p_predicted)
+
+    @property
+    def runner_up(self) -> tuple[str, float] | None:
+        others = [(c, p) for c, p in self.probabilities.items() if c != self.predicted]
+        return max(others, key=lambda t: t[1]) if others else None
+
+    @property
+    def binary_other(self) -> str | None:
+        """The other class, when there are exactly two (then 'toward it' means 'against target')."""
+        if len(self.probabilities) != 2:
+            return None
+        return next(c for c in self.probabilities if c != self.target)
+
+    def max_abs(self) -> float:
+        return max((abs(p.contribution) for p in self.players if p.contribution is not None), default=0.0)
+
+    def rank_in_direction(self, player: Player, sign: int) -> int:
+        """1 + how many players pushing the same way (``sign``) push strictly harder."""
+        c = abs(player.contribution or 0.0)
+        same = [abs(p.contribution) for p in self.players
+                if p.contribution is not None and p.contribution * sign > EPS]
+        return 1 + sum(1 for x in same if x > c + 1e-12)
+
+
+def heat_shares(record: Any) -> dict[str, float]:
+    """Grad-CAM's share of heat per grid region, or {} when the record has none.
+
+    Reads ``record.regions["grid"]`` (the Evidence field on main since issue 3) or a flat
+    ``record.extra["regions"]`` {region: share}.
+
+    >>> from explainer_nlg.evidence import Evidence
+    >>> ev = Evidence("image", "cat", {"cat": 1.0}, "cat", 0.0, [], "m", 1, 0.1,
+    ...               extra={"regions": {"centre": 0.7, "top left": 0.3}})
+    >>> heat_shares(ev)
+    {'centre': 0.7, 'top left': 0.3}
+    """
+    if not isinstance(record, Evidence):
+        return {}
+    regions = getattr(record, "regions", None)
+    grid = regions.get("grid") if isinstance(regions, dict) else None
+    if not isinstance(grid, dict):
+        grid = record.extra.get("regions")
+    if not isinstance(grid, dict):
+        return {}
+    return {str(k): float(v) for k, v in grid.items() if is_number(v)}
+
+
+def confidence_band(p: float) -> int:
+    """Index of the confidence words for probability ``p`` (0 = most confident)."""
+    for i, band in enumerate(vocabulary()["confidence"]):
+        if p >= band["min"]:
+            return i
+    return len(vocabulary()["confidence"]) - 1
+
+
+def confidence_words(p: float) -> str:
+    return vocabulary()["confidence"][confidence_band(p)]["words"]
+
+
+def label_aliases(label: str) -> list[str]:
+    """'tabby, tabby cat' -> ['tabby, tabby cat', 'tabby', 'tabby cat'] (lowercase)."""
+    parts = [label] + [s.strip() for s in label.split(",") if s.strip()]
+    out: list[str] = []
+    for s in parts:
+        s = s.lower()
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+def label_display(label: str) -> str:
+    """A class as written in a sentence: quoted, first synonym only for lists such as ImageNet's."""
+    return quote(label.split(",")[0].strip() or label)
+
+
+def _split_name(name: str) -> str:
+    import re
+
+    if any(ch.isdigit() for ch in name):
+        return name.lower()  # "feature_12" stays one word: split, its number would read as a figure
+    s = re.sub(r"[_\-]+", " ", name)
+    s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s)
+    return s.lower().strip()
+
+
+def _short_description(desc: str) -> str:
+    import re
+
+    return re.sub(r"\s*\([^)]*\)", "", desc).strip().lower()
+
+
+def tabular_player(index: int, name: str, value: Any, contribution: float | None,
+                   descriptions: dict[str, str] | None = None) -> Player:
+    spec = vocabulary().get("features", {}).get(name, {})
+    desc = (descriptions or {}).get(name, "")
+    noun = spec.get("noun") or (_short_description(desc) if desc else _split_name(name))
+    aliases = {name.lower(), _split_name(name), noun.lower()}
+    if desc:
+        aliases |= {desc.lower(), _short_description(desc)}
+    aliases |= {s.lower() for s in spec.get("synonyms", [])}
+    numeric = is_number(value)
+    categories = {str(k): v for k, v in spec.get("categories", {}).items()}
+    category_phrases = {v.lower(): k for k, v in categories.items()}
+    if numeric:
+        pattern = spec.get("numeric", "{noun} of {value}")
+        phrase = pattern.replace("{noun}", noun).replace("{value}", fmt_number(value))
+        # The pattern's fixed words also name the feature ("a loan term of", "years in the current job").
+        for part in pattern.replace("{noun}", noun).split("{value}"):
+            words = words_of(part)
+            while words and words[0] in {"a", "an", "the", "of"}:
+                words = words[1:]
+            while words and words[-1] in {"a", "an", "the", "of"}:
+                words = words[:-1]
+            if words:
+                aliases.add(" ".join(words))
+    elif value is None or (isinstance(value, float) and math.isnan(value)):
+        phrase = f"an unknown {noun}"
+    elif str(value) in categories:
+        phrase = categories[str(value)]
+    else:
+        phrase = f"{noun} {quote(str(value))}"
+    aliases = sorted(a for a in aliases if a)
+    return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
+
+
+def _text_player(index: int, name: str, value: Any, contribution: float) -> Player:
+    return Player(index, name, value, contribution, f"the word {quote(name)}", quote(name), [])
+
+
+def _image_player(index: int, name: str, value: Any, contribution: float) -> Player:
+    aliases = [name.lower()] + [a.lower() for a in vocabulary().get("regions", {}).get(name, [])]
+    return Player(index, name, value, contribution, f"the {name} of the image", f"the {name}", aliases)
+
+
+def facts_for(record: Any, descriptions: dict[str, str] | None = None) -> Facts:
+    """The Facts view of an Evidence record or a counterfactual/what-if dict (see records.py)."""
+    if isinstance(record, Evidence):
+        return _evidence_facts(record, descriptions)
+    from .records import counterfactual_facts
+
+    return counterfactual_facts(record, descriptions)
+
+
+def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
+    descriptions = descriptions if descriptions is not None else ev.extra.get("descriptions")
+    players = []
+    for i, a in enumerate(ev.attributions):
+        if ev.kind == "text":
+            players.append(_text_player(i, a.name, a.value, a.contribution))
+        elif ev.kind == "image":
+            players.append(_image_player(i, a.name, a.value, a.contribution))
+        else:
+            players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
+    labels = {c: label_aliases(c) for c in ev.probabilities}
+    return Facts(ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
+                 float(ev.base_value), players, labels, ev)

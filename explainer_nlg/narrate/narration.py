@@ -1,0 +1,96 @@
+"""``narrate``: a record -> an Answer, with the LLM's wording kept only where it is verified.
+
+>>> from explainer_nlg.evidence import Attribution, Evidence
+>>> ev = Evidence("text", "other", {"great": 0.1, "other": 0.9}, "other", 0.5,
+...               [Attribution("stale", "stale", 0.3), Attribution("cookies", "cookies", 0.1)],
+...               "exact enumeration", 4, 0.01)
+>>> print(narrate(ev).text)
+For this message, the model predicted “other” and is very confident. It was mostly down to the word “stale” and the word “cookies”. Nothing in this message pulled noticeably against “other”.
+>>> class Liar:
+...     name = "liar"
+...     def stream(self, system, user):
+...         yield "1. The model predicted “great”.\\n2. The main reason was the word “stale”."
+>>> a = narrate(ev, llm=Liar())
+>>> [(s.status, s.reason) for s in a.sentences]  # doctest: +NORMALIZE_WHITESPACE
+[('fallback', 'label: the model predicted “other”, not “great”'),
+ ('fallback', 'it dropped a factor the template named'),
+ ('fallback', 'the LLM returned no line 3')]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .answer import Answer, LLMAudit, SentenceRecord
+from .llm import LLM, rephrase
+from .templates import template_sentences
+from .verify import covers, split_sentences, verify_sentence
+
+
+def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, focus: str = "why",
+            descriptions: dict[str, str] | None = None,
+            on_token: Callable[[str], None] | None = None,
+            on_sentence: Callable[[SentenceRecord], None] | None = None) -> Answer:
+    """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
+
+    ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
+    instance ``LlamaCppLLM()``) that rewords the template sentences; each reworded sentence is
+    verified claim by claim and replaced by the template sentence where any claim fails.
+    ``on_sentence`` receives each shown sentence, in order, as soon as it is verified (this is
+    what a UI should stream); ``on_token`` receives the LLM's raw, unverified output as it comes,
+    for progress displays and logs only. The Answer's text is plain text (not HTML): words are
+    quoted exactly as the user wrote them, markup included.
+    """
+    t0 = time.perf_counter()
+    templates = template_sentences(record, audience, focus, descriptions)
+    checked = [verify_sentence(t.text, record, descriptions) for t in templates]
+    records: list[SentenceRecord] = []
+    audit = None
+    if llm is None:
+        for t, v in zip(templates, checked):
+            # Templates are the ground truth; a verifier disagreement is a bug worth recording.
+            records.append(SentenceRecord(t.text, t.text, "template",
+                                          "" if v.ok else f"verifier disagrees: {v.reason}", t.slot))
+            if on_sentence is not None:
+                on_sentence(records[-1])
+    else:
+        ready: dict[int, SentenceRecord] = {}
+
+        def decide(i: int, candidate: str | None, error: str = "") -> None:
+            if i in ready or not 1 <= i <= len(templates):
+                return
+            t, v = templates[i - 1], checked[i - 1]
+            reason = _reject_reason(candidate, i, error, v, record, descriptions)
+            ready[i] = (SentenceRecord(t.text, t.text, "fallback", reason, t.slot) if reason
+                        else SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
+            # Emit in order: a sentence waits for the ones before it.
+            while len(records) < len(templates) and len(records) + 1 in ready:
+                records.append(ready[len(records) + 1])
+                if on_sentence is not None:
+                    on_sentence(records[-1])
+
+        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide)
+        audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
+                         r.first_token_seconds, r.total_seconds, r.error)
+        for i in range(1, len(templates) + 1):
+            decide(i, r.lines.get(i), r.error)
+    text = " ".join(s.text for s in records)
+    return Answer(text, tuple(records), record, audience, focus, audit, time.perf_counter() - t0)
+
+
+def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, record: Any,
+                   descriptions) -> str:
+    if error and not candidate:
+        return f"the LLM failed ({error})"
+    if not candidate or not candidate.strip():
+        return f"the LLM returned no line {i}"
+    parts = split_sentences(candidate)
+    if len(parts) > 2:
+        return "the LLM returned more than a sentence or two"
+    verdicts = [verify_sentence(p, record, descriptions) for p in parts]
+    failed = next((v for v in verdicts if not v.ok), None)
+    if failed is not None:
+        return failed.reason
+    return covers(template_verdict, verdicts)

@@ -1,0 +1,289 @@
+"""Records -> true sentences, from the templates in ``prompts/templates.toml``.
+
+>>> from explainer_nlg.evidence import Attribution, Evidence
+>>> ev = Evidence("tabular", "good", {"good": 0.93, "bad": 0.07}, "good", 0.7,
+...               [Attribution("Income", 1200.0, 0.15), Attribution("Records", "yes", -0.03),
+...                Attribution("Amount", 900.0, 0.06)], "exact enumeration", 16, 0.1)
+>>> for s in template_sentences(ev, "customer"):
+...     print(s.text)
+The model came to “good” for this case; it is very confident.
+The main reasons were an income of 1,200 and a requested amount of 900.
+On the other side, prior default records on file pulled against “good”.
+>>> [s.text for s in template_sentences(ev, "customer")] == [s.text for s in template_sentences(ev, "customer")]
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from ..evidence import Evidence
+from .facts import (
+    EPS,
+    Facts,
+    Player,
+    confidence_words,
+    facts_for,
+    fmt_number,
+    fmt_pct,
+    fmt_points,
+    heat_shares,
+    label_display,
+    quote,
+)
+from .vocabulary import AUDIENCES, templates, vocabulary
+
+FOCUSES = ("why", "confidence")
+
+
+@dataclass(frozen=True)
+class TemplateSentence:
+    """One true sentence and the template slot it came from."""
+
+    slot: str
+    text: str
+
+
+class _Filler:
+    """Picks a variant per slot with a seed from the record, and fills it in."""
+
+    def __init__(self, record: Any, audience: str, section: dict, ctx: dict):
+        self.rng = random.Random(_seed(record, audience))
+        self.section = section
+        self.ctx = ctx
+        self.out: list[TemplateSentence] = []
+
+    def add(self, slot: str, section: dict | None = None, **extra) -> None:
+        variants = (section or self.section)[slot]
+        choice = variants[self.rng.randrange(len(variants))]
+        # str.format substitutes values once and never re-reads them, so a word such as "{name}"
+        # or "<b>" in the user's text stays literal.
+        self.out.append(TemplateSentence(slot, _capitalise(choice.format(**{**self.ctx, **extra}))))
+
+
+def _seed(record: Any, audience: str) -> int:
+    """A stable seed: the same record reads the same in every process (unlike ``hash``)."""
+    data = record.to_dict() if isinstance(record, Evidence) else record
+    # Timing varies between otherwise identical runs; it should not change the wording.
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k != "seconds"}
+    blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
+    return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big")
+
+
+def _capitalise(s: str) -> str:
+    return s[:1].upper() + s[1:] if s[:1].islower() else s
+
+
+def join_list(items: list[str]) -> str:
+    """Items as a list in a sentence.
+
+    >>> join_list(["a", "b", "c"]), join_list(["a"])
+    ('a, b and c', 'a')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def template_sentences(record: Any, audience: str = "customer", focus: str = "why",
+                       descriptions: dict[str, str] | None = None) -> list[TemplateSentence]:
+    """The template narration of an Evidence record or a counterfactual/what-if dict.
+
+    ``audience``: "customer", "support" or "developer". ``focus``: "why" (the reasons) or
+    "confidence" (how sure the model is); counterfactual records ignore it.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}.")
+    if focus not in FOCUSES:
+        raise ValueError(f"focus must be one of {', '.join(FOCUSES)}, not {focus!r}.")
+    f = facts_for(record, descriptions)
+    if f.kind == "counterfactual":
+        return _counterfactual(f, audience)
+    ctx = _context(f)
+    if focus == "confidence":
+        filler = _Filler(record, audience + ":confidence", templates()["confidence"][audience], ctx)
+        filler.add("sentence")
+        return filler.out
+    filler = _Filler(record, audience, templates()["why"][audience], ctx)
+    {"customer": _why_customer, "support": _why_support, "developer": _why_developer}[audience](f, filler)
+    return filler.out
+
+
+def _context(f: Facts) -> dict:
+    t = templates()
+    kind = f.kind if f.kind in t["subject"] else "tabular"
+    ctx = {
+        "subject": t["subject"][kind], "things": t["things"][kind],
+        "label": label_display(f.predicted), "target": label_display(f.target),
+        "confidence": confidence_words(f.p_predicted), "prob_pct": fmt_pct(f.p_predicted),
+        "target_pct": fmt_pct(f.probabilities.get(f.target, 0.0)), "base_pct": fmt_pct(f.base),
+    }
+    ru = f.runner_up
+    ctx["runner_up"], ctx["runner_pct"] = (label_display(ru[0]), fmt_pct(ru[1])) if ru else ("", "")
+    top = sorted(f.probabilities.items(), key=lambda t: -t[1])[:5]
+    ctx["prob_list"] = ", ".join(f"{label_display(c)} {fmt_pct(p)}" for c, p in top)
+    return ctx
+
+
+def _strong(f: Facts, sign: int, limit: int) -> list[Player]:
+    """The players pushing the ``sign`` way hard enough to be called reasons, strongest first."""
+    floor = max(EPS, vocabulary()["thresholds"]["min_share"] * f.max_abs())
+    chosen = [p for p in f.players if p.contribution * sign >= floor]
+    return sorted(chosen, key=lambda p: -abs(p.contribution))[:limit]
+
+
+def _why_customer(f: Facts, out: _Filler) -> None:
+    th = vocabulary()["thresholds"]
+    out.add("decision")
+    if f.target != f.predicted:
+        out.add("target_note")
+    if f.max_abs() <= EPS:
+        out.add("nothing")
+        return
+    ups, downs = _strong(f, +1, th["max_reasons"]), _strong(f, -1, th["max_against"])
+    downhill = sum(p.contribution for p in f.players) < 0
+    if downhill:
+        out.add("downhill")
+    if ups:
+        out.add("reasons_downhill" if downhill else "reasons", reasons=join_list([p.phrase for p in ups]))
+    if downs:
+        out.add("against", against=join_list([p.phrase for p in downs]))
+    elif not downhill:
+        out.add("no_against")
+
+
+def _why_support(f: Facts, out: _Filler) -> None:
+    th = vocabulary()["thresholds"]
+    out.add("decision")
+    if f.target != f.predicted:
+        out.add("target_note")
+    out.add("start")
+    if f.max_abs() <= EPS:
+        out.add("nothing")
+    else:
+        strong = sorted([p for p in f.players if abs(p.contribution) > EPS],
+                        key=lambda p: -abs(p.contribution))[:th["max_support_factors"]]
+        for p in strong:
+            out.add("factor_up" if p.contribution > 0 else "factor_down", factor=p.phrase,
+                    points=fmt_points(p.contribution))
+    heat = _heat_shares(f)
+    if heat:
+        region, share = max(heat.items(), key=lambda t: t[1])
+        out.add("regions", region=region, share_pct=fmt_pct(share))
+    _cautions(f, out)
+
+
+def _why_developer(f: Facts, out: _Filler) -> None:
+    th = vocabulary()["thresholds"]
+    ev: Evidence = f.record
+    out.add("decision")
+    out.add("method", method=ev.method, calls=fmt_number(ev.n_evaluations), seconds=f"{ev.seconds:.2f}")
+    listed = sorted(f.players, key=lambda p: -abs(p.contribution))[:th["max_developer_list"]]
+    if listed:
+        out.add("contributions", signed_list=", ".join(_developer_item(p, f.kind) for p in listed))
+    fa = ev.faithfulness or {}
+    if fa.get("comprehensiveness") is not None:
+        out.add("faithfulness", k=fa.get("k"), comp_points=_signed_points(fa["comprehensiveness"]),
+                random_points=_signed_points(fa.get("comprehensiveness_random_k") or 0.0),
+                suff_points=_signed_points(fa.get("sufficiency") or 0.0))
+    if ev.extra.get("converged") is False:
+        out.add("converged")
+    heat = _heat_shares(f)
+    if heat:
+        items = sorted(heat.items(), key=lambda t: -t[1])
+        out.add("regions", region_list=", ".join(f"{r} {fmt_pct(s)}" for r, s in items))
+    _cautions(f, out)
+
+
+def _developer_item(p: Player, kind: str) -> str:
+    sign = "+" if p.contribution >= 0 else "-"
+    amount = f"{abs(p.contribution) * 100:.2f}"
+    if kind == "tabular":
+        # A missing value reads "unknown", unquoted: it is not a value the data holds.
+        shown = fmt_number(p.value) if p.numeric or p.value is None else quote(fmt_number(p.value))
+        return f"{p.name} ({shown}) {sign}{amount}"
+    if kind == "text":
+        return f"{quote(p.name)} {sign}{amount}"
+    return f"{p.name} {sign}{amount}"
+
+
+def _signed_points(x: float) -> str:
+    return f"{x * 100:.1f}"
+
+
+def _heat_shares(f: Facts) -> dict[str, float]:
+    return heat_shares(f.record)
+
+
+def caution_reasons(f: Facts) -> list[str]:
+    """Which cautions apply to the evidence (low confidence, close call, weak faithfulness, ...)."""
+    th = vocabulary()["thresholds"]
+    found = []
+    if f.p_predicted < th["low_confidence"]:
+        found.append("low_confidence")
+    ru = f.runner_up
+    if ru and f.p_predicted - ru[1] < th["close_call"]:
+        found.append("close_call")
+    ev = f.record
+    fa = getattr(ev, "faithfulness", None) or {}
+    comp, rnd = fa.get("comprehensiveness"), fa.get("comprehensiveness_random_k")
+    if comp is not None and rnd is not None and comp <= rnd + th["faithfulness_margin"]:
+        found.append("low_faithfulness")
+    if getattr(ev, "extra", {}).get("converged") is False:
+        found.append("not_converged")
+    heat = _heat_shares(f)
+    ups = _strong(f, +1, 1)
+    if heat and ups and th.get("heat_disagree", True):
+        heat_top = max(heat.items(), key=lambda t: t[1])[0]
+        if heat_top != ups[0].name:
+            found.append("methods_disagree")
+    return found
+
+
+def _cautions(f: Facts, out: _Filler) -> None:
+    section = templates()["caution"]
+    fa = getattr(f.record, "faithfulness", None) or {}
+    for reason in caution_reasons(f):
+        extra: dict = {}
+        if reason == "low_faithfulness":
+            extra = {"k": fa.get("k"), "comp_points": _signed_points(fa["comprehensiveness"]),
+                     "random_points": _signed_points(fa["comprehensiveness_random_k"])}
+        elif reason == "methods_disagree":
+            heat = _heat_shares(f)
+            extra = {"heat_region": max(heat.items(), key=lambda t: t[1])[0],
+                     "shapley_region": _strong(f, +1, 1)[0].name}
+        out.add(reason, section=section, **extra)
+
+
+def _counterfactual(f: Facts, audience: str) -> list[TemplateSentence]:
+    rec = f.record
+    ctx = {
+        "label": label_display(f.predicted), "new_label": label_display(f.new_label),
+        "prob_pct": fmt_pct(f.p_predicted), "new_prob_pct": fmt_pct(f.new_probability),
+        "method": rec.get("method", "search"),
+        "changes": join_list([_change(p) for p in f.players]),
+        "changes_short": join_list([f"the {p.noun}" for p in f.players]),
+        "changes_list": ", ".join(f"{p.name} from {_shown(p, 0)} to {_shown(p, 1)}" for p in f.players),
+    }
+    filler = _Filler(rec, audience, templates()["counterfactual"][audience], ctx)
+    filler.add("flip" if f.new_label != f.predicted else "same")
+    return filler.out
+
+
+def _shown(p: Player, which: int) -> str:
+    from .facts import is_number
+
+    v = p.value[which]
+    if is_number(v):
+        return fmt_number(v)
+    phrases = {k: ph for ph, k in p.category_phrases.items()}
+    return phrases.get(str(v), quote(fmt_number(v)))
+
+
+def _change(p: Player) -> str:
+    return f"the {p.noun} changed from {_shown(p, 0)} to {_shown(p, 1)}"
