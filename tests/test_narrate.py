@@ -379,3 +379,31 @@ def test_parse_lines_and_model_registry(tmp_path):
 def test_verify_text_splits_sentences():
     verdicts = verify_text("The model predicted “good”. Income helped. The moon helped.", LOAN)
     assert [v.ok for v in verdicts] == [True, True, False]
+
+
+def test_what_if_and_counterfactual_records_are_narrated_and_verified():
+    """The issue-6 objects (WhatIf, CounterfactualSet) go through the same templates and verifier."""
+    from explainer_nlg import Explainer, ExplainerInputError
+    from explainer_nlg.narrate import narrate, verify_text
+
+    ex = Explainer.demo("loan")
+    cs = ex.counterfactuals(3)
+    best = cs.counterfactuals[0]
+    for audience in ("customer", "support", "developer"):
+        answer = narrate(cs, audience)
+        assert answer.text and all(s.status == "template" and not s.reason for s in answer.sentences)
+        assert best.changes[0].feature.lower() in answer.text.lower() or audience == "customer"
+    support = narrate(cs, "support").text
+    assert f"{best.probabilities[best.predicted_label]:.1%}" in support
+    w = ex.what_if(17, [{"feature": "Amount", "action": "set", "value": 3000}])
+    text = narrate(w, "support").text
+    assert "3,000" in text and w.original_label in text
+    from explainer_nlg.narrate.records import as_record
+
+    assert all(v.ok for v in verify_text(text, as_record(w)))
+    assert not all(v.ok for v in verify_text(text.replace("3,000", "4,000"), as_record(w)))
+    # Only Home may change, by one feature: the loan demo has no such flip for applicant 3.
+    none = ex.counterfactuals(3, max_changes=1, immutable=[f for f in ex.info["features"] if f != "Home"])
+    assert not none.found
+    with pytest.raises(ExplainerInputError, match="No counterfactual to narrate"):
+        narrate(none)

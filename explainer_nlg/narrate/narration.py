@@ -25,6 +25,7 @@ from typing import Any
 
 from .answer import Answer, LLMAudit, SentenceRecord
 from .llm import LLM, rephrase
+from .records import as_record
 from .templates import template_sentences
 from .verify import covers, split_sentences, verify_sentence
 
@@ -44,6 +45,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     quoted exactly as the user wrote them, markup included.
     """
     t0 = time.perf_counter()
+    record = as_record(record)  # WhatIf / CounterfactualSet -> the dict the templates read
     templates = template_sentences(record, audience, focus, descriptions)
     checked = [verify_sentence(t.text, record, descriptions) for t in templates]
     records: list[SentenceRecord] = []

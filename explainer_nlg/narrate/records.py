@@ -31,6 +31,33 @@ from .facts import Facts, label_aliases, tabular_player
 COUNTERFACTUAL_KINDS = ("counterfactual", "what-if")
 
 
+def as_record(obj: Any) -> Any:
+    """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.change_evidence) as the dict above;
+    anything else unchanged. A counterfactual set is narrated by its best (first) answer."""
+    from ..change_evidence import CounterfactualSet, WhatIf
+    from ..errors import ExplainerInputError
+
+    def changes(chs):
+        return [{"feature": c.feature, "from": c.from_value, "to": c.to_value} for c in chs]
+
+    if isinstance(obj, WhatIf):
+        return {"kind": "what-if", "label": obj.original_label,
+                "probability": float(obj.original_probabilities[obj.original_label]),
+                "new_label": obj.new_label, "new_probability": float(obj.new_probabilities[obj.new_label]),
+                "changes": changes(obj.changes), "method": "what-if"}
+    if isinstance(obj, CounterfactualSet):
+        if not obj.found or not obj.counterfactuals:
+            why = " ".join(obj.notes) or "no change within the search limits flips the decision."
+            raise ExplainerInputError(f"No counterfactual to narrate: {why}")
+        best = obj.counterfactuals[0]
+        return {"kind": "counterfactual", "label": obj.original_label,
+                "probability": float(obj.original_probabilities[obj.original_label]),
+                "new_label": best.predicted_label,
+                "new_probability": float(best.probabilities[best.predicted_label]),
+                "changes": changes(best.changes), "method": obj.method}
+    return obj
+
+
 def is_counterfactual(record: Any) -> bool:
     return isinstance(record, dict) and record.get("kind") in COUNTERFACTUAL_KINDS
 
