@@ -75,8 +75,10 @@ def main():
     times = {name: [] for name in methods}
     for fn in methods.values():  # warm-up
         fn()
-    for _ in range(args.repeats):
-        for name, fn in methods.items():
+    names = list(methods)
+    for r in range(args.repeats):
+        for name in names[r % 3 :] + names[: r % 3]:  # rotate the order: no method always runs first
+            fn = methods[name]
             t = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t)

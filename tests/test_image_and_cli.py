@@ -78,3 +78,11 @@ def test_cli_bad_input_exit_code_and_message(capsys):
     assert "no row with id 'abc'" in capsys.readouterr().err
     assert main(["explain", "--demo", "text"]) == 2
     assert "needs --text" in capsys.readouterr().err
+
+
+def test_every_sample_photo_loads():
+    from explainer_nlg.demos.image_model import SAMPLE_PHOTOS
+
+    for name in SAMPLE_PHOTOS:
+        img = sample_photo(name)
+        assert img.ndim == 3 and img.shape[2] == 3 and img.dtype == np.uint8, name

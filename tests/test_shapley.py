@@ -79,8 +79,8 @@ def test_sampled_strata_are_balanced_over_players():
     assert len(sampled) >= 3  # spread over several strata, not piled into the next one
     for k in sampled:
         counts = masks[sizes == k].sum(0)
-        # independent draws would spread these counts over about 6; the permutation stream keeps them level
-        assert counts.max() - counts.min() <= 3, (k, counts)
+        # independent draws spread these counts wider; the permutation stream keeps them level
+        assert counts.max() - counts.min() <= 4, (k, counts)
 
 
 def test_estimator_error_shrinks_with_budget():

@@ -31,6 +31,7 @@ class Attributor:
     """Subclasses define ``prepare`` and ``game``; ``explain`` is shared."""
 
     kind = ""
+    eraser_k = 5  # top-k players for comprehensiveness / sufficiency
 
     def __init__(self, predictor):
         self.predictor = predictor
@@ -67,7 +68,7 @@ class Attributor:
         start = time.perf_counter()
         result = self.shapley(prepared, t, game, budget)
         seconds = time.perf_counter() - start
-        faith = eraser(game, result.values) if len(result.values) else {}
+        faith = eraser(game, result.values, k=self.eraser_k) if len(result.values) else {}
         notes = list(prepared.notes)
         if result.converged is False:  # an adaptive run that hit its cap before the top players settled
             notes.append("The estimate did not settle within its budget; the order of close contributions may change.")

@@ -38,6 +38,7 @@ class RegionGame(Game):
 
 class RegionAttributor(Attributor):
     kind = "image"
+    eraser_k = 3  # a third of the 9 cells; removing 5 of 9 leaves too little to compare against
 
     def prepare(self, x: Any) -> Prepared:
         img, notes = load_image(x)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SAMPLE_PHOTOS = ("chelsea", "coffee", "astronaut", "rocket", "motorcycle_left", "hubble_deep_field")
+SAMPLE_PHOTOS = ("chelsea", "coffee", "astronaut", "rocket", "camera", "hubble_deep_field")
 INPUT_SIZE = 224
 # EfficientNet-Lite was trained on inputs scaled to [-1, 1] (mean 127, std 128 in 0..255 units).
 MEAN, STD = 127.0 / 255.0, 128.0 / 255.0

@@ -84,6 +84,7 @@ class Player:
     aliases: list[str] = field(default_factory=list)  # lowercase phrases that mean this player
     category_phrases: dict[str, Any] = field(default_factory=dict)  # phrase -> category value
     numeric: bool = False
+    action: str | None = None  # counterfactual changes: set | increase | decrease | remove | replace | cover
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Facts:
     record: Any
     new_label: str | None = None  # counterfactual records
     new_probability: float | None = None
+    input_kind: str = ""  # counterfactual records: what was changed (tabular | text | image)
 
     @property
     def p_predicted(self) -> float:
@@ -231,11 +233,11 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
 
 
-def _text_player(index: int, name: str, value: Any, contribution: float) -> Player:
+def text_player(index: int, name: str, value: Any, contribution: float | None) -> Player:
     return Player(index, name, value, contribution, f"the word {quote(name)}", quote(name), [])
 
 
-def _image_player(index: int, name: str, value: Any, contribution: float) -> Player:
+def image_player(index: int, name: str, value: Any, contribution: float | None) -> Player:
     aliases = [name.lower()] + [a.lower() for a in vocabulary().get("regions", {}).get(name, [])]
     return Player(index, name, value, contribution, f"the {name} of the image", f"the {name}", aliases)
 
@@ -254,9 +256,9 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
     players = []
     for i, a in enumerate(ev.attributions):
         if ev.kind == "text":
-            players.append(_text_player(i, a.name, a.value, a.contribution))
+            players.append(text_player(i, a.name, a.value, a.contribution))
         elif ev.kind == "image":
-            players.append(_image_player(i, a.name, a.value, a.contribution))
+            players.append(image_player(i, a.name, a.value, a.contribution))
         else:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
     labels = {c: label_aliases(c) for c in ev.probabilities}

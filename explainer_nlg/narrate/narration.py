@@ -5,7 +5,7 @@
 ...               [Attribution("stale", "stale", 0.3), Attribution("cookies", "cookies", 0.1)],
 ...               "exact enumeration", 4, 0.01)
 >>> print(narrate(ev).text)
-For this message, the model predicted “other” and is very confident. What counted most in favour of “other” was the word “stale” and the word “cookies”. Nothing in this message pulled noticeably against “other”.
+For this message, the model predicted “other” and is very confident. It was mostly down to the word “stale” and the word “cookies”. Nothing in this message pulled noticeably against “other”.
 >>> class Liar:
 ...     name = "liar"
 ...     def stream(self, system, user):
@@ -13,7 +13,7 @@ For this message, the model predicted “other” and is very confident. What co
 >>> a = narrate(ev, llm=Liar())
 >>> [(s.status, s.reason) for s in a.sentences]  # doctest: +NORMALIZE_WHITESPACE
 [('fallback', 'label: the model predicted “other”, not “great”'),
- ('fallback', 'it dropped a class the template named'),
+ ('fallback', 'it dropped a factor the template named'),
  ('fallback', 'the LLM returned no line 3')]
 """
 
@@ -25,6 +25,7 @@ from typing import Any
 
 from .answer import Answer, LLMAudit, SentenceRecord
 from .llm import LLM, rephrase
+from .records import as_record
 from .templates import template_sentences
 from .verify import covers, split_sentences, verify_sentence
 
@@ -44,6 +45,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     quoted exactly as the user wrote them, markup included.
     """
     t0 = time.perf_counter()
+    record = as_record(record)  # WhatIf / CounterfactualSet -> the dict the templates read
     templates = template_sentences(record, audience, focus, descriptions)
     checked = [verify_sentence(t.text, record, descriptions) for t in templates]
     records: list[SentenceRecord] = []

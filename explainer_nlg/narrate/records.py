@@ -1,56 +1,126 @@
 """Counterfactual and what-if records: the plain dict shape the narration reads.
 
-The counterfactual engine (issue 6) is built elsewhere; until it lands, this is the contract its
-records are narrated from. Every key is plain JSON data::
+``as_record`` turns the issue-6 objects (``WhatIf``, ``CounterfactualSet``) into this dict; a
+hand-built dict of the same shape narrates the same way. Every key is plain JSON data::
 
     {
       "kind": "counterfactual" | "what-if",
+      "input_kind": "tabular",     # what was changed: "tabular" | "text" | "image" (default tabular)
       "label": "bad",              # the prediction before the changes
       "probability": 0.71,         # p(label) before the changes
       "new_label": "good",         # the prediction after the changes
       "new_probability": 0.64,     # p(new_label) after the changes
-      "changes": [{"feature": "Income", "from": 330, "to": 1200}, ...],
+      "changes": [{"feature": "Income", "from": 330, "to": 1200, "action": "set"}, ...],
       "method": "greedy search",   # optional: how it was found
+      "alternatives": 3,           # optional: how many counterfactuals the search found
     }
+
+A change names a feature (tabular), the word exactly as written (text) or a grid region (image).
+Text: ``"to"`` is the replacement word, or ``null`` when the word is removed. Image: ``"from"``
+and ``"to"`` are ``null`` and the region is covered (blurred). ``"action"`` is optional: "set" for
+tabular, "replace" or "remove" (from ``"to"``) for text, "cover" for image.
 
 A counterfactual flips the label; a what-if may or may not (``new_label == label``).
 
 >>> rec = {"kind": "counterfactual", "label": "bad", "probability": 0.71, "new_label": "good",
 ...        "new_probability": 0.64, "changes": [{"feature": "Income", "from": 330, "to": 1200}]}
 >>> f = counterfactual_facts(rec)
->>> f.players[0].name, f.new_label
-('Income', 'good')
+>>> f.players[0].name, f.new_label, f.input_kind
+('Income', 'good', 'tabular')
+>>> words = {**rec, "input_kind": "text", "changes": [{"feature": "stale", "from": "stale", "to": None}]}
+>>> p = counterfactual_facts(words).players[0]
+>>> p.noun, p.action
+('“stale”', 'remove')
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .facts import Facts, label_aliases, tabular_player
+from .facts import Facts, image_player, label_aliases, tabular_player, text_player
 
 COUNTERFACTUAL_KINDS = ("counterfactual", "what-if")
+INPUT_KINDS = ("tabular", "text", "image")
+ACTIONS = {"tabular": ("set", "increase", "decrease"), "text": ("replace", "remove"), "image": ("cover",)}
+
+
+def as_record(obj: Any) -> Any:
+    """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.change_evidence) as the dict above;
+    anything else unchanged. A counterfactual set is narrated by its best (first) answer."""
+    from ..change_evidence import CounterfactualSet, WhatIf
+    from ..errors import ExplainerInputError
+
+    def changes(chs):
+        return [{"feature": c.feature, "from": c.from_value, "to": c.to_value, "action": c.action} for c in chs]
+
+    if isinstance(obj, WhatIf):
+        return {"kind": "what-if", "input_kind": obj.kind, "label": obj.original_label,
+                "probability": float(obj.original_probabilities[obj.original_label]),
+                "new_label": obj.new_label, "new_probability": float(obj.new_probabilities[obj.new_label]),
+                "changes": changes(obj.changes), "method": "what-if"}
+    if isinstance(obj, CounterfactualSet):
+        if not obj.found or not obj.counterfactuals:
+            why = " ".join(obj.notes) or "no change within the search limits flips the decision."
+            raise ExplainerInputError(f"No counterfactual to narrate: {why}")
+        best = obj.counterfactuals[0]
+        return {"kind": "counterfactual", "input_kind": obj.kind, "label": obj.original_label,
+                "probability": float(obj.original_probabilities[obj.original_label]),
+                "new_label": best.predicted_label,
+                "new_probability": float(best.probabilities[best.predicted_label]),
+                "changes": changes(best.changes), "method": obj.method,
+                "alternatives": len(obj.counterfactuals)}
+    return obj
 
 
 def is_counterfactual(record: Any) -> bool:
     return isinstance(record, dict) and record.get("kind") in COUNTERFACTUAL_KINDS
 
 
+def input_kind(record: dict) -> str:
+    return str(record.get("input_kind") or "tabular")
+
+
+def change_action(change: dict, kind: str) -> str:
+    """The change's action, or the one its kind implies (a text change without "to" is a removal)."""
+    if change.get("action"):
+        return str(change["action"])
+    if kind == "text":
+        return "remove" if change.get("to") is None else "replace"
+    return ACTIONS[kind][0]
+
+
 def validate(record: dict) -> None:
     missing = [k for k in ("label", "probability", "new_label", "new_probability", "changes") if k not in record]
     if missing:
         raise ValueError(f"A counterfactual record needs {', '.join(missing)}.")
+    kind = input_kind(record)
+    if kind not in INPUT_KINDS:
+        raise ValueError(f"input_kind must be one of {', '.join(INPUT_KINDS)}, not {kind!r}.")
     for ch in record["changes"]:
         if not {"feature", "from", "to"} <= set(ch):
             raise ValueError("Each change needs 'feature', 'from' and 'to'.")
+        action = change_action(ch, kind)
+        if kind != "tabular" and action not in ACTIONS[kind]:
+            raise ValueError(f"A {kind} change can {', '.join(ACTIONS[kind])}, not {action!r}.")
+        if kind == "text" and (action == "replace") != (ch["to"] is not None):
+            raise ValueError("A replaced word needs its replacement in 'to'; a removed word has 'to': null.")
 
 
 def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = None) -> Facts:
     validate(record)
+    kind = input_kind(record)
     players = []
     for i, ch in enumerate(record["changes"]):
-        # A changed feature has no signed contribution: the verifier checks its name and values.
-        p = tabular_player(i, str(ch["feature"]), ch["to"], None, descriptions)
+        # A change has no signed contribution: the verifier checks its name, values and action.
+        name = str(ch["feature"])
+        if kind == "text":
+            p = text_player(i, name, None, None)
+        elif kind == "image":
+            p = image_player(i, name, None, None)
+        else:
+            p = tabular_player(i, name, ch["to"], None, descriptions)
         p.value = (ch["from"], ch["to"])
+        p.action = change_action(ch, kind)
         players.append(p)
     label, new = str(record["label"]), str(record["new_label"])
     probs = {label: float(record["probability"])}
@@ -58,4 +128,4 @@ def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = Non
         probs[new] = float(record["new_probability"])
     labels = {c: label_aliases(c) for c in probs}
     return Facts("counterfactual", label, label, probs, float(record["probability"]), players, labels,
-                 record, new_label=new, new_probability=float(record["new_probability"]))
+                 record, new_label=new, new_probability=float(record["new_probability"]), input_kind=kind)

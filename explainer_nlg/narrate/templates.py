@@ -7,8 +7,8 @@
 >>> for s in template_sentences(ev, "customer"):
 ...     print(s.text)
 The model came to “good” for this case; it is very confident.
-It was mostly down to an income of 1,200 and a requested amount of 900.
-Against that, prior default records on file counted against “good”.
+The main reasons were an income of 1,200 and a requested amount of 900.
+On the other side, prior default records on file pulled against “good”.
 >>> [s.text for s in template_sentences(ev, "customer")] == [s.text for s in template_sentences(ev, "customer")]
 True
 """
@@ -68,11 +68,9 @@ class _Filler:
 def _seed(record: Any, audience: str) -> int:
     """A stable seed: the same record reads the same in every process (unlike ``hash``)."""
     data = record.to_dict() if isinstance(record, Evidence) else record
-    # Timing varies between otherwise identical runs; it should not change the wording. Keys
-    # that are null (fields a newer Evidence schema added, such as main's ``heatmap`` and
-    # ``regions`` on tabular and text records) must not change it either.
+    # Timing varies between otherwise identical runs; it should not change the wording.
     if isinstance(data, dict):
-        data = {k: v for k, v in data.items() if k != "seconds" and v is not None}
+        data = {k: v for k, v in data.items() if k != "seconds"}
     blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
     return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big")
 
@@ -264,17 +262,61 @@ def _cautions(f: Facts, out: _Filler) -> None:
 
 def _counterfactual(f: Facts, audience: str) -> list[TemplateSentence]:
     rec = f.record
+    t = templates()["counterfactual"]
     ctx = {
         "label": label_display(f.predicted), "new_label": label_display(f.new_label),
         "prob_pct": fmt_pct(f.p_predicted), "new_prob_pct": fmt_pct(f.new_probability),
-        "method": rec.get("method", "search"),
-        "changes": join_list([_change(p) for p in f.players]),
-        "changes_short": join_list([f"the {p.noun}" for p in f.players]),
-        "changes_list": ", ".join(f"{p.name} from {_shown(p, 0)} to {_shown(p, 1)}" for p in f.players),
+        "method": rec.get("method", "search"), "alternatives": fmt_number(rec.get("alternatives") or 0),
     }
-    filler = _Filler(rec, audience, templates()["counterfactual"][audience], ctx)
+    if f.input_kind == "tabular":
+        ctx.update({
+            "changes": join_list([_change(p) for p in f.players]),
+            "changes_short": join_list([f"the {p.noun}" for p in f.players]),
+            "changes_list": ", ".join(f"{p.name} from {_shown(p, 0)} to {_shown(p, 1)}" for p in f.players),
+        })
+    else:
+        forms = change_phrases(f)
+        ctx.update({"changes": join_list(forms["first"][:1] + forms["more"][1:]),
+                    "changes_doing": join_list(forms["doing"]), "changes_list": ", ".join(forms["listed"])})
+    # A text or image record may replace a slot of its audience's section (templates.toml).
+    section = {**t[audience], **t.get(f.input_kind, {}).get(audience, {})}
+    filler = _Filler(rec, audience, section, ctx)
     filler.add("flip" if f.new_label != f.predicted else "same")
+    if (rec.get("alternatives") or 0) > 1 and "alternatives" in section:
+        filler.add("alternatives")
     return filler.out
+
+
+def change_phrases(f: Facts) -> dict[str, list[str]]:
+    """Each text or image change in every form of ``[counterfactual.phrases]`` (first, more, doing,
+    listed), in the record's order; a grouped action reads as one phrase where it first occurs.
+
+    >>> from explainer_nlg.narrate.records import counterfactual_facts
+    >>> rec = {"input_kind": "text", "label": "other", "probability": 0.9, "new_label": "great",
+    ...        "new_probability": 0.6, "changes": [{"feature": "stale", "from": "stale", "to": "fresh"},
+    ...                                            {"feature": "<b>box</b>", "from": "<b>box</b>", "to": None}]}
+    >>> change_phrases(counterfactual_facts(rec))["more"]
+    ['“stale” replaced by “fresh”', 'the word “<b>box</b>” removed']
+    """
+    table = templates()["counterfactual"]["phrases"][f.input_kind]
+    forms: dict[str, list[str]] = {"first": [], "more": [], "doing": [], "listed": []}
+    seen: set = set()
+    for p in f.players:
+        pattern = table[p.action]
+        if pattern.get("grouped"):
+            key = (p.action,)
+            group = [q for q in f.players if q.action == p.action]
+            fill = {"regions": join_list([f"the {q.name}" for q in group])}
+        else:
+            # The same word in several places is one edit to the reader.
+            key = (p.action, p.name, p.value[1])
+            fill = {"word": quote(p.name), "to": quote(str(p.value[1])) if p.value[1] is not None else ""}
+        if key in seen:
+            continue
+        seen.add(key)
+        for form in forms:
+            forms[form].append(pattern[form].format(**fill))
+    return forms
 
 
 def _shown(p: Player, which: int) -> str:

@@ -35,6 +35,8 @@ from .vocabulary import WORD_RE, template_words, vocabulary, words_of
 STOPWORDS = frozenset("""a an the of to in on at for by with and or from as is are was were be been it its
 this that these those has have had not no than then so very""".split())
 SPLIT_WORDS = frozenset({"and", "while", "whilst", "whereas", "but", "although", "though", "however", "yet"})
+# In a counterfactual sentence, a class named after these is the outcome after the changes.
+OUTCOME_WORDS = frozenset({"would", "will", "could", "gives", "give", "giving", "keeps", "keep", "yields"})
 NEGATIONS = frozenset({"not", "never", "didn't", "did't", "doesn't", "don't", "hardly", "neither", "nor"})
 HEAT_WORDS = frozenset({"heatmap", "heat", "grad-cam", "gradcam", "saliency"})
 # Calibrated on the labelled set: paraphrases such as "home loan size" score above 0.8, while
@@ -103,6 +105,7 @@ class _Fragment:
     ranks: list[tuple[int, str]] = field(default_factory=list)
     decision: bool = False
     heat: bool = False
+    after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
 
 
 # ---- phrase tables ------------------------------------------------------------------------------
@@ -137,6 +140,17 @@ def _confidence_table() -> dict[tuple[str, ...], tuple[int, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _action_table() -> dict[str, str]:
+    """Word -> the change it names (replace, remove, cover), from ``[change_actions]``."""
+    return {w: action for action, ws in vocabulary()["change_actions"].items() for w in ws}
+
+
+@functools.lru_cache(maxsize=1)
+def _count_words() -> frozenset[str]:
+    return frozenset(vocabulary()["counts"]["alternatives"])
+
+
+@functools.lru_cache(maxsize=1)
 def _base_glue() -> frozenset[str]:
     return frozenset(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
 
@@ -157,8 +171,11 @@ class _Context:
         claimed_words: set[str] = set()
         self.word_players: dict[str, list[int]] = {}
         self.word_players_lower: dict[str, list[int]] = {}
+        # Words of a text (its Shapley players, or the words a counterfactual changed) are matched
+        # exactly as written, in quotes; features and regions through their names and aliases.
+        words = f.kind == "text" or f.input_kind == "text"
         for p in f.players:
-            if f.kind == "text":
+            if words:
                 self.word_players.setdefault(p.name, []).append(p.index)
                 self.word_players_lower.setdefault(p.name.lower(), []).append(p.index)
                 continue
@@ -175,8 +192,18 @@ class _Context:
         method = getattr(f.record, "method", None) or (f.record.get("method") if isinstance(f.record, dict) else None)
         glue = set(_base_glue()) | set(words_of(str(method or "")))
         glue -= (claimed_words - STOPWORDS)
+        if f.input_kind in ("text", "image"):
+            glue |= set(_action_table())
         self.glue = frozenset(glue | STOPWORDS)
-        if f.kind == "text":
+        if f.input_kind == "image":
+            # A region the record did not cover is a false claim, not an unknown word.
+            covered = {p.name for p in f.players}
+            for region, synonyms in vocabulary().get("regions", {}).items():
+                for a in [region, *synonyms] if region not in covered else []:
+                    key = tuple(words_of(a))
+                    if key and key not in self.phrases:
+                        self.phrases[key] = [("unchanged", region)]
+        if words:
             lower: dict[str, list[int]] = {}
             for p in f.players:
                 lower.setdefault(p.name.lower(), []).append(p.index)
@@ -194,7 +221,8 @@ class _Context:
 
     # MiniLM resolution of wordings the vocabulary does not list.
     def _sims(self, text: str):
-        if self.f.kind not in ("tabular", "counterfactual") or not self.f.players:
+        if self.f.kind not in ("tabular", "counterfactual") or self.f.input_kind in ("text", "image") \
+                or not self.f.players:
             return None
         enc = _encoder()
         if enc is None:
@@ -330,6 +358,10 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     cue_table = _cue_table()
     _match_phrases(toks, cue_table, max(len(k) for k in cue_table), "cue")
     frags = _fragments(toks)
+    # "... would move from “a” (96%) to “b” (59%)": the parentheses split the clause, not its "would".
+    for prev, frag in zip(frags, frags[1:]):
+        frag.after_outcome = prev.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS
+                                                       for t in prev.toks)
     # Words left over are connecting words, or claims about something not in the record.
     for frag in frags:
         _resolve_leftovers(frag, ctx, claims)
@@ -338,6 +370,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     _inherit(frags)
     for frag in frags:
         _check_fragment(frag, f, claims, mentioned)
+    _check_changes(frags, f, claims)
     if not claims:
         claims.append(Claim("sentence", sentence[:40], True, "connecting words only"))
     return Verdict(sentence, tuple(claims), frozenset(mentioned))
@@ -377,7 +410,7 @@ def _decision_words() -> frozenset[str]:
 
 def _category_values(p: Player, f: Facts) -> set[str]:
     if f.kind == "counterfactual":
-        return {str(v) for v in p.value}
+        return {str(v) for v in p.value if v is not None}
     return {str(p.value)} if not p.numeric else set()
 
 
@@ -528,6 +561,8 @@ def _check_fragment(frag: _Fragment, f: Facts, claims: list[Claim], mentioned: s
                     ok = str(ref[2]) in _category_values(p, f)
                     claims.append(Claim("category", t.ref[3], ok, "" if ok else
                                         f"{p.noun} is {p.value!s}, not {ref[2]}"))
+                elif ref[0] == "unchanged":
+                    claims.append(Claim("change", t.ref[3], False, f"the {ref[1]} was not covered"))
                 elif ref[0] == "quoted_value":
                     near = _nearest(frag.players, frag.toks.index(t))
                     ok = near is None or any(ref[1] in _category_values(f.players[i], f) for i in near)
@@ -573,14 +608,71 @@ def _check_fragment(frag: _Fragment, f: Facts, claims: list[Claim], mentioned: s
             claims.append(_check_number(f, t, frag, pos))
 
 
+REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
+
+
+def _check_changes(frags: list[_Fragment], f: Facts, claims: list[Claim]) -> None:
+    """Text and image changes: the action a clause gives a changed word or region ("removed",
+    "replaced by", "covered") must be its action, and a replacement word must be its own."""
+    if f.kind != "counterfactual" or f.input_kind not in ("text", "image"):
+        return
+    table = _action_table()
+    acts = [[(i, table[t.norm]) for i, t in enumerate(fr.toks) if t.kind == "word" and not t.used
+             and t.norm in table] for fr in frags]
+    consumed: set[int] = set()
+    for k, fr in enumerate(frags):
+        for pos, idxs in fr.players:
+            players = [f.players[i] for i in idxs]
+            act = _nearest(acts[k], pos)
+            if act is None:
+                # A list shares its verb: "removing the words “a” and “b”", "the centre and the top
+                # left ... covered". The clause just before, or else just after, lends it.
+                near = [acts[j] for j in (k - 1, k + 1) if 0 <= j < len(frags) and acts[j]]
+                act = (near[0][-1][1] if k > 0 and acts[k - 1] else near[0][0][1]) if near else None
+            if act is None:
+                continue
+            name = players[0].noun
+            matching = [p for p in players if (p.action == act or (f.input_kind == "image" and act == "cover"))]
+            if not matching:
+                done = {"remove": "removed", "replace": "replaced", "cover": "covered"}
+                claims.append(Claim("change", name, False, f"{name} was {done.get(players[0].action, 'changed')}, "
+                                                           f"not {done[act]}"))
+                continue
+            if act != "replace":
+                claims.append(Claim("change", name, True))
+                continue
+            # The replacement: the first quote after the word that follows "by", "with", ...
+            new = next((j for j in range(pos + 1, len(fr.toks)) if fr.toks[j].kind == "quote"
+                        and not _is_player_quote(fr.toks[j]) and _prev_word(fr.toks, j) in REPLACEMENT_PREPS), None)
+            if new is None:
+                claims.append(Claim("change", name, True))
+                continue
+            said = fr.toks[new].text
+            consumed.add(id(fr.toks[new]))
+            ok = any(str(p.value[1]) == said for p in matching)
+            claims.append(Claim("change", f"{name} -> “{said}”", ok, "" if ok else
+                                f"{name} was replaced by “{matching[0].value[1]}”, not “{said}”"))
+    for fr in frags:
+        for t in fr.toks:
+            if t.kind == "quote" and t.ref and t.ref[0] == "fact" and t.ref[1][0][0] == "quoted_value" \
+                    and id(t) not in consumed:
+                claims.append(Claim("change", f"“{t.text}”", False,
+                                    f"“{t.text}” is a replacement word, but not named as what replaced a word"))
+
+
+def _is_player_quote(t: _Tok) -> bool:
+    return bool(t.ref) and t.ref[0] == "fact" and t.ref[1][0][0] == "player"
+
+
 def _check_label(f: Facts, lab: str, role: str, frag: _Fragment, pos: int) -> Claim:
     shown = f"“{lab.split(',')[0]}”"
     if f.kind == "counterfactual":
         ok = lab in (f.predicted, f.new_label)
-        would = any(t.kind == "word" and t.norm in {"would", "will", "could"} for t in frag.toks[:pos])
+        would = frag.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS for t in frag.toks[:pos])
         prev = _prev_word(frag.toks, pos)
-        if ok and would and prev not in {"of", "from", "was", "than"}:
-            # "... would predict X": the outcome after the changes.
+        if ok and would and pos >= 0 and prev not in {"of", "from", "was", "than"}:
+            # "... would predict X": the outcome after the changes. (A class carried over from the
+            # clause before, at position -1, was checked there.)
             ok = lab == f.new_label
             return Claim("label", shown, ok, "" if ok else
                          f"after the changes the model predicts “{f.new_label.split(',')[0]}”, not {shown}")
@@ -671,6 +763,14 @@ def _number_sets(f: Facts) -> dict[str, list[float]]:
 
 def _check_number(f: Facts, t: _Tok, frag: _Fragment, pos: int) -> Claim:
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
+    if f.kind == "counterfactual" and not t.unit and \
+            any(x.kind == "word" and x.norm in _count_words() for x in frag.toks[pos + 1:pos + 4]):
+        # "3 sets of changes": how many counterfactuals the search found.
+        n = f.record.get("alternatives")
+        ok = is_number(n) and _close(t, float(n))
+        return Claim("number", shown, ok, "" if ok else
+                     f"the search found {n if is_number(n) else 'an unrecorded number of'} "
+                     f"counterfactuals, not {shown}")
     # A percentage right after a class is that class's probability.
     if t.unit == "pct":
         labs = [(p, lab) for p, lab, _ in frag.labels if 0 <= p < pos]
