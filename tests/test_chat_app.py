@@ -73,3 +73,39 @@ def test_bad_input_over_http(client):
     assert "There is no model 'nope'" in r["text"]
     r = client.predict("why?", "loan", "not a row", "bad", "customer", api_name="/ask")
     assert "row id or a JSON row" in r["text"]
+
+
+def test_bring_your_own_csv_and_pickled_model(tmp_path):
+    """The page's "bring your own" path: a CSV and a pickled scikit-learn model become a served
+    explainer that answers "why?" truthfully; bad files get messages, not tracebacks."""
+    import pickle
+
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from explainer_nlg import ExplainerInputError
+    from explainer_nlg.ui.app import Service, _load_custom
+
+    df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6, 7, 8], "debt": [8, 7, 6, 5, 4, 3, 2, 1],
+                       "ok": ["no", "no", "no", "no", "yes", "yes", "yes", "yes"]})
+    csv, model_path = tmp_path / "rows.csv", tmp_path / "model.pkl"
+    df.to_csv(csv, index=False)
+    model_path.write_bytes(pickle.dumps(LogisticRegression().fit(df[["income", "debt"]], df["ok"])))
+    ex = _load_custom(str(csv), str(model_path), "ok", "")
+    assert ex.kind == "tabular" and ex.class_names == ["no", "yes"]
+    service = Service(budget=64)
+    service.add("custom", ex)
+    out = service.explain("custom", "6")  # row id 6: income 7, debt 2
+    assert out["evidence"]["predicted_label"] == "yes"
+    assert "yes" in out["text"] and "income" in out["text"].lower()
+    answer = ex.ask("why?", 6)
+    assert "yes" in answer.text
+
+    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(ExplainerInputError, match="not a pickled model"):
+        _load_custom(str(csv), str(tmp_path / "junk.pkl"), "ok", "")
+    (tmp_path / "list.pkl").write_bytes(pickle.dumps([1, 2, 3]))
+    with pytest.raises(ExplainerInputError, match="not a fitted classifier"):
+        _load_custom(str(csv), str(tmp_path / "list.pkl"), "ok", "")
+    with pytest.raises(ExplainerInputError, match="Give a CSV"):
+        _load_custom(None, None, "", "")

@@ -367,7 +367,16 @@ def _load_custom(csv_file, model_file, target, hf_dir):
 
     import pandas as pd
 
-    df = pd.read_csv(csv_file)
-    with open(model_file, "rb") as fh:
-        model = pickle.load(fh)  # noqa: S301 - the user uploads their own model to their own app
+    try:
+        df = pd.read_csv(csv_file)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise ExplainerInputError(f"The data file is not a readable CSV ({err}).") from None
+    try:
+        with open(model_file, "rb") as fh:
+            model = pickle.load(fh)  # noqa: S301 - the user uploads their own model to their own app
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as err:
+        raise ExplainerInputError(f"The model file is not a pickled model this Python can load ({err}).") from None
+    if not hasattr(model, "predict_proba"):
+        raise ExplainerInputError(f"The pickled object is a {type(model).__name__}, not a fitted classifier "
+                                  "with predict_proba.")
     return Explainer.from_sklearn(model, df, target=(target or "").strip() or None)
