@@ -43,13 +43,13 @@ def test_page_answers_a_question_and_escapes_markup(url):
         page.goto(url, wait_until="load", timeout=60_000)
         page.wait_for_selector("#question textarea", timeout=60_000)
         box = page.locator("#question textarea")
-        box.fill("<script>window.pwned=1</script> hello")
+        box.fill("<script>window.pwned=1</script> how confident is it?")
         page.locator("#send").click()
         # The message reads as typed (escaped), and the script never ran.
-        page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>window.pwned=1</script> hello')",
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>window.pwned=1</script> how confident')",
                                timeout=60_000, polling=500)
         # Wait for its answer before the next question (a click while one is running is ignored).
-        page.wait_for_function("document.querySelector('#chat').innerText.includes('English')",
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('very confident about')",
                                timeout=60_000, polling=500)
         assert page.evaluate("window.pwned === undefined")
         box.fill("why was 17 denied?")

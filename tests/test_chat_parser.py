@@ -138,3 +138,16 @@ def test_questions_written_outside_the_bank():
     assert parse("did the model get 29 right?", LOAN)["ops"][0]["op"] == "predict"
     assert parse("how many rows are predicted bad when the label is good", LOAN)["filters"] == [
         {"feature": "prediction", "cmp": "==", "value": "bad"}, {"feature": "label", "cmp": "==", "value": "good"}]
+
+
+def test_markup_is_not_part_of_the_question_but_comparisons_are():
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    d = ex.parse("<script>window.pwned=1</script> how confident is it?")
+    assert [o["op"] for o in d["ops"]] == ["confidence"] and d["instance"] is None  # the "1" in the script is code
+    assert ex.parse("<b>why</b> was 17 denied?")["instance"] == 17
+    assert ex.parse("<script>x=1</script>")["ops"][0]["reason"] == "empty"
+    filters = ex.parse("how many applicants with income < 300 and debt > 2?")["filters"]
+    assert {"feature": "Income", "cmp": "<", "value": 300} in filters
+    assert {"feature": "Debt", "cmp": ">", "value": 2} in filters

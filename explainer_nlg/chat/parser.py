@@ -62,7 +62,9 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     q = "" if question is None else str(question)
     out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
                            "followup": False, "ref": None, "confidence": 1.0}
-    text = sl.normalise(q)
+    # Markup is not part of the question: "<script>...</script> why?" asks "why?" (the tags are shown
+    # to people as typed text, never run); quoted words still come from the raw question.
+    text = sl.normalise(MARKUP.sub(" ", q))
     reason = _refusal(q, text, schema)
     if reason:
         out["ops"] = [{"op": "unsupported", "reason": reason}]
@@ -107,6 +109,11 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     if out["instance"] is not None:
         out["filters"] = [f for f in out["filters"] if f["feature"] != "prediction"]
     return _done(out, t0)
+
+
+# Tags, and whole script/style elements (their content is code, not words of the question).
+# A tag starts with a letter right after "<" (or "</"), so comparisons such as "income < 300" stay.
+MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
 def _done(out: dict, t0: float) -> dict:
