@@ -1,33 +1,14 @@
 """The app on a free local port, driven by gradio_client as another program would drive it."""
 
-import socket
-
 import pytest
 
 gradio = pytest.importorskip("gradio")
 gradio_client = pytest.importorskip("gradio_client")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def url():
-    from explainer_nlg.ui import build_app
-
-    app = build_app(budget=256)
-    port = _free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def client(url):
-    return gradio_client.Client(url, verbose=False)
+def client(app_url):
+    return gradio_client.Client(app_url, verbose=False)
 
 
 def test_named_endpoints(client):
@@ -49,8 +30,8 @@ def test_why_on_each_demo_is_true(client):
     assert all(s["status"] == "template" for p in r["parts"] for s in p["narration"]["sentences"])
 
 
-def test_followup_resolves_and_sessions_stay_apart(url):
-    ann, bob = gradio_client.Client(url, verbose=False), gradio_client.Client(url, verbose=False)
+def test_followup_resolves_and_sessions_stay_apart(app_url):
+    ann, bob = gradio_client.Client(app_url, verbose=False), gradio_client.Client(app_url, verbose=False)
     ann.predict("why was 17 denied?", "loan", "", "ann", "customer", api_name="/ask")
     bob.predict("why was 300 denied?", "loan", "", "bob", "customer", api_name="/ask")
     r = ann.predict("and the next one?", "loan", "", "ann", "customer", api_name="/ask")

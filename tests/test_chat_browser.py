@@ -6,7 +6,6 @@ skips, saying which is missing, where either is absent. Saves docs/chat-screensh
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -17,30 +16,13 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this ma
 SHOT = Path(__file__).resolve().parent.parent / "docs" / "chat-screenshot.png"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def url():
-    from explainer_nlg.ui import build_app
-
-    app = build_app(budget=256)
-    port = _free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-def test_page_answers_a_question_and_escapes_markup(url):
+def test_page_answers_a_question_and_escapes_markup(app_url):
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                                           "--disable-background-networking"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url, wait_until="load", timeout=60_000)
+        page.goto(app_url, wait_until="load", timeout=60_000)
         page.wait_for_selector("#question textarea", timeout=60_000)
         box = page.locator("#question textarea")
         box.fill("<script>window.pwned=1</script> how confident is it?")
@@ -49,7 +31,7 @@ def test_page_answers_a_question_and_escapes_markup(url):
         page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>window.pwned=1</script> how confident')",
                                timeout=60_000, polling=500)
         # Wait for its answer before the next question (a click while one is running is ignored).
-        page.wait_for_function("document.querySelector('#chat').innerText.includes('very confident about')",
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('is very confident')",
                                timeout=60_000, polling=500)
         assert page.evaluate("window.pwned === undefined")
         box.fill("why was 17 denied?")
