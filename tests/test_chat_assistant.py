@@ -139,7 +139,11 @@ def test_text_demo_why_and_what_if():
     r = a.ask("why did 'box' matter?", session="t")
     assert "“box” contributed" in r.text
     r = a.ask("what if I remove 'stale'?", session="t")
-    assert r.text.startswith("removing “stale”")
+    w = r.parts[0].evidence
+    assert [(c.action, c.from_value) for c in w.changes] == [("remove", "stale")]
+    # the verified change narration names the removed word and the re-predicted label
+    assert "“stale”" in r.text and "removed" in r.text and f"“{w.new_label}”" in r.text
+    assert all(s.status == "template" and not s.reason for s in r.parts[0].narration.sentences)
 
 
 @pytest.mark.slow

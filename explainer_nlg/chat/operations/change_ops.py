@@ -47,15 +47,12 @@ def what_if(ctx: Context) -> OpResult:
                          f"{fmt_number(c['value'])}.)")
     w = ctx.ex.what_if(x, changes)
     if ctx.kind != "tabular":
-        # Word and region edits: say what was done and what the model now predicts, in numbers.
-        did = "; ".join(_edit_words(ch) for ch in w.changes)
-        text = (f"{did}: the model predicts “{w.new_label}” ({fmt_pct(w.new_probabilities[w.new_label])}) instead of "
-                f"“{w.original_label}” ({fmt_pct(w.original_probabilities[w.original_label])}); p(“{w.target_label}”) "
-                f"changes by {w.probability_change * 100:+.1f} percentage points.")
-        after = ctx.narrate(w.evidence) if w.evidence is not None else None
-        if after is not None:
-            text += " After the change: " + after.text
-        return OpResult("what_if", text, narration=after, evidence=w,
+        # Word and region edits go through the narration's verified change templates.
+        answer = ctx.narrate(w)
+        text = answer.text
+        if w.evidence is not None:
+            text += " After the change: " + ctx.narrate(w.evidence).text
+        return OpResult("what_if", text, narration=answer, evidence=w,
                         figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
                                  "new_probabilities": w.new_probabilities})
     record = {"kind": "what-if", "label": w.original_label,
