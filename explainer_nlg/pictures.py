@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .attribution.heatmap_faithfulness import resize_map
 from .attribution.heatmap_regions import GRID_NAMES_3X3, grid_cells
 
 # A perceptually ordered blue -> cyan -> yellow -> red ramp (no matplotlib needed).
@@ -46,8 +47,7 @@ def overlay(image: Any, heatmap: Any, alpha: float = 0.5, box: list[int] | None 
 
     photo = _photo(image)
     h, w = photo.shape[:2]
-    heat = np.asarray(Image.fromarray(np.asarray(heatmap, np.float32), mode="F").resize((w, h), Image.BILINEAR))
-    heat = np.clip(heat, 0, 1)
+    heat = np.clip(resize_map(np.asarray(heatmap, np.float32), (h, w)), 0, 1)
     weight = (alpha * (0.25 + 0.75 * heat))[..., None]  # hot areas show more colour
     mixed = (photo * (1 - weight) + colormap(heat) * weight).astype(np.uint8)
     out = Image.fromarray(mixed)

@@ -167,3 +167,10 @@ class HiResCAM(LayerCAM):
 
 
 CAM_METHODS = {"grad-cam": GradCAM, "hires-cam": HiResCAM}
+
+
+def cam_method(name: str) -> str:
+    """``name`` if it is a CAM method, else a message that lists them."""
+    if name not in CAM_METHODS:
+        raise ExplainerInputError(f"There is no CAM method {name!r}. Methods: {', '.join(CAM_METHODS)}.")
+    return name

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..models.image import TorchImagePredictor
 from .base import Prepared
-from .grad_cam import CAM_METHODS, default_target_layer, resolve_layer
+from .grad_cam import CAM_METHODS, cam_method, default_target_layer, resolve_layer
 from .heatmap_faithfulness import curves, random_map, resize_map
 from .heatmap_regions import heat_regions
 from .region_shapley import RegionAttributor
@@ -22,19 +22,19 @@ HEATMAP_DECIMALS = 3
 class ImageAttributor(RegionAttributor):
     """Region Shapley evidence plus a CAM on ``target_layer`` (default: the last spatial layer)."""
 
-    def __init__(self, predictor: TorchImagePredictor, target_layer: Any = None, cam_method: str = "grad-cam"):
+    def __init__(self, predictor: TorchImagePredictor, target_layer: Any = None, method: str = "grad-cam"):
         super().__init__(predictor)
         model = predictor.model
         if target_layer is None:
             target_layer = default_target_layer(model, predictor.preprocess(np.zeros((64, 64, 3), np.uint8))[None])
         self.target_layer = resolve_layer(model, target_layer)
         self.layer_name = next((n for n, m in model.named_modules() if m is self.target_layer), "")
-        self.cam_method = cam_method
+        self.cam_method = cam_method(method)
         self.cams = {name: cls(model, self.target_layer) for name, cls in CAM_METHODS.items()}
 
     def heatmaps(self, images: list[np.ndarray], targets: list[int], method: str | None = None) -> np.ndarray:
         """N x H x W maps in [0, 1] at the model's input resolution, one forward pass per batch."""
-        return self.cams[method or self.cam_method].attribute(self.predictor.batch(images), targets)
+        return self.cams[cam_method(method or self.cam_method)].attribute(self.predictor.batch(images), targets)
 
     def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
         image = prepared.batch1[0]

@@ -44,9 +44,10 @@ INPUT_KINDS = ("tabular", "text", "image")
 ACTIONS = {"tabular": ("set", "increase", "decrease"), "text": ("replace", "remove"), "image": ("cover",)}
 
 
-def as_record(obj: Any) -> Any:
+def as_record(obj: Any, which: int = 0) -> Any:
     """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.change_evidence) as the dict above;
-    anything else unchanged. A counterfactual set is narrated by its best (first) answer."""
+    anything else unchanged. A counterfactual set is narrated by its answer number ``which``
+    (default the best, first one); only that one says how many alternatives were found."""
     from ..change_evidence import CounterfactualSet, WhatIf
     from ..errors import ExplainerInputError
 
@@ -62,13 +63,15 @@ def as_record(obj: Any) -> Any:
         if not obj.found or not obj.counterfactuals:
             why = " ".join(obj.notes) or "no change within the search limits flips the decision."
             raise ExplainerInputError(f"No counterfactual to narrate: {why}")
-        best = obj.counterfactuals[0]
-        return {"kind": "counterfactual", "input_kind": obj.kind, "label": obj.original_label,
-                "probability": float(obj.original_probabilities[obj.original_label]),
-                "new_label": best.predicted_label,
-                "new_probability": float(best.probabilities[best.predicted_label]),
-                "changes": changes(best.changes), "method": obj.method,
-                "alternatives": len(obj.counterfactuals)}
+        cf = obj.counterfactuals[which]
+        record = {"kind": "counterfactual", "input_kind": obj.kind, "label": obj.original_label,
+                  "probability": float(obj.original_probabilities[obj.original_label]),
+                  "new_label": cf.predicted_label,
+                  "new_probability": float(cf.probabilities[cf.predicted_label]),
+                  "changes": changes(cf.changes), "method": obj.method}
+        if which == 0:
+            record["alternatives"] = len(obj.counterfactuals)
+        return record
     return obj
 
 

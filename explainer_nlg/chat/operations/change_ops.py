@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...narrate.facts import fmt_number, fmt_pct
+from ...narrate.records import as_record
 from ..reply import OpResult
 from .context import Context
 
@@ -46,24 +47,11 @@ def what_if(ctx: Context) -> OpResult:
             notes.append(f"(No amount was given, so I used a tenth of {c['feature']}'s range: "
                          f"{fmt_number(c['value'])}.)")
     w = ctx.ex.what_if(x, changes)
-    if ctx.kind != "tabular":
-        # Word and region edits go through the narration's verified change templates.
-        answer = ctx.narrate(w)
-        text = answer.text
-        if w.evidence is not None:
-            text += " After the change: " + ctx.narrate(w.evidence).text
-        return OpResult("what_if", text, narration=answer, evidence=w,
-                        figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
-                                 "new_probabilities": w.new_probabilities})
-    record = {"kind": "what-if", "label": w.original_label,
-              "probability": w.original_probabilities[w.original_label], "new_label": w.new_label,
-              "new_probability": w.new_probabilities[w.new_label],
-              "changes": [{"feature": ch.feature, "from": ch.from_value, "to": ch.to_value} for ch in w.changes]}
-    answer = ctx.narrate(record)
+    # Feature, word and region edits all go through the narration's verified change templates.
+    answer = ctx.narrate(w)
     text = " ".join(notes + [answer.text])
     if w.evidence is not None:
-        after = ctx.narrate(w.evidence)
-        text += " After the change: " + after.text
+        text += " After the change: " + ctx.narrate(w.evidence).text
     return OpResult("what_if", text, narration=answer, evidence=w,
                     figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
                              "new_probabilities": w.new_probabilities})
@@ -92,11 +80,7 @@ def counterfactual(ctx: Context) -> OpResult:
             texts.append(f"{i}. {'; '.join(_edit_words(ch) for ch in cf.changes)}: the model predicts "
                          f"“{cf.predicted_label}” ({fmt_pct(cf.probabilities[cf.predicted_label])}).")
             continue
-        record = {"kind": "counterfactual", "label": cs.original_label,
-                  "probability": cs.original_probabilities[cs.original_label], "new_label": cf.predicted_label,
-                  "new_probability": cf.probabilities[cf.predicted_label],
-                  "changes": [{"feature": ch.feature, "from": ch.from_value, "to": ch.to_value} for ch in cf.changes]}
-        answer = ctx.narrate(record)
+        answer = ctx.narrate(as_record(cs, which=i - 1))
         first = first or answer
         moves = "; ".join(f"{ch.feature} {fmt_number(ch.from_value)} → {fmt_number(ch.to_value)}" for ch in cf.changes)
         texts.append(f"{i}. {answer.text} ({moves}; p(“{cf.predicted_label}”) "
