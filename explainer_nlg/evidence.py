@@ -12,11 +12,13 @@ probabilities      {class name: probability}, summing to 1
 target_label       the class the contributions explain (default: the predicted one)
 base_value         the model's probability of ``target_label`` with every player missing,
                    i.e. v(empty coalition) of the game
-attributions       list of {"name", "value", "contribution", "span"}: the feature or word,
-                   its input value (as shown to people), its signed contribution toward
-                   ``target_label`` in probability units, and its [start, end) character
-                   span in the text (``null`` for tabular and image). Ordered as the
-                   players of the game. Contributions sum to p(target) - base_value.
+attributions       list of {"name", "value", "contribution", "span", "standard_error"}: the
+                   feature or word, its input value (as shown to people), its signed
+                   contribution toward ``target_label`` in probability units, its
+                   [start, end) character span in the text (``null`` for tabular and
+                   image), and the contribution's sampling standard error (0 for exact
+                   methods, ``null`` where unknown). Ordered as the players of the game.
+                   Contributions sum to p(target) - base_value.
 method             e.g. "tree-shap (interventional)", "exact enumeration", "kernel-paired"
 n_evaluations      model calls (rows/sequences/images evaluated) spent on the attributions
 seconds            wall time spent on the attributions
@@ -24,8 +26,10 @@ faithfulness       {"k", "comprehensiveness", "sufficiency", ...}: ERASER figure
                    top-k players by |contribution|
 input              the explained input: {"row": {...}} / {"text": "..."} / {"image": {...}}
 notes              list of plain sentences about the input or computation that a reader
-                   should know (truncation, convergence, ...)
-extra              method-specific plain data (estimator diagnostics, faithfulness curves, ...)
+                   should know (truncation, convergence, contributions too close to order)
+extra              method-specific plain data (estimator diagnostics, faithfulness curves,
+                   ``close_calls``: neighbours in the top-k ranking whose order is within
+                   twice their sampling standard error, ...)
 heatmap            image only (else null): the class activation map for ``target_label`` as
                    a 2-D list at the model's input resolution, values in [0, 1]; stretch it
                    to the photo's size to overlay it
@@ -65,6 +69,7 @@ class Attribution:
     value: Any
     contribution: float
     span: tuple[int, int] | None = None
+    standard_error: float | None = None  # of ``contribution``: 0 when exact, None when unknown
 
     def to_dict(self) -> dict:
         return {
@@ -72,13 +77,14 @@ class Attribution:
             "value": _plain(self.value),
             "contribution": float(self.contribution),
             "span": list(self.span) if self.span is not None else None,
+            "standard_error": None if self.standard_error is None else float(self.standard_error),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> Attribution:
-        span = d.get("span")
+        span, se = d.get("span"), d.get("standard_error")
         return cls(d["name"], d.get("value"), float(d["contribution"]),
-                   tuple(span) if span is not None else None)
+                   tuple(span) if span is not None else None, None if se is None else float(se))
 
 
 @dataclass(frozen=True)

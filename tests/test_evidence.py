@@ -31,7 +31,7 @@ def test_schema_keys_present():
     for key in ["predicted_label", "probabilities", "target_label", "base_value", "attributions", "method",
                 "n_evaluations", "seconds", "faithfulness", "schema_version"]:
         assert key in d
-    assert set(d["attributions"][0]) == {"name", "value", "contribution", "span"}
+    assert set(d["attributions"][0]) == {"name", "value", "contribution", "span", "standard_error"}
 
 
 def test_top_and_efficiency_gap():

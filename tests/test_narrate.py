@@ -573,3 +573,22 @@ def test_change_records_are_deterministic_and_quote_words_literally():
     assert narrate(IMAGE_WI, "support").text == narrate(copy.deepcopy(IMAGE_WI), "support").text
     assert not verify_sentence("If the word “<b>stale</b>” were replaced by “name”, the model would predict "
                                "“great”.", rec).ok
+
+
+def _two_close_words(se: float | None) -> Evidence:
+    return Evidence("text", "negative", {"negative": 0.9, "positive": 0.1}, "negative", 0.5,
+                    [Attribution("stale", "stale", 0.21, (0, 5), se),
+                     Attribution("late", "late", 0.19, (6, 10), se),
+                     Attribution("box", "box", 0.0, (11, 14), se)],
+                    "kernel-paired-stratified", 300, 1.0)
+
+
+def test_the_biggest_needs_a_lead_beyond_sampling_error():
+    sentence = "The word “stale” was the biggest reason for “negative”."
+    assert verify_sentence(sentence, _two_close_words(0.0)).ok  # exact: 0.21 > 0.19 settles it
+    assert verify_sentence(sentence, _two_close_words(0.002)).ok  # 2 points apart, SE of the gap 0.3
+    tied = verify_sentence(sentence, _two_close_words(0.02))  # 2 points apart, SE of the gap 2.8
+    assert not tied.ok and "standard error" in tied.reason
+    # a claim that does not order them stays fine
+    assert verify_sentence("The words “stale” and “late” raised the chance of “negative”.",
+                           _two_close_words(0.02)).ok

@@ -140,3 +140,47 @@ def test_shapley_values_picks_exact_when_it_fits():
     game = random_game(5)
     assert shapley_values(game).method == "exact enumeration"
     assert shapley_values(random_game(12)).method == "kernel-paired-stratified"
+
+
+def test_standard_errors_cover_the_exact_values():
+    """Over many seeds and games, the exact value lies within 2 standard errors of the estimate in
+    about 95% of cases once every stratum is sampled (measured 0.89 at 8n on these games)."""
+    hits = []
+    for g in range(4):
+        game = random_game(12, seed=g)
+        exact = exact_shapley(game).values
+        for seed in range(15):
+            r = estimate_shapley(game, 8 * 12, seed=seed)
+            assert r.standard_errors.shape == (12,) and np.all(r.standard_errors >= 0)
+            hits.extend(np.abs(r.values - exact) <= 2 * r.standard_errors)
+    assert 0.85 <= np.mean(hits) < 1.0  # too wide would be as wrong as too narrow
+
+
+def test_exact_results_have_zero_standard_error():
+    assert np.all(exact_shapley(random_game(5)).standard_errors == 0)
+
+
+def test_adaptive_rounds_build_the_design_a_fixed_budget_would():
+    from explainer_nlg.attribution.shapley import _PairedStratifiedDesign
+
+    n = 30
+    fixed, rounds = (_PairedStratifiedDesign(n, np.random.default_rng(0)) for _ in range(2))
+    fixed.grow(2 * n + 6 * n)
+    rounds.grow(2 * n)
+    for _ in range(6):
+        rounds.grow(n)
+
+    def per_stratum(d):
+        s = np.array(d.masks).sum(1)
+        return np.bincount(np.minimum(s, n - s), minlength=n // 2 + 1)
+
+    assert per_stratum(rounds).tolist() == per_stratum(fixed).tolist()
+    assert rounds.reaches_every_stratum()
+
+
+def test_adaptive_stops_only_once_every_stratum_is_sampled():
+    game = CachedGame(random_game(24, seed=3))
+    r = estimate_shapley(game, None, seed=0)
+    n = 24
+    # 2n for sizes 1 / n-1, then at least 3 pairs in each of the other n/2 - 1 strata
+    assert r.converged and r.n_evaluations >= 2 + 2 * n + 2 * 3 * (n // 2 - 1)

@@ -53,6 +53,18 @@ def test_long_text_adaptive_estimate(text):
     assert ev.method == "kernel-paired-stratified"
     assert ev.efficiency_gap() < 1e-9
     assert ev.n_evaluations <= 16 * len(ev.attributions) + 2 + 20  # + faithfulness checks
+    # sampled contributions carry their standard errors, and close calls are named
+    errors = [a.standard_error for a in ev.attributions]
+    assert all(e is not None and e >= 0 for e in errors) and max(errors) > 0
+    by_name = {a.name: a for a in ev.attributions}
+    ranked = [a.name for a in ev.top(6)]
+    for c in ev.extra["close_calls"]:
+        a, b = (by_name[p] for p in c["players"])
+        assert c["ranks"] == [ranked.index(a.name) + 1, ranked.index(b.name) + 1]
+        assert abs(a.contribution) - abs(b.contribution) < 2 * (a.standard_error ** 2 + b.standard_error ** 2) ** 0.5
+    assert any(n.startswith("Too close to order") for n in ev.notes) == bool(ev.extra["close_calls"])
+    again = type(ev).from_json(ev.to_json())
+    assert [a.standard_error for a in again.attributions] == errors
 
 
 def test_text_bad_inputs(text):

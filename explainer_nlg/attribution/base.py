@@ -13,6 +13,7 @@ from ..evidence import Attribution, Evidence
 from .faithfulness import eraser
 from .game import CachedGame, Game
 from .shapley import ShapleyResult, shapley_values
+from .uncertainty import close_calls, ties_note
 
 
 @dataclass
@@ -72,8 +73,12 @@ class Attributor:
         notes = list(prepared.notes)
         if result.converged is False:  # an adaptive run that hit its cap before the top players settled
             notes.append("The estimate did not settle within its budget; the order of close contributions may change.")
+        errors = result.standard_errors if result.standard_errors is not None else [None] * len(result.values)
+        ties = close_calls(prepared.names, result.values, errors, self.eraser_k)
+        if ties:
+            notes.append(ties_note(ties))
         extra = {"estimator": result.diagnostics, "converged": result.converged,
-                 "efficiency_gap": result.efficiency_gap()}
+                 "efficiency_gap": result.efficiency_gap(), "close_calls": ties}
         more = self.more_evidence(prepared, t, result)
         faith.update(more.pop("faithfulness", {}))
         notes += more.pop("notes", [])
@@ -84,8 +89,8 @@ class Attributor:
             probabilities={c: float(p) for c, p in zip(self.class_names, probs)},
             target_label=self.class_names[t],
             base_value=float(result.empty_value),
-            attributions=[Attribution(n, v, float(c), s) for n, v, c, s in
-                          zip(prepared.names, prepared.values, result.values, prepared.spans)],
+            attributions=[Attribution(n, v, float(c), s, None if e is None else float(e)) for n, v, c, s, e in
+                          zip(prepared.names, prepared.values, result.values, prepared.spans, errors)],
             method=result.method,
             n_evaluations=int(result.n_evaluations),
             seconds=round(seconds, 4),

@@ -52,6 +52,8 @@ class ShapleyResult:
     method: str
     converged: bool | None = True  # None: a fixed budget, where no stopping rule applies
     diagnostics: dict = field(default_factory=dict)
+    # Sampling standard error per player (zeros when exact); see ``sampling_standard_errors``.
+    standard_errors: np.ndarray | None = None
 
     def efficiency_gap(self) -> float:
         return float(abs(self.values.sum() - (self.full_value - self.empty_value)))
@@ -84,7 +86,7 @@ def exact_shapley(game: Game, batch_size: int = 4096) -> ShapleyResult:
     v = np.concatenate([game.value(masks[i : i + batch_size]) for i in range(0, len(masks), batch_size)])
     values = v @ exact_shapley_weights(masks)
     return ShapleyResult(values, float(v[0]), float(v[-1]), len(masks),
-                         time.perf_counter() - start, "exact enumeration")
+                         time.perf_counter() - start, "exact enumeration", standard_errors=np.zeros(n))
 
 
 def _stratum_weight(n: int, k: int) -> float:
@@ -95,7 +97,7 @@ def _stratum_weight(n: int, k: int) -> float:
 def _solve_constrained_wls(masks: np.ndarray, y: np.ndarray, w: np.ndarray, total: float) -> np.ndarray:
     """argmin_phi sum_j w_j (y_j - masks_j . phi)^2 subject to sum(phi) = total."""
     n = masks.shape[1]
-    X = masks.astype(float)
+    X = np.asarray(masks, dtype=float)  # no copy when the bootstrap passes floats
     A = X.T @ (X * w[:, None])
     b = X.T @ (w * y)
     # KKT system; lstsq copes with designs that do not pin every player down.
@@ -171,12 +173,19 @@ class _PairedStratifiedDesign:
         enumerated whole when its share covers it (as Kernel SHAP does). Spreading over
         several strata, rather than filling the next one and lending it the mass of the rest,
         measured lower error at 4n-16n calls; see docs/decisions/0001-text-game-and-estimator.md.
+
+        The allocation is of the design's running total, not of this round alone, so an
+        adaptive run that grows in rounds ends with the design a fixed budget of the same size
+        would have drawn (rounds of n calls alone each reach only the first few strata, and
+        the rest lend their mass: a bias the standard errors cannot see).
         """
         n, pairs = self.n, budget // 2
         while pairs and self.next_full < len(self.sizes):
             k = self.sizes[self.next_full]
-            alloc = self._allocation(pairs)
-            if self.remaining(k) // 2 > alloc[0]:
+            have = self._open_pairs()
+            alloc = self._allocation(pairs + int(have.sum()))
+            left = self.remaining(k) // 2
+            if left > alloc[0] - have[0] or left > pairs:
                 break
             for combo in combinations(range(n), k):
                 mask = np.zeros(n, dtype=bool)
@@ -185,15 +194,29 @@ class _PairedStratifiedDesign:
             self.next_full += 1
         if not pairs or self.next_full >= len(self.sizes):
             return
-        alloc = self._allocation(pairs)
-        open_strata = self.sizes[self.next_full : self.next_full + len(alloc)]
+        have = self._open_pairs()
+        target = self._allocation(pairs + int(have.sum()))
+        want = np.maximum(target - have[: len(target)], 0)
+        if want.sum() > pairs:  # earlier rounds overshot some strata: scale the deficits down
+            want = np.floor(want * pairs / want.sum()).astype(int)
+        want[: pairs - want.sum()] += 1  # whatever is left over goes to the first strata
+        open_strata = self.sizes[self.next_full : self.next_full + len(want)]
         for i, k in enumerate(open_strata):
             # what one stratum cannot take (too few coalitions left) goes to the next
-            want = alloc[i] + (pairs - alloc[i:].sum() if i == len(alloc) - 1 else 0)
-            got = self._sample(k, int(want))
+            wanted = want[i] + (pairs - want[i:].sum() if i == len(want) - 1 else 0)
+            got = self._sample(k, int(wanted))
             pairs -= got
-            if i + 1 < len(alloc):
-                alloc[i + 1] += alloc[i] - got
+            if i + 1 < len(want):
+                want[i + 1] += want[i] - got
+
+    def reaches_every_stratum(self) -> bool:
+        """True once every stratum has a pair (or was enumerated): no stratum lends its mass,
+        so the sampling standard errors account for every source of error."""
+        return bool(np.all(self._open_pairs() > 0))
+
+    def _open_pairs(self) -> np.ndarray:
+        """Pairs already drawn in each stratum not yet enumerated, in order."""
+        return np.array([len(self.taken[k]) // 2 for k in self.sizes[self.next_full :]], dtype=int)
 
     def _allocation(self, pairs: int) -> np.ndarray:
         """Pairs per open stratum, in order. Stratum 1 takes all of them while it is open: it
@@ -252,8 +275,8 @@ def estimate_shapley(
 
     ``budget`` counts every coalition evaluated, including the empty and full
     ones. With ``budget=None`` the first round evaluates sizes 1 and n-1 (2n calls),
-    then rounds of n calls follow (up to 16n in all) until the top-``top_k``
-    players and their signs are the same for ``patience`` rounds in a row.
+    then rounds of n calls follow (up to 16n in all) until every stratum has been sampled and
+    the top-``top_k`` players and their signs are the same for ``patience`` rounds in a row.
     """
     start = time.perf_counter()
     n = game.n_players
@@ -263,7 +286,7 @@ def estimate_shapley(
     v0, v1 = float(ends[0]), float(ends[1])
     if n == 1:
         return ShapleyResult(np.array([v1 - v0]), v0, v1, cached.n_evaluations - calls_before,
-                             time.perf_counter() - start, "exact enumeration")
+                             time.perf_counter() - start, "exact enumeration", standard_errors=np.zeros(1))
     adaptive = budget is None
     cap = 16 * n + 2 if adaptive else budget
     if cap < 4:
@@ -293,17 +316,64 @@ def estimate_shapley(
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
         signatures.append(signature)
-        if adaptive and len(signatures) > patience and all(
+        if adaptive and design.reaches_every_stratum() and len(signatures) > patience and all(
             earlier == signature for earlier in signatures[-patience - 1 :]
         ):
             converged = True
             break
     method = "kernel-paired-stratified"
+    se = sampling_standard_errors(design, masks, y, v1 - v0) if rounds else np.zeros(n)
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
                          time.perf_counter() - start, method,
                          # a fixed budget has no stopping rule, unless it evaluated every coalition
                          converged if adaptive or converged else None,
-                         {"rounds": rounds, "coalitions": len(design.masks)})
+                         {"rounds": rounds, "coalitions": len(design.masks)}, se)
+
+
+def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray, y: np.ndarray,
+                             total: float) -> np.ndarray:
+    """Sampling standard error of each estimated value.
+
+    The constrained regression is linear in the game's values, phi = L y + c; linearised around
+    the fit, its error is a sum of one term per complement pair (L times the pair's residuals). Pairs are drawn at random inside each sampled stratum, so
+    the usual stratified-sampling variance applies: per stratum, m/(m-1) times the sum of
+    squared deviations of its pair terms from their mean. Enumerated strata carry no sampling
+    error. A stratum with a single pair borrows the largest per-pair variance of the others.
+
+    It measures the spread from which coalitions were drawn, not the bias of strata that lent
+    their kernel mass because no budget reached them; benchmarks/text_shapley.py and
+    tests/test_shapley.py check how often the true value lies within two of these errors.
+    """
+    n = design.n
+    X = masks.astype(float)
+    w = design.weights()
+    kkt = np.zeros((n + 1, n + 1))
+    kkt[:n, :n] = X.T @ (X * w[:, None])
+    kkt[:n, n] = kkt[n, :n] = 1.0
+    L = np.linalg.pinv(kkt)[:n, :n] @ (X * w[:, None]).T  # (n, rows): phi = L y + const
+    phi = _solve_constrained_wls(X, y, w, total)
+    # Linearised (sandwich) form: the fit absorbs the additive part of y, so only each
+    # coalition's residual moves the estimate when a different pair is drawn.
+    terms = (L * (y - X @ phi)[None, :]).T
+    terms = terms[0::2] + terms[1::2]  # one row per pair: (pairs, n)
+    sizes = masks[0::2].sum(1)
+    stratum = np.minimum(sizes, n - sizes)
+    complete = set(design.sizes[: design.next_full])
+    var = np.zeros(n)
+    per_pair, singles = [], 0
+    for k in np.unique(stratum):
+        if k in complete:
+            continue
+        t = terms[stratum == k]
+        if len(t) < 2:
+            singles += 1
+            continue
+        dev = ((t - t.mean(0)) ** 2).sum(0)
+        var += len(t) / (len(t) - 1) * dev
+        per_pair.append(len(t) / (len(t) - 1) * dev / len(t))
+    if singles and per_pair:
+        var += singles * np.max(per_pair, axis=0)
+    return np.sqrt(var)
 
 
 def shapley_values(game: Game, budget: int | None = None, *, exact_up_to: int = 256, **kwargs) -> ShapleyResult:

@@ -109,7 +109,7 @@ class TreeShapley:
         values = np.asarray(values, dtype=float)[self.order]
         full = base + float(values.sum())
         return ShapleyResult(values, base, full, 0, time.perf_counter() - start,
-                             "tree-shap (interventional, exact)")
+                             "tree-shap (interventional, exact)", standard_errors=np.zeros(len(values)))
 
 
 def per_reference_exact_shapley(predictor, row: pd.DataFrame, background: pd.DataFrame, target: int,
@@ -153,7 +153,7 @@ def per_reference_exact_shapley(predictor, row: pd.DataFrame, background: pd.Dat
             values[d] += v @ exact_shapley_weights(masks)
     b = len(refs)
     return ShapleyResult(values / b, empty / b, full / b, int(total), time.perf_counter() - start,
-                         "exact (per-reference enumeration)")
+                         "exact (per-reference enumeration)", standard_errors=np.zeros(n))
 
 
 def _same(a, b) -> bool:

@@ -85,6 +85,7 @@ class Player:
     category_phrases: dict[str, Any] = field(default_factory=dict)  # phrase -> category value
     numeric: bool = False
     action: str | None = None  # counterfactual changes: set | increase | decrease | remove | replace | cover
+    standard_error: float | None = None  # of the contribution, when it was estimated by sampling
 
 
 @dataclass
@@ -123,6 +124,21 @@ class Facts:
 
     def max_abs(self) -> float:
         return max((abs(p.contribution) for p in self.players if p.contribution is not None), default=0.0)
+
+    def settled_first(self, player: Player, sign: int) -> bool:
+        """Whether ``player`` is ahead of every other player pushing the same way (``sign``) by
+        more than twice the standard error of the difference: only then is "the biggest" backed.
+        Exact contributions (no standard error) settle on the numbers alone."""
+        from ..attribution.uncertainty import Z
+
+        c = abs(player.contribution or 0.0)
+        for q in self.players:
+            if q is player or q.contribution is None or q.contribution * sign <= EPS:
+                continue
+            se = math.hypot(player.standard_error or 0.0, q.standard_error or 0.0)
+            if c - abs(q.contribution) <= Z * se and se > 0:
+                return False
+        return True
 
     def rank_in_direction(self, player: Player, sign: int) -> int:
         """1 + how many players pushing the same way (``sign``) push strictly harder."""
@@ -261,6 +277,7 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
             players.append(image_player(i, a.name, a.value, a.contribution))
         else:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
+        players[-1].standard_error = a.standard_error
     labels = {c: label_aliases(c) for c in ev.probabilities}
     return Facts(ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
                  float(ev.base_value), players, labels, ev)

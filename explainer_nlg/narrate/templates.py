@@ -68,9 +68,15 @@ class _Filler:
 def _seed(record: Any, audience: str) -> int:
     """A stable seed: the same record reads the same in every process (unlike ``hash``)."""
     data = record.to_dict() if isinstance(record, Evidence) else record
-    # Timing varies between otherwise identical runs; it should not change the wording.
+    # Timing varies between otherwise identical runs, and the uncertainty figures were added to
+    # the record after its wording was settled; neither should change the wording.
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != "seconds"}
+        if isinstance(data.get("attributions"), list):
+            data["attributions"] = [{k: v for k, v in a.items() if k != "standard_error"}
+                                    if isinstance(a, dict) else a for a in data["attributions"]]
+        if isinstance(data.get("extra"), dict):
+            data["extra"] = {k: v for k, v in data["extra"].items() if k != "close_calls"}
     blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
     return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big")
 
