@@ -152,3 +152,26 @@ def test_image_demo_why():
     r = ex.assistant().ask("what part of the picture mattered?", x="chelsea", session="i")
     _true(r)
     assert r.evidence.kind == "image" and r.evidence.predicted_label in r.text
+
+
+@pytest.mark.slow
+def test_text_counterfactual_options_are_verified_narrations():
+    """Each listed word change is the narration's template sentence for that option, and it passes
+    the verifier against that option's record (not words assembled from raw edits)."""
+    from explainer_nlg.narrate import narrate
+    from explainer_nlg.narrate.records import as_record
+
+    a = Explainer.demo("text").assistant()
+    r = a.ask("what could make it great?", x="The cookies were stale and the box was broken.", session="cf")
+    part = r.parts[0]
+    cs = part.evidence
+    lines = r.text.split("\n")[1:]
+    assert cs.found and len(lines) == part.figures["found"] == min(3, len(cs.counterfactuals))
+    for i, line in enumerate(lines):
+        record = as_record(cs, which=i)
+        said = narrate(record, "customer").text
+        assert line.startswith(f"{i + 1}. {said}"), (line, said)
+        assert all(v.ok for v in verify_text(said, record))
+        assert all(f"“{ch.from_value}”" in line for ch in cs.counterfactuals[i].changes)
+    assert len(part.narration.sentences) >= len(lines)
+    assert all(s.status == "template" and not s.reason for s in part.narration.sentences)
