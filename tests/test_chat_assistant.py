@@ -62,8 +62,8 @@ def test_sessions_stay_apart(bot):
     ("what model is this", "The model is loan"),
     ("how accurate is the model?", "On 4454 labelled rows (all rows): accuracy 0.876"),
     ("show me the mistakes", "The model is wrong on 551 of 4454 rows (12.4%; all rows)."),
-    ("top features for applicants older than 60", "Across 106 rows (rows where Age > 60)"),
-    ("do income and amount interact", "Interaction strength over 200 rows"),
+    ("top features for applicants older than 60", "Over 40 randomly sampled rows of the 106 that match (rows where Age > 60)"),
+    ("do income and amount interact", "SHAP interaction values over 500 randomly sampled rows of the 4454 that match"),
     ("what can I ask?", "I explain this model's predictions"),
 ])
 def test_data_and_model_operations_give_computed_figures(bot, question, starts):
