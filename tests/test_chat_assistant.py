@@ -62,8 +62,8 @@ def test_sessions_stay_apart(bot):
     ("what model is this", "The model is loan"),
     ("how accurate is the model?", "On 4454 labelled rows (all rows): accuracy 0.876"),
     ("show me the mistakes", "The model is wrong on 551 of 4454 rows (12.4%; all rows)."),
-    ("top features for applicants older than 60", "Across 106 rows (rows where Age > 60)"),
-    ("do income and amount interact", "Interaction strength over 200 rows"),
+    ("top features for applicants older than 60", "Over 40 randomly sampled rows of the 106 that match (rows where Age > 60)"),
+    ("do income and amount interact", "SHAP interaction values over 500 randomly sampled rows of the 4454 that match"),
     ("what can I ask?", "I explain this model's predictions"),
 ])
 def test_data_and_model_operations_give_computed_figures(bot, question, starts):
@@ -152,3 +152,26 @@ def test_image_demo_why():
     r = ex.assistant().ask("what part of the picture mattered?", x="chelsea", session="i")
     _true(r)
     assert r.evidence.kind == "image" and r.evidence.predicted_label in r.text
+
+
+@pytest.mark.slow
+def test_text_counterfactual_options_are_verified_narrations():
+    """Each listed word change is the narration's template sentence for that option, and it passes
+    the verifier against that option's record (not words assembled from raw edits)."""
+    from explainer_nlg.narrate import narrate
+    from explainer_nlg.narrate.records import as_record
+
+    a = Explainer.demo("text").assistant()
+    r = a.ask("what could make it great?", x="The cookies were stale and the box was broken.", session="cf")
+    part = r.parts[0]
+    cs = part.evidence
+    lines = r.text.split("\n")[1:]
+    assert cs.found and len(lines) == part.figures["found"] == min(3, len(cs.counterfactuals))
+    for i, line in enumerate(lines):
+        record = as_record(cs, which=i)
+        said = narrate(record, "customer").text
+        assert line.startswith(f"{i + 1}. {said}"), (line, said)
+        assert all(v.ok for v in verify_text(said, record))
+        assert all(f"“{ch.from_value}”" in line for ch in cs.counterfactuals[i].changes)
+    assert len(part.narration.sentences) >= len(lines)
+    assert all(s.status == "template" and not s.reason for s in part.narration.sentences)

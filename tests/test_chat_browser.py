@@ -1,7 +1,8 @@
 """A person's view: a headless Chromium loads the app, asks a question, waits for the answer.
 
 Needs Debian's ``chromium`` (``apt-get install chromium``) and the ``playwright`` Python package;
-skips, saying which is missing, where either is absent. Saves docs/chat-screenshot.png.
+skips, saying which is missing, where either is absent. Saves docs/chat-screenshot.png, then edits
+the applicant's Income in the table (a number, then a word) and saves docs/chat-edit-screenshot.png.
 """
 
 import os
@@ -14,6 +15,8 @@ playwright_sync = pytest.importorskip("playwright.sync_api", reason="the playwri
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium)")
 SHOT = Path(__file__).resolve().parent.parent / "docs" / "chat-screenshot.png"
+EDIT_SHOT = SHOT.with_name("chat-edit-screenshot.png")
+INCOME_CELL = "[data-testid='cell-8-1']"  # the value cell of the table's 9th field, Income
 
 
 def test_page_answers_a_question_and_escapes_markup(app_url):
@@ -43,5 +46,31 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
         assert "The model predicted “good”, not “bad”." in text
         SHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOT), full_page=True)
+
+        # Edit the applicant's Income in the table: the answer is about the edited row.
+        def edit_income(value):
+            # the cell's text is its value, then (while selected) a menu button on its own line
+            assert page.locator(INCOME_CELL).inner_text().strip().split("\n")[0] in ("330.0", "50")
+            page.locator(INCOME_CELL).dblclick()
+            editor = page.locator(f"{INCOME_CELL} input, {INCOME_CELL} textarea").first
+            editor.fill(value)
+            editor.press("Enter")
+            page.wait_for_function(f"document.querySelector(\"{INCOME_CELL}\").innerText.trim().split('\\n')[0] === '{value}'",
+                                   timeout=10_000, polling=200)
+
+        edit_income("50")
+        box.fill("why?")
+        page.locator("#send").click()
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('income of 50')",
+                               timeout=120_000, polling=500)
+        page.wait_for_timeout(1500)
+        assert "About row 17 as edited (Income 330 → 50):" in page.locator("#chat").inner_text()
+        page.screenshot(path=str(EDIT_SHOT), full_page=True)
+        edit_income("lots")
+        box.fill("why?")
+        page.locator("#send").click()
+        page.wait_for_function("document.querySelector('#chat').innerText.includes(\"Income must be a number, not 'lots'.\")",
+                               timeout=60_000, polling=500)
+        assert "Traceback" not in page.locator("#chat").inner_text()
         browser.close()
-    assert SHOT.stat().st_size > 20_000
+    assert SHOT.stat().st_size > 20_000 and EDIT_SHOT.stat().st_size > 20_000

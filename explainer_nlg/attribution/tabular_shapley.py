@@ -95,21 +95,29 @@ class TreeShapley:
 
     def explain(self, row: pd.DataFrame, target: int) -> ShapleyResult:
         start = time.perf_counter()
-        x = self._transform(row)
+        values, base = self.explain_rows(row, np.array([target]))
+        full = float(base[0] + values[0].sum())
+        return ShapleyResult(values[0], float(base[0]), full, 0, time.perf_counter() - start,
+                             "tree-shap (interventional, exact)", standard_errors=np.zeros(values.shape[1]))
+
+    def explain_rows(self, rows: pd.DataFrame, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Shapley values of many rows in one call: ((n, features) values toward each row's
+        target class index, (n,) base values). A cohort's importance costs one shap call, not n."""
+        x = self._transform(rows)
+        targets = np.asarray(targets, dtype=int)
+        idx = np.arange(len(x))
         sv = np.asarray(self.explainer.shap_values(x))
         ev = np.atleast_1d(np.asarray(self.explainer.expected_value, dtype=float))
         # shap returns the positive class only for binary probability output, else one slice per class
         if sv.ndim == 2:
-            pos = sv[0]
-            base_pos = float(ev[0])
-            values, base = (pos, base_pos) if target == 1 or self.n_classes == 1 else (-pos, 1 - base_pos)
+            pos = targets == 1 if self.n_classes > 1 else np.ones(len(x), bool)
+            values = np.where(pos[:, None], sv, -sv)
+            base = np.where(pos, float(ev[0]), 1 - float(ev[0]))
+        elif sv.shape[-1] == self.n_classes:
+            values, base = sv[idx, :, targets], ev[targets]
         else:
-            values = sv[0, :, target] if sv.shape[-1] == self.n_classes else sv[target, 0]
-            base = float(ev[target])
-        values = np.asarray(values, dtype=float)[self.order]
-        full = base + float(values.sum())
-        return ShapleyResult(values, base, full, 0, time.perf_counter() - start,
-                             "tree-shap (interventional, exact)", standard_errors=np.zeros(len(values)))
+            values, base = sv[targets, idx], ev[targets]
+        return np.asarray(values, dtype=float)[:, self.order], np.asarray(base, dtype=float)
 
 
 def per_reference_exact_shapley(predictor, row: pd.DataFrame, background: pd.DataFrame, target: int,

@@ -49,6 +49,7 @@ class Assistant:
         self.sessions = SessionStore(max_sessions)
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
+        self._cohorts: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._photos: dict[str, Any] = {}
 
@@ -96,6 +97,33 @@ class Assistant:
             while len(self._evidence) > 64:
                 self._evidence.popitem(last=False)
         return ev
+
+    def cohort_importance(self, filters: list[dict]):
+        """Mean Shapley values over the rows ``filters`` select (cached per filter: a follow-up
+        about the same group does not recompute). See ``attribution.cohort_shapley``."""
+        from ..attribution.cohort_shapley import cohort_importance
+
+        return self._cohort("importance", filters,
+                            lambda ids: cohort_importance(self.ex._attributor, ids, budget=self.budget))
+
+    def cohort_interactions(self, filters: list[dict]):
+        """Mean |SHAP interaction value| per feature pair over the filtered rows, or None for a
+        model shap has no interaction values for (cached per filter)."""
+        from ..attribution.cohort_shapley import cohort_interactions
+
+        return self._cohort("interactions", filters, lambda ids: cohort_interactions(self.ex._attributor, ids))
+
+    def _cohort(self, what: str, filters: list[dict], compute: Callable) -> Any:
+        key = (what, repr(sorted(sorted(f.items()) for f in filters or [])))
+        with self._lock:
+            if key in self._cohorts:
+                return self._cohorts[key]
+        result = compute(list(self.table().filter(filters).index))
+        with self._lock:
+            self._cohorts[key] = result
+            while len(self._cohorts) > 16:
+                self._cohorts.popitem(last=False)
+        return result
 
     def predict(self, x: Any) -> dict[str, float]:
         return self.ex.predict(x)

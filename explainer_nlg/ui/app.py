@@ -26,6 +26,8 @@ import threading
 import uuid
 from typing import Any
 
+import numpy as np
+
 from ..errors import ExplainerInputError
 
 DEMOS = ("loan", "text", "image")
@@ -74,16 +76,7 @@ class Service:
         """An API ``x`` (always a string or number over HTTP) -> what the explainer takes."""
         ex = self.explainer(demo)
         if ex.kind == "tabular":
-            if isinstance(x, str) and x.strip().startswith("{"):
-                return json.loads(x)
-            if isinstance(x, str) and x.strip():
-                try:
-                    return int(float(x))
-                except ValueError:
-                    raise ExplainerInputError(f"For a table, x is a row id or a JSON row, not {x!r}.") from None
-            if isinstance(x, (int, float)):
-                return int(x)
-            return None
+            return _table_input(x)
         if isinstance(x, str) and not x.strip():
             return None
         return ex.assistant().load_input(x) if isinstance(x, str) else x
@@ -180,18 +173,7 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
     def current_x(demo, row_id, row_table, text, photo, upload):
         ex = service.explainer(demo)
         if ex.kind == "tabular":
-            if row_id is None or str(row_id).strip() == "":
-                return None
-            rid = int(row_id)
-            try:
-                original = ex.rows().loc[rid]
-            except KeyError:
-                raise ExplainerInputError(f"There is no row {rid}.") from None
-            edited = _row_from_table(row_table)
-            feats = list(ex.info.get("features") or [])
-            if edited and any(str(edited.get(f)) != str(original[f]) for f in feats if f in edited):
-                return {f: _typed(edited.get(f, original[f]), original[f]) for f in feats}
-            return rid
+            return edited_row(ex, row_id, row_table)
         if ex.kind == "text":
             return text or None
         if upload is not None:
@@ -212,6 +194,8 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
             history[-1] = {"role": "assistant", "content": html.escape(str(err))}
             yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
             return
+        # An edited row is a new applicant: say which edits the answer is about.
+        note = [edit_note(ex, row_id, x)] if isinstance(x, dict) and ex.kind == "tabular" else []
         sentences: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -230,14 +214,15 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
             if s is None:
                 break
             streamed.append(s)
-            history[-1] = {"role": "assistant", "content": html.escape(" ".join(streamed))}
+            history[-1] = {"role": "assistant", "content": html.escape(" ".join([*note, *streamed]))}
             yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
         if "error" in result:
             history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
             yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
             return
         answer = result["answer"]
-        history[-1] = {"role": "assistant", "content": html.escape(answer.text).replace("\n", "  \n")}
+        shown = " ".join([*note, answer.text])
+        history[-1] = {"role": "assistant", "content": html.escape(shown).replace("\n", "  \n")}
         ev = answer.evidence
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
@@ -337,6 +322,86 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
     return app
 
 
+def _table_input(x: Any) -> Any:
+    """An API ``x`` for a table: a row id (a whole number) or a JSON object of feature values."""
+    if isinstance(x, str) and x.strip().startswith("{"):
+        try:
+            row = json.loads(x)
+        except json.JSONDecodeError as err:
+            raise ExplainerInputError(f"x looks like a JSON row but is not valid JSON ({err.msg} at "
+                                      f"character {err.pos}).") from None
+        if not isinstance(row, dict):
+            raise ExplainerInputError("A JSON row must be an object of feature values.")
+        return row
+    if isinstance(x, str) and x.strip():
+        try:
+            v = float(x)
+        except ValueError:
+            raise ExplainerInputError(f"For a table, x is a row id or a JSON row, not {x!r}.") from None
+        x = v
+    if isinstance(x, float) and not x.is_integer():
+        raise ExplainerInputError(f"A row id is a whole number, not {x!r}.")
+    if isinstance(x, (int, float)):
+        return int(x)
+    return None
+
+
+def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
+    """The page's applicant: the row id, or, when a field in the table was edited, the whole row
+    as a dict with the edits (asked about as a new applicant). Values are typed like the original
+    row's; a value that cannot be read raises an ExplainerInputError that names the field."""
+    if row_id is None or str(row_id).strip() == "":
+        return None
+    rid = int(row_id)
+    try:
+        original = ex.rows().loc[rid]
+    except KeyError:
+        raise ExplainerInputError(f"There is no row {rid}.") from None
+    edited = _row_from_table(row_table)
+    feats = list(ex.info.get("features") or [])
+    if edited and any(not _same_value(edited[f], original[f]) for f in feats if f in edited):
+        return {f: _typed(f, edited[f], original[f]) if f in edited else _plain(original[f]) for f in feats}
+    return rid
+
+
+def edit_note(ex: Any, row_id: Any, row: dict) -> str:
+    """'About row 17 as edited (Income 330 → 50):', from the edited row and the original.
+
+    >>> from explainer_nlg import Explainer
+    >>> ex = Explainer.demo("loan")
+    >>> edit_note(ex, 17, {**ex.rows().loc[17, ex.info["features"]].to_dict(), "Income": 50})
+    'About row 17 as edited (Income 330 → 50):'
+    """
+    from ..narrate.facts import fmt_number
+
+    original = ex.rows().loc[int(row_id)]
+
+    def shown(v):
+        return "missing" if _missing(v) else fmt_number(_plain(v))
+
+    changed = [f"{f} {shown(original[f])} → {shown(v)}" for f, v in row.items()
+               if f in original.index and not _same_value(v, original[f])]
+    return f"About row {int(row_id)} as edited ({'; '.join(changed)}):"
+
+
+def _same_value(shown: Any, original: Any) -> bool:
+    """Whether a table cell still holds the original value ("330" and 330.0 are the same)."""
+    if str(shown) == str(original) or (_missing(shown) and _missing(original)):
+        return True
+    try:
+        return float(shown) == float(original)
+    except (TypeError, ValueError):
+        return False
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
 def _row_from_table(table: Any) -> dict:
     if table is None:
         return {}
@@ -346,14 +411,18 @@ def _row_from_table(table: Any) -> dict:
     return {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] not in (None, "")}
 
 
-def _typed(value: Any, like: Any) -> Any:
-    if isinstance(like, (int, float)) and not isinstance(like, bool):
+def _typed(feature: str, value: Any, like: Any) -> Any:
+    """A table cell as the type of the original value; an emptied cell is a missing value (the
+    row's validation then says whether the model accepts one)."""
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(like, (int, float, np.integer, np.floating)) and not isinstance(like, bool):
         try:
-            v = float(value)
+            v = float(str(value).replace(",", ""))
         except (TypeError, ValueError):
-            raise ExplainerInputError(f"{value!r} is not a number.") from None
-        return int(v) if float(v).is_integer() and isinstance(like, int) else v
-    return str(value)
+            raise ExplainerInputError(f"{feature} must be a number, not {str(value)!r}.") from None
+        return int(v) if v.is_integer() and isinstance(like, (int, np.integer)) else v
+    return str(value).strip()
 
 
 def _load_custom(csv_file, model_file, target, hf_dir):

@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 from ..reply import OpResult
 from .change_ops import counterfactual, what_if
+from .cohort_ops import interactions
 from .context import Context
 from .data_ops import count, define, describe_data, describe_model, show, statistics
 from .explain_ops import confidence, predict, top_features, why, why_not
 from .meta_ops import help_, unsupported
-from .model_ops import interactions, mistakes, performance
+from .model_ops import mistakes, performance
 
 HANDLERS: dict[str, Callable[[Context], OpResult]] = {
     "predict": predict, "why": why, "why_not": why_not, "top_features": top_features,

@@ -74,29 +74,34 @@ def counterfactual(ctx: Context) -> OpResult:
                 f"{'words' if ctx.kind == 'text' else 'features'} that makes the model predict "
                 f"“{cs.target_label}” (searched {cs.candidates_searched} candidates).")
         return OpResult("counterfactual", text, evidence=cs)
-    texts, first = [], None
+    texts, answers = [], []
     for i, cf in enumerate(cs.counterfactuals[:k], 1):
-        if ctx.kind == "text":
-            texts.append(f"{i}. {'; '.join(_edit_words(ch) for ch in cf.changes)}: the model predicts "
-                         f"“{cf.predicted_label}” ({fmt_pct(cf.probabilities[cf.predicted_label])}).")
-            continue
+        # Every option, words and features alike, is a template narration checked by the verifier;
+        # only the computed probability (and, for tables, the moves) is added after it.
         answer = ctx.narrate(as_record(cs, which=i - 1))
-        first = first or answer
-        moves = "; ".join(f"{ch.feature} {fmt_number(ch.from_value)} → {fmt_number(ch.to_value)}" for ch in cf.changes)
-        texts.append(f"{i}. {answer.text} ({moves}; p(“{cf.predicted_label}”) "
-                     f"{fmt_pct(cf.probabilities[cf.predicted_label])})")
+        answers.append(answer)
+        pct = fmt_pct(cf.probabilities[cf.predicted_label])
+        extra = [] if pct in answer.text else [f"p(“{cf.predicted_label}”) {pct}"]  # support already says it
+        if ctx.kind == "tabular":
+            extra.insert(0, "; ".join(f"{ch.feature} {fmt_number(ch.from_value)} → {fmt_number(ch.to_value)}"
+                                      for ch in cf.changes))
+        texts.append(f"{i}. {answer.text}" + (f" ({'; '.join(extra)})" if extra else ""))
     fixed = cs.constraints.get("immutable") or []
     tail = f" ({', '.join(fixed)} were kept fixed.)" if fixed else ""
     head = (f"{len(texts)} way{'s' if len(texts) > 1 else ''} to make the model predict “{cs.target_label}” "
             f"instead of “{cs.original_label}” ({fmt_pct(cs.original_probabilities[cs.original_label])}), "
             f"fewest changes first:")
-    return OpResult("counterfactual", head + "\n" + "\n".join(texts) + tail, narration=first, evidence=cs,
-                    figures={"found": len(texts), "candidates_searched": cs.candidates_searched})
+    return OpResult("counterfactual", head + "\n" + "\n".join(texts) + tail, narration=_joined(answers),
+                    evidence=cs, figures={"found": len(texts), "candidates_searched": cs.candidates_searched,
+                                          "probabilities": [cf.probabilities for cf in cs.counterfactuals[:k]]})
 
 
-def _edit_words(ch) -> str:
-    if ch.action == "cover":
-        return f"covering the {ch.feature}"
-    if ch.action == "remove" or ch.to_value in (None, ""):
-        return f"removing “{ch.from_value}”"
-    return f"replacing “{ch.from_value}” with “{ch.to_value}”"
+def _joined(answers: list):
+    """One Answer holding every option's verified sentences, so the evidence panel and the
+    audit log show the status of all of them, not only the first option's."""
+    from ...narrate import Answer
+
+    first = answers[0]
+    return Answer(" ".join(a.text for a in answers), tuple(s for a in answers for s in a.sentences),
+                  [a.evidence for a in answers], first.audience, first.focus, first.llm,
+                  sum(a.seconds for a in answers))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...errors import resolve_class
 from ...narrate.facts import fmt_pct
 from ..reply import OpResult
+from .cohort_ops import cohort_top_features
 from .context import Context
 
 
@@ -109,39 +108,4 @@ def top_features(ctx: Context) -> OpResult:
                 f"{ctx.input_name()} (in percentage points of probability): {listing}. {answer.text}")
         return OpResult("top_features", text, narration=answer, evidence=ev,
                         figures={"top": [{"name": a.name, "value": a.value, "contribution": a.contribution} for a in top]})
-    return _global_importance(ctx, k)
-
-
-def permutation_importance(ex, rows, features, seed: int = 0) -> dict[str, float]:
-    """Mean |change| in the predicted class's probability when one feature's values are shuffled
-    among ``rows`` (a model-agnostic, cohort-level importance)."""
-    rng = np.random.default_rng(seed)
-    X = rows[features]
-    base = ex.predictor.predict_proba(X)
-    pred = base.argmax(axis=1)
-    p0 = base[np.arange(len(X)), pred]
-    out = {}
-    for f in features:
-        Xs = X.copy()
-        Xs[f] = rng.permutation(Xs[f].to_numpy())
-        p = ex.predictor.predict_proba(Xs)[np.arange(len(X)), pred]
-        out[f] = float(np.mean(np.abs(p - p0)))
-    return out
-
-
-def _global_importance(ctx: Context, k: int) -> OpResult:
-    from ..cohort import describe_filters
-
-    table = ctx.assistant.table()
-    rows = table.filter(ctx.filters)
-    if len(rows) == 0:
-        return OpResult("top_features", f"No rows match ({describe_filters(ctx.filters)}).", figures={"rows": 0})
-    sample = rows.sample(min(len(rows), 300), random_state=0) if len(rows) > 300 else rows
-    imp = permutation_importance(ctx.ex, sample, table.features)
-    top = sorted(imp.items(), key=lambda kv: -kv[1])[:k]
-    listing = "; ".join(f"{f} {v * 100:.1f} points" for f, v in top)
-    text = (f"Across {len(sample)} {'sampled ' if len(sample) < len(rows) else ''}rows ({describe_filters(ctx.filters)}), "
-            f"the features whose shuffling moves the model's probability for its predicted class the most "
-            f"(mean absolute change) are: {listing}.")
-    return OpResult("top_features", text, figures={"method": "permutation importance", "rows": len(sample),
-                                                  "importance": dict(top), "filters": ctx.filters})
+    return cohort_top_features(ctx, k)

@@ -1,17 +1,13 @@
-"""Operations over labelled rows: performance, mistakes, feature interactions."""
+"""Operations over labelled rows: performance and mistakes."""
 
 from __future__ import annotations
 
-import itertools
-
-import numpy as np
 import pandas as pd
 
 from ...narrate.facts import fmt_number, fmt_pct
 from ..cohort import describe_filters
 from ..reply import OpResult
 from .context import Context
-from .explain_ops import permutation_importance
 
 
 def _labelled(ctx: Context, op: str):
@@ -107,45 +103,3 @@ def mistakes(ctx: Context) -> OpResult:
         text += " For example ids " + ", ".join(map(str, ids)) + "."
         figures["ids"] = ids
     return OpResult("mistakes", text, figures=figures)
-
-
-def interactions(ctx: Context) -> OpResult:
-    if ctx.kind != "tabular":
-        return OpResult("interactions", "Interactions are measured for tabular models only.")
-    table = ctx.assistant.table()
-    rows = table.filter(ctx.filters)
-    if len(rows) < 10:
-        return OpResult("interactions", f"Too few rows ({len(rows)}) to measure interactions.")
-    sample = rows.sample(min(len(rows), 200), random_state=0)
-    named = [f for f in (ctx.slots.get("features") or []) if f in table.features]
-    if len(named) >= 2:
-        pairs = [tuple(named[:2])]
-    else:
-        imp = permutation_importance(ctx.ex, sample, table.features)
-        top = sorted(imp, key=lambda f: -imp[f])[:5]
-        pairs = [p for p in itertools.combinations(top, 2) if not named or named[0] in p]
-    strength = {p: pair_interaction(ctx.ex, sample, table.features, *p) for p in pairs}
-    ranked = sorted(strength.items(), key=lambda kv: -kv[1])
-    listing = "; ".join(f"{a} × {b} {v * 100:.1f} points" for (a, b), v in ranked[:3])
-    text = (f"Interaction strength over {len(sample)} rows ({describe_filters(ctx.filters)}), measured as the "
-            f"mean absolute change in p(predicted class) when two features are shuffled together, beyond the "
-            f"sum of shuffling each alone: {listing}.")
-    return OpResult("interactions", text, figures={"pairs": {f"{a} × {b}": v for (a, b), v in ranked}})
-
-
-def pair_interaction(ex, rows, features, a: str, b: str, seed: int = 0) -> float:
-    rng = np.random.default_rng(seed)
-    X = rows[features]
-    perm = rng.permutation(len(X))
-    base = ex.predictor.predict_proba(X)
-    k = base.argmax(axis=1)
-    idx = np.arange(len(X))
-
-    def p(cols):
-        Xs = X.copy()
-        for c in cols:
-            Xs[c] = X[c].to_numpy()[perm]
-        return ex.predictor.predict_proba(Xs)[idx, k]
-
-    p0 = base[idx, k]
-    return float(np.mean(np.abs(p([a, b]) - p([a]) - p([b]) + p0)))
