@@ -592,3 +592,22 @@ def test_the_biggest_needs_a_lead_beyond_sampling_error():
     # a claim that does not order them stays fine
     assert verify_sentence("The words “stale” and “late” raised the chance of “negative”.",
                            _two_close_words(0.02)).ok
+
+
+def test_support_is_told_when_the_top_reasons_are_too_close_to_order():
+    from dataclasses import replace
+
+    from explainer_nlg.attribution.uncertainty import close_calls
+
+    def with_calls(se):
+        ev = _two_close_words(se)
+        names = [a.name for a in ev.attributions]
+        calls = close_calls(names, [a.contribution for a in ev.attributions],
+                            [a.standard_error for a in ev.attributions], k=5)
+        return replace(ev, extra={"close_calls": calls})
+
+    tied = [s.text for s in template_sentences(with_calls(0.02), "support")]
+    caution = [s for s in tied if "too close to put in order" in s]
+    assert len(caution) == 1 and "“stale”" in caution[0] and "“late”" in caution[0]
+    assert all(verify_sentence(s, with_calls(0.02)).ok for s in tied)
+    assert not any("too close" in s.text for s in template_sentences(with_calls(0.0), "support"))

@@ -242,6 +242,8 @@ def caution_reasons(f: Facts) -> list[str]:
         found.append("low_faithfulness")
     if getattr(ev, "extra", {}).get("converged") is False:
         found.append("not_converged")
+    if _close_pair(f):
+        found.append("close_ranking")
     heat = _heat_shares(f)
     ups = _strong(f, +1, 1)
     if heat and ups and th.get("heat_disagree", True):
@@ -249,6 +251,18 @@ def caution_reasons(f: Facts) -> list[str]:
         if heat_top != ups[0].name:
             found.append("methods_disagree")
     return found
+
+
+def _close_pair(f: Facts) -> tuple[Player, Player] | None:
+    """The first pair among the top three by size (the ones the reasons list names) that the
+    estimate cannot put in order (``extra["close_calls"]``, from the standard errors)."""
+    calls = (getattr(f.record, "extra", None) or {}).get("close_calls") or []
+    by_name = {p.name: p for p in f.players}
+    for c in calls:
+        names = c.get("players") or []
+        if c.get("ranks", [99])[0] <= 3 and len(names) == 2 and all(n in by_name for n in names):
+            return by_name[names[0]], by_name[names[1]]
+    return None
 
 
 def _cautions(f: Facts, out: _Filler) -> None:
@@ -259,6 +273,9 @@ def _cautions(f: Facts, out: _Filler) -> None:
         if reason == "low_faithfulness":
             extra = {"k": fa.get("k"), "comp_points": _signed_points(fa["comprehensiveness"]),
                      "random_points": _signed_points(fa["comprehensiveness_random_k"])}
+        elif reason == "close_ranking":
+            first, second = _close_pair(f)
+            extra = {"first": first.phrase, "second": second.phrase}
         elif reason == "methods_disagree":
             heat = _heat_shares(f)
             extra = {"heat_region": max(heat.items(), key=lambda t: t[1])[0],
