@@ -32,6 +32,7 @@ import re
 import time
 from typing import Any
 
+from . import rules
 from . import slots as sl
 from .router import Router
 
@@ -86,10 +87,9 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     confidences = []
     for part, ranked in scored:
         op, score = ranked[0]
-        adjusted = _adjust(op, part, ranked)
-        forced = adjusted != op or _forced(part)
-        confidences.append(max(score, MIN_SCORE) if forced else score)
-        op = adjusted
+        op, ruled = rules.decide(op, part, ranked)
+        # A cue rule's verdict stands even where the nearest phrasing is far away.
+        confidences.append(max(score, MIN_SCORE) if ruled or rules.forced(part) else score)
         if confidences[-1] < MIN_SCORE and not out["followup"]:
             op = "unsupported"
         if out["ops"] and out["ops"][-1]["op"] == op:
@@ -103,7 +103,9 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     else:
         # In a what-if the values are edits, not a cohort; only "for the ones ..." style filters stay.
         out["filters"] = [f for f in sl.fill_filters(text, schema) if f["feature"] in ("prediction", "label", "correct")]
-    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and not out["filters"]
+    # A bare number may be the row ("why was 230 rejected") unless a real cohort is named; a
+    # class alone ("... and how can they get approved") names an outcome, not a cohort.
+    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and all(f["feature"] == "prediction" for f in out["filters"])
     out["instance"] = sl.find_instance(text, schema, loose=loose)
     # "why was 100 denied": the class names the instance's outcome, not a cohort of denied people.
     if out["instance"] is not None:
@@ -189,32 +191,6 @@ def _split(text: str) -> list[str]:
                      r"does|do|will|would|tell|give|list|explain|who|where)\b)", text)
     parts = [p.strip(" ,.") for p in parts if p and len(p.strip(" ,.")) > 0]
     return parts or [text]
-
-
-def _forced(part: str) -> bool:
-    """A question about a quoted word decides the operation by itself."""
-    return bool(sl.quoted_words(part) and re.search(r"\b(?:why|matter\w*|count\w*|important|influence\w*|role|effect)\b", part))
-
-
-def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
-    """A few cues that outrank nearest-phrasing similarity, because they decide the operation."""
-    if _forced(part) and not re.search(r"\bif\b|\bremove|\breplace", part):
-        return "why"
-    if re.search(r"\b(?:top|most likely|\d+|other) (?:\w+ )?(?:classes|labels|guesses|predictions)\b", part):
-        return "predict"
-    if re.match(r"^(?:show|display|view|print)\b.*\b(?:row|id|data point|applicant|entry|record)\s*#?\d", part):
-        return "show"
-    if re.search(r"\b(?:get|got|gets) (?:\w+ )?\d+ (?:right|wrong|correct)|\bright about\b", part):
-        return "predict"
-    if op in ("why", "predict", "confidence") and re.search(r"\bwhy\b.*(?:\bnot\b|n't|rather than|instead of)", part):
-        return "why_not"
-    if op == "why_not" and not re.search(r"\bnot\b|n't|rather than|instead of|\bno\b|stop|kept", part):
-        return "why"
-    if re.match(r"^(?:and |so |but )?(?:what|wat) if\b|^suppose\b|^if\b", part) and op != "counterfactual":
-        return "what_if"
-    if re.search(r"\bhow many\b|\bcount\b|\bnumber of\b", part) and op not in ("mistakes", "statistics"):
-        return "count" if not re.search(r"mistake|error|wrong", part) else "mistakes"
-    return op
 
 
 def _op_slots(op: str, part: str, whole: str, schema: sl.ChatSchema) -> dict:
