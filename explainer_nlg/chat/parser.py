@@ -32,6 +32,7 @@ import re
 import time
 from typing import Any
 
+from . import fallback as fb
 from . import rules
 from . import slots as sl
 from .router import Router
@@ -56,8 +57,12 @@ would you your yes model data people feature features row rows one ones get got 
 please pls thanks ok okay hi hello hey""".split())
 
 
-def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) -> dict:
-    """Parse one question against a data schema (see the module docstring for the shape)."""
+def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None, llm: Any = None) -> dict:
+    """Parse one question against a data schema (see the module docstring for the shape).
+
+    ``llm``: an optional local LLM with a ``choose`` method (``narrate.llm.LlamaCppLLM``). Where
+    the router is unsure, it picks the operation under a grammar (``chat.fallback``), and the dict
+    says ``"settled_by": "llm"``. Without one, the router's choice stands."""
     t0 = time.perf_counter()
     router = router or Router.default()
     q = "" if question is None else str(question)
@@ -88,8 +93,13 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     for part, ranked in scored:
         op, score = ranked[0]
         op, ruled = rules.decide(op, part, ranked)
+        ruled = ruled or rules.forced(part)
         # A cue rule's verdict stands even where the nearest phrasing is far away.
-        confidences.append(max(score, MIN_SCORE) if ruled or rules.forced(part) else score)
+        confidences.append(max(score, MIN_SCORE) if ruled else score)
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        # "what about age?" carries the last operation whatever it is called: nothing to settle.
+        if not ruled and not out["elliptical"] and fb.can_settle(llm) and fb.unsure(score, second):
+            op, confidences[-1] = _settle(llm, part, ranked, op, confidences[-1], out)
         if confidences[-1] < MIN_SCORE and not out["followup"]:
             op = "unsupported"
         if out["ops"] and out["ops"][-1]["op"] == op:
@@ -116,6 +126,19 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
 # Tags, and whole script/style elements (their content is code, not words of the question).
 # A tag starts with a letter right after "<" (or "</"), so comparisons such as "income < 300" stay.
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
+
+
+def _settle(llm: Any, part: str, ranked: list, op: str, confidence: float, out: dict) -> tuple[str, float]:
+    """Ask the LLM which operation ``part`` is; record that it settled it."""
+    t = time.perf_counter()
+    choice = fb.settle(llm, part, ranked)
+    out["llm_ms"] = round(out.get("llm_ms", 0.0) + (time.perf_counter() - t) * 1000, 2)
+    if choice is None:  # it failed or strayed: the router's choice stands
+        return op, confidence
+    out["settled_by"] = "llm"
+    if choice == fb.UNKNOWN:
+        return ("unsupported", 0.0) if not out["followup"] else (op, confidence)
+    return choice, max(confidence, MIN_SCORE)
 
 
 def _done(out: dict, t0: float) -> dict:
