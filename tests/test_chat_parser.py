@@ -162,7 +162,7 @@ def test_question_sets_cover_every_operation_and_stay_out_of_the_bank(name):
 
 # Floors a little below what was measured (dev: tuned on; test: measured once, never tuned on),
 # so a change that loses several questions fails. Figures in the README.
-SET_FLOORS = {"dev": (0.95, 0.95), "test": (0.0, 0.0)}
+SET_FLOORS = {"dev": (0.95, 0.95), "test": (0.8, 0.8)}
 
 
 @pytest.mark.parametrize("name", ["dev", "test"])
