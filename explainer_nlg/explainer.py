@@ -152,12 +152,15 @@ class Explainer:
         """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""
         return self.narrate(self.explain(x, target), audience, llm=llm)
 
-    def assistant(self, llm: Any = None, budget: int | None = None):
-        """The chat Assistant for this explainer (one per explainer, made on first use)."""
+    def assistant(self, llm: Any = None, budget: int | None = None, settle_with_llm: bool | None = None):
+        """The chat Assistant for this explainer (one per explainer, made on first use). ``llm``
+        rewords narration; with ``settle_with_llm`` it also settles questions the parser's router is
+        unsure of (see ``chat.fallback``; default: the ``EXPLAINER_NLG_LLM_PARSE`` variable, off)."""
         from .chat.assistant import Assistant
 
-        if getattr(self, "_assistant", None) is None or llm is not None or budget is not None:
-            self._assistant = Assistant(self, llm=llm, budget=budget)
+        if getattr(self, "_assistant", None) is None or llm is not None or budget is not None \
+                or settle_with_llm is not None:
+            self._assistant = Assistant(self, llm=llm, budget=budget, settle_with_llm=settle_with_llm)
         return self._assistant
 
     def parse(self, question: str) -> dict:

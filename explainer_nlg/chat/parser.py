@@ -32,6 +32,8 @@ import re
 import time
 from typing import Any
 
+from . import fallback as fb
+from . import rules
 from . import slots as sl
 from .router import Router
 
@@ -55,8 +57,12 @@ would you your yes model data people feature features row rows one ones get got 
 please pls thanks ok okay hi hello hey""".split())
 
 
-def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) -> dict:
-    """Parse one question against a data schema (see the module docstring for the shape)."""
+def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None, llm: Any = None) -> dict:
+    """Parse one question against a data schema (see the module docstring for the shape).
+
+    ``llm``: an optional local LLM with a ``choose`` method (``narrate.llm.LlamaCppLLM``). Where
+    the router is unsure, it picks the operation under a grammar (``chat.fallback``), and the dict
+    says ``"settled_by": "llm"``. Without one, the router's choice stands."""
     t0 = time.perf_counter()
     router = router or Router.default()
     q = "" if question is None else str(question)
@@ -86,10 +92,14 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     confidences = []
     for part, ranked in scored:
         op, score = ranked[0]
-        adjusted = _adjust(op, part, ranked)
-        forced = adjusted != op or _forced(part)
-        confidences.append(max(score, MIN_SCORE) if forced else score)
-        op = adjusted
+        op, ruled = rules.decide(op, part, ranked)
+        ruled = ruled or rules.forced(part)
+        # A cue rule's verdict stands even where the nearest phrasing is far away.
+        confidences.append(max(score, MIN_SCORE) if ruled else score)
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        # "what about age?" carries the last operation whatever it is called: nothing to settle.
+        if not ruled and not out["elliptical"] and fb.can_settle(llm) and fb.unsure(score, second):
+            op, confidences[-1] = _settle(llm, part, ranked, op, confidences[-1], out)
         if confidences[-1] < MIN_SCORE and not out["followup"]:
             op = "unsupported"
         if out["ops"] and out["ops"][-1]["op"] == op:
@@ -103,7 +113,9 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
     else:
         # In a what-if the values are edits, not a cohort; only "for the ones ..." style filters stay.
         out["filters"] = [f for f in sl.fill_filters(text, schema) if f["feature"] in ("prediction", "label", "correct")]
-    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and not out["filters"]
+    # A bare number may be the row ("why was 230 rejected") unless a real cohort is named; a
+    # class alone ("... and how can they get approved") names an outcome, not a cohort.
+    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and all(f["feature"] == "prediction" for f in out["filters"])
     out["instance"] = sl.find_instance(text, schema, loose=loose)
     # "why was 100 denied": the class names the instance's outcome, not a cohort of denied people.
     if out["instance"] is not None:
@@ -114,6 +126,19 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None) ->
 # Tags, and whole script/style elements (their content is code, not words of the question).
 # A tag starts with a letter right after "<" (or "</"), so comparisons such as "income < 300" stay.
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
+
+
+def _settle(llm: Any, part: str, ranked: list, op: str, confidence: float, out: dict) -> tuple[str, float]:
+    """Ask the LLM which operation ``part`` is; record that it settled it."""
+    t = time.perf_counter()
+    choice = fb.settle(llm, part, ranked)
+    out["llm_ms"] = round(out.get("llm_ms", 0.0) + (time.perf_counter() - t) * 1000, 2)
+    if choice is None:  # it failed or strayed: the router's choice stands
+        return op, confidence
+    out["settled_by"] = "llm"
+    if choice == fb.UNKNOWN:
+        return ("unsupported", 0.0) if not out["followup"] else (op, confidence)
+    return choice, max(confidence, MIN_SCORE)
 
 
 def _done(out: dict, t0: float) -> dict:
@@ -189,32 +214,6 @@ def _split(text: str) -> list[str]:
                      r"does|do|will|would|tell|give|list|explain|who|where)\b)", text)
     parts = [p.strip(" ,.") for p in parts if p and len(p.strip(" ,.")) > 0]
     return parts or [text]
-
-
-def _forced(part: str) -> bool:
-    """A question about a quoted word decides the operation by itself."""
-    return bool(sl.quoted_words(part) and re.search(r"\b(?:why|matter\w*|count\w*|important|influence\w*|role|effect)\b", part))
-
-
-def _adjust(op: str, part: str, ranked: list[tuple[str, float]]) -> str:
-    """A few cues that outrank nearest-phrasing similarity, because they decide the operation."""
-    if _forced(part) and not re.search(r"\bif\b|\bremove|\breplace", part):
-        return "why"
-    if re.search(r"\b(?:top|most likely|\d+|other) (?:\w+ )?(?:classes|labels|guesses|predictions)\b", part):
-        return "predict"
-    if re.match(r"^(?:show|display|view|print)\b.*\b(?:row|id|data point|applicant|entry|record)\s*#?\d", part):
-        return "show"
-    if re.search(r"\b(?:get|got|gets) (?:\w+ )?\d+ (?:right|wrong|correct)|\bright about\b", part):
-        return "predict"
-    if op in ("why", "predict", "confidence") and re.search(r"\bwhy\b.*(?:\bnot\b|n't|rather than|instead of)", part):
-        return "why_not"
-    if op == "why_not" and not re.search(r"\bnot\b|n't|rather than|instead of|\bno\b|stop|kept", part):
-        return "why"
-    if re.match(r"^(?:and |so |but )?(?:what|wat) if\b|^suppose\b|^if\b", part) and op != "counterfactual":
-        return "what_if"
-    if re.search(r"\bhow many\b|\bcount\b|\bnumber of\b", part) and op not in ("mistakes", "statistics"):
-        return "count" if not re.search(r"mistake|error|wrong", part) else "mistakes"
-    return op
 
 
 def _op_slots(op: str, part: str, whole: str, schema: sl.ChatSchema) -> dict:

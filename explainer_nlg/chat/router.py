@@ -34,7 +34,7 @@ OPERATIONS = ("predict", "why", "why_not", "top_features", "confidence", "what_i
               "interactions", "help")
 MINILM_WEIGHT = 0.8  # the rest is character n-grams
 SECOND_WEIGHT = 0.5  # how much an operation's second-best phrasing pulls its score
-CUE_BONUS = 0.1  # added where an operation's cue words appear in the question
+CUE_BONUS = 0.15  # added where an operation's cue words appear in the question
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,11 +55,13 @@ def bank_cues() -> dict[str, re.Pattern]:
 
 
 def bank_schema():
-    """The schema the bank's phrasings were written against (the loan demo's columns)."""
+    """The schema the bank's phrasings were written against (the loan demo's columns, the loan
+    and review demos' classes)."""
     from .slots import ChatSchema
 
     v = _bank_file()["vocabulary"]
-    return ChatSchema(list(v["features"]), {k: list(x) for k, x in v["categories"].items()})
+    return ChatSchema(list(v["features"]), {k: list(x) for k, x in v["categories"].items()}, list(v["classes"]),
+                      {k: list(x) for k, x in v["class_aliases"].items()})
 
 
 def split_bank(bank: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -97,11 +99,11 @@ class Router:
     def from_examples(cls, examples: dict[str, list[str]]) -> Router:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        from .slots import mask_features
+        from .slots import mask_names
 
         schema = bank_schema()
         ops = [op for op, qs in examples.items() for _ in qs]
-        texts = [mask_features(q, schema) for qs in examples.values() for q in qs]
+        texts = [mask_names(q, schema) for qs in examples.values() for q in qs]
         tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
         return cls(ops, texts, _embed_cached(texts), tfidf, tfidf.transform(texts))
 
@@ -114,9 +116,9 @@ class Router:
     def classify(self, question: str, schema=None) -> list[tuple[str, float]]:
         """Operations with their scores (best similarity), best first. ``schema``: the user's
         data, whose feature names are masked as the bank's are (default: the bank's own)."""
-        from .slots import mask_features
+        from .slots import mask_names
 
-        q = mask_features(question, schema or bank_schema())
+        q = mask_names(question, schema or bank_schema())
         emb = encoder().encode([q], normalize_embeddings=True, convert_to_numpy=True)[0]
         sims = MINILM_WEIGHT * (self.embeddings @ emb)
         sims += (1 - MINILM_WEIGHT) * (self.grams @ self.tfidf.transform([q]).T).toarray()[:, 0]

@@ -136,6 +136,10 @@ def feature_mentions(text: str, schema: ChatSchema) -> list[Mention]:
         for name in schema.names(f):
             for m in re.finditer(_word_pattern(name), t):
                 found.append(Mention(m.start(), m.end(), "feature", f, f))
+    # A distinctive word of one multi-word name ("duration" for duration_months).
+    for part, f in _name_parts(schema).items():
+        for m in re.finditer(_word_pattern(part), t):
+            found.append(Mention(m.start(), m.end(), "feature", f, f))
     # Hints come after names: where both match the same words, the feature's own name wins.
     for f in schema.features:
         for key, hints in FEATURE_HINTS.items():
@@ -146,7 +150,8 @@ def feature_mentions(text: str, schema: ChatSchema) -> list[Mention]:
                         found.append(Mention(m.start(), m.end(), "feature", f, f, cmp))
     # Typos: a word of 5+ letters close to a one-word feature name ("incme", "senority").
     singles = {n: f for f in schema.features for n in schema.names(f) if " " not in n and len(n) >= 5}
-    for m in re.finditer(r"[a-z]{4,}", t):
+    # Five letters at least: a four-letter word inside a name ("come" in "income") is not a typo of it.
+    for m in re.finditer(r"[a-z]{5,}", t):
         if any(x.start <= m.start() < x.end for x in found):
             continue
         close = difflib.get_close_matches(m.group(), list(singles), n=1, cutoff=0.8)
@@ -154,6 +159,25 @@ def feature_mentions(text: str, schema: ChatSchema) -> list[Mention]:
             f = singles[close[0]]
             found.append(Mention(m.start(), m.end(), "feature", f, f))
     return _dedupe(found)
+
+
+# Words too generic to stand for a feature on their own, though they are part of its name.
+GENERIC_PARTS = {"years", "year", "months", "month", "days", "day", "number", "count", "rate", "total", "type",
+                 "status", "code", "flag", "level", "the", "and", "per", "num", "value", "amount"}
+
+
+def _name_parts(schema: ChatSchema) -> dict[str, str]:
+    """Words of multi-word feature names that belong to one feature only and are not generic."""
+    seen: dict[str, set[str]] = {}
+    for f in schema.features:
+        words = next((n for n in schema.names(f) if " " in n), "").split()
+        if len(words) < 2:
+            continue
+        for w in words:
+            seen.setdefault(w, set()).add(f)
+    named = {n for f in schema.features for n in schema.names(f)}
+    return {w: next(iter(fs)) for w, fs in seen.items()
+            if len(fs) == 1 and len(w) >= 3 and w not in GENERIC_PARTS and w not in named}
 
 
 def category_mentions(text: str, schema: ChatSchema) -> list[Mention]:
@@ -166,6 +190,9 @@ def category_mentions(text: str, schema: ChatSchema) -> list[Mention]:
             if lv in ("yes", "no", "other", "others", "ignore") or len(lv) < 3:
                 continue  # too common as plain words; handled through the feature's name instead
             forms = [lv, lv + "s", lv + "ed", lv + "ers", lv + "er", lv + "ing"]
+            # The feature's name fused with the value: "homeowner", "home owners".
+            forms += [n + sep + lv + end for n in schema.names(f) if " " not in n for sep in ("", " ")
+                      for end in ("", "s")]
             for form in forms:
                 for m in re.finditer(_word_pattern(form), t):
                     found.append(Mention(m.start(), m.end(), "category", str(v), f))
@@ -179,6 +206,10 @@ def class_mentions(text: str, schema: ChatSchema) -> list[Mention]:
     if pattern is None:
         return []
     found = [Mention(m.start(), m.end(), "class", by_form[m.group(0)]) for m in pattern.finditer(t)]
+    if found and schema.features:
+        # "i have a good job": a class word right before a feature describes it; it is not the class.
+        starts = {f.start for f in feature_mentions(t, schema)}
+        found = [m for m in found if not re.match(r"\s", t[m.end:m.end + 1]) or m.end + 1 not in starts]
     return _dedupe(found)
 
 
@@ -284,7 +315,7 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
     # "applicants over 50", "people under 25": a bare age bound on a cohort, where the data has an age.
     age = next((f for f in schema.features if any("age" in n.split() for n in schema.names(f))), None)
     if age and not any(d["feature"] == age for d in out):
-        m = re.search(r"\b(?:people|applicants?|persons?|customers?|clients?|those|ones|anyone|everyone)\s+"
+        m = re.search(r"\b(?:people|ppl|folks|applicants?|persons?|customers?|clients?|borrowers?|those|ones|anyone|everyone)\s+"
                       r"(over|above|older than|under|below|younger than|aged over|aged under)\s+(\d+)\b", t)
         if m:
             out.append({"feature": age, "cmp": ">" if m.group(1) in ("over", "above", "older than", "aged over") else "<",
@@ -359,7 +390,10 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
         return out
     for f, n, _cmp in _numeric_pairs(text, schema):
         window = t[max(0, f.start - 30):n.end + 4]
-        if re.search(r"\b(?:increase|increased|raise|raised|add|more|up|higher|grow|grew)\b", window) and \
+        if f.implied_cmp and n.end <= f.start:  # "10 years older", "5 years younger"
+            out.append({"feature": f.value, "action": "increase" if f.implied_cmp == ">" else "decrease",
+                        "value": n.value})
+        elif re.search(r"\b(?:increase|increased|raise|raised|add|more|up|higher|grow|grew)\b", window) and \
                 re.search(r"\bby\b|\bmore\b|\+", window):
             out.append({"feature": f.value, "action": "increase", "value": n.value})
         elif re.search(r"\b(?:decrease|decreased|lower|lowered|reduce|reduced|cut|less|down|drop|dropped)\b", window) and \
@@ -465,19 +499,39 @@ def mentioned_features(text: str, schema: ChatSchema) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def mask_features(text: str, schema: ChatSchema) -> str:
-    """The question with every feature named directly (or misspelt) replaced by "feature", so
-    the router sees the question's shape whatever the data calls its columns.
+# Classes are masked with one outcome word the bank uses throughout ("was i approved", "why not
+# approved"), so a schema's own class names ("default", "repaid", "great") read like the bank's.
+# The word was chosen on the dev set among "class", "outcome" and "approved" (docs/decisions/0006).
+CLASS_MASK = "approved"
+MAX_MASKED_CLASSES = 20  # ImageNet's 1000 names are ordinary nouns ("menu", "monitor"): left alone
+UNMASKED_CLASSES = {"other", "others", "yes", "no", "none"}
 
-    >>> mask_features("what is the avg Incme of renters", ChatSchema(["Income"]))
+
+def mask_names(text: str, schema: ChatSchema) -> str:
+    """The question with every feature named directly (or misspelt) replaced by "feature" and every
+    class by one outcome word, so the router sees the question's shape whatever the data calls its
+    columns and classes.
+
+    >>> mask_names("what is the avg Incme of renters", ChatSchema(["Income"]))
     'what is the avg feature of renters'
+    >>> mask_names("will customer 88 default", ChatSchema(["age_years"], classes=["default", "repaid"]))
+    'will customer 88 approved'
     """
     t = normalise(text)
-    out, last = [], 0
+    parts = _name_parts(schema)
+    spans = []
     for m in feature_mentions(t, schema):
-        if any(m.value and t[m.start:m.end] in schema.names(m.value) or
-               difflib.SequenceMatcher(None, t[m.start:m.end], n).ratio() >= 0.8 for n in schema.names(m.value)):
-            out.append(t[last:m.start] + "feature")
-            last = m.end
+        word = t[m.start:m.end]
+        if word in schema.names(m.value) or parts.get(word) == m.value or any(
+                difflib.SequenceMatcher(None, word, n).ratio() >= 0.8 for n in schema.names(m.value)):
+            spans.append((m.start, m.end, "feature"))
+    if len(schema.classes) <= MAX_MASKED_CLASSES:
+        spans += [(m.start, m.end, CLASS_MASK) for m in class_mentions(t, schema)
+                  if t[m.start:m.end] not in UNMASKED_CLASSES
+                  and all(m.end <= a or m.start >= b for a, b, _ in spans)]
+    out, last = [], 0
+    for a, b, word in sorted(spans):
+        out.append(t[last:a] + word)
+        last = b
     out.append(t[last:])
     return "".join(out)

@@ -134,6 +134,7 @@ class LlamaCppLLM:
         self.path = path
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self._grammars: dict[str, object] = {}
         self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
                           seed=seed, verbose=False)
 
@@ -145,3 +146,17 @@ class LlamaCppLLM:
             piece = chunk["choices"][0].get("delta", {}).get("content")
             if piece:
                 yield piece
+
+    def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
+        """The model's answer under a GBNF ``grammar`` (greedy), e.g. one name from a closed set;
+        the chat parser uses it to settle questions its router is unsure of (``chat.fallback``).
+        Pass only generated, tested grammars: llama-cpp-python 0.3 segfaults on an invalid one."""
+        from llama_cpp import LlamaGrammar
+
+        compiled = self._grammars.get(grammar)
+        if compiled is None:
+            compiled = self._grammars[grammar] = LlamaGrammar.from_string(grammar, verbose=False)
+        out = self._llm.create_chat_completion(
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            max_tokens=max_tokens, temperature=0.0, grammar=compiled)
+        return out["choices"][0]["message"]["content"] or ""
