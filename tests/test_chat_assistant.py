@@ -121,6 +121,16 @@ def test_unknown_row_says_so_without_a_traceback(bot):
     assert "Traceback" not in r.text and r.text
 
 
+@pytest.mark.parametrize("question,named", [("why was 99999 denied?", "99999"), ("why was -5 denied?", "-5"),
+                                            ("why was 1e9 denied?", "1000000000")])
+def test_a_row_that_does_not_exist_is_named_not_swapped_for_the_current_one(bot, question, named):
+    session = f"missing {named}"
+    bot.ask("why was 17 denied?", session=session)
+    r = bot.ask(question, session=session)
+    assert r.text.startswith(f"There is no row with id {named}.")
+    assert bot.ask("why?", session=session).parsed["resolved"]["instance"] == 17  # state kept
+
+
 def test_answer_is_json(bot):
     import json
 

@@ -130,7 +130,7 @@ def tabular_changes(att, base: dict, changes: Any, extrapolate: bool) -> tuple[d
                 if not lo <= v <= hi:
                     raise ExplainerInputError(
                         f"{f} = {v:g} is outside the range seen in the data ({lo:g} to {hi:g}), where the model "
-                        "would be guessing; pass extrapolate=True to ask anyway.")
+                        "would be guessing. Ask about a value in that range (from Python, extrapolate=True asks anyway).")
     changes_out = [Change(f, _plain(_shown(att, f, old)), _plain(_shown(att, f, clean[f])), action, _plain(amount))
                    for f, old, action, amount in out]
     return clean, changes_out

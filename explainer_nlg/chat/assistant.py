@@ -162,7 +162,11 @@ class Assistant:
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
         parsed = self.parse(question)
-        ops, filters, x = self._resolve(parsed, state, x)
+        try:
+            ops, filters, x = self._resolve(parsed, state, x)
+        except ExplainerInputError as err:  # e.g. a row id that does not exist: the state stays as it was
+            return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
+                              time.perf_counter() - t0)
         parts: list[OpResult] = []
         for slots in ops:
             ctx = Context(self, state, slots, filters, x, audience, on_sentence)
@@ -195,6 +199,10 @@ class Assistant:
             state.x = x
         ref = parsed.get("ref")
         if parsed.get("instance") is not None:
+            if self.ex.kind == "tabular":  # a row that does not exist is named, never swapped for the current one
+                from ..attribution.tabular_evidence import _lookup_id
+
+                _lookup_id(self.ex.rows(), int(parsed["instance"]))
             state.instance = state.x = int(parsed["instance"])
         elif ref is not None and self.ex.kind == "tabular":
             ids = list(self.ex.rows().index)

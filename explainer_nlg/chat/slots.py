@@ -243,7 +243,7 @@ def _class_pattern(schema: ChatSchema):
 def number_mentions(text: str) -> list[Mention]:
     t = normalise(text)
     found = []
-    for m in re.finditer(r"(?<![a-z0-9.])(-?\d[\d,]*(?:\.\d+)?)(k\b)?", t):
+    for m in re.finditer(r"(?<![a-z0-9.])(-?\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)(k\b)?", t):
         raw = m.group(1).replace(",", "")
         try:
             v: Any = float(raw)
@@ -442,13 +442,14 @@ def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | N
     if loose:
         taken = [(n.start, n.end) for _, n, _ in _numeric_pairs(text, schema)]
         for n in number_mentions(text):
-            if (n.start, n.end) in taken or not isinstance(n.value, int) or not re.match(r"\d", t[n.start:]):
+            if (n.start, n.end) in taken or not isinstance(n.value, int) or not re.match(r"-?\d", t[n.start:]):
                 continue
             if re.search(r"\b(?:top|first|best|biggest|most|k)\s*$", t[:n.start]) or \
                     re.match(r"\s*(?:most|main|biggest|top|features|factors|reasons|words|rows|examples|mistakes)", t[n.end:]):
                 continue
-            if schema.max_id is None or 0 <= n.value <= schema.max_id:
-                return int(n.value)
+            # Out of range too: the assistant then says there is no such row, rather than quietly
+            # answering about the current one.
+            return int(n.value)
     return None
 
 
