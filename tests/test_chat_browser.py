@@ -50,7 +50,7 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
         # Edit the applicant's Income in the table: the answer is about the edited row.
         def edit_income(value):
             # the cell's text is its value, then (while selected) a menu button on its own line
-            assert page.locator(INCOME_CELL).inner_text().strip().split("\n")[0] in ("330.0", "50")
+            assert page.locator(INCOME_CELL).inner_text().strip().split("\n")[0] in ("330", "50")
             page.locator(INCOME_CELL).dblclick()
             editor = page.locator(f"{INCOME_CELL} input, {INCOME_CELL} textarea").first
             editor.fill(value)

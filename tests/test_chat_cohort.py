@@ -175,3 +175,13 @@ def test_forest_interactions_are_in_points_and_match_shap(forest):
     direct = _direct_pairs(forest, ids, pred)
     assert f"Income × Debt {direct[('Income', 'Debt')] * 100:.1f} points" in r.text
     assert max(direct, key=direct.get) == tuple(max(fig["pairs"], key=fig["pairs"].get).split(" × "))
+
+
+def test_cohort_chart_draws_one_bar_per_listed_feature(forest):
+    from explainer_nlg.ui.visuals import cohort_chart
+
+    fig = forest.ask("what matters most for applicants older than 60?", session="chart").parts[0].figures
+    few = cohort_chart(fig, k=2)
+    many = cohort_chart(fig, k=len(fig["mean_abs"]))
+    assert few is not None and many is not None and many.size[1] > few.size[1]  # taller: more bars
+    assert cohort_chart({"rows": 0}) is None

@@ -137,7 +137,7 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
     """
     import gradio as gr
 
-    from .visuals import contribution_chart, heatmap_overlay, highlighted_words_html
+    from .visuals import cohort_chart, contribution_chart, heatmap_overlay, highlighted_words_html
 
     service = Service(explainers, llm, budget)
 
@@ -227,6 +227,9 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
         chart = contribution_chart(ev) if ev is not None else gr.skip()
+        cohort = next((p.figures for p in answer.parts if p.op == "top_features" and (p.figures or {}).get("mean_abs")), None)
+        if ev is None and cohort is not None:
+            chart = cohort_chart(cohort)
         overlay = gr.skip()
         if ev is not None and ev.kind == "image":
             overlay = heatmap_overlay(ev, ex.assistant().sessions.get(session).x)
@@ -239,7 +242,7 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
                 return None
             feats = list(ex.info.get("features") or [])
             row = ex.rows().loc[int(row_id), feats]
-            return [[f, str(row[f])] for f in feats]
+            return [[f, _cell(row[f])] for f in feats]
         except (KeyError, ValueError, ExplainerInputError):
             return None
 
@@ -392,6 +395,19 @@ def _same_value(shown: Any, original: Any) -> bool:
         return float(shown) == float(original)
     except (TypeError, ValueError):
         return False
+
+
+def _cell(v: Any) -> str:
+    """A value as the table shows it: 330.0 as "330" (a float column only because the data has
+    gaps), a missing value as an empty cell (read back as missing by ``edited_row``).
+
+    >>> _cell(330.0), _cell(2.5), _cell(float("nan")), _cell("priv")
+    ('330', '2.5', '', 'priv')
+    """
+    if _missing(v):
+        return ""
+    v = _plain(v)
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
 def _missing(v: Any) -> bool:

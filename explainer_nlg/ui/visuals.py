@@ -74,6 +74,36 @@ def contribution_chart(ev: Any, k: int = 10):
     return Image.open(buf).convert("RGB")
 
 
+def cohort_chart(figures: dict, k: int = 10):
+    """Mean |Shapley value| per feature over a cohort (``CohortImportance.to_dict()`` figures), as
+    horizontal bars coloured by the mean signed value's direction; a PIL image, or None."""
+    mean_abs, signed = figures.get("mean_abs") or {}, figures.get("mean_signed") or {}
+    if not mean_abs:
+        return None
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    top = sorted(mean_abs, key=lambda f: -mean_abs[f])[:k][::-1]
+    values = [mean_abs[f] * 100 for f in top]
+    colours = ["#1f77b4" if signed.get(f, 0.0) >= 0 else "#d62728" for f in top]
+    fig, ax = plt.subplots(figsize=(6, 0.35 * len(top) + 1.2), dpi=100)
+    ax.barh([str(f)[:30] for f in top], values, color=colours)
+    ax.set_xlabel("mean |contribution| to each row's predicted class,\npercentage points")
+    ax.set_title(f"What matters over {figures.get('rows_used', '?')} rows\n"
+                 "blue: on average toward the decision; red: against it", fontsize=9)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
 def _label(a) -> str:
     if a.value is None or a.span is not None:
         return str(a.name)[:30]
