@@ -46,10 +46,12 @@ def highlighted_words_html(ev: Any) -> str:
             f'darker = larger contribution</div>')
 
 
-def contribution_chart(ev: Any, k: int = 10):
-    """A signed horizontal bar chart of the ``k`` largest contributions (a PIL image), or None."""
-    if ev is None or not getattr(ev, "attributions", None):
-        return None
+BLUE, RED = "#1f77b4", "#d62728"
+
+
+def _bar_chart(names: list[str], values: list[float], colours: list[str], xlabel: str, title: str,
+               zero_line: bool, title_size: int):
+    """Horizontal bars, first name at the bottom, as a PIL image."""
     import io
 
     import matplotlib
@@ -58,20 +60,30 @@ def contribution_chart(ev: Any, k: int = 10):
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    top = list(reversed(ev.top(k)))
-    names = [_label(a) for a in top]
-    values = [a.contribution * 100 for a in top]
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(top) + 1.2), dpi=100)
-    ax.barh(names, values, color=["#1f77b4" if v >= 0 else "#d62728" for v in values])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(f"contribution to p({ev.target_label}), percentage points")
-    ax.set_title(f"Why “{ev.predicted_label}” ({ev.probabilities[ev.predicted_label] * 100:.1f}%)", fontsize=10)
+    fig, ax = plt.subplots(figsize=(6, 0.35 * len(names) + 1.2), dpi=100)
+    ax.barh(names, values, color=colours)
+    if zero_line:
+        ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=title_size)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
     buf.seek(0)
     return Image.open(buf).convert("RGB")
+
+
+def contribution_chart(ev: Any, k: int = 10):
+    """A signed horizontal bar chart of the ``k`` largest contributions (a PIL image), or None."""
+    if ev is None or not getattr(ev, "attributions", None):
+        return None
+    top = list(reversed(ev.top(k)))
+    values = [a.contribution * 100 for a in top]
+    return _bar_chart([_label(a) for a in top], values, [BLUE if v >= 0 else RED for v in values],
+                      f"contribution to p({ev.target_label}), percentage points",
+                      f"Why “{ev.predicted_label}” ({ev.probabilities[ev.predicted_label] * 100:.1f}%)",
+                      zero_line=True, title_size=10)
 
 
 def cohort_chart(figures: dict, k: int = 10):
@@ -80,28 +92,12 @@ def cohort_chart(figures: dict, k: int = 10):
     mean_abs, signed = figures.get("mean_abs") or {}, figures.get("mean_signed") or {}
     if not mean_abs:
         return None
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from PIL import Image
-
     top = sorted(mean_abs, key=lambda f: -mean_abs[f])[:k][::-1]
-    values = [mean_abs[f] * 100 for f in top]
-    colours = ["#1f77b4" if signed.get(f, 0.0) >= 0 else "#d62728" for f in top]
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(top) + 1.2), dpi=100)
-    ax.barh([str(f)[:30] for f in top], values, color=colours)
-    ax.set_xlabel("mean |contribution| to each row's predicted class,\npercentage points")
-    ax.set_title(f"What matters over {figures.get('rows_used', '?')} rows\n"
-                 "blue: on average toward the decision; red: against it", fontsize=9)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    buf.seek(0)
-    return Image.open(buf).convert("RGB")
+    return _bar_chart([str(f)[:30] for f in top], [mean_abs[f] * 100 for f in top],
+                      [BLUE if signed.get(f, 0.0) >= 0 else RED for f in top],
+                      "mean |contribution| to each row's predicted class,\npercentage points",
+                      f"What matters over {figures.get('rows_used', '?')} rows\n"
+                      "blue: on average toward the decision; red: against it", zero_line=False, title_size=9)
 
 
 def _label(a) -> str:
