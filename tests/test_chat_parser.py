@@ -171,3 +171,21 @@ def test_accuracy_on_the_frozen_question_sets(name):
     op_floor, slot_floor = SET_FLOORS[name]
     assert r["op_right"] / r["op_total"] >= op_floor, (r["op_right"], r["op_total"], r["failures"])
     assert r["slot_right"] / r["slot_total"] >= slot_floor, (r["slot_right"], r["slot_total"], r["failures"])
+
+
+@pytest.mark.parametrize("question,changes", [
+    ("what if records was no", [{"feature": "Records", "action": "set", "value": "no"}]),
+    ("what if Records = yes", [{"feature": "Records", "action": "set", "value": "yes"}]),
+    ("what if she had no records", [{"feature": "Records", "action": "set", "value": "no"}]),
+])
+def test_a_yes_no_change_takes_the_value_the_user_wrote(question, changes):
+    assert parse(question, LOAN)["ops"][0]["changes"] == changes
+
+
+@pytest.mark.parametrize("question,filters", [
+    ("how many people are over 65", [{"feature": "Age", "cmp": ">", "value": 65}]),
+    ("debt stats for applicants who are under 30", [{"feature": "Age", "cmp": "<", "value": 30}]),
+    ("how many with records is no", [{"feature": "Records", "cmp": "==", "value": "no"}]),
+])
+def test_cohort_bounds_bind_to_the_people_they_describe(question, filters):
+    assert parse(question, LOAN)["filters"] == filters

@@ -310,13 +310,18 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
     got wrong". ``feature`` may also be "prediction", "label" or "correct" (pseudo-features)."""
     t = normalise(text)
     out: list[dict] = []
-    for f, n, cmp in _numeric_pairs(text, schema):
-        out.append({"feature": f.value, "cmp": f.implied_cmp or cmp or "==", "value": n.value})
-    # "applicants over 50", "people under 25": a bare age bound on a cohort, where the data has an age.
+    # "applicants over 50", "people (who are) under 25": a bare age bound on a cohort, where the
+    # data has an age. Its number belongs to the people, not to a feature named earlier
+    # ("seniority stats for ppl over 40" is about Age > 40, not Seniority > 40).
     age = next((f for f in schema.features if any("age" in n.split() for n in schema.names(f))), None)
+    m = age and re.search(r"\b(?:people|ppl|folks|applicants?|persons?|customers?|clients?|borrowers?|those|ones|anyone|everyone)\s+"
+                          r"(?:(?:who|that)\s+)?(?:are\s+|were\s+|is\s+|aged\s+)?"
+                          r"(over|above|older than|under|below|younger than|aged over|aged under)\s+(\d+)\b", t)
+    for f, n, cmp in _numeric_pairs(text, schema):
+        if m and n.start == m.start(2) and f.value != age:
+            continue
+        out.append({"feature": f.value, "cmp": f.implied_cmp or cmp or "==", "value": n.value})
     if age and not any(d["feature"] == age for d in out):
-        m = re.search(r"\b(?:people|ppl|folks|applicants?|persons?|customers?|clients?|borrowers?|those|ones|anyone|everyone)\s+"
-                      r"(over|above|older than|under|below|younger than|aged over|aged under)\s+(\d+)\b", t)
         if m:
             out.append({"feature": age, "cmp": ">" if m.group(1) in ("over", "above", "older than", "aged over") else "<",
                         "value": int(m.group(2))})
@@ -330,9 +335,12 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
         if sorted(values) != ["no", "yes"] or any(c.feature == f.value for c in cats):
             continue
         before = t[max(0, f.start - 20):f.start]
-        if re.search(NEGATIONS + r"[\w\s]*$", before):
+        said = _stated_yes_no(t[f.end:])
+        if said:
+            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, said)})
+        elif re.search(NEGATIONS + r"[\w\s]*$", before):
             out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "no")})
-        elif re.search(POSITIVE_WORDS + r"[\w\s]*$", before) or re.search(r"^\s*(?:is|=)\s*yes", t[f.end:]):
+        elif re.search(POSITIVE_WORDS + r"[\w\s]*$", before):
             out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "yes")})
     # Pseudo-features: what the model predicted, the true label, whether it was right.
     for c in class_mentions(text, schema):
@@ -412,8 +420,10 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
         values = [v.lower() for v in schema.categories.get(f.value, [])]
         before = t[max(0, f.start - 20):f.start]
         if sorted(values) == ["no", "yes"]:
+            said = _stated_yes_no(t[f.end:])
             neg = re.search(NEGATIONS + r"[\w\s]*$", before)
-            out.append({"feature": f.value, "action": "set", "value": _orig(schema, f.value, "no" if neg else "yes")})
+            value = said or ("no" if neg else "yes")
+            out.append({"feature": f.value, "action": "set", "value": _orig(schema, f.value, value)})
         elif f.value not in schema.categories:
             window = t[max(0, f.start - 25):f.end + 25]
             if re.search(r"\b(?:double|doubled|twice)\b", window):
@@ -428,6 +438,18 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
                 out.append({"feature": f.value, "action": "decrease", "value": None})
         named.add(f.value)
     return out
+
+
+def _stated_yes_no(after: str) -> str | None:
+    """The value written right after a yes/no feature's name ("records was no", "= yes"), if any.
+
+    >>> _stated_yes_no(" was no"), _stated_yes_no(" = yes please"), _stated_yes_no(" matter?")
+    ('no', 'yes', None)
+    """
+    m = re.match(r"\s*(?:is|was|were|are|=|==|to|becomes?|became|set to|changed to|of)?\s*(yes|no|true|false)\b", after)
+    if not m:
+        return None
+    return "yes" if m.group(1) in ("yes", "true") else "no"
 
 
 def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | None:
