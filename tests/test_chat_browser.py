@@ -19,6 +19,24 @@ EDIT_SHOT = SHOT.with_name("chat-edit-screenshot.png")
 INCOME_CELL = "[data-testid='cell-8-1']"  # the value cell of the table's 9th field, Income
 
 
+def send(page, question: str) -> None:
+    """Type and send a question, and wait until the chat shows it. A click that lands while the
+    previous answer is still finishing is ignored by the page, so click again until it shows."""
+    import json
+
+    count = f"document.querySelector('#chat').innerText.split({json.dumps(question)}).length"
+    before = page.evaluate(count)
+    page.locator("#question textarea").fill(question)
+    for _ in range(12):
+        page.locator("#send").click()
+        try:
+            page.wait_for_function(f"{count} > {before}", timeout=10_000, polling=250)
+            return
+        except playwright_sync.TimeoutError:
+            page.locator("#question textarea").fill(question)
+    raise AssertionError(f"the page never took the question {question!r}")
+
+
 def test_page_answers_a_question_and_escapes_markup(app_url):
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -27,9 +45,7 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url, wait_until="load", timeout=60_000)
         page.wait_for_selector("#question textarea", timeout=60_000)
-        box = page.locator("#question textarea")
-        box.fill("<script>window.pwned=1</script> how confident is it?")
-        page.locator("#send").click()
+        send(page, "<script>window.pwned=1</script> how confident is it?")
         # The message reads as typed (escaped), and the script never ran.
         page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>window.pwned=1</script> how confident')",
                                timeout=60_000, polling=500)
@@ -37,8 +53,7 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
         page.wait_for_function("document.querySelector('#chat').innerText.includes('is very confident')",
                                timeout=60_000, polling=500)
         assert page.evaluate("window.pwned === undefined")
-        box.fill("why was 17 denied?")
-        page.locator("#send").click()
+        send(page, "why was 17 denied?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes('income of 330')",
                                timeout=120_000, polling=500)
         page.wait_for_timeout(1500)  # let the chart and the evidence panel render
@@ -59,18 +74,40 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
                                    timeout=10_000, polling=200)
 
         edit_income("50")
-        box.fill("why?")
-        page.locator("#send").click()
+        send(page, "why?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes('income of 50')",
                                timeout=120_000, polling=500)
         page.wait_for_timeout(1500)
         assert "About row 17 as edited (Income 330 → 50):" in page.locator("#chat").inner_text()
         page.screenshot(path=str(EDIT_SHOT), full_page=True)
         edit_income("lots")
-        box.fill("why?")
-        page.locator("#send").click()
+        send(page, "why?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes(\"Income must be a number, not 'lots'.\")",
                                timeout=60_000, polling=500)
         assert "Traceback" not in page.locator("#chat").inner_text()
         browser.close()
     assert SHOT.stat().st_size > 20_000 and EDIT_SHOT.stat().st_size > 20_000
+
+
+def test_a_question_sent_while_an_answer_streams_is_answered_after_it(app_url):
+    """Nothing is lost: Gradio's default drops a click while an event is pending; ours queues it."""
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                          "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url, wait_until="load", timeout=60_000)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        box = page.locator("#question textarea")
+        box.fill("what matters most for applicants older than 60?")  # seconds of Shapley values
+        page.locator("#send").click()
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('older than 60?')",
+                               timeout=30_000, polling=200)
+        box.fill("how many applicants are there?")  # while the first answer is still being computed
+        page.locator("#send").click()
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('4454 of 4454 rows match')",
+                               timeout=180_000, polling=500)
+        text = page.locator("#chat").inner_text()
+        assert "mean absolute Shapley value" in text
+        assert text.index("mean absolute Shapley value") < text.index("4454 of 4454 rows match")
+        browser.close()

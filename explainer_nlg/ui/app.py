@@ -186,13 +186,15 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
         # Shown as typed: escaped, so "<script>" reads as text and never runs.
         history.append({"role": "user", "content": html.escape(str(message or ""))})
         history.append({"role": "assistant", "content": "…"})
+        # The box is cleared once, here; later updates leave it alone, so a next question being
+        # typed while this answer streams is not wiped.
         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
         try:
             ex = service.explainer(demo)
             x = current_x(demo, row_id, row_table, text, photo, upload)
         except ExplainerInputError as err:
             history[-1] = {"role": "assistant", "content": html.escape(str(err))}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
             return
         # An edited row is a new applicant: say which edits the answer is about.
         note = [edit_note(ex, row_id, x)] if isinstance(x, dict) and ex.kind == "tabular" else []
@@ -215,10 +217,10 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
                 break
             streamed.append(s)
             history[-1] = {"role": "assistant", "content": html.escape(" ".join([*note, *streamed]))}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
         if "error" in result:
             history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
             return
         answer = result["answer"]
         shown = " ".join([*note, answer.text])
@@ -233,7 +235,7 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
         overlay = gr.skip()
         if ev is not None and ev.kind == "image":
             overlay = heatmap_overlay(ev, ex.assistant().sessions.get(session).x)
-        yield history, evidence_panel(answer), words, chart, overlay, "", session
+        yield history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
 
     def load_row(demo, row_id):
         try:
@@ -310,8 +312,10 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
 
         inputs = [box, chat, demo, row_id, row_table, text, photo, upload, audience, session]
         outputs = [chat, evidence, words, chart, overlay, box, session]
-        send.click(respond, inputs, outputs, api_visibility="private")
-        box.submit(respond, inputs, outputs, api_visibility="private")
+        # A question sent while an answer is still streaming runs after it ("always_last"),
+        # rather than being dropped, which is what Gradio's default ("once") does.
+        send.click(respond, inputs, outputs, api_visibility="private", trigger_mode="always_last")
+        box.submit(respond, inputs, outputs, api_visibility="private", trigger_mode="always_last")
         examples.click(lambda s: s[0], examples, box, api_visibility="private")
         row_id.change(load_row, [demo, row_id], row_table, api_visibility="private")
         demo.change(switch, demo, [table_panel, text_panel, image_panel, examples, chat, evidence, chart, overlay, words],
