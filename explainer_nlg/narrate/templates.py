@@ -271,8 +271,10 @@ def _cautions(f: Facts, out: _Filler) -> None:
     for reason in caution_reasons(f):
         extra: dict = {}
         if reason == "low_faithfulness":
-            extra = {"k": fa.get("k"), "comp_points": _signed_points(fa["comprehensiveness"]),
-                     "random_points": _signed_points(fa["comprehensiveness_random_k"])}
+            comp, rnd = fa["comprehensiveness"], fa["comprehensiveness_random_k"]
+            # the caution fires when the top k beat random by at most a margin, or not at all
+            extra = {"k": fa.get("k"), "comp_points": _signed_points(comp), "random_points": _signed_points(rnd),
+                     "compared": "little more than" if comp > rnd else "no more than"}
         elif reason == "close_ranking":
             first, second = _close_pair(f)
             extra = {"first": first.phrase, "second": second.phrase}
