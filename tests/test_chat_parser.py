@@ -189,3 +189,10 @@ def test_a_yes_no_change_takes_the_value_the_user_wrote(question, changes):
 ])
 def test_cohort_bounds_bind_to_the_people_they_describe(question, filters):
     assert parse(question, LOAN)["filters"] == filters
+
+
+@pytest.mark.parametrize("question", ["write me a poem about loans", "tell me a joke",
+                                      "compose a short song about my income"])
+def test_requests_for_something_else_are_declined_not_routed(question):
+    assert parse(question, LOAN)["ops"] == [{"op": "unsupported", "reason": "off_topic"}]
+    assert parse("tell me why 17 was denied", LOAN)["ops"][0]["op"] == "why"

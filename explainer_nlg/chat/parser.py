@@ -10,7 +10,7 @@ Slots per operation: ``k``, ``target`` (a class), ``metric``, ``changes``
 (``[{"feature", "action": "set"|"increase"|"decrease", "value"}]``; text: remove/replace a word;
 image: cover a region), ``features`` (named features), ``words`` (quoted words). A question the
 assistant must not or cannot answer becomes ``{"op": "unsupported", "reason": ...}`` with reason
-"empty", "too_long", "language", "injection", "unknown_feature" or "unclear".
+"empty", "too_long", "language", "injection", "off_topic", "unknown_feature" or "unclear".
 
 >>> from explainer_nlg.chat.slots import ChatSchema
 >>> s = ChatSchema(["Age", "Income", "Records"], {"Records": ["no", "yes"]}, ["bad", "good"],
@@ -45,6 +45,14 @@ INJECTION = re.compile(
     r"|disregard (?:the |your |all )?|forget (?:your|the|all) (?:rules|instructions)|pretend|you are now|jailbreak"
     r"|system prompt|act as|role ?play|make (?:something )?up|(?:just )?(?:say|tell (?:me|them|him|her))(?: that)? .{0,40}"
     r"(?:did ?n[o']t|does ?n[o']t|do ?n[o']t|never|not) (?:matter|count|influence|affect)|say (?:it|that) was (?:approved|denied|good|bad)"
+)
+# Requests for something other than an answer about the model or its data ("write me a poem about
+# loans"): these would otherwise route to the nearest operation and get a true but beside-the-point
+# answer.
+OFF_TOPIC = re.compile(
+    r"\b(?:write|compose|make|give|tell|sing|create|draft)\b(?: me| us)?(?: an?| some| the)?"
+    r"(?: \w+){0,2} (?:poem|song|story|joke|essay|haiku|limerick|rap|novel|letter|email|tweet|recipe)s?\b"
+    r"|\b(?:weather|forecast) (?:today|tomorrow|in \w+)\b|\bwho (?:won|is the president)\b"
 )
 REF_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
                 "4th": 4, "5th": 5, "last": -1}
@@ -153,6 +161,8 @@ def _refusal(raw: str, text: str, schema: sl.ChatSchema) -> str | None:
         return "too_long"
     if INJECTION.search(text):
         return "injection"
+    if OFF_TOPIC.search(text):
+        return "off_topic"
     letters = [ch for ch in text if ch.isalpha()]
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return "language"

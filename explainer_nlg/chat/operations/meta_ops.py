@@ -43,6 +43,9 @@ def unsupported(ctx: Context) -> OpResult:
         return OpResult("unsupported", f"The data has nothing called “{term}”. The features are: {', '.join(feats)}.")
     if reason == "injection":
         return _refuse(ctx)
+    if reason == "off_topic":
+        return OpResult("unsupported", "I only answer questions about this model's predictions and its data, "
+                                       "so I cannot do that. " + help_(ctx).text)
     return OpResult("unsupported", "I'm not sure what you are asking. " + help_(ctx).text)
 
 
