@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..evidence import Evidence
@@ -67,6 +67,10 @@ class _Filler:
 
 def _seed(record: Any, audience: str) -> int:
     """A stable seed: the same record reads the same in every process (unlike ``hash``)."""
+    if isinstance(record, Evidence) and record.heatmap is not None:
+        # The heatmap's pixels are narrated only through ``regions``; converting 224x224 floats
+        # was most of an image answer's time.
+        record = replace(record, heatmap="a heatmap")
     data = record.to_dict() if isinstance(record, Evidence) else record
     # Timing varies between otherwise identical runs, and the uncertainty figures were added to
     # the record after its wording was settled; neither should change the wording.
