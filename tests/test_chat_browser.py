@@ -5,6 +5,7 @@ skips, saying which is missing, where either is absent. Saves docs/chat-screensh
 the applicant's Income in the table (a number, then a word) and saves docs/chat-edit-screenshot.png.
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -37,14 +38,24 @@ def send(page, question: str) -> None:
     raise AssertionError(f"the page never took the question {question!r}")
 
 
-def test_page_answers_a_question_and_escapes_markup(app_url):
+@contextlib.contextmanager
+def open_page(app_url: str):
+    """The app's page in Debian's headless Chromium, once its question box is there."""
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                                           "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url, wait_until="load", timeout=60_000)
-        page.wait_for_selector("#question textarea", timeout=60_000)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(app_url, wait_until="load", timeout=60_000)
+            page.wait_for_selector("#question textarea", timeout=60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def test_page_answers_a_question_and_escapes_markup(app_url):
+    with open_page(app_url) as page:
         send(page, "<script>window.pwned=1</script> how confident is it?")
         # The message reads as typed (escaped), and the script never ran.
         page.wait_for_function("document.querySelector('#chat').innerText.includes('<script>window.pwned=1</script> how confident')",
@@ -85,19 +96,12 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
         page.wait_for_function("document.querySelector('#chat').innerText.includes(\"Income must be a number, not 'lots'.\")",
                                timeout=60_000, polling=500)
         assert "Traceback" not in page.locator("#chat").inner_text()
-        browser.close()
     assert SHOT.stat().st_size > 20_000 and EDIT_SHOT.stat().st_size > 20_000
 
 
 def test_a_question_sent_while_an_answer_streams_is_answered_after_it(app_url):
     """Nothing is lost: Gradio's default drops a click while an event is pending; ours queues it."""
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                          "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url, wait_until="load", timeout=60_000)
-        page.wait_for_selector("#question textarea", timeout=60_000)
+    with open_page(app_url) as page:
         box = page.locator("#question textarea")
         box.fill("what matters most for applicants older than 60?")  # seconds of Shapley values
         page.locator("#send").click()
@@ -110,4 +114,3 @@ def test_a_question_sent_while_an_answer_streams_is_answered_after_it(app_url):
         text = page.locator("#chat").inner_text()
         assert "mean absolute Shapley value" in text
         assert text.index("mean absolute Shapley value") < text.index("4454 of 4454 rows match")
-        browser.close()
