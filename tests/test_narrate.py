@@ -616,3 +616,36 @@ def test_support_is_told_when_the_top_reasons_are_too_close_to_order():
     assert len(caution) == 1 and "“stale”" in caution[0] and "“late”" in caution[0]
     assert all(verify_sentence(s, with_calls(0.02)).ok for s in tied)
     assert not any("too close" in s.text for s in template_sentences(with_calls(0.0), "support"))
+
+
+def test_the_local_llm_serves_one_caller_at_a_time():
+    """Chat sessions share one LlamaCppLLM; llama.cpp must never decode for two at once."""
+    import threading
+    import time
+
+    from explainer_nlg.narrate.llm import LlamaCppLLM
+
+    class FakeLlama:
+        inside = peak = 0
+
+        def create_chat_completion(self, messages, stream=False, **kw):
+            def chunks():
+                FakeLlama.inside += 1
+                FakeLlama.peak = max(FakeLlama.peak, FakeLlama.inside)
+                try:
+                    for word in ("one ", "two ", "three"):
+                        time.sleep(0.02)
+                        yield {"choices": [{"delta": {"content": word}}]}
+                finally:
+                    FakeLlama.inside -= 1
+            return chunks()
+
+    llm = LlamaCppLLM.__new__(LlamaCppLLM)  # no GGUF needed: only the locking is under test
+    llm._llm, llm._lock, llm.max_tokens, llm.temperature = FakeLlama(), threading.Lock(), 10, 0.0
+    outs: list[str] = []
+    threads = [threading.Thread(target=lambda: outs.append("".join(llm.stream("s", "u")))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outs == ["one two three"] * 4 and FakeLlama.peak == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -135,17 +136,21 @@ class LlamaCppLLM:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self._grammars: dict[str, object] = {}
+        # One llama.cpp context must not decode for two callers at once (several chat sessions
+        # share this object); each call holds the model until its answer is complete.
+        self._lock = threading.Lock()
         self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
                           seed=seed, verbose=False)
 
     def stream(self, system: str, user: str) -> Iterator[str]:
-        chunks = self._llm.create_chat_completion(
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            max_tokens=self.max_tokens, temperature=self.temperature, stream=True)
-        for chunk in chunks:
-            piece = chunk["choices"][0].get("delta", {}).get("content")
-            if piece:
-                yield piece
+        with self._lock:
+            chunks = self._llm.create_chat_completion(
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                max_tokens=self.max_tokens, temperature=self.temperature, stream=True)
+            for chunk in chunks:
+                piece = chunk["choices"][0].get("delta", {}).get("content")
+                if piece:
+                    yield piece
 
     def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
         """The model's answer under a GBNF ``grammar`` (greedy), e.g. one name from a closed set;
@@ -156,7 +161,8 @@ class LlamaCppLLM:
         compiled = self._grammars.get(grammar)
         if compiled is None:
             compiled = self._grammars[grammar] = LlamaGrammar.from_string(grammar, verbose=False)
-        out = self._llm.create_chat_completion(
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            max_tokens=max_tokens, temperature=0.0, grammar=compiled)
+        with self._lock:
+            out = self._llm.create_chat_completion(
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                max_tokens=max_tokens, temperature=0.0, grammar=compiled)
         return out["choices"][0]["message"]["content"] or ""
