@@ -94,17 +94,22 @@ def _stratum_weight(n: int, k: int) -> float:
     return (n - 1) / (k * (n - k))
 
 
+def _kkt(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The KKT matrix of the weighted least-squares fit with sum(phi) fixed: [[X'WX, 1], [1', 0]]."""
+    n = X.shape[1]
+    kkt = np.zeros((n + 1, n + 1))
+    kkt[:n, :n] = X.T @ (X * w[:, None])
+    kkt[:n, n] = kkt[n, :n] = 1.0
+    return kkt
+
+
 def _solve_constrained_wls(masks: np.ndarray, y: np.ndarray, w: np.ndarray, total: float) -> np.ndarray:
     """argmin_phi sum_j w_j (y_j - masks_j . phi)^2 subject to sum(phi) = total."""
     n = masks.shape[1]
-    X = np.asarray(masks, dtype=float)  # no copy when the bootstrap passes floats
-    A = X.T @ (X * w[:, None])
+    X = masks.astype(float)
     b = X.T @ (w * y)
     # KKT system; lstsq copes with designs that do not pin every player down.
-    kkt = np.zeros((n + 1, n + 1))
-    kkt[:n, :n] = A
-    kkt[:n, n] = 1.0
-    kkt[n, :n] = 1.0
+    kkt = _kkt(X, w)
     rhs = np.concatenate([b, [total]])
     sol = np.linalg.lstsq(kkt, rhs, rcond=None)[0]
     return sol[:n]
@@ -311,7 +316,8 @@ def estimate_shapley(
             break
         masks = np.array(design.masks)
         y = cached.value(masks) - v0
-        values = _solve_constrained_wls(masks, y, design.weights(), v1 - v0)
+        weights = design.weights()
+        values = _solve_constrained_wls(masks, y, weights, v1 - v0)
         rounds += 1
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
@@ -322,7 +328,7 @@ def estimate_shapley(
             converged = True
             break
     method = "kernel-paired-stratified"
-    se = sampling_standard_errors(design, masks, y, v1 - v0) if rounds else np.zeros(n)
+    se = sampling_standard_errors(design, masks, y, weights, values) if rounds else np.zeros(n)
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
                          time.perf_counter() - start, method,
                          # a fixed budget has no stopping rule, unless it evaluated every coalition
@@ -331,14 +337,16 @@ def estimate_shapley(
 
 
 def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray, y: np.ndarray,
-                             total: float) -> np.ndarray:
-    """Sampling standard error of each estimated value.
+                             w: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """Sampling standard error of each value ``phi`` fitted to ``y`` on the design's ``masks``
+    with regression weights ``w``.
 
-    The constrained regression is linear in the game's values, phi = L y + c; linearised around
-    the fit, its error is a sum of one term per complement pair (L times the pair's residuals). Pairs are drawn at random inside each sampled stratum, so
-    the usual stratified-sampling variance applies: per stratum, m/(m-1) times the sum of
-    squared deviations of its pair terms from their mean. Enumerated strata carry no sampling
-    error. A stratum with a single pair borrows the largest per-pair variance of the others.
+    The constrained regression is linear in the game's values, phi = L y + c; linearised
+    around the fit, its error is a sum of one term per complement pair (L times the pair's
+    residuals). Pairs are drawn at random inside each sampled stratum, so the usual
+    stratified-sampling variance applies: per stratum, m/(m-1) times the sum of squared
+    deviations of its pair terms from their mean. Enumerated strata carry no sampling error. A
+    stratum with a single pair borrows the largest per-pair variance of the others.
 
     It measures the spread from which coalitions were drawn, not the bias of strata that lent
     their kernel mass because no budget reached them; benchmarks/text_shapley.py and
@@ -346,12 +354,7 @@ def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray,
     """
     n = design.n
     X = masks.astype(float)
-    w = design.weights()
-    kkt = np.zeros((n + 1, n + 1))
-    kkt[:n, :n] = X.T @ (X * w[:, None])
-    kkt[:n, n] = kkt[n, :n] = 1.0
-    L = np.linalg.pinv(kkt)[:n, :n] @ (X * w[:, None]).T  # (n, rows): phi = L y + const
-    phi = _solve_constrained_wls(X, y, w, total)
+    L = np.linalg.pinv(_kkt(X, w))[:n, :n] @ (X * w[:, None]).T  # (n, rows): phi = L y + const
     # Linearised (sandwich) form: the fit absorbs the additive part of y, so only each
     # coalition's residual moves the estimate when a different pair is drawn.
     terms = (L * (y - X @ phi)[None, :]).T

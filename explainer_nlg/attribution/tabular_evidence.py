@@ -35,7 +35,7 @@ class TabularAttributor(Attributor):
     def prepare(self, x: Any) -> Prepared:
         row_id = None
         if isinstance(x, (int, np.integer, str)) and not isinstance(x, bool):
-            row_id = _lookup_id(self.data, x)
+            row_id = lookup_id(self.data, x)
             x = self.data.loc[[row_id], self.predictor.features]
         row = self.schema.validate_row(x)
         values = [None if pd.isna(v) else v for v in row.iloc[0].tolist()]
@@ -60,7 +60,9 @@ class TabularAttributor(Attributor):
         return shapley_values(game, budget)
 
 
-def _lookup_id(data: pd.DataFrame, x: Any):
+def lookup_id(data: pd.DataFrame, x: Any):
+    """The row id of ``data`` that ``x`` names ("17" finds row 17), or an ExplainerInputError that
+    says which ids exist."""
     if x in data.index:
         return x
     # "17" typed in a box should find row 17

@@ -200,9 +200,9 @@ class Assistant:
         ref = parsed.get("ref")
         if parsed.get("instance") is not None:
             if self.ex.kind == "tabular":  # a row that does not exist is named, never swapped for the current one
-                from ..attribution.tabular_evidence import _lookup_id
+                from ..attribution.tabular_evidence import lookup_id
 
-                _lookup_id(self.ex.rows(), int(parsed["instance"]))
+                lookup_id(self.ex.rows(), int(parsed["instance"]))
             state.instance = state.x = int(parsed["instance"])
         elif ref is not None and self.ex.kind == "tabular":
             ids = list(self.ex.rows().index)

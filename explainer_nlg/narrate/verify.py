@@ -706,12 +706,13 @@ def _check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, ma
     n = sum(1 for q in f.players if q.contribution * direction > EPS)
     word = next((t.text for t in frag.toks if t.ref and t.ref[0] == "cue" and rank in t.ref[1]), rank)
     side = f"toward “{f.target.split(',')[0]}”" if direction > 0 else f"against “{f.target.split(',')[0]}”"
+    if rank == "top" and r == 1 and not f.settled_first(p, direction):
+        # first on the estimate, but within sampling error of the next one
+        return Claim("rank", f"{word} {p.noun}", False,
+                     f"“{word}” is not backed: {p.noun} leads the next {side} by less than twice "
+                     "the sampling standard error")
     if rank == "top":
-        ok = r == 1 and f.settled_first(p, direction)
-        if r == 1 and not ok:  # first on the estimate, but within sampling error of the second
-            return Claim("rank", f"{word} {p.noun}", False,
-                         f"“{word}” is not backed: {p.noun} leads the next {side} by less than twice "
-                         "the sampling standard error")
+        ok = r == 1
     elif rank == "major":
         ok = r <= 3 and abs(p.contribution) >= th["min_share"] * max_abs
     else:

@@ -359,11 +359,10 @@ def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
     row's; a value that cannot be read raises an ExplainerInputError that names the field."""
     if row_id is None or str(row_id).strip() == "":
         return None
+    from ..attribution.tabular_evidence import lookup_id
+
     rid = int(row_id)
-    try:
-        original = ex.rows().loc[rid]
-    except KeyError:
-        raise ExplainerInputError(f"There is no row {rid}.") from None
+    original = ex.rows().loc[lookup_id(ex.rows(), rid)]
     edited = _row_from_table(row_table)
     feats = list(ex.info.get("features") or [])
     if edited and any(not _same_value(edited[f], original[f]) for f in feats if f in edited):
