@@ -334,14 +334,9 @@ def fill_filters(text: str, schema: ChatSchema) -> list[dict]:
         values = [v.lower() for v in schema.categories.get(f.value, [])]
         if sorted(values) != ["no", "yes"] or any(c.feature == f.value for c in cats):
             continue
-        before = t[max(0, f.start - 20):f.start]
-        said = _stated_yes_no(t[f.end:])
-        if said:
-            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, said)})
-        elif re.search(NEGATIONS + r"[\w\s]*$", before):
-            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "no")})
-        elif re.search(POSITIVE_WORDS + r"[\w\s]*$", before):
-            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, "yes")})
+        value = _yes_no_said(t, f)
+        if value:
+            out.append({"feature": f.value, "cmp": "==", "value": _orig(schema, f.value, value)})
     # Pseudo-features: what the model predicted, the true label, whether it was right.
     for c in class_mentions(text, schema):
         before = t[max(0, c.start - 30):c.start]
@@ -420,9 +415,8 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
         values = [v.lower() for v in schema.categories.get(f.value, [])]
         before = t[max(0, f.start - 20):f.start]
         if sorted(values) == ["no", "yes"]:
-            said = _stated_yes_no(t[f.end:])
-            neg = re.search(NEGATIONS + r"[\w\s]*$", before)
-            value = said or ("no" if neg else "yes")
+            # "what if he had records" names a change to yes when nothing says otherwise
+            value = _yes_no_said(t, f) or "yes"
             out.append({"feature": f.value, "action": "set", "value": _orig(schema, f.value, value)})
         elif f.value not in schema.categories:
             window = t[max(0, f.start - 25):f.end + 25]
@@ -440,16 +434,26 @@ def fill_changes(text: str, schema: ChatSchema) -> list[dict]:
     return out
 
 
-def _stated_yes_no(after: str) -> str | None:
-    """The value written right after a yes/no feature's name ("records was no", "= yes"), if any.
+def _yes_no_said(t: str, f: Mention) -> str | None:
+    """The value a question gives a yes/no feature mentioned at ``f``: written after its name
+    ("records was no", "= yes"), else "no" after a negation ("no missed payments"), else "yes"
+    after a positive word ("with prior records"), else None.
 
-    >>> _stated_yes_no(" was no"), _stated_yes_no(" = yes please"), _stated_yes_no(" matter?")
-    ('no', 'yes', None)
+    >>> s = ChatSchema(["Records"], {"Records": ["no", "yes"]}, ["bad", "good"])
+    >>> [_yes_no_said(q, feature_mentions(q, s)[0]) for q in
+    ...  ("records was no", "with no records", "with prior records", "did records matter")]
+    ['no', 'no', 'yes', None]
     """
-    m = re.match(r"\s*(?:is|was|were|are|=|==|to|becomes?|became|set to|changed to|of)?\s*(yes|no|true|false)\b", after)
-    if not m:
-        return None
-    return "yes" if m.group(1) in ("yes", "true") else "no"
+    m = re.match(r"\s*(?:is|was|were|are|=|==|to|becomes?|became|set to|changed to|of)?\s*(yes|no|true|false)\b",
+                 t[f.end:])
+    if m:
+        return "yes" if m.group(1) in ("yes", "true") else "no"
+    before = t[max(0, f.start - 20):f.start]
+    if re.search(NEGATIONS + r"[\w\s]*$", before):
+        return "no"
+    if re.search(POSITIVE_WORDS + r"[\w\s]*$", before):
+        return "yes"
+    return None
 
 
 def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | None:
