@@ -1,0 +1,187 @@
+"""The RuleEvidence record: a rule behind a prediction, as plain JSON-able data.
+
+Three kinds of rule, one record:
+
+- ``decision-path``: the actual path of an input through the model's tree (a single tree, or
+  each tree of a shallow ensemble), stated as conditions on the features;
+- ``local-rule``: a short conjunction of conditions on the input's own values, found by a greedy
+  beam search as anchors do, with its precision (the share of the data's rows meeting the rule
+  that the model gives the same prediction) and coverage (the share of rows meeting it);
+- ``surrogate``: a global decision tree of depth at most 4 fitted to the model's predictions, with
+  its fidelity (agreement with the model) on held-out rows, its leaves as rules, and the input's
+  leaf when there is an input.
+
+A rule with precision under ``min_precision`` (0.9) is a rule of thumb with that figure, never
+"the rule" the model follows.
+
+A **Condition**, as ``to_dict()``: {"feature", "op", "value"}; op is one of ``<=``, ``>``,
+``between`` (value [low, high]: low < x <= high), ``==``, ``!=``, ``in``, ``not in`` (value: a
+list of categories), ``missing``, ``not missing`` (value null).
+
+**RuleEvidence**:
+
+================  =================================================================================
+schema_version    "1"
+kind              "rule"
+rule_kind         "decision-path" | "local-rule" | "surrogate"
+input             the input as in ``Evidence.input``, or null (a global surrogate)
+predicted_label   the class the model predicts for the input, or null
+conditions        list of Condition: the path (one tree), the local rule, or the input's
+                  surrogate leaf; [] for a global surrogate without input
+prediction        the class the rule leads to
+precision         share of the data's rows meeting ``conditions`` that the model predicts
+                  ``prediction`` for (counted on the rows), or null
+coverage          share of the data's rows meeting ``conditions``
+rows_matching     how many rows meet them
+rows_total        rows counted
+min_precision     below this precision a rule is not "the rule" (0.9)
+paths             decision-path of an ensemble: [{"tree", "conditions", "leaf_value"}] per tree
+                  (leaf_value: that tree's output at the leaf, in the model's own units); else []
+leaves            surrogate: [{"conditions", "prediction", "precision", "coverage", "rows"}],
+                  largest first; else []
+fidelity          surrogate: share of held-out rows where the tree agrees with the model, else null
+fidelity_rows     held-out rows that fidelity was measured on (0 if not a surrogate)
+depth             surrogate: the tree's depth, else null
+method            how it was found, in words
+seconds           wall time
+notes             plain sentences a reader should know
+================  =================================================================================
+
+>>> r = RuleEvidence("local-rule", {"row_id": 17, "row": {}}, "good",
+...                  [Condition("Income", ">", 120), Condition("Records", "==", "no")], "good",
+...                  0.96, 0.31, 1380, 4454)
+>>> RuleEvidence.from_dict(r.to_dict()) == r
+True
+>>> r.is_rule, r.conditions[0].text()
+(True, 'Income > 120')
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .effect_evidence import check_version
+from .evidence import _plain
+
+SCHEMA_VERSION = "1"
+MIN_PRECISION = 0.9
+OPS = ("<=", ">", "between", "==", "!=", "in", "not in", "missing", "not missing")
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    return str(v)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a rule: ``feature op value``."""
+
+    feature: str
+    op: str
+    value: Any = None
+
+    def __post_init__(self):
+        if self.op not in OPS:
+            raise ValueError(f"A condition's op must be one of {', '.join(OPS)}, not {self.op!r}.")
+
+    def text(self) -> str:
+        """The condition in compact notation ("Income > 120", "Home in {owner, parents}").
+
+        >>> Condition("Age", "between", [30, 45]).text(), Condition("Home", "in", ["owner", "rent"]).text()
+        ('30 < Age <= 45', 'Home in {owner, rent}')
+        """
+        if self.op == "between":
+            return f"{_fmt(self.value[0])} < {self.feature} <= {_fmt(self.value[1])}"
+        if self.op in ("in", "not in"):
+            return f"{self.feature} {self.op} {{{', '.join(_fmt(v) for v in self.value)}}}"
+        if self.op in ("missing", "not missing"):
+            return f"{self.feature} is {self.op}"
+        return f"{self.feature} {self.op} {_fmt(self.value)}"
+
+    def to_dict(self) -> dict:
+        return {"feature": self.feature, "op": self.op, "value": _plain(self.value)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Condition:
+        v = d.get("value")
+        return cls(d["feature"], d["op"], list(v) if isinstance(v, (list, tuple)) else v)
+
+
+def _conditions(items: list) -> list[Condition]:
+    return [c if isinstance(c, Condition) else Condition.from_dict(c) for c in items]
+
+
+@dataclass(frozen=True)
+class RuleEvidence:
+    """A rule behind a prediction (see the module docstring for the schema)."""
+
+    rule_kind: str
+    input: dict | None
+    predicted_label: str | None
+    conditions: list[Condition]
+    prediction: str
+    precision: float | None
+    coverage: float
+    rows_matching: int
+    rows_total: int
+    min_precision: float = MIN_PRECISION
+    paths: list[dict] = field(default_factory=list)
+    leaves: list[dict] = field(default_factory=list)
+    fidelity: float | None = None
+    fidelity_rows: int = 0
+    depth: int | None = None
+    method: str = ""
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    kind = "rule"
+
+    @property
+    def is_rule(self) -> bool:
+        """Whether the rule is precise enough to be called "the rule" (precision >= min_precision)."""
+        return self.precision is not None and self.precision >= self.min_precision
+
+    def to_dict(self) -> dict:
+        def paths(ps):
+            return [{**_plain({k: v for k, v in p.items() if k != "conditions"}),
+                     "conditions": [c.to_dict() for c in _conditions(p["conditions"])]} for p in ps]
+
+        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "rule_kind": self.rule_kind,
+                "input": _plain(self.input), "predicted_label": self.predicted_label,
+                "conditions": [c.to_dict() for c in self.conditions], "prediction": self.prediction,
+                "precision": None if self.precision is None else float(self.precision),
+                "coverage": float(self.coverage), "rows_matching": int(self.rows_matching),
+                "rows_total": int(self.rows_total), "min_precision": float(self.min_precision),
+                "is_rule": self.is_rule, "paths": paths(self.paths), "leaves": paths(self.leaves),
+                "fidelity": None if self.fidelity is None else float(self.fidelity),
+                "fidelity_rows": int(self.fidelity_rows), "depth": self.depth, "method": self.method,
+                "seconds": float(self.seconds), "notes": list(self.notes)}
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RuleEvidence:
+        check_version(d, "RuleEvidence")
+        if d.get("kind", "rule") != "rule":
+            raise ValueError(f"Not a rule record: kind {d.get('kind')!r}.")
+
+        def paths(ps):
+            return [{**p, "conditions": _conditions(p["conditions"])} for p in ps or []]
+
+        opt = (lambda v: None if v is None else float(v))
+        return cls(d["rule_kind"], d.get("input"), d.get("predicted_label"), _conditions(d["conditions"]),
+                   d["prediction"], opt(d.get("precision")), float(d["coverage"]), int(d["rows_matching"]),
+                   int(d["rows_total"]), float(d.get("min_precision", MIN_PRECISION)), paths(d.get("paths")),
+                   paths(d.get("leaves")), opt(d.get("fidelity")), int(d.get("fidelity_rows", 0)), d.get("depth"),
+                   d.get("method", ""), float(d.get("seconds", 0.0)), list(d.get("notes") or []))
+
+    @classmethod
+    def from_json(cls, text: str) -> RuleEvidence:
+        return cls.from_dict(json.loads(text))

@@ -1,0 +1,143 @@
+"""The SimilarCases record: the labelled rows most like one input, and what happened to them.
+
+Distance: over the features, a weighted sum of per-feature differences, each numeric difference in
+units of the feature's spread (scaled MAD) and capped at 3, a category 0 when it matches and 1 when
+not, a missing value 0 against a missing value and 1 against any other; the weights are the
+features' mean |Shapley value| over sampled rows, so the features that matter to the model count
+most. Rows are labelled rows of the data the explainer was given (the input itself excluded).
+
+A **Neighbour**, as ``to_dict()``:
+
+================  =================================================================================
+row_id            the row's id in the data
+row               its feature values
+distance          its weighted distance to the input (0: identical on every weighted feature)
+predicted_label   the class the model predicts for it
+probability       p(predicted_label)
+true_label        its label in the data, or null
+correct           predicted_label == true_label, or null without a label
+differences       the features whose values differ from the input's, most weighted first
+================  =================================================================================
+
+**SimilarCases**:
+
+================  =================================================================================
+schema_version    "1"
+kind              "similar-cases"
+input             the input, as in ``Evidence.input`` ({"row_id", "row"})
+predicted_label   the class the model predicts for the input
+probabilities     {class: probability} for the input
+k                 how many neighbours were asked for
+neighbours        list of Neighbour, nearest first
+same_prediction   how many neighbours the model predicts the input's class for
+labelled          how many neighbours have a true label
+correct           how many of the labelled neighbours the model got right
+outcomes          {true label: count} over the neighbours
+weights           {feature: weight}: each feature's share of the distance weights (summing to 1)
+rows_searched     rows compared
+method            how distances and weights were computed, in words
+seconds           wall time
+notes             plain sentences a reader should know
+================  =================================================================================
+
+>>> n = Neighbour(12, {"Income": 300}, 0.4, "good", 0.9, "good", True, ["Income"])
+>>> sc = SimilarCases({"row_id": 17, "row": {"Income": 330}}, "good", {"good": 0.97, "bad": 0.03}, 1,
+...                   [n], {"Income": 1.0}, 4453, "weighted distance")
+>>> SimilarCases.from_dict(sc.to_dict()) == sc
+True
+>>> sc.correct, sc.outcomes
+(1, {'good': 1})
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .effect_evidence import check_version
+from .evidence import _plain
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    row_id: object
+    row: dict
+    distance: float
+    predicted_label: str
+    probability: float
+    true_label: str | None = None
+    correct: bool | None = None
+    differences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"row_id": _plain(self.row_id), "row": _plain(self.row), "distance": float(self.distance),
+                "predicted_label": self.predicted_label, "probability": float(self.probability),
+                "true_label": self.true_label, "correct": self.correct, "differences": list(self.differences)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Neighbour:
+        return cls(d["row_id"], dict(d["row"]), float(d["distance"]), d["predicted_label"],
+                   float(d["probability"]), d.get("true_label"), d.get("correct"), list(d.get("differences") or []))
+
+
+@dataclass(frozen=True)
+class SimilarCases:
+    """The k nearest labelled rows to one input (see the module docstring for the schema)."""
+
+    input: dict
+    predicted_label: str
+    probabilities: dict[str, float]
+    k: int
+    neighbours: list[Neighbour]
+    weights: dict[str, float]
+    rows_searched: int
+    method: str
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    kind = "similar-cases"
+
+    @property
+    def same_prediction(self) -> int:
+        return sum(1 for n in self.neighbours if n.predicted_label == self.predicted_label)
+
+    @property
+    def labelled(self) -> int:
+        return sum(1 for n in self.neighbours if n.true_label is not None)
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for n in self.neighbours if n.correct)
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        return dict(Counter(n.true_label for n in self.neighbours if n.true_label is not None))
+
+    def to_dict(self) -> dict:
+        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "input": _plain(self.input),
+                "predicted_label": self.predicted_label, "probabilities": _plain(self.probabilities),
+                "k": int(self.k), "neighbours": [n.to_dict() for n in self.neighbours],
+                "same_prediction": self.same_prediction, "labelled": self.labelled, "correct": self.correct,
+                "outcomes": self.outcomes, "weights": _plain(self.weights),
+                "rows_searched": int(self.rows_searched), "method": self.method, "seconds": float(self.seconds),
+                "notes": list(self.notes)}
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SimilarCases:
+        check_version(d, "SimilarCases")
+        if d.get("kind", "similar-cases") != "similar-cases":
+            raise ValueError(f"Not a similar-cases record: kind {d.get('kind')!r}.")
+        return cls(dict(d["input"]), d["predicted_label"], {str(k): float(v) for k, v in d["probabilities"].items()},
+                   int(d["k"]), [Neighbour.from_dict(n) for n in d["neighbours"]],
+                   {str(k): float(v) for k, v in d["weights"].items()}, int(d["rows_searched"]), d["method"],
+                   float(d.get("seconds", 0.0)), list(d.get("notes") or []))
+
+    @classmethod
+    def from_json(cls, text: str) -> SimilarCases:
+        return cls.from_dict(json.loads(text))
