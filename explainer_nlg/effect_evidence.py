@@ -76,6 +76,15 @@ MONOTONE_SLACK = 0.25
 FLAT_SHARE = 0.1
 
 
+def floats(xs: list | None) -> list | None:
+    """A list of numbers read back from JSON (None stays None, inside and out)."""
+    return None if xs is None else [None if x is None else float(x) for x in xs]
+
+
+def opt_float(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
 def check_version(d: dict, what: str) -> None:
     version = str(d.get("schema_version", SCHEMA_VERSION))
     if version != SCHEMA_VERSION:
@@ -209,7 +218,6 @@ class FeatureEffect:
         check_version(d, "FeatureEffect")
         if d.get("kind", "feature-effect") != "feature-effect":
             raise ValueError(f"Not a feature-effect record: kind {d.get('kind')!r}.")
-        floats = (lambda xs: None if xs is None else [None if x is None else float(x) for x in xs])
         return cls(
             scope=d["scope"], feature=d["feature"], feature_kind=d["feature_kind"],
             target_label=d["target_label"], grid=list(d["grid"]), values=floats(d["values"]),

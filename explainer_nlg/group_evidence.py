@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .effect_evidence import check_version
+from .effect_evidence import opt_float as opt
 from .evidence import _plain
 
 SCHEMA_VERSION = "1"
@@ -110,7 +111,6 @@ class GroupStats:
 
     @classmethod
     def from_dict(cls, d: dict) -> GroupStats:
-        opt = (lambda v: None if v is None else float(v))
         return cls(d["name"], list(d.get("filters") or []), int(d["size"]), int(d.get("labelled", 0)),
                    opt(d.get("positive_rate")), opt(d.get("mean_probability")), opt(d.get("accuracy")),
                    opt(d.get("fpr")), opt(d.get("fnr")), opt(d.get("tpr")),

@@ -14,9 +14,10 @@ Three kinds of rule, one record:
 A rule with precision under ``min_precision`` (0.9) is a rule of thumb with that figure, never
 "the rule" the model follows.
 
-A **Condition**, as ``to_dict()``: {"feature", "op", "value"}; op is one of ``<=``, ``>``,
-``between`` (value [low, high]: low < x <= high), ``==``, ``!=``, ``in``, ``not in`` (value: a
-list of categories), ``missing``, ``not missing`` (value null).
+A **Condition**, as ``to_dict()``: {"feature", "op", "value", "or_missing"}; op is one of ``<=``,
+``>``, ``between`` (value [low, high]: low < x <= high), ``==``, ``!=``, ``in``, ``not in``
+(value: a list of categories), ``missing``, ``not missing`` (value null); ``or_missing``: a missing
+value meets the condition too.
 
 **RuleEvidence**:
 
@@ -63,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .effect_evidence import check_version
+from .effect_evidence import opt_float as opt
 from .evidence import _plain
 
 SCHEMA_VERSION = "1"
@@ -80,11 +82,13 @@ def _fmt(v: Any) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a rule: ``feature op value``."""
+    """One condition of a rule: ``feature op value``; ``or_missing``: a missing value meets it too
+    (trees that learned where missing values go send them down one side of a split)."""
 
     feature: str
     op: str
     value: Any = None
+    or_missing: bool = False
 
     def __post_init__(self):
         if self.op not in OPS:
@@ -95,22 +99,27 @@ class Condition:
 
         >>> Condition("Age", "between", [30, 45]).text(), Condition("Home", "in", ["owner", "rent"]).text()
         ('30 < Age <= 45', 'Home in {owner, rent}')
+        >>> Condition("Income", "<=", 120.0, or_missing=True).text()
+        'Income <= 120 or missing'
         """
         if self.op == "between":
-            return f"{_fmt(self.value[0])} < {self.feature} <= {_fmt(self.value[1])}"
-        if self.op in ("in", "not in"):
-            return f"{self.feature} {self.op} {{{', '.join(_fmt(v) for v in self.value)}}}"
-        if self.op in ("missing", "not missing"):
+            out = f"{_fmt(self.value[0])} < {self.feature} <= {_fmt(self.value[1])}"
+        elif self.op in ("in", "not in"):
+            out = f"{self.feature} {self.op} {{{', '.join(_fmt(v) for v in self.value)}}}"
+        elif self.op in ("missing", "not missing"):
             return f"{self.feature} is {self.op}"
-        return f"{self.feature} {self.op} {_fmt(self.value)}"
+        else:
+            out = f"{self.feature} {self.op} {_fmt(self.value)}"
+        return out + (" or missing" if self.or_missing else "")
 
     def to_dict(self) -> dict:
-        return {"feature": self.feature, "op": self.op, "value": _plain(self.value)}
+        return {"feature": self.feature, "op": self.op, "value": _plain(self.value), "or_missing": self.or_missing}
 
     @classmethod
     def from_dict(cls, d: dict) -> Condition:
         v = d.get("value")
-        return cls(d["feature"], d["op"], list(v) if isinstance(v, (list, tuple)) else v)
+        return cls(d["feature"], d["op"], list(v) if isinstance(v, (list, tuple)) else v,
+                   bool(d.get("or_missing", False)))
 
 
 def _conditions(items: list) -> list[Condition]:
@@ -175,7 +184,6 @@ class RuleEvidence:
         def paths(ps):
             return [{**p, "conditions": _conditions(p["conditions"])} for p in ps or []]
 
-        opt = (lambda v: None if v is None else float(v))
         return cls(d["rule_kind"], d.get("input"), d.get("predicted_label"), _conditions(d["conditions"]),
                    d["prediction"], opt(d.get("precision")), float(d["coverage"]), int(d["rows_matching"]),
                    int(d["rows_total"]), float(d.get("min_precision", MIN_PRECISION)), paths(d.get("paths")),

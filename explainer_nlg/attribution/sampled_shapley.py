@@ -35,7 +35,7 @@ def _frame(columns: list[str], dtypes: dict, blocks: list[np.ndarray]) -> pd.Dat
     data = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     frame = pd.DataFrame(data, columns=columns)
     # object arrays lose the numeric dtypes; the model's preprocessing expects them back
-    return frame.astype({c: t for c, t in dtypes.items() if t != object})
+    return frame.astype({c: t for c, t in dtypes.items() if not pd.api.types.is_object_dtype(t)})
 
 
 def permutation_shapley(predictor, rows: pd.DataFrame, background: pd.DataFrame, targets,
