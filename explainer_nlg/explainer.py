@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -25,12 +26,17 @@ from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
+from .explainer_views import TabularViews
 
 DEMOS = ("loan", "text", "image")
 
 
-class Explainer:
-    """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor."""
+class Explainer(TabularViews):
+    """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor.
+
+    Tabular explainers also answer questions about the data (``explainer_views.TabularViews``):
+    ``effect``, ``compare``, ``cohort``, ``similar``, ``decision_path``, ``local_rule``, ``surrogate``.
+    """
 
     def __init__(self, attributor: Attributor, *, name: str = "", info: dict | None = None):
         self._attributor = attributor
@@ -52,12 +58,16 @@ class Explainer:
     @classmethod
     def from_sklearn(cls, model: Any, data: pd.DataFrame, target: str | None = None,
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
-                     background_rows: int = 100) -> Explainer:
+                     background_rows: int = 100, protected: list[str] | None = None,
+                     positive_class: str | None = None) -> Explainer:
         """A fitted scikit-learn classifier or pipeline that takes a DataFrame.
 
         ``data``: rows the model can be asked about (its index is the row id), optionally with the
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
-        the model records its own (``feature_names_in_``).
+        the model records its own (``feature_names_in_``). ``protected``: features that must never
+        be a reason to change (counterfactuals keep them fixed; fairness answers name them).
+        ``positive_class``: the favourable class that rates count (default: for two classes, the
+        second, as scikit-learn orders them).
         """
         from .attribution.tabular_evidence import TabularAttributor
         from .models.tabular import SklearnPredictor
@@ -71,8 +81,16 @@ class Explainer:
         if missing:
             raise ExplainerInputError(f"The model expects column(s) the data lacks: {', '.join(missing)}.")
         predictor = SklearnPredictor(model, features, class_names)
+        unknown = [f for f in protected or [] if f not in features]
+        if unknown:
+            raise ExplainerInputError(f"protected names {', '.join(map(repr, unknown))}, which "
+                                      f"{'is not a feature' if len(unknown) == 1 else 'are not features'}. "
+                                      f"Features: {', '.join(features)}.")
+        if positive_class is not None:
+            positive_class = predictor.class_names[resolve_class(positive_class, predictor.class_names)]
         info = {"kind": "tabular", "features": features, "target": target,
-                "descriptions": dict(descriptions or {}), "rows": int(len(data))}
+                "descriptions": dict(descriptions or {}), "rows": int(len(data)),
+                "protected": sorted(protected or []), "positive_class": positive_class}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod
@@ -228,7 +246,8 @@ class Explainer:
 
         ``target``: the desired class (default: for two classes the other one, else the most
         probable other class); asking for the class already predicted is an error. Tabular
-        constraints: ``immutable`` features never change, ``monotone`` maps features to
+        constraints: ``immutable`` features never change (nor do ``protected`` ones, always;
+        ``constraints["protected"]`` lists them), ``monotone`` maps features to
         "increase" or "decrease", ``ranges`` narrows numeric features to ``(low, high)`` or
         categorical ones to a list of categories. ``None`` takes the explainer's defaults
         (``info["counterfactual_defaults"]``; the loan demo keeps Marital and Records fixed and
@@ -285,7 +304,13 @@ class Explainer:
             if getattr(self, "_cf_search", None) is None:
                 self._cf_search = TabularCounterfactualSearch(self.predictor, att.schema, att.data)
             limits = SearchLimits(k, max_changes, max_candidates or 20_000)
-            result = self._cf_search.search(prepared.batch1, prepared.input, t, limits, imm, mono, rng)
+            # Protected features are never a change to suggest, whatever the caller's constraints.
+            fixed = sorted(set(imm) | set(self.protected))
+            mono_free = {f: d for f, d in mono.items() if f not in self.protected}
+            result = self._cf_search.search(prepared.batch1, prepared.input, t, limits, fixed, mono_free, rng)
+            if self.protected:
+                result = replace(result, constraints={**result.constraints, "immutable": sorted(imm),
+                                                      "monotone": dict(mono_free), "protected": self.protected})
         else:
             raise ExplainerInputError(
                 f"Counterfactuals are available for tabular and text models; for an image, use what_if "

@@ -12,6 +12,7 @@ def loan_explainer() -> Explainer:
     from .loan_model import (
         COUNTERFACTUAL_DEFAULTS,
         DESCRIPTIONS,
+        PROTECTED,
         TARGET,
         load_credit_data,
         train_loan_model,
@@ -19,7 +20,8 @@ def loan_explainer() -> Explainer:
 
     data = load_credit_data()
     model, metrics = train_loan_model(data)
-    ex = Explainer.from_sklearn(model, data, target=TARGET, descriptions=DESCRIPTIONS)
+    ex = Explainer.from_sklearn(model, data, target=TARGET, descriptions=DESCRIPTIONS, protected=PROTECTED,
+                                positive_class="good")
     ex.name = "loan (gradient-boosted trees on modeldata::credit_data)"
     ex.info["metrics"] = metrics
     ex.info["counterfactual_defaults"] = COUNTERFACTUAL_DEFAULTS
