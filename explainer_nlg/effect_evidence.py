@@ -18,6 +18,7 @@ scope             "global" (over the data) | "local" (one input's ICE curve)
 feature           the feature's name
 feature_kind      "numeric" | "categorical"
 target_label      the class whose probability the curve gives
+classes           every class of the model (so "the other class" of two is known)
 grid              numeric: increasing feature values; categorical: the categories
 values            global: partial dependence, the mean p(target) over the sampled rows at each grid
                   point; local: the input's p(target) at each grid point
@@ -175,6 +176,7 @@ class FeatureEffect:
     method: str = ""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
 
     kind = "feature-effect"
 
@@ -207,7 +209,8 @@ class FeatureEffect:
             "data_share": _plain(self.data_share), "current": _plain(self.current),
             "shap_dependence": _plain(self.shap_dependence), "rows_used": int(self.rows_used),
             "rows_total": int(self.rows_total), "protected": bool(self.protected), "method": self.method,
-            "seconds": float(self.seconds), "notes": list(self.notes), "shape": _plain(self.shape),
+            "seconds": float(self.seconds), "notes": list(self.notes), "classes": list(self.classes),
+            "shape": _plain(self.shape),
         }
 
     def to_json(self, **kwargs) -> str:
@@ -228,6 +231,7 @@ class FeatureEffect:
             shap_dependence=d.get("shap_dependence"), rows_used=int(d.get("rows_used", 0)),
             rows_total=int(d.get("rows_total", 0)), protected=bool(d.get("protected", False)),
             method=d.get("method", ""), seconds=float(d.get("seconds", 0.0)), notes=list(d.get("notes") or []),
+            classes=list(d.get("classes") or []),
         )
 
     @classmethod

@@ -179,7 +179,7 @@ def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0
         band_high=[float(v) for v in high], ice=[[float(v) for v in c] for c in ice[:PICTURE_CURVES]],
         flip_rows=flip_rows, data_share=_data_share(known, kind, grid), shap_dependence=dependence,
         rows_used=len(ids), rows_total=len(data), protected=protected, method=method,
-        seconds=round(time.perf_counter() - start, 4), notes=notes)
+        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes)
 
 
 def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: list, x: Any, target: int,
@@ -211,7 +211,7 @@ def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: lis
                  "probability": float(p_now[target]), "predicted_label": classes[int(p_now.argmax())],
                  "row_id": prepared.input.get("row_id")},
         rows_used=1, rows_total=len(attributor.data), protected=protected, method=method,
-        seconds=round(time.perf_counter() - start, 4), notes=notes)
+        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes)
 
 
 def _locate_flips(attributor: Any, row: pd.DataFrame, feature: str, grid: list, decisions: list[str],
