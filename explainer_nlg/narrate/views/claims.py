@@ -142,10 +142,11 @@ def view_cues() -> dict[tuple[str, ...], str]:
 @functools.lru_cache(maxsize=1)
 def view_glue() -> frozenset[str]:
     """Connecting words: the narration's glue, the fixed words of every view template, minus cues."""
-    from .phrases import template_words
+    from .phrases import template_words, view_templates
 
     cue_words = {w for key in view_cues() for w in key if len(key) == 1}
     base = set(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
+    base |= set(view_templates()["glue"]["words"].split())
     extra = set("""applicants applicant people rows row customers customer borrowers group groups value values
     range ranges level levels average averages typical about around roughly nearly almost exactly between whole
     data set among whose ones everyone nobody someone likely chance share rate rates figure figures""".split())

@@ -11,7 +11,7 @@ change: for a customer its flip point is left out and a sentence says why.
 ...                    data_share=[0.2, 0.6, 0.8, 0.9], rows_used=300, rows_total=4454)
 >>> for s in effect_sentences(fe, "customer"):
 ...     print(s.text)
-On average over 300 applicants, the chance of “good” rises with income, from 40.0% at 50 to 70.5% at 200.
+Across 300 applicants, a higher income goes with a higher chance of “good”: on average from 40.0% at 50 to 70.5% at 200.
 Above 150 it makes little further difference; 20.0% of applicants have more than that.
 For 41 of the 300 applicants, some income between 50 and 200 would change the decision.
 """
