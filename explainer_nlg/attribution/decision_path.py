@@ -33,7 +33,7 @@ import numpy as np
 from ..errors import ExplainerInputError
 from ..rule_evidence import Condition, RuleEvidence
 from .data_predictions import data_predictions
-from .rule_conditions import holds, merge
+from .rule_conditions import holds, merge, tidy
 
 MAX_TREES = 10
 SINGLE = ("DecisionTreeClassifier", "ExtraTreeClassifier")
@@ -150,6 +150,10 @@ def _conditions(tree: Any, x: np.ndarray, columns: list[tuple[str, str, Any]]) -
     return out, t.value[nodes[-1]].ravel().tolist()
 
 
+def _tidy(attributor: Any, conditions: list[Condition]) -> list[Condition]:
+    return tidy(conditions, attributor.schema.categorical, attributor.schema.allows_missing)
+
+
 def _round(v: float):
     r = round(v, 6)
     return int(r) if float(r).is_integer() else r
@@ -173,9 +177,9 @@ def decision_path(attributor: Any, x: Any) -> RuleEvidence:
     paths, every = [], []
     for i, tree in enumerate(trees):
         conds, leaf = _conditions(tree, xt, columns)
-        paths.append({"tree": i + 1, "conditions": merge(conds), "leaf_value": leaf})
+        paths.append({"tree": i + 1, "conditions": _tidy(attributor, merge(conds)), "leaf_value": leaf})
         every += conds
-    conditions = merge(every)
+    conditions = _tidy(attributor, merge(every))
     data = attributor.data
     mask = holds(data, conditions)
     preds = data_predictions(attributor)

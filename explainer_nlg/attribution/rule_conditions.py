@@ -103,5 +103,27 @@ def merge(conditions: list[Condition]) -> list[Condition]:
     return out
 
 
+def tidy(conditions: list[Condition], categories: dict[str, list[str]],
+         allows_missing: dict[str, bool]) -> list[Condition]:
+    """Conditions as a reader expects them: "or missing" dropped for features that are never
+    missing, and "not yes" of a two-category feature read as "no" (any exclusion that leaves one
+    category names that category).
+
+    >>> tidy([Condition("Records", "!=", "yes", True)], {"Records": ["no", "yes"]}, {"Records": False})[0].text()
+    'Records == no'
+    """
+    out = []
+    for c in conditions:
+        or_missing = c.or_missing and allows_missing.get(c.feature, True)
+        if c.op in ("!=", "not in") and c.feature in categories:
+            gone = set(map(str, c.value if c.op == "not in" else [c.value]))
+            left = [k for k in categories[c.feature] if k not in gone]
+            if len(left) == 1:
+                out.append(Condition(c.feature, "==", left[0], or_missing))
+                continue
+        out.append(Condition(c.feature, c.op, c.value, or_missing))
+    return out
+
+
 def _num(v: float):
     return int(v) if float(v).is_integer() else float(v)

@@ -30,7 +30,7 @@ from ..errors import ExplainerInputError
 from ..rule_evidence import RuleEvidence
 from .data_predictions import data_predictions
 from .decision_path import _conditions
-from .rule_conditions import merge
+from .rule_conditions import merge, tidy
 
 MAX_DEPTH = 4
 HELD_OUT = 0.25
@@ -85,7 +85,11 @@ class SurrogateTree:
         """The conditions from the root to ``leaf``, read from one row that lands there."""
         row = int(np.flatnonzero(self.leaf_of == leaf)[0])
         conds, _ = _conditions(self.tree, self.encoded.iloc[[row]], self.columns)
-        return merge(conds)
+        return self._tidy(merge(conds))
+
+    def _tidy(self, conditions: list) -> list:
+        schema = self.attributor.schema
+        return tidy(conditions, schema.categorical, schema.allows_missing)
 
     def rule(self, x: Any = None) -> RuleEvidence:
         """The surrogate as a RuleEvidence: every leaf as a rule (largest first) and, with an input
@@ -121,7 +125,7 @@ class SurrogateTree:
             if mine is None:  # a leaf no data row reaches (possible for an edited row)
                 conds, _ = _conditions(self.tree, enc, self.columns)
                 pred = tree_classes[int(self.tree.tree_.value[leaf].ravel().argmax())]
-                mine = {"conditions": merge(conds), "prediction": classes[pred], "precision": None,
+                mine = {"conditions": self._tidy(merge(conds)), "prediction": classes[pred], "precision": None,
                         "coverage": 0.0, "rows": 0}
             if mine["prediction"] != predicted:
                 notes.append(f"For this input the surrogate predicts “{mine['prediction']}” but the model predicts "

@@ -241,5 +241,11 @@ def number_claim(t: Tok, ok: bool, what: str):
     return Claim("number", shown, ok, "" if ok else f"{shown} is not {what}")
 
 
+def is_method_sentence(clauses: list[Clause]) -> bool:
+    """A developer's "Method: ..." sentence quotes the record's method text, numbers and all."""
+    first = next((t for c in clauses for t in c.toks if t.kind == "word"), None)
+    return first is not None and first.norm == "method"
+
+
 def any_close(t: Tok, values) -> bool:
     return any(close(t, v) for v in values if v is not None)
