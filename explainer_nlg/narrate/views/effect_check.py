@@ -87,14 +87,13 @@ def check_effect_sentence(sentence: str, fe: FeatureEffect, descriptions: dict[s
 
 
 def _direction(clauses: list[Clause], fe: FeatureEffect) -> list[Claim]:
-    signs, up, down = [], False, False
+    signs = []
     for c in clauses:
         for i in c.cues("up") + c.cues("down"):
             tag = c.toks[i].ref[1]
             if c.negated(i):
                 continue  # "does not raise" claims no direction; the flat check reads "barely"
             signs.append(1 if tag == "up" else -1)
-            up, down = up or tag == "up", down or tag == "down"
     mixed_said = any(c.has("mixed") for c in clauses)
     if not signs:
         if mixed_said and fe.shape["direction"] not in ("mixed", "varies"):
@@ -112,8 +111,10 @@ def _direction(clauses: list[Clause], fe: FeatureEffect) -> list[Claim]:
     shape = fe.shape["direction"]
     said = "rising" if polarity > 0 else "falling"
     if shape == "mixed":
-        ok = mixed_said or (up and down)
-        return [Claim("direction", said, ok, "" if ok else "the curve is not one-way; the sentence says " + said)]
+        # "a higher amount gives a lower chance" is one direction said with two words: only an
+        # explicit "not one-way" (or "rises and falls") fits a curve that goes both ways
+        return [Claim("direction", said, mixed_said, "" if mixed_said else
+                      "the curve is not one-way; the sentence says " + said)]
     if shape in ("flat", "varies"):
         return [Claim("direction", said, False, f"the curve is {shape}; the sentence says {said}")]
     ok = said == shape

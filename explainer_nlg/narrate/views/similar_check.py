@@ -60,8 +60,10 @@ def check_similar_sentence(sentence: str, sc: SimilarCases, descriptions: dict[s
         for _, ref in c.names():
             mentioned.add(ref)
             claims.append(Claim(ref[0], str(ref[1]), True))
+    for segment in _segments(clauses):
+        claims += _neighbour(segment, sc)
     for c in clauses:
-        claims += _neighbour(c, sc) + _counts(c, sc)
+        claims += _counts(c, sc)
     claims += _rest(clauses, sc)
     return verdict(sentence, claims, mentioned)
 
@@ -72,6 +74,23 @@ def _label_after(c: Clause, words: set[str]) -> list[tuple[int, str]]:
         prev = [t.norm for t in c.toks[max(0, i - 3):i] if t.kind == "word"]
         if set(prev) & words:
             out.append((i, r[1]))
+    return out
+
+
+def _segments(clauses: list[Clause]) -> list[Clause]:
+    """Stretches of the sentence about one neighbour: from "applicant 12" to the next one named
+    (a neighbour's claims run over commas: "the closest, applicant 12, was predicted ...")."""
+    out, current = [], Clause()
+    for c in clauses:
+        for i, t in enumerate(c.toks):
+            nxt = c.toks[i + 1] if i + 1 < len(c.toks) else None
+            if t.kind == "word" and t.norm in ("applicant", "row", "id") and nxt is not None and nxt.kind == "num" \
+                    and current.toks:
+                out.append(current)
+                current = Clause()
+            current.toks.append(t)
+    if current.toks:
+        out.append(current)
     return out
 
 
