@@ -3,8 +3,9 @@
 As anchors (Ribeiro et al. 2018) do, the rule is built greedily: candidate conditions are the
 input's category for each categorical feature and, for each numeric one, the decile thresholds on
 either side of its value ("Income > 120", "Amount <= 1,500"); a beam of the ``BEAM`` best rules is
-extended by one condition per round, keeping the rules with the highest precision (ties: the
-larger coverage). The search stops at the first length where some rule reaches ``TARGET``
+extended by one condition per round, keeping the rules whose precision is highest at the lower
+end of its 95% (Wilson) interval, so a rule precise on few rows does not crowd out one precise on
+many (anchors ranks by a confidence bound too). The search stops at the first length where some rule reaches ``TARGET``
 precision and returns the one of those with the largest coverage; otherwise, after ``MAX_LENGTH``
 conditions, the most precise rule found, stated with its figure (under 90% it is never "the
 rule").
@@ -75,6 +76,18 @@ def _num(v: float):
     return int(v) if float(v).is_integer() else float(v)
 
 
+def wilson_low(hits: float, n: float, z: float = 1.96) -> float:
+    """The lower end of the Wilson score interval of a proportion hits / n.
+
+    >>> round(wilson_low(19, 20), 3), round(wilson_low(190, 200), 3)
+    (0.764, 0.91)
+    """
+    p = hits / n
+    centre = p + z * z / (2 * n)
+    spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float((centre - spread) / (1 + z * z / n))
+
+
 def search(cands: list[Condition], met: np.ndarray, same: np.ndarray, min_rows: int = MIN_ROWS,
            target: float = TARGET, beam: int = BEAM, max_length: int = MAX_LENGTH) -> tuple[list[int], int]:
     """The greedy beam search over candidate columns of ``met`` ((rows, candidates) booleans:
@@ -100,7 +113,7 @@ def search(cands: list[Condition], met: np.ndarray, same: np.ndarray, min_rows: 
                 if new in pool:
                     continue
                 prec, cov = hits[c] / counts[c], counts[c] / n_rows
-                pool[new] = (float(prec), float(cov))
+                pool[new] = (wilson_low(float(hits[c]), float(counts[c])), float(cov))
                 if prec >= target:
                     found.append((float(cov), float(prec), new))
                 if (prec, cov) > best[:2]:
