@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 
 from explainer_nlg import Explainer, ExplainerInputError
+from explainer_nlg.attribution.group_comparison import CONTRIBUTION_ROWS
 from explainer_nlg.group_evidence import GroupComparison
 
 
@@ -141,7 +142,7 @@ def test_mean_contribution_is_the_exact_shapley_mean():
         ids = df.index[df.x <= 0] if g.filters[0]["cmp"] == "<=" else df.index[df.x > 0]
         from explainer_nlg.attribution.cohort_shapley import sample_ids
 
-        used = sample_ids(list(ids), 100, 0)
+        used = sample_ids(list(ids), CONTRIBUTION_ROWS, 0)
         exact = np.mean([ex.explain(int(i), target="yes").attributions[0].contribution for i in used])
         assert g.contribution_rows == len(used) and g.mean_contribution == pytest.approx(exact, abs=1e-9)
     assert gc.groups[0].mean_contribution < 0 < gc.groups[1].mean_contribution

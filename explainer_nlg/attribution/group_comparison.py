@@ -43,7 +43,7 @@ from .sampled_shapley import rows_shapley
 
 RESAMPLES = 1000
 LEVEL = 0.95
-CONTRIBUTION_ROWS = 100  # rows per group whose Shapley value of the group feature is averaged
+CONTRIBUTION_ROWS = 60  # rows per group whose Shapley value of the group feature is averaged
 
 
 def _rates(pred_pos: np.ndarray, prob: np.ndarray, correct: np.ndarray, true_pos: np.ndarray,
@@ -96,8 +96,9 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
         correct_all = true_pos_all = labelled_all
     rng = np.random.default_rng(seed)
     stats, boots, notes = [], [], []
-    for name, filters in groups:
-        rows = np.flatnonzero(select(data, filters).to_numpy() & base)
+    members = [np.flatnonzero(select(data, filters).to_numpy() & base) for _, filters in groups]
+    contributions = _mean_contributions(attributor, [data.index[rows] for rows in members], feature, positive, seed)
+    for (name, filters), rows, (contribution, used) in zip(groups, members, contributions):
         arrays = (predicted[rows] == positive, probs[rows, positive], correct_all[rows], true_pos_all[rows],
                   labelled_all[rows])
         if len(rows):
@@ -112,7 +113,6 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
         if not has_labels:
             figs.update({"accuracy": None, "fpr": None, "fnr": None, "tpr": None})
         ci = {k: _interval(boot[k]) for k, v in figs.items() if v is not None}
-        contribution, used = _mean_contribution(attributor, data.index[rows], feature, positive, seed)
         stats.append(GroupStats(name, list(filters), len(rows), int(labelled_all[rows].sum()), figs["positive_rate"],
                                 figs["mean_probability"], figs["accuracy"], figs["fpr"], figs["fnr"], figs["tpr"],
                                 {k: v for k, v in ci.items() if v is not None}, contribution, used))
@@ -128,7 +128,7 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
         unavailable["equalized odds difference"] = "a group has no labelled rows of one of the classes"
     if within:
         notes.append(f"Every group is restricted to rows where {describe(within)}.")
-    method = (f"rates counted over the data's rows with the model's predictions; {int(LEVEL * 100)}% percentile "
+    method = (f"rates counted over the data's rows with the model's predictions; {LEVEL:.0%} percentile "
               f"bootstrap intervals from {resamples} resamples within each group")
     if feature is not None:
         method += f"; mean Shapley value of {feature} over up to {CONTRIBUTION_ROWS} sampled rows per group"
@@ -137,14 +137,24 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
                            method, round(time.perf_counter() - start, 4), notes)
 
 
-def _mean_contribution(attributor: Any, ids: pd.Index, feature: str | None, positive: int,
-                       seed: int) -> tuple[float | None, int]:
-    if feature is None or not len(ids) or feature not in attributor.predictor.features:
-        return None, 0
-    used = sample_ids(list(ids), CONTRIBUTION_ROWS, seed)
-    frame = attributor.data.loc[used, list(attributor.predictor.features)]
-    phi, _, _ = rows_shapley(attributor, frame, [positive] * len(used), feature=feature, seed=seed)
-    return float(np.mean(phi)), len(used)
+def _mean_contributions(attributor: Any, groups: list[pd.Index], feature: str | None, positive: int,
+                        seed: int) -> list[tuple[float | None, int]]:
+    """Per group, the mean Shapley value of ``feature`` over up to CONTRIBUTION_ROWS sampled rows
+    and how many rows that was; all groups in one batched call (None where there is no feature)."""
+    if feature is None or feature not in attributor.predictor.features:
+        return [(None, 0)] * len(groups)
+    used = [sample_ids(list(ids), CONTRIBUTION_ROWS, seed) for ids in groups]
+    flat = [i for ids in used for i in ids]
+    if not flat:
+        return [(None, 0)] * len(groups)
+    frame = attributor.data.loc[flat, list(attributor.predictor.features)]
+    phi, _, _ = rows_shapley(attributor, frame, [positive] * len(flat), feature=feature, seed=seed)
+    out, pos = [], 0
+    for ids in used:
+        part = np.asarray(phi[pos:pos + len(ids)])
+        pos += len(ids)
+        out.append((float(part.mean()), len(ids)) if len(ids) else (None, 0))
+    return out
 
 
 def _gap(stats: list[GroupStats], boots: list[dict], figure: str, ratio: bool = False) -> dict | None:
