@@ -105,6 +105,8 @@ def render_counterfactuals(cs) -> str:
     held = []
     if c.get("immutable"):
         held.append(f"fixed: {', '.join(c['immutable'])}")
+    if c.get("protected"):
+        held.append(f"protected (never changed): {', '.join(c['protected'])}")
     for f, d in (c.get("monotone") or {}).items():
         held.append(f"{f} may only {d}")
     for i, cf in enumerate(cs.counterfactuals, 1):
