@@ -36,6 +36,7 @@ from .claims import (
     Tok,
     any_close,
     close,
+    is_method_sentence,
     make_context,
     method_numbers,
     number_claim,
@@ -81,7 +82,11 @@ def check_effect_sentence(sentence: str, fe: FeatureEffect, descriptions: dict[s
                 claims.append(Claim(ref[0], str(ref[1]), True))
     claims += _direction(clauses, fe)
     for c in clauses:
-        claims += _flat(c, fe) + _extremes(c, fe) + _flips(c, fe)
+        claims += _flat(c, fe) + _extremes(c, fe)
+    # a flip is stated over commas ("with income below about 80 (it is 137 now), the decision would
+    # be “bad”"): read it from the whole sentence
+    if not is_method_sentence(clauses):
+        claims += _flips(Clause([t for c in clauses for t in c.toks]), fe)
     claims += _numbers(clauses, fe)
     return verdict(sentence, claims, mentioned)
 
@@ -176,19 +181,31 @@ def _flips(c: Clause, fe: FeatureEffect) -> list[Claim]:
     flips = fe.flips or []
     if negated:
         return [Claim("flip", "no flip", not flips, "" if not flips else f"the decision flips at {flips[0]['at']}")]
+    if fe.feature_kind == "categorical":
+        return _category_decisions(c, fe)
     if not flips:
-        if fe.feature_kind == "categorical":
-            return [Claim("flip", "flip", len(set(fe.decisions or [])) > 1, "")]
         return [Claim("flip", "flip", False, "the decision does not flip anywhere on the grid")]
     out = [Claim("flip", "flip", True)]
     figures = [float(f[k]) for f in flips for k in ("at", "low", "high")]
+    if fe.current and fe.current.get("value") is not None:
+        figures.append(float(fe.current["value"]))
     for _, t in c.numbers():
         if not t.unit:
             t.used = True
             out.append(number_claim(t, any_close(t, figures), "where the decision flips"))
     labels = [(i, r[1]) for i, r in c.names("label")]
+    words = c.words()
     for i, lab in labels:
         prev = next((x.norm for x in reversed(c.toks[:i]) if x.kind == "word"), "")
+        if prev == "be" and words & {"below", "under", "less", "more", "above", "over", "least"}:
+            # "with income below about 80, the decision would be X": the decision on that side
+            below = bool(words & {"below", "under", "less"})
+            at = next((t for _, t in c.numbers() if not t.unit), None)
+            spot = next((f for f in flips if at is not None and close(at, float(f["at"]))), flips[0])
+            want = spot["from"] if below else spot["to"]
+            out.append(Claim("flip", f"{'below' if below else 'above'}: {lab}", lab == want, "" if lab == want else
+                             f"{'below' if below else 'from'} {spot['at']} the decision is “{want}”, not “{lab}”"))
+            continue
         if prev in ("from", "to"):
             key = "from" if prev == "from" else "to"
             ok = any(f[key] == lab for f in flips)
@@ -197,12 +214,31 @@ def _flips(c: Clause, fe: FeatureEffect) -> list[Claim]:
     return out
 
 
+def _category_decisions(c: Clause, fe: FeatureEffect) -> list[Claim]:
+    """"the decision would be “bad” with rent or priv": each category named after a class must
+    give that decision."""
+    decided = dict(zip(map(str, fe.grid), fe.decisions or []))
+    out, current = [], None
+    for t in c.toks:
+        if not (t.ref and t.ref[0] == "name" and t.ref[2]):
+            continue
+        for r in t.ref[1]:
+            if r[0] == "label":
+                current = r[1]
+            elif r[0] == "category" and current is not None and r[1] in decided:
+                ok = decided[r[1]] == current
+                out.append(Claim("flip", f"{r[1]}: {current}", ok, "" if ok else
+                                 f"with {r[1]} the decision would be “{decided[r[1]]}”, not “{current}”"))
+    return out
+
+
 def _figures(fe: FeatureEffect) -> dict[str, list[float]]:
     s = fe.shape
     pct = [v * 100 for v in fe.values + (fe.band_low or []) + (fe.band_high or []) if v is not None]
     shares = [x * 100 for x in (fe.data_share or [])]
     pct += shares + [100 - x for x in shares] + [10.0, 90.0, 80.0]
-    pct += [f["share_below"] * 100 for f in fe.flips or [] if f.get("share_below") is not None]
+    pct += [x for f in fe.flips or [] if f.get("share_below") is not None
+            for x in (f["share_below"] * 100, 100 - f["share_below"] * 100)]
     if fe.current:
         pct.append(fe.current["probability"] * 100)
     if fe.flip_rows is not None and fe.rows_used:

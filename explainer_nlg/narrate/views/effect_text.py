@@ -11,7 +11,7 @@ change: for a customer its flip point is left out and a sentence says why.
 ...                    data_share=[0.2, 0.6, 0.8, 0.9], rows_used=300, rows_total=4454)
 >>> for s in effect_sentences(fe, "customer"):
 ...     print(s.text)
-Across 300 applicants, a higher income goes with a higher chance of “good”: on average from 40.0% at 50 to 70.5% at 200.
+Across 300 applicants, the higher the income, the higher the chance of “good”: on average from 40.0% at 50 to 70.5% at 200.
 Above 150 it makes little further difference; 20.0% of applicants have more than that.
 For 41 of the 300 applicants, some income between 50 and 200 would change the decision.
 """
@@ -70,15 +70,35 @@ def _numeric(fe: FeatureEffect, audience: str, t: dict, base: dict, shape: dict)
             _support_global(fe, out, t, fill)
     else:
         hide = fe.protected and audience == "customer"  # never a reason to change, for the person asked
-        for flip in (fe.flips or [])[:2] if not hide else []:
-            out.add("flip", noun=fill["noun"], from_label=label(flip["from"]), to_label=label(flip["to"]),
-                    at=value(flip["at"]), low=value(flip["low"]), high=value(flip["high"]),
-                    share_below=pct(flip["share_below"]))
+        for flip in _nearest_flips(fe) if not hide else []:
+            now = fe.current["value"] if fe.current else None
+            if now is None:
+                out.add("flip", noun=fill["noun"], from_label=label(flip["from"]), to_label=label(flip["to"]),
+                        at=value(flip["at"]), low=value(flip["low"]), high=value(flip["high"]),
+                        share_below=pct(flip["share_below"]))
+            elif float(now) >= float(flip["at"]):  # the other decision lies below the input's value
+                out.add("flip_below", noun=fill["noun"], at=value(flip["at"]), current=value(now),
+                        label=label(flip["from"]), share_below=pct(flip["share_below"]))
+            else:
+                out.add("flip_above", noun=fill["noun"], at=value(flip["at"]), current=value(now),
+                        label=label(flip["to"]), share_above=pct(1 - flip["share_below"]))
         if not fe.flips and fe.current is not None and not hide:
             out.add("no_flip", **fill)
     if fe.protected:
         out.add("protected", t["local"], feature=fe.feature)
     return out
+
+
+def _nearest_flips(fe: FeatureEffect) -> list[dict]:
+    """The flips a reader can act on: the nearest one below the input's value and the nearest
+    above it (all of them, at most two, when the value is unknown)."""
+    flips = fe.flips or []
+    now = (fe.current or {}).get("value")
+    if now is None:
+        return flips[:2]
+    below = [f for f in flips if float(f["at"]) <= float(now)]
+    above = [f for f in flips if float(f["at"]) > float(now)]
+    return below[-1:] + above[:1]
 
 
 def _support_global(fe: FeatureEffect, out: Filler, t: dict, fill: dict) -> None:
