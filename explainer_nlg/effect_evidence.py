@@ -40,7 +40,8 @@ shap_dependence   {"bins": [{"low", "high", "category", "mean", "standard_error"
                   value bin of sampled rows (categorical: per category; missing values: a bin
                   with low = high = null), or null (local effects)
 rows_used         rows whose curves were computed (global; 1 for local)
-rows_total        rows in the data
+rows_total        rows the sample was drawn from (the data, or the cohort's rows)
+cohort            global: the filters that chose the rows ([{"feature", "cmp", "value"}]; [] for all)
 protected         whether the feature is marked protected (never a reason to change)
 method            how it was computed, in words
 seconds           wall time
@@ -177,6 +178,7 @@ class FeatureEffect:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
+    cohort: list[dict] = field(default_factory=list)
 
     kind = "feature-effect"
 
@@ -210,7 +212,7 @@ class FeatureEffect:
             "shap_dependence": _plain(self.shap_dependence), "rows_used": int(self.rows_used),
             "rows_total": int(self.rows_total), "protected": bool(self.protected), "method": self.method,
             "seconds": float(self.seconds), "notes": list(self.notes), "classes": list(self.classes),
-            "shape": _plain(self.shape),
+            "cohort": _plain(self.cohort), "shape": _plain(self.shape),
         }
 
     def to_json(self, **kwargs) -> str:
@@ -231,7 +233,7 @@ class FeatureEffect:
             shap_dependence=d.get("shap_dependence"), rows_used=int(d.get("rows_used", 0)),
             rows_total=int(d.get("rows_total", 0)), protected=bool(d.get("protected", False)),
             method=d.get("method", ""), seconds=float(d.get("seconds", 0.0)), notes=list(d.get("notes") or []),
-            classes=list(d.get("classes") or []),
+            classes=list(d.get("classes") or []), cohort=list(d.get("cohort") or []),
         )
 
     @classmethod

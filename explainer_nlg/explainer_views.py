@@ -76,14 +76,15 @@ class TabularViews:
 
     # ---- feature effects ----------------------------------------------------------------------
 
-    def effect(self, feature: str, x: Any = None, target: Any = None, rows: int | None = None) -> FeatureEffect:
+    def effect(self, feature: str, x: Any = None, target: Any = None, rows: int | None = None,
+               within: list[dict] | None = None) -> FeatureEffect:
         """How ``feature`` moves the probability of ``target`` (default: the positive class for two
         classes, else the predicted one for an input, else the commonest prediction).
 
         Without ``x``: partial dependence over at most ``rows`` sampled rows (default 300) with the
         10th-90th percentile band of their ICE curves, and the SHAP dependence view (mean Shapley
-        value per value bin). With ``x`` (a row id or row): that input's ICE curve and where its
-        decision flips.
+        value per value bin); ``within``: filters that restrict the rows to a cohort. With ``x`` (a
+        row id or row): that input's ICE curve and where its decision flips.
 
         >>> from explainer_nlg import Explainer
         >>> ex = Explainer.demo("loan")
@@ -107,8 +108,15 @@ class TabularViews:
             else:
                 default = classes[int(pd.Series(data_predictions(att)).mode()[0])]
         t = self._class_index(target, default)
+        ids = None
+        if within:
+            from .attribution.row_filters import describe, select
+
+            ids = list(att.data.index[select(att.data, within).to_numpy()])
+            if not ids:
+                raise ExplainerInputError(f"No rows match {describe(within)}.")
         return feature_effect(att, feature, x=x, target=t, rows=rows or ICE_ROWS,
-                              protected=feature in self.protected)
+                              protected=feature in self.protected, ids=ids, cohort=within)
 
     # ---- groups and fairness ------------------------------------------------------------------
 

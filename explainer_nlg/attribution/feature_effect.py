@@ -143,10 +143,12 @@ def _num(v: float):
 
 
 def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0, rows: int = ICE_ROWS,
-                   shap_rows: int = SHAP_ROWS, protected: bool = False, seed: int = 0) -> FeatureEffect:
+                   shap_rows: int = SHAP_ROWS, protected: bool = False, seed: int = 0,
+                   ids: list | None = None, cohort: list[dict] | None = None) -> FeatureEffect:
     """The FeatureEffect of ``feature`` toward class index ``target``: global without ``x``, else the
     ICE curve of the input ``x`` (a row id or row). ``rows`` / ``shap_rows``: at most this many
-    sampled rows (seeded) for the ICE curves and the SHAP dependence view."""
+    sampled rows (seeded) for the ICE curves and the SHAP dependence view; ``ids``: the rows to
+    sample from (default all; a cohort's effect, whose ``cohort`` filters the record keeps)."""
     start = time.perf_counter()
     kind, known = check_feature(attributor, feature)
     data = attributor.data
@@ -156,7 +158,10 @@ def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0
     notes: list[str] = []
     if x is not None:
         return _local(attributor, feature, kind, known, grid, x, target, protected, start)
-    ids = sample_ids(list(data.index), rows, seed)
+    pool = list(data.index) if ids is None else list(ids)
+    if not pool:
+        raise ExplainerInputError("No rows to compute the effect over.")
+    ids = sample_ids(pool, rows, seed)
     frame = data.loc[ids, features]
     probs = _ice(attributor, frame, feature, grid)
     ice = probs[:, :, target]
@@ -168,8 +173,9 @@ def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0
     phi, _, shap_method = rows_shapley(attributor, shap_frame, [target] * len(shap_ids), feature=feature, seed=seed)
     dependence = {"bins": _shap_bins(shap_frame[feature], np.asarray(phi), kind),
                   "unit": "probability", "method": shap_method, "rows": len(shap_ids)}
-    if len(ids) < len(data):
-        notes.append(f"The curves use {len(ids)} randomly sampled rows of the {len(data)} in the data.")
+    if len(ids) < len(pool):
+        notes.append(f"The curves use {len(ids)} randomly sampled rows of the {len(pool)} "
+                     f"{'in the data' if len(pool) == len(data) else 'that match'}.")
     method = (f"partial dependence: the mean of {len(ids)} rows' ICE curves over {len(grid)} "
               f"{'categories' if kind == 'categorical' else 'grid values'}; band: their {BAND[0]}th to "
               f"{BAND[1]}th percentile; SHAP dependence: {shap_method}, {len(shap_ids)} rows")
@@ -178,8 +184,8 @@ def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0
         values=[float(v) for v in ice.mean(axis=0)], band_low=[float(v) for v in low],
         band_high=[float(v) for v in high], ice=[[float(v) for v in c] for c in ice[:PICTURE_CURVES]],
         flip_rows=flip_rows, data_share=_data_share(known, kind, grid), shap_dependence=dependence,
-        rows_used=len(ids), rows_total=len(data), protected=protected, method=method,
-        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes)
+        rows_used=len(ids), rows_total=len(pool), protected=protected, method=method,
+        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes, cohort=list(cohort or []))
 
 
 def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: list, x: Any, target: int,

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...attribution.row_filters import describe
 from ...effect_evidence import FeatureEffect
 from ..verify import Claim, Verdict
 from .claims import (
@@ -58,6 +59,8 @@ def effect_context(fe: FeatureEffect, descriptions: dict[str, str] | None = None
     if fe.feature_kind == "categorical":
         for g in fe.grid:
             names.setdefault(str(g), []).append(("category", str(g)))
+    if fe.cohort:
+        names.setdefault(describe(fe.cohort), []).append(("cohort", describe(fe.cohort)))
     return make_context(names, fe.method)
 
 

@@ -18,6 +18,7 @@ For 41 of the 300 applicants, some income between 50 and 200 would change the de
 
 from __future__ import annotations
 
+from ...attribution.row_filters import describe
 from ...effect_evidence import FeatureEffect
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, noun, pct, points, value, view_templates
@@ -29,7 +30,8 @@ def effect_sentences(fe: FeatureEffect, audience: str = "customer",
     t = view_templates()["effect"]
     shape = fe.shape
     base = {"noun": noun(fe.feature, descriptions), "feature": fe.feature, "target": label(fe.target_label),
-            "rows": count(fe.rows_used), "rows_total": count(fe.rows_total)}
+            "rows": count(fe.rows_used), "rows_total": count(fe.rows_total),
+            "cohort": f" where {describe(fe.cohort)}" if fe.cohort else ""}
     if fe.feature_kind == "categorical":
         out = _categorical(fe, audience, t, base, shape)
     else:
