@@ -6,6 +6,7 @@
 - ``group_chart(GroupComparison)``: each group's positive-decision rate with its 95% interval and
   its size, small groups hatched.
 - ``neighbour_table(SimilarCases)``: the similar cases as rows for a table.
+- ``record_picture(record)``: whichever of the charts fits the record, or None.
 
 Each chart is a PIL image (matplotlib, Agg backend: no display needed).
 
@@ -137,6 +138,17 @@ def group_chart(gc: Any):
         title += f"\nratio lowest/highest {ratio['value']:.2f} (four-fifths rule: at least 0.80)"
     ax.set_title(title, fontsize=9)
     return _image(fig)
+
+
+def record_picture(record: Any):
+    """The picture for a data-level record (a PIL image), or None where a table or text serves better
+    (similar cases, rules)."""
+    kind = getattr(record, "kind", None)
+    if kind == "feature-effect":
+        return effect_chart(record)
+    if kind == "group-comparison" and len(record.groups) > 1:
+        return group_chart(record)
+    return None
 
 
 def neighbour_table(sc: Any, features: int = 6) -> list[dict]:
