@@ -33,7 +33,9 @@ class Table:
         for j, c in enumerate(self.classes):
             frame[f"p({c})"] = probs[:, j]
         if self.target and self.target in data.columns:
-            frame["label"] = data[self.target].astype(str)
+            label = data[self.target]
+            names = getattr(ex.predictor, "label_names", None)
+            frame["label"] = names(label) if names else label.astype(str)
             frame["correct"] = frame["label"] == frame["prediction"]
         self.frame = frame
 
