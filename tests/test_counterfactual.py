@@ -143,7 +143,7 @@ def test_monotone_constraints_hold(loan, denied):
 
 
 def test_values_stay_within_the_data(loan, denied):
-    schema = loan._attributor.schema
+    schema = loan.schema
     for rid in denied[:5]:
         for cf in loan.counterfactuals(rid, k=5).counterfactuals:
             for c in cf.changes:
@@ -173,7 +173,7 @@ def test_none_found_within_limits_is_an_outcome_and_optionally_an_error(loan, de
     only = "Expenses"
     cs = loan.counterfactuals(rid, immutable=[f for f in features if f != only], max_changes=1)
     # true by brute force: no Expenses value in the data's range flips this applicant
-    lo, hi = loan._attributor.schema.numeric_range[only]
+    lo, hi = loan.schema.numeric_range[only]
     frame = pd.concat([X.loc[[rid]]] * 200, ignore_index=True).astype({only: float})
     frame[only] = np.linspace(lo, hi, 200)
     assert (loan.predictor.predict_proba(frame)[:, 1] <= 0.5).all()

@@ -9,6 +9,7 @@ outside the repository, and reads the templates from the installed copy.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -39,9 +40,13 @@ def test_installed_wheel_reads_prompts_outside_the_repository(tmp_path):
     """Build the wheel (no isolation: the venv's setuptools), unpack it into a folder, and import it
     from a directory outside the repository, where only the installed copy can answer."""
     pytest.importorskip("setuptools")
+    # Built from a copy: setuptools writes build/ into the tree it builds.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "docs", "benchmarks"))
     wheels = tmp_path / "wheels"
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                            "-w", str(wheels), str(ROOT)], capture_output=True, text=True, timeout=300)
+                            "-w", str(wheels), str(source)], capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(wheels.glob("explainer_nlg-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -21,7 +21,7 @@ def test_loan_demo_loads_offline_with_readable_schema(loan):
     assert loan.class_names == ["bad", "good"]
     assert "Income" in loan.info["features"] and "Status" not in loan.info["features"]
     assert loan.info["metrics"]["held_out_roc_auc"] > 0.8
-    assert set(loan._attributor.schema.categorical["Home"]) >= {"owner", "rent", "parents"}
+    assert set(loan.schema.categorical["Home"]) >= {"owner", "rent", "parents"}
 
 
 def test_loan_explanation_equals_brute_force_on_its_game(loan):

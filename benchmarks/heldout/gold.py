@@ -12,10 +12,7 @@ from pathlib import Path
 
 from score import PSEUDO, Schema, gold_reasons
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from explainer_nlg.prompt_files import read_toml
 
 CMPS = (">", ">=", "<", "<=", "==", "!=")
 # The closed set of operations, as the lead fixed it for issues 11 and 12.
@@ -75,7 +72,7 @@ def check_gold(entry: dict, schema: Schema) -> list[str]:
 
 
 def load_toml(path: Path | str) -> dict:
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return read_toml(path)
 
 
 def split_of(number: int) -> str:

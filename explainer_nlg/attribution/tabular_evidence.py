@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import ExplainerInputError
 from ..models.tabular import SklearnPredictor, TabularSchema
+from ..serialise import to_plain
 from .base import Attributor, Prepared
 from .game import CachedGame, Game
 from .shapley import ShapleyResult, shapley_values
@@ -43,7 +44,7 @@ class TabularAttributor(Attributor):
         notes += [f"{f} is missing; the model handles missing values as it learned to." for f, v in
                   zip(self.predictor.features, values) if v is None]
         return Prepared(row, list(self.predictor.features), values, [None] * len(values),
-                        {"row_id": _plain_id(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
+                        {"row_id": to_plain(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
 
     def game_for(self, prepared: Prepared, target: int) -> Game:
         return TabularGame(self.predictor, prepared.batch1, self.background, target)
@@ -74,7 +75,3 @@ def lookup_id(data: pd.DataFrame, x: Any):
             pass
     lo, hi = data.index.min(), data.index.max()
     raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
-
-
-def _plain_id(row_id):
-    return row_id.item() if hasattr(row_id, "item") else row_id

@@ -24,7 +24,7 @@ class Table:
     def __init__(self, ex: Any):
         self.ex = ex
         data = ex.rows()
-        self.features = list(ex.info.get("features") or ex._attributor.schema.features)
+        self.features = list(ex.info.get("features") or ex.schema.features)
         self.target = ex.info.get("target")
         probs = ex.predictor.predict_proba(data[self.features])
         self.classes = list(ex.class_names)

@@ -294,9 +294,9 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
                 with gr.Group(visible=False) as text_panel:
                     text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
                 with gr.Group(visible=False) as image_panel:
-                    from ..demos.image_model import SAMPLE_PHOTOS
+                    from ..explainer import Explainer
 
-                    photo = gr.Dropdown(list(SAMPLE_PHOTOS), value="chelsea", label="Sample photo")
+                    photo = gr.Dropdown(Explainer.demo_sample_names("image"), value="chelsea", label="Sample photo")
                     upload = gr.Image(type="numpy", label="…or upload a photo")
                 words = gr.HTML(label="Words by contribution", visible=False)
                 chart = gr.Image(label="Contributions", type="pil", interactive=False)
