@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .attribution.base import Attributor
+from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
 from .errors import ExplainerInputError, resolve_class
@@ -75,7 +75,7 @@ class Explainer:
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
         the model records its own (``feature_names_in_``).
         """
-        from .attribution.tabular_evidence import TabularAttributor
+        from .attribution.tabular_attributor import TabularAttributor
         from .models.tabular import SklearnPredictor
 
         if not isinstance(data, pd.DataFrame) or data.empty:
@@ -95,7 +95,7 @@ class Explainer:
     def from_transformers(cls, model_or_path_or_pipeline: Any, tokenizer: Any = None,
                           class_names: list[str] | None = None) -> Explainer:
         """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline."""
-        from .attribution.text_evidence import TextAttributor
+        from .attribution.text_attributor import TextAttributor
         from .models.text import TransformersPredictor
 
         predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names)
@@ -113,7 +113,7 @@ class Explainer:
         forward pass, i.e. the last convolutional block. ``cam_method``: "grad-cam" or "hires-cam".
         """
         from .attribution.grad_cam import cam_method as checked_cam_method
-        from .attribution.image_evidence import ImageAttributor
+        from .attribution.image_attributor import ImageAttributor
         from .models.image import TorchImagePredictor
 
         checked_cam_method(cam_method)  # before the model is probed: a bad name fails fast
@@ -221,7 +221,7 @@ class Explainer:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 
         >>> import numpy as np
-        >>> from explainer_nlg.attribution.shapley import exact_shapley
+        >>> from explainer_nlg.attribution.shapley_estimators import exact_shapley
         >>> ex = Explainer.demo("loan")
         >>> g = ex.game(17)
         >>> g.player_names[:3]
@@ -301,34 +301,11 @@ class Explainer:
             t = resolve_class(target, self.class_names)
         if k < 1 or max_changes < 1:
             raise ExplainerInputError("k and max_changes must be at least 1.")
-        if self.kind == "text":
-            from .attribution.counterfactual_text import text_counterfactuals
-
-            if immutable or monotone or ranges:
-                raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
-                                          "counterfactual edits words (k, max_changes and max_candidates apply).")
-
-            result = text_counterfactuals(self.predictor, prepared.batch1[0], prepared.input, t, k, max_changes,
-                                          max_candidates or 600)
-        elif self.kind == "tabular":
-            from .attribution.counterfactual_tabular import (
-                SearchLimits,
-                TabularCounterfactualSearch,
-                check_constraints,
-            )
-
-            defaults = self.info.get("counterfactual_defaults", {})
-            imm, mono, rng = check_constraints(
-                att.schema, defaults.get("immutable", []) if immutable is None else immutable,
-                defaults.get("monotone", {}) if monotone is None else monotone, ranges)
-            if getattr(self, "_cf_search", None) is None:
-                self._cf_search = TabularCounterfactualSearch(self.predictor, att.schema, att.data)
-            limits = SearchLimits(k, max_changes, max_candidates or 20_000)
-            result = self._cf_search.search(prepared.batch1, prepared.input, t, limits, imm, mono, rng)
-        else:
-            raise ExplainerInputError(
-                f"Counterfactuals are available for tabular and text models; for an image, use what_if "
-                f"to cover regions. This explainer is {self.kind}.")
+        defaults = self.info.get("counterfactual_defaults", {})
+        result = att.counterfactuals(
+            prepared, t, k=k, max_changes=max_changes, max_candidates=max_candidates,
+            immutable=defaults.get("immutable", []) if immutable is None else immutable,
+            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges)
         if raise_if_none and not result.found:
             c = result.constraints
             fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""
@@ -399,7 +376,7 @@ class Explainer:
         >>> Explainer.demo("loan").row_id("17")
         17
         """
-        from .attribution.tabular_evidence import lookup_id
+        from .attribution.tabular_attributor import lookup_id
 
         return lookup_id(self.rows(), x)
 

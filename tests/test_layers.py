@@ -115,7 +115,7 @@ def test_every_module_has_a_layer_and_the_layers_are_ordered():
     assert len(names) == len(set(names))
     mods = _modules()
     assert "explainer_nlg.explainer" in mods and _layer("explainer_nlg.explainer") == names.index("facade")
-    assert _layer("explainer_nlg.attribution.shapley") == names.index("attribution")
+    assert _layer("explainer_nlg.attribution.shapley_estimators") == names.index("attribution")
     assert _layer("explainer_nlg") == names.index("shells")
 
 

@@ -5,7 +5,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from explainer_nlg import Explainer, ExplainerInputError
-from explainer_nlg.attribution.shapley import exact_shapley
+from explainer_nlg.attribution.shapley_estimators import exact_shapley
 
 
 @pytest.fixture(scope="module")

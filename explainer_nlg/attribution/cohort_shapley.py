@@ -12,7 +12,7 @@ model's raw output: probabilities for averaging ensembles, log-odds for boosted 
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg.attribution.tabular_evidence import TabularAttributor
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
 >>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6], "debt": [6, 5, 4, 3, 2, 1],
 ...                    "ok": ["no", "no", "no", "yes", "yes", "yes"]})
@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..serialise import to_plain
 from .game import CachedGame
-from .tabular_shapley import AVERAGING_TREE_MODELS
+from .tabular_estimators import AVERAGING_TREE_MODELS
 
 # Coalitions per row on the row-by-row path (exact enumeration up to 8 features).
 COHORT_BUDGET = 256

@@ -23,7 +23,7 @@ import pandas as pd
 from ..change_evidence import Change, WhatIf
 from ..errors import ExplainerInputError
 from ..serialise import to_plain
-from .word_shapley import Word, split_words
+from .text_game import Word, split_words
 
 TABULAR_ACTIONS = ("set", "increase", "decrease")
 TEXT_ACTIONS = ("remove", "replace")
@@ -190,7 +190,8 @@ def text_changes(text: str, changes: Any) -> tuple[str, list[Change]]:
 # ---- image ------------------------------------------------------------------------------------
 
 def image_changes(image: np.ndarray, changes: Any) -> tuple[np.ndarray, list[Change]]:
-    from .region_shapley import GRID_NAMES_3X3, RegionGame
+    from .heatmap_regions import GRID_NAMES_3X3
+    from .region_game import RegionGame
 
     covered = []
     for c in normalise_changes(changes, "region"):

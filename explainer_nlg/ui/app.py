@@ -359,7 +359,7 @@ def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
     row's; a value that cannot be read raises an ExplainerInputError that names the field."""
     if row_id is None or str(row_id).strip() == "":
         return None
-    from ..attribution.tabular_evidence import lookup_id
+    from ..attribution.tabular_attributor import lookup_id
 
     rid = int(row_id)
     original = ex.rows().loc[lookup_id(ex.rows(), rid)]
