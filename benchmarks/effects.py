@@ -69,14 +69,13 @@ RULE_ROWS = [17, 3, 100, 2500, 30, 45, 812, 1999, 3001, 4400, 5, 60, 70, 700, 14
 def greedy_vs_random(ex, rows: list[int]) -> None:
     """Per row: the coverage of the best rule of at least 95% precision each search finds (0 when
     none), random restarts getting as many rule evaluations as the greedy search used."""
-    from explainer_nlg.attribution.data_predictions import data_predictions
     from explainer_nlg.attribution.local_rule import candidates, search
     from explainer_nlg.attribution.rule_conditions import holds
 
     att = ex._attributor
     data = att.data[att.predictor.features]
     numeric = list(att.schema.numeric_range)
-    preds = data_predictions(att)
+    preds = att.data_predictions()
     greedy, rand, wins = [], [], 0
     for rid in rows:
         i = list(att.data.index).index(rid)
@@ -113,10 +112,9 @@ def main() -> None:
     t0 = time.perf_counter()
     ex = Explainer.demo("loan")
     print(f"{'load the demo (train the model)':<34} {time.perf_counter() - t0:8.2f} s")
-    from explainer_nlg.attribution.data_predictions import data_probabilities
 
     t0 = time.perf_counter()
-    data_probabilities(ex._attributor)
+    ex.data_probabilities()
     print(f"{'predictions for all 4,454 rows':<34} {(time.perf_counter() - t0) * 1000:8.1f} ms (once)")
     t0 = time.perf_counter()
     ex.similar(ROWS[0])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import Any
 
 from .errors import ExplainerInputError
 
@@ -24,7 +25,8 @@ COMMANDS = ("effect", "compare", "similar", "rules")
 FILTER_RE = re.compile(r"^\s*(\w+)\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: Any) -> None:
+    """Add the four commands to ``sub`` (the parser's subparsers)."""
     def common(p):
         p.add_argument("--demo", required=True, choices=["loan"])
         p.add_argument("--audience", default="support", choices=["customer", "support", "developer"])

@@ -67,7 +67,7 @@ from typing import Any
 
 import numpy as np
 
-from .evidence import _plain
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 # Below this spread (in probability) a curve is called flat: 2 percentage points.
@@ -146,10 +146,10 @@ def curve_shape(grid: list, values: list[float]) -> dict:
         steepest = [grid[k], grid[k + 1]]
     mixed = direction == "mixed"
     return {"direction": direction, "start": float(v[0]), "end": float(v[-1]), "low": float(v.min()),
-            "high": float(v.max()), "change": change, "span": span, "flat_above": _plain(flat_above),
-            "flat_below": _plain(flat_below), "steepest": _plain(steepest),
-            "peak_at": _plain(grid[int(v.argmax())]) if mixed else None,
-            "trough_at": _plain(grid[int(v.argmin())]) if mixed else None}
+            "high": float(v.max()), "change": change, "span": span, "flat_above": to_plain(flat_above),
+            "flat_below": to_plain(flat_below), "steepest": to_plain(steepest),
+            "peak_at": to_plain(grid[int(v.argmax())]) if mixed else None,
+            "trough_at": to_plain(grid[int(v.argmin())]) if mixed else None}
 
 
 @dataclass(frozen=True)
@@ -205,14 +205,14 @@ class FeatureEffect:
         return {
             "schema_version": SCHEMA_VERSION, "kind": self.kind, "scope": self.scope,
             "feature": self.feature, "feature_kind": self.feature_kind, "target_label": self.target_label,
-            "grid": _plain(list(self.grid)), "values": _plain(list(self.values)),
-            "band_low": _plain(self.band_low), "band_high": _plain(self.band_high), "ice": _plain(self.ice),
-            "decisions": _plain(self.decisions), "flips": _plain(self.flips), "flip_rows": self.flip_rows,
-            "data_share": _plain(self.data_share), "current": _plain(self.current),
-            "shap_dependence": _plain(self.shap_dependence), "rows_used": int(self.rows_used),
+            "grid": to_plain(list(self.grid)), "values": to_plain(list(self.values)),
+            "band_low": to_plain(self.band_low), "band_high": to_plain(self.band_high), "ice": to_plain(self.ice),
+            "decisions": to_plain(self.decisions), "flips": to_plain(self.flips), "flip_rows": self.flip_rows,
+            "data_share": to_plain(self.data_share), "current": to_plain(self.current),
+            "shap_dependence": to_plain(self.shap_dependence), "rows_used": int(self.rows_used),
             "rows_total": int(self.rows_total), "protected": bool(self.protected), "method": self.method,
             "seconds": float(self.seconds), "notes": list(self.notes), "classes": list(self.classes),
-            "cohort": _plain(self.cohort), "shape": _plain(self.shape),
+            "cohort": to_plain(self.cohort), "shape": to_plain(self.shape),
         }
 
     def to_json(self, **kwargs) -> str:

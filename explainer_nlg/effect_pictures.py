@@ -5,7 +5,6 @@
   and beside it the SHAP dependence view; categories get bars.
 - ``group_chart(GroupComparison)``: each group's positive-decision rate with its 95% interval and
   its size, small groups hatched.
-- ``neighbour_table(SimilarCases)``: the similar cases as rows for a table.
 - ``record_picture(record)``: whichever of the charts fits the record, or None.
 
 Each chart is a PIL image (matplotlib, Agg backend: no display needed).
@@ -142,19 +141,10 @@ def group_chart(gc: Any):
 
 def record_picture(record: Any):
     """The picture for a data-level record (a PIL image), or None where a table or text serves better
-    (similar cases, rules)."""
+    (similar cases: ``SimilarCases.table()``; rules)."""
     kind = getattr(record, "kind", None)
     if kind == "feature-effect":
         return effect_chart(record)
     if kind == "group-comparison" and len(record.groups) > 1:
         return group_chart(record)
     return None
-
-
-def neighbour_table(sc: Any, features: int = 6) -> list[dict]:
-    """The similar cases as table rows: id, distance, prediction, truth, right or wrong, and the
-    most weighted features' values."""
-    top = sorted(sc.weights, key=lambda f: -sc.weights[f])[:features]
-    return [{"id": n.row_id, "distance": round(n.distance, 3), "predicted": n.predicted_label,
-             "true": n.true_label, "model right": n.correct, **{f: n.row.get(f) for f in top}}
-            for n in sc.neighbours]

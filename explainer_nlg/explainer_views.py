@@ -52,6 +52,10 @@ class TabularViews:
             return classes[resolve_class(named, classes)]
         return classes[1] if len(classes) == 2 else None
 
+    def data_probabilities(self):
+        """The model's probabilities for every row of the data ((rows, classes), computed once)."""
+        return self._tabular().data_probabilities()
+
     def labels(self) -> pd.Series | None:
         """The true classes of the data's rows (as text, missing where unknown), or None."""
         target = self.info.get("target")
@@ -100,13 +104,12 @@ class TabularViews:
         att = self._tabular()
         default = self.positive_class
         if default is None:
-            from .attribution.data_predictions import data_predictions
 
             classes = list(att.class_names)
             if x is not None:
                 default = classes[int(att.predictor.predict_proba(att.prepare(x).batch1)[0].argmax())]
             else:
-                default = classes[int(pd.Series(data_predictions(att)).mode()[0])]
+                default = classes[int(pd.Series(att.data_predictions()).mode()[0])]
         t = self._class_index(target, default)
         ids = None
         if within:

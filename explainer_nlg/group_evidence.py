@@ -68,7 +68,7 @@ from typing import Any
 
 from .effect_evidence import check_version
 from .effect_evidence import opt_float as opt
-from .evidence import _plain
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 MIN_GROUP_SIZE = 20
@@ -102,10 +102,10 @@ class GroupStats:
         return getattr(self, name)
 
     def to_dict(self) -> dict:
-        d = {"name": self.name, "filters": _plain(self.filters), "size": int(self.size),
+        d = {"name": self.name, "filters": to_plain(self.filters), "size": int(self.size),
              "labelled": int(self.labelled)}
-        d.update({k: _plain(getattr(self, k)) for k in FIGURES})
-        d.update({"ci": _plain(self.ci), "mean_contribution": _plain(self.mean_contribution),
+        d.update({k: to_plain(getattr(self, k)) for k in FIGURES})
+        d.update({"ci": to_plain(self.ci), "mean_contribution": to_plain(self.mean_contribution),
                   "contribution_rows": int(self.contribution_rows), "small": self.small})
         return d
 
@@ -149,8 +149,8 @@ class GroupComparison:
     def to_dict(self) -> dict:
         return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "feature": self.feature,
                 "positive_label": self.positive_label, "groups": [g.to_dict() for g in self.groups],
-                "gaps": _plain(self.gaps), "unavailable": dict(self.unavailable),
-                "bootstrap": _plain(self.bootstrap), "min_group_size": int(self.min_group_size),
+                "gaps": to_plain(self.gaps), "unavailable": dict(self.unavailable),
+                "bootstrap": to_plain(self.bootstrap), "min_group_size": int(self.min_group_size),
                 "protected": bool(self.protected), "method": self.method, "seconds": float(self.seconds),
                 "notes": list(self.notes)}
 

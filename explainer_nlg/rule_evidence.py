@@ -65,7 +65,7 @@ from typing import Any
 
 from .effect_evidence import check_version
 from .effect_evidence import opt_float as opt
-from .evidence import _plain
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 MIN_PRECISION = 0.9
@@ -113,7 +113,7 @@ class Condition:
         return out + (" or missing" if self.or_missing else "")
 
     def to_dict(self) -> dict:
-        return {"feature": self.feature, "op": self.op, "value": _plain(self.value), "or_missing": self.or_missing}
+        return {"feature": self.feature, "op": self.op, "value": to_plain(self.value), "or_missing": self.or_missing}
 
     @classmethod
     def from_dict(cls, d: dict) -> Condition:
@@ -158,11 +158,11 @@ class RuleEvidence:
 
     def to_dict(self) -> dict:
         def paths(ps):
-            return [{**_plain({k: v for k, v in p.items() if k != "conditions"}),
+            return [{**to_plain({k: v for k, v in p.items() if k != "conditions"}),
                      "conditions": [c.to_dict() for c in _conditions(p["conditions"])]} for p in ps]
 
         return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "rule_kind": self.rule_kind,
-                "input": _plain(self.input), "predicted_label": self.predicted_label,
+                "input": to_plain(self.input), "predicted_label": self.predicted_label,
                 "conditions": [c.to_dict() for c in self.conditions], "prediction": self.prediction,
                 "precision": None if self.precision is None else float(self.precision),
                 "coverage": float(self.coverage), "rows_matching": int(self.rows_matching),

@@ -56,7 +56,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .effect_evidence import check_version
-from .evidence import _plain
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 
@@ -73,7 +73,7 @@ class Neighbour:
     differences: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"row_id": _plain(self.row_id), "row": _plain(self.row), "distance": float(self.distance),
+        return {"row_id": to_plain(self.row_id), "row": to_plain(self.row), "distance": float(self.distance),
                 "predicted_label": self.predicted_label, "probability": float(self.probability),
                 "true_label": self.true_label, "correct": self.correct, "differences": list(self.differences)}
 
@@ -116,12 +116,20 @@ class SimilarCases:
     def outcomes(self) -> dict[str, int]:
         return dict(Counter(n.true_label for n in self.neighbours if n.true_label is not None))
 
+    def table(self, features: int = 6) -> list[dict]:
+        """The neighbours as table rows: id, distance, prediction, truth, whether the model was
+        right, and the values of the ``features`` most weighted features."""
+        top = sorted(self.weights, key=lambda f: -self.weights[f])[:features]
+        return [{"id": n.row_id, "distance": round(n.distance, 3), "predicted": n.predicted_label,
+                 "true": n.true_label, "model right": n.correct, **{f: n.row.get(f) for f in top}}
+                for n in self.neighbours]
+
     def to_dict(self) -> dict:
-        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "input": _plain(self.input),
-                "predicted_label": self.predicted_label, "probabilities": _plain(self.probabilities),
+        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "input": to_plain(self.input),
+                "predicted_label": self.predicted_label, "probabilities": to_plain(self.probabilities),
                 "k": int(self.k), "neighbours": [n.to_dict() for n in self.neighbours],
                 "same_prediction": self.same_prediction, "labelled": self.labelled, "correct": self.correct,
-                "outcomes": self.outcomes, "weights": _plain(self.weights),
+                "outcomes": self.outcomes, "weights": to_plain(self.weights),
                 "rows_searched": int(self.rows_searched), "method": self.method, "seconds": float(self.seconds),
                 "notes": list(self.notes)}
 

@@ -14,7 +14,7 @@ from sklearn.preprocessing import OrdinalEncoder
 
 from explainer_nlg import Explainer, ExplainerInputError
 from explainer_nlg.attribution.sampled_shapley import feature_shapley, permutation_shapley
-from explainer_nlg.attribution.tabular_shapley import per_reference_exact_shapley
+from explainer_nlg.attribution.tabular_estimators import per_reference_exact_shapley
 from explainer_nlg.effect_evidence import FeatureEffect, curve_shape
 
 

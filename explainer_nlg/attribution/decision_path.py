@@ -32,7 +32,6 @@ import numpy as np
 
 from ..errors import ExplainerInputError
 from ..rule_evidence import Condition, RuleEvidence
-from .data_predictions import data_predictions
 from .rule_conditions import holds, merge, tidy
 
 MAX_TREES = 10
@@ -182,7 +181,7 @@ def decision_path(attributor: Any, x: Any) -> RuleEvidence:
     conditions = _tidy(attributor, merge(every))
     data = attributor.data
     mask = holds(data, conditions)
-    preds = data_predictions(attributor)
+    preds = attributor.data_predictions()
     matching = int(mask.sum())
     target = classes.index(predicted)
     precision = float((preds[mask] == target).mean()) if matching else None

@@ -37,7 +37,6 @@ import pandas as pd
 
 from ..group_evidence import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
 from .cohort_shapley import sample_ids
-from .data_predictions import data_probabilities
 from .row_filters import describe, select
 from .sampled_shapley import rows_shapley
 
@@ -81,7 +80,7 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
     start = time.perf_counter()
     data = attributor.data
     classes = list(attributor.class_names)
-    probs = data_probabilities(attributor)
+    probs = attributor.data_probabilities()
     predicted = probs.argmax(axis=1)
     base = select(data, within).to_numpy()
     has_labels = labels is not None and labels.notna().any()

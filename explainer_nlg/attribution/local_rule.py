@@ -42,7 +42,6 @@ import pandas as pd
 from ..errors import ExplainerInputError
 from ..rule_evidence import MIN_PRECISION, Condition, RuleEvidence
 from .counterfactual_tabular import whole_numbers
-from .data_predictions import data_predictions
 from .rule_conditions import holds, merge
 
 TARGET = 0.95        # precision the search aims for (a margin above the 0.9 a rule needs)
@@ -143,7 +142,7 @@ def local_rule(attributor: Any, x: Any, min_rows: int = MIN_ROWS) -> RuleEvidenc
     numeric = [f for f in features if f in attributor.schema.numeric_range]
     cands = candidates(data[features], row, numeric)
     met = np.column_stack([holds(data, [c]) for c in cands]) if cands else np.zeros((len(data), 0), bool)
-    same = data_predictions(attributor) == target
+    same = attributor.data_predictions() == target
     chosen, scored = search(cands, met, same, min_rows)
     conditions = merge([cands[i] for i in chosen])
     mask = holds(data, conditions)

@@ -1,6 +1,6 @@
 """Shapley values of many rows at once, cheaply enough for global views (dependence, weights, groups).
 
-The game is the tabular one (``tabular_shapley.TabularGame``): a missing feature takes a background
+The game is the tabular one (``tabular_game.TabularGame``): a missing feature takes a background
 row's value. Its Shapley value is an expectation over a random permutation of the features and a
 random background row b of the marginal contribution of feature j, p(x on S + j, b elsewhere) -
 p(x on S, b elsewhere), where S is the features before j in the permutation (Strumbelj and

@@ -32,7 +32,6 @@ import pandas as pd
 from ..similar_evidence import Neighbour, SimilarCases
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import feature_spread
-from .data_predictions import data_probabilities
 from .sampled_shapley import rows_shapley
 
 WEIGHT_ROWS = 200   # rows whose Shapley values set the feature weights
@@ -55,7 +54,7 @@ class SimilarCaseIndex:
             np.zeros((len(data), 0), dtype=object)
         self.cat_missing = pd.isna(data[self.categorical]).to_numpy() if self.categorical else self.cat.astype(bool)
         self.cat = np.where(self.cat_missing, "", self.cat).astype(str)
-        self.probs = data_probabilities(attributor)
+        self.probs = attributor.data_probabilities()
         self.ids = list(data.index)
         self.labels = None
         if labels is not None and labels.notna().any():

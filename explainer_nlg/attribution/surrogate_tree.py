@@ -28,7 +28,6 @@ import pandas as pd
 
 from ..errors import ExplainerInputError
 from ..rule_evidence import RuleEvidence
-from .data_predictions import data_predictions
 from .decision_path import _conditions
 from .rule_conditions import merge, tidy
 
@@ -56,7 +55,7 @@ class SurrogateTree:
             raise ExplainerInputError(f"The data has {len(data)} rows; a surrogate tree needs at least {4 * MIN_LEAF} "
                                       "to fit and to measure its fidelity on held-out rows.")
         self.encoded, self.columns = self._encode(data)
-        self.preds = data_predictions(attributor)
+        self.preds = attributor.data_predictions()
         idx = np.arange(len(data))
         stratify = self.preds if np.bincount(self.preds).min(initial=len(idx)) >= 2 else None
         train, test = train_test_split(idx, test_size=HELD_OUT, random_state=seed, stratify=stratify)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ...effect_pictures import neighbour_table
 from ..reply import OpResult
 from .context import Context
 from .view_answer import narrate_view
@@ -21,4 +20,4 @@ def similar(ctx: Context) -> OpResult:
     figures = {"k": k, "same_prediction": sc.same_prediction, "correct": sc.correct, "labelled": sc.labelled,
                "outcomes": sc.outcomes, "ids": ctx.state.ids}
     return OpResult("similar", answer.text, narration=answer, evidence=sc, figures=figures,
-                    table=neighbour_table(sc))
+                    table=sc.table())

@@ -14,24 +14,17 @@ import hashlib
 import json
 import random
 import re
-import sys
 from typing import Any
 
+from ...prompt_files import load_prompt_file
 from ..facts import fmt_number, quote, tabular_player
 from ..templates import TemplateSentence, join_list
-from ..vocabulary import PROMPTS, words_of
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from ..vocabulary import words_of
 
 
-@functools.cache
 def view_templates() -> dict:
     """The data-level templates and cue words (``prompts/view_templates.toml``)."""
-    with open(PROMPTS / "view_templates.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return load_prompt_file("view_templates.toml")
 
 
 @functools.cache

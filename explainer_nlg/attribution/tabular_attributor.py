@@ -1,18 +1,25 @@
-"""Evidence for one row of a tabular model."""
+"""The tabular attributor: evidence for one row of a tabular model (the game and its estimators
+put together), and its counterfactual search."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
 from ..models.tabular import SklearnPredictor, TabularSchema
-from .base import Attributor, Prepared
+from ..serialise import to_plain
+from .attributor import Attributor, Prepared
+from .counterfactual_tabular import SearchLimits, TabularCounterfactualSearch, check_constraints
 from .game import CachedGame, Game
-from .shapley import ShapleyResult, shapley_values
-from .tabular_shapley import TabularGame, TreeShapley, per_reference_exact_shapley
+from .shapley_estimators import ShapleyResult, shapley_values
+from .tabular_estimators import TreeShapley, per_reference_exact_shapley
+from .tabular_game import TabularGame
 
 BACKGROUND_ROWS = 100
 # Exact per-reference enumeration while it needs at most this many model rows.
@@ -31,6 +38,9 @@ class TabularAttributor(Attributor):
             else data[predictor.features]
         self.tree = TreeShapley.try_build(predictor.model, predictor.features, self.background,
                                           len(predictor.class_names))
+        self._cf_search: TabularCounterfactualSearch | None = None  # built on the first search
+        self._data_probabilities: np.ndarray | None = None  # every row's prediction, on first use
+        self._lock = threading.Lock()
 
     def prepare(self, x: Any) -> Prepared:
         row_id = None
@@ -43,7 +53,7 @@ class TabularAttributor(Attributor):
         notes += [f"{f} is missing; the model handles missing values as it learned to." for f, v in
                   zip(self.predictor.features, values) if v is None]
         return Prepared(row, list(self.predictor.features), values, [None] * len(values),
-                        {"row_id": _plain_id(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
+                        {"row_id": to_plain(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
 
     def game_for(self, prepared: Prepared, target: int) -> Game:
         return TabularGame(self.predictor, prepared.batch1, self.background, target)
@@ -58,6 +68,39 @@ class TabularAttributor(Attributor):
                 return exact
         # Too many players for exact work: budget counts coalitions, each averaged over the background.
         return shapley_values(game, budget)
+
+    def data_probabilities(self) -> np.ndarray:
+        """(n_rows, n_classes) probabilities for every row of ``data``, in its order, computed once:
+        group comparisons, similar cases and rules all count over the same predictions."""
+        with self._lock:
+            cached = self._data_probabilities
+        if cached is None:
+            cached = np.asarray(self.predictor.predict_proba(self.data[list(self.predictor.features)]), dtype=float)
+            with self._lock:
+                self._data_probabilities = cached
+        return cached
+
+    def data_predictions(self) -> np.ndarray:
+        """(n_rows,) index of the class the model predicts for each row of ``data``."""
+        return self.data_probabilities().argmax(axis=1)
+
+    def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
+                        max_candidates: int | None = None, immutable: list[str] | None = None,
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                        protected: list[str] | None = None) -> CounterfactualSet:
+        """``protected`` features never change, whatever ``immutable`` and ``monotone`` say;
+        ``constraints["protected"]`` lists them, ``constraints["immutable"]`` stays as asked."""
+        imm, mono, rng = check_constraints(self.schema, immutable, monotone, ranges)
+        if self._cf_search is None:
+            self._cf_search = TabularCounterfactualSearch(self.predictor, self.schema, self.data)
+        limits = SearchLimits(k, max_changes, max_candidates or 20_000)
+        protected = list(protected or [])
+        fixed = sorted(set(imm) | set(protected))
+        mono = {f: d for f, d in mono.items() if f not in protected}
+        result = self._cf_search.search(prepared.batch1, prepared.input, target, limits, fixed, mono, rng)
+        if not protected:
+            return result
+        return replace(result, constraints={**result.constraints, "immutable": sorted(imm), "protected": protected})
 
 
 def lookup_id(data: pd.DataFrame, x: Any):
@@ -74,7 +117,3 @@ def lookup_id(data: pd.DataFrame, x: Any):
             pass
     lo, hi = data.index.min(), data.index.max()
     raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
-
-
-def _plain_id(row_id):
-    return row_id.item() if hasattr(row_id, "item") else row_id
