@@ -3,7 +3,7 @@
 Global (no input): each sampled row is re-predicted with the feature set to every grid value (its
 ICE curve); partial dependence is their mean, and the 10th and 90th percentiles at each grid
 value show how much rows differ. Beside it, the SHAP dependence view: the mean Shapley value of
-the feature toward the same class per value bin of sampled rows (``sampled_shapley.rows_shapley``:
+the feature toward the same class per value bin of sampled rows (``tabular_sampled_estimators.rows_shapley``:
 exact Tree SHAP for averaging ensembles, permutation sampling otherwise). Local (an input): that
 input's ICE curve through its own value, the predicted class at every grid value, and each point
 where the decision flips, located on a finer grid between the two grid values around it.
@@ -38,7 +38,7 @@ from ..effect_evidence import FeatureEffect
 from ..errors import ExplainerInputError
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import whole_numbers
-from .sampled_shapley import rows_shapley
+from .tabular_sampled_estimators import rows_shapley
 
 GRID = 25             # numeric grid points (fewer when the feature has fewer distinct values)
 ICE_ROWS = 300        # rows whose ICE curves make a global view

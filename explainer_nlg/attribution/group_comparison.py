@@ -38,7 +38,7 @@ import pandas as pd
 from ..group_evidence import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
 from .cohort_shapley import sample_ids
 from .row_filters import describe, select
-from .sampled_shapley import rows_shapley
+from .tabular_sampled_estimators import rows_shapley
 
 RESAMPLES = 1000
 LEVEL = 0.95

@@ -32,7 +32,7 @@ import pandas as pd
 from ..similar_evidence import Neighbour, SimilarCases
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import feature_spread
-from .sampled_shapley import rows_shapley
+from .tabular_sampled_estimators import rows_shapley
 
 WEIGHT_ROWS = 200   # rows whose Shapley values set the feature weights
 CAP = 3.0           # a numeric difference counts at most this many spreads
