@@ -13,8 +13,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 
 from explainer_nlg import Explainer, ExplainerInputError
-from explainer_nlg.attribution.tabular_sampled_estimators import feature_shapley, permutation_shapley
 from explainer_nlg.attribution.tabular_estimators import per_reference_exact_shapley
+from explainer_nlg.attribution.tabular_sampled_estimators import (
+    feature_shapley,
+    permutation_shapley,
+)
 from explainer_nlg.effect_evidence import FeatureEffect, curve_shape
 
 
@@ -103,7 +106,7 @@ def test_shap_dependence_is_exact_for_forests(forest, data):
         assert b["mean"] == pytest.approx(np.mean([phi[i] for i in inside]), abs=1e-9)
 
 
-def test_tabular_sampled_estimators_agrees_with_exact_shapley(hgb, data):
+def test_sampled_shapley_agrees_with_exact_shapley(hgb, data):
     att = hgb._attributor
     rows = data.drop(columns="ok").iloc[:6]
     bg = att.background.iloc[:12]
