@@ -94,7 +94,7 @@ def test_mean_probability_and_interval_by_hand(loan):
     assert gc.gaps == {} and gc.feature == "Age"
     # bootstrap by hand with the same seed and resampling within the group
     rng = np.random.default_rng(0)
-    idx = rng.integers(0, len(rows), size=(1000, len(rows)))
+    idx = rng.integers(0, len(rows), size=(1000, len(rows)), dtype=np.int32)
     boots = (p[idx] > 0.5).mean(1)
     assert [lo, hi] == pytest.approx(list(np.percentile(boots, [2.5, 97.5])), abs=1e-12)
 

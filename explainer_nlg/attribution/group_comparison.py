@@ -43,6 +43,7 @@ from .tabular_sampled_estimators import rows_shapley
 RESAMPLES = 1000
 LEVEL = 0.95
 CONTRIBUTION_ROWS = 60  # rows per group whose Shapley value of the group feature is averaged
+CONTRIBUTION_DRAWS = 24  # sampling draws per row: a group mean averages their noise over its rows
 
 
 def _rates(pred_pos: np.ndarray, prob: np.ndarray, correct: np.ndarray, true_pos: np.ndarray,
@@ -102,8 +103,10 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
                   labelled_all[rows])
         if len(rows):
             point = _rates(*arrays)
-            idx = rng.integers(0, len(rows), size=(resamples, len(rows)))
-            boot = _rates(*(a[idx] for a in arrays))
+            # one gather of the four yes/no columns packed into bits, one of the probabilities
+            idx = rng.integers(0, len(rows), size=(resamples, len(rows)), dtype=np.int32)
+            bits = (arrays[0] | arrays[2] << 1 | arrays[3] << 2 | arrays[4] << 3).astype(np.uint8)[idx]
+            boot = _rates(bits & 1 > 0, arrays[1][idx], bits & 2 > 0, bits & 4 > 0, bits & 8 > 0)
         else:
             point = dict.fromkeys(FIGURES, np.nan)
             boot = {k: np.full(resamples, np.nan) for k in FIGURES}
@@ -130,7 +133,8 @@ def compare_groups(attributor: Any, groups: list[tuple[str, list[dict]]], positi
     method = (f"rates counted over the data's rows with the model's predictions; {LEVEL:.0%} percentile "
               f"bootstrap intervals from {resamples} resamples within each group")
     if feature is not None:
-        method += f"; mean Shapley value of {feature} over up to {CONTRIBUTION_ROWS} sampled rows per group"
+        method += (f"; mean Shapley value of {feature} over up to {CONTRIBUTION_ROWS} sampled rows per group "
+                   f"({CONTRIBUTION_DRAWS} permutation draws per row unless exact)")
     return GroupComparison(feature, classes[positive], stats, gaps, unavailable,
                            {"resamples": resamples, "level": LEVEL, "seed": seed}, MIN_GROUP_SIZE, protected,
                            method, round(time.perf_counter() - start, 4), notes)
@@ -147,7 +151,8 @@ def _mean_contributions(attributor: Any, groups: list[pd.Index], feature: str | 
     if not flat:
         return [(None, 0)] * len(groups)
     frame = attributor.data.loc[flat, list(attributor.predictor.features)]
-    phi, _, _ = rows_shapley(attributor, frame, [positive] * len(flat), feature=feature, seed=seed)
+    phi, _, _ = rows_shapley(attributor, frame, [positive] * len(flat), feature=feature, seed=seed,
+                             draws=CONTRIBUTION_DRAWS)
     out, pos = [], 0
     for ids in used:
         part = np.asarray(phi[pos:pos + len(ids)])

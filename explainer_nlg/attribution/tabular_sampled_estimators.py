@@ -100,10 +100,11 @@ def feature_shapley(predictor, rows: pd.DataFrame, background: pd.DataFrame, fea
 
 
 def rows_shapley(attributor, rows: pd.DataFrame, targets, feature: str | None = None,
-                 seed: int = 0) -> tuple[np.ndarray, np.ndarray | None, str]:
+                 seed: int = 0, draws: int = FEATURE_DRAWS) -> tuple[np.ndarray, np.ndarray | None, str]:
     """Shapley values of ``rows`` (a frame of the model's features) toward ``targets`` (class
     indices), by the cheapest sound method for the attributor's model: (values, standard errors or
-    None for exact, method). ``feature``: only that feature's column (values of shape (n,))."""
+    None for exact, method). ``feature``: only that feature's column (values of shape (n,)), with
+    ``draws`` sampling draws per row."""
     features = list(attributor.predictor.features)
     tree = getattr(attributor, "tree", None)
     bg = attributor.background
@@ -114,8 +115,8 @@ def rows_shapley(attributor, rows: pd.DataFrame, targets, feature: str | None = 
             return values[:, features.index(feature)], None, method
         return values, None, method
     if feature is not None:
-        v, se = feature_shapley(attributor.predictor, rows[features], bg, feature, targets, seed=seed)
-        return v, se, (f"permutation sampling (interventional, {FEATURE_DRAWS} draws per row over "
+        v, se = feature_shapley(attributor.predictor, rows[features], bg, feature, targets, draws=draws, seed=seed)
+        return v, se, (f"permutation sampling (interventional, {draws} draws per row over "
                        f"{len(bg)} background rows)")
     v, se = permutation_shapley(attributor.predictor, rows[features], bg, targets, seed=seed)
     return v, se, (f"permutation sampling (interventional, {PERMUTATIONS} antithetic permutations per row "
