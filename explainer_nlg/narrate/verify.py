@@ -173,7 +173,7 @@ class _Context:
         self.word_players_lower: dict[str, list[int]] = {}
         # Words of a text (its Shapley players, or the words a counterfactual changed) are matched
         # exactly as written, in quotes; features and regions through their names and aliases.
-        words = f.kind == "text" or f.input_kind == "text"
+        words = f.input_kind == "text"
         for p in f.players:
             if words:
                 self.word_players.setdefault(p.name, []).append(p.index)
@@ -192,10 +192,10 @@ class _Context:
         method = getattr(f.record, "method", None) or (f.record.get("method") if isinstance(f.record, dict) else None)
         glue = set(_base_glue()) | set(words_of(str(method or "")))
         glue -= (claimed_words - STOPWORDS)
-        if f.input_kind in ("text", "image"):
+        if f.is_change and f.input_kind in ("text", "image"):
             glue |= set(_action_table())
         self.glue = frozenset(glue | STOPWORDS)
-        if f.input_kind == "image":
+        if f.is_change and f.input_kind == "image":
             # A region the record did not cover is a false claim, not an unknown word.
             covered = {p.name for p in f.players}
             for region, synonyms in vocabulary().get("regions", {}).items():
@@ -221,8 +221,7 @@ class _Context:
 
     # MiniLM resolution of wordings the vocabulary does not list.
     def _sims(self, text: str):
-        if self.f.kind not in ("tabular", "counterfactual") or self.f.input_kind in ("text", "image") \
-                or not self.f.players:
+        if self.f.input_kind != "tabular" or not self.f.players:
             return None
         enc = _encoder()
         if enc is None:
@@ -409,7 +408,7 @@ def _decision_words() -> frozenset[str]:
 
 
 def _category_values(p: Player, f: Facts) -> set[str]:
-    if f.kind == "counterfactual":
+    if f.is_change:
         return {str(v) for v in p.value if v is not None}
     return {str(p.value)} if not p.numeric else set()
 
@@ -545,7 +544,7 @@ def _check_fragment(frag: _Fragment, f: Facts, claims: list[Claim], mentioned: s
     ref_label = refs[0] if refs else None
     # The class a direction is measured toward: the explained one, unless the sentence names another.
     toward = 1
-    if ref_label is not None and ref_label != f.target and f.kind != "counterfactual":
+    if ref_label is not None and ref_label != f.target and not f.is_change:
         toward = -1 if ref_label == f.binary_other else 0
 
     for pos, lab, role in frag.labels:
@@ -573,7 +572,7 @@ def _check_fragment(frag: _Fragment, f: Facts, claims: list[Claim], mentioned: s
         players = [f.players[i] for i in idxs]
         mentioned.update(("player", i) for i in idxs)
         name = players[0].noun
-        if frag.heat and f.kind == "image":
+        if frag.heat and f.input_kind == "image" and not f.is_change:
             claims.append(_check_heat_rank(f, players[0], _nearest(frag.ranks, pos)))
             continue
         cue = _nearest(frag.cues, pos)
@@ -614,7 +613,7 @@ REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
 def _check_changes(frags: list[_Fragment], f: Facts, claims: list[Claim]) -> None:
     """Text and image changes: the action a clause gives a changed word or region ("removed",
     "replaced by", "covered") must be its action, and a replacement word must be its own."""
-    if f.kind != "counterfactual" or f.input_kind not in ("text", "image"):
+    if not f.is_change or f.input_kind not in ("text", "image"):
         return
     table = _action_table()
     acts = [[(i, table[t.norm]) for i, t in enumerate(fr.toks) if t.kind == "word" and not t.used
@@ -666,7 +665,7 @@ def _is_player_quote(t: _Tok) -> bool:
 
 def _check_label(f: Facts, lab: str, role: str, frag: _Fragment, pos: int) -> Claim:
     shown = f"“{lab.split(',')[0]}”"
-    if f.kind == "counterfactual":
+    if f.is_change:
         ok = lab in (f.predicted, f.new_label)
         would = frag.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS for t in frag.toks[:pos])
         prev = _prev_word(frag.toks, pos)
@@ -743,9 +742,9 @@ def _number_sets(f: Facts) -> dict[str, list[float]]:
     points = [abs(p.contribution) * 100 for p in f.players if p.contribution is not None]
     bare = [float(len(f.players))] + [float(i) for i in range(1, 6)]
     for p in f.players:
-        vals = p.value if f.kind == "counterfactual" else (p.value,)
+        vals = p.value if f.is_change else (p.value,)
         bare += [float(v) for v in vals if is_number(v)]
-    if f.kind == "counterfactual":
+    if f.is_change:
         pct.append(f.new_probability * 100)
     else:
         points.append(abs(rec.target_probability - rec.base_value) * 100)
@@ -768,7 +767,7 @@ def _number_sets(f: Facts) -> dict[str, list[float]]:
 
 def _check_number(f: Facts, t: _Tok, frag: _Fragment, pos: int) -> Claim:
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
-    if f.kind == "counterfactual" and not t.unit and \
+    if f.is_change and not t.unit and \
             any(x.kind == "word" and x.norm in _count_words() for x in frag.toks[pos + 1:pos + 4]):
         # "3 sets of changes": how many counterfactuals the search found.
         n = f.record.get("alternatives")
@@ -781,22 +780,22 @@ def _check_number(f: Facts, t: _Tok, frag: _Fragment, pos: int) -> Claim:
         labs = [(p, lab) for p, lab, _ in frag.labels if 0 <= p < pos]
         if labs:
             lab = max(labs)[1]
-            v = (f.new_probability if f.kind == "counterfactual" and lab == f.new_label and lab != f.predicted
+            v = (f.new_probability if f.is_change and lab == f.new_label and lab != f.predicted
                  else f.probabilities.get(lab, -1)) * 100
             ok = _close(t, v)
-            if not ok and lab == f.target and f.kind != "counterfactual":
+            if not ok and lab == f.target and not f.is_change:
                 # The explained class's other probabilities: with nothing known, or without the top k.
                 fa = f.record.faithfulness or {}
                 others = [f.base] + [fa[k] for k in ("p_without_top_k", "p_only_top_k") if fa.get(k) is not None]
                 ok = any(_close(t, x * 100) for x in others)
             return Claim("number", shown, ok, "" if ok else f"p({lab.split(',')[0]}) is {v:.1f}%, not {shown}")
         confident = any(t.ref and t.ref[0] == "fact" and t.ref[1][0][0] == "confidence" for t in frag.toks)
-        if confident and f.kind != "counterfactual":
+        if confident and not f.is_change:
             # "very confident, at 97%": the probability of the predicted class.
             ok = _close(t, f.p_predicted * 100)
             return Claim("number", shown, ok, "" if ok else
                          f"the model gives {f.p_predicted:.1%} to its prediction, not {shown}")
-        if frag.heat and frag.players and f.kind == "image":
+        if frag.heat and frag.players and f.input_kind == "image" and not f.is_change:
             p = f.players[_nearest(frag.players, pos)[0]]
             v = heat_shares(f.record).get(p.name, -1.0) * 100
             ok = _close(t, v)
@@ -817,7 +816,7 @@ def _check_number(f: Facts, t: _Tok, frag: _Fragment, pos: int) -> Claim:
         if before:
             idxs = max(before)[1]
             p = f.players[idxs[0]]
-            vals = p.value if f.kind == "counterfactual" else (p.value,)
+            vals = p.value if f.is_change else (p.value,)
             if any(is_number(v) for v in vals):
                 ok = any(is_number(v) and _close(t, float(v)) for v in vals)
                 return Claim("number", shown, ok, "" if ok else f"{p.noun} is {_fmt_vals(vals)}, not {shown}")
