@@ -91,7 +91,12 @@ class Player:
 
 @dataclass
 class Facts:
-    kind: str  # tabular | text | image | counterfactual
+    """One record as the narration reads it. ``record_kind`` says what the record is ("evidence": an
+    Evidence record; "change": a counterfactual or what-if dict), ``input_kind`` what it is about
+    ("tabular", "text" or "image")."""
+
+    record_kind: str
+    input_kind: str
     predicted: str
     target: str
     probabilities: dict[str, float]
@@ -99,9 +104,13 @@ class Facts:
     players: list[Player]
     labels: dict[str, list[str]]  # label -> lowercase aliases
     record: Any
-    new_label: str | None = None  # counterfactual records
+    new_label: str | None = None  # change records: the prediction after the changes
     new_probability: float | None = None
-    input_kind: str = ""  # counterfactual records: what was changed (tabular | text | image)
+
+    @property
+    def is_change(self) -> bool:
+        """A counterfactual or what-if record: players are changes, with no contribution."""
+        return self.record_kind == "change"
 
     @property
     def p_predicted(self) -> float:
@@ -278,7 +287,7 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
         players[-1].standard_error = a.standard_error
     labels = {c: label_aliases(c) for c in ev.probabilities}
-    return Facts(ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
+    return Facts("evidence", ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
                  float(ev.base_value), players, labels, ev)
 
 
@@ -315,5 +324,5 @@ def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = Non
     if new != label:
         probs[new] = float(record["new_probability"])
     labels = {c: label_aliases(c) for c in probs}
-    return Facts("counterfactual", label, label, probs, float(record["probability"]), players, labels,
-                 record, new_label=new, new_probability=float(record["new_probability"]), input_kind=kind)
+    return Facts("change", kind, label, label, probs, float(record["probability"]), players, labels,
+                 record, new_label=new, new_probability=float(record["new_probability"]))
