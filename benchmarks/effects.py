@@ -42,7 +42,8 @@ COHORTS = [[{"feature": "Age", "cmp": ">", "value": 60}], [{"feature": "Records"
 
 def timed(fn, args_list, narrate: bool, ex) -> tuple[list[float], object]:
     from explainer_nlg.demos.loan_model import DESCRIPTIONS
-    from explainer_nlg.narrate.views import check_view_sentence, view_sentences
+    from explainer_nlg.narrate.verify import verify_sentence
+    from explainer_nlg.narrate.views import view_sentences
 
     times, last = [], None
     fn(args_list[0])  # warm-up: import costs and first-call caches are not an answer's time
@@ -51,7 +52,7 @@ def timed(fn, args_list, narrate: bool, ex) -> tuple[list[float], object]:
         last = fn(a)
         if narrate:
             for s in view_sentences(last, "support", DESCRIPTIONS):
-                assert check_view_sentence(s.text, last, DESCRIPTIONS).ok
+                assert verify_sentence(s.text, last, DESCRIPTIONS).ok
         times.append(time.perf_counter() - t0)
     return times, last
 

@@ -74,7 +74,6 @@ def parse_filter(text: str) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from .explainer import Explainer
-    from .narrate.views import view_sentences
 
     try:
         ex = Explainer.demo(args.demo)
@@ -112,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(record.to_json(indent=2))
     else:
-        print(" ".join(s.text for s in view_sentences(record, args.audience, ex.info.get("descriptions"))))
+        print(ex.narrate(record, args.audience).text)
     if getattr(args, "out", None) and picture is not None:
         picture(record).save(args.out, format="PNG")
         print(f"Saved {args.out}.", file=sys.stderr)

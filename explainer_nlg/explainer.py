@@ -190,18 +190,24 @@ class Explainer(TabularViews):
         """
         return self._attributor.explain(x, target, budget)
 
-    def narrate(self, evidence: Evidence, audience: str = "customer", llm: Any = None,
+    def narrate(self, evidence: Any, audience: str = "customer", llm: Any = None,
                 focus: str = "why"):
-        """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``).
+        """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``): an
+        Evidence, a what-if or counterfactual record, or a data-level record (``effect``,
+        ``compare``, ``similar``, the rules).
 
         >>> ex = Explainer.demo("loan")
         >>> ex.narrate(ex.explain(17, budget=200)).sentences[0].status
         'template'
+        >>> a = ex.narrate(ex.local_rule(17), "support")
+        >>> a.text.startswith("The rule: when"), all(s.reason == "" for s in a.sentences)
+        (True, True)
         """
         from .narrate import narrate
 
         return narrate(evidence, audience, llm=llm, focus=focus,
-                       descriptions=self.info.get("descriptions") or None)
+                       descriptions=self.info.get("descriptions") or None,
+                       aliases=self.info.get("class_aliases") or None)
 
     def explain_text(self, x: Any, audience: str = "customer", llm: Any = None, target: Any = None):
         """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""

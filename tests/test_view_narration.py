@@ -10,7 +10,8 @@ import pytest
 from explainer_nlg.demos.loan_model import DESCRIPTIONS
 from explainer_nlg.effect_evidence import FeatureEffect
 from explainer_nlg.group_evidence import GroupComparison
-from explainer_nlg.narrate.views import check_view_sentence, is_view_record, view_sentences
+from explainer_nlg.narrate.verify import verify_sentence
+from explainer_nlg.narrate.views import is_view_record, view_sentences
 from explainer_nlg.rule_evidence import RuleEvidence
 from explainer_nlg.similar_evidence import SimilarCases
 
@@ -42,13 +43,13 @@ def test_every_template_sentence_passes_the_verifier(name, audience):
     sentences = view_sentences(record, audience, DESCRIPTIONS)
     assert sentences, "every record gets at least one sentence"
     for s in sentences:
-        v = check_view_sentence(s.text, record, DESCRIPTIONS, ALIASES)
+        v = verify_sentence(s.text, record, DESCRIPTIONS, ALIASES)
         assert v.ok, f"{s.slot}: {s.text} -> {v.reason}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['record']}:{c['sentence'][:40]}" for c in CASES])
 def test_labelled_sentences(case):
-    v = check_view_sentence(case["sentence"], RECORDS[case["record"]], DESCRIPTIONS, ALIASES)
+    v = verify_sentence(case["sentence"], RECORDS[case["record"]], DESCRIPTIONS, ALIASES)
     assert v.ok == case["ok"], v.reason or "accepted"
     if not case["ok"]:
         assert v.reason.startswith(case["wrong"] + ":"), v.reason
@@ -90,3 +91,33 @@ def test_a_weak_rule_is_never_called_the_rule():
 def test_the_same_record_always_reads_the_same():
     r = RECORDS["income_global"]
     assert [s.text for s in view_sentences(r, "support")] == [s.text for s in view_sentences(r, "support")]
+
+
+class Scripted:
+    """A stand-in for the local LLM that returns the reworded lines it was given."""
+
+    name = "scripted"
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def stream(self, system, user):
+        yield "\n".join(f"{i}. {line}" for i, line in enumerate(self.lines, 1))
+
+
+def test_llm_rewordings_of_a_view_record_are_verified_and_wrong_ones_fall_back():
+    from explainer_nlg.narrate import narrate
+
+    rule = RECORDS["rule_17"]
+    good = "When Seniority is above 14, the model predicts “good” for 95.5% of such applicants; 19.8% of applicants (881) meet it."
+    a = narrate(rule, "customer", llm=Scripted([good]), descriptions=DESCRIPTIONS, aliases=ALIASES)
+    assert [s.status for s in a.sentences] == ["rephrased"] and a.text == good
+    wrong = "When Seniority is above 14, the model predicts “good” for 99.5% of such applicants."
+    a = narrate(rule, "customer", llm=Scripted([wrong]), descriptions=DESCRIPTIONS, aliases=ALIASES)
+    assert a.sentences[0].status == "fallback" and a.sentences[0].reason.startswith("number:")
+    assert a.text.startswith("The rule: when Seniority above 14")
+    income = RECORDS["income_global"]
+    lines = [s.text for s in view_sentences(income, "customer", DESCRIPTIONS)]
+    lines[0] = "Across 300 applicants, income lowers approval."
+    a = narrate(income, "customer", llm=Scripted(lines), descriptions=DESCRIPTIONS, aliases=ALIASES)
+    assert a.sentences[0].status == "fallback" and a.sentences[0].reason.startswith("direction:")

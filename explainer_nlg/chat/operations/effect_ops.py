@@ -10,7 +10,6 @@ from __future__ import annotations
 from ...errors import ExplainerInputError
 from ..reply import OpResult
 from .context import Context
-from .view_answer import narrate_view
 
 MAX_FEATURES = 3
 PSEUDO = ("prediction", "label", "correct")
@@ -43,7 +42,7 @@ def effect(ctx: Context) -> OpResult:
         except ExplainerInputError as err:
             texts.append(str(err))
             continue
-        answer = narrate_view(ctx, fe)
+        answer = ctx.narrate(fe)
         records.append(fe)
         answers.append(answer)
         texts.append(answer.text)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from ...errors import ExplainerInputError
 from ..reply import OpResult
 from .context import Context
-from .view_answer import narrate_view
 
 PSEUDO = ("prediction", "label", "correct")
 OPPOSITE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
@@ -56,7 +55,7 @@ def compare(ctx: Context) -> OpResult:
     if target is not None and ctx.ex.positive_class is not None and target != ctx.ex.positive_class:
         target = ctx.ex.positive_class  # rates count the favourable decision; "denied" reads as its complement
     gc = ctx.ex.compare(positive=target, **kwargs)
-    answer = narrate_view(ctx, gc)
+    answer = ctx.narrate(gc)
     figures = {"groups": [{"name": g.name, "size": g.size, "positive_rate": g.positive_rate} for g in gc.groups],
                "gaps": gc.gaps, "unavailable": gc.unavailable}
     return OpResult("compare", answer.text, narration=answer, evidence=gc, figures=figures)
@@ -69,7 +68,7 @@ def cohort_likelihood(ctx: Context) -> OpResult:
         raise ExplainerInputError("A likelihood is asked of a group of applicants: filter on the data's features, "
                                   "not on the model's decisions.")
     gc = ctx.ex.cohort(data_filters, positive=ctx.ex.positive_class)
-    answer = narrate_view(ctx, gc)
+    answer = ctx.narrate(gc)
     g = gc.groups[0]
     figures = {"rows": g.size, "positive_rate": g.positive_rate, "mean_probability": g.mean_probability,
                "ci": g.ci, "positive_label": gc.positive_label, "filters": data_filters}

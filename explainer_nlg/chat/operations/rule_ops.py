@@ -10,7 +10,6 @@ from __future__ import annotations
 from ...errors import ExplainerInputError
 from ..reply import OpResult
 from .context import Context
-from .view_answer import narrate_view
 
 
 def rules(ctx: Context) -> OpResult:
@@ -26,7 +25,7 @@ def rules(ctx: Context) -> OpResult:
         except ExplainerInputError as err:
             note = str(err).split(" Ask for the local rule")[0] + " Here is a local rule instead. "
             r = ctx.ex.local_rule(ctx.x)
-    answer = narrate_view(ctx, r)
+    answer = ctx.narrate(r)
     figures = {"rule_kind": r.rule_kind, "precision": r.precision, "coverage": r.coverage,
                "rows_matching": r.rows_matching, "fidelity": r.fidelity,
                "conditions": [c.text() for c in r.conditions]}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..reply import OpResult
 from .context import Context
-from .view_answer import narrate_view
 
 MAX_K = 20
 
@@ -15,7 +14,7 @@ def similar(ctx: Context) -> OpResult:
     x = ctx.need_x()
     k = max(1, min(int(ctx.slots.get("k") or 5), MAX_K))
     sc = ctx.ex.similar(x, k=k)
-    answer = narrate_view(ctx, sc)
+    answer = ctx.narrate(sc)
     ctx.state.ids = [n.row_id for n in sc.neighbours]  # "why was the second one denied?" follows up on them
     figures = {"k": k, "same_prediction": sc.same_prediction, "correct": sc.correct, "labelled": sc.labelled,
                "outcomes": sc.outcomes, "ids": ctx.state.ids}

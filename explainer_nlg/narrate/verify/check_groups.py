@@ -29,8 +29,9 @@ True
 from __future__ import annotations
 
 from ...group_evidence import FIGURES, GroupComparison, GroupStats
-from ..verify import Claim, Verdict
-from .claims import (
+from ..views.phrases import feature_names
+from .verdict import Claim, Verdict
+from .view_claims import (
     Clause,
     any_close,
     close,
@@ -40,7 +41,6 @@ from .claims import (
     read,
     verdict,
 )
-from .phrases import feature_names
 
 FIGURE_WORDS = {"accuracy": {"right", "accuracy", "accurate", "correct"}, "fpr": {"false-positive", "positive"},
                 "fnr": {"false-negative", "negative"}, "mean_probability": {"mean", "average"}}

@@ -24,8 +24,9 @@ True
 from __future__ import annotations
 
 from ...rule_evidence import Condition, RuleEvidence
-from ..verify import Claim, Verdict
-from .claims import (
+from ..views.phrases import feature_names
+from .verdict import Claim, Verdict
+from .view_claims import (
     Clause,
     Tok,
     any_close,
@@ -37,7 +38,6 @@ from .claims import (
     read,
     verdict,
 )
-from .phrases import feature_names
 
 LOWER = ("above", "over", "exceeds", "exceeding", "beyond", ">")
 UPPER = ("most", "below", "under", "within", "<=", "<", "up")

@@ -21,8 +21,9 @@ True
 from __future__ import annotations
 
 from ...similar_evidence import SimilarCases
-from ..verify import Claim, Verdict
-from .claims import (
+from ..views.phrases import feature_names
+from .verdict import Claim, Verdict
+from .view_claims import (
     Clause,
     any_close,
     close,
@@ -32,7 +33,6 @@ from .claims import (
     read,
     verdict,
 )
-from .phrases import feature_names
 
 
 def similar_context(sc: SimilarCases, descriptions: dict[str, str] | None = None,

@@ -1,4 +1,5 @@
-"""Reading a sentence about a data-level record into claims: the machinery every view check shares.
+"""Reading a sentence about a data-level record into claims: what the four view checks share
+(``check_effect``, ``check_groups``, ``check_similar``, ``check_rules``).
 
 A sentence is split into tokens (quoted text, numbers with their unit, words, comparison signs,
 punctuation) and into clauses (at , ; : and the parentheses kept inside). Names the record knows
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vocabulary import WORD_RE, vocabulary, words_of
+from .verdict import Claim, Verdict
 
 TOKEN_RE = re.compile(
     r"(?P<quote>“[^”]*”|\"[^\"]*\")"
@@ -130,7 +132,7 @@ class ViewContext:
 
 @functools.lru_cache(maxsize=1)
 def view_cues() -> dict[tuple[str, ...], str]:
-    from .phrases import view_templates
+    from ..views.phrases import view_templates
 
     table = {}
     for tag, phrases in view_templates()["cues"].items():
@@ -142,7 +144,7 @@ def view_cues() -> dict[tuple[str, ...], str]:
 @functools.lru_cache(maxsize=1)
 def view_glue() -> frozenset[str]:
     """Connecting words: the narration's glue, the fixed words of every view template, minus cues."""
-    from .phrases import template_words, view_templates
+    from ..views.phrases import template_words, view_templates
 
     cue_words = {w for key in view_cues() for w in key if len(key) == 1}
     base = set(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
@@ -197,7 +199,6 @@ def _match(toks: list[Tok], table: dict, tag: str) -> None:
 
 def read(sentence: str, ctx: ViewContext) -> tuple[list[Clause], list, list[Tok]]:
     """(clauses, failed claims for unknown words and quotes, all tokens) of one sentence."""
-    from ..verify import Claim
 
     toks = tokenise(sentence)
     _match(toks, ctx.names, "name")
@@ -227,7 +228,6 @@ def read(sentence: str, ctx: ViewContext) -> tuple[list[Clause], list, list[Tok]
 
 def verdict(sentence: str, claims: list, mentioned: set | None = None):
     """A Verdict (the narration's type) for the claims read; a sentence with none is connecting text."""
-    from ..verify import Claim, Verdict
 
     if not claims:
         claims = [Claim("sentence", sentence[:40], True, "connecting words only")]
@@ -235,7 +235,6 @@ def verdict(sentence: str, claims: list, mentioned: set | None = None):
 
 
 def number_claim(t: Tok, ok: bool, what: str):
-    from ..verify import Claim
 
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
     return Claim("number", shown, ok, "" if ok else f"{shown} is not {what}")

@@ -31,8 +31,9 @@ from typing import Any
 
 from ...attribution.row_filters import describe
 from ...effect_evidence import FeatureEffect
-from ..verify import Claim, Verdict
-from .claims import (
+from ..views.phrases import feature_names
+from .verdict import Claim, Verdict
+from .view_claims import (
     Clause,
     Tok,
     any_close,
@@ -44,7 +45,6 @@ from .claims import (
     read,
     verdict,
 )
-from .phrases import feature_names
 
 
 def effect_context(fe: FeatureEffect, descriptions: dict[str, str] | None = None,
