@@ -39,7 +39,7 @@ def load_labelled():
     return records, cases
 
 
-def verifier_accuracy(verbose: bool = False) -> dict:
+def verifier_accuracy() -> dict:
     from explainer_nlg.narrate import verify_text
 
     records, cases = load_labelled()

@@ -24,11 +24,11 @@ import pandas as pd
 from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
+from .demos import NAMES as DEMOS  # "loan", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
 from .explainer_views import TabularViews
 
-DEMOS = ("loan", "text", "image")
 _CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
 
 
@@ -208,10 +208,6 @@ class Explainer(TabularViews):
         return narrate(evidence, audience, llm=llm, focus=focus,
                        descriptions=self.info.get("descriptions") or None,
                        aliases=self.info.get("class_aliases") or None)
-
-    def explain_text(self, x: Any, audience: str = "customer", llm: Any = None, target: Any = None):
-        """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""
-        return self.narrate(self.explain(x, target), audience, llm=llm)
 
     def assistant(self, llm: Any = None, budget: int | None = None, settle_with_llm: bool | None = None):
         """The chat Assistant for this explainer (one per explainer, made on first use). ``llm``

@@ -275,10 +275,6 @@ def _cmp_between(t: str) -> str | None:
     return None
 
 
-def _coerce(feature: str, value: Any, schema: ChatSchema) -> Any:
-    return value
-
-
 def _numeric_pairs(text: str, schema: ChatSchema) -> list[tuple[Mention, Mention, str | None]]:
     """(feature mention, number mention, comparison word between them) for numeric features."""
     t = normalise(text)

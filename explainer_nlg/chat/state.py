@@ -45,9 +45,5 @@ class SessionStore:
                 self._states.popitem(last=False)
             return st
 
-    def reset(self, session: str) -> None:
-        with self._lock:
-            self._states.pop(str(session), None)
-
     def __len__(self) -> int:
         return len(self._states)
