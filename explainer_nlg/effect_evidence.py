@@ -18,7 +18,6 @@ scope             "global" (over the data) | "local" (one input's ICE curve)
 feature           the feature's name
 feature_kind      "numeric" | "categorical"
 target_label      the class whose probability the curve gives
-classes           every class of the model (so "the other class" of two is known)
 grid              numeric: increasing feature values; categorical: the categories
 values            global: partial dependence, the mean p(target) over the sampled rows at each grid
                   point; local: the input's p(target) at each grid point
@@ -41,11 +40,12 @@ shap_dependence   {"bins": [{"low", "high", "category", "mean", "standard_error"
                   with low = high = null), or null (local effects)
 rows_used         rows whose curves were computed (global; 1 for local)
 rows_total        rows the sample was drawn from (the data, or the cohort's rows)
-cohort            global: the filters that chose the rows ([{"feature", "cmp", "value"}]; [] for all)
 protected         whether the feature is marked protected (never a reason to change)
 method            how it was computed, in words
 seconds           wall time
 notes             plain sentences a reader should know
+classes           every class of the model (so "the other class" of two is known)
+cohort            global: the filters that chose the rows ([{"feature", "cmp", "value"}]; [] for all)
 shape             derived from grid and values (not read back): see :func:`curve_shape`
 ================  ===============================================================================
 
@@ -61,13 +61,12 @@ True
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .serialise import to_plain
+from .serialise import Record, to_plain
 
 SCHEMA_VERSION = "1"
 # Below this spread (in probability) a curve is called flat: 2 percentage points.
@@ -78,19 +77,16 @@ MONOTONE_SLACK = 0.25
 FLAT_SHARE = 0.1
 
 
-def floats(xs: list | None) -> list | None:
-    """A list of numbers read back from JSON (None stays None, inside and out)."""
-    return None if xs is None else [None if x is None else float(x) for x in xs]
+def with_kind(d: dict, kind: str) -> dict:
+    """A record's dict with "kind" right after "schema_version" (as the schemas document it)."""
+    return {"schema_version": d.pop("schema_version"), "kind": kind, **d}
 
 
-def opt_float(v: Any) -> float | None:
-    return None if v is None else float(v)
-
-
-def check_version(d: dict, what: str) -> None:
-    version = str(d.get("schema_version", SCHEMA_VERSION))
-    if version != SCHEMA_VERSION:
-        raise ValueError(f"{what} schema version {version!r} is not supported (expected {SCHEMA_VERSION!r}).")
+def check_kind(d: dict, kind: str) -> dict:
+    """``d`` if it is a record of ``kind`` (or says no kind), else a ValueError naming both."""
+    if d.get("kind", kind) != kind:
+        raise ValueError(f"Not a {kind} record: kind {d.get('kind')!r}.")
+    return d
 
 
 def curve_shape(grid: list, values: list[float]) -> dict:
@@ -153,8 +149,11 @@ def curve_shape(grid: list, values: list[float]) -> dict:
 
 
 @dataclass(frozen=True)
-class FeatureEffect:
+class FeatureEffect(Record):
     """How one feature moves the model's probability (see the module docstring for the schema)."""
+
+    SCHEMA_VERSION: ClassVar[str] = SCHEMA_VERSION
+    DERIVED: ClassVar[dict[str, str]] = {"shape": "cohort"}
 
     scope: str
     feature: str
@@ -180,7 +179,7 @@ class FeatureEffect:
     classes: list[str] = field(default_factory=list)
     cohort: list[dict] = field(default_factory=list)
 
-    kind = "feature-effect"
+    kind: ClassVar[str] = "feature-effect"
 
     @property
     def shape(self) -> dict:
@@ -202,40 +201,8 @@ class FeatureEffect:
         return float(np.interp(float(x), np.asarray(self.grid, dtype=float), np.asarray(self.values, dtype=float)))
 
     def to_dict(self) -> dict:
-        return {
-            "schema_version": SCHEMA_VERSION, "kind": self.kind, "scope": self.scope,
-            "feature": self.feature, "feature_kind": self.feature_kind, "target_label": self.target_label,
-            "grid": to_plain(list(self.grid)), "values": to_plain(list(self.values)),
-            "band_low": to_plain(self.band_low), "band_high": to_plain(self.band_high), "ice": to_plain(self.ice),
-            "decisions": to_plain(self.decisions), "flips": to_plain(self.flips), "flip_rows": self.flip_rows,
-            "data_share": to_plain(self.data_share), "current": to_plain(self.current),
-            "shap_dependence": to_plain(self.shap_dependence), "rows_used": int(self.rows_used),
-            "rows_total": int(self.rows_total), "protected": bool(self.protected), "method": self.method,
-            "seconds": float(self.seconds), "notes": list(self.notes), "classes": list(self.classes),
-            "cohort": to_plain(self.cohort), "shape": to_plain(self.shape),
-        }
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
+        return with_kind(super().to_dict(), self.kind)
 
     @classmethod
     def from_dict(cls, d: dict) -> FeatureEffect:
-        check_version(d, "FeatureEffect")
-        if d.get("kind", "feature-effect") != "feature-effect":
-            raise ValueError(f"Not a feature-effect record: kind {d.get('kind')!r}.")
-        return cls(
-            scope=d["scope"], feature=d["feature"], feature_kind=d["feature_kind"],
-            target_label=d["target_label"], grid=list(d["grid"]), values=floats(d["values"]),
-            band_low=floats(d.get("band_low")), band_high=floats(d.get("band_high")),
-            ice=None if d.get("ice") is None else [floats(c) for c in d["ice"]],
-            decisions=d.get("decisions"), flips=d.get("flips"), flip_rows=d.get("flip_rows"),
-            data_share=floats(d.get("data_share")), current=d.get("current"),
-            shap_dependence=d.get("shap_dependence"), rows_used=int(d.get("rows_used", 0)),
-            rows_total=int(d.get("rows_total", 0)), protected=bool(d.get("protected", False)),
-            method=d.get("method", ""), seconds=float(d.get("seconds", 0.0)), notes=list(d.get("notes") or []),
-            classes=list(d.get("classes") or []), cohort=list(d.get("cohort") or []),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> FeatureEffect:
-        return cls.from_dict(json.loads(text))
+        return super().from_dict(check_kind(d, cls.kind))

@@ -18,13 +18,15 @@ labelled             rows with a true label
 positive_rate        share the model predicts ``positive_label`` for (selection rate)
 mean_probability     mean predicted p(positive_label)
 accuracy             share predicted right, over labelled rows (null without labels)
-fpr, fnr, tpr        false-positive, false-negative and true-positive rates of positive_label
-                     over labelled rows (null without labels, or without rows of that truth)
+fpr                  false-positive rate of positive_label over labelled rows (null without
+                     labels, or without labelled rows of the other class)
+fnr                  false-negative rate, likewise (null without labelled positive rows)
+tpr                  true-positive rate (1 - fnr), likewise
 ci                   {figure: [low, high]}: 95% bootstrap interval of each figure above
 mean_contribution    mean Shapley value of the group feature toward positive_label over the
                      group's sampled rows (probability units), or null (no single group feature)
 contribution_rows    rows that mean was taken over
-small                size < 20: figures shown, no verdict drawn
+small                size < 20: figures shown, no verdict drawn (derived; not read back)
 ===================  ==========================================================================
 
 **GroupComparison**:
@@ -62,13 +64,11 @@ True
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from .effect_evidence import check_version
-from .effect_evidence import opt_float as opt
-from .serialise import to_plain
+from .effect_evidence import check_kind, with_kind
+from .serialise import Record
 
 SCHEMA_VERSION = "1"
 MIN_GROUP_SIZE = 20
@@ -77,8 +77,10 @@ GAPS = ("demographic_parity_difference", "demographic_parity_ratio", "equalized_
 
 
 @dataclass(frozen=True)
-class GroupStats:
+class GroupStats(Record):
     """One group's figures (see the module docstring)."""
+
+    DERIVED: ClassVar[dict[str, str]] = {"small": "contribution_rows"}
 
     name: str
     filters: list[dict]
@@ -101,26 +103,12 @@ class GroupStats:
     def figure(self, name: str) -> float | None:
         return getattr(self, name)
 
-    def to_dict(self) -> dict:
-        d = {"name": self.name, "filters": to_plain(self.filters), "size": int(self.size),
-             "labelled": int(self.labelled)}
-        d.update({k: to_plain(getattr(self, k)) for k in FIGURES})
-        d.update({"ci": to_plain(self.ci), "mean_contribution": to_plain(self.mean_contribution),
-                  "contribution_rows": int(self.contribution_rows), "small": self.small})
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> GroupStats:
-        return cls(d["name"], list(d.get("filters") or []), int(d["size"]), int(d.get("labelled", 0)),
-                   opt(d.get("positive_rate")), opt(d.get("mean_probability")), opt(d.get("accuracy")),
-                   opt(d.get("fpr")), opt(d.get("fnr")), opt(d.get("tpr")),
-                   {k: [float(x) for x in v] for k, v in (d.get("ci") or {}).items() if v is not None},
-                   opt(d.get("mean_contribution")), int(d.get("contribution_rows", 0)))
-
 
 @dataclass(frozen=True)
-class GroupComparison:
+class GroupComparison(Record):
     """Groups compared (see the module docstring for the schema)."""
+
+    SCHEMA_VERSION: ClassVar[str] = SCHEMA_VERSION
 
     feature: str | None
     positive_label: str
@@ -134,7 +122,7 @@ class GroupComparison:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
-    kind = "group-comparison"
+    kind: ClassVar[str] = "group-comparison"
 
     def group(self, name: str) -> GroupStats:
         for g in self.groups:
@@ -147,26 +135,8 @@ class GroupComparison:
         return any(g.small for g in self.groups)
 
     def to_dict(self) -> dict:
-        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "feature": self.feature,
-                "positive_label": self.positive_label, "groups": [g.to_dict() for g in self.groups],
-                "gaps": to_plain(self.gaps), "unavailable": dict(self.unavailable),
-                "bootstrap": to_plain(self.bootstrap), "min_group_size": int(self.min_group_size),
-                "protected": bool(self.protected), "method": self.method, "seconds": float(self.seconds),
-                "notes": list(self.notes)}
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
+        return with_kind(super().to_dict(), self.kind)
 
     @classmethod
     def from_dict(cls, d: dict) -> GroupComparison:
-        check_version(d, "GroupComparison")
-        if d.get("kind", "group-comparison") != "group-comparison":
-            raise ValueError(f"Not a group-comparison record: kind {d.get('kind')!r}.")
-        return cls(d.get("feature"), d["positive_label"], [GroupStats.from_dict(g) for g in d["groups"]],
-                   dict(d.get("gaps") or {}), dict(d.get("unavailable") or {}), dict(d.get("bootstrap") or {}),
-                   int(d.get("min_group_size", MIN_GROUP_SIZE)), bool(d.get("protected", False)),
-                   d.get("method", ""), float(d.get("seconds", 0.0)), list(d.get("notes") or []))
-
-    @classmethod
-    def from_json(cls, text: str) -> GroupComparison:
-        return cls.from_dict(json.loads(text))
+        return super().from_dict(check_kind(d, cls.kind))

@@ -36,6 +36,7 @@ coverage          share of the data's rows meeting ``conditions``
 rows_matching     how many rows meet them
 rows_total        rows counted
 min_precision     below this precision a rule is not "the rule" (0.9)
+is_rule           precision >= min_precision (derived; not read back)
 paths             decision-path of an ensemble: [{"tree", "conditions", "leaf_value"}] per tree
                   (leaf_value: that tree's output at the leaf, in the model's own units); else []
 leaves            surrogate: [{"conditions", "prediction", "precision", "coverage", "rows"}],
@@ -59,13 +60,11 @@ True
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from .effect_evidence import check_version
-from .effect_evidence import opt_float as opt
-from .serialise import to_plain
+from .effect_evidence import check_kind, with_kind
+from .serialise import Record
 
 SCHEMA_VERSION = "1"
 MIN_PRECISION = 0.9
@@ -81,7 +80,7 @@ def _fmt(v: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Condition:
+class Condition(Record):
     """One condition of a rule: ``feature op value``; ``or_missing``: a missing value meets it too
     (trees that learned where missing values go send them down one side of a split)."""
 
@@ -112,23 +111,39 @@ class Condition:
             out = f"{self.feature} {self.op} {_fmt(self.value)}"
         return out + (" or missing" if self.or_missing else "")
 
-    def to_dict(self) -> dict:
-        return {"feature": self.feature, "op": self.op, "value": to_plain(self.value), "or_missing": self.or_missing}
-
     @classmethod
     def from_dict(cls, d: dict) -> Condition:
-        v = d.get("value")
-        return cls(d["feature"], d["op"], list(v) if isinstance(v, (list, tuple)) else v,
-                   bool(d.get("or_missing", False)))
-
-
-def _conditions(items: list) -> list[Condition]:
-    return [c if isinstance(c, Condition) else Condition.from_dict(c) for c in items]
+        c = super().from_dict(d)
+        return c if not isinstance(c.value, tuple) else Condition(c.feature, c.op, list(c.value), c.or_missing)
 
 
 @dataclass(frozen=True)
-class RuleEvidence:
+class RulePath(Record):
+    """One tree's path of an ensemble: its number (from 1), its conditions, its leaf's output."""
+
+    tree: int
+    conditions: list[Condition]
+    leaf_value: list[float]
+
+
+@dataclass(frozen=True)
+class RuleLeaf(Record):
+    """One leaf of a surrogate tree as a rule: its conditions, the class it gives, the share of its
+    rows the model predicts that class for (precision), its share of all rows, and its row count."""
+
+    conditions: list[Condition]
+    prediction: str
+    precision: float | None
+    coverage: float
+    rows: int
+
+
+@dataclass(frozen=True)
+class RuleEvidence(Record):
     """A rule behind a prediction (see the module docstring for the schema)."""
+
+    SCHEMA_VERSION: ClassVar[str] = SCHEMA_VERSION
+    DERIVED: ClassVar[dict[str, str]] = {"is_rule": "min_precision"}
 
     rule_kind: str
     input: dict | None
@@ -140,8 +155,8 @@ class RuleEvidence:
     rows_matching: int
     rows_total: int
     min_precision: float = MIN_PRECISION
-    paths: list[dict] = field(default_factory=list)
-    leaves: list[dict] = field(default_factory=list)
+    paths: list[RulePath] = field(default_factory=list)
+    leaves: list[RuleLeaf] = field(default_factory=list)
     fidelity: float | None = None
     fidelity_rows: int = 0
     depth: int | None = None
@@ -149,7 +164,7 @@ class RuleEvidence:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
-    kind = "rule"
+    kind: ClassVar[str] = "rule"
 
     @property
     def is_rule(self) -> bool:
@@ -157,39 +172,8 @@ class RuleEvidence:
         return self.precision is not None and self.precision >= self.min_precision
 
     def to_dict(self) -> dict:
-        def paths(ps):
-            return [{**to_plain({k: v for k, v in p.items() if k != "conditions"}),
-                     "conditions": [c.to_dict() for c in _conditions(p["conditions"])]} for p in ps]
-
-        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "rule_kind": self.rule_kind,
-                "input": to_plain(self.input), "predicted_label": self.predicted_label,
-                "conditions": [c.to_dict() for c in self.conditions], "prediction": self.prediction,
-                "precision": None if self.precision is None else float(self.precision),
-                "coverage": float(self.coverage), "rows_matching": int(self.rows_matching),
-                "rows_total": int(self.rows_total), "min_precision": float(self.min_precision),
-                "is_rule": self.is_rule, "paths": paths(self.paths), "leaves": paths(self.leaves),
-                "fidelity": None if self.fidelity is None else float(self.fidelity),
-                "fidelity_rows": int(self.fidelity_rows), "depth": self.depth, "method": self.method,
-                "seconds": float(self.seconds), "notes": list(self.notes)}
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
+        return with_kind(super().to_dict(), self.kind)
 
     @classmethod
     def from_dict(cls, d: dict) -> RuleEvidence:
-        check_version(d, "RuleEvidence")
-        if d.get("kind", "rule") != "rule":
-            raise ValueError(f"Not a rule record: kind {d.get('kind')!r}.")
-
-        def paths(ps):
-            return [{**p, "conditions": _conditions(p["conditions"])} for p in ps or []]
-
-        return cls(d["rule_kind"], d.get("input"), d.get("predicted_label"), _conditions(d["conditions"]),
-                   d["prediction"], opt(d.get("precision")), float(d["coverage"]), int(d["rows_matching"]),
-                   int(d["rows_total"]), float(d.get("min_precision", MIN_PRECISION)), paths(d.get("paths")),
-                   paths(d.get("leaves")), opt(d.get("fidelity")), int(d.get("fidelity_rows", 0)), d.get("depth"),
-                   d.get("method", ""), float(d.get("seconds", 0.0)), list(d.get("notes") or []))
-
-    @classmethod
-    def from_json(cls, text: str) -> RuleEvidence:
-        return cls.from_dict(json.loads(text))
+        return super().from_dict(check_kind(d, cls.kind))

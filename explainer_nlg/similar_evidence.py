@@ -51,19 +51,21 @@ True
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from .effect_evidence import check_version
-from .serialise import to_plain
+from .effect_evidence import check_kind, with_kind
+from .serialise import Record
 
 SCHEMA_VERSION = "1"
 
 
 @dataclass(frozen=True)
-class Neighbour:
-    row_id: object
+class Neighbour(Record):
+    """One similar row (see the module docstring)."""
+
+    row_id: Any
     row: dict
     distance: float
     predicted_label: str
@@ -72,20 +74,14 @@ class Neighbour:
     correct: bool | None = None
     differences: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {"row_id": to_plain(self.row_id), "row": to_plain(self.row), "distance": float(self.distance),
-                "predicted_label": self.predicted_label, "probability": float(self.probability),
-                "true_label": self.true_label, "correct": self.correct, "differences": list(self.differences)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Neighbour:
-        return cls(d["row_id"], dict(d["row"]), float(d["distance"]), d["predicted_label"],
-                   float(d["probability"]), d.get("true_label"), d.get("correct"), list(d.get("differences") or []))
-
 
 @dataclass(frozen=True)
-class SimilarCases:
+class SimilarCases(Record):
     """The k nearest labelled rows to one input (see the module docstring for the schema)."""
+
+    SCHEMA_VERSION: ClassVar[str] = SCHEMA_VERSION
+    DERIVED: ClassVar[dict[str, str]] = {"same_prediction": "neighbours", "labelled": "neighbours",
+                                         "correct": "neighbours", "outcomes": "neighbours"}
 
     input: dict
     predicted_label: str
@@ -98,7 +94,7 @@ class SimilarCases:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
-    kind = "similar-cases"
+    kind: ClassVar[str] = "similar-cases"
 
     @property
     def same_prediction(self) -> int:
@@ -125,27 +121,8 @@ class SimilarCases:
                 for n in self.neighbours]
 
     def to_dict(self) -> dict:
-        return {"schema_version": SCHEMA_VERSION, "kind": self.kind, "input": to_plain(self.input),
-                "predicted_label": self.predicted_label, "probabilities": to_plain(self.probabilities),
-                "k": int(self.k), "neighbours": [n.to_dict() for n in self.neighbours],
-                "same_prediction": self.same_prediction, "labelled": self.labelled, "correct": self.correct,
-                "outcomes": self.outcomes, "weights": to_plain(self.weights),
-                "rows_searched": int(self.rows_searched), "method": self.method, "seconds": float(self.seconds),
-                "notes": list(self.notes)}
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
+        return with_kind(super().to_dict(), self.kind)
 
     @classmethod
     def from_dict(cls, d: dict) -> SimilarCases:
-        check_version(d, "SimilarCases")
-        if d.get("kind", "similar-cases") != "similar-cases":
-            raise ValueError(f"Not a similar-cases record: kind {d.get('kind')!r}.")
-        return cls(dict(d["input"]), d["predicted_label"], {str(k): float(v) for k, v in d["probabilities"].items()},
-                   int(d["k"]), [Neighbour.from_dict(n) for n in d["neighbours"]],
-                   {str(k): float(v) for k, v in d["weights"].items()}, int(d["rows_searched"]), d["method"],
-                   float(d.get("seconds", 0.0)), list(d.get("notes") or []))
-
-    @classmethod
-    def from_json(cls, text: str) -> SimilarCases:
-        return cls.from_dict(json.loads(text))
+        return super().from_dict(check_kind(d, cls.kind))

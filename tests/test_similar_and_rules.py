@@ -231,13 +231,13 @@ def test_surrogate_leaves_fidelity_and_input_leaf(forest, data):
     tree = forest._surrogates[4].tree
     enc = forest._surrogates[4].encoded
     leaf_of = tree.apply(enc)
-    assert sum(leaf["rows"] for leaf in r.leaves) == len(data)
+    assert sum(leaf.rows for leaf in r.leaves) == len(data)
     for leaf in r.leaves:
-        mask = holds(data, leaf["conditions"])
+        mask = holds(data, leaf.conditions)
         ids = set(np.flatnonzero(mask))
-        assert len(ids) == leaf["rows"] and len({int(leaf_of[i]) for i in ids}) == 1  # exactly one leaf's rows
-        cls = forest.class_names.index(leaf["prediction"])
-        assert leaf["precision"] == pytest.approx((preds[mask] == cls).mean())
+        assert len(ids) == leaf.rows and len({int(leaf_of[i]) for i in ids}) == 1  # exactly one leaf's rows
+        cls = forest.class_names.index(leaf.prediction)
+        assert leaf.precision == pytest.approx((preds[mask] == cls).mean())
     # fidelity: held-out agreement, recomputed from the same split
     from sklearn.model_selection import train_test_split
 

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import Condition, RuleEvidence
+from ..rule_evidence import Condition, RuleEvidence, RulePath
 from .rule_conditions import holds, merge, tidy
 
 MAX_TREES = 10
@@ -176,7 +176,7 @@ def decision_path(attributor: Any, x: Any) -> RuleEvidence:
     paths, every = [], []
     for i, tree in enumerate(trees):
         conds, leaf = _conditions(tree, xt, columns)
-        paths.append({"tree": i + 1, "conditions": _tidy(attributor, merge(conds)), "leaf_value": leaf})
+        paths.append(RulePath(i + 1, _tidy(attributor, merge(conds)), [float(v) for v in leaf]))
         every += conds
     conditions = _tidy(attributor, merge(every))
     data = attributor.data

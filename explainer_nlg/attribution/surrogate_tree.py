@@ -14,20 +14,21 @@ the data's rows in the leaf that the model predicts the leaf's class for, counte
 >>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income", "debt"]], df["ok"]), df, target="ok")
 >>> sur = SurrogateTree(ex._attributor, max_depth=2)
 >>> r = sur.rule()
->>> r.fidelity >= 0.9, [c.feature for c in r.leaves[0]["conditions"]], r.fidelity_rows
+>>> r.fidelity >= 0.9, [c.feature for c in r.leaves[0].conditions], r.fidelity_rows
 (True, ['income'], 25)
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import RuleEvidence
+from ..rule_evidence import RuleEvidence, RuleLeaf
 from .decision_path import _conditions
 from .rule_conditions import merge, tidy
 
@@ -98,14 +99,14 @@ class SurrogateTree:
         classes = list(att.class_names)
         tree_classes = [int(c) for c in self.tree.classes_]
         n = len(self.preds)
-        leaves = []
+        by_node: dict[int, RuleLeaf] = {}
         for leaf in np.unique(self.leaf_of):
             in_leaf = self.leaf_of == leaf
             pred = tree_classes[int(self.tree.tree_.value[leaf].ravel().argmax())]
-            leaves.append({"leaf": int(leaf), "conditions": self._path(int(leaf)), "prediction": classes[pred],
-                           "precision": float((self.preds[in_leaf] == pred).mean()),
-                           "coverage": float(in_leaf.mean()), "rows": int(in_leaf.sum())})
-        leaves.sort(key=lambda d: -d["rows"])
+            by_node[int(leaf)] = RuleLeaf(self._path(int(leaf)), classes[pred],
+                                          float((self.preds[in_leaf] == pred).mean()), float(in_leaf.mean()),
+                                          int(in_leaf.sum()))
+        leaves = sorted(by_node.values(), key=lambda lf: -lf.rows)
         method = (f"decision tree of depth {self.tree.get_depth()} (at most {self.tree.max_depth}, at least "
                   f"{MIN_LEAF} rows per leaf) fitted to the model's predictions on {self.train_rows} rows; fidelity: "
                   f"agreement with the model on {self.fidelity_rows} held-out rows")
@@ -120,20 +121,16 @@ class SurrogateTree:
             predicted = classes[int(np.asarray(att.predictor.predict_proba(prepared.batch1))[0].argmax())]
             enc, _ = self._encode(prepared.batch1)
             leaf = int(self.tree.apply(enc)[0])
-            mine = next(d for d in leaves if d["leaf"] == leaf) if leaf in {d["leaf"] for d in leaves} else None
+            mine = by_node.get(leaf)
             if mine is None:  # a leaf no data row reaches (possible for an edited row)
                 conds, _ = _conditions(self.tree, enc, self.columns)
                 pred = tree_classes[int(self.tree.tree_.value[leaf].ravel().argmax())]
-                mine = {"conditions": self._tidy(merge(conds)), "prediction": classes[pred], "precision": None,
-                        "coverage": 0.0, "rows": 0}
-            if mine["prediction"] != predicted:
-                notes.append(f"For this input the surrogate predicts “{mine['prediction']}” but the model predicts "
+                mine = RuleLeaf(self._tidy(merge(conds)), classes[pred], None, 0.0, 0)
+            if mine.prediction != predicted:
+                notes.append(f"For this input the surrogate predicts “{mine.prediction}” but the model predicts "
                              f"“{predicted}”: the surrogate's rule does not describe this decision.")
-            out = RuleEvidence("surrogate", prepared.input, predicted, mine["conditions"], mine["prediction"],
-                               mine["precision"], mine["coverage"], mine["rows"], n, leaves=leaves,
+            out = RuleEvidence("surrogate", prepared.input, predicted, mine.conditions, mine.prediction,
+                               mine.precision, mine.coverage, mine.rows, n, leaves=leaves,
                                fidelity=self.fidelity, fidelity_rows=self.fidelity_rows, depth=self.tree.get_depth(),
                                method=method, notes=notes)
-        from dataclasses import replace
-
-        return replace(out, leaves=[{k: v for k, v in d.items() if k != "leaf"} for d in leaves],
-                       seconds=round(time.perf_counter() - start, 4))
+        return replace(out, seconds=round(time.perf_counter() - start, 4))

@@ -50,7 +50,7 @@ def _all_conditions(r: RuleEvidence) -> list[Condition]:
     found = list(r.conditions)
     for group in (r.leaves, r.paths):
         for item in group:
-            found += list(item["conditions"])
+            found += list(item.conditions)
     return found
 
 
@@ -65,7 +65,7 @@ def rule_context(r: RuleEvidence, descriptions: dict[str, str] | None = None,
         if c.op in ("==", "!=", "in", "not in"):
             for v in (c.value if isinstance(c.value, list) else [c.value]):
                 names.setdefault(str(v), []).append(("category", c.feature, str(v)))
-    labels = {r.prediction, r.predicted_label} | {leaf["prediction"] for leaf in r.leaves}
+    labels = {r.prediction, r.predicted_label} | {leaf.prediction for leaf in r.leaves}
     for c in (x for x in labels if x):
         names.setdefault(c, []).append(("label", c))
         for a in (aliases or {}).get(c, []):
@@ -156,11 +156,11 @@ def _role(c: Clause, i: int) -> str:
 
 def _numbers(clauses: list[Clause], r: RuleEvidence) -> list[Claim]:
     leaves = r.leaves
-    precision = [r.precision] + [leaf["precision"] for leaf in leaves]
-    coverage = [r.coverage] + [leaf["coverage"] for leaf in leaves]
+    precision = [r.precision] + [leaf.precision for leaf in leaves]
+    coverage = [r.coverage] + [leaf.coverage for leaf in leaves]
     pct = [x * 100 for x in precision + coverage + [r.fidelity, r.min_precision] if x is not None]
     bare = [float(x) for x in (r.rows_matching, r.rows_total, r.fidelity_rows, r.depth or 0, len(r.paths))]
-    bare += [float(leaf["rows"]) for leaf in leaves] + [r.min_precision, 90.0]
+    bare += [float(leaf.rows) for leaf in leaves] + [r.min_precision, 90.0]
     for cond in _all_conditions(r):
         vals = cond.value if isinstance(cond.value, list) else [cond.value]
         bare += [float(v) for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]

@@ -53,8 +53,8 @@ def rule_sentences(r: RuleEvidence, audience: str = "customer",
         elif r.input is not None and r.precision is not None:
             out.add("leaf" if r.is_rule else "leaf_weak", **fill)
         if audience != "customer" or r.input is None:
-            leaves = [f"when {conditions_text(leaf['conditions'])}, {label(leaf['prediction'])} "
-                      f"({count(leaf['rows'])} applicants, {pct(leaf['precision'])} of them predicted so)"
+            leaves = [f"when {conditions_text(leaf.conditions)}, {label(leaf.prediction)} "
+                      f"({count(leaf.rows)} applicants, {pct(leaf.precision)} of them predicted so)"
                       for leaf in r.leaves[:MAX_LEAVES]]
             if leaves:
                 out.add("leaves", leaf_list="; ".join(leaves))
