@@ -9,6 +9,8 @@ Examples::
     explainer-nlg what-if --demo loan --row 17 --change Amount=3000 --change Income-=100
     explainer-nlg what-if --demo text --text "Stale cookies" --change stale=fresh
     explainer-nlg explain --demo loan --row 17 --audience customer
+    explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
+    explainer-nlg compare --demo loan --by Marital
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .cli_views import add_commands
+
+    add_commands(sub)
     return ap
 
 
@@ -105,6 +110,8 @@ def render_counterfactuals(cs) -> str:
     held = []
     if c.get("immutable"):
         held.append(f"fixed: {', '.join(c['immutable'])}")
+    if c.get("protected"):
+        held.append(f"protected (never changed): {', '.join(c['protected'])}")
     for f, d in (c.get("monotone") or {}).items():
         held.append(f"{f} may only {d}")
     for i, cf in enumerate(cs.counterfactuals, 1):
@@ -196,6 +203,10 @@ def _render_regions(ev) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    from .cli_views import COMMANDS, run
+
+    if args.command in COMMANDS:
+        return run(args)
     from .explainer import Explainer
 
     try:

@@ -28,13 +28,16 @@ from .llm import LLM, rephrase
 from .records import as_record
 from .templates import template_sentences
 from .verify import covers, split_sentences, verify_sentence
+from .views import is_view_record, view_sentences
 
 
 def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, focus: str = "why",
             descriptions: dict[str, str] | None = None,
             on_token: Callable[[str], None] | None = None,
-            on_sentence: Callable[[SentenceRecord], None] | None = None) -> Answer:
-    """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
+            on_sentence: Callable[[SentenceRecord], None] | None = None,
+            aliases: dict[str, list[str]] | None = None) -> Answer:
+    """Explain an Evidence record (or a counterfactual/what-if dict, or a data-level record: a
+    FeatureEffect, GroupComparison, SimilarCases or RuleEvidence) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
     instance ``LlamaCppLLM()``) that rewords the template sentences; each reworded sentence is
@@ -42,12 +45,16 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     ``on_sentence`` receives each shown sentence, in order, as soon as it is verified (this is
     what a UI should stream); ``on_token`` receives the LLM's raw, unverified output as it comes,
     for progress displays and logs only. The Answer's text is plain text (not HTML): words are
-    quoted exactly as the user wrote them, markup included.
+    quoted exactly as the user wrote them, markup included. ``aliases``: other words for the
+    classes ({"good": ["approved", ...]}) that a data-level record's sentences may use.
     """
     t0 = time.perf_counter()
     record = as_record(record)  # WhatIf / CounterfactualSet -> the dict the templates read
-    templates = template_sentences(record, audience, focus, descriptions)
-    checked = [verify_sentence(t.text, record, descriptions) for t in templates]
+    if is_view_record(record):
+        templates = view_sentences(record, audience, descriptions)
+    else:
+        templates = template_sentences(record, audience, focus, descriptions)
+    checked = [verify_sentence(t.text, record, descriptions, aliases) for t in templates]
     records: list[SentenceRecord] = []
     audit = None
     if llm is None:
@@ -64,7 +71,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
             if i in ready or not 1 <= i <= len(templates):
                 return
             t, v = templates[i - 1], checked[i - 1]
-            reason = _reject_reason(candidate, i, error, v, record, descriptions)
+            reason = _reject_reason(candidate, i, error, v, record, descriptions, aliases)
             ready[i] = (SentenceRecord(t.text, t.text, "fallback", reason, t.slot) if reason
                         else SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
             # Emit in order: a sentence waits for the ones before it.
@@ -83,7 +90,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
 
 
 def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, record: Any,
-                   descriptions) -> str:
+                   descriptions, aliases=None) -> str:
     if error and not candidate:
         return f"the LLM failed ({error})"
     if not candidate or not candidate.strip():
@@ -91,7 +98,7 @@ def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, 
     parts = split_sentences(candidate)
     if len(parts) > 2:
         return "the LLM returned more than a sentence or two"
-    verdicts = [verify_sentence(p, record, descriptions) for p in parts]
+    verdicts = [verify_sentence(p, record, descriptions, aliases) for p in parts]
     failed = next((v for v in verdicts if not v.ok), None)
     if failed is not None:
         return failed.reason

@@ -50,4 +50,5 @@ class Context:
         from ...narrate import narrate
 
         return narrate(record, self.audience, llm=self.assistant.llm, focus=focus,
-                       descriptions=self.ex.info.get("descriptions") or None, on_sentence=self.on_sentence)
+                       descriptions=self.ex.info.get("descriptions") or None, on_sentence=self.on_sentence,
+                       aliases=self.ex.info.get("class_aliases") or None)

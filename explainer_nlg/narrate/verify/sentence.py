@@ -22,10 +22,16 @@ from .context import context
 from .phrases import OUTCOME_WORDS, cue_table
 from .tokens import match_phrases, tokenise
 from .verdict import Claim, Verdict
+from .view_records import check_view_sentence, is_view_record
 
 
-def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None) -> Verdict:
-    """Check one sentence against an Evidence record or a counterfactual/what-if dict."""
+def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
+                    aliases: dict[str, list[str]] | None = None) -> Verdict:
+    """Check one sentence against an Evidence record, a counterfactual/what-if dict, or a
+    data-level record (feature effect, group comparison, similar cases, rule: ``view_records``;
+    ``aliases`` are other words for their classes, {"good": ["approved", ...]})."""
+    if is_view_record(record):
+        return check_view_sentence(sentence, record, descriptions, aliases)
     ctx = context(record, descriptions)
     f = ctx.f
     claims: list[Claim] = []
@@ -132,7 +138,8 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def verify_text(text: str, record: Any, descriptions: dict[str, str] | None = None) -> list[Verdict]:
+def verify_text(text: str, record: Any, descriptions: dict[str, str] | None = None,
+                aliases: dict[str, list[str]] | None = None) -> list[Verdict]:
     """Verify every sentence of ``text``; see :func:`verify_sentence`.
 
     >>> from explainer_nlg.evidence import Attribution, Evidence
@@ -143,7 +150,7 @@ def verify_text(text: str, record: Any, descriptions: dict[str, str] | None = No
     ...                        "The word “yummy” helped too.", ev)]
     [True, True, False]
     """
-    return [verify_sentence(s, record, descriptions) for s in split_sentences(text)]
+    return [verify_sentence(s, record, descriptions, aliases) for s in split_sentences(text)]
 
 
 def covers(template: Verdict, rephrased: list[Verdict]) -> str:
