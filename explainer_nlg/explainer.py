@@ -334,6 +334,18 @@ class Explainer:
         probs = self.predictor.predict_proba(prepared.batch1)[0]
         return att.heatmaps(prepared.batch1, [att.target_index(probs, target)], method)[0]
 
+    @property
+    def schema(self):
+        """What a valid row looks like (tabular explainers): features, categories, numeric ranges.
+
+        >>> Explainer.demo("loan").schema.numeric_range["Income"]
+        (6.0, 959.0)
+        """
+        schema = getattr(self._attributor, "schema", None)
+        if schema is None:
+            raise ExplainerInputError(f"A {self.kind} explainer has no table schema.")
+        return schema
+
     def rows(self) -> pd.DataFrame:
         """The rows a tabular explainer was given (with their ids as index)."""
         data = getattr(self._attributor, "data", None)

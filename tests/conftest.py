@@ -8,16 +8,29 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """The chat app on a free local port, served once for every test that talks to it over HTTP."""
-    pytest.importorskip("gradio")
+def serve(service):
+    """The chat app for ``service`` on a free local port: (url, app)."""
     from explainer_nlg.ui import build_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = build_app(budget=256)
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
+    app = build_app(service=service)
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                       max_file_size="50mb")
+    return f"http://127.0.0.1:{port}/", app
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The chat app on a free local port, served once for every test that talks to it over HTTP,
+    with its own conversation store and image folder."""
+    pytest.importorskip("gradio")
+    from explainer_nlg.service import Service
+
+    tmp = tmp_path_factory.mktemp("app")
+    (tmp / "images").mkdir()
+    service = Service(budget=256, store=f"sqlite:///{tmp / 'store.sqlite'}", image_folder=str(tmp / "images"))
+    url, app = serve(service)
+    yield url
     app.close()

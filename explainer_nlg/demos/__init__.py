@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from ..errors import ExplainerInputError
 from ..explainer import Explainer
 
 
@@ -36,9 +37,19 @@ def text_explainer() -> Explainer:
     from .text_model import ensure_text_model
 
     path = ensure_text_model()
-    ex = Explainer.from_transformers(str(path))
+    try:
+        ex = Explainer.from_transformers(str(path))
+        metrics = json.loads((path / "metrics.json").read_text())
+    except (ExplainerInputError, ValueError, OSError):
+        # A damaged cache (truncated weights, a broken metrics file): train it again, once.
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+        path = ensure_text_model()
+        ex = Explainer.from_transformers(str(path))
+        metrics = json.loads((path / "metrics.json").read_text())
     ex.name = "text (MiniLM fine-tuned on Amazon fine-food reviews)"
-    ex.info["metrics"] = json.loads((path / "metrics.json").read_text())
+    ex.info["metrics"] = metrics
     ex.info["class_aliases"] = {"great": ["positive", "good"], "other": ["negative"]}
     return ex
 
