@@ -1,5 +1,6 @@
 import os
 import socket
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,15 +23,21 @@ def serve(service):
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_server(tmp_path_factory):
     """The chat app on a free local port, served once for every test that talks to it over HTTP,
-    with its own conversation store and image folder."""
+    with its own conversation store and image folder (``.images``)."""
     pytest.importorskip("gradio")
     from explainer_nlg.service import Service
 
     tmp = tmp_path_factory.mktemp("app")
-    (tmp / "images").mkdir()
-    service = Service(budget=256, store=f"sqlite:///{tmp / 'store.sqlite'}", image_folder=str(tmp / "images"))
+    images = tmp / "images"
+    images.mkdir()
+    service = Service(budget=256, store=f"sqlite:///{tmp / 'store.sqlite'}", image_folder=str(images))
     url, app = serve(service)
-    yield url
+    yield SimpleNamespace(url=url, images=images, service=service, store=tmp / "store.sqlite")
     app.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server):
+    return app_server.url

@@ -56,6 +56,14 @@ def call_api(url: str, name: str, data: list, session_hash: str | None = None) -
     return Result(False, payload)
 
 
+def _by_label(values: dict[str, Any], label: str | None) -> Any:
+    if label is None:
+        return None
+    if label in values:
+        return values[label]
+    return next((v for k, v in values.items() if k and label.startswith(k)), None)
+
+
 def _json_or_text(r: httpx.Response) -> Any:
     try:
         return r.json()
@@ -92,10 +100,11 @@ class PageSession:
         return {"path": server_path, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}}
 
     def run(self, fn_name: str, values: dict[str, Any]) -> Result:
-        """Run an event with ``values`` by input label (states and unnamed inputs: None); returns
+        """Run an event with ``values`` by input label, or the start of one (states and unnamed
+        inputs: None); returns
         the last output message's data (or the error)."""
         dep = self.event(fn_name)
-        data = [values.get(self._label(i)) for i in dep["inputs"]]
+        data = [_by_label(values, self._label(i)) for i in dep["inputs"]]
         body = {"data": data, "event_data": None, "fn_index": dep["id"], "session_hash": self.session_hash,
                 "trigger_id": dep["targets"][0][0] if dep.get("targets") else None}
         r = httpx.post(f"{self.url}gradio_api/queue/join", json=body, timeout=TIMEOUT)

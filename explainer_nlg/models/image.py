@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,12 @@ def _decoded(source: Any, name: str):
                     "million pixels (decoding it would take more memory than the server allows).")
             im.load()
             return im.copy()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ExplainerInputError(f"{name} has more pixels than the limit of {MAX_PIXELS / 1e6:.0f} million.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        # PIL refuses far-too-large images in open() itself, before our check; its message has the size
+        found = re.search(r"\((\d+) pixels\)", str(err))
+        size = f" ({int(found.group(1)) / 1e6:.0f} million pixels)" if found else ""
+        raise ExplainerInputError(f"{name} has more pixels than the limit of {MAX_PIXELS / 1e6:.0f} million{size}; "
+                                  "decoding it would take more memory than the server allows.") from None
     except UnidentifiedImageError:
         raise ExplainerInputError(f"{name} is not a readable image: it is not a PNG, JPEG, GIF, WebP or other "
                                   "picture file.") from None

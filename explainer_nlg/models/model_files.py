@@ -75,8 +75,9 @@ def sniff(path: str | Path) -> str:
         return "skops"
     if head[:1] == b"\x80" or head[:1] in (b"(", b"]", b"}", b"c"):  # protocol 2+, or protocol 0/1 opcodes
         return "pickle"
-    if head.startswith((b"ZF", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x78\x9c", b"\x78\x01", b"\x78\xda")):
-        return "joblib"
+    zlib = len(head) >= 2 and head[0] == 0x78 and (head[0] * 256 + head[1]) % 31 == 0
+    if zlib or head.startswith((b"ZF", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"]\x00\x00")):
+        return "joblib"  # joblib's compressed pickles: zlib, gzip, bz2, xz, lzma
     return "unknown"
 
 
