@@ -17,7 +17,6 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-
 from http_clients import PageSession, call_api
 
 pytest.importorskip("gradio")
@@ -338,6 +337,7 @@ def test_a_mixed_object_column_keeps_true_and_1_apart_and_counts_are_never_silen
 
 def test_after_a_restart_a_conversation_continues_and_a_new_one_asks_which_row(tmp_path):
     from conftest import serve
+
     from explainer_nlg.service import Service
 
     store = f"sqlite:///{tmp_path / 'store.sqlite'}"

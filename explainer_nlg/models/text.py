@@ -54,7 +54,7 @@ class TransformersPredictor(Predictor):
                 tok = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
                 model = AutoModelForSequenceClassification.from_pretrained(
                     path, local_files_only=True, use_safetensors=True, trust_remote_code=False)
-            except (OSError, ValueError) as err:
+            except Exception as err:  # noqa: BLE001 - a damaged folder raises whatever its deserializer raises
                 raise ExplainerInputError(f"Could not load a sequence classifier from {path.name!r} (weights are read "
                                           f"only from model.safetensors; no code is run): {err}") from None
             return cls(model, tok, class_names)
