@@ -77,3 +77,18 @@ def clean_text(text: str, what: str = "text") -> str:
 def clean_question(question: object) -> str:
     """A chat question as written (see ``clean_text``); None is the empty question."""
     return "" if question is None else clean_text(str(question), "question")
+
+
+def displayable(text: object) -> str:
+    """``text`` as it can be shown back: each lone surrogate replaced by U+FFFD (�), since no
+    encoder can write one, and a page that echoes a question must not break on it.
+
+    >>> displayable("why \\ud800?")
+    'why \\ufffd?'
+    """
+    text = str(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)

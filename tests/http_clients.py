@@ -107,7 +107,8 @@ class PageSession:
         data = [_by_label(values, self._label(i)) for i in dep["inputs"]]
         body = {"data": data, "event_data": None, "fn_index": dep["id"], "session_hash": self.session_hash,
                 "trigger_id": dep["targets"][0][0] if dep.get("targets") else None}
-        r = httpx.post(f"{self.url}gradio_api/queue/join", json=body, timeout=TIMEOUT)
+        r = httpx.post(f"{self.url}gradio_api/queue/join", content=json.dumps(body),
+                       headers={"content-type": "application/json"}, timeout=TIMEOUT)
         if r.status_code != 200:
             return Result(False, _json_or_text(r), r.status_code)
         last = None
@@ -131,7 +132,7 @@ class PageSession:
         values = {None: question, "Model": panel.get("demo", "loan"), "Applicant row id": panel.get("row_id", 17),
                   "Audience": panel.get("audience", "customer"), "Message": panel.get("text", ""),
                   "Sample photo": panel.get("photo", "chelsea"), "…or upload a photo": panel.get("upload"),
-                  "Chat": [], "Its fields (edit a value to ask about a changed applicant)":
+                  "Chat": panel.get("history", []), "Its fields (edit a value to ask about a changed applicant)":
                       panel.get("table") or {"headers": ["feature", "value"], "data": [], "metadata": None}}
         dep = self.event("respond")
         data = []
@@ -140,7 +141,8 @@ class PageSession:
             data.append(question if self.components[i]["type"] == "textbox" and label is None else values.get(label))
         body = {"data": data, "event_data": None, "fn_index": dep["id"], "session_hash": self.session_hash,
                 "trigger_id": dep["targets"][0][0]}
-        httpx.post(f"{self.url}gradio_api/queue/join", json=body, timeout=TIMEOUT).raise_for_status()
+        httpx.post(f"{self.url}gradio_api/queue/join", content=json.dumps(body),  # \ud800 travels escaped
+                   headers={"content-type": "application/json"}, timeout=TIMEOUT).raise_for_status()
         chat = None
         with httpx.stream("GET", f"{self.url}gradio_api/queue/data", params={"session_hash": self.session_hash},
                           timeout=TIMEOUT) as s:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
+from ..input_text import displayable
 from . import requests
 from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
@@ -250,13 +251,15 @@ def evidence_panel(answer: Any) -> dict:
 
 
 def json_safe(v: Any) -> Any:
-    """``v`` with every number a JSON encoder can write: integers past 64 bits and non-finite
-    floats (a 27-digit row id in a parsed question) become their text.
+    """``v`` with every value a JSON encoder can write: integers past 64 bits (a 27-digit row id
+    in a parsed question) become their text, non-finite floats None, lone surrogates U+FFFD.
 
     >>> json_safe({"instance": 10**27, "p": float("nan"), "ok": [1, 2.5]})
     {'instance': '1000000000000000000000000000', 'p': None, 'ok': [1, 2.5]}
     """
-    if isinstance(v, bool) or v is None or isinstance(v, str):
+    if isinstance(v, str):
+        return displayable(v)
+    if isinstance(v, bool) or v is None:
         return v
     if isinstance(v, int):
         return v if -(2**63) <= v < 2**63 else str(v)

@@ -32,6 +32,7 @@ from typing import Any
 import gradio as gr
 
 from ..errors import ExplainerInputError
+from ..input_text import displayable
 from ..service import Service, ServiceError, as_service_error, evidence_panel
 from ..service.rows import table_rows
 
@@ -83,7 +84,7 @@ def _as_gradio_error(fn):
         try:
             return fn(*args, **kwargs)
         except ServiceError as err:
-            raise gr.Error(err.message, title=f"{err.status} {err.kind}", print_exception=False) from None
+            raise gr.Error(displayable(err.message), title=f"{err.status} {err.kind}", print_exception=False) from None
 
     return inner
 
@@ -127,15 +128,17 @@ class PageHandlers:
             highlighted_words_html,
         )
 
-        history = list(history or [])
+        # The history lives in the session (a State), never read back from the client, so a
+        # client cannot feed the page messages it would then fail to show.
+        history = list(history or [])[-MAX_HISTORY:]
         session = session or self.service.keys.new()
         skips = (gr.skip(),) * 5  # evidence, words, chart, overlay, box: unchanged while streaming
         # Shown as typed: escaped, so "<script>" reads as text and never runs.
-        history.append({"role": "user", "content": html.escape(str(message or ""))})
+        history.append({"role": "user", "content": html.escape(displayable(message or ""))})
         history.append({"role": "assistant", "content": "…"})
         # The box is cleared once, here; later updates leave it alone, so a next question being
         # typed while this answer streams is not wiped.
-        yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
+        yield history, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
         sentences: queue.Queue = queue.Queue()
         result: dict = {}
         threading.Thread(target=self._work, args=(message, demo, row_id, row_table, text, photo, upload, audience,
@@ -143,14 +146,14 @@ class PageHandlers:
         streamed = []
         while (s := sentences.get()) is not None:
             streamed.append(s)
-            history[-1] = {"role": "assistant", "content": html.escape(" ".join(streamed))}
-            yield history, *skips, session
+            history[-1] = {"role": "assistant", "content": html.escape(displayable(" ".join(streamed)))}
+            yield history, history, *skips, session
         if "error" in result:
-            history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
-            yield history, *skips, session
+            history[-1] = {"role": "assistant", "content": html.escape(displayable(result["error"]))}
+            yield history, history, *skips, session
             return
         answer, x = result["answer"], result["x"]
-        history[-1] = {"role": "assistant", "content": html.escape(answer.text).replace("\n", "  \n")}
+        history[-1] = {"role": "assistant", "content": html.escape(displayable(answer.text)).replace("\n", "  \n")}
         ev = answer.evidence
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
@@ -160,7 +163,7 @@ class PageHandlers:
         if ev is None and cohort is not None:
             chart = cohort_chart(cohort)
         overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
-        yield history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
+        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
 
     def _work(self, message, demo, row_id, row_table, text, photo, upload, audience, session, sentences, result):
         """The answer, computed off the event loop; its sentences go to ``sentences`` as verified."""
@@ -196,7 +199,7 @@ class PageHandlers:
         return (gr.update(visible=kind == "tabular"), gr.update(visible=kind == "text"),
                 gr.update(visible=kind == "image"),
                 gr.update(samples=[[q] for q in EXAMPLES.get(demo, EXAMPLES["loan"])]),
-                [], None, None, gr.update(value=None, visible=kind == "image"),
+                [], [], None, None, gr.update(value=None, visible=kind == "image"),
                 gr.update(value="", visible=kind == "text"))
 
     def bring_own(self, csv_file, model_file, target, hf_dir, session):
@@ -204,12 +207,15 @@ class PageHandlers:
         try:
             message = self.service.load_custom(session, csv_file, model_file, target, hf_dir)
         except ServiceError as err:
-            return html.escape(err.message), gr.update(), session
-        return (html.escape(message + " Pick “custom” above and ask away."),
+            return html.escape(displayable(err.message)), gr.update(), session
+        return (html.escape(displayable(message) + " Pick “custom” above and ask away."),
                 gr.update(choices=self.service.model_names(session), value="custom"), session)
 
     def new_session(self, session):
         return session or self.service.keys.new()
+
+
+MAX_HISTORY = 200  # messages kept in a session's chat
 
 
 def _layout(title: str) -> SimpleNamespace:
@@ -218,6 +224,7 @@ def _layout(title: str) -> SimpleNamespace:
 
     p = SimpleNamespace()
     p.session = gr.State("")
+    p.history = gr.State([])
     gr.Markdown(f"## {html.escape(title)}\nEvery sentence about a prediction comes from computed evidence "
                 "(Shapley values, Grad-CAM, counterfactual search) and is checked against it.")
     with gr.Row():
@@ -260,8 +267,8 @@ def _layout(title: str) -> SimpleNamespace:
 
 def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None:
     """The page's events (none of them public API endpoints)."""
-    inputs = [p.box, p.chat, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session]
-    outputs = [p.chat, p.evidence, p.words, p.chart, p.overlay, p.box, p.session]
+    inputs = [p.box, p.history, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session]
+    outputs = [p.chat, p.history, p.evidence, p.words, p.chart, p.overlay, p.box, p.session]
     # A question sent while an answer is still streaming runs after it ("always_last"), rather
     # than being dropped, which is what Gradio's default ("once") does.
     for trigger in (p.send.click, p.box.submit):
@@ -270,8 +277,8 @@ def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None
     p.examples.click(lambda s: s[0], p.examples, p.box, api_visibility="private")
     p.row_id.change(page.load_row, [p.demo, p.row_id, p.session], p.row_table, api_visibility="private")
     p.demo.change(page.switch, [p.demo, p.session],
-                  [p.table_panel, p.text_panel, p.image_panel, p.examples, p.chat, p.evidence, p.chart, p.overlay,
-                   p.words], api_visibility="private")
+                  [p.table_panel, p.text_panel, p.image_panel, p.examples, p.chat, p.history, p.evidence, p.chart,
+                   p.overlay, p.words], api_visibility="private")
     p.load_btn.click(page.bring_own, [p.csv_file, p.model_file, p.target, p.hf_dir, p.session],
                      [p.byo_status, p.demo, p.session], api_visibility="private")
     app.load(page.new_session, p.session, p.session, api_visibility="private")
