@@ -57,6 +57,7 @@ class Service:
         self._explainers: dict[str, Any] = dict(explainers or {})
         self._assistants: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
         self.llm, self.budget, self.seconds, self.calls = llm, budget, seconds, calls
         self.policy = policy or UploadPolicy()
         self.images = ImageSources(image_folder, upload_roots if upload_roots is not None else (gradio_upload_root(),))
@@ -77,17 +78,27 @@ class Service:
         if mine is not None:
             return mine
         with self._lock:
-            if name not in self._explainers:
-                if name not in DEMOS:
-                    known = ", ".join(sorted(set(DEMOS) | set(self._explainers)))
-                    raise ExplainerInputError(f"There is no model {name!r} loaded. Models: {known}.")
+            if name in self._assistants:
+                return self._explainers[name], self._assistants[name]
+            if name not in self._explainers and name not in DEMOS:
+                known = ", ".join(sorted(set(DEMOS) | set(self._explainers)))
+                raise ExplainerInputError(f"There is no model {name!r} loaded. Models: {known}.")
+            loading = self._loading.setdefault(name, threading.Lock())
+        # A demo loads once, under its own lock: loading the text model (a minute on first use)
+        # does not hold up requests for the models already loaded.
+        with loading:
+            with self._lock:
+                if name in self._assistants:
+                    return self._explainers[name], self._assistants[name]
+                ex = self._explainers.get(name)
+            if ex is None:
                 from ..explainer import Explainer
 
-                self._explainers[name] = Explainer.demo(name)
-            ex = self._explainers[name]
-            if name not in self._assistants:
-                self._assistants[name] = self._assistant(ex, self._session_store(name))
-            return ex, self._assistants[name]
+                ex = Explainer.demo(name)
+            assistant = self._assistant(ex, self._session_store(name))
+            with self._lock:
+                self._explainers[name], self._assistants[name] = ex, assistant
+            return ex, assistant
 
     def model_names(self, owner: str | None = None) -> list[str]:
         names = list(DEMOS) + [n for n in self._explainers if n not in DEMOS]
@@ -130,7 +141,7 @@ class Service:
             return xi
         if ex.kind == "text":
             return requests.text_x(x)
-        text = requests._text_field(x, "x").strip()
+        text = requests.text_field(x, "x").strip()
         if not text:
             return None
         from ..models.image import load_image

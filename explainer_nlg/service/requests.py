@@ -34,7 +34,8 @@ MAX_SESSION_CHARS = 200
 MAX_ROW_ID = 2**63 - 1
 
 
-def _text_field(value: Any, name: str) -> str:
+def text_field(value: Any, name: str) -> str:
+    """A field that must be text (None: empty); a list or an object is named as such."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple, dict)):
@@ -44,7 +45,7 @@ def _text_field(value: Any, name: str) -> str:
 
 def audience(value: Any) -> str:
     """One of customer, support, developer (empty: customer)."""
-    text = _text_field(value, "audience").strip().lower() or "customer"
+    text = text_field(value, "audience").strip().lower() or "customer"
     if text not in AUDIENCES:
         raise ExplainerInputError(f"Unknown audience {text[:40]!r}. Audiences: {', '.join(AUDIENCES)}.")
     return text
@@ -54,21 +55,21 @@ def demo_name(value: Any) -> str:
     """A model name as given (lower case; empty: loan). Whether it exists is the service's question."""
     if isinstance(value, (list, tuple, dict)):
         raise ExplainerInputError(f"demo must be one model name such as 'loan', not a {type(value).__name__}.")
-    text = _text_field(value, "demo").strip().lower() or "loan"
+    text = text_field(value, "demo").strip().lower() or "loan"
     if len(text) > 64 or not re.fullmatch(r"[\w.-]+", text):
         raise ExplainerInputError(f"There is no model {text[:40]!r}.")
     return text
 
 
 def question(value: Any) -> str:
-    text = _text_field(value, "question")
+    text = text_field(value, "question")
     if len(text) > MAX_QUESTION_CHARS:
         raise TooLarge(f"The question is {len(text):,} characters long; questions may have up to 1,000.")
     return clean_question(text)
 
 
 def session_name(value: Any) -> str:
-    text = _text_field(value, "session").strip()
+    text = text_field(value, "session").strip()
     if len(text) > MAX_SESSION_CHARS:
         raise ExplainerInputError(f"session is {len(text):,} characters long; use at most {MAX_SESSION_CHARS}.")
     return clean_text(text, "session name")
@@ -76,7 +77,7 @@ def session_name(value: Any) -> str:
 
 def text_x(value: Any) -> str | None:
     """The message for a text model (cleaned like a question; empty: None)."""
-    text = _text_field(value, "x")
+    text = text_field(value, "x")
     if len(text) > MAX_TEXT_CHARS:
         raise TooLarge(f"The text is {len(text):,} characters long; the limit is 20,000.")
     text = clean_text(text, "text")
@@ -91,7 +92,7 @@ def table_x(value: Any) -> int | dict | None:
         return json_row(json.dumps(value))
     if isinstance(value, (int, float)):
         return row_id(value)
-    text = _text_field(value, "x").strip()
+    text = text_field(value, "x").strip()
     if not text:
         return None
     if text.startswith("{"):
