@@ -52,10 +52,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="also load uploaded pickle/joblib models (they can run code: only on a private machine)")
     ap.add_argument("--image-folder", help="the one folder the API may read images from by name")
     ap.add_argument("--model-folder", help="the one folder 'bring your own model' may load model folders from")
+    ap.add_argument("--budget", type=int, help="most model calls (coalitions) per explanation; default: exact where "
+                                               "affordable (a loan row: 0.9 s), 256 answers about 4x sooner, estimated")
     ap.add_argument("--store", help="SQLAlchemy URL for saved conversations (default: EXPLAINER_NLG_STORE, "
                                     "else a SQLite file in the cache folder)")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("explainer_nlg").setLevel(logging.INFO)  # (INFO everywhere turns on library progress bars)
 
     refusal = check_exposure(args.host, args.token, args.trust_uploaded_pickles)
     if refusal:
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
         llm = LlamaCppLLM(args.llm)
     t0 = time.perf_counter()
-    service = Service(llm=llm, policy=UploadPolicy(args.trust_uploaded_pickles, model_folder=args.model_folder),
+    service = Service(llm=llm, budget=args.budget, policy=UploadPolicy(args.trust_uploaded_pickles, model_folder=args.model_folder),
                       image_folder=args.image_folder, store=args.store)
     app = build_app(service=service)
     if args.smoke:

@@ -2,6 +2,7 @@
 
     python benchmarks/concurrency.py                      # this checkout's app.py
     python benchmarks/concurrency.py --compare /path/to/other/checkout   # the same load, both apps
+    python benchmarks/concurrency.py --app-args "--budget 256"           # estimated, not exact, loan rows
 
 Starts ``python app.py`` in a subprocess (its own store and image folder), then 20 sessions ask at
 the same moment over Gradio's plain HTTP API: one explains a long text (about 500 words), one a
@@ -54,13 +55,13 @@ def call(url: str, data: list, session_hash: str, timeout: float) -> tuple[float
     return timeout, None, f"over {timeout:.0f} s"
 
 
-def start_app(checkout: Path, store: str, images: str) -> tuple[subprocess.Popen, str]:
+def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     args = [sys.executable, "app.py", "--port", str(port)]
     if "--image-folder" in (checkout / "app.py").read_text():
-        args += ["--store", store, "--image-folder", images]
+        args += ["--store", store, "--image-folder", images, *extra]
     proc = subprocess.Popen(args, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(checkout)})
     url = f"http://127.0.0.1:{port}/"
@@ -117,6 +118,7 @@ def run(url: str, sessions: list, timeout: float) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--compare", help="another checkout to run the same load against first")
+    ap.add_argument("--app-args", default="", help="more arguments for this checkout's app.py, e.g. '--budget 256'")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds before a request counts as waiting forever")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -135,7 +137,8 @@ def main() -> int:
     print(f"{os.cpu_count()} CPUs; long text {len(long_text.split())} words; photo 6000x6000 "
           f"({big.stat().st_size / 1e6:.1f} MB JPEG)")
     for checkout in checkouts:
-        proc, url = start_app(checkout, f"sqlite:///{tmp / (checkout.name + '.sqlite')}", str(tmp / "images"))
+        proc, url = start_app(checkout, f"sqlite:///{tmp / (checkout.name + '.sqlite')}", str(tmp / "images"),
+                              args.app_args.split())
         try:
             # the photo is a path inside the image folder (older apps read any path)
             sessions = workload(long_text, "big.jpg" if checkout == ROOT else str(big))
@@ -146,7 +149,7 @@ def main() -> int:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-        print(f"\n{checkout}:")
+        print(f"\n{checkout} {args.app_args if checkout == ROOT else ''}:")
         print(f"  the other 18 sessions' {r['answers']} answers: p50 {r['others_p50']:.2f} s, p95 "
               f"{r['others_p95']:.2f} s, max {r['others_max']:.2f} s")
         print(f"  long text: {r['long_text']} s; photo: {r['photo']} s; all done in {r['wall']:.1f} s")
