@@ -280,6 +280,6 @@ def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None
                   [p.table_panel, p.text_panel, p.image_panel, p.examples, p.chat, p.history, p.evidence, p.chart,
                    p.overlay, p.words], api_visibility="private")
     p.load_btn.click(page.bring_own, [p.csv_file, p.model_file, p.target, p.hf_dir, p.session],
-                     [p.byo_status, p.demo, p.session], api_visibility="private")
+                     [p.byo_status, p.demo, p.session], api_visibility="private", concurrency_limit=2)
     app.load(page.new_session, p.session, p.session, api_visibility="private")
     app.load(page.load_row, [p.demo, p.row_id, p.session], p.row_table, api_visibility="private")
