@@ -76,12 +76,18 @@ def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tupl
     raise RuntimeError("the app did not start")
 
 
-def workload(long_text: str, photo: str) -> list[list[list]]:
-    """Per session, its questions (each the /ask arguments after the session name)."""
+def workload(long_text: str, photo: str, heavy: bool = True, offset: int = 0) -> list[list[list]]:
+    """Per session, its questions (each the /ask arguments after the session name). Without
+    ``heavy``, the long text and the photo sessions ask what the others ask (same rows, same
+    questions), to see what the two heavy requests cost everyone else. ``offset`` moves every row,
+    so a second run finds nothing cached."""
     sessions = [[["why?", "text", long_text], ["which words mattered most?", "text", long_text]],
                 [["why?", "image", photo], ["how confident is it?", "image", photo]]]
+    if not heavy:
+        sessions = [[[f"why was {row} denied?", "loan", ""], ["how confident is it?", "loan", ""]]
+                    for row in (4300 + offset, 4350 + offset)]
     for i in range(18):
-        row = 50 + 233 * i
+        row = 50 + 233 * i + offset
         sessions.append([[f"why was {row} denied?", "loan", ""], ["how confident is it?", "loan", ""],
                          ["what if Income was 500?", "loan", ""]])
     return sessions
@@ -119,6 +125,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--compare", help="another checkout to run the same load against first")
     ap.add_argument("--app-args", default="", help="more arguments for this checkout's app.py, e.g. '--budget 256'")
+    ap.add_argument("--light-too", action="store_true",
+                    help="also run the load with the two heavy sessions replaced by light ones")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds before a request counts as waiting forever")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -141,19 +149,26 @@ def main() -> int:
                               args.app_args.split())
         try:
             # the photo is a path inside the image folder (older apps read any path)
-            sessions = workload(long_text, "big.jpg" if checkout == ROOT else str(big))
             call(url, ["why was 1 denied?", "loan", "", "", "customer"], "warm", args.timeout)
             call(url, ["why?", "text", "Stale cookies.", "", "customer"], "warm", args.timeout)
             call(url, ["why?", "image", "chelsea", "", "customer"], "warm", args.timeout)
-            r = run(url, sessions, args.timeout)
+            results = []
+            for heavy in ([True, False] if args.light_too else [True]):
+                photo = "big.jpg" if checkout == ROOT else str(big)
+                results.append((heavy, run(url, workload(long_text, photo, heavy, 0 if heavy else 100),
+                                           args.timeout)))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-        print(f"\n{checkout} {args.app_args if checkout == ROOT else ''}:")
-        print(f"  the other 18 sessions' {r['answers']} answers: p50 {r['others_p50']:.2f} s, p95 "
-              f"{r['others_p95']:.2f} s, max {r['others_max']:.2f} s")
-        print(f"  long text: {r['long_text']} s; photo: {r['photo']} s; all done in {r['wall']:.1f} s")
-        print(f"  load average before {r['load_before']}, after {r['load_after']}; notes: {r['notes'] or 'none'}")
+        for heavy, r in results:
+            print(f"\n{checkout} {args.app_args if checkout == ROOT else ''}"
+                  f"{'' if heavy else ' (no heavy sessions: two more light ones instead)'}:")
+            print(f"  the other 18 sessions' {r['answers']} answers: p50 {r['others_p50']:.2f} s, p95 "
+                  f"{r['others_p95']:.2f} s, max {r['others_max']:.2f} s")
+            if heavy:
+                print(f"  long text: {r['long_text']} s; photo: {r['photo']} s")
+            print(f"  all done in {r['wall']:.1f} s; load average before {r['load_before']}, after "
+                  f"{r['load_after']}; notes: {r['notes'] or 'none'}")
     return 0
 
 
