@@ -111,6 +111,23 @@ class Service:
 
         return Assistant(ex, llm=self.llm, budget=self.budget, sessions=sessions)
 
+    def browser_secret(self) -> str:
+        """The key Gradio's BrowserState obscures the page's session key with in localStorage.
+        It is not a secret from the visitor (Gradio sends it to the page); it is kept in the store
+        so a restarted app still reads what the browser kept."""
+        import secrets
+
+        if self._engine is None:
+            return secrets.token_hex(16)
+        from ..store import JsonRecords
+
+        records = JsonRecords(self._engine, "app")
+        saved = records.load("browser-state") or {}
+        if not saved.get("secret"):
+            saved = {"secret": secrets.token_hex(16)}
+            records.save("browser-state", saved)
+        return saved["secret"]
+
     def _session_store(self, name: str) -> Any:
         from ..chat.state import SessionStore
 

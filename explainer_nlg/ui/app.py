@@ -35,6 +35,7 @@ from ..errors import ExplainerInputError
 from ..input_text import displayable
 from ..service import Service, ServiceError, as_service_error, evidence_panel
 from ..service.rows import table_rows
+from ..service.sessions import is_key
 
 DEMOS = ("loan", "text", "image")
 EXAMPLES = {
@@ -68,7 +69,7 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
     service = service or Service(explainers, llm, budget)
     page = PageHandlers(service)
     with gr.Blocks(title=title) as app:
-        parts = _layout(title)
+        parts = _layout(title, service.browser_secret())
         _wire(app, parts, page, concurrency)
         for fn in api_functions(service):
             gr.api(fn, api_name=fn.__name__.removeprefix("api_"), concurrency_limit=concurrency)
@@ -131,7 +132,7 @@ class PageHandlers:
         # The history lives in the session (a State), never read back from the client, so a
         # client cannot feed the page messages it would then fail to show.
         history = list(history or [])[-MAX_HISTORY:]
-        session = session or self.service.keys.new()
+        session = self._key(session)
         skips = (gr.skip(),) * 5  # evidence, words, chart, overlay, box: unchanged while streaming
         # Shown as typed: escaped, so "<script>" reads as text and never runs.
         history.append({"role": "user", "content": html.escape(displayable(message or ""))})
@@ -184,7 +185,7 @@ class PageHandlers:
 
     def load_row(self, demo, row_id, session=None):
         try:
-            ex, _ = self.service.model(demo, owner=session)
+            ex, _ = self.service.model(demo, owner=session if is_key(session) else None)
             return table_rows(ex, row_id)
         except (ExplainerInputError, KeyError, ValueError, OverflowError, ServiceError):
             return None
@@ -193,7 +194,7 @@ class PageHandlers:
         kind = {"loan": "tabular", "text": "text", "image": "image"}.get(demo)
         if kind is None:
             try:
-                kind = self.service.model(demo, owner=session)[0].kind
+                kind = self.service.model(demo, owner=session if is_key(session) else None)[0].kind
             except (ExplainerInputError, ServiceError):
                 kind = "tabular"
         return (gr.update(visible=kind == "tabular"), gr.update(visible=kind == "text"),
@@ -203,7 +204,7 @@ class PageHandlers:
                 gr.update(value="", visible=kind == "text"))
 
     def bring_own(self, csv_file, model_file, target, hf_dir, session):
-        session = session or self.service.keys.new()
+        session = self._key(session)
         try:
             message = self.service.load_custom(session, csv_file, model_file, target, hf_dir)
         except ServiceError as err:
@@ -212,18 +213,25 @@ class PageHandlers:
                 gr.update(choices=self.service.model_names(session), value="custom"), session)
 
     def new_session(self, session):
-        return session or self.service.keys.new()
+        return self._key(session)
+
+    def _key(self, session: Any) -> str:
+        """The page's conversation key: the one the browser kept, if it is a key the server could
+        have made, else a new one (a value a client wrote there is never taken as a key)."""
+        return session if is_key(session) else self.service.keys.new()
 
 
 MAX_HISTORY = 200  # messages kept in a session's chat
 
 
-def _layout(title: str) -> SimpleNamespace:
+def _layout(title: str, browser_secret: str) -> SimpleNamespace:
     """The page's components, placed; no behaviour."""
     from ..demos.image_model import SAMPLE_PHOTOS
 
     p = SimpleNamespace()
-    p.session = gr.State("")
+    # The conversation key lives in the browser (localStorage), so a reload or a server restart
+    # continues the conversation; the history shown is the session's own.
+    p.session = gr.BrowserState("", storage_key="explainer-nlg-session", secret=browser_secret)
     p.history = gr.State([])
     gr.Markdown(f"## {html.escape(title)}\nEvery sentence about a prediction comes from computed evidence "
                 "(Shapley values, Grad-CAM, counterfactual search) and is checked against it.")
