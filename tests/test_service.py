@@ -248,7 +248,7 @@ def test_an_explanation_stops_at_its_call_budget_with_errors_and_a_note():
 def test_an_explanation_stops_at_its_time_budget():
     from explainer_nlg.attribution.game import FunctionGame
     from explainer_nlg.attribution.limits import explain_limits
-    from explainer_nlg.attribution.shapley import estimate_shapley
+    from explainer_nlg.attribution.shapley_estimators import estimate_shapley
 
     def slow(masks):
         time.sleep(0.05)
@@ -262,7 +262,7 @@ def test_an_explanation_stops_at_its_time_budget():
 
 def test_long_text_passages_cover_the_text_in_order():
     from explainer_nlg.attribution.long_text import passages
-    from explainer_nlg.attribution.word_shapley import split_words
+    from explainer_nlg.attribution.text_game import split_words
 
     text = " ".join(f"Sentence number {i} has some words in it." for i in range(40))
     parts = passages(text, split_words(text), 10)

@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 
 from ..evidence import Attribution, Evidence
-from .base import Prepared
+from .attributor import Prepared
 from .faithfulness import eraser
 from .game import CachedGame
 from .limits import current as current_limits
 from .limits import stop_note
-from .shapley import estimate_shapley, exact_shapley
+from .shapley_estimators import estimate_shapley, exact_shapley
+from .text_game import TextGame, Word, split_words
 from .uncertainty import close_calls, ties_note
-from .word_shapley import TextGame, Word, split_words
 
 LONG_TEXT_WORDS = 64
 MAX_PASSAGES = 10

@@ -19,15 +19,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from ..prompt_files import load_prompt_file
 
 OPERATIONS = ("predict", "why", "why_not", "top_features", "confidence", "what_if", "counterfactual", "show",
               "count", "statistics", "define", "describe_model", "describe_data", "performance", "mistakes",
@@ -39,8 +35,7 @@ CUE_BONUS = 0.15  # added where an operation's cue words appear in the question
 
 @functools.lru_cache(maxsize=1)
 def _bank_file() -> dict:
-    text = resources.files("explainer_nlg").joinpath("prompts/chat_examples.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_prompt_file("chat_examples.toml")
 
 
 def load_bank() -> dict[str, list[str]]:

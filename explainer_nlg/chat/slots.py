@@ -90,7 +90,7 @@ class ChatSchema:
             # ("coffee mug", "tabby") into targets. Exact names still work.
             return cls([], {}, classes, aliases, {}, ex.kind, None,
                        list(GRID_NAMES_3X3) if ex.kind == "image" else [])
-        schema = ex._attributor.schema
+        schema = ex.schema
         rows = ex.rows()
         max_id = int(rows.index.max()) if len(rows) and str(rows.index.dtype).startswith("int") else None
         return cls(list(schema.features), {k: list(v) for k, v in schema.categorical.items()}, classes,
@@ -273,10 +273,6 @@ def _cmp_between(t: str) -> str | None:
         if re.search(r"(?:^|\s|\b)(?:" + pattern + r")(?:\s|$|\b)", t):
             return op
     return None
-
-
-def _coerce(feature: str, value: Any, schema: ChatSchema) -> Any:
-    return value
 
 
 def _numeric_pairs(text: str, schema: ChatSchema) -> list[tuple[Mention, Mention, str | None]]:

@@ -118,11 +118,5 @@ class SessionStore:
         if self.backend is not None:
             self.backend.save(str(session), state_to_dict(state))
 
-    def reset(self, session: str) -> None:
-        with self._lock:
-            self._states.pop(str(session), None)
-        if self.backend is not None:
-            self.backend.delete(str(session))
-
     def __len__(self) -> int:
         return len(self._states)

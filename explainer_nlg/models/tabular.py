@@ -36,7 +36,8 @@ class TabularSchema:
     numeric_range: dict[str, tuple[float, float]]
     allows_missing: dict[str, bool]
     # Per categorical column, each category as text -> the value the data holds (True, 1, "a"):
-    # the model gets back the value it was trained on, not its text.
+    # the model gets back the value it was fitted on, not its text (a True/False column is shown as
+    # "True"/"False", but the model must get the booleans back, or it fails to convert "False").
     originals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -163,3 +164,16 @@ class SklearnPredictor(Predictor):
 
     def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.model.predict_proba(batch[self.features]), dtype=float)
+
+    def label_names(self, labels: Any) -> list[str]:
+        """True labels as this predictor's class names. The data holds the values the model was
+        fitted on (``model.classes_``, e.g. "yes"/"no" or 0/1); ``class_names`` may rename them
+        ("credit worthy"), and predictions are reported under those names, so labels must be too.
+
+        >>> from sklearn.dummy import DummyClassifier
+        >>> m = DummyClassifier().fit([[0], [1]], ["no", "yes"])
+        >>> SklearnPredictor(m, ["x"], ["bad", "good"]).label_names(["yes", "no", "maybe"])
+        ['good', 'bad', 'maybe']
+        """
+        names = dict(zip((str(c) for c in getattr(self.model, "classes_", [])), self.class_names))
+        return [names.get(str(v), str(v)) for v in labels]

@@ -112,7 +112,7 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
     if focus not in FOCUSES:
         raise ValueError(f"focus must be one of {', '.join(FOCUSES)}, not {focus!r}.")
     f = facts_for(record, descriptions)
-    if f.kind == "counterfactual":
+    if f.is_change:
         return _counterfactual(f, audience)
     ctx = _context(f)
     if focus == "confidence":
@@ -126,7 +126,7 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
 
 def _context(f: Facts) -> dict:
     t = templates()
-    kind = f.kind if f.kind in t["subject"] else "tabular"
+    kind = f.input_kind if f.input_kind in t["subject"] else "tabular"
     ctx = {
         "subject": t["subject"][kind], "things": t["things"][kind],
         "label": label_display(f.predicted), "target": label_display(f.target),
@@ -195,7 +195,7 @@ def _why_developer(f: Facts, out: _Filler) -> None:
     out.add("method", method=ev.method, calls=fmt_number(ev.n_evaluations), seconds=f"{ev.seconds:.2f}")
     listed = sorted(f.players, key=lambda p: -abs(p.contribution))[:th["max_developer_list"]]
     if listed:
-        out.add("contributions", signed_list=", ".join(_developer_item(p, f.kind) for p in listed))
+        out.add("contributions", signed_list=", ".join(_developer_item(p, f.input_kind) for p in listed))
     fa = ev.faithfulness or {}
     if fa.get("comprehensiveness") is not None:
         out.add("faithfulness", k=fa.get("k"), comp_points=_signed_points(fa["comprehensiveness"]),
@@ -320,7 +320,7 @@ def change_phrases(f: Facts) -> dict[str, list[str]]:
     """Each text or image change in every form of ``[counterfactual.phrases]`` (first, more, doing,
     listed), in the record's order; a grouped action reads as one phrase where it first occurs.
 
-    >>> from explainer_nlg.narrate.records import counterfactual_facts
+    >>> from explainer_nlg.narrate.facts import counterfactual_facts
     >>> rec = {"input_kind": "text", "label": "other", "probability": 0.9, "new_label": "great",
     ...        "new_probability": 0.6, "changes": [{"feature": "stale", "from": "stale", "to": "fresh"},
     ...                                            {"feature": "<b>box</b>", "from": "<b>box</b>", "to": None}]}

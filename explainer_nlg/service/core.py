@@ -163,7 +163,7 @@ class Service:
             return None
         from ..models.image import load_image
 
-        return load_image(self.images.resolve(text))[0]
+        return load_image(self.images.resolve(text, ex))[0]
 
     def page_input(self, ex: Any, row_id: Any, row_table: Any, text: Any, photo: Any, upload: Any) -> tuple[Any, list[str]]:
         """The page panel's input and the lines said before the answer (an edited row's changes
@@ -179,7 +179,7 @@ class Service:
 
         if upload:  # a path Gradio wrote for this upload; decoded here, within the pixel limit
             return load_image(str(upload))[0], []
-        return load_image(self.images.resolve(photo or "chelsea"))[0], []
+        return load_image(self.images.resolve(photo or (ex.sample_names or [""])[0], ex))[0], []
 
     # ---- requests -------------------------------------------------------------------------
 

@@ -50,14 +50,13 @@ class ImageSources:
         self.roots = [Path(r).resolve() for r in (*upload_roots, *([folder] if folder else []))]
         self.folder = Path(folder).resolve() if folder else None
 
-    def resolve(self, x: str) -> Any:
-        """A sample name, a ``data:image/...;base64,`` URL, a name inside the image folder, or a
-        path inside an allowed root -> the photo (array) or its bytes or its path."""
-        from ..demos.image_model import SAMPLE_PHOTOS, sample_photo
-
+    def resolve(self, x: str, ex: Any = None) -> Any:
+        """A sample name of ``ex`` (the explainer), a ``data:image/...;base64,`` URL, a name inside
+        the image folder, or a path inside an allowed root -> the photo (array), its bytes or its path."""
+        samples = list(getattr(ex, "sample_names", []) or [])
         text = str(x).strip()
-        if text in SAMPLE_PHOTOS:
-            return sample_photo(text)
+        if text in samples:
+            return ex.sample(text)
         if DATA_URL.match(text):
             return self._data_url(text)
         if len(text) > 4096:
@@ -70,7 +69,7 @@ class ImageSources:
         except (OSError, RuntimeError, ValueError):  # a link loop, a NUL in the name
             real = None
         if real is None or not any(real.is_relative_to(root) for root in self.roots):
-            raise ExplainerInputError(self._refusal(text))
+            raise ExplainerInputError(self._refusal(text, samples))
         if not real.is_file():
             raise ExplainerInputError(f"There is no readable image called {path.name[:80]!r} in the uploads or the "
                                       "image folder.")
@@ -78,14 +77,12 @@ class ImageSources:
             raise TooLarge(f"The image file is over {MAX_IMAGE_BYTES // 2**20} MB.")
         return str(real)
 
-    def _refusal(self, text: str) -> str:
-        from ..demos.image_model import SAMPLE_PHOTOS
-
+    def _refusal(self, text: str, samples: list[str]) -> str:
         shown = text if len(text) <= 60 else text[:57] + "..."
         where = "; the operator has not named an image folder" if self.folder is None else ""
+        names = f", or give a sample name ({', '.join(samples)})" if samples else ""
         return (f"Images are read from uploads and the image folder only; {shown!r} is neither{where}. Send the "
-                f"image as a data:image/...;base64 URL, upload it in the page, or give a sample name "
-                f"({', '.join(SAMPLE_PHOTOS)}).")
+                f"image as a data:image/...;base64 URL or upload it in the page{names}.")
 
     @staticmethod
     def _data_url(text: str) -> bytes:

@@ -21,7 +21,7 @@ def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
     row's; a value that cannot be read raises an ExplainerInputError that names the field."""
     if row_id is None or str(row_id).strip() == "":
         return None
-    from ..attribution.tabular_evidence import lookup_id
+    from ..attribution.tabular_attributor import lookup_id
 
     rid = int(row_id)
     original = ex.rows().loc[lookup_id(ex.rows(), rid)]
@@ -96,7 +96,7 @@ def cell(v: Any) -> str:
 
 def table_rows(ex: Any, row_id: Any) -> list[list[str]] | None:
     """The page's two-column table for a row id, or None when there is no such row."""
-    from ..attribution.tabular_evidence import lookup_id
+    from ..attribution.tabular_attributor import lookup_id
 
     if ex.kind != "tabular" or row_id is None:
         return None

@@ -226,7 +226,7 @@ MAX_HISTORY = 200  # messages kept in a session's chat
 
 def _layout(title: str, browser_secret: str) -> SimpleNamespace:
     """The page's components, placed; no behaviour."""
-    from ..demos.image_model import SAMPLE_PHOTOS
+    from ..explainer import Explainer
 
     p = SimpleNamespace()
     # The conversation key lives in the browser (localStorage), so a reload or a server restart
@@ -256,7 +256,7 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
             with gr.Group(visible=False) as p.text_panel:
                 p.text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
             with gr.Group(visible=False) as p.image_panel:
-                p.photo = gr.Dropdown(list(SAMPLE_PHOTOS), value="chelsea", label="Sample photo")
+                p.photo = gr.Dropdown(Explainer.demo_sample_names("image"), value="chelsea", label="Sample photo")
                 # A file, not gr.Image: the app decodes it, within its pixel limit, and says what is
                 # wrong with a file that is no image (gr.Image would decode it first, unchecked).
                 p.upload = gr.File(label="…or upload a photo", file_types=["image"], type="filepath")
