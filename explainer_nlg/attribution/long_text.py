@@ -131,10 +131,11 @@ def explain_long_text(att: Any, prepared: Prepared, target: Any, budget: int | N
             attributions.append(Attribution(short_name(p.text), p.text, float(phi[i]), p.span, float(errors[i])))
     faith = eraser(game, phi, k=min(3, len(parts) - 1)) if len(parts) > 1 else {}
     notes = list(prepared.notes)
+    inside = (f"the words inside the {len(refined)} that mattered most were then weighed with the passage read on "
+              "its own, and the other passages are listed whole." if refined else
+              "there was no time left to weigh the words inside them, so they are listed whole.")
     notes.append(f"The text has {len(words)} words, too many to weigh one by one within the budget: it was split into "
-                 f"{len(parts)} passages, which were weighed first; the words inside the {len(refined)} passage(s) "
-                 "that mattered most were then weighed with the passage read on its own, and the other passages "
-                 "are listed whole.")
+                 f"{len(parts)} passages, which were weighed first; {inside}")
     if stopped:
         lim = current_limits()
         notes.append(stop_note(stopped, calls, lim.seconds if lim and lim.seconds else 0.0))
