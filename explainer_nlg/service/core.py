@@ -169,9 +169,12 @@ class Service:
         """The page panel's input and the lines said before the answer (an edited row's changes
         and its warnings)."""
         if ex.kind == "tabular":
-            x = edited_row(ex, requests.row_id(row_id) if row_id not in (None, "") else None, row_table)
+            rid = requests.table_x(row_id) if row_id not in (None, "") else None
+            if isinstance(rid, dict):
+                raise ExplainerInputError("The applicant row id must be a whole number.")
+            x = edited_row(ex, rid, row_table)
             if isinstance(x, dict):
-                return x, [edit_note(ex, row_id, x), *row_warnings(ex, x)]
+                return x, [edit_note(ex, rid, x), *row_warnings(ex, x)]
             return x, []
         if ex.kind == "text":
             return requests.text_x(text), []
