@@ -20,6 +20,7 @@ class Context:
     audience: str = "customer"
     on_sentence: Callable | None = None
     notes: list[str] = field(default_factory=list)
+    question: str = ""            # the question as cleaned (a handler may name a value it could not read)
 
     @property
     def ex(self):
