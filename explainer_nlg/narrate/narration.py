@@ -24,16 +24,19 @@ from collections.abc import Callable
 from typing import Any
 
 from .answer import Answer, LLMAudit, SentenceRecord
-from .llm import LLM, rephrase
+from .llm import LLM, TimeLimits, rephrase
 from .records import as_record
 from .templates import template_sentences
 from .verify import covers, split_sentences, verify_sentence
+
+DEFAULT_LIMITS = TimeLimits()  # the chat's: first sentence by 1.5 s, a short answer by 4 s
 
 
 def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, focus: str = "why",
             descriptions: dict[str, str] | None = None,
             on_token: Callable[[str], None] | None = None,
-            on_sentence: Callable[[SentenceRecord], None] | None = None) -> Answer:
+            on_sentence: Callable[[SentenceRecord], None] | None = None,
+            time_limits: TimeLimits | None = DEFAULT_LIMITS) -> Answer:
     """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
@@ -50,6 +53,8 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     checked = [verify_sentence(t.text, record, descriptions) for t in templates]
     records: list[SentenceRecord] = []
     audit = None
+    if llm is not None and not getattr(llm, "ready", True):
+        llm = None  # still loading in the background: the first answers never wait for it
     if llm is None:
         for t, v in zip(templates, checked):
             # Templates are the ground truth; a verifier disagreement is a bug worth recording.
@@ -73,7 +78,14 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
                 if on_sentence is not None:
                     on_sentence(records[-1])
 
-        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide)
+        def due(elapsed: float) -> None:
+            # The first sentence may not wait past its limit: show the template, keep the rest.
+            if time_limits is not None and elapsed >= time_limits.first_sentence and 1 not in ready:
+                decide(1, None, f"the LLM was not in time ({time_limits.first_sentence:.1f} s)")
+
+        limit = time_limits.total(len(templates)) if time_limits is not None else None
+        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide,
+                     time_limit=limit, on_wait=due if time_limits is not None else None)
         audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
                          r.first_token_seconds, r.total_seconds, r.error)
         for i in range(1, len(templates) + 1):
@@ -85,7 +97,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
 def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, record: Any,
                    descriptions) -> str:
     if error and not candidate:
-        return f"the LLM failed ({error})"
+        return error if error.startswith("the LLM") else f"the LLM failed ({error})"
     if not candidate or not candidate.strip():
         return f"the LLM returned no line {i}"
     parts = split_sentences(candidate)
