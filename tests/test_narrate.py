@@ -82,9 +82,63 @@ def test_each_kind_and_audience_has_its_own_content(make):
     customer = narrate(ev, "customer").text
     support = narrate(ev, "support").text
     developer = narrate(ev, "developer").text
-    assert "percentage points" in support and "percentage points" not in customer
+    assert re.search(r"\d points", support) and "points" not in customer
     assert ev.method in developer and "model calls" in developer and "Faithfulness" in developer
     assert len({customer, support, developer}) == 3
+
+
+def _said_twice(answer, ev):
+    """Claims said again in a later sentence: the decision, or a feature, word or region."""
+    seen, decisions, again = set(), 0, []
+    labels = {c.lower() for c in ev.probabilities}
+    for s in answer.sentences:
+        v = verify_sentence(s.text, ev)
+        # (a word of a text that is also a class name, "great", reads as either: not a repeat)
+        named = {m for m in v.mentioned if m[0] != "label" and ev.attributions[m[1]].name.lower() not in labels}
+        again += sorted(named & seen, key=str)
+        seen |= named
+        decisions += bool(re.search(r"\b(predicted|predict|decision for [^“]*) “", s.text))
+    return again + (["the decision"] * (decisions - 1))
+
+
+@pytest.mark.parametrize("premise", [None, ("bad", True), ("good", True), ("good", False)])
+def test_customer_answers_say_each_thing_once_decision_first_under_60_words(premise):
+    for rec in all_records(25):
+        if isinstance(rec, dict):
+            continue
+        p = premise if rec.kind == "tabular" and premise and premise[0] in rec.probabilities else None
+        a = narrate(rec, "customer", premise=p)
+        assert len(a.text.split()) < 60, a.text
+        assert re.search(r"\b(predicted|predict|decision)\b", a.sentences[0].text), a.text
+        assert not _said_twice(a, rec), (_said_twice(a, rec), a.text)
+
+
+def test_a_wrong_premise_is_corrected_once_in_the_first_sentence():
+    ev = loan(4)  # predicted "bad"
+    wrong = "good" if ev.predicted_label == "bad" else "bad"
+    for audience in AUDIENCES:
+        a = narrate(ev, audience, premise=(wrong, True))
+        first = a.sentences[0].text
+        assert f"“{ev.predicted_label}”" in first and f"not “{wrong}”" in first, first
+        assert sum(f"not “{wrong}”" in s.text for s in a.sentences) == 1
+        assert all(not s.reason for s in a.sentences)
+    right = narrate(ev, "customer", premise=(ev.predicted_label, True))
+    assert right.text == narrate(ev, "customer").text  # a right premise changes nothing
+    did = narrate(ev, "customer", premise=(ev.predicted_label, False)).sentences[0].text
+    assert did.startswith(f"The model did predict “{ev.predicted_label}”")
+
+
+def test_support_answers_quote_a_figure_for_every_factor_they_name():
+    for rec in all_records(25):
+        if isinstance(rec, dict) or rec.kind == "image":
+            continue
+        a = narrate(rec, "support")
+        for s in a.sentences:
+            if s.slot in ("factors_up", "factors_down", "factors_down_only"):
+                named = {rec.attributions[m[1]].name for m in verify_sentence(s.text, rec).mentioned
+                         if m[0] == "player"}
+                assert len(re.findall(r"\d points", s.text)) == len(named), s.text
+        assert not _said_twice(a, rec) or any(x.slot in ("close_ranking", "methods_disagree") for x in a.sentences)
 
 
 def test_customer_text_has_no_jargon_and_no_raw_shapley_numbers():
@@ -101,7 +155,7 @@ def test_customer_text_has_no_jargon_and_no_raw_shapley_numbers():
 def test_feature_values_read_naturally():
     ev = ev_simple([("Income", 0.2), ("Records", 0.1), ("Home", -0.05)],
                    {"Income": 1200.0, "Records": "no", "Home": "rent"})
-    t = narrate(ev, "customer").text
+    t = narrate(ev, "customer").text.lower()
     assert "an income of 1,200" in t and "no prior default records" in t and "renting a home" in t
 
 
@@ -707,7 +761,8 @@ def test_bad_llms_leave_the_template_sentences_and_keep_the_time_limit(case):
     assert a.text == plain.text and shown == list(a.sentences)
     assert all(s.status == "fallback" and s.reason for s in a.sentences)
     # Not a speed goal: the limit must hold at all (a hung model would otherwise hang the chat).
-    assert took < limits.total(len(a.sentences)) + 2.0, took
+    # The slack covers verifying the lines that came in time, on a shared, busy machine.
+    assert took < limits.total(len(a.sentences)) + 5.0, took
     if case in ("ramble", "hang"):
         assert "time" in a.sentences[-1].reason, a.sentences[-1].reason
 

@@ -5,7 +5,7 @@
 ...               [Attribution("stale", "stale", 0.3), Attribution("cookies", "cookies", 0.1)],
 ...               "exact enumeration", 4, 0.01)
 >>> print(narrate(ev).text)
-For this message, the model predicted “other” and is very confident. It was mostly down to the word “stale” and the word “cookies”. Nothing in this message pulled noticeably against “other”.
+For this message, the model predicted “other”; it is very confident. It was mostly down to the words “stale” and “cookies”. Nothing in this message counted noticeably against “other”.
 >>> class Liar:
 ...     name = "liar"
 ...     def stream(self, system, user):
@@ -36,7 +36,8 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
             descriptions: dict[str, str] | None = None,
             on_token: Callable[[str], None] | None = None,
             on_sentence: Callable[[SentenceRecord], None] | None = None,
-            time_limits: TimeLimits | None = DEFAULT_LIMITS) -> Answer:
+            time_limits: TimeLimits | None = DEFAULT_LIMITS,
+            premise: tuple[str, bool] | None = None) -> Answer:
     """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
@@ -49,7 +50,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     """
     t0 = time.perf_counter()
     record = as_record(record)  # WhatIf / CounterfactualSet -> the dict the templates read
-    templates = template_sentences(record, audience, focus, descriptions)
+    templates = template_sentences(record, audience, focus, descriptions, premise=premise)
     checked = [verify_sentence(t.text, record, descriptions) for t in templates]
     records: list[SentenceRecord] = []
     audit = None
@@ -65,10 +66,14 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     else:
         ready: dict[int, SentenceRecord] = {}
 
+        limit = time_limits.total(len(templates)) if time_limits is not None else None
+
         def decide(i: int, candidate: str | None, error: str = "") -> None:
             if i in ready or not 1 <= i <= len(templates):
                 return
             t, v = templates[i - 1], checked[i - 1]
+            if limit is not None and candidate and time.perf_counter() - t0 > limit:
+                candidate, error = None, f"the LLM was not in time ({limit:.1f} s)"  # no time to verify it
             reason = _reject_reason(candidate, i, error, v, record, descriptions)
             ready[i] = (SentenceRecord(t.text, t.text, "fallback", reason, t.slot) if reason
                         else SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
@@ -83,7 +88,6 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
             if time_limits is not None and elapsed >= time_limits.first_sentence and 1 not in ready:
                 decide(1, None, f"the LLM was not in time ({time_limits.first_sentence:.1f} s)")
 
-        limit = time_limits.total(len(templates)) if time_limits is not None else None
         r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide,
                      time_limit=limit, on_wait=due if time_limits is not None else None)
         audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
@@ -103,7 +107,7 @@ def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, 
     parts = split_sentences(candidate)
     if len(parts) > 2:
         return "the LLM returned more than a sentence or two"
-    verdicts = [verify_sentence(p, record, descriptions) for p in parts]
+    verdicts = [verify_sentence(p, record, descriptions, stop_at_first=True) for p in parts]
     failed = next((v for v in verdicts if not v.ok), None)
     if failed is not None:
         return failed.reason

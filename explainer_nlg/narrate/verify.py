@@ -339,8 +339,11 @@ def _norm_possessive(w: str) -> str:
     return w[:-2] if w.endswith("'s") else w
 
 
-def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None) -> Verdict:
-    """Check one sentence against an Evidence record or a counterfactual/what-if dict."""
+def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
+                    stop_at_first: bool = False) -> Verdict:
+    """Check one sentence against an Evidence record or a counterfactual/what-if dict.
+    ``stop_at_first``: return at the first word the record does not back, without reading the
+    rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time)."""
     ctx = context(record, descriptions)
     f = ctx.f
     claims: list[Claim] = []
@@ -364,7 +367,9 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
                                                        for t in prev.toks)
     # Words left over are connecting words, or claims about something not in the record.
     for frag in frags:
-        _resolve_leftovers(frag, ctx, claims)
+        _resolve_leftovers(frag, ctx, claims, stop_at_first)
+        if stop_at_first and any(not c.ok for c in claims):
+            return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for frag in frags:
         _collect(frag, f)
     _inherit(frags)
@@ -434,10 +439,12 @@ def _fragments(toks: list[_Tok]) -> list[_Fragment]:
     return [fr for fr in frags if fr.toks]
 
 
-def _resolve_leftovers(frag: _Fragment, ctx: _Context, claims: list[Claim]) -> None:
+def _resolve_leftovers(frag: _Fragment, ctx: _Context, claims: list[Claim], stop_at_first: bool = False) -> None:
     toks = frag.toks
     i = 0
     while i < len(toks):
+        if stop_at_first and claims and not claims[-1].ok:
+            return
         t = toks[i]
         if t.kind == "quote" and t.ref and t.ref[0] == "unknown":
             claims.append(Claim("unknown", f"“{t.text}”", False, f"“{t.text}” is not in the evidence"))
