@@ -73,16 +73,13 @@ def our_answer(ev, question: str, audience: str, llm=None, time_limits=None) -> 
 
     asked = asked_class(question, ev)
     kwargs = {"llm": llm, "time_limits": time_limits}
-    if asked is not None and asked != ev.target_label:
-        # A premise the evidence contradicts ("why was 17 denied?" when it was approved).
-        try:
-            a = narrate(ev, audience, asked=asked, **kwargs)
-        except TypeError:  # the narration before issue 16 had no premise: the chat prefixed a note
-            a = narrate(ev, audience, **kwargs)
-            note = f"The model predicted “{ev.predicted_label}”, not “{asked}”. "
-            return note + a.text, a
-        return a.text, a
-    a = narrate(ev, audience, **kwargs)
+    premise = (asked, not question.lower().startswith("why not")) if asked is not None else None
+    try:
+        a = narrate(ev, audience, premise=premise, **kwargs)
+    except TypeError:  # the narration before issue 16: the chat prefixed a note to a wrong premise
+        a = narrate(ev, audience, **kwargs)
+        if premise is not None and premise[1] and asked != ev.predicted_label:
+            return f"The model predicted “{ev.predicted_label}”, not “{asked}”. " + a.text, a
     return a.text, a
 
 
@@ -112,9 +109,13 @@ def states_decision(sentence: str, ev) -> bool:
 
 
 def factors_named(sentence: str, ev) -> set:
+    """Features, words or regions a sentence names (a word that is also a class name, such as
+    “great” in a review, reads either way and is left out)."""
     from explainer_nlg.narrate.verify import verify_sentence
 
-    return {m for m in verify_sentence(sentence, ev).mentioned if m[0] != "label"}
+    labels = {c.lower() for c in ev.probabilities}
+    return {m for m in verify_sentence(sentence, ev).mentioned
+            if m[0] != "label" and ev.attributions[m[1]].name.lower() not in labels}
 
 
 def repeated_claims(text: str, ev) -> int:

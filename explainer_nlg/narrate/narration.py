@@ -41,8 +41,14 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     """Explain an Evidence record (or a counterfactual/what-if dict) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
-    instance ``LlamaCppLLM()``) that rewords the template sentences; each reworded sentence is
-    verified claim by claim and replaced by the template sentence where any claim fails.
+    instance ``load_llm()`` or a ``BackgroundLLM``) that rewords the template sentences; each
+    reworded sentence is verified claim by claim and replaced by the template sentence where any
+    claim fails. An LLM that is still loading (``llm.ready`` False) is not asked: the templates
+    are shown. ``time_limits``: the first sentence is shown within ``first_sentence`` seconds and
+    the whole answer within ``total(n)`` seconds, each as the template where the LLM was not in
+    time (``None``: wait for the LLM however long it takes, as benchmarks of its wording do).
+    ``premise``: what the question took for granted (``("bad", True)`` for "why was it denied?",
+    ``("good", False)`` for "why not approved?"); a wrong one is corrected in the first sentence.
     ``on_sentence`` receives each shown sentence, in order, as soon as it is verified (this is
     what a UI should stream); ``on_token`` receives the LLM's raw, unverified output as it comes,
     for progress displays and logs only. The Answer's text is plain text (not HTML): words are

@@ -212,7 +212,9 @@ def _why_customer(f: Facts, out: _Filler) -> None:
     elif other:
         out.add("target_note")
     if downs:
-        out.add("against_other" if other and ups else "against", against=short_list(downs, f.kind))
+        against = short_list(downs, f.kind)
+        slot = "against_figure" if against[:1].isdigit() else "against_other" if other and ups else "against"
+        out.add(slot, against=against)
     elif not downhill:
         out.add("no_against")
 
