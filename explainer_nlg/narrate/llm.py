@@ -183,6 +183,8 @@ class LlamaCppLLM:
     installed PyPI packages, joined and checked on first use).
     """
 
+    backend = "llama.cpp"
+
     def __init__(self, model: str | os.PathLike = "qwen2.5-coder-0.5b", n_ctx: int = 2048,
                  n_threads: int | None = None, max_tokens: int = 400, temperature: float = 0.0,
                  seed: int = 0):
@@ -216,6 +218,10 @@ class LlamaCppLLM:
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield piece
+
+    def count_tokens(self, text: str) -> int:
+        """How many tokens ``text`` is for this model (benchmarks report tokens per second)."""
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
 
     def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
         """The model's answer under a GBNF ``grammar`` (greedy), e.g. one name from a closed set;

@@ -244,6 +244,10 @@ class TransformersLLM:
                 piece, shown = text[len(shown):], text
                 yield piece
 
+    def count_tokens(self, text: str) -> int:
+        """How many tokens ``text`` is for this model (benchmarks report tokens per second)."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
     def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
         """The most likely of the strings ``grammar`` allows (greedy, token by token, over the
         allowed continuations only), e.g. one operation name; see ``chat.fallback``."""
