@@ -3,6 +3,7 @@
     python benchmarks/narration_judge.py                 # our template answers vs the references
     python benchmarks/narration_judge.py --save before   # also keep our answers in data/narration_<name>.json
     python benchmarks/narration_judge.py --pairs before  # print before/after pairs (customer)
+    python benchmarks/narration_judge.py --measure before  # the measures of saved answers
 
 Per audience it prints, for our answers and for the references alike:
 
@@ -209,6 +210,16 @@ def judge(llm=None, time_limits=None, save: str | None = None, audiences=AUDIENC
     return results
 
 
+def measure_saved(name: str) -> None:
+    """The same measures for answers saved earlier (data/narration_NAME.json), against the references."""
+    saved = json.loads((HERE / "data" / f"narration_{name}.json").read_text())
+    records = load_records()
+    for audience in AUDIENCES:
+        rows = [measure(saved[str(item["record"])][audience], records[item["record"]], item[audience])
+                for item in load_reference()]
+        print(f"{audience:9s} {name}: {summarise(rows, audience)}")
+
+
 def pairs(name: str, n: int = 5, audience: str = "customer") -> None:
     """Before/after pairs: the saved answers ``name`` next to today's, worst repeats first."""
     before = json.loads((HERE / "data" / f"narration_{name}.json").read_text())
@@ -228,7 +239,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--save", help="keep our answers as data/narration_NAME.json")
     ap.add_argument("--pairs", help="print before/after pairs against data/narration_NAME.json")
+    ap.add_argument("--measure", help="measure the answers saved as data/narration_NAME.json")
     args = ap.parse_args()
+    if args.measure:
+        measure_saved(args.measure)
+        return
     if args.pairs:
         pairs(args.pairs)
         return
