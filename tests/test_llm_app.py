@@ -21,7 +21,7 @@ def test_a_missing_model_is_said_once_and_the_app_answers_from_templates():
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.count("not available") == 1, run.stdout
     assert "Answering from templates" in run.stdout
-    assert "A: The model predicted “good”, not “bad”" in run.stdout
+    assert "A: " in run.stdout and "predicted “good”, not “bad”" in run.stdout
 
 
 def test_no_llm_means_no_llm():
