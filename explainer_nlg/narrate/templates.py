@@ -1,5 +1,8 @@
 """Records -> true sentences, from the templates in ``prompts/templates.toml``.
 
+(Over 400 lines on purpose: every record kind and audience shares one filler, one context and
+the same list helpers, and splitting them apart would scatter one wording decision over files.)
+
 >>> from explainer_nlg.evidence import Attribution, Evidence
 >>> ev = Evidence("tabular", "good", {"good": 0.93, "bad": 0.07}, "good", 0.7,
 ...               [Attribution("Income", 1200.0, 0.15), Attribution("Records", "yes", -0.03),
