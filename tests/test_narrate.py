@@ -877,9 +877,9 @@ def _installed_llm():
     from explainer_nlg.narrate.llm_loader import DEFAULT_MODEL, BackgroundLLM
 
     pytest.importorskip("gguf", reason="the LLM extra is not installed: pip install -e '.[llm]'")
-    probe = BackgroundLLM(DEFAULT_MODEL, loader=lambda *a, **k: None)
-    if probe.failed:
-        pytest.skip(f"the default LLM is not installed ({probe.error})")
+    missing = BackgroundLLM._missing_packages(DEFAULT_MODEL)
+    if missing:
+        pytest.skip(f"the default LLM is not installed ({missing})")
     from explainer_nlg.narrate.llm_transformers import TransformersLLM
 
     return TransformersLLM(DEFAULT_MODEL)
