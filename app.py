@@ -1,8 +1,12 @@
 """Start the chat app: ``python app.py`` (then open the printed URL).
 
 ``python app.py --smoke`` builds the app, answers one question through the same code path the
-page uses, prints it and exits (the README's CI line runs it). ``--port`` picks the port;
-``--llm NAME`` rewords verified sentences with a local GGUF model (see the README).
+page uses, prints it and exits (the README's CI line runs it). ``--port`` picks the port.
+
+The local LLM (Qwen2.5-Coder-0.5B, from the ``llm`` extra) rewords the verified sentences. It
+loads in the background: answers come from the templates until it is ready, and from the
+templates for good when it is not installed or its file is broken (said once, at start).
+``--llm NAME`` picks another model, ``--no-llm`` turns it off.
 
 Safety switches (see the README's threat model): uploads are skops files only unless
 ``--trust-uploaded-pickles`` (refused when the app listens beyond this machine without a token);
@@ -39,12 +43,18 @@ def check_exposure(host: str, token: str | None, trust_pickles: bool) -> str | N
                 "run code on this machine. Set --token (or EXPLAINER_NLG_TOKEN), or listen on 127.0.0.1.")
     return None
 
+from explainer_nlg.narrate.llm_loader import BACKENDS, DEFAULT_MODEL  # noqa: E402 - light: no torch
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", 7860)))
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--llm", help="a local GGUF model name or path to reword the sentences (optional)")
+    ap.add_argument("--llm", default=DEFAULT_MODEL,
+                    help=f"the local GGUF model (a name or a path) that rewords the sentences (default {DEFAULT_MODEL})")
+    ap.add_argument("--llm-backend", default="auto", choices=BACKENDS,
+                    help="auto: llama.cpp where it is installed and works, else transformers")
+    ap.add_argument("--no-llm", action="store_true", help="answer from the templates only")
     ap.add_argument("--smoke", action="store_true", help="build the app, answer one question, exit")
     ap.add_argument("--token", default=os.environ.get("EXPLAINER_NLG_TOKEN"),
                     help="ask every visitor for this token (user name: explainer); default: EXPLAINER_NLG_TOKEN")
@@ -74,22 +84,39 @@ def main(argv: list[str] | None = None) -> int:
     from explainer_nlg.ui import build_app
 
     llm = None
-    if args.llm:
-        from explainer_nlg.narrate import LlamaCppLLM
+    if not args.no_llm:
+        from explainer_nlg.narrate.llm_loader import BackgroundLLM
 
-        llm = LlamaCppLLM(args.llm)
+        print(f"LLM {args.llm}: loading in the background; answers come from the templates until it is ready.",
+              flush=True)
+        llm = BackgroundLLM(args.llm, backend=args.llm_backend, on_status=lambda m: print(m, flush=True))
     t0 = time.perf_counter()
     service = Service(llm=llm, budget=args.budget, policy=UploadPolicy(args.trust_uploaded_pickles, model_folder=args.model_folder),
                       image_folder=args.image_folder, store=args.store)
     app = build_app(service=service)
     if args.smoke:
-        print(f"app built in {time.perf_counter() - t0:.1f}s; endpoints: /explain /ask /parse")
-        answer = service.ask("why was 17 denied?", "loan")
-        print("Q: why was 17 denied?\nA:", answer["text"])
-        return 0
+        return smoke(service, llm, time.perf_counter() - t0)
     auth = (lambda user, password: hmac.compare_digest(str(password), args.token)) if args.token else None
     app.queue().launch(server_name=args.host, server_port=args.port, auth=auth, max_file_size="50mb",
                        show_error=False)
+    return 0
+
+
+def smoke(service, llm, built_seconds: float) -> int:
+    """Answer "why was 17 denied?" at once through the page's service (templates while the LLM
+    loads), then, where an LLM is installed, again once it is ready, showing which sentences it
+    reworded."""
+    from explainer_nlg import Explainer
+
+    print(f"app built in {built_seconds:.1f}s; endpoints: /explain /ask /parse")
+    question = "why was 17 denied?"
+    print(f"Q: {question}\nA: {service.ask(question, 'loan')['text']}", flush=True)
+    if llm is None or not llm.wait(timeout=float(os.environ.get("EXPLAINER_NLG_SMOKE_WAIT", "1800"))):
+        return 0
+    answer = Explainer.demo("loan").assistant(llm=llm).ask(question, session="smoke-llm")
+    print(f"With the LLM ({llm.model.name}):")
+    for s in answer.sentences:
+        print(f"  [{s.status}{': ' + s.reason if s.reason else ''}] {s.text}")
     return 0
 
 
