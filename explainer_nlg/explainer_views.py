@@ -232,15 +232,11 @@ class TabularViews:
                               resamples=resamples, protected=feature in self.protected)
 
     def _groups_by(self, by: str, split: float | None) -> list[tuple[str, list[dict]]]:
+        from .attribution.feature_effect import check_feature
+
         att = self._tabular()
-        features = list(att.predictor.features)
-        if by not in features:
-            raise ExplainerInputError(f"There is no feature {by!r}. Features: {', '.join(features)}.")
-        values = att.data[by].dropna()
-        if values.nunique() < 2:
-            only = values.iloc[0] if len(values) else "missing"
-            raise ExplainerInputError(f"{by} has one value in the data ({only}): there are no groups to compare.")
-        if by in att.schema.numeric_range:
+        kind, values = check_feature(att, by, one_value=": there are no groups to compare.")
+        if kind == "numeric":
             at = float(values.median()) if split is None else float(split)
             at = int(at) if at.is_integer() else at
             return [(f"{by} <= {at}", [{"feature": by, "cmp": "<=", "value": at}]),
