@@ -86,7 +86,7 @@ def check_group_sentence(sentence: str, gc: GroupComparison, descriptions: dict[
 def _verdicts(clauses: list[Clause], gc: GroupComparison, gap_key: str) -> list[Claim]:
     out = []
     gap = gc.gaps.get(gap_key)
-    said = [(tag, c.toks[i].ref[3]) for c in clauses for tag in ("exceeds", "within") for i in c.cues(tag)]
+    said = [(tag, c.toks[i].ref.text) for c in clauses for tag in ("exceeds", "within") for i in c.cues(tag)]
     for tag, text in said:
         if gap is None:
             out.append(Claim("verdict", text, False, "there is no such gap in the record"))
@@ -104,10 +104,10 @@ def _verdicts(clauses: list[Clause], gc: GroupComparison, gap_key: str) -> list[
         for c in clauses:
             for i in c.cues(tag):
                 if ratio is None:
-                    out.append(Claim("verdict", c.toks[i].ref[3], False, "there is no ratio in the record"))
+                    out.append(Claim("verdict", c.toks[i].ref.text, False, "there is no ratio in the record"))
                     continue
                 ok = (tag == "passes") == bool(ratio["four_fifths"])
-                out.append(Claim("verdict", c.toks[i].ref[3], ok, "" if ok else
+                out.append(Claim("verdict", c.toks[i].ref.text, ok, "" if ok else
                                  f"the ratio is {ratio['value']:.2f}, {'at least' if ratio['four_fifths'] else 'below'} 0.8"))
     return out
 

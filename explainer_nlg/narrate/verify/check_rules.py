@@ -127,8 +127,8 @@ def _conditions(c: Clause, r: RuleEvidence) -> list[Claim]:
                                  f"the rule has no upper bound {t2.text} on {feature}"))
             break
         for t in span:
-            if t.ref and t.ref[0] == "name" and t.ref[2]:
-                for cref in (x for x in t.ref[1] if x[0] == "category"):
+            if t.ref and t.ref.tag == "name" and t.ref.first:
+                for cref in (x for x in t.ref.meaning if x[0] == "category"):
                     ok = cref[1] == feature
                     out.append(Claim("condition", f"{feature} {cref[2]}", ok, "" if ok else
                                      f"{cref[2]} is a value of {cref[1]}, not of {feature}"))
