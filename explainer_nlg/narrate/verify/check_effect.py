@@ -41,6 +41,7 @@ from .view_claims import (
     is_method_sentence,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -77,12 +78,8 @@ def check_effect_sentence(sentence: str, fe: FeatureEffect, descriptions: dict[s
     """Check one sentence against a FeatureEffect (see the module docstring)."""
     ctx = effect_context(fe, descriptions, aliases)
     clauses, claims, toks = read(sentence, ctx)
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            if ref[0] in ("feature", "label", "category"):
-                claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses, {"feature", "label", "category"})
+    claims += said
     claims += _direction(clauses, fe)
     for c in clauses:
         claims += _flat(c, fe) + _extremes(c, fe)

@@ -37,6 +37,7 @@ from .view_claims import (
     close,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -71,11 +72,8 @@ def check_group_sentence(sentence: str, gc: GroupComparison, descriptions: dict[
     words = {t.norm for t in toks if t.kind == "word"}
     gap_key = "equalized_odds_difference" if words & {"equalized", "equalised", "odds"} else \
         "demographic_parity_difference"
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses)
+    claims += said
     claims += _verdicts(clauses, gc, gap_key)
     for c in clauses:
         claims += _comparisons(c, gc)

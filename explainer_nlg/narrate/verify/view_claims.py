@@ -235,6 +235,18 @@ def read(sentence: str, ctx: ViewContext) -> tuple[list[Clause], list, list[Tok]
     return [c for c in clauses if c.toks], problems, toks
 
 
+def names_said(clauses: list[Clause], claim_kinds: set[str] | None = None) -> tuple[set, list]:
+    """(every name the clauses read, a true claim for each of those of ``claim_kinds``; None: all)."""
+    mentioned: set = set()
+    claims = []
+    for c in clauses:
+        for _, ref in c.names():
+            mentioned.add(ref)
+            if claim_kinds is None or ref[0] in claim_kinds:
+                claims.append(Claim(ref[0], str(ref[1]), True))
+    return mentioned, claims
+
+
 def verdict(sentence: str, claims: list, mentioned: set | None = None):
     """A Verdict (the narration's type) for the claims read; a sentence with none is connecting text."""
 
