@@ -24,7 +24,8 @@ from typing import Any
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#7f7f7f", "#ff7f0e"
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,10 +34,11 @@ def _pyplot():
     return plt
 
 
-def _image(fig) -> Any:
+def figure_image(fig) -> Any:
+    """The matplotlib figure ``fig`` as a PIL image (RGB), the figure closed."""
     from PIL import Image
 
-    plt = _pyplot()
+    plt = pyplot()
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -47,7 +49,7 @@ def _image(fig) -> Any:
 
 def effect_chart(fe: Any):
     """The FeatureEffect as a line chart (numeric) or bars (categorical); a PIL image."""
-    plt = _pyplot()
+    plt = pyplot()
     dep = fe.shap_dependence
     panels = 2 if dep and dep.get("bins") else 1
     fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 3.6), dpi=100, squeeze=False)
@@ -96,7 +98,7 @@ def effect_chart(fe: Any):
     ax.set_title(f"How {fe.feature} moves p({fe.target_label}) {scope}", fontsize=9)
     if panels == 2:
         _dependence(axes[0][1], fe)
-    return _image(fig)
+    return figure_image(fig)
 
 
 def _dependence(ax, fe: Any) -> None:
@@ -116,7 +118,7 @@ def _dependence(ax, fe: Any) -> None:
 
 def group_chart(gc: Any):
     """Each group's positive-decision rate with its 95% bootstrap interval; a PIL image."""
-    plt = _pyplot()
+    plt = pyplot()
     groups = list(gc.groups)
     fig, ax = plt.subplots(figsize=(6, 0.5 * len(groups) + 1.6), dpi=100)
     ys = list(range(len(groups)))[::-1]
@@ -136,7 +138,7 @@ def group_chart(gc: Any):
     if ratio:
         title += f"\nratio lowest/highest {ratio['value']:.2f} (four-fifths rule: at least 0.80)"
     ax.set_title(title, fontsize=9)
-    return _image(fig)
+    return figure_image(fig)
 
 
 def record_picture(record: Any):

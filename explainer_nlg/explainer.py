@@ -27,16 +27,18 @@ from .change_evidence import CounterfactualSet, WhatIf
 from .demos import NAMES as DEMOS  # "loan", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
+from .explainer_image import ImageViews
 from .explainer_views import TabularViews
 
 _CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
 
 
-class Explainer(TabularViews):
+class Explainer(TabularViews, ImageViews):
     """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor.
 
     Tabular explainers also answer questions about the data (``explainer_views.TabularViews``):
-    ``effect``, ``compare``, ``cohort``, ``similar``, ``decision_path``, ``local_rule``, ``surrogate``.
+    ``effect``, ``compare``, ``cohort``, ``similar``, ``decision_path``, ``local_rule``, ``surrogate``;
+    image explainers give their model, layer, tensor and heatmap (``explainer_image.ImageViews``).
 
     ``samples`` names inputs that come with the explainer (the image demo's photos): name ->
     a function that loads the input; see ``sample_names`` and ``sample``.
@@ -336,96 +338,8 @@ class Explainer(TabularViews):
                 "(max_changes) or fewer constraints.")
         return result
 
-    # ---- image models: what anyone needs to reproduce and check the heatmap ------------------
-
-    def _image(self):
-        if self.kind != "image":
-            raise ExplainerInputError(f"A {self.kind} explainer has no image model.")
-        return self._attributor
-
-    @property
-    def model(self):
-        """The torch module (image explainers)."""
-        return self._image().predictor.model
-
-    @property
-    def target_layer(self):
-        """The module Grad-CAM hooks (image explainers)."""
-        return self._image().target_layer
-
-    def preprocess(self, image: Any):
-        """The exact CxHxW tensor the model sees for ``image`` (a path, PIL image or HxWx3 array)."""
-        from .models.image import load_image
-
-        return self._image().predictor.preprocess(load_image(image)[0])
-
-    def heatmap(self, image: Any, target: Any = None, method: str | None = None):
-        """The class activation map (HxW at the model's input size, values in [0, 1]) for one image.
-
-        ``method``: "grad-cam" (default) or "hires-cam"; ``target``: a class name or index
-        (default: the predicted class).
-        """
-        att = self._image()
-        prepared = att.prepare(image)
-        probs = self.predictor.predict_proba(prepared.batch1)[0]
-        return att.heatmaps(prepared.batch1, [att.target_index(probs, target)], method)[0]
-
-    @property
-    def schema(self):
-        """What a valid row looks like (tabular explainers): features, categories, numeric ranges.
-
-        >>> Explainer.demo("loan").schema.numeric_range["Income"]
-        (6.0, 959.0)
-        """
-        schema = getattr(self._attributor, "schema", None)
-        if schema is None:
-            raise ExplainerInputError(f"A {self.kind} explainer has no table schema.")
-        return schema
-
-    def rows(self) -> pd.DataFrame:
-        """The rows a tabular explainer was given (with their ids as index)."""
-        data = getattr(self._attributor, "data", None)
-        if data is None:
-            raise ExplainerInputError(f"A {self.kind} explainer has no table of rows.")
-        return data
-
-    def row_id(self, x: Any) -> Any:
-        """The id of the row ``x`` names (``"17"`` finds row 17), or an ExplainerInputError that says
-        which ids exist.
-
-        >>> Explainer.demo("loan").row_id("17")
-        17
-        """
-        from .attribution.tabular_attributor import lookup_id
-
-        return lookup_id(self.rows(), x)
-
-    def cohort_importance(self, ids: list, budget: int | None = None, max_rows: int | None = None,
-                          seed: int = 0):
-        """Which features matter for a group of rows (``ids``): the mean |Shapley value| of each
-        feature, each row explained toward its own predicted class (a ``CohortImportance``; see
-        ``attribution.cohort_shapley`` for the method and the row caps).
-
-        >>> imp = Explainer.demo("loan").cohort_importance([17, 18, 19], budget=64)
-        >>> imp.rows_used, len(imp.mean_abs)
-        (3, 13)
-        """
-        from .attribution.cohort_shapley import cohort_importance
-
-        self.rows()  # a clear error for an explainer without a table
-        return cohort_importance(self._attributor, ids, budget=budget, max_rows=max_rows, seed=seed)
-
-    def cohort_interactions(self, ids: list):
-        """Which feature pairs interact over the rows ``ids`` (a ``CohortInteractions``), or None for a
-        model shap has no SHAP interaction values for (see ``attribution.cohort_shapley``)."""
-        from .attribution.cohort_shapley import cohort_interactions
-
-        self.rows()
-        return cohort_interactions(self._attributor, ids)
-
     def __repr__(self) -> str:
         return f"Explainer({self.kind}, {self.name}, classes={self.class_names[:5]}{'...' if len(self.class_names) > 5 else ''})"
-
 
 
 def _demo_key(name: str) -> str:

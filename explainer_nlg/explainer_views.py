@@ -1,4 +1,5 @@
-"""The Explainer's views over a tabular model's data: feature effects, groups, similar cases, rules.
+"""The Explainer's views over a tabular model's data: its schema and rows, cohort importance,
+feature effects, groups, similar cases, rules.
 
 These are methods of :class:`~explainer_nlg.explainer.Explainer` (kept in their own file so the
 facade stays short); each returns a record with a documented schema and a JSON round-trip:
@@ -64,6 +65,62 @@ class TabularViews:
             return None
         s = data[target]
         return s.astype(str).where(s.notna(), None)
+
+    @property
+    def schema(self):
+        """What a valid row looks like (tabular explainers): features, categories, numeric ranges.
+
+        >>> from explainer_nlg import Explainer
+        >>> Explainer.demo("loan").schema.numeric_range["Income"]
+        (6.0, 959.0)
+        """
+        schema = getattr(self._attributor, "schema", None)
+        if schema is None:
+            raise ExplainerInputError(f"A {self.kind} explainer has no table schema.")
+        return schema
+
+    def rows(self) -> pd.DataFrame:
+        """The rows a tabular explainer was given (with their ids as index)."""
+        data = getattr(self._attributor, "data", None)
+        if data is None:
+            raise ExplainerInputError(f"A {self.kind} explainer has no table of rows.")
+        return data
+
+    def row_id(self, x: Any) -> Any:
+        """The id of the row ``x`` names (``"17"`` finds row 17), or an ExplainerInputError that says
+        which ids exist.
+
+        >>> from explainer_nlg import Explainer
+        >>> Explainer.demo("loan").row_id("17")
+        17
+        """
+        from .attribution.tabular_attributor import lookup_id
+
+        return lookup_id(self.rows(), x)
+
+    def cohort_importance(self, ids: list, budget: int | None = None, max_rows: int | None = None,
+                          seed: int = 0):
+        """Which features matter for a group of rows (``ids``): the mean |Shapley value| of each
+        feature, each row explained toward its own predicted class (a ``CohortImportance``; see
+        ``attribution.cohort_shapley`` for the method and the row caps).
+
+        >>> from explainer_nlg import Explainer
+        >>> imp = Explainer.demo("loan").cohort_importance([17, 18, 19], budget=64)
+        >>> imp.rows_used, len(imp.mean_abs)
+        (3, 13)
+        """
+        from .attribution.cohort_shapley import cohort_importance
+
+        self.rows()  # a clear error for an explainer without a table
+        return cohort_importance(self._attributor, ids, budget=budget, max_rows=max_rows, seed=seed)
+
+    def cohort_interactions(self, ids: list):
+        """Which feature pairs interact over the rows ``ids`` (a ``CohortInteractions``), or None for a
+        model shap has no SHAP interaction values for (see ``attribution.cohort_shapley``)."""
+        from .attribution.cohort_shapley import cohort_interactions
+
+        self.rows()
+        return cohort_interactions(self._attributor, ids)
 
     def _tabular(self):
         if self.kind != "tabular":
@@ -175,15 +232,11 @@ class TabularViews:
                               resamples=resamples, protected=feature in self.protected)
 
     def _groups_by(self, by: str, split: float | None) -> list[tuple[str, list[dict]]]:
+        from .attribution.feature_effect import check_feature
+
         att = self._tabular()
-        features = list(att.predictor.features)
-        if by not in features:
-            raise ExplainerInputError(f"There is no feature {by!r}. Features: {', '.join(features)}.")
-        values = att.data[by].dropna()
-        if values.nunique() < 2:
-            only = values.iloc[0] if len(values) else "missing"
-            raise ExplainerInputError(f"{by} has one value in the data ({only}): there are no groups to compare.")
-        if by in att.schema.numeric_range:
+        kind, values = check_feature(att, by, one_value=": there are no groups to compare.")
+        if kind == "numeric":
             at = float(values.median()) if split is None else float(split)
             at = int(at) if at.is_integer() else at
             return [(f"{by} <= {at}", [{"feature": by, "cmp": "<=", "value": at}]),

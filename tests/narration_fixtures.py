@@ -1,8 +1,11 @@
-"""Synthetic Evidence records for the narration tests: every kind, shaped like the demos' records."""
+"""Synthetic Evidence records for the narration tests: every kind, shaped like the demos' records;
+and the fakes they share (a scripted LLM, an echoing one, a small tabular record).
+"""
 
 from __future__ import annotations
 
 import random
+import re
 
 from explainer_nlg.evidence import Attribution, Evidence
 
@@ -86,3 +89,40 @@ def counterfactual(seed: int) -> dict:
 def all_records(n: int = 20) -> list:
     return ([loan(i) for i in range(n)] + [text(i) for i in range(n)] + [image(i) for i in range(n)]
             + [counterfactual(i) for i in range(4)])
+
+
+AUDIENCES = ("customer", "support", "developer")
+
+
+class Scripted:
+    """A fake LLM that returns a fixed text (or raises), streamed in small pieces."""
+
+    def __init__(self, output, name="scripted"):
+        self.output, self.name = output, name
+        self.prompts = []
+
+    def stream(self, system, user):
+        self.prompts.append(user)
+        if isinstance(self.output, Exception):
+            raise self.output
+        out = self.output(user) if callable(self.output) else self.output
+        for i in range(0, len(out), 7):
+            yield out[i:i + 7]
+
+
+def echo_templates(user: str) -> str:
+    """An LLM that returns the numbered sentences it was given, unchanged."""
+    return "\n".join(line for line in user.splitlines() if re.match(r"^\d+\. ", line))
+
+
+def ev_simple(contribs, values=None, kind="tabular", p=0.8, labels=("good", "bad"), base=0.6):
+    values = values or {}
+    atts = [Attribution(n, values.get(n, n if kind == "text" else 1.0), c) for n, c in contribs]
+    return Evidence(kind, labels[0], {labels[0]: p, labels[1]: 1 - p}, labels[0], base, atts,
+                    "exact enumeration", 64, 0.5)
+
+
+
+# A loan record whose every true sentence the verifier must accept.
+LOAN = ev_simple([("Income", 0.15), ("Assets", 0.08), ("Job", 0.002), ("Amount", -0.06), ("Records", 0.03)],
+                 {"Income": 330.0, "Assets": 16500.0, "Job": "fixed", "Amount": 1500.0, "Records": "no"}, p=0.97)

@@ -49,16 +49,18 @@ SHAP_BINS = 8
 BAND = (10, 90)       # percentiles of the ICE curves shown as the band
 
 
-def check_feature(attributor: Any, feature: str) -> tuple[str, pd.Series]:
-    """(the feature's kind, its non-missing values), or an ExplainerInputError naming the problem."""
+def check_feature(attributor: Any, feature: str,
+                  one_value: str = ", so there is nothing to vary: its effect cannot be measured."
+                  ) -> tuple[str, pd.Series]:
+    """(the feature's kind, its non-missing values), or an ExplainerInputError naming the problem
+    (``one_value`` ends the message for a feature with a single value in the data)."""
     features = list(attributor.predictor.features)
     if feature not in features:
         raise ExplainerInputError(f"There is no feature {feature!r}. Features: {', '.join(features)}.")
     values = attributor.data[feature].dropna()
     if values.nunique() < 2:
         only = values.iloc[0] if len(values) else "missing"
-        raise ExplainerInputError(f"{feature} has one value in the data ({only}), so there is nothing to vary: "
-                                  "its effect cannot be measured.")
+        raise ExplainerInputError(f"{feature} has one value in the data ({only}){one_value}")
     kind = "numeric" if feature in attributor.schema.numeric_range else "categorical"
     return kind, values
 

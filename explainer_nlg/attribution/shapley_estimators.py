@@ -22,6 +22,9 @@ at small budgets:
 * an early stop ends sampling once the top-k players and their signs have not
   changed for ``patience`` rounds.
 
+(About 400 lines on purpose: the design, the constrained solve and the standard errors are one
+estimator; they share the design's strata and are read and changed together.)
+
 >>> import numpy as np
 >>> g = FunctionGame(["a", "b", "c"], lambda m: m @ np.array([1.0, 2.0, 3.0]) + m[:, 0] * m[:, 1])
 >>> exact_shapley(g).values.round(3).tolist()

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..serialise import to_plain
 from ..similar_evidence import Neighbour, SimilarCases
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import feature_spread
@@ -127,8 +128,8 @@ class SimilarCaseIndex:
             pred = int(self.probs[i].argmax())
             truth = None if self.labels is None else str(self.labels.iloc[i])
             diff = [f for f in order_w if per[i, self.features.index(f)] > 0]
-            row_values = {f: _plain(data.iloc[i][f]) for f in self.features}
-            neighbours.append(Neighbour(_plain(self.ids[i]), row_values, float(dist[i]), classes[pred],
+            row_values = {f: to_plain(data.iloc[i][f]) for f in self.features}
+            neighbours.append(Neighbour(to_plain(self.ids[i]), row_values, float(dist[i]), classes[pred],
                                         float(self.probs[i, pred]), truth,
                                         None if truth is None else truth == classes[pred], diff))
         if len(order) < k:
@@ -139,9 +140,3 @@ class SimilarCaseIndex:
         return SimilarCases(prepared.input, classes[int(p.argmax())], {c: float(v) for c, v in zip(classes, p)},
                             k, neighbours, dict(self.weights), int(len(candidates)), method,
                             round(time.perf_counter() - start, 4), notes)
-
-
-def _plain(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    return v.item() if hasattr(v, "item") else v

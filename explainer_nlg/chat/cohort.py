@@ -6,17 +6,13 @@ predicts), "label" (the true class, where the data has it) and "correct" (predic
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..attribution.row_filters import select
 from ..errors import ExplainerInputError
-from ..models.value_checks import check_number
-
-CMPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq,
-        "!=": operator.ne}
 
 
 class Table:
@@ -45,32 +41,12 @@ class Table:
         return "label" in self.frame.columns
 
     def filter(self, filters: list[dict]) -> pd.DataFrame:
-        """The rows meeting every filter (an unknown feature or a bad value raises a clear error)."""
-        df = self.frame
-        for f in filters or []:
-            col, cmp, value = f.get("feature"), f.get("cmp", "=="), f.get("value")
-            if col in ("label", "correct") and not self.has_labels:
-                raise ExplainerInputError("This data has no true labels, so I cannot tell which predictions "
-                                          "were right or wrong.")
-            if col not in df.columns:
-                raise ExplainerInputError(f"There is no feature {col!r}. Features: {', '.join(self.features)}.")
-            if cmp not in CMPS:
-                raise ExplainerInputError(f"Unknown comparison {cmp!r}.")
-            s = df[col]
-            if pd.api.types.is_bool_dtype(s):
-                value = bool(value)
-            elif pd.api.types.is_numeric_dtype(s):
-                try:
-                    value = float(value)
-                except (TypeError, ValueError):
-                    raise ExplainerInputError(f"{col} is numeric; {value!r} is not a number.") from None
-                if col in self.features:  # "older than 1e308": named, not silently matched to nothing
-                    check_number(self.ex.schema, col, value)
-            else:
-                s = s.astype(str).str.lower()
-                value = str(value).lower()
-            df = df[CMPS[cmp](s, value)]
-        return df
+        """The rows meeting every filter (an unknown feature or a bad value raises a clear error);
+        the same selection as the Python API's groups (``attribution.row_filters.select``)."""
+        if not self.has_labels and any(f.get("feature") in ("label", "correct") for f in filters or []):
+            raise ExplainerInputError("This data has no true labels, so I cannot tell which predictions "
+                                      "were right or wrong.")
+        return self.frame[select(self.frame, filters, schema=self.ex.schema, features=self.features)]
 
 
 def describe_filters(filters: list[dict]) -> str:

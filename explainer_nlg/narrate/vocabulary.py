@@ -48,17 +48,20 @@ def words_of(text: str) -> list[str]:
 @functools.cache
 def template_words() -> frozenset[str]:
     """Every word in the fixed text of the templates (placeholders removed)."""
-    found: set[str] = set()
+    return frozenset(fixed_words(templates()))
 
-    def walk(node):
-        if isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-        elif isinstance(node, str):
-            found.update(words_of(re.sub(r"\{[^}]*\}", " ", node)))
 
-    walk(templates())
-    return frozenset(found)
+def fixed_words(node: object, skip: tuple[str, ...] = ()) -> set[str]:
+    """Every word in the strings of a templates tree (dicts, lists, strings), ``{placeholders}``
+    removed, not entering the tables named in ``skip``.
+
+    >>> sorted(fixed_words({"a": ["{name} rose", "fell"], "cues": {"x": "up"}}, skip=("cues",)))
+    ['fell', 'rose']
+    """
+    if isinstance(node, dict):
+        return set().union(*(fixed_words(v, skip) for k, v in node.items() if k not in skip))
+    if isinstance(node, list):
+        return set().union(*(fixed_words(v, skip) for v in node))
+    if isinstance(node, str):
+        return set(words_of(re.sub(r"\{[^}]*\}", " ", node)))
+    return set()

@@ -52,26 +52,15 @@ BLUE, RED = "#1f77b4", "#d62728"
 def _bar_chart(names: list[str], values: list[float], colours: list[str], xlabel: str, title: str,
                zero_line: bool, title_size: int):
     """Horizontal bars, first name at the bottom, as a PIL image."""
-    import io
+    from ..effect_pictures import figure_image, pyplot
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from PIL import Image
-
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(names) + 1.2), dpi=100)
+    fig, ax = pyplot().subplots(figsize=(6, 0.35 * len(names) + 1.2), dpi=100)
     ax.barh(names, values, color=colours)
     if zero_line:
         ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=title_size)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    buf.seek(0)
-    return Image.open(buf).convert("RGB")
+    return figure_image(fig)
 
 
 def contribution_chart(ev: Any, k: int = 10):

@@ -41,6 +41,7 @@ from .view_claims import (
     is_method_sentence,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -77,12 +78,8 @@ def check_effect_sentence(sentence: str, fe: FeatureEffect, descriptions: dict[s
     """Check one sentence against a FeatureEffect (see the module docstring)."""
     ctx = effect_context(fe, descriptions, aliases)
     clauses, claims, toks = read(sentence, ctx)
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            if ref[0] in ("feature", "label", "category"):
-                claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses, {"feature", "label", "category"})
+    claims += said
     claims += _direction(clauses, fe)
     for c in clauses:
         claims += _flat(c, fe) + _extremes(c, fe)
@@ -98,7 +95,7 @@ def _direction(clauses: list[Clause], fe: FeatureEffect) -> list[Claim]:
     signs = []
     for c in clauses:
         for i in c.cues("up") + c.cues("down"):
-            tag = c.toks[i].ref[1]
+            tag = c.toks[i].ref.meaning
             if c.negated(i):
                 continue  # "does not raise" claims no direction; the flat check reads "barely"
             signs.append(1 if tag == "up" else -1)
@@ -155,16 +152,16 @@ def _extremes(c: Clause, fe: FeatureEffect) -> list[Claim]:
     v = fe.values
     for tag, idx in (("peak", max(range(len(v)), key=lambda i: v[i])), ("trough", min(range(len(v)), key=lambda i: v[i]))):
         for i in c.cues(tag):
-            after = c.toks[i + len(c.toks[i].ref[3].split()):]
+            after = c.toks[i + len(c.toks[i].ref.text.split()):]
             target = fe.grid[idx]
-            named = next((t for t in after if t.kind == "num" or (t.ref and t.ref[0] == "name")), None)
+            named = next((t for t in after if t.kind == "num" or (t.ref and t.ref.tag == "name")), None)
             if named is None:
                 continue
             if named.kind == "num":
                 named.used = True
                 ok = close(named, float(target)) if fe.feature_kind == "numeric" else False
             else:
-                ok = any(r[1] == str(target) for r in named.ref[1] if r[0] == "category")
+                ok = any(r[1] == str(target) for r in named.ref.meaning if r[0] == "category")
             word = "highest" if tag == "peak" else "lowest"
             out.append(Claim("shape", f"{word} at {named.text}", ok, "" if ok else
                              f"the curve is {word} at {target}, not {named.text}"))
@@ -175,7 +172,7 @@ def _flips(c: Clause, fe: FeatureEffect) -> list[Claim]:
     spots = c.cues("flip")
     if not spots:
         return []
-    negated = any(t.ref and t.ref[0] == "cue" and t.ref[1] == "negation" for t in c.toks[:spots[0]])
+    negated = any(t.ref and t.ref.tag == "cue" and t.ref.meaning == "negation" for t in c.toks[:spots[0]])
     if fe.scope == "global":
         has = bool(fe.flip_rows)
         if negated:
@@ -223,9 +220,9 @@ def _category_decisions(c: Clause, fe: FeatureEffect) -> list[Claim]:
     decided = dict(zip(map(str, fe.grid), fe.decisions or []))
     out, current = [], None
     for t in c.toks:
-        if not (t.ref and t.ref[0] == "name" and t.ref[2]):
+        if not (t.ref and t.ref.tag == "name" and t.ref.first):
             continue
-        for r in t.ref[1]:
+        for r in t.ref.meaning:
             if r[0] == "label":
                 current = r[1]
             elif r[0] == "category" and current is not None and r[1] in decided:

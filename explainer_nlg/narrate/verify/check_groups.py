@@ -37,6 +37,7 @@ from .view_claims import (
     close,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -71,11 +72,8 @@ def check_group_sentence(sentence: str, gc: GroupComparison, descriptions: dict[
     words = {t.norm for t in toks if t.kind == "word"}
     gap_key = "equalized_odds_difference" if words & {"equalized", "equalised", "odds"} else \
         "demographic_parity_difference"
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses)
+    claims += said
     claims += _verdicts(clauses, gc, gap_key)
     for c in clauses:
         claims += _comparisons(c, gc)
@@ -86,7 +84,7 @@ def check_group_sentence(sentence: str, gc: GroupComparison, descriptions: dict[
 def _verdicts(clauses: list[Clause], gc: GroupComparison, gap_key: str) -> list[Claim]:
     out = []
     gap = gc.gaps.get(gap_key)
-    said = [(tag, c.toks[i].ref[3]) for c in clauses for tag in ("exceeds", "within") for i in c.cues(tag)]
+    said = [(tag, c.toks[i].ref.text) for c in clauses for tag in ("exceeds", "within") for i in c.cues(tag)]
     for tag, text in said:
         if gap is None:
             out.append(Claim("verdict", text, False, "there is no such gap in the record"))
@@ -104,10 +102,10 @@ def _verdicts(clauses: list[Clause], gc: GroupComparison, gap_key: str) -> list[
         for c in clauses:
             for i in c.cues(tag):
                 if ratio is None:
-                    out.append(Claim("verdict", c.toks[i].ref[3], False, "there is no ratio in the record"))
+                    out.append(Claim("verdict", c.toks[i].ref.text, False, "there is no ratio in the record"))
                     continue
                 ok = (tag == "passes") == bool(ratio["four_fifths"])
-                out.append(Claim("verdict", c.toks[i].ref[3], ok, "" if ok else
+                out.append(Claim("verdict", c.toks[i].ref.text, ok, "" if ok else
                                  f"the ratio is {ratio['value']:.2f}, {'at least' if ratio['four_fifths'] else 'below'} 0.8"))
     return out
 

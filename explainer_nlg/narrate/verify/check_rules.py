@@ -34,6 +34,7 @@ from .view_claims import (
     is_method_sentence,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -78,12 +79,8 @@ def check_rule_sentence(sentence: str, r: RuleEvidence, descriptions: dict[str, 
     """Check one sentence against a RuleEvidence (see the module docstring)."""
     ctx = rule_context(r, descriptions, aliases)
     clauses, claims, toks = read(sentence, ctx)
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            if ref[0] != "category":
-                claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses, {"feature", "label"})  # a category: _conditions checks it
+    claims += said
     if any(c.has("the_rule") for c in clauses) and not r.is_rule:
         shown = "no" if r.precision is None else f"{r.precision * 100:.1f}%"
         claims.append(Claim("rule", "the rule", False, f"its precision is {shown}, under "
@@ -127,8 +124,8 @@ def _conditions(c: Clause, r: RuleEvidence) -> list[Claim]:
                                  f"the rule has no upper bound {t2.text} on {feature}"))
             break
         for t in span:
-            if t.ref and t.ref[0] == "name" and t.ref[2]:
-                for cref in (x for x in t.ref[1] if x[0] == "category"):
+            if t.ref and t.ref.tag == "name" and t.ref.first:
+                for cref in (x for x in t.ref.meaning if x[0] == "category"):
                     ok = cref[1] == feature
                     out.append(Claim("condition", f"{feature} {cref[2]}", ok, "" if ok else
                                      f"{cref[2]} is a value of {cref[1]}, not of {feature}"))

@@ -29,6 +29,7 @@ from .view_claims import (
     close,
     make_context,
     method_numbers,
+    names_said,
     number_claim,
     read,
     verdict,
@@ -55,11 +56,8 @@ def check_similar_sentence(sentence: str, sc: SimilarCases, descriptions: dict[s
     """Check one sentence against SimilarCases (see the module docstring)."""
     ctx = similar_context(sc, descriptions, aliases)
     clauses, claims, toks = read(sentence, ctx)
-    mentioned: set = set()
-    for c in clauses:
-        for _, ref in c.names():
-            mentioned.add(ref)
-            claims.append(Claim(ref[0], str(ref[1]), True))
+    mentioned, said = names_said(clauses)
+    claims += said
     for segment in _segments(clauses):
         claims += _neighbour(segment, sc)
     for c in clauses:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..vocabulary import WORD_RE, vocabulary, words_of
 from .verdict import Claim, Verdict
@@ -38,6 +38,15 @@ STOPWORDS = frozenset("""a an the of to in on at for by with and or from as is a
 that these those has have had than then so very""".split())
 
 
+class ViewReading(NamedTuple):
+    """What a token was read as: part of a name the record knows, or of a cue phrase."""
+
+    tag: str  # "name" | "cue"
+    meaning: Any  # a name: the list of things it names, e.g. [("feature", "Age")]; a cue: its tag
+    first: bool  # the phrase's first token (a phrase counts once)
+    text: str  # the whole phrase as written
+
+
 @dataclass
 class Tok:
     kind: str  # quote | num | op | word | punct
@@ -47,7 +56,7 @@ class Tok:
     decimals: int = 0
     signed: bool = False
     unit: str = ""  # pct | points | ""
-    ref: Any = None  # ("name", [refs]) or ("cue", tag) once read
+    ref: ViewReading | None = None  # once read
     used: bool = False
 
 
@@ -101,12 +110,12 @@ class Clause:
         """(position, ref) of each name read in the clause (``kind``: only refs of that kind)."""
         out = []
         for i, t in enumerate(self.toks):
-            if t.ref and t.ref[0] == "name" and t.ref[2]:
-                out += [(i, r) for r in t.ref[1] if kind is None or r[0] == kind]
+            if t.ref and t.ref.tag == "name" and t.ref.first:
+                out += [(i, r) for r in t.ref.meaning if kind is None or r[0] == kind]
         return out
 
     def cues(self, tag: str) -> list[int]:
-        return [i for i, t in enumerate(self.toks) if t.ref and t.ref[0] == "cue" and t.ref[2] and t.ref[1] == tag]
+        return [i for i, t in enumerate(self.toks) if t.ref and t.ref.tag == "cue" and t.ref.first and t.ref.meaning == tag]
 
     def has(self, *tags: str) -> bool:
         return any(self.cues(tag) for tag in tags)
@@ -118,7 +127,7 @@ class Clause:
         return [(i, t) for i, t in enumerate(self.toks) if t.kind == "num" and not t.used]
 
     def negated(self, pos: int) -> bool:
-        return any(t.ref and t.ref[0] == "cue" and t.ref[1] == "negation" for t in self.toks[max(0, pos - 3):pos])
+        return any(t.ref and t.ref.tag == "cue" and t.ref.meaning == "negation" for t in self.toks[max(0, pos - 3):pos])
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,7 @@ def _match(toks: list[Tok], table: dict, tag: str) -> None:
             if refs:
                 for j, t in enumerate(window):
                     t.used = True
-                    t.ref = (tag, refs, j == 0, " ".join(x.text for x in window))
+                    t.ref = ViewReading(tag, refs, j == 0, " ".join(x.text for x in window))
                 i += n
                 break
         else:
@@ -224,6 +233,18 @@ def read(sentence: str, ctx: ViewContext) -> tuple[list[Clause], list, list[Tok]
             continue
         clauses[-1].toks.append(t)
     return [c for c in clauses if c.toks], problems, toks
+
+
+def names_said(clauses: list[Clause], claim_kinds: set[str] | None = None) -> tuple[set, list]:
+    """(every name the clauses read, a true claim for each of those of ``claim_kinds``; None: all)."""
+    mentioned: set = set()
+    claims = []
+    for c in clauses:
+        for _, ref in c.names():
+            mentioned.add(ref)
+            if claim_kinds is None or ref[0] in claim_kinds:
+                claims.append(Claim(ref[0], str(ref[1]), True))
+    return mentioned, claims
 
 
 def verdict(sentence: str, claims: list, mentioned: set | None = None):

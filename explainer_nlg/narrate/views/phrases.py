@@ -13,13 +13,12 @@ import functools
 import hashlib
 import json
 import random
-import re
 from typing import Any
 
 from ...prompt_files import load_prompt_file
 from ..facts import fmt_number, quote, tabular_player
 from ..templates import TemplateSentence, join_list
-from ..vocabulary import words_of
+from ..vocabulary import fixed_words
 
 
 def view_templates() -> dict:
@@ -30,21 +29,7 @@ def view_templates() -> dict:
 @functools.cache
 def template_words() -> frozenset[str]:
     """Every word in the fixed text of the view templates (placeholders and cues removed)."""
-    found: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k != "cues":
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-        elif isinstance(node, str):
-            found.update(words_of(re.sub(r"\{[^}]*\}", " ", node)))
-
-    walk(view_templates())
-    return frozenset(found)
+    return frozenset(fixed_words(view_templates(), skip=("cues",)))
 
 
 def pct(p: float | None) -> str:
