@@ -22,18 +22,15 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
+from . import registry
 from .cohort import Table
-from .operations import HANDLERS, Context
+from .operations import Context
 from .parser import parse
 from .reply import ChatAnswer, OpResult
 from .router import Router
 from .slots import ChatSchema
 
 AUDIENCES = ("customer", "support", "developer")
-LIST_OPS = {"show", "mistakes", "count"}
-# Operations that reuse the previous operation when a follow-up names no operation of its own.
-CARRY_OPS = {"why", "why_not", "predict", "confidence", "top_features", "statistics", "count", "show",
-             "performance", "mistakes", "define", "what_if", "counterfactual", "interactions"}
 
 
 class Assistant:
@@ -171,7 +168,7 @@ class Assistant:
         for slots in ops:
             ctx = Context(self, state, slots, filters, x, audience, on_sentence)
             try:
-                parts.append(HANDLERS[slots["op"]](ctx))
+                parts.append(registry.handlers()[slots["op"]](ctx))
             except ExplainerInputError as err:
                 parts.append(OpResult(slots["op"], str(err)))
             except Exception as err:  # noqa: BLE001 - a chat never shows a traceback; say what failed
@@ -223,10 +220,13 @@ class Assistant:
                                                                   for o in ops):
                 new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
                 last = state.ops
-                if isinstance(ref, int) and all(o["op"] in LIST_OPS for o in last):
+                if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
                     last = [{"op": "why"}]  # "the second one" after a list: explain that one
                 ops = [{**{k: v for k, v in o.items() if k not in ("features",) or not new.get("features")}, **new}
-                       for o in last if o["op"] in CARRY_OPS] or ops
-        ops = [o for o in ops if o["op"] in HANDLERS] or [{"op": "unsupported", "reason": "unclear"}]
+                       for o in last if registry.get(o["op"]).carries] or ops
+        # Recognised but not built yet: answered with what the assistant can do instead.
+        ops = [o if registry.is_available(o["op"]) or o["op"] == "unsupported" else
+               {"op": "unsupported", "reason": "not_available", "wanted": o["op"]} for o in ops]
+        ops = ops or [{"op": "unsupported", "reason": "unclear"}]
         parsed["resolved"] = {"ops": [o["op"] for o in ops], "filters": filters, "instance": state.instance}
         return ops, filters, state.x

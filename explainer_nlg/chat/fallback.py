@@ -25,6 +25,7 @@ import functools
 from importlib import resources
 from typing import Any
 
+from . import registry
 from .router import OPERATIONS
 
 try:
@@ -64,8 +65,9 @@ def _prompt() -> dict:
 def _ops_text() -> str:
     from .router import load_bank, split_bank
 
-    p, train = _prompt(), split_bank(load_bank())[0]
-    return "\n".join(f'{op}: {p["meanings"][op]} (e.g. "{train[op][0]}", "{train[op][1]}")' for op in OPERATIONS)
+    train = split_bank(load_bank())[0]
+    return "\n".join(f'{op}: {registry.get(op).meaning} (e.g. "{train[op][0]}", "{train[op][1]}")'
+                     for op in OPERATIONS)
 
 
 def build_prompt(question: str, ranked: list[tuple[str, float]]) -> tuple[str, str]:

@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from . import registry
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-OPERATIONS = ("predict", "why", "why_not", "top_features", "confidence", "what_if", "counterfactual", "show",
-              "count", "statistics", "define", "describe_model", "describe_data", "performance", "mistakes",
-              "interactions", "help")
+OPERATIONS = registry.names()
 MINILM_WEIGHT = 0.8  # the rest is character n-grams
 SECOND_WEIGHT = 0.5  # how much an operation's second-best phrasing pulls its score
 CUE_BONUS = 0.15  # added where an operation's cue words appear in the question

@@ -8,7 +8,7 @@ fired, so the parser can trust a rule's verdict even where the similarity score 
 >>> decide("why", "why wasnt i approved", [("why", 0.8), ("why_not", 0.79)])
 ('why_not', True)
 >>> decide("top_features", "is the model biased towards married people", [("top_features", 0.4)])
-('count', True)
+('compare', True)
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from . import slots as sl
 NEGATED = (r"\bnot\b|n't\b|\b(?:is|was|were|did|does|do|are|has|have|had|could|would|wo|ca)nt\b"
            r"|\brather th[ae]n\b|\binstead of\b")
 ASKS_WHY = r"\b(?:why|y|how come)\b"
-# A question whether the model is unfair to a group. It is answered as that group's outcome split
-# (a count with the group as filter: "N rows match; the model predicts bad for a, good for b"),
-# the plain evidence of whether it decides differently for them (docs/decisions/0006).
+# A question whether the model is unfair to a group: a comparison of groups (contracts.md).
 BIAS = r"\b(?:bias(?:ed)?|unfair\w*|discriminat\w*|prejudiced?)\b"
 
 
@@ -46,7 +44,7 @@ def decide(op: str, part: str, ranked: list[tuple[str, float]]) -> tuple[str, bo
     if re.search(r"\b(?:get|got|gets) (?:\w+ )?\d+ (?:right|wrong|correct)|\bright about\b", part):
         return "predict", True
     if re.search(BIAS, part):
-        return "count", True
+        return "compare", True
     if op in ("why", "why_not", "predict", "confidence", "define") and re.search(rf"(?:{ASKS_WHY}).*(?:{NEGATED})", part):
         return "why_not", True
     if op == "why_not" and not re.search(rf"{NEGATED}|\bno\b|stop|kept", part):

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from .schema import ChatSchema
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twenty": 20}
@@ -63,47 +65,6 @@ METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?sco
            "precision": r"precision|false positive", "recall": r"recall|sensitivity|false negative",
            "error_rate": r"error rate|how often .* wrong", "accuracy": r"accura|acuracy|how often .* right|correct"}
 COHORT_NOUNS = r"(?:people|applicants?|ones|those|customers?|cases|rows|instances|persons|who|that|which|the model|it)"
-
-
-@dataclass
-class ChatSchema:
-    """What the parser may name: the data's features, categories and classes (and row ids)."""
-
-    features: list[str]
-    categories: dict[str, list[str]] = field(default_factory=dict)
-    classes: list[str] = field(default_factory=list)
-    class_aliases: dict[str, list[str]] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)
-    kind: str = "tabular"
-    max_id: int | None = None
-    regions: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_explainer(cls, ex: Any) -> ChatSchema:
-        """The schema of an Explainer (tabular: features, categories, ids; any: classes)."""
-        classes = [str(c) for c in ex.class_names]
-        aliases = {str(k): list(v) for k, v in (ex.info.get("class_aliases") or {}).items()}
-        if ex.kind != "tabular":
-            from ..attribution.heatmap_regions import GRID_NAMES_3X3
-
-            # ImageNet has 1000 classes: matching every one fuzzily would turn ordinary words
-            # ("coffee mug", "tabby") into targets. Exact names still work.
-            return cls([], {}, classes, aliases, {}, ex.kind, None,
-                       list(GRID_NAMES_3X3) if ex.kind == "image" else [])
-        schema = ex._attributor.schema
-        rows = ex.rows()
-        max_id = int(rows.index.max()) if len(rows) and str(rows.index.dtype).startswith("int") else None
-        return cls(list(schema.features), {k: list(v) for k, v in schema.categorical.items()}, classes,
-                   aliases, dict(ex.info.get("descriptions") or {}), "tabular", max_id)
-
-    def names(self, feature: str) -> list[str]:
-        """How a feature may be written: 'credit_history' -> ['credit_history', 'credit history']."""
-        plain = re.sub(r"[_\-]+", " ", feature)
-        plain = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", plain).lower().strip()
-        out = [feature.lower(), plain]
-        if not plain.endswith("s"):
-            out.append(plain + "s")
-        return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
