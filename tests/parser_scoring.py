@@ -22,6 +22,11 @@ def load(name: str) -> list[dict]:
         return tomllib.load(fh)["q"]
 
 
+def _family(schema, feature):
+    fam = getattr(schema, "family_of", None)
+    return fam(feature) if fam is not None and feature else None
+
+
 def _value(v):
     if isinstance(v, bool):
         return float(v)
@@ -32,7 +37,7 @@ def _value(v):
 
 def norm_filter(f: dict, schema) -> tuple:
     feat, cmp, value = f.get("feature"), f.get("cmp", "=="), f.get("value")
-    fam = schema.family_of(feat) if schema is not None and feat else None
+    fam = _family(schema, feat)
     if fam is not None:  # purpose_new_car == 1 -> purpose == new car
         label = next(k for k, c in schema.families[fam].items() if c == feat)
         truth = _value(value) == 1.0
@@ -42,7 +47,7 @@ def norm_filter(f: dict, schema) -> tuple:
 
 def norm_change(c: dict, schema) -> dict:
     c = dict(c)
-    fam = schema.family_of(c.get("feature")) if schema is not None and c.get("feature") else None
+    fam = _family(schema, c.get("feature"))
     if fam is not None and c.get("action") == "set":
         label = next(k for k, col in schema.families[fam].items() if col == c["feature"])
         if _value(c.get("value")) == 1.0:
@@ -70,7 +75,7 @@ def row_match(want: dict, got: dict | None, schema) -> bool:
         return False
     have = {}
     for k, v in got.items():
-        fam = schema.family_of(k) if schema is not None else None
+        fam = _family(schema, k)
         if fam is not None:
             if _value(v) == 1.0:
                 have[fam] = _value(next(lab for lab, c in schema.families[fam].items() if c == k))

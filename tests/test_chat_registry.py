@@ -5,7 +5,6 @@ import inspect
 import pytest
 
 from explainer_nlg.chat import registry
-from explainer_nlg.chat.router import load_bank
 
 
 def test_names_are_the_closed_set_of_the_contract():
@@ -23,14 +22,14 @@ def test_every_available_operation_has_a_real_handler_and_phrasings(name):
     params = list(inspect.signature(func).parameters)
     assert callable(func) and params == ["ctx"], (name, params)
     assert func.__module__.startswith("explainer_nlg.chat.operations.")
-    assert len(load_bank()[name]) >= 20
+    assert len(registry.phrasings()[name]) >= 20
     assert op.meaning and op.label
 
 
 @pytest.mark.parametrize("name", registry.names())
 def test_every_operation_is_learnable_even_before_it_is_built(name):
     op = registry.get(name)
-    assert len(load_bank()[name]) >= 20
+    assert len(registry.phrasings()[name]) >= 20
     if not op.available:
         assert op.instead, f"{name} must say what the assistant can do instead"
         assert name not in registry.handlers()

@@ -22,13 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
-from . import registry
+from . import dialogue, registry
 from .cohort import Table
 from .operations import Context
 from .parser import parse
 from .reply import ChatAnswer, OpResult
-from .router import Router
-from .slots import ChatSchema
+from .schema import ChatSchema
 
 AUDIENCES = ("customer", "support", "developer")
 
@@ -51,7 +50,6 @@ class Assistant:
         self.settle_with_llm = settle_with_llm
         self.budget = budget
         self.schema = ChatSchema.from_explainer(ex)
-        self.router = Router.default()
         self.sessions = SessionStore(max_sessions)
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
@@ -148,7 +146,7 @@ class Assistant:
         """The question as a plain dict of operations, filters and slots (see ``chat.parser``).
         With ``settle_with_llm`` and an LLM that can choose under a grammar, the LLM settles the
         questions the router is unsure of (``chat.fallback``)."""
-        return parse(question, self.schema, self.router, llm=self.llm if self.settle_with_llm else None)
+        return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
             on_sentence: Callable | None = None) -> ChatAnswer:
@@ -158,15 +156,25 @@ class Assistant:
         t0 = time.perf_counter()
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
-        parsed = self.parse(question)
+        parsed = dialogue.pick_choice(question, self.parse(question), state)
+        state.pending = []
         try:
-            ops, filters, x = self._resolve(parsed, state, x)
+            turn = dialogue.resolve(self, parsed, state, x)
         except ExplainerInputError as err:  # e.g. a row id that does not exist: the state stays as it was
             return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
                               time.perf_counter() - t0)
+        parsed["resolved"] = turn.resolved
+        if turn.ask:
+            state.pending = turn.choices
+            state.turns += 1
+            listing = "\n".join(f"{i}. {c['label']}" for i, c in enumerate(turn.choices, 1))
+            text = f"{turn.ask}\n{listing}\n(Reply with a number, or ask in other words.)"
+            return ChatAnswer(text, parsed, (OpResult("clarify", text, figures={"choices": turn.choices}),),
+                              str(session), time.perf_counter() - t0, tuple(turn.choices))
         parts: list[OpResult] = []
-        for slots in ops:
-            ctx = Context(self, state, slots, filters, x, audience, on_sentence)
+        ids_before = list(state.ids)
+        for slots in turn.ops:
+            ctx = Context(self, state, slots, turn.filters, turn.x, audience, on_sentence)
             try:
                 parts.append(registry.handlers()[slots["op"]](ctx))
             except ExplainerInputError as err:
@@ -174,59 +182,20 @@ class Assistant:
             except Exception as err:  # noqa: BLE001 - a chat never shows a traceback; say what failed
                 parts.append(OpResult(slots["op"], f"Sorry, I could not compute that ({type(err).__name__}: "
                                                    f"{str(err)[:200]})."))
-        real = [o for o in ops if o["op"] not in ("unsupported", "help")]
+        if state.ids != ids_before:
+            state.listed_at = state.turns
+        real = [o for o in turn.ops if o["op"] not in ("unsupported", "help")]
         if real:
             state.ops = [dict(o) for o in real]
-            state.filters = filters
-        feats = [f for o in ops for f in o.get("features", [])]
+            state.filters = turn.filters
+        if parsed.get("correction") and any(p.op == "what_if" and getattr(p.evidence, "new_input", None) for p in parts):
+            edited = next(p.evidence.new_input for p in parts if p.op == "what_if")
+            state.x = edited.get("row", state.x) if isinstance(edited, dict) else state.x
+        feats = [f for o in turn.ops for f in o.get("features", [])]
         if feats:
             state.features = feats
         state.turns += 1
         text = "\n\n".join(p.text for p in parts)
+        if turn.notes:
+            text = " ".join(turn.notes) + "\n\n" + text
         return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
-
-    def _resolve(self, parsed: dict, state, x: Any) -> tuple[list[dict], list[dict], Any]:
-        """Fill in what the question leaves to the conversation: the input, the filter, the op."""
-        ops = [dict(o) for o in parsed["ops"]]
-        filters = list(parsed["filters"])
-        if x is not None and not (isinstance(x, str) and not x.strip()):
-            x = self.load_input(x)
-            if self._key(x) != self._key(state.x):
-                state.instance = x if self.ex.kind == "tabular" and isinstance(x, int) else None
-            state.x = x
-        ref = parsed.get("ref")
-        if parsed.get("instance") is not None:
-            if self.ex.kind == "tabular":  # a row that does not exist is named, never swapped for the current one
-                from ..attribution.tabular_evidence import lookup_id
-
-                lookup_id(self.ex.rows(), int(parsed["instance"]))
-            state.instance = state.x = int(parsed["instance"])
-        elif ref is not None and self.ex.kind == "tabular":
-            ids = list(self.ex.rows().index)
-            if ref in ("next", "previous") and state.instance in ids:
-                i = ids.index(state.instance) + (1 if ref == "next" else -1)
-                if 0 <= i < len(ids):
-                    state.instance = state.x = int(ids[i])
-            elif isinstance(ref, int) and state.ids:
-                i = ref - 1 if ref > 0 else len(state.ids) - 1
-                if 0 <= i < len(state.ids):
-                    state.instance = state.x = int(state.ids[i])
-        if parsed.get("followup"):
-            if not filters and parsed.get("instance") is None and ref is None:
-                filters = list(state.filters)
-            vague = parsed.get("elliptical") or parsed.get("confidence", 1) < 0.55 or all(o["op"] == "unsupported" and o.get("reason") == "unclear"
-                                                              for o in ops)
-            if state.ops and (vague or ref is not None) and not any(o["op"] == "unsupported" and o.get("reason") != "unclear"
-                                                                  for o in ops):
-                new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
-                last = state.ops
-                if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
-                    last = [{"op": "why"}]  # "the second one" after a list: explain that one
-                ops = [{**{k: v for k, v in o.items() if k not in ("features",) or not new.get("features")}, **new}
-                       for o in last if registry.get(o["op"]).carries] or ops
-        # Recognised but not built yet: answered with what the assistant can do instead.
-        ops = [o if registry.is_available(o["op"]) or o["op"] == "unsupported" else
-               {"op": "unsupported", "reason": "not_available", "wanted": o["op"]} for o in ops]
-        ops = ops or [{"op": "unsupported", "reason": "unclear"}]
-        parsed["resolved"] = {"ops": [o["op"] for o in ops], "filters": filters, "instance": state.instance}
-        return ops, filters, state.x

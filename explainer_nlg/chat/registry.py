@@ -127,6 +127,22 @@ def is_available(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
+def phrasings() -> dict[str, list[str]]:
+    """How people ask for each operation: the example bank (``prompts/chat_examples.toml``)."""
+    from .lexicon import prompt_toml
+
+    return {op: list(v["examples"]) for op, v in prompt_toml("chat_examples.toml")["ops"].items()}
+
+
+def split_phrasings() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(phrasings trained on, phrasings held out): every 5th phrasing (index 4, 9, ...) is held out."""
+    bank = phrasings()
+    train = {op: [q for i, q in enumerate(qs) if i % 5 != 4] for op, qs in bank.items()}
+    held = {op: [q for i, q in enumerate(qs) if i % 5 == 4] for op, qs in bank.items()}
+    return train, held
+
+
+@functools.lru_cache(maxsize=1)
 def handlers() -> dict[str, Callable]:
     """Handler functions of every available operation, and of ``unsupported``."""
     return {op.name: op.run() for op in (*OPERATIONS, UNSUPPORTED) if op.available and op.handler}

@@ -54,6 +54,7 @@ class ChatAnswer:
     parts: tuple[OpResult, ...]
     session: str = "default"
     seconds: float = 0.0
+    choices: tuple = ()  # when the assistant asks back: the readings it offers (parse-like dicts with a label)
 
     @property
     def evidence(self) -> Any:
@@ -67,4 +68,4 @@ class ChatAnswer:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "parsed": _plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
-                "session": self.session, "seconds": self.seconds}
+                "session": self.session, "seconds": self.seconds, "choices": _plain(list(self.choices))}

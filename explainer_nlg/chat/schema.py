@@ -51,6 +51,7 @@ class ChatSchema:
                    descriptions: dict[str, str] | None = None,
                    class_aliases: dict[str, list[str]] | None = None) -> ChatSchema:
         """The schema of a DataFrame of rows (the ``target`` column, if present, is not a feature)."""
+        import numpy as np
         import pandas as pd
 
         features = [str(c) for c in df.columns if str(c) != target]
@@ -65,6 +66,7 @@ class ChatSchema:
                 booleans[f] = (False, True)
                 typical[f] = bool(s.mode().iloc[0]) if len(s) else False
             elif pd.api.types.is_numeric_dtype(s):
+                s = s[np.isfinite(s.astype(float))]
                 lo, hi = (float(s.min()), float(s.max())) if len(s) else (0.0, 0.0)
                 numeric[f] = (lo, hi)
                 whole = bool(len(s) and (s.astype(float) % 1 == 0).all())
@@ -206,18 +208,23 @@ def find_families(df: Any, binary: list[str]) -> dict[str, dict[str, str]]:
     taken: set[str] = set()
     # Shortest shared prefix first ("purpose" for purpose_new_car and purpose_used_car); where that
     # group is not exclusive (loan_purpose_car beside loan_defaulted), a longer one ("loan purpose").
+    # A family is named by all its members' common leading words (day_type_weekday and
+    # day_type_weekend: "day type").
     for k in (1, 2, 3):
         groups: dict[tuple, list[str]] = {}
         for c, ws in words.items():
             if c not in taken and len(ws) > k:
                 groups.setdefault(tuple(ws[:k]), []).append(c)
-        for prefix, cols in groups.items():
+        for cols in groups.values():
             if len(cols) < 2:
                 continue
             block = df[cols].astype(float)
-            if (block.sum(axis=1) > 1).mean() > 0.0:  # two of them 1 at once: not one categorical
+            if (block.sum(axis=1) > 1).any():  # two of them 1 at once: not one categorical
                 continue
-            name = " ".join(prefix)
-            families[name] = {" ".join(words[c][k:]): c for c in cols}
+            n = k
+            while all(len(words[c]) > n + 1 for c in cols) and len({words[c][n] for c in cols}) == 1:
+                n += 1
+            name = " ".join(words[cols[0]][:n])
+            families[name] = {" ".join(words[c][n:]): c for c in cols}
             taken.update(cols)
     return families
