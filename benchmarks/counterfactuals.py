@@ -86,7 +86,7 @@ def run_ours(ex, rid, k):
 def make_dice(ex, data, method):
     import dice_ml
 
-    numeric = list(ex._attributor.schema.numeric_range)
+    numeric = list(ex.schema.numeric_range)
     # DiCE's genetic method fails on a string outcome ("'<=' not supported between int and str"),
     # so the outcome is coded 0/1 in the model's class order (bad=0, good=1) for both DiCE methods.
     data = data.assign(Status=(data["Status"] == ex.class_names[1]).astype(int))
@@ -123,7 +123,7 @@ def main():
 
     ex = Explainer.demo("loan")
     features = ex.info["features"]
-    numeric = set(ex._attributor.schema.numeric_range)
+    numeric = set(ex.schema.numeric_range)
     data = ex.rows()
     complete = data.dropna()
     ranges = {f: (float(complete[f].min()), float(complete[f].max())) for f in numeric}

@@ -26,21 +26,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 def load_labelled():
     """(records by name, cases) of the labelled verifier set."""
     from explainer_nlg.evidence import Evidence
+    from explainer_nlg.prompt_files import read_toml
 
     raw = json.loads((HERE / "data" / "verifier_records.json").read_text())
     records = {k: (v if v.get("kind") in ("counterfactual", "what-if") else Evidence.from_dict(v))
                for k, v in raw.items()}
-    with open(HERE / "data" / "verifier_labelled.toml", "rb") as fh:
-        cases = tomllib.load(fh)["case"]
+    cases = read_toml(HERE / "data" / "verifier_labelled.toml")["case"]
     return records, cases
 
 

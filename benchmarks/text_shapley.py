@@ -49,7 +49,7 @@ TIE_TOLERANCE = 0.005
 
 
 def ours(game, budget, seed):
-    from explainer_nlg.attribution.shapley import estimate_shapley
+    from explainer_nlg.attribution.shapley_estimators import estimate_shapley
 
     f = Counted(game)
     from explainer_nlg.attribution.game import FunctionGame
@@ -118,7 +118,7 @@ def shap_partition(game, budget, seed):
 
 def accuracy_part(ex, messages):
     from explainer_nlg.attribution.game import CachedGame
-    from explainer_nlg.attribution.shapley import exact_shapley
+    from explainer_nlg.attribution.shapley_estimators import exact_shapley
 
     methods = {"ours": ours, "shap Kernel": shap_kernel, "shap Permutation": shap_permutation,
                "shap Partition": shap_partition}
@@ -159,7 +159,7 @@ def converged_reference(game, random_pairs: int = 2000, bootstraps: int = 20, se
     itself: a ceiling for any top-5 comparison against it)."""
     from itertools import combinations
 
-    from explainer_nlg.attribution.shapley import _solve_constrained_wls, _stratum_weight
+    from explainer_nlg.attribution.shapley_estimators import _solve_constrained_wls, _stratum_weight
 
     n = game.n_players
     rng = np.random.default_rng(seed)
@@ -251,7 +251,7 @@ def speed_part(ex, messages):
 
 def main():
     from explainer_nlg import Explainer
-    from explainer_nlg.attribution.word_shapley import split_words
+    from explainer_nlg.attribution.text_game import split_words
     from explainer_nlg.demos.text_model import load_reviews
 
     ap = argparse.ArgumentParser()

@@ -82,7 +82,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evidence import Evidence, _plain
+from .evidence import Evidence
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 
@@ -105,8 +106,8 @@ class Change:
     span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict:
-        return {"feature": self.feature, "from": _plain(self.from_value), "to": _plain(self.to_value),
-                "action": self.action, "amount": _plain(self.amount),
+        return {"feature": self.feature, "from": to_plain(self.from_value), "to": to_plain(self.to_value),
+                "action": self.action, "amount": to_plain(self.amount),
                 "span": list(self.span) if self.span is not None else None}
 
     @classmethod
@@ -145,14 +146,14 @@ class WhatIf:
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": self.kind,
-            "input": _plain(self.input),
+            "input": to_plain(self.input),
             "changes": [c.to_dict() for c in self.changes],
-            "new_input": _plain(self.new_input),
+            "new_input": to_plain(self.new_input),
             "target_label": self.target_label,
             "original_label": self.original_label,
-            "original_probabilities": _plain(self.original_probabilities),
+            "original_probabilities": to_plain(self.original_probabilities),
             "new_label": self.new_label,
-            "new_probabilities": _plain(self.new_probabilities),
+            "new_probabilities": to_plain(self.new_probabilities),
             "probability_change": self.probability_change,
             "decision_changed": self.decision_changed,
             "evidence": self.evidence.to_dict() if self.evidence is not None else None,
@@ -194,8 +195,8 @@ class Counterfactual:
     distance: float
 
     def to_dict(self) -> dict:
-        return {"changes": [c.to_dict() for c in self.changes], "new_input": _plain(self.new_input),
-                "predicted_label": self.predicted_label, "probabilities": _plain(self.probabilities),
+        return {"changes": [c.to_dict() for c in self.changes], "new_input": to_plain(self.new_input),
+                "predicted_label": self.predicted_label, "probabilities": to_plain(self.probabilities),
                 "target_probability": float(self.target_probability), "n_changed": int(self.n_changed),
                 "distance": float(self.distance)}
 
@@ -227,16 +228,16 @@ class CounterfactualSet:
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": self.kind,
-            "input": _plain(self.input),
+            "input": to_plain(self.input),
             "original_label": self.original_label,
-            "original_probabilities": _plain(self.original_probabilities),
+            "original_probabilities": to_plain(self.original_probabilities),
             "target_label": self.target_label,
             "found": bool(self.found),
             "counterfactuals": [c.to_dict() for c in self.counterfactuals],
             "candidates_searched": int(self.candidates_searched),
             "seconds": float(self.seconds),
             "method": self.method,
-            "constraints": _plain(self.constraints),
+            "constraints": to_plain(self.constraints),
             "notes": list(self.notes),
         }
 

@@ -135,7 +135,7 @@ def render_what_if(w) -> str:
     return "\n".join(lines)
 
 
-def _input_for(args):
+def _input_for(args, ex):
     if args.demo == "loan":
         if args.row is None:
             raise ExplainerInputError("The loan demo needs --row ID (an applicant's row id, 1 to 4454).")
@@ -146,9 +146,7 @@ def _input_for(args):
         return args.text
     if getattr(args, "image", None) is None:
         raise ExplainerInputError("The image demo needs --image PATH or a sample name such as chelsea.")
-    from .demos.image_model import SAMPLE_PHOTOS, sample_photo
-
-    return sample_photo(args.image) if args.image in SAMPLE_PHOTOS else args.image
+    return ex.sample(args.image) if args.image in ex.sample_names else args.image
 
 
 def render_text(ev, top: int) -> str:
@@ -206,15 +204,15 @@ def main(argv: list[str] | None = None) -> int:
         ex = Explainer.demo(args.demo)
         if args.command == "counterfactual":
             immutable = None if args.immutable is None else [f.strip() for f in args.immutable.split(",") if f.strip()]
-            cs = ex.counterfactuals(_input_for(args), target=args.target, k=args.k, immutable=immutable,
+            cs = ex.counterfactuals(_input_for(args, ex), target=args.target, k=args.k, immutable=immutable,
                                     max_changes=args.max_changes)
             print(cs.to_json(indent=2) if args.json else render_counterfactuals(cs))
             return 0
         if args.command == "what-if":
-            w = ex.what_if(_input_for(args), _changes_for(args.demo, args.change))
+            w = ex.what_if(_input_for(args, ex), _changes_for(args.demo, args.change))
             print(w.to_json(indent=2) if args.json else render_what_if(w))
             return 0
-        x = _input_for(args)
+        x = _input_for(args, ex)
         ev = ex.explain(x, target=args.target, budget=args.budget)
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -54,9 +54,10 @@ True
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from .serialise import to_plain
 
 SCHEMA_VERSION = "1"
 
@@ -74,7 +75,7 @@ class Attribution:
     def to_dict(self) -> dict:
         return {
             "name": self.name,
-            "value": _plain(self.value),
+            "value": to_plain(self.value),
             "contribution": float(self.contribution),
             "span": list(self.span) if self.span is not None else None,
             "standard_error": None if self.standard_error is None else float(self.standard_error),
@@ -123,7 +124,7 @@ class Evidence:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["attributions"] = [a.to_dict() for a in self.attributions]
-        d = {"schema_version": SCHEMA_VERSION, **_plain(d)}
+        d = {"schema_version": SCHEMA_VERSION, **to_plain(d)}
         return d
 
     def to_json(self, **kwargs) -> str:
@@ -157,16 +158,5 @@ class Evidence:
         return cls.from_dict(json.loads(text))
 
 
-def _plain(obj: Any) -> Any:
-    """numpy/pandas scalars and containers -> JSON-native types; NaN -> None."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if hasattr(obj, "tolist") and not isinstance(obj, (str, bytes)):
-        return _plain(obj.tolist())
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
-        return obj.item()
-    return obj
+# Branches written before serialise.to_plain import this name; use to_plain.
+_plain = to_plain

@@ -15,39 +15,55 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-from .attribution.base import Attributor
+from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
 
 DEMOS = ("loan", "text", "image")
+_CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
 
 
 class Explainer:
-    """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor."""
+    """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor.
 
-    def __init__(self, attributor: Attributor, *, name: str = "", info: dict | None = None):
+    ``samples`` names inputs that come with the explainer (the image demo's photos): name ->
+    a function that loads the input; see ``sample_names`` and ``sample``.
+    """
+
+    def __init__(self, attributor: Attributor, *, name: str = "", info: dict | None = None,
+                 samples: dict[str, Callable[[], Any]] | None = None):
         self._attributor = attributor
         self.name = name
         self.info = dict(info or {})
+        self.samples: dict[str, Callable[[], Any]] = dict(samples or {})
+        self._loaded_samples: dict[str, Any] = {}
 
     # ---- constructors -------------------------------------------------------------------------
 
     @classmethod
     def demo(cls, name: str) -> Explainer:
-        """A ready explainer for an embedded demo: "loan", "text" or "image" (all offline)."""
+        """A ready explainer for an embedded demo: "loan", "text" or "image" (all offline). Built
+        once per process: every call returns the same explainer."""
+        return _demo(_demo_key(name))
+
+    @staticmethod
+    def demo_sample_names(name: str) -> list[str]:
+        """The sample inputs a demo comes with, without loading its model (for a picker).
+
+        >>> Explainer.demo_sample_names("image")[0]
+        'chelsea'
+        """
         from . import demos
 
-        key = str(name).strip().lower()
-        if key not in DEMOS:
-            raise ExplainerInputError(f"There is no demo {name!r}. Demos: {', '.join(DEMOS)}.")
-        return getattr(demos, f"{key}_explainer")()
+        return demos.sample_names(_demo_key(name))
 
     @classmethod
     def from_sklearn(cls, model: Any, data: pd.DataFrame, target: str | None = None,
@@ -59,7 +75,7 @@ class Explainer:
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
         the model records its own (``feature_names_in_``).
         """
-        from .attribution.tabular_evidence import TabularAttributor
+        from .attribution.tabular_attributor import TabularAttributor
         from .models.tabular import SklearnPredictor
 
         if not isinstance(data, pd.DataFrame) or data.empty:
@@ -79,7 +95,7 @@ class Explainer:
     def from_transformers(cls, model_or_path_or_pipeline: Any, tokenizer: Any = None,
                           class_names: list[str] | None = None) -> Explainer:
         """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline."""
-        from .attribution.text_evidence import TextAttributor
+        from .attribution.text_attributor import TextAttributor
         from .models.text import TransformersPredictor
 
         predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names)
@@ -97,7 +113,7 @@ class Explainer:
         forward pass, i.e. the last convolutional block. ``cam_method``: "grad-cam" or "hires-cam".
         """
         from .attribution.grad_cam import cam_method as checked_cam_method
-        from .attribution.image_evidence import ImageAttributor
+        from .attribution.image_attributor import ImageAttributor
         from .models.image import TorchImagePredictor
 
         checked_cam_method(cam_method)  # before the model is probed: a bad name fails fast
@@ -118,6 +134,29 @@ class Explainer:
     @property
     def predictor(self):
         return self._attributor.predictor
+
+    @property
+    def sample_names(self) -> list[str]:
+        """The names of the sample inputs this explainer comes with (``[]`` for most)."""
+        return list(self.samples)
+
+    def sample(self, name: str) -> Any:
+        """The sample input called ``name``, ready to explain (loaded once, then kept).
+
+        >>> import pandas as pd
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> df = pd.DataFrame({"income": [1, 2, 3, 4], "ok": ["no", "no", "yes", "yes"]})
+        >>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income"]], df["ok"]), df, target="ok")
+        >>> ex.samples["a high earner"] = lambda: {"income": 4}
+        >>> ex.sample_names, ex.predict(ex.sample("a high earner"))["yes"] > 0.5
+        (['a high earner'], True)
+        """
+        if name not in self.samples:
+            known = ", ".join(self.samples) or "none"
+            raise ExplainerInputError(f"There is no sample {name!r}. Samples: {known}.")
+        if name not in self._loaded_samples:
+            self._loaded_samples[name] = self.samples[name]()
+        return self._loaded_samples[name]
 
     def predict(self, x: Any) -> dict[str, float]:
         """Class probabilities for one input."""
@@ -182,7 +221,7 @@ class Explainer:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 
         >>> import numpy as np
-        >>> from explainer_nlg.attribution.shapley import exact_shapley
+        >>> from explainer_nlg.attribution.shapley_estimators import exact_shapley
         >>> ex = Explainer.demo("loan")
         >>> g = ex.game(17)
         >>> g.player_names[:3]
@@ -262,34 +301,11 @@ class Explainer:
             t = resolve_class(target, self.class_names)
         if k < 1 or max_changes < 1:
             raise ExplainerInputError("k and max_changes must be at least 1.")
-        if self.kind == "text":
-            from .attribution.counterfactual_text import text_counterfactuals
-
-            if immutable or monotone or ranges:
-                raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
-                                          "counterfactual edits words (k, max_changes and max_candidates apply).")
-
-            result = text_counterfactuals(self.predictor, prepared.batch1[0], prepared.input, t, k, max_changes,
-                                          max_candidates or 600)
-        elif self.kind == "tabular":
-            from .attribution.counterfactual_tabular import (
-                SearchLimits,
-                TabularCounterfactualSearch,
-                check_constraints,
-            )
-
-            defaults = self.info.get("counterfactual_defaults", {})
-            imm, mono, rng = check_constraints(
-                att.schema, defaults.get("immutable", []) if immutable is None else immutable,
-                defaults.get("monotone", {}) if monotone is None else monotone, ranges)
-            if getattr(self, "_cf_search", None) is None:
-                self._cf_search = TabularCounterfactualSearch(self.predictor, att.schema, att.data)
-            limits = SearchLimits(k, max_changes, max_candidates or 20_000)
-            result = self._cf_search.search(prepared.batch1, prepared.input, t, limits, imm, mono, rng)
-        else:
-            raise ExplainerInputError(
-                f"Counterfactuals are available for tabular and text models; for an image, use what_if "
-                f"to cover regions. This explainer is {self.kind}.")
+        defaults = self.info.get("counterfactual_defaults", {})
+        result = att.counterfactuals(
+            prepared, t, k=k, max_changes=max_changes, max_candidates=max_candidates,
+            immutable=defaults.get("immutable", []) if immutable is None else immutable,
+            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges)
         if raise_if_none and not result.found:
             c = result.constraints
             fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""
@@ -334,6 +350,18 @@ class Explainer:
         probs = self.predictor.predict_proba(prepared.batch1)[0]
         return att.heatmaps(prepared.batch1, [att.target_index(probs, target)], method)[0]
 
+    @property
+    def schema(self):
+        """What a valid row looks like (tabular explainers): features, categories, numeric ranges.
+
+        >>> Explainer.demo("loan").schema.numeric_range["Income"]
+        (6.0, 959.0)
+        """
+        schema = getattr(self._attributor, "schema", None)
+        if schema is None:
+            raise ExplainerInputError(f"A {self.kind} explainer has no table schema.")
+        return schema
+
     def rows(self) -> pd.DataFrame:
         """The rows a tabular explainer was given (with their ids as index)."""
         data = getattr(self._attributor, "data", None)
@@ -341,6 +369,60 @@ class Explainer:
             raise ExplainerInputError(f"A {self.kind} explainer has no table of rows.")
         return data
 
+    def row_id(self, x: Any) -> Any:
+        """The id of the row ``x`` names (``"17"`` finds row 17), or an ExplainerInputError that says
+        which ids exist.
+
+        >>> Explainer.demo("loan").row_id("17")
+        17
+        """
+        from .attribution.tabular_attributor import lookup_id
+
+        return lookup_id(self.rows(), x)
+
+    def cohort_importance(self, ids: list, budget: int | None = None, max_rows: int | None = None,
+                          seed: int = 0):
+        """Which features matter for a group of rows (``ids``): the mean |Shapley value| of each
+        feature, each row explained toward its own predicted class (a ``CohortImportance``; see
+        ``attribution.cohort_shapley`` for the method and the row caps).
+
+        >>> imp = Explainer.demo("loan").cohort_importance([17, 18, 19], budget=64)
+        >>> imp.rows_used, len(imp.mean_abs)
+        (3, 13)
+        """
+        from .attribution.cohort_shapley import cohort_importance
+
+        self.rows()  # a clear error for an explainer without a table
+        return cohort_importance(self._attributor, ids, budget=budget, max_rows=max_rows, seed=seed)
+
+    def cohort_interactions(self, ids: list):
+        """Which feature pairs interact over the rows ``ids`` (a ``CohortInteractions``), or None for a
+        model shap has no SHAP interaction values for (see ``attribution.cohort_shapley``)."""
+        from .attribution.cohort_shapley import cohort_interactions
+
+        self.rows()
+        return cohort_interactions(self._attributor, ids)
+
     def __repr__(self) -> str:
         return f"Explainer({self.kind}, {self.name}, classes={self.class_names[:5]}{'...' if len(self.class_names) > 5 else ''})"
 
+
+
+def _demo_key(name: str) -> str:
+    key = str(name).strip().lower()
+    if key not in DEMOS:
+        raise ExplainerInputError(f"There is no demo {name!r}. Demos: {', '.join(DEMOS)}.")
+    return key
+
+
+@functools.cache
+def _demo(key: str) -> Explainer:
+    """The demo explainer ``key``, built from its parts once per process (tests and the app share it)."""
+    from . import demos
+
+    parts = demos.load(key)
+    ex = getattr(Explainer, _CONSTRUCTORS[parts.kind])(parts.model, **parts.options)
+    ex.name = parts.name
+    ex.info.update(parts.info)
+    ex.samples.update(parts.samples)
+    return ex

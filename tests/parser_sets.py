@@ -10,13 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 from explainer_nlg.attribution.heatmap_regions import GRID_NAMES_3X3
 from explainer_nlg.chat.schema import ChatSchema
+from explainer_nlg.prompt_files import read_toml
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,8 +48,7 @@ def load_set(name: str) -> list[dict]:
         from explainer_nlg.chat.registry import split_phrasings
 
         return [{"text": q, "schema": "loan", "op": op} for op, qs in split_phrasings()[1].items() for q in qs]
-    with open(DATA / f"parser_{name}.toml", "rb") as fh:
-        return tomllib.load(fh)["q"]
+    return read_toml(DATA / f"parser_{name}.toml")["q"]
 
 
 def _filters(parsed: dict, op: str | None) -> set:

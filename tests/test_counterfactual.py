@@ -77,19 +77,19 @@ def test_ranked_sparsest_first_distinct_and_distance_in_spread_units(loan, denie
 
 def test_no_single_change_flips_when_the_best_answer_changes_more(loan, denied):
     """Sparsity: if the best answer changes 2+ features, brute force over one-feature changes finds none."""
-    search = None
+    schema = None
     for rid in denied:
         cs = loan.counterfactuals(rid)
         if not cs.found or cs.counterfactuals[0].n_changed == 1:
             continue
-        search = loan._cf_search
+        schema = loan.schema  # the ranges and categories the search keeps to
         base = original_row(loan, rid)
         rows = []
         for f in cs.constraints["changeable"]:
-            if f in search.schema.categorical:
-                values = search.schema.categorical[f]
+            if f in schema.categorical:
+                values = schema.categorical[f]
             else:
-                lo, hi = search.schema.numeric_range[f]
+                lo, hi = schema.numeric_range[f]
                 values = np.linspace(lo, hi, 60)
                 mono = cs.constraints["monotone"].get(f)
                 if mono == "increase":
@@ -98,10 +98,10 @@ def test_no_single_change_flips_when_the_best_answer_changes_more(loan, denied):
                     values = values[values <= base[f]]
             for v in values:
                 rows.append({**base, f: v})
-        frame = pd.DataFrame(rows)[loan.info["features"]].astype({f: float for f in search.schema.numeric_range})
+        frame = pd.DataFrame(rows)[loan.info["features"]].astype({f: float for f in schema.numeric_range})
         p_good = loan.predictor.predict_proba(frame)[:, loan.class_names.index("good")]
         assert (p_good <= 0.5).all(), f"row {rid}: a one-feature change flips, yet the best answer changes more"
-    if search is None:
+    if schema is None:
         pytest.skip("every denied applicant here has a one-feature counterfactual")
 
 
@@ -143,7 +143,7 @@ def test_monotone_constraints_hold(loan, denied):
 
 
 def test_values_stay_within_the_data(loan, denied):
-    schema = loan._attributor.schema
+    schema = loan.schema
     for rid in denied[:5]:
         for cf in loan.counterfactuals(rid, k=5).counterfactuals:
             for c in cf.changes:
@@ -173,7 +173,7 @@ def test_none_found_within_limits_is_an_outcome_and_optionally_an_error(loan, de
     only = "Expenses"
     cs = loan.counterfactuals(rid, immutable=[f for f in features if f != only], max_changes=1)
     # true by brute force: no Expenses value in the data's range flips this applicant
-    lo, hi = loan._attributor.schema.numeric_range[only]
+    lo, hi = loan.schema.numeric_range[only]
     frame = pd.concat([X.loc[[rid]]] * 200, ignore_index=True).astype({only: float})
     frame[only] = np.linspace(lo, hi, 200)
     assert (loan.predictor.predict_proba(frame)[:, 1] <= 0.5).all()

@@ -155,7 +155,7 @@ def test_regions_of_synthetic_maps_and_foreground():
 
 
 def test_disagreement_between_methods_is_said(image):
-    from explainer_nlg.attribution.shapley import ShapleyResult
+    from explainer_nlg.attribution.shapley_estimators import ShapleyResult
 
     att = image._attributor
     prepared = att.prepare(sample_photo("chelsea"))

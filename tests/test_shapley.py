@@ -5,7 +5,11 @@ import numpy as np
 import pytest
 
 from explainer_nlg.attribution.game import CachedGame, FunctionGame
-from explainer_nlg.attribution.shapley import estimate_shapley, exact_shapley, shapley_values
+from explainer_nlg.attribution.shapley_estimators import (
+    estimate_shapley,
+    exact_shapley,
+    shapley_values,
+)
 
 
 def brute_force_by_permutations(game):
@@ -68,7 +72,7 @@ def test_estimator_spends_its_whole_budget(n):
 
 
 def test_sampled_strata_are_balanced_over_players():
-    from explainer_nlg.attribution.shapley import _PairedStratifiedDesign
+    from explainer_nlg.attribution.shapley_estimators import _PairedStratifiedDesign
 
     design = _PairedStratifiedDesign(20, np.random.default_rng(0))
     design.grow(40)  # sizes 1 and 19, whole
@@ -161,7 +165,7 @@ def test_exact_results_have_zero_standard_error():
 
 
 def test_adaptive_rounds_build_the_design_a_fixed_budget_would():
-    from explainer_nlg.attribution.shapley import _PairedStratifiedDesign
+    from explainer_nlg.attribution.shapley_estimators import _PairedStratifiedDesign
 
     n = 30
     fixed, rounds = (_PairedStratifiedDesign(n, np.random.default_rng(0)) for _ in range(2))

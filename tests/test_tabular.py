@@ -5,7 +5,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from explainer_nlg import Explainer, ExplainerInputError
-from explainer_nlg.attribution.shapley import exact_shapley
+from explainer_nlg.attribution.shapley_estimators import exact_shapley
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def test_loan_demo_loads_offline_with_readable_schema(loan):
     assert loan.class_names == ["bad", "good"]
     assert "Income" in loan.info["features"] and "Status" not in loan.info["features"]
     assert loan.info["metrics"]["held_out_roc_auc"] > 0.8
-    assert set(loan._attributor.schema.categorical["Home"]) >= {"owner", "rent", "parents"}
+    assert set(loan.schema.categorical["Home"]) >= {"owner", "rent", "parents"}
 
 
 def test_loan_explanation_equals_brute_force_on_its_game(loan):
@@ -136,3 +136,31 @@ def test_row_with_a_missing_category_is_explained(loan):
     assert pd.isna(loan.rows().loc[30, "Home"])
     ev = loan.explain(30)
     assert ev.input["row"]["Home"] is None and ev.efficiency_gap() < 1e-9
+
+
+@pytest.fixture(scope="module")
+def phone_model():
+    """A user's data with a True/False column and classes renamed from the target's values."""
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"income": rng.normal(50, 10, 200).round(1), "HasTelephone": rng.random(200) > 0.5})
+    df["ok"] = np.where(df.income + 5 * df.HasTelephone > 52, "yes", "no")
+    model = RandomForestClassifier(n_estimators=10, random_state=0).fit(df[["income", "HasTelephone"]], df.ok)
+    return Explainer.from_sklearn(model, df, target="ok", class_names=["not worthy", "worthy"])
+
+
+def test_boolean_column_is_explained_and_changed_as_booleans(phone_model):
+    ev = phone_model.explain(3)
+    assert {a.name for a in ev.attributions} == {"income", "HasTelephone"}
+    assert ev.efficiency_gap() < 1e-6  # Tree SHAP: exact up to float rounding
+    flipped = not bool(phone_model.rows().loc[3, "HasTelephone"])
+    w = phone_model.what_if(3, {"HasTelephone": str(flipped)})
+    row = {**phone_model.rows().loc[3, ["income", "HasTelephone"]].to_dict(), "HasTelephone": flipped}
+    assert w.new_probabilities == pytest.approx(phone_model.predict(row))
+
+
+def test_renamed_classes_score_true_labels_under_their_new_names(phone_model):
+    # The model was fitted on "no"/"yes" and reports "not worthy"/"worthy"; a random forest on its
+    # own training rows is nearly always right, so a wrong mapping shows as accuracy near 0.
+    text = phone_model.ask("how accurate is the model?").text
+    assert "accuracy 1.000" in text or "accuracy 0.99" in text, text
+    assert "wrong on 0 of 200" in phone_model.ask("how many mistakes does it make?").text

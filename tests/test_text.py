@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from explainer_nlg import Explainer, ExplainerInputError
-from explainer_nlg.attribution.shapley import estimate_shapley, exact_shapley
+from explainer_nlg.attribution.shapley_estimators import estimate_shapley, exact_shapley
 
 
 @pytest.fixture(scope="module")

@@ -12,30 +12,34 @@ model's raw output: probabilities for averaging ensembles, log-odds for boosted 
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6], "debt": [6, 5, 4, 3, 2, 1],
 ...                    "ok": ["no", "no", "no", "yes", "yes", "yes"]})
->>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income", "debt"]], df["ok"]), df, target="ok")
->>> imp = cohort_importance(ex._attributor, [0, 5])
->>> rows = [ex.explain(i, budget=COHORT_BUDGET) for i in (0, 5)]
+>>> model = LogisticRegression().fit(df[["income", "debt"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "debt"]), df)
+>>> imp = cohort_importance(att, [0, 5])
+>>> rows = [att.explain(i, budget=COHORT_BUDGET) for i in (0, 5)]
 >>> mean_abs = sum(abs(e.attributions[0].contribution) for e in rows) / 2
 >>> abs(imp.mean_abs["income"] - mean_abs) < 1e-12, imp.rows_used
 (True, 2)
->>> cohort_interactions(ex._attributor, [0, 5]) is None  # no tree: no SHAP interaction values
+>>> cohort_interactions(att, [0, 5]) is None  # no tree: no SHAP interaction values
 True
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..serialise import to_plain
 from .game import CachedGame
-from .tabular_shapley import AVERAGING_TREE_MODELS
+from .tabular_estimators import AVERAGING_TREE_MODELS
 
 # Coalitions per row on the row-by-row path (exact enumeration up to 8 features).
 COHORT_BUDGET = 256
@@ -139,7 +143,7 @@ def cohort_importance(attributor: Any, ids: list, budget: int | None = None, max
     predicted = {classes[c]: int(n) for c, n in zip(*np.unique(targets, return_counts=True))}
     return CohortImportance({f: float(v) for f, v in zip(features, np.abs(values).mean(0))},
                             {f: float(v) for f, v in zip(features, values.mean(0))},
-                            [_plain(i) for i in used], len(ids), predicted, method, calls,
+                            [to_plain(i) for i in used], len(ids), predicted, method, calls,
                             round(time.perf_counter() - start, 4))
 
 
@@ -180,15 +184,18 @@ class TreeInteractions:
         return iv[:, self.order][:, :, self.order]
 
 
+_INTERACTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def cohort_interactions(attributor: Any, ids: list, max_rows: int = MAX_ROWS_INTERACTIONS,
                         seed: int = 0) -> CohortInteractions | None:
     """Mean |SHAP interaction value| of every feature pair over the rows ``ids``, or None when
     the model is not a tree model shap can compute interaction values for."""
     start = time.perf_counter()
-    if not hasattr(attributor, "_tree_interactions"):
-        attributor._tree_interactions = TreeInteractions.try_build(attributor.predictor.model,
-                                                                   list(attributor.predictor.features))
-    ti = attributor._tree_interactions
+    if attributor not in _INTERACTIONS:  # shap's explainer is built once per attributor
+        _INTERACTIONS[attributor] = TreeInteractions.try_build(attributor.predictor.model,
+                                                               list(attributor.predictor.features))
+    ti = _INTERACTIONS[attributor]
     if ti is None:
         return None
     features = list(attributor.predictor.features)
@@ -203,9 +210,5 @@ def cohort_interactions(attributor: Any, ids: list, max_rows: int = MAX_ROWS_INT
             pairs[(features[a], features[b])] = float(np.abs(both).mean())
             signed[(features[a], features[b])] = float(both.mean())
     method = "SHAP interaction values (shap.TreeExplainer, tree_path_dependent)"
-    return CohortInteractions(pairs, signed, [_plain(i) for i in used], len(ids), ti.unit, method,
+    return CohortInteractions(pairs, signed, [to_plain(i) for i in used], len(ids), ti.unit, method,
                               round(time.perf_counter() - start, 4))
-
-
-def _plain(v: Any) -> Any:
-    return v.item() if hasattr(v, "item") else v

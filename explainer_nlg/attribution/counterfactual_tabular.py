@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..change_evidence import Change, Counterfactual, CounterfactualSet
 from ..errors import ExplainerInputError
-from ..evidence import _plain
+from ..serialise import to_plain
 
 METHOD = "sparsity-first beam search"
 QUANTILES = np.linspace(0.0, 1.0, 21)  # 5% steps, min and max included
@@ -236,10 +236,10 @@ class TabularCounterfactualSearch:
                 if int(np.argmax(probs)) != target:  # cannot happen unless the model is not deterministic
                     continue
                 new_row = {**base, **c["changes"]}
-                changes = [Change(f, _plain(self._shown(f, base[f])), _plain(self._shown(f, v)), "set")
+                changes = [Change(f, to_plain(self._shown(f, base[f])), to_plain(self._shown(f, v)), "set")
                            for f, v in c["changes"].items()]
                 results.append(Counterfactual(
-                    changes, {"row": {f: _plain(self._shown(f, v)) for f, v in new_row.items()}},
+                    changes, {"row": {f: to_plain(self._shown(f, v)) for f, v in new_row.items()}},
                     names[int(np.argmax(probs))], {n: float(q) for n, q in zip(names, probs)},
                     float(probs[target]), len(changes), round(float(c["distance"]), 6)))
         notes = []
@@ -255,7 +255,7 @@ class TabularCounterfactualSearch:
             "k": limits.k, "max_changes": limits.max_changes, "max_candidates": limits.max_candidates,
         }
         return CounterfactualSet(
-            kind="tabular", input=_plain(row_input), original_label=names[original],
+            kind="tabular", input=to_plain(row_input), original_label=names[original],
             original_probabilities={n: float(q) for n, q in zip(names, probs0)}, target_label=names[target],
             found=bool(results), counterfactuals=results, candidates_searched=int(scored),
             seconds=round(time.perf_counter() - start, 4), method=METHOD, constraints=constraints, notes=notes)

@@ -23,8 +23,8 @@ import numpy as np
 
 from ..change_evidence import Change, Counterfactual, CounterfactualSet
 from ..errors import ExplainerInputError
+from .text_game import split_words
 from .what_if import cased, edit_words
-from .word_shapley import split_words
 
 METHOD = "fewest word edits (beam search over deletions and antonym swaps)"
 BEAM = 8

@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..change_evidence import Change, WhatIf
 from ..errors import ExplainerInputError
-from ..evidence import _plain
-from .word_shapley import Word, split_words
+from ..serialise import to_plain
+from .text_game import Word, split_words
 
 TABULAR_ACTIONS = ("set", "increase", "decrease")
 TEXT_ACTIONS = ("remove", "replace")
@@ -131,7 +131,7 @@ def tabular_changes(att, base: dict, changes: Any, extrapolate: bool) -> tuple[d
                     raise ExplainerInputError(
                         f"{f} = {v:g} is outside the range seen in the data ({lo:g} to {hi:g}), where the model "
                         "would be guessing. Ask about a value in that range (from Python, extrapolate=True asks anyway).")
-    changes_out = [Change(f, _plain(_shown(att, f, old)), _plain(_shown(att, f, clean[f])), action, _plain(amount))
+    changes_out = [Change(f, to_plain(_shown(att, f, old)), to_plain(_shown(att, f, clean[f])), action, to_plain(amount))
                    for f, old, action, amount in out]
     return clean, changes_out
 
@@ -190,7 +190,8 @@ def text_changes(text: str, changes: Any) -> tuple[str, list[Change]]:
 # ---- image ------------------------------------------------------------------------------------
 
 def image_changes(image: np.ndarray, changes: Any) -> tuple[np.ndarray, list[Change]]:
-    from .region_shapley import GRID_NAMES_3X3, RegionGame
+    from .heatmap_regions import GRID_NAMES_3X3
+    from .region_game import RegionGame
 
     covered = []
     for c in normalise_changes(changes, "region"):
@@ -240,14 +241,14 @@ def what_if(att, x: Any, changes: Any, target: Any = None, explain: bool = True,
     new_input = dict(new_prepared.input)
     if att.kind == "tabular":
         new_input["row_id"] = None
-        new_input["row"] = {f: _plain(_shown(att, f, v)) for f, v in new_input["row"].items()}
+        new_input["row"] = {f: to_plain(_shown(att, f, v)) for f, v in new_input["row"].items()}
     if att.kind == "image":
         new_input["image"] = {**new_input["image"], "covered": [c.feature for c in change_list]}
     input_ = dict(prepared.input)
     if att.kind == "tabular":
-        input_["row"] = {f: _plain(_shown(att, f, v)) for f, v in input_["row"].items()}
+        input_["row"] = {f: to_plain(_shown(att, f, v)) for f, v in input_["row"].items()}
     return WhatIf(
-        kind=att.kind, input=_plain(input_), changes=change_list, new_input=_plain(new_input),
+        kind=att.kind, input=to_plain(input_), changes=change_list, new_input=to_plain(new_input),
         target_label=names[t], original_label=names[int(np.argmax(probs0))],
         original_probabilities={c: float(p) for c, p in zip(names, probs0)},
         new_label=names[int(np.argmax(probs1))], new_probabilities={c: float(p) for c, p in zip(names, probs1)},

@@ -55,7 +55,6 @@ class Assistant:
         self._evidence: OrderedDict = OrderedDict()
         self._cohorts: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
-        self._photos: dict[str, Any] = {}
 
     # ---- computed things, cached ---------------------------------------------------------
 
@@ -64,7 +63,8 @@ class Assistant:
             self._table = Table(self.ex)
         return self._table
 
-    def _key(self, x: Any) -> Any:
+    def key_of(self, x: Any) -> Any:
+        """What identifies an input across turns (a row id, a row's values, a photo's bytes)."""
         if isinstance(x, (int, str)) or x is None:
             return x
         if isinstance(x, dict):
@@ -76,21 +76,16 @@ class Assistant:
         return id(x)
 
     def load_input(self, x: Any) -> Any:
-        """Sample photo names ("chelsea") become the photo; other inputs pass through."""
-        if self.ex.kind == "image" and isinstance(x, str):
-            from ..demos.image_model import SAMPLE_PHOTOS, sample_photo
-
-            if x in SAMPLE_PHOTOS:
-                if x not in self._photos:
-                    self._photos[x] = sample_photo(x)
-                return self._photos[x]
+        """Sample names (the image demo's "chelsea") become the input; other inputs pass through."""
+        if isinstance(x, str) and x in self.ex.sample_names:
+            return self.ex.sample(x)
         if self.ex.kind == "tabular" and isinstance(x, str) and x.strip().isdigit():
             return int(x)
         return x
 
     def evidence(self, x: Any, target: Any = None):
         """Evidence for ``x`` (cached per input and target: follow-ups do not recompute)."""
-        key = (self._key(x), target)
+        key = (self.key_of(x), target)
         with self._lock:
             hit = self._evidence.get(key)
         if hit is not None:
@@ -104,18 +99,13 @@ class Assistant:
 
     def cohort_importance(self, filters: list[dict]):
         """Mean Shapley values over the rows ``filters`` select (cached per filter: a follow-up
-        about the same group does not recompute). See ``attribution.cohort_shapley``."""
-        from ..attribution.cohort_shapley import cohort_importance
-
-        return self._cohort("importance", filters,
-                            lambda ids: cohort_importance(self.ex._attributor, ids, budget=self.budget))
+        about the same group does not recompute). See ``Explainer.cohort_importance``."""
+        return self._cohort("importance", filters, lambda ids: self.ex.cohort_importance(ids, budget=self.budget))
 
     def cohort_interactions(self, filters: list[dict]):
         """Mean |SHAP interaction value| per feature pair over the filtered rows, or None for a
         model shap has no interaction values for (cached per filter)."""
-        from ..attribution.cohort_shapley import cohort_interactions
-
-        return self._cohort("interactions", filters, lambda ids: cohort_interactions(self.ex._attributor, ids))
+        return self._cohort("interactions", filters, self.ex.cohort_interactions)
 
     def _cohort(self, what: str, filters: list[dict], compute: Callable) -> Any:
         key = (what, repr(sorted(sorted(f.items()) for f in filters or [])))

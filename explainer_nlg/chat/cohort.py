@@ -24,7 +24,7 @@ class Table:
     def __init__(self, ex: Any):
         self.ex = ex
         data = ex.rows()
-        self.features = list(ex.info.get("features") or ex._attributor.schema.features)
+        self.features = list(ex.info.get("features") or ex.schema.features)
         self.target = ex.info.get("target")
         probs = ex.predictor.predict_proba(data[self.features])
         self.classes = list(ex.class_names)
@@ -33,7 +33,9 @@ class Table:
         for j, c in enumerate(self.classes):
             frame[f"p({c})"] = probs[:, j]
         if self.target and self.target in data.columns:
-            frame["label"] = data[self.target].astype(str)
+            label = data[self.target]
+            names = getattr(ex.predictor, "label_names", None)
+            frame["label"] = names(label) if names else label.astype(str)
             frame["correct"] = frame["label"] == frame["prediction"]
         self.frame = frame
 

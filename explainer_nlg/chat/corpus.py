@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from ..prompt_files import load_prompt_file
 from . import registry
-from .lexicon import lexicon, prompt_toml, value_words
+from .lexicon import lexicon, value_words
 from .outcomes import resolve
 from .schema import ChatSchema, split_words
 
@@ -107,7 +108,7 @@ def _pick(items: list, rng: np.random.Generator) -> Any:
 @functools.lru_cache(maxsize=1)
 def templates() -> dict[str, list[str]]:
     """Template lists by section: operation names, and "none", "new_row", "correction", "off_topic"."""
-    data = prompt_toml("parser_templates.toml")
+    data = load_prompt_file("parser_templates.toml")
     out = {op: list(v["t"]) for op, v in data["ops"].items()}
     for key in ("none", "new_row", "correction", "off_topic"):
         out[key] = list(data[key]["t"])

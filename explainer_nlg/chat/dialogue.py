@@ -86,7 +86,7 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     # over (the app sends the panel's row with every message; the dialogue may have moved on).
     if x is not None and not (isinstance(x, str) and not x.strip()):
         x = assistant.load_input(x)
-        key = assistant._key(x)
+        key = assistant.key_of(x)
         if key != state.given:
             state.given = key
             state.x = x
@@ -97,9 +97,7 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     listed = bool(state.ids) and state.listed_at == state.turns - 1
     if parsed.get("instance") is not None:
         if tabular:  # a row that does not exist is named, never swapped for the current one
-            from ..attribution.tabular_evidence import lookup_id
-
-            lookup_id(ex.rows(), int(parsed["instance"]))
+            ex.row_id(int(parsed["instance"]))
         state.instance = state.x = int(parsed["instance"])
     elif parsed.get("row") and tabular:
         row, filled = new_row(assistant, parsed["row"])

@@ -20,17 +20,12 @@ tests script one:
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any
 
+from ..prompt_files import load_prompt_file
 from . import registry
 
 OPERATIONS = registry.names()
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 UNKNOWN = "unknown"
 def op_grammar(ops: tuple[str, ...] = OPERATIONS) -> str:
@@ -44,8 +39,7 @@ def op_grammar(ops: tuple[str, ...] = OPERATIONS) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _prompt() -> dict:
-    text = resources.files("explainer_nlg").joinpath("prompts/chat_fallback.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_prompt_file("chat_fallback.toml")
 
 
 @functools.lru_cache(maxsize=1)

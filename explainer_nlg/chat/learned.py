@@ -77,9 +77,10 @@ def cache_root() -> Path:
 
 
 def _data_files() -> list[bytes]:
-    from .lexicon import prompt_text
+    from ..prompt_files import load_prompt_file
 
-    out = [prompt_text(n).encode() for n in ("parser_templates.toml", "parser_lexicon.toml", "chat_examples.toml")]
+    out = [json.dumps(load_prompt_file(n), sort_keys=True).encode()
+           for n in ("parser_templates.toml", "parser_lexicon.toml", "chat_examples.toml")]
     out.append(_paraphrase_bytes())
     return out
 

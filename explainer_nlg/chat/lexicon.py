@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import Any
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from ..prompt_files import load_prompt_file
 
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -30,19 +26,8 @@ SCALES = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mil": 1_000_000, "millio
           "bn": 1_000_000_000, "billion": 1_000_000_000, "hundred": 100}
 
 
-def prompt_text(name: str) -> str:
-    """A file of ``prompts/`` as text (the one place chat/ reads prompt data from)."""
-    return resources.files("explainer_nlg").joinpath(f"prompts/{name}").read_text("utf-8")
-
-
-@functools.lru_cache(maxsize=8)
-def prompt_toml(name: str) -> dict:
-    """A TOML file of ``prompts/``, parsed once (shared: do not change it)."""
-    return tomllib.loads(prompt_text(name))
-
-
 def lexicon() -> dict:
-    return prompt_toml("parser_lexicon.toml")
+    return load_prompt_file("parser_lexicon.toml")
 
 
 @functools.lru_cache(maxsize=1)

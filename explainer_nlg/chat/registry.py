@@ -129,9 +129,9 @@ def is_available(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def phrasings() -> dict[str, list[str]]:
     """How people ask for each operation: the example bank (``prompts/chat_examples.toml``)."""
-    from .lexicon import prompt_toml
+    from ..prompt_files import load_prompt_file
 
-    return {op: list(v["examples"]) for op, v in prompt_toml("chat_examples.toml")["ops"].items()}
+    return {op: list(v["examples"]) for op, v in load_prompt_file("chat_examples.toml")["ops"].items()}
 
 
 def split_phrasings() -> tuple[dict[str, list[str]], dict[str, list[str]]]:

@@ -11,19 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
-def _plain(v: Any) -> Any:
-    if hasattr(v, "to_dict"):
-        return v.to_dict()
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if hasattr(v, "item") and callable(v.item):
-        return v.item()
-    if isinstance(v, (str, int, float, bool)) or v is None:
-        return v
-    return str(v)
+from ..serialise import to_plain
 
 
 @dataclass(frozen=True)
@@ -42,7 +30,7 @@ class OpResult:
     def to_dict(self) -> dict:
         return {"op": self.op, "text": self.text,
                 "narration": self.narration.to_dict() if self.narration is not None else None,
-                "figures": _plain(self.figures), "evidence": _plain(self.evidence), "table": _plain(self.table)}
+                "figures": to_plain(self.figures), "evidence": to_plain(self.evidence), "table": to_plain(self.table)}
 
 
 @dataclass(frozen=True)
@@ -67,5 +55,5 @@ class ChatAnswer:
         return tuple(s for p in self.parts if p.narration is not None for s in p.narration.sentences)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "parsed": _plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
-                "session": self.session, "seconds": self.seconds, "choices": _plain(list(self.choices))}
+        return {"text": self.text, "parsed": to_plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
+                "session": self.session, "seconds": self.seconds, "choices": to_plain(list(self.choices))}

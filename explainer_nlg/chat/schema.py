@@ -108,7 +108,7 @@ class ChatSchema:
             return cls([], {}, classes, aliases, {}, ex.kind, None,
                        list(GRID_NAMES_3X3) if ex.kind == "image" else [])
         rows = ex.rows()
-        features = list(ex.info.get("features") or ex._attributor.schema.features)
+        features = list(ex.info.get("features") or ex.schema.features)
         schema = cls.from_frame(rows[features], classes, ex.info.get("target"),
                                 dict(ex.info.get("descriptions") or {}), aliases)
         return schema

@@ -17,7 +17,7 @@ explainer_nlg.errors.ExplainerInputError: job 'c' is not a value this model has 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,18 +35,26 @@ class TabularSchema:
     categorical: dict[str, list[str]]
     numeric_range: dict[str, tuple[float, float]]
     allows_missing: dict[str, bool]
+    # Per categorical feature, the value the model was fitted on for each shown category, where it
+    # is not the string itself (True/False columns are shown as "True"/"False" but the model must
+    # get the booleans back, or it fails to convert "False" to a number).
+    originals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame) -> TabularSchema:
-        categorical, ranges, missing = {}, {}, {}
+        categorical, ranges, missing, originals = {}, {}, {}, {}
         for col in df.columns:
             s = df[col]
             missing[col] = bool(s.isna().any())
             if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
                 ranges[col] = (float(s.min()), float(s.max()))
             else:
-                categorical[col] = sorted(map(str, s.dropna().unique()))
-        return cls(list(map(str, df.columns)), categorical, ranges, missing)
+                values = s.dropna().unique()
+                categorical[col] = sorted(map(str, values))
+                kept = {str(v): v.item() if hasattr(v, "item") else v for v in values if not isinstance(v, str)}
+                if kept:
+                    originals[str(col)] = kept
+        return cls(list(map(str, df.columns)), categorical, ranges, missing, originals)
 
     def validate_row(self, row: Any) -> pd.DataFrame:
         """A one-row DataFrame in the model's column order, or a clear error naming the problem."""
@@ -86,7 +94,7 @@ class TabularSchema:
                 if match is None:
                     known = ", ".join(repr(c) for c in self.categorical[f])
                     raise ExplainerInputError(f"{f} {text!r} is not a value this model has seen. Known values: {known}.")
-                clean[f] = match
+                clean[f] = self.originals.get(f, {}).get(match, match)
             else:
                 try:
                     clean[f] = float(v)
@@ -146,3 +154,16 @@ class SklearnPredictor(Predictor):
 
     def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.model.predict_proba(batch[self.features]), dtype=float)
+
+    def label_names(self, labels: Any) -> list[str]:
+        """True labels as this predictor's class names. The data holds the values the model was
+        fitted on (``model.classes_``, e.g. "yes"/"no" or 0/1); ``class_names`` may rename them
+        ("credit worthy"), and predictions are reported under those names, so labels must be too.
+
+        >>> from sklearn.dummy import DummyClassifier
+        >>> m = DummyClassifier().fit([[0], [1]], ["no", "yes"])
+        >>> SklearnPredictor(m, ["x"], ["bad", "good"]).label_names(["yes", "no", "maybe"])
+        ['good', 'bad', 'maybe']
+        """
+        names = dict(zip((str(c) for c in getattr(self.model, "classes_", [])), self.class_names))
+        return [names.get(str(v), str(v)) for v in labels]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..evidence import Evidence
+from .records import change_action, input_kind, validate
 from .vocabulary import vocabulary, words_of
 
 LQ, RQ = "“", "”"
@@ -262,8 +263,6 @@ def facts_for(record: Any, descriptions: dict[str, str] | None = None) -> Facts:
     """The Facts view of an Evidence record or a counterfactual/what-if dict (see records.py)."""
     if isinstance(record, Evidence):
         return _evidence_facts(record, descriptions)
-    from .records import counterfactual_facts
-
     return counterfactual_facts(record, descriptions)
 
 
@@ -281,3 +280,40 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
     labels = {c: label_aliases(c) for c in ev.probabilities}
     return Facts(ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
                  float(ev.base_value), players, labels, ev)
+
+
+def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = None) -> Facts:
+    """The Facts view of a counterfactual or what-if dict (its shape: records.py).
+
+    >>> rec = {"kind": "counterfactual", "label": "bad", "probability": 0.71, "new_label": "good",
+    ...        "new_probability": 0.64, "changes": [{"feature": "Income", "from": 330, "to": 1200}]}
+    >>> f = counterfactual_facts(rec)
+    >>> f.players[0].name, f.new_label, f.input_kind
+    ('Income', 'good', 'tabular')
+    >>> words = {**rec, "input_kind": "text", "changes": [{"feature": "stale", "from": "stale", "to": None}]}
+    >>> p = counterfactual_facts(words).players[0]
+    >>> p.noun, p.action
+    ('“stale”', 'remove')
+    """
+    validate(record)
+    kind = input_kind(record)
+    players = []
+    for i, ch in enumerate(record["changes"]):
+        # A change has no signed contribution: the verifier checks its name, values and action.
+        name = str(ch["feature"])
+        if kind == "text":
+            p = text_player(i, name, None, None)
+        elif kind == "image":
+            p = image_player(i, name, None, None)
+        else:
+            p = tabular_player(i, name, ch["to"], None, descriptions)
+        p.value = (ch["from"], ch["to"])
+        p.action = change_action(ch, kind)
+        players.append(p)
+    label, new = str(record["label"]), str(record["new_label"])
+    probs = {label: float(record["probability"])}
+    if new != label:
+        probs[new] = float(record["new_probability"])
+    labels = {c: label_aliases(c) for c in probs}
+    return Facts("counterfactual", label, label, probs, float(record["probability"]), players, labels,
+                 record, new_label=new, new_probability=float(record["new_probability"]), input_kind=kind)

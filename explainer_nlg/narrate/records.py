@@ -20,24 +20,22 @@ Text: ``"to"`` is the replacement word, or ``null`` when the word is removed. Im
 and ``"to"`` are ``null`` and the region is covered (blurred). ``"action"`` is optional: "set" for
 tabular, "replace" or "remove" (from ``"to"``) for text, "cover" for image.
 
-A counterfactual flips the label; a what-if may or may not (``new_label == label``).
+A counterfactual flips the label; a what-if may or may not (``new_label == label``). The narration
+reads such a record through ``facts.counterfactual_facts``.
 
 >>> rec = {"kind": "counterfactual", "label": "bad", "probability": 0.71, "new_label": "good",
-...        "new_probability": 0.64, "changes": [{"feature": "Income", "from": 330, "to": 1200}]}
->>> f = counterfactual_facts(rec)
->>> f.players[0].name, f.new_label, f.input_kind
-('Income', 'good', 'tabular')
->>> words = {**rec, "input_kind": "text", "changes": [{"feature": "stale", "from": "stale", "to": None}]}
->>> p = counterfactual_facts(words).players[0]
->>> p.noun, p.action
-('“stale”', 'remove')
+...        "new_probability": 0.64, "changes": [{"feature": "stale", "from": "stale", "to": None}],
+...        "input_kind": "text"}
+>>> validate(rec) is None, change_action(rec["changes"][0], input_kind(rec))
+(True, 'remove')
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .facts import Facts, image_player, label_aliases, tabular_player, text_player
+from ..change_evidence import CounterfactualSet, WhatIf
+from ..errors import ExplainerInputError
 
 COUNTERFACTUAL_KINDS = ("counterfactual", "what-if")
 INPUT_KINDS = ("tabular", "text", "image")
@@ -48,8 +46,6 @@ def as_record(obj: Any, which: int = 0) -> Any:
     """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.change_evidence) as the dict above;
     anything else unchanged. A counterfactual set is narrated by its answer number ``which``
     (default the best, first one); only that one says how many alternatives were found."""
-    from ..change_evidence import CounterfactualSet, WhatIf
-    from ..errors import ExplainerInputError
 
     def changes(chs):
         return [{"feature": c.feature, "from": c.from_value, "to": c.to_value, "action": c.action} for c in chs]
@@ -107,28 +103,3 @@ def validate(record: dict) -> None:
             raise ValueError(f"A {kind} change can {', '.join(ACTIONS[kind])}, not {action!r}.")
         if kind == "text" and (action == "replace") != (ch["to"] is not None):
             raise ValueError("A replaced word needs its replacement in 'to'; a removed word has 'to': null.")
-
-
-def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = None) -> Facts:
-    validate(record)
-    kind = input_kind(record)
-    players = []
-    for i, ch in enumerate(record["changes"]):
-        # A change has no signed contribution: the verifier checks its name, values and action.
-        name = str(ch["feature"])
-        if kind == "text":
-            p = text_player(i, name, None, None)
-        elif kind == "image":
-            p = image_player(i, name, None, None)
-        else:
-            p = tabular_player(i, name, ch["to"], None, descriptions)
-        p.value = (ch["from"], ch["to"])
-        p.action = change_action(ch, kind)
-        players.append(p)
-    label, new = str(record["label"]), str(record["new_label"])
-    probs = {label: float(record["probability"])}
-    if new != label:
-        probs[new] = float(record["new_probability"])
-    labels = {c: label_aliases(c) for c in probs}
-    return Facts("counterfactual", label, label, probs, float(record["probability"]), players, labels,
-                 record, new_label=new, new_probability=float(record["new_probability"]), input_kind=kind)

@@ -320,7 +320,7 @@ def change_phrases(f: Facts) -> dict[str, list[str]]:
     """Each text or image change in every form of ``[counterfactual.phrases]`` (first, more, doing,
     listed), in the record's order; a grouped action reads as one phrase where it first occurs.
 
-    >>> from explainer_nlg.narrate.records import counterfactual_facts
+    >>> from explainer_nlg.narrate.facts import counterfactual_facts
     >>> rec = {"input_kind": "text", "label": "other", "probability": 0.9, "new_label": "great",
     ...        "new_probability": 0.6, "changes": [{"feature": "stale", "from": "stale", "to": "fresh"},
     ...                                            {"feature": "<b>box</b>", "from": "<b>box</b>", "to": None}]}

@@ -1,4 +1,4 @@
-"""The narration's data files (``explainer_nlg/prompts/*.toml``), loaded once.
+"""The narration's data files (``prompts/*.toml`` at the top of the repository), loaded once.
 
 >>> sorted(templates()["why"]) == ["customer", "developer", "support"]
 True
@@ -10,37 +10,25 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
-from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from ..prompt_files import load_prompt_file
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 AUDIENCES = ("customer", "support", "developer")
-
-
-@functools.cache
-def _load(name: str) -> dict:
-    with open(PROMPTS / name, "rb") as fh:
-        return tomllib.load(fh)
 
 
 def templates() -> dict:
     """The sentence templates, per record kind and audience."""
-    return _load("templates.toml")
+    return load_prompt_file("templates.toml")
 
 
 def vocabulary() -> dict:
     """Shared words: confidence bands, cues, rank words, feature phrases, region names."""
-    return _load("vocabulary.toml")
+    return load_prompt_file("vocabulary.toml")
 
 
 def rephrase_prompt() -> dict:
     """The instructions given to the local LLM."""
-    return _load("rephrase.toml")
+    return load_prompt_file("rephrase.toml")
 
 
 # A word has at least one letter; digits and underscores inside it stay ("feature_12", "x1").

@@ -294,9 +294,9 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
                 with gr.Group(visible=False) as text_panel:
                     text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
                 with gr.Group(visible=False) as image_panel:
-                    from ..demos.image_model import SAMPLE_PHOTOS
+                    from ..explainer import Explainer
 
-                    photo = gr.Dropdown(list(SAMPLE_PHOTOS), value="chelsea", label="Sample photo")
+                    photo = gr.Dropdown(Explainer.demo_sample_names("image"), value="chelsea", label="Sample photo")
                     upload = gr.Image(type="numpy", label="…or upload a photo")
                 words = gr.HTML(label="Words by contribution", visible=False)
                 chart = gr.Image(label="Contributions", type="pil", interactive=False)
@@ -359,7 +359,7 @@ def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
     row's; a value that cannot be read raises an ExplainerInputError that names the field."""
     if row_id is None or str(row_id).strip() == "":
         return None
-    from ..attribution.tabular_evidence import lookup_id
+    from ..attribution.tabular_attributor import lookup_id
 
     rid = int(row_id)
     original = ex.rows().loc[lookup_id(ex.rows(), rid)]

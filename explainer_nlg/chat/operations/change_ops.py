@@ -10,7 +10,7 @@ from .context import Context
 
 def _step(ctx: Context, feature: str) -> float | int:
     """A change of a tenth of the feature's range, for "what if I earned more" with no amount."""
-    lo, hi = ctx.ex._attributor.schema.numeric_range[feature]
+    lo, hi = ctx.ex.schema.numeric_range[feature]
     step = (hi - lo) / 10
     return int(round(step)) if step >= 1 else round(step, 3)
 

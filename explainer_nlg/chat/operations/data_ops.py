@@ -95,7 +95,7 @@ def define(ctx: Context) -> OpResult:
     feats = _features_or_ask(ctx, "define")
     if isinstance(feats, OpResult):
         return feats
-    schema = ctx.ex._attributor.schema
+    schema = ctx.ex.schema
     desc = ctx.ex.info.get("descriptions") or {}
     texts = []
     for f in feats:
@@ -131,7 +131,7 @@ def describe_data(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return _no_table(ctx, "describe_data")
     table = ctx.assistant.table()
-    schema = ctx.ex._attributor.schema
+    schema = ctx.ex.schema
     num = [f for f in table.features if f in schema.numeric_range]
     cat = [f for f in table.features if f in schema.categorical]
     text = (f"The data has {len(table.frame)} rows and {len(table.features)} features: numeric "

@@ -1,10 +1,8 @@
-"""The tabular game (interventional Shapley) and its exact tree-model shortcut.
+"""Exact estimators of the tabular game (``tabular_game.TabularGame``) that beat enumerating it.
 
-A missing feature takes the values of a background sample of the user's data:
-v(S) = mean over background rows b of p_target(x_S, b_rest). This is the game
-``shap.TreeExplainer(..., feature_perturbation="interventional",
-model_output="probability")`` solves exactly for tree models, so the tree path
-and brute force on this game agree (a test checks it).
+``TreeShapley``: shap's interventional Tree SHAP, exact for averaging tree ensembles in
+probability units. ``per_reference_exact_shapley``: exact for any model, enumerating per
+background row only the features where that row differs from the input.
 """
 
 from __future__ import annotations
@@ -14,38 +12,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from .game import Game
-from .shapley import ShapleyResult, all_masks, exact_shapley_weights
+from .shapley_estimators import ShapleyResult, all_masks, exact_shapley_weights
 
 # Tree models whose probability is an average of leaf values. For these, shap's interventional
-# Tree SHAP with model_output="probability" is the exact Shapley value of the game below (tested).
+# Tree SHAP with model_output="probability" is the exact Shapley value of TabularGame (tested).
 # Boosted trees are not listed: their logistic link makes shap's figures differ from the exact
 # ones by up to ~0.02 (see docs/decisions/0002-exact-tabular-shapley.md); they take
 # per_reference_exact_shapley instead, which is exact for any model.
 AVERAGING_TREE_MODELS = ("RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier")
-
-
-class TabularGame(Game):
-    def __init__(self, predictor, row: pd.DataFrame, background: pd.DataFrame, target: int):
-        self.predictor = predictor
-        self.row = row
-        self.background = background.reset_index(drop=True)
-        self.target = target
-        self.player_names = list(row.columns)
-        self.rows_per_coalition = len(self.background)
-
-    def _value(self, masks: np.ndarray) -> np.ndarray:
-        b = len(self.background)
-        # One big frame: each coalition's rows are the background with the kept features overwritten.
-        frame = pd.concat([self.background] * len(masks), ignore_index=True)
-        keep = np.repeat(masks, b, axis=0)
-        for j, col in enumerate(self.player_names):
-            if keep[:, j].any():
-                values = frame[col].to_numpy(dtype=object if frame[col].dtype == object else None, copy=True)
-                values[keep[:, j]] = self.row.iloc[0][col]
-                frame[col] = values
-        p = self.predictor.predict_proba(frame)[:, self.target]
-        return p.reshape(len(masks), b).mean(1)
 
 
 class TreeShapley:

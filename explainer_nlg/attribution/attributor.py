@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import resolve_class
+from ..change_evidence import CounterfactualSet
+from ..errors import ExplainerInputError, resolve_class
 from ..evidence import Attribution, Evidence
 from .faithfulness import eraser
 from .game import CachedGame, Game
-from .shapley import ShapleyResult, shapley_values
+from .shapley_estimators import ShapleyResult, shapley_values
 from .uncertainty import close_calls, ties_note
 
 
@@ -57,6 +58,15 @@ class Attributor:
     def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
         """Extra Evidence fields a kind of input adds (image: the heatmap and its regions)."""
         return {}
+
+    def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
+                        max_candidates: int | None = None, immutable: list[str] | None = None,
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+        """Up to ``k`` minimal changes to the input that make the model predict class ``target``
+        (see ``Explainer.counterfactuals``); each kind of input searches its own way."""
+        raise ExplainerInputError(
+            f"Counterfactuals are available for tabular and text models; for an image, use what_if "
+            f"to cover regions. This explainer is {self.kind}.")
 
     def target_index(self, probs: np.ndarray, target: Any) -> int:
         return int(np.argmax(probs)) if target is None else resolve_class(target, self.class_names)

@@ -1,4 +1,5 @@
-"""Evidence for one row of a tabular model."""
+"""The tabular attributor: evidence for one row of a tabular model (the game and its estimators
+put together), and its counterfactual search."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
 from ..models.tabular import SklearnPredictor, TabularSchema
-from .base import Attributor, Prepared
+from ..serialise import to_plain
+from .attributor import Attributor, Prepared
+from .counterfactual_tabular import SearchLimits, TabularCounterfactualSearch, check_constraints
 from .game import CachedGame, Game
-from .shapley import ShapleyResult, shapley_values
-from .tabular_shapley import TabularGame, TreeShapley, per_reference_exact_shapley
+from .shapley_estimators import ShapleyResult, shapley_values
+from .tabular_estimators import TreeShapley, per_reference_exact_shapley
+from .tabular_game import TabularGame
 
 BACKGROUND_ROWS = 100
 # Exact per-reference enumeration while it needs at most this many model rows.
@@ -31,6 +36,7 @@ class TabularAttributor(Attributor):
             else data[predictor.features]
         self.tree = TreeShapley.try_build(predictor.model, predictor.features, self.background,
                                           len(predictor.class_names))
+        self._cf_search: TabularCounterfactualSearch | None = None  # built on the first search
 
     def prepare(self, x: Any) -> Prepared:
         row_id = None
@@ -43,7 +49,7 @@ class TabularAttributor(Attributor):
         notes += [f"{f} is missing; the model handles missing values as it learned to." for f, v in
                   zip(self.predictor.features, values) if v is None]
         return Prepared(row, list(self.predictor.features), values, [None] * len(values),
-                        {"row_id": _plain_id(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
+                        {"row_id": to_plain(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
 
     def game_for(self, prepared: Prepared, target: int) -> Game:
         return TabularGame(self.predictor, prepared.batch1, self.background, target)
@@ -58,6 +64,15 @@ class TabularAttributor(Attributor):
                 return exact
         # Too many players for exact work: budget counts coalitions, each averaged over the background.
         return shapley_values(game, budget)
+
+    def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
+                        max_candidates: int | None = None, immutable: list[str] | None = None,
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+        imm, mono, rng = check_constraints(self.schema, immutable, monotone, ranges)
+        if self._cf_search is None:
+            self._cf_search = TabularCounterfactualSearch(self.predictor, self.schema, self.data)
+        limits = SearchLimits(k, max_changes, max_candidates or 20_000)
+        return self._cf_search.search(prepared.batch1, prepared.input, target, limits, imm, mono, rng)
 
 
 def lookup_id(data: pd.DataFrame, x: Any):
@@ -74,7 +89,3 @@ def lookup_id(data: pd.DataFrame, x: Any):
             pass
     lo, hi = data.index.min(), data.index.max()
     raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
-
-
-def _plain_id(row_id):
-    return row_id.item() if hasattr(row_id, "item") else row_id

