@@ -23,7 +23,7 @@ from typing import Any
 
 from . import linking
 from .lexicon import action, comparator, is_negated, read_number
-from .outcomes import resolve
+from .outcomes import is_outcome_word, resolve
 from .schema import ChatSchema, split_words
 
 # Words the tagger may mark as a feature that name the model or the data, not a column.
@@ -33,6 +33,18 @@ NOT_FEATURES = {"model", "data", "prediction", "predictions", "decision", "outco
                 "probability", "risk", "class", "label", "accuracy", "everyone", "anything", "things", "score"}
 CLAUSE = re.compile(r"[,;?!.]|\b(?:and|but|or|then|also|while|whereas)\b")
 INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "show", "counterfactual", "similar", "rules"}
+# Operations about a group of rows: an outcome word there says which rows ("how many were denied").
+COHORT_OPS = {"count", "show", "statistics", "mistakes"}
+GROUP_WORDS = re.compile(r"\b(?:the model|it|they|were|was|are|is|got|get|been|being|predicted(?: as)?|classified as|"
+                         r"labell?ed(?: as)?)\s+$")
+# Nouns that put a row id after them ("customer 9", "row 17", "#3"): the English convention the old
+# slot filler relied on too; the tagger learns it, this catches what it misses.
+ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient|mother|record|entry|instance|"
+             r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|#)")
+PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
+          r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
+          r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
+STOPWORDS = {"a", "an", "the", "it", "or", "and", "of", "to", "is", "be", "lot", "one", "ones", "that", "this"}
 
 
 @dataclass
@@ -72,6 +84,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "K":
                 out.k = _int(sp.text)
         return out
+    _ids_by_form(text, spans)
     for sp in spans:
         if sp.tag == "ID" and out.instance is None:
             n = read_number(re.sub(r"[^\d.]", "", sp.text) or sp.text)
@@ -81,13 +94,31 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
         elif sp.tag == "K":
             out.k = _int(sp.text)
             sp.used = True
+    if out.instance is None and ops and not flags.get("new_row") and ops[0] not in ("predict", "why", "why_not",
+                                                                                      "counterfactual", "confidence"):
+        for sp in spans:
+            # "how many were approved", "approved applicants": the rows the model approved
+            if sp.tag == "CLS" and (ops[0] in COHORT_OPS or GROUP_WORDS.search(text[:sp.start].lower())
+                                    or re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower())):
+                sp.tag = "PRED"
     _classes(text, spans, out, schema)
     _link(text, spans, out, schema)
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
             "row" if flags.get("new_row") and out.instance is None else
             "groups" if ops and ops[0] == "compare" else "filters")
-    pairs = _pairs(text, spans, out, schema, cohort=mode in ("filters", "groups") and out.instance is None)
-    attribute = out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
+    # Whether a yes/no feature named without a value ("smokers", "who work overtime") gives one.
+    named = [sp for sp in spans if sp.tag == "FEAT" and sp.link is not None and sp.link not in schema.booleans]
+    if mode in ("changes", "row"):
+        policy = "always"  # "what if he had a job", "a smoker": a value
+    elif out.instance is None and ops and (ops[0] not in ("statistics", "define", "effect", "interactions", "help",
+                                                          "describe_data", "describe_model") or
+                                           ops[0] == "statistics" and named):
+        policy = "group"  # "how many smokers", "average age of smokers": the group
+    else:
+        policy = "said"  # "does smoking matter", "stats on smoke": the feature itself
+    pairs = _pairs(text, spans, out, schema, policy)
+    attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
+                 or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
     for p in pairs:
         feat, value, cmp, kind = p["feature"], p["value"], p["cmp"], p["kind"]
         if attribute and kind != "number":  # "is 19 a citizen": about the row, not a cohort
@@ -113,6 +144,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                     continue
             out.features.append(sp.link)
     out.features = list(dict.fromkeys(out.features))
+    seen: set = set()
+    out.changes = [c for c in out.changes if not (c["feature"] in seen or seen.add(c["feature"]))]
     if "mistakes" not in ops:  # "the misclassified ones" is what the mistakes operation means anyway
         out.filters += _correct_filter(text)
     out.filters = _unique(out.filters)
@@ -122,12 +155,30 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 # ---- classes -----------------------------------------------------------------------------------
 
 def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
-    for sp in spans:
+    for i, sp in enumerate(spans):
         if sp.tag not in ("CLS", "PRED", "LABEL"):
             continue
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if nxt is not None and nxt.tag in ("FEAT", "VAL") and nxt.start - sp.end <= 1 and schema.kind == "tabular" \
+                and len(schema.classes) <= 20 and linking.link_feature(nxt.text, schema, use_embeddings=False).best:
+            # "a bad credit history", "a good job": the word describes the feature after it
+            sp.tag = "MOD"
+            continue
+        word = sp.text
+        if re.fullmatch(r"#?\d+", word.strip()) and word.strip("#") not in schema.classes:
+            sp.tag = "ID" if out.instance is None and not any(s.tag == "ID" for s in spans) else "NUM"
+            if sp.tag == "ID":
+                out.instance = int(word.strip("#"))
+                sp.used = True
+            continue
+        if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
+            sp.used = True
+            continue
+        if sp.tag != "LABEL" and re.search(r"\b(?:actually|really|truly|in fact|labell?ed(?: as)?|true label (?:is|of))\s+$",
+                                           text[:sp.start].lower()):
+            sp.tag = "LABEL"  # "how many were actually rearrested": the true label, not the prediction
         before = text[max(0, sp.start - 12):sp.start]
         neg = is_negated(before)
-        word = sp.text
         cls = None
         if neg:  # "not credit worthy" may be a class's own name
             m = re.search(r"(?:not|no|non)[\s-]*$", before.lower())
@@ -137,16 +188,23 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                     word, neg = (before[m.start():] + word).strip(), False
                 else:
                     cls = None
-        cls = cls or resolve(word, schema)
+        cls = cls or resolve(word, schema, use_embeddings=is_outcome_word(word, schema))
         if cls is None and schema.kind == "tabular":
-            # Not an outcome after all, but a value of the data ("critical", "education")?
+            # Not an outcome after all, but a value of the data ("critical", "education"), or a
+            # feature ("checks")?
             v = linking.link_value(word, schema, use_embeddings=False)
             if v.best is not None and v.score >= 0.8:
                 sp.tag = "VAL"
                 continue
+            f = linking.link_feature(word, schema, use_embeddings=False)
+            if f.best is not None and f.score >= 0.8:
+                sp.tag = "FEAT"
+                continue
         sp.used = True
         if cls is None:
-            if schema.classes and len(schema.classes) <= 20:  # (a photo's "cat" may simply not be a class name)
+            # Asked about only where it reads as an outcome ("approved" on a model of iris species);
+            # a photo's "cat" may simply not be a class name, and other words were tagged wrongly.
+            if schema.classes and len(schema.classes) <= 20 and is_outcome_word(word):
                 out.unresolved.append(word)
             continue
         if sp.tag == "CLS":
@@ -161,21 +219,42 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
 # ---- features and values -----------------------------------------------------------------------
 
 def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
+    target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            if not words or words <= NOT_FEATURES:
+            if not words or words <= NOT_FEATURES or read_number(sp.text) is not None:
                 sp.used = True
+                if read_number(sp.text) is not None:
+                    sp.tag = "NUM"
+                    sp.used = False
+                continue
+            if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"}:
+                sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
-            if v.best is not None and v.score >= 0.95 and v.best[0] in schema.categories:
+            if v.best is not None and v.score >= 0.95 and v.best[0] in schema.categories \
+                    and v.best[0] not in schema.booleans:
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
             r = linking.link_feature(sp.text, schema)
+            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20:
+                c = resolve(sp.text, schema)
+                if c is not None and is_outcome_word(sp.text, schema):
+                    sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
+                    out.targets.append((c, sp.text, False))
+                    sp.used = True
+                    continue
+            opposite = linking.opposite_boolean(sp.text, schema)
+            if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
+                sp.tag, sp.link = "VAL", opposite
+                continue
             if r.best is not None:
                 sp.link = r.best
-            elif r.ambiguous:
+            elif r.ambiguous and len(r.ambiguous) <= 3:
                 out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
+                sp.used = True
+            elif r.ambiguous:  # a word half a dozen columns share ("work"): too vague to be one
                 sp.used = True
             else:
                 # An everyday word the lexicon knows but this data has no column for: not a
@@ -183,7 +262,11 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> 
                 out.unknown.append(sp.text)
                 sp.used = True
     for i, sp in enumerate(spans):
-        if sp.tag == "VAL":
+        if sp.tag == "VAL" and sp.link is None:
+            opposite = linking.opposite_boolean(sp.text, schema)
+            if opposite is not None:
+                sp.link = opposite
+                continue
             near = _adjacent_feature(spans, i)
             r = linking.link_value(sp.text, schema, near=near)
             if r.best is not None:
@@ -216,7 +299,7 @@ def _same_clause(text: str, a: int, b: int) -> bool:
     return not CLAUSE.search(text[lo:hi])
 
 
-def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, cohort: bool = False) -> list[dict]:
+def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
     """Feature-value pairs in order: numbers with their feature and comparison, values, booleans."""
     pairs: list[dict] = []
     nums = [sp for sp in spans if sp.tag == "NUM"]
@@ -230,7 +313,11 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, co
             i += 1
             continue
         cmp_sp = _cmp_near(spans, n)
-        op = comparator(cmp_sp.text) if cmp_sp is not None else None
+        op = None
+        if cmp_sp is not None:  # "younger than": the comparison may start a word before its tag
+            op = comparator(cmp_sp.text) or comparator(text[max(0, cmp_sp.start - 10):cmp_sp.end])
+        if op is None:  # a comparison word the tagger missed, right after the number or before it
+            op = _untagged_comparator(text, n)
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
@@ -260,6 +347,10 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, co
             i += 2
             continue
         act_sp = _near(spans, n, "ACT", 24)
+        if act_sp is None:  # an edit word the tagger missed ("lost 5 points", "5 more")
+            window = text[max(0, n.start - 16):n.end + 12]
+            if action(window) in ("increase", "decrease"):
+                act_sp = _Span(n.start, n.end, "ACT", re.sub(r"\b(?:was|were|is|to|of|at|had|set)\b", "", window))
         if feat in schema.booleans and feat not in schema.families:
             value = schema.booleans[feat][1] if value not in (0, 1) else schema.booleans[feat][int(value)]
         pairs.append({"feature": feat, "cmp": op if op and op != "between" else "==", "value": value,
@@ -284,13 +375,23 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, co
             # "with a telephone", "without kids", "had no records"
             no, yes = schema.booleans[sp.link]
             neg = _negated_span(text, spans, idx)
+            if idx > 0 and spans[idx - 1].tag == "MOD":  # "a bad credit history", "a good record"
+                from .outcomes import _word_reading
+
+                good = _word_reading(spans[idx - 1].text).desirable
+                if good is not None:
+                    neg = not good
+                    sp.used = True
+                    pairs.append({"feature": sp.link, "cmp": "==", "value": no if neg else yes, "kind": "value",
+                                  "span": sp, "act": None})
+                    continue
             said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
             if said:
                 neg = said.group(1) in ("no", "false")
-            elif not neg and not re.search(r"\b(?:with|has|have|had|having|got|any|prior|existing|some)"
-                                           r"(?:\s+(?:a|an|any|some))?\s+$", text[max(0, sp.start - 16):sp.start].lower()) \
-                    and not (cohort and sp.text.lower().rstrip().endswith("s")):
-                continue  # named, not given a value ("does hypertension matter"); "smokers" is a group
+            elif not neg and policy == "said" and not re.search(
+                    r"\b(?:with|has|have|had|having|got|any|prior|existing|some)(?:\s+(?:a|an|any|some))?\s+$",
+                    text[max(0, sp.start - 16):sp.start].lower()):
+                continue  # named, not given a value ("does hypertension matter")
             sp.used = True
             pairs.append({"feature": sp.link, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
                           "act": None})
@@ -301,6 +402,21 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, co
             pairs.append({"feature": sp.link, "cmp": "==", "value": 0, "kind": "number", "span": sp, "act": "set"})
     pairs.sort(key=lambda p: p["span"].start)
     return pairs
+
+
+def _untagged_comparator(text: str, n: _Span) -> str | None:
+    """"5+", "60 or more", "over 60": the comparison words next to a number, read by the lexicon."""
+    after = re.match(r"\s*(\+|or (?:more|less|above|below|over|under|fewer|older|younger)|and (?:over|up|above|under|below))",
+                     text[n.end:].lower())
+    if after:
+        return comparator(after.group(1))
+    words = re.findall(r"[a-z<>=]+", text[max(0, n.start - 24):n.start].lower())
+    for k in (2, 1):
+        if len(words) >= k:
+            op = comparator(" ".join(words[-k:]))
+            if op not in (None, "==", "!=", "between"):
+                return op
+    return None
 
 
 def _negated_span(text: str, spans: list[_Span], idx: int) -> bool:
@@ -334,10 +450,22 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
+    # "ppl over 40", "mothers under 20": a bound right after a word for people is their age, where the
+    # data has one age and the number is a plausible one (whatever feature was named before).
+    if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
+                                        text[:cmp_sp.start].lower()) \
+            and re.fullmatch(r"(?:over|above|under|below|older than|younger than)", cmp_sp.text.lower().strip()):
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
     near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)]
-    named = [f for f in linking.concept_feature(" ".join(sp.text for sp in near), schema) if f in schema.numeric]
+    lead = text[max(0, (near[0].start if near else n.start) - 16):(near[0].start if near else n.start)]
+    named = [f for f in linking.concept_feature(" ".join(sp.text for sp in near) + " " + lead.split(" ")[-2]
+                                                if len(lead.split(" ")) >= 2 else " ".join(sp.text for sp in near), schema)
+             if f in schema.numeric]
     if len(named) == 1:
         for f in feats:
             if not f.used and re.fullmatch(r"(?:years?|yrs?|months?|days?)", f.text.lower()) and abs(f.start - n.end) <= 3:
@@ -367,8 +495,7 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                                            r"aged under)", cmp_sp.text.lower().strip()):
         ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
         value = read_number(n.text)
-        if len(ages) == 1 and isinstance(value, (int, float)) and \
-                schema.numeric[ages[0]][0] <= value <= schema.numeric[ages[0]][1]:
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
             return None, ages[0]
     return None
 
@@ -431,6 +558,24 @@ def _correct_filter(text: str) -> list[dict]:
             and not re.search(r"\bhow (?:often|many times)\b", t):
         return [{"feature": "correct", "cmp": "==", "value": True}]
     return []
+
+
+def _ids_by_form(text: str, spans: list[_Span]) -> None:
+    """A number the tagger read as a value, where English makes it a row: right after a row noun
+    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had")."""
+    if any(sp.tag == "ID" for sp in spans):
+        return
+    low = text.lower()
+    for sp in spans:
+        if sp.tag != "NUM" or not re.fullmatch(r"#?\d+", sp.text.strip()):
+            continue
+        before, after = low[:sp.start], low[sp.end:]
+        if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
+                re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
+                and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"
+                             r"could|get|be|wasn't|wasnt|isn't|didn't)\b", after)):
+            sp.tag = "ID"
+            return
 
 
 def _int(text: str) -> int | None:

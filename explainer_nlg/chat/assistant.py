@@ -37,10 +37,9 @@ class Assistant:
 
     def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000,
                  settle_with_llm: bool | None = None):
-        """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it settle the
-        questions the parser's router is unsure of (off by default: on the dev set and the bank's
-        held-out slice it chose worse than the router; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on,
-        for the app too)."""
+        """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it pick an
+        operation where the parser would ask which reading is meant (off by default: the question
+        back is the honest answer; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on, for the app too)."""
         from .state import SessionStore
 
         self.ex = ex
@@ -135,7 +134,7 @@ class Assistant:
     def parse(self, question: Any) -> dict:
         """The question as a plain dict of operations, filters and slots (see ``chat.parser``).
         With ``settle_with_llm`` and an LLM that can choose under a grammar, the LLM settles the
-        questions the router is unsure of (``chat.fallback``)."""
+        questions the parser is unsure of (``chat.fallback``)."""
         return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",

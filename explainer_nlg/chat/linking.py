@@ -58,9 +58,14 @@ def _singular(w: str) -> str:
     return w
 
 
+# Words that ask about a feature rather than name it ("avg income", "number of dependents").
+ASKING = {"avg", "average", "mean", "median", "typical", "max", "maximum", "min", "minimum", "highest", "lowest",
+          "sum", "total", "no", "nr", "many", "much"}
+
+
 def content_words(text: str) -> list[str]:
     ws = [_singular(w) for w in split_words(text.replace("'s", "").replace("’s", ""))]
-    return [w for w in ws if w not in STOP] or ws
+    return [w for w in ws if w not in STOP and w not in ASKING] or ws
 
 
 class SchemaIndex:
@@ -272,6 +277,25 @@ def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_em
             key = (it.feature, it.value)
             scores[key] = max(scores.get(key, 0.0), float(np.clip(0.3 + 0.6 * (s - 0.25) / 0.55, 0, 0.85)))
     return _decide(scores)
+
+
+def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None:
+    """(feature, its "no" value) where the mention names the opposite of a yes/no feature:
+    "renters" for ``isHomeOwner``, "men" for ``IsFemale`` (the lexicon's pairs of opposites)."""
+    m = " ".join(content_words(mention)) or mention.lower().strip()
+    raw = mention.lower().strip()
+    inside = {c for members in schema.families.values() for c in members.values()}
+    for pair in lexicon().get("opposites", []):
+        for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
+            if raw not in mine and m not in mine:
+                continue
+            for f in schema.booleans:
+                if f in inside:
+                    continue
+                words = " ".join(w for w in split_words(f) if w not in PREFIXES)
+                if words in theirs or _singular(words) in theirs or any(w in theirs for w in words.split()):
+                    return f, schema.booleans[f][0]
+    return None
 
 
 def concept_feature(text: str, schema: ChatSchema) -> list[str]:

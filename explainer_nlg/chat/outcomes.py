@@ -140,6 +140,8 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
             event[c] = not neg  # "low birth weight" for a ``low`` column: the event
         elif event[c] is None and neg:
             event[c] = False
+        elif event[c] is None and any(f" {w} " in cwords for w in p["undesirable_events"]):
+            event[c] = not neg  # a named bad event ("diabetic", "rearrested", "leaves") is what is flagged
     # A pair where one class is the other negated ("diabetes" / "no diabetes"): the plain one is
     # the event.
     if len(classes) == 2:
@@ -173,13 +175,68 @@ def readings(schema: ChatSchema) -> dict[str, Reading]:
     return _class_readings(tuple(schema.classes), schema.target)
 
 
-def resolve(word: str, schema: ChatSchema) -> str | None:
-    """The class an outcome word names, or None where none fits or two fit equally."""
+@functools.lru_cache(maxsize=1)
+def _lexicon_words() -> tuple[str, ...]:
+    o = lexicon()["outcomes"]
+    return tuple(sorted({w for k in ("desirable", "undesirable", "event", "no_event") for w in o[k]}, key=len, reverse=True))
+
+
+def spelled(word: str) -> str:
+    """An outcome word with a typo read as the lexicon's word ("aproved" -> "approved")."""
+    import difflib
+
+    w = word.lower().strip()
+    if len(w) < 5 or w in _lexicon_words():
+        return w
+    close = difflib.get_close_matches(w, _lexicon_words(), n=1, cutoff=0.84)
+    return close[0] if close else w
+
+
+def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
+    """Whether a word reads as an outcome at all: the lexicon's, a class's own words, the target's."""
+    text = spelled(_strip(word))
+    neg, core = _negated(text)
+    if any(f" {w} " in f" {core} " for w in _lexicon_words()):
+        return True
+    if schema is not None:
+        stems = {_stem(w) for w in _words(core)}
+        names = {_stem(w) for c in schema.classes for w in _words(c)} | {_stem(w) for w in split_words(schema.target or "")}
+        return bool(stems and all(any(_same(x, y) for y in names) for x in stems))
+    return False
+
+
+def _strip(word: str) -> str:
+    text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
+    return re.sub(r"^(?:(?:a|an|the|be|being|get|got|getting|is|was|likely to|going to|to|has|have|had|with)\s+)+",
+                  "", text)
+
+
+def resolve(word: str, schema: ChatSchema, use_embeddings: bool = False) -> str | None:
+    """The class an outcome word names, or None where none fits or two fit equally. With
+    ``use_embeddings``, a word the rules cannot place is matched to the class whose name (with the
+    target's) it is closest to in MiniLM's sentence space, where one is clearly closest."""
+    found = _resolve(word, schema)
+    if found is None and use_embeddings and 2 <= len(schema.classes) <= MANY_CLASSES:
+        found = _nearest_class(word, schema)
+    return found
+
+
+def _nearest_class(word: str, schema: ChatSchema) -> str | None:
+    from .linking import embed
+
+    target = " ".join(split_words(schema.target or "outcome"))
+    vecs = embed([f"{target}: {c}" for c in schema.classes] + [f"{target}: {_strip(word)}"])
+    sims = vecs[:-1] @ vecs[-1]
+    order = sims.argsort()[::-1]
+    if sims[order[0]] >= 0.55 and sims[order[0]] - sims[order[1]] >= 0.08:
+        return schema.classes[int(order[0])]
+    return None
+
+
+def _resolve(word: str, schema: ChatSchema) -> str | None:
     if not schema.classes:
         return None
-    text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
-    text = re.sub(r"^(?:(?:a|an|the|be|being|get|got|getting|is|was|likely to|going to|to|has|have|had|with)\s+)+",
-                  "", text)
+    text = spelled(_strip(word))
     # 1. a class name or declared alias, as written ("tabby" for ImageNet's "tabby, tabby cat")
     for c in schema.classes:
         if text == c.lower() or text in [a.lower() for a in schema.class_aliases.get(c, [])] or \

@@ -71,13 +71,12 @@ METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?sco
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
-def parse(question: Any, schema: Any, router: Any = None, llm: Any = None, model: Any = None) -> dict:
+def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dict:
     """Parse one question against a schema (``chat.schema.ChatSchema``); see the module docstring.
 
     ``model``: a ``chat.learned.LearnedParser`` (default: the cached full model, trained on first
     use). ``llm``: an optional local LLM with a ``choose`` method; where the parser would ask, it
     picks among the likeliest readings instead and the dict says ``"settled_by": "llm"``.
-    ``router`` is accepted for callers of the old nearest-phrasing router and ignored.
 
     >>> from explainer_nlg.chat.schema import ChatSchema
     >>> s = ChatSchema(["Age", "Income", "Records"], {"Records": ["no", "yes"]}, ["bad", "good"],
@@ -177,21 +176,18 @@ def _choose(reading: Any, text: str, model: Any) -> tuple[list[tuple[str, float]
     if not ranked or reading.none > ranked[0][1]:
         return [], ranked
     top = ranked[0]
-    also = reading.also or {}
-    extra = [(op, p) for op, p in also.items() if p >= OP_ON and op != top[0]]
-    parts = split_parts(text)
-    if not extra or len(parts) < 2:
+    parts = [p for p in split_parts(text) if re.search(r"[a-z]{2,}", p.lower())]
+    if len(parts) < 2:
         return [top], ranked
-    # Several operations, several clauses: each clause's own first operation, in clause order.
+    # Several clauses: each one's own first operation, in clause order, where it is sure of it.
     chosen: list[tuple[str, float]] = []
-    wanted = {top[0]} | {op for op, _ in extra}
     for part in parts:
         r = model.read(part)
         op, p = max(r.ops.items(), key=lambda kv: kv[1])
-        if op in wanted and op not in [c[0] for c in chosen]:
-            chosen.append((op, min(p, also.get(op, p))))
-    if top[0] not in [c[0] for c in chosen]:
-        chosen.insert(0, top)
+        if p >= OP_ON and r.none < p and op not in [c[0] for c in chosen]:
+            chosen.append((op, p))
+    if len(chosen) < 2:
+        return [top], ranked
     names = [c[0] for c in chosen]
     if "why" in names and "why_not" in names:  # one question read two ways
         chosen = [c for c in chosen if c[0] != ("why" if reading.ops["why_not"] > reading.ops["why"] else "why_not")]
@@ -361,7 +357,7 @@ def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return "language"
     words = re.findall(r"[a-z']+", text)
-    if len(words) >= 4:
+    if len(words) >= 3:
         known = ENGLISH | _bank_words() | {w for f in schema.features for w in schema.words(f)}
         known |= {w for c in schema.classes for w in c.lower().split()}
         if sum(w in known for w in words) / len(words) < 0.3:

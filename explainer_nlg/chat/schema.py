@@ -11,6 +11,8 @@ and reads a set of mutually exclusive 0/1 columns that share a name prefix (``pu
 >>> s = ChatSchema.from_frame(df, classes=["bad", "good"])
 >>> s.families
 {'purpose': {'new car': 'purpose_new_car', 'radio tv': 'purpose_radio_tv'}}
+>>> raw_prefix("BusinessTravelTravelRarely", ["business", "travel"]), raw_prefix("loanpurposeNewCar", ["loan", "purpose"])
+('BusinessTravel', 'loanpurpose')
 >>> s.booleans["HasTelephone"], s.words("ApplicantIncome")
 ((False, True), ['applicant', 'income'])
 >>> split_words("loanpurposeNewCar"), split_words("YearsAtCurrentJobLessThan1")
@@ -224,7 +226,17 @@ def find_families(df: Any, binary: list[str]) -> dict[str, dict[str, str]]:
             n = k
             while all(len(words[c]) > n + 1 for c in cols) and len({words[c][n] for c in cols}) == 1:
                 n += 1
-            name = " ".join(words[cols[0]][:n])
-            families[name] = {" ".join(words[c][n:]): c for c in cols}
+            families[raw_prefix(cols[0], words[cols[0]][:n])] = {" ".join(words[c][n:]): c for c in cols}
             taken.update(cols)
     return families
+
+
+def raw_prefix(column: str, words: list[str]) -> str:
+    """The start of a column's name that holds ``words``, as written: ``BusinessTravel`` of
+    ``BusinessTravelTravelRarely``, ``purpose`` of ``purpose_new_car`` (a family is named the way
+    its columns spell it)."""
+    for i in range(1, len(column) + 1):
+        if split_words(column[:i]) == words and (i == len(column) or not column[i].islower()
+                                                 or not column[i - 1].isalpha()):
+            return column[:i].rstrip("_.- ")
+    return " ".join(words)
