@@ -6,9 +6,9 @@
 
 The first ``--n`` applicants of the loan demo (by row id) that the model denies ("bad") and that
 have no missing values (DiCE cannot take NaN), each asked for ``--k`` counterfactuals toward
-"good". Same model, same constraints for every method: Marital and Records fixed (DiCE:
-``features_to_vary``), Age and Seniority only up (DiCE: ``permitted_range`` from the applicant's
-value to the data maximum), values within the data's range and categories.
+"good". Same model, same constraints for every method: Marital and Records fixed, and Age, which
+the demo marks protected (DiCE: ``features_to_vary``), Seniority only up (DiCE: ``permitted_range``
+from the applicant's value to the data maximum), values within the data's range and categories.
 
 Every counterfactual any method returns is re-predicted with the model here and checked against
 the constraints; "valid" means it predicts "good" *and* keeps every constraint. Per method:
@@ -42,8 +42,8 @@ import pandas as pd  # noqa: E402
 
 from explainer_nlg import Explainer  # noqa: E402
 
-IMMUTABLE = ["Marital", "Records"]
-MONOTONE_UP = ["Age", "Seniority"]
+IMMUTABLE = ["Age", "Marital", "Records"]   # Age and Marital are protected in the demo: never changed
+MONOTONE_UP = ["Seniority"]
 
 
 def changed_features(query: dict, cf: dict, numeric: set[str]) -> list[str]:

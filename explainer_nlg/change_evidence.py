@@ -1,7 +1,7 @@
 """Records for "what if?" and "what would change the decision?": plain JSON-able data.
 
 Two records, in the style of :class:`~explainer_nlg.evidence.Evidence`: frozen dataclasses with a
-``to_dict`` / ``from_dict`` round-trip and every key always present. They hold facts only; the
+``to_dict`` / ``from_dict`` round-trip (``serialise.Record``) and every key always present. They hold facts only; the
 narration layer turns them into sentences.
 
 A **Change** (one edited feature, word or image region), as ``to_dict()``:
@@ -78,25 +78,20 @@ True
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from .evidence import Evidence
-from .serialise import to_plain
+from .serialise import Record
 
 SCHEMA_VERSION = "1"
 
 
-def _check_version(d: dict, what: str) -> None:
-    version = str(d.get("schema_version", SCHEMA_VERSION))
-    if version != SCHEMA_VERSION:
-        raise ValueError(f"{what} schema version {version!r} is not supported (expected {SCHEMA_VERSION!r}).")
-
-
 @dataclass(frozen=True)
-class Change:
+class Change(Record):
     """One edit: ``feature`` went ``from_value`` -> ``to_value`` (see the module schema)."""
+
+    KEYS = {"from_value": "from", "to_value": "to"}
 
     feature: str
     from_value: Any
@@ -105,21 +100,13 @@ class Change:
     amount: Any = None
     span: tuple[int, int] | None = None
 
-    def to_dict(self) -> dict:
-        return {"feature": self.feature, "from": to_plain(self.from_value), "to": to_plain(self.to_value),
-                "action": self.action, "amount": to_plain(self.amount),
-                "span": list(self.span) if self.span is not None else None}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Change:
-        span = d.get("span")
-        return cls(d["feature"], d.get("from"), d.get("to"), d.get("action", "set"), d.get("amount"),
-                   tuple(span) if span is not None else None)
-
 
 @dataclass(frozen=True)
-class WhatIf:
+class WhatIf(Record):
     """A re-prediction after the changes a user asked for. See the module docstring for the schema."""
+
+    SCHEMA_VERSION = SCHEMA_VERSION
+    DERIVED = {"probability_change": "new_probabilities", "decision_changed": "new_probabilities"}
 
     kind: str
     input: dict[str, Any]
@@ -142,48 +129,9 @@ class WhatIf:
     def decision_changed(self) -> bool:
         return self.new_label != self.original_label
 
-    def to_dict(self) -> dict:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kind": self.kind,
-            "input": to_plain(self.input),
-            "changes": [c.to_dict() for c in self.changes],
-            "new_input": to_plain(self.new_input),
-            "target_label": self.target_label,
-            "original_label": self.original_label,
-            "original_probabilities": to_plain(self.original_probabilities),
-            "new_label": self.new_label,
-            "new_probabilities": to_plain(self.new_probabilities),
-            "probability_change": self.probability_change,
-            "decision_changed": self.decision_changed,
-            "evidence": self.evidence.to_dict() if self.evidence is not None else None,
-            "seconds": float(self.seconds),
-            "notes": list(self.notes),
-        }
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> WhatIf:
-        _check_version(d, "WhatIf")
-        return cls(
-            kind=d["kind"], input=dict(d["input"]), changes=[Change.from_dict(c) for c in d["changes"]],
-            new_input=dict(d["new_input"]), target_label=d["target_label"], original_label=d["original_label"],
-            original_probabilities={str(k): float(v) for k, v in d["original_probabilities"].items()},
-            new_label=d["new_label"],
-            new_probabilities={str(k): float(v) for k, v in d["new_probabilities"].items()},
-            evidence=Evidence.from_dict(d["evidence"]) if d.get("evidence") is not None else None,
-            seconds=float(d.get("seconds", 0.0)), notes=list(d.get("notes") or []),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> WhatIf:
-        return cls.from_dict(json.loads(text))
-
 
 @dataclass(frozen=True)
-class Counterfactual:
+class Counterfactual(Record):
     """One set of changes that makes the model predict the desired class (re-predicted)."""
 
     changes: list[Change]
@@ -194,22 +142,12 @@ class Counterfactual:
     n_changed: int
     distance: float
 
-    def to_dict(self) -> dict:
-        return {"changes": [c.to_dict() for c in self.changes], "new_input": to_plain(self.new_input),
-                "predicted_label": self.predicted_label, "probabilities": to_plain(self.probabilities),
-                "target_probability": float(self.target_probability), "n_changed": int(self.n_changed),
-                "distance": float(self.distance)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Counterfactual:
-        return cls([Change.from_dict(c) for c in d["changes"]], dict(d["new_input"]), d["predicted_label"],
-                   {str(k): float(v) for k, v in d["probabilities"].items()}, float(d["target_probability"]),
-                   int(d["n_changed"]), float(d["distance"]))
-
 
 @dataclass(frozen=True)
-class CounterfactualSet:
+class CounterfactualSet(Record):
     """The outcome of one counterfactual search. See the module docstring for the schema."""
+
+    SCHEMA_VERSION = SCHEMA_VERSION
 
     kind: str
     input: dict[str, Any]
@@ -223,39 +161,3 @@ class CounterfactualSet:
     method: str
     constraints: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kind": self.kind,
-            "input": to_plain(self.input),
-            "original_label": self.original_label,
-            "original_probabilities": to_plain(self.original_probabilities),
-            "target_label": self.target_label,
-            "found": bool(self.found),
-            "counterfactuals": [c.to_dict() for c in self.counterfactuals],
-            "candidates_searched": int(self.candidates_searched),
-            "seconds": float(self.seconds),
-            "method": self.method,
-            "constraints": to_plain(self.constraints),
-            "notes": list(self.notes),
-        }
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> CounterfactualSet:
-        _check_version(d, "CounterfactualSet")
-        return cls(
-            kind=d["kind"], input=dict(d["input"]), original_label=d["original_label"],
-            original_probabilities={str(k): float(v) for k, v in d["original_probabilities"].items()},
-            target_label=d["target_label"], found=bool(d["found"]),
-            counterfactuals=[Counterfactual.from_dict(c) for c in d["counterfactuals"]],
-            candidates_searched=int(d["candidates_searched"]), seconds=float(d["seconds"]),
-            method=d["method"], constraints=dict(d.get("constraints") or {}), notes=list(d.get("notes") or []),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> CounterfactualSet:
-        return cls.from_dict(json.loads(text))

@@ -9,6 +9,8 @@ Examples::
     explainer-nlg what-if --demo loan --row 17 --change Amount=3000 --change Income-=100
     explainer-nlg what-if --demo text --text "Stale cookies" --change stale=fresh
     explainer-nlg explain --demo loan --row 17 --audience customer
+    explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
+    explainer-nlg compare --demo loan --by Marital
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .cli_views import add_commands
+
+    add_commands(sub)
     return ap
 
 
@@ -105,6 +110,8 @@ def render_counterfactuals(cs) -> str:
     held = []
     if c.get("immutable"):
         held.append(f"fixed: {', '.join(c['immutable'])}")
+    if c.get("protected"):
+        held.append(f"protected (never changed): {', '.join(c['protected'])}")
     for f, d in (c.get("monotone") or {}).items():
         held.append(f"{f} may only {d}")
     for i, cf in enumerate(cs.counterfactuals, 1):
@@ -196,6 +203,10 @@ def _render_regions(ev) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    from .cli_views import COMMANDS, run
+
+    if args.command in COMMANDS:
+        return run(args)
     from .explainer import Explainer
 
     try:
@@ -222,11 +233,12 @@ def main(argv: list[str] | None = None) -> int:
 
         llm = None
         if args.llm:
-            from .narrate import LlamaCppLLM
+            from .narrate.llm_loader import load_llm
 
-            llm = LlamaCppLLM(args.llm)
+            llm = load_llm(args.llm)  # llama.cpp where it is installed and works, else transformers
         descriptions = ex.info.get("descriptions")
-        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions).text)
+        # A command line waits for the LLM however long it takes (no chat user is waiting).
+        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions, time_limits=None).text)
         return 0
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
     if getattr(args, "out", None):

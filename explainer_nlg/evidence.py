@@ -53,17 +53,16 @@ True
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from .serialise import to_plain
+from .serialise import Record, to_plain
 
 SCHEMA_VERSION = "1"
 
 
 @dataclass(frozen=True)
-class Attribution:
+class Attribution(Record):
     """One player's share of the prediction."""
 
     name: str
@@ -72,25 +71,12 @@ class Attribution:
     span: tuple[int, int] | None = None
     standard_error: float | None = None  # of ``contribution``: 0 when exact, None when unknown
 
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "value": to_plain(self.value),
-            "contribution": float(self.contribution),
-            "span": list(self.span) if self.span is not None else None,
-            "standard_error": None if self.standard_error is None else float(self.standard_error),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Attribution:
-        span, se = d.get("span"), d.get("standard_error")
-        return cls(d["name"], d.get("value"), float(d["contribution"]),
-                   tuple(span) if span is not None else None, None if se is None else float(se))
-
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(Record):
     """Everything computed to explain one prediction. See the module docstring for the schema."""
+
+    SCHEMA_VERSION = SCHEMA_VERSION
 
     kind: str
     predicted_label: str
@@ -120,42 +106,6 @@ class Evidence:
         """|sum of contributions - (p(target) - base_value)|: zero up to float error."""
         total = sum(a.contribution for a in self.attributions)
         return abs(total - (self.target_probability - self.base_value))
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["attributions"] = [a.to_dict() for a in self.attributions]
-        d = {"schema_version": SCHEMA_VERSION, **to_plain(d)}
-        return d
-
-    def to_json(self, **kwargs) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Evidence:
-        version = str(d.get("schema_version", SCHEMA_VERSION))
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"Evidence schema version {version!r} is not supported (expected {SCHEMA_VERSION!r}).")
-        return cls(
-            kind=d["kind"],
-            predicted_label=d["predicted_label"],
-            probabilities={str(k): float(v) for k, v in d["probabilities"].items()},
-            target_label=d["target_label"],
-            base_value=float(d["base_value"]),
-            attributions=[Attribution.from_dict(a) for a in d["attributions"]],
-            method=d["method"],
-            n_evaluations=int(d["n_evaluations"]),
-            seconds=float(d["seconds"]),
-            faithfulness=dict(d.get("faithfulness") or {}),
-            input=dict(d.get("input") or {}),
-            notes=list(d.get("notes") or []),
-            extra=dict(d.get("extra") or {}),
-            heatmap=d.get("heatmap"),
-            regions=d.get("regions"),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Evidence:
-        return cls.from_dict(json.loads(text))
 
 
 # Branches written before serialise.to_plain import this name; use to_plain.

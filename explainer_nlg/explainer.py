@@ -24,15 +24,19 @@ import pandas as pd
 from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
+from .demos import NAMES as DEMOS  # "loan", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
+from .explainer_views import TabularViews
 
-DEMOS = ("loan", "text", "image")
 _CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
 
 
-class Explainer:
+class Explainer(TabularViews):
     """Explains one model's predictions. Build it with ``demo`` or a ``from_*`` constructor.
+
+    Tabular explainers also answer questions about the data (``explainer_views.TabularViews``):
+    ``effect``, ``compare``, ``cohort``, ``similar``, ``decision_path``, ``local_rule``, ``surrogate``.
 
     ``samples`` names inputs that come with the explainer (the image demo's photos): name ->
     a function that loads the input; see ``sample_names`` and ``sample``.
@@ -68,12 +72,16 @@ class Explainer:
     @classmethod
     def from_sklearn(cls, model: Any, data: pd.DataFrame, target: str | None = None,
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
-                     background_rows: int = 100) -> Explainer:
+                     background_rows: int = 100, protected: list[str] | None = None,
+                     positive_class: str | None = None) -> Explainer:
         """A fitted scikit-learn classifier or pipeline that takes a DataFrame.
 
         ``data``: rows the model can be asked about (its index is the row id), optionally with the
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
-        the model records its own (``feature_names_in_``).
+        the model records its own (``feature_names_in_``). ``protected``: features that must never
+        be a reason to change (counterfactuals keep them fixed; fairness answers name them).
+        ``positive_class``: the favourable class that rates count (default: for two classes, the
+        second, as scikit-learn orders them).
         """
         from .attribution.tabular_attributor import TabularAttributor
         from .models.tabular import SklearnPredictor
@@ -87,8 +95,16 @@ class Explainer:
         if missing:
             raise ExplainerInputError(f"The model expects column(s) the data lacks: {', '.join(missing)}.")
         predictor = SklearnPredictor(model, features, class_names)
+        unknown = [f for f in protected or [] if f not in features]
+        if unknown:
+            raise ExplainerInputError(f"protected names {', '.join(map(repr, unknown))}, which "
+                                      f"{'is not a feature' if len(unknown) == 1 else 'are not features'}. "
+                                      f"Features: {', '.join(features)}.")
+        if positive_class is not None:
+            positive_class = predictor.class_names[resolve_class(positive_class, predictor.class_names)]
         info = {"kind": "tabular", "features": features, "target": target,
-                "descriptions": dict(descriptions or {}), "rows": int(len(data))}
+                "descriptions": dict(descriptions or {}), "rows": int(len(data)),
+                "protected": sorted(protected or []), "positive_class": positive_class}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod
@@ -174,22 +190,24 @@ class Explainer:
         """
         return self._attributor.explain(x, target, budget)
 
-    def narrate(self, evidence: Evidence, audience: str = "customer", llm: Any = None,
+    def narrate(self, evidence: Any, audience: str = "customer", llm: Any = None,
                 focus: str = "why"):
-        """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``).
+        """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``): an
+        Evidence, a what-if or counterfactual record, or a data-level record (``effect``,
+        ``compare``, ``similar``, the rules).
 
         >>> ex = Explainer.demo("loan")
         >>> ex.narrate(ex.explain(17, budget=200)).sentences[0].status
         'template'
+        >>> a = ex.narrate(ex.local_rule(17), "support")
+        >>> a.text.startswith("The rule: when"), all(s.reason == "" for s in a.sentences)
+        (True, True)
         """
         from .narrate import narrate
 
         return narrate(evidence, audience, llm=llm, focus=focus,
-                       descriptions=self.info.get("descriptions") or None)
-
-    def explain_text(self, x: Any, audience: str = "customer", llm: Any = None, target: Any = None):
-        """Explain ``x`` and narrate it in one call: returns the Answer (its ``.evidence`` too)."""
-        return self.narrate(self.explain(x, target), audience, llm=llm)
+                       descriptions=self.info.get("descriptions") or None,
+                       aliases=self.info.get("class_aliases") or None)
 
     def assistant(self, llm: Any = None, budget: int | None = None, settle_with_llm: bool | None = None):
         """The chat Assistant for this explainer (one per explainer, made on first use). ``llm``
@@ -267,7 +285,8 @@ class Explainer:
 
         ``target``: the desired class (default: for two classes the other one, else the most
         probable other class); asking for the class already predicted is an error. Tabular
-        constraints: ``immutable`` features never change, ``monotone`` maps features to
+        constraints: ``immutable`` features never change (nor do ``protected`` ones, always;
+        ``constraints["protected"]`` lists them), ``monotone`` maps features to
         "increase" or "decrease", ``ranges`` narrows numeric features to ``(low, high)`` or
         categorical ones to a list of categories. ``None`` takes the explainer's defaults
         (``info["counterfactual_defaults"]``; the loan demo keeps Marital and Records fixed and
@@ -305,7 +324,8 @@ class Explainer:
         result = att.counterfactuals(
             prepared, t, k=k, max_changes=max_changes, max_candidates=max_candidates,
             immutable=defaults.get("immutable", []) if immutable is None else immutable,
-            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges)
+            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges,
+            **({"protected": self.protected} if self.kind == "tabular" else {}))
         if raise_if_none and not result.found:
             c = result.constraints
             fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""

@@ -92,10 +92,10 @@ def test_schema_reads_families_booleans_and_glued_names():
                        "loanpurposeRadioTv": [0, 0, 1, 0], "HasTelephone": [1, 0, 1, 1],
                        "YearsAtCurrentJobLessThan1": [0, 1, 1, 0], "Amount": [500, 2500, 1200, 800]})
     s = ChatSchema.from_frame(df, classes=["bad", "good"])
-    assert s.families == {"loan purpose": {"new car": "loanpurposeNewCar", "used car": "loanpurposeUsedCar",
+    assert s.families == {"loanpurpose": {"new car": "loanpurposeNewCar", "used car": "loanpurposeUsedCar",
                                            "radio tv": "loanpurposeRadioTv"}}
     assert s.booleans["HasTelephone"] == (0, 1) and "HasTelephone" in s.linkable()
-    assert "loanpurposeNewCar" not in s.linkable() and "loan purpose" in s.linkable()
+    assert "loanpurposeNewCar" not in s.linkable() and "loanpurpose" in s.linkable()
 
 
 @pytest.mark.parametrize("text,value", [("5,800", 5800), ("130k", 130000), ("$2,000", 2000), ("2.5", 2.5),

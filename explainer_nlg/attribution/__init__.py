@@ -5,11 +5,16 @@
   deleted), ``region_game.py`` (a 3x3 grid cell is blurred);
 - **estimators** compute Shapley values of any game: ``shapley_estimators.py`` (exact
   enumeration, the paired stratified kernel estimator, and ``shapley_values``, which picks one);
-  of the tabular game only: ``tabular_estimators.py`` (Tree SHAP, exact per-reference enumeration);
+  of the tabular game only: ``tabular_estimators.py`` (Tree SHAP, exact per-reference enumeration),
+  ``tabular_sampled_estimators.py`` (permutation sampling of many rows in one batched call);
 - **attributors** put a game and an estimator together for one kind of input and return Evidence:
   ``attributor.py`` (the shared flow), ``tabular_attributor.py``, ``text_attributor.py``,
   ``image_attributor.py`` (also Grad-CAM, from ``grad_cam.py`` and ``heatmap_*.py``). Each also
   searches its own counterfactuals (``counterfactual_tabular.py``, ``counterfactual_text.py``);
 - around them: ``what_if.py``, ``cohort_shapley.py`` (a group of rows), ``faithfulness.py``,
-  ``uncertainty.py`` (which neighbours the estimate cannot order).
+  ``uncertainty.py`` (which neighbours the estimate cannot order);
+- views of the data rather than one prediction (issue 12): ``feature_effect.py`` (partial
+  dependence, ICE, SHAP dependence), ``group_comparison.py`` (rates, fairness gaps, bootstrap),
+  ``similar_cases.py``, and the rules: ``decision_path.py``, ``local_rule.py`` (anchors-style),
+  ``surrogate_tree.py``, sharing ``rule_conditions.py``; ``row_filters.py`` selects rows.
 """

@@ -3,6 +3,8 @@ put together), and its counterfactual search."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +39,8 @@ class TabularAttributor(Attributor):
         self.tree = TreeShapley.try_build(predictor.model, predictor.features, self.background,
                                           len(predictor.class_names))
         self._cf_search: TabularCounterfactualSearch | None = None  # built on the first search
+        self._data_probabilities: np.ndarray | None = None  # every row's prediction, on first use
+        self._lock = threading.Lock()
 
     def prepare(self, x: Any) -> Prepared:
         row_id = None
@@ -65,14 +69,38 @@ class TabularAttributor(Attributor):
         # Too many players for exact work: budget counts coalitions, each averaged over the background.
         return shapley_values(game, budget)
 
+    def data_probabilities(self) -> np.ndarray:
+        """(n_rows, n_classes) probabilities for every row of ``data``, in its order, computed once:
+        group comparisons, similar cases and rules all count over the same predictions."""
+        with self._lock:
+            cached = self._data_probabilities
+        if cached is None:
+            cached = np.asarray(self.predictor.predict_proba(self.data[list(self.predictor.features)]), dtype=float)
+            with self._lock:
+                self._data_probabilities = cached
+        return cached
+
+    def data_predictions(self) -> np.ndarray:
+        """(n_rows,) index of the class the model predicts for each row of ``data``."""
+        return self.data_probabilities().argmax(axis=1)
+
     def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
                         max_candidates: int | None = None, immutable: list[str] | None = None,
-                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                        protected: list[str] | None = None) -> CounterfactualSet:
+        """``protected`` features never change, whatever ``immutable`` and ``monotone`` say;
+        ``constraints["protected"]`` lists them, ``constraints["immutable"]`` stays as asked."""
         imm, mono, rng = check_constraints(self.schema, immutable, monotone, ranges)
         if self._cf_search is None:
             self._cf_search = TabularCounterfactualSearch(self.predictor, self.schema, self.data)
         limits = SearchLimits(k, max_changes, max_candidates or 20_000)
-        return self._cf_search.search(prepared.batch1, prepared.input, target, limits, imm, mono, rng)
+        protected = list(protected or [])
+        fixed = sorted(set(imm) | set(protected))
+        mono = {f: d for f, d in mono.items() if f not in protected}
+        result = self._cf_search.search(prepared.batch1, prepared.input, target, limits, fixed, mono, rng)
+        if not protected:
+            return result
+        return replace(result, constraints={**result.constraints, "immutable": sorted(imm), "protected": protected})
 
 
 def lookup_id(data: pd.DataFrame, x: Any):
@@ -88,4 +116,6 @@ def lookup_id(data: pd.DataFrame, x: Any):
         except (TypeError, ValueError):
             pass
     lo, hi = data.index.min(), data.index.max()
-    raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
+    # A huge number is named as written in short ("1e+27"), not as 28 digits
+    shown = f"{float(x):.6g}" if isinstance(x, int) and abs(x) >= 10**15 else repr(x)
+    raise ExplainerInputError(f"There is no row with id {shown}. Row ids run from {lo} to {hi} ({len(data)} rows).")

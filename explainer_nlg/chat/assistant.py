@@ -36,10 +36,12 @@ class Assistant:
     """Answers chat questions about one explainer's predictions, with per-session dialogue state."""
 
     def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000,
-                 settle_with_llm: bool | None = None):
+                 settle_with_llm: bool | None = None, sessions: Any = None):
         """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it pick an
         operation where the parser would ask which reading is meant (off by default: the question
-        back is the honest answer; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on, for the app too)."""
+        back is the honest answer; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on, for the app too).
+        ``sessions``: the SessionStore to keep dialogue state in (default: one in memory; the app
+        passes one saved in the store, so conversations survive a restart)."""
         from .state import SessionStore
 
         self.ex = ex
@@ -49,7 +51,7 @@ class Assistant:
         self.settle_with_llm = settle_with_llm
         self.budget = budget
         self.schema = ChatSchema.from_explainer(ex)
-        self.sessions = SessionStore(max_sessions)
+        self.sessions = sessions if sessions is not None else SessionStore(max_sessions)
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
         self._cohorts: OrderedDict = OrderedDict()
@@ -145,7 +147,14 @@ class Assistant:
         t0 = time.perf_counter()
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
-        parsed = dialogue.pick_choice(question, self.parse(question), state)
+        try:
+            parsed = self.parse(question)
+        except ExplainerInputError as err:  # text that cannot be read (a lone surrogate): say where
+            parsed = {"question": "", "ops": [{"op": "unsupported", "reason": "unreadable"}], "filters": [],
+                      "instance": None, "followup": False, "ref": None, "confidence": 0.0}
+            return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
+                              time.perf_counter() - t0)
+        parsed = dialogue.pick_choice(question, parsed, state)
         state.pending = []
         try:
             turn = dialogue.resolve(self, parsed, state, x)
@@ -163,7 +172,8 @@ class Assistant:
         parts: list[OpResult] = []
         ids_before = list(state.ids)
         for slots in turn.ops:
-            ctx = Context(self, state, slots, turn.filters, turn.x, audience, on_sentence)
+            ctx = Context(self, state, slots, turn.filters, turn.x, audience, on_sentence,
+                          question=parsed.get("question", ""))
             try:
                 parts.append(registry.handlers()[slots["op"]](ctx))
             except ExplainerInputError as err:
@@ -184,7 +194,20 @@ class Assistant:
         if feats:
             state.features = feats
         state.turns += 1
+        self.sessions.save(session, state)
         text = "\n\n".join(p.text for p in parts)
+        about = self._about_row(parts, turn.filters, turn.x)
+        if about and about.lower() not in text.lower() and not any(about.lower() in n.lower() for n in turn.notes):
+            text = f"About {about}: {text}"  # a misread number shows at once
         if turn.notes:
             text = " ".join(turn.notes) + "\n\n" + text
         return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
+
+    def _about_row(self, parts: list[OpResult], filters: list[dict], x: Any) -> str | None:
+        """'row 17' where the answer is about one row of the table given by its id."""
+        if self.ex.kind != "tabular" or isinstance(x, bool) or not isinstance(x, int):
+            return None
+        one_row = {"predict", "why", "why_not", "confidence", "counterfactual", "what_if"}
+        if any(p.op in one_row or (p.op in ("show", "top_features") and not filters) for p in parts):
+            return f"row {x}"
+        return None

@@ -107,6 +107,11 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
                      f"({', '.join(f'{k} {fmt_number(v)}' for k, v in filled.items())}).")
     elif ref is not None and tabular:
         ids = list(ex.rows().index)
+        if (ref in ("next", "previous") and state.instance not in ids) or (isinstance(ref, int) and not state.ids):
+            # "and the next one?" with nothing before it (a new session, a restart): ask, never guess
+            lo, hi = min(ids), max(ids)
+            raise ExplainerInputError(f"Which one? There is no earlier row in this conversation to count from. "
+                                      f"Name a row id from {lo} to {hi}, for example “why row {lo}?”.")
         if ref in ("next", "previous") and state.instance in ids:
             i = ids.index(state.instance) + (1 if ref == "next" else -1)
             if 0 <= i < len(ids):

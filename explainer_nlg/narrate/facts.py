@@ -17,6 +17,7 @@ phrase a template writes is always a phrase the verifier recognises.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +92,12 @@ class Player:
 
 @dataclass
 class Facts:
-    kind: str  # tabular | text | image | counterfactual
+    """One record as the narration reads it. ``record_kind`` says what the record is ("evidence": an
+    Evidence record; "change": a counterfactual or what-if dict), ``input_kind`` what it is about
+    ("tabular", "text" or "image")."""
+
+    record_kind: str
+    input_kind: str
     predicted: str
     target: str
     probabilities: dict[str, float]
@@ -99,9 +105,13 @@ class Facts:
     players: list[Player]
     labels: dict[str, list[str]]  # label -> lowercase aliases
     record: Any
-    new_label: str | None = None  # counterfactual records
+    new_label: str | None = None  # change records: the prediction after the changes
     new_probability: float | None = None
-    input_kind: str = ""  # counterfactual records: what was changed (tabular | text | image)
+
+    @property
+    def is_change(self) -> bool:
+        """A counterfactual or what-if record: players are changes, with no contribution."""
+        return self.record_kind == "change"
 
     @property
     def p_predicted(self) -> float:
@@ -201,8 +211,6 @@ def label_display(label: str) -> str:
 
 
 def _split_name(name: str) -> str:
-    import re
-
     if any(ch.isdigit() for ch in name):
         return name.lower()  # "feature_12" stays one word: split, its number would read as a figure
     s = re.sub(r"[_\-]+", " ", name)
@@ -211,13 +219,16 @@ def _split_name(name: str) -> str:
 
 
 def _short_description(desc: str) -> str:
-    import re
-
     return re.sub(r"\s*\([^)]*\)", "", desc).strip().lower()
 
 
 def tabular_player(index: int, name: str, value: Any, contribution: float | None,
                    descriptions: dict[str, str] | None = None) -> Player:
+    """A feature as the narration names it.
+
+    >>> tabular_player(0, "Seniority", 1.0, 0.1).phrase, tabular_player(0, "Seniority", 2.0, 0.1).phrase
+    ('1 year in the current job', '2 years in the current job')
+    """
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
     noun = spec.get("noun") or (_short_description(desc) if desc else _split_name(name))
@@ -230,6 +241,8 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     category_phrases = {v.lower(): k for k, v in categories.items()}
     if numeric:
         pattern = spec.get("numeric", "{noun} of {value}")
+        if fmt_number(value) == "1":  # "1 year in the current job", not "1 years"
+            pattern = re.sub(r"(\{value\} \w+?)s\b", r"\1", pattern)
         phrase = pattern.replace("{noun}", noun).replace("{value}", fmt_number(value))
         # The pattern's fixed words also name the feature ("a loan term of", "years in the current job").
         for part in pattern.replace("{noun}", noun).split("{value}"):
@@ -278,7 +291,7 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
         players[-1].standard_error = a.standard_error
     labels = {c: label_aliases(c) for c in ev.probabilities}
-    return Facts(ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
+    return Facts("evidence", ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
                  float(ev.base_value), players, labels, ev)
 
 
@@ -315,5 +328,5 @@ def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = Non
     if new != label:
         probs[new] = float(record["new_probability"])
     labels = {c: label_aliases(c) for c in probs}
-    return Facts("counterfactual", label, label, probs, float(record["probability"]), players, labels,
-                 record, new_label=new, new_probability=float(record["new_probability"]), input_kind=kind)
+    return Facts("change", kind, label, label, probs, float(record["probability"]), players, labels,
+                 record, new_label=new, new_probability=float(record["new_probability"]))

@@ -37,7 +37,6 @@ from typing import Any
 from ..change_evidence import CounterfactualSet, WhatIf
 from ..errors import ExplainerInputError
 
-COUNTERFACTUAL_KINDS = ("counterfactual", "what-if")
 INPUT_KINDS = ("tabular", "text", "image")
 ACTIONS = {"tabular": ("set", "increase", "decrease"), "text": ("replace", "remove"), "image": ("cover",)}
 
@@ -69,10 +68,6 @@ def as_record(obj: Any, which: int = 0) -> Any:
             record["alternatives"] = len(obj.counterfactuals)
         return record
     return obj
-
-
-def is_counterfactual(record: Any) -> bool:
-    return isinstance(record, dict) and record.get("kind") in COUNTERFACTUAL_KINDS
 
 
 def input_kind(record: dict) -> str:

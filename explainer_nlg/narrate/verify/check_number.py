@@ -1,0 +1,111 @@
+"""Number claims: every figure must be one the record holds, read by what it stands beside: a
+percentage after a class is that class's probability, points after a player its contribution, a
+bare number after a numeric feature its value; otherwise any figure of the right unit."""
+
+from __future__ import annotations
+
+from ..facts import Facts, fmt_number, heat_shares, is_number
+from .clauses import Clause, nearest
+from .phrases import count_words
+from .tokens import Token
+from .verdict import Claim
+
+
+def close(t: Token, v: float) -> bool:
+    """Whether ``v`` rounds to the number as written (to its decimals)."""
+    tol = 0.5 * 10 ** (-t.decimals) + 1e-9
+    return abs(abs(t.value) - abs(v)) <= tol * (1 + 1e-6)
+
+
+def number_sets(f: Facts) -> dict[str, list[float]]:
+    """Every figure in the record, by unit: "pct" (probabilities), "points" (contributions,
+    faithfulness), "" (counts, values, row ids)."""
+    rec = f.record
+    pct = [p * 100 for p in f.probabilities.values()] + [f.base * 100]
+    points = [abs(p.contribution) * 100 for p in f.players if p.contribution is not None]
+    bare = [float(len(f.players))] + [float(i) for i in range(1, 6)]
+    for p in f.players:
+        vals = p.value if f.is_change else (p.value,)
+        bare += [float(v) for v in vals if is_number(v)]
+    if f.is_change:
+        pct.append(f.new_probability * 100)
+    else:
+        points.append(abs(rec.target_probability - rec.base_value) * 100)
+        fa = rec.faithfulness or {}
+        for key in ("comprehensiveness", "sufficiency", "comprehensiveness_random_k"):
+            if fa.get(key) is not None:
+                points.append(abs(fa[key]) * 100)
+        for key in ("p_full", "p_without_top_k", "p_only_top_k"):
+            if fa.get(key) is not None:
+                pct.append(fa[key] * 100)
+        bare += [float(rec.n_evaluations), float(rec.seconds)]
+        if fa.get("k") is not None:
+            bare.append(float(fa["k"]))
+        for key in ("row_id",):
+            if is_number(rec.input.get(key)):
+                bare.append(float(rec.input[key]))
+        pct += [v * 100 for v in heat_shares(rec).values()]
+    return {"pct": pct, "points": points, "": bare}
+
+
+def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
+    shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
+    if f.is_change and not t.unit and \
+            any(x.kind == "word" and x.norm in count_words() for x in clause.toks[pos + 1:pos + 4]):
+        # "3 sets of changes": how many counterfactuals the search found.
+        n = f.record.get("alternatives")
+        ok = is_number(n) and close(t, float(n))
+        return Claim("number", shown, ok, "" if ok else
+                     f"the search found {n if is_number(n) else 'an unrecorded number of'} "
+                     f"counterfactuals, not {shown}")
+    # A percentage right after a class is that class's probability.
+    if t.unit == "pct":
+        labs = [(p, lab) for p, lab, _ in clause.labels if 0 <= p < pos]
+        if labs:
+            lab = max(labs)[1]
+            v = (f.new_probability if f.is_change and lab == f.new_label and lab != f.predicted
+                 else f.probabilities.get(lab, -1)) * 100
+            ok = close(t, v)
+            if not ok and lab == f.target and not f.is_change:
+                # The explained class's other probabilities: with nothing known, or without the top k.
+                fa = f.record.faithfulness or {}
+                others = [f.base] + [fa[k] for k in ("p_without_top_k", "p_only_top_k") if fa.get(k) is not None]
+                ok = any(close(t, x * 100) for x in others)
+            return Claim("number", shown, ok, "" if ok else f"p({lab.split(',')[0]}) is {v:.1f}%, not {shown}")
+        confident = any(x.ref and x.ref.is_fact("confidence") for x in clause.toks)
+        if confident and not f.is_change:
+            # "very confident, at 97%": the probability of the predicted class.
+            ok = close(t, f.p_predicted * 100)
+            return Claim("number", shown, ok, "" if ok else
+                         f"the model gives {f.p_predicted:.1%} to its prediction, not {shown}")
+        if clause.heat and clause.players and f.input_kind == "image" and not f.is_change:
+            p = f.players[nearest(clause.players, pos)[0]]
+            v = heat_shares(f.record).get(p.name, -1.0) * 100
+            ok = close(t, v)
+            return Claim("number", shown, ok, "" if ok else f"the heatmap gives {p.noun} {v:.1f}%, not {shown}")
+    # Points next to a feature are its contribution, with its sign when one is written.
+    if t.unit == "points" and clause.players and not clause.heat:
+        idxs = nearest(clause.players, pos)
+        for i in idxs:
+            c = f.players[i].contribution
+            if c is not None and close(t, c * 100) and (not t.signed or (t.value >= 0) == (c >= 0)):
+                return Claim("number", shown, True)
+        p = f.players[idxs[0]]
+        return Claim("number", shown, False, f"{p.noun} moved the chance by {(p.contribution or 0) * 100:+.2f} "
+                                             f"points, not {shown}")
+    # A bare number right after a numeric feature is its value.
+    if not t.unit and clause.players:
+        before = [(p, i) for p, i in clause.players if p < pos]
+        if before:
+            idxs = max(before)[1]
+            p = f.players[idxs[0]]
+            vals = p.value if f.is_change else (p.value,)
+            if any(is_number(v) for v in vals):
+                ok = any(is_number(v) and close(t, float(v)) for v in vals)
+                return Claim("number", shown, ok, "" if ok else f"{p.noun} is {_fmt_vals(vals)}, not {shown}")
+    ok = any(close(t, v) for v in number_sets(f)[t.unit])
+    return Claim("number", shown, ok, "" if ok else f"{shown} is not a figure in the evidence")
+
+
+def _fmt_vals(vals) -> str:
+    return " or ".join(fmt_number(v) for v in vals)

@@ -1,0 +1,43 @@
+"""Rank claims: "mainly", "the biggest", "slightly" must fit the player's place among those pushing
+the same way (and "the biggest" must lead by more than the sampling error); for a heatmap, the
+region's place in the heat."""
+
+from __future__ import annotations
+
+from ..facts import EPS, Facts, Player, heat_shares
+from .clauses import Clause
+from .verdict import Claim
+
+
+def check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, max_abs: float,
+               clause: Clause, th: dict) -> Claim:
+    p = max(players, key=lambda q: abs(q.contribution))
+    direction = sign if sign else (1 if p.contribution > 0 else -1)
+    r = f.rank_in_direction(p, direction)
+    n = sum(1 for q in f.players if q.contribution * direction > EPS)
+    word = next((t.text for t in clause.toks if t.ref and t.ref.tag == "cue" and rank in t.ref.cues), rank)
+    side = f"toward “{f.target.split(',')[0]}”" if direction > 0 else f"against “{f.target.split(',')[0]}”"
+    if rank == "top" and r == 1 and not f.settled_first(p, direction):
+        # first on the estimate, but within sampling error of the next one
+        return Claim("rank", f"{word} {p.noun}", False,
+                     f"“{word}” is not backed: {p.noun} leads the next {side} by less than twice "
+                     "the sampling standard error")
+    if rank == "top":
+        ok = r == 1
+    elif rank == "major":
+        ok = r <= 3 and abs(p.contribution) >= th["min_share"] * max_abs
+    else:
+        ok = abs(p.contribution) <= 0.5 * max_abs
+    return Claim("rank", f"{word} {p.noun}", ok, "" if ok else
+                 f"“{word}” does not fit {p.noun} (rank {r} of {n} {side})")
+
+
+def check_heat_rank(f: Facts, p: Player, rank: str | None) -> Claim:
+    heat = heat_shares(f.record)
+    if p.name not in heat:
+        return Claim("region", p.noun, False, "the evidence has no heatmap share for it")
+    order = sorted(heat, key=lambda k: -heat[k])
+    r = order.index(p.name) + 1
+    # "The heatmap puts most of its weight on X" claims X is its top region.
+    ok = rank in (None, "plain") or (rank in ("top", "major") and r == 1) or (rank == "minor" and r > 1)
+    return Claim("region", p.noun, ok, "" if ok else f"the heatmap ranks {p.noun} {r} of {len(order)}")

@@ -1,0 +1,201 @@
+"""The clause grammar: a sentence is split into clauses at punctuation and joining words, and each
+clause collects what it names (players, classes), its cue words (direction, rank, "the decision")
+and where each sits, so a check can pair a player with the cue nearest to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ..facts import Facts, Player
+from ..vocabulary import vocabulary
+from .context import RecordContext
+from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
+from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS
+from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
+from .verdict import Claim
+
+
+class Placed(NamedTuple):
+    """Something a clause holds, at a token position (-1: carried over from the clause before)."""
+
+    pos: int
+    what: Any  # players: list of indices; cues: +1 / -1; ranks: top | major | minor | plain
+
+
+class LabelAt(NamedTuple):
+    """A class the clause names, at a position, in a role: "decision" (what the model predicted),
+    "reference" ("toward X", "the chance of X") or "plain"."""
+
+    pos: int
+    label: str
+    role: str
+
+
+@dataclass
+class Clause:
+    toks: list[Token] = field(default_factory=list)
+    players: list[Placed] = field(default_factory=list)  # what: the player indices
+    labels: list[LabelAt] = field(default_factory=list)
+    cues: list[Placed] = field(default_factory=list)  # what: +1 (raised) / -1 (lowered)
+    ranks: list[Placed] = field(default_factory=list)  # what: top | major | minor | plain
+    decision: bool = False
+    heat: bool = False
+    after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
+
+
+def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:
+    """A quoted text is a word of the input, a class, or a category value, exactly as written."""
+    f = ctx.f
+    text = t.text.strip()
+    prev = prev_word(toks, i)
+    label_hit = next((c for c, al in f.labels.items() if text.lower() in al), None)
+    word_hit = (ctx.word_players.get(text) or ctx.word_players.get(text.strip(".,!?;:"))
+                or ctx.word_players_lower.get(text.lower()))
+    if word_hit and label_hit:
+        # A quoted word that is also a class name ("great"): a class when a probability follows or
+        # a class-taking word precedes, a word of the input when "word" or a list precedes it.
+        nxt = [x for x in toks[i + 1:i + 3] if x.kind in ("num", "word")]
+        pct_follows = any(x.kind == "num" and x.unit == "pct" for x in nxt)
+        if pct_follows or prev not in {"word", "words", "and", "or", "", "like", "including"}:
+            word_hit = None
+    t.used = True
+    shown = f"“{text}”"
+    if word_hit:
+        t.ref = Reading("fact", (Meaning("player", players=tuple(word_hit)),), text=shown)
+    elif label_hit:
+        t.ref = Reading("fact", (Meaning("label", label=label_hit),), text=shown)
+    else:
+        values = [p for p in f.players if category_values(p, f) and text in category_values(p, f)]
+        if values:
+            t.ref = Reading("fact", (Meaning("quoted_value", value=text),), text=shown)
+        else:
+            t.ref = Reading("unknown", first=False, text=text)
+
+
+def category_values(p: Player, f: Facts) -> set[str]:
+    """The values a quoted word may name for ``p``: its category, or a change's before and after."""
+    if f.is_change:
+        return {str(v) for v in p.value if v is not None}
+    return {str(p.value)} if not p.numeric else set()
+
+
+def split_clauses(toks: list[Token]) -> list[Clause]:
+    clauses = [Clause()]
+    for t in toks:
+        if t.kind == "punct" or (t.kind == "word" and not t.used and t.norm in SPLIT_WORDS):
+            if clauses[-1].toks:
+                clauses.append(Clause())
+            continue
+        clauses[-1].toks.append(t)
+    return [c for c in clauses if c.toks]
+
+
+def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
+                      stop_at_first: bool = False) -> None:
+    """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
+    about something the record does not hold."""
+    toks = clause.toks
+    i = 0
+    while i < len(toks):
+        if stop_at_first and claims and not claims[-1].ok:
+            return
+        t = toks[i]
+        if t.kind == "quote" and t.ref and t.ref.tag == "unknown":
+            claims.append(Claim("unknown", f"“{t.text}”", False, f"“{t.text}” is not in the evidence"))
+            i += 1
+            continue
+        if t.kind != "word" or t.used or norm_possessive(t.norm) in ctx.glue or t.norm in ctx.glue:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and toks[j].kind == "word" and not toks[j].used and \
+                norm_possessive(toks[j].norm) not in ctx.glue and toks[j].norm not in ctx.glue:
+            j += 1
+        run = toks[i:j]
+        text = " ".join(x.text for x in run)
+        # A modifier next to a named feature ("monthly income") is read together with it.
+        neighbours = [toks[k] for k in (i - 1, j) if 0 <= k < len(toks) and toks[k].ref
+                      and toks[k].ref.is_fact("player")]
+        candidates = [text] + [f"{text} {n.ref.text}" if k == j else f"{n.ref.text} {text}"
+                               for k, n in zip((i - 1, j), neighbours)]
+        best_idx, best_sim = None, 0.0
+        for cand in candidates:
+            idx, sim = ctx.resolve(cand)
+            if sim > best_sim:
+                best_idx, best_sim = idx, sim
+        for n, cand in zip(neighbours, candidates[1:]):
+            # A modifier of the feature beside it ("monthly income") stays that feature.
+            own = n.ref.meanings[0].players[0]
+            sim = ctx.similarity_to(cand, own)
+            if sim >= MODIFIER_THRESHOLD:
+                best_idx, best_sim = own, max(sim, MINILM_THRESHOLD)
+                break
+        if best_idx is not None and best_sim >= MINILM_THRESHOLD:
+            for k, x in enumerate(run):
+                x.used = True
+                x.ref = Reading("fact", (Meaning("player", players=(best_idx,)),), first=k == 0, text=text)
+            claims.append(Claim("player", text, True, f"read as {ctx.f.players[best_idx].noun} "
+                                                      f"(similarity {best_sim:.2f})"))
+        else:
+            claims.append(Claim("unknown", text, False, f"“{text}” is not in the evidence"))
+        i = j
+
+
+def collect(clause: Clause) -> None:
+    """Fill the clause's players, classes (with their roles), cues and ranks from its tokens."""
+    toks = clause.toks
+    for pos, t in enumerate(toks):
+        if t.kind == "word" and t.norm in HEAT_WORDS:
+            clause.heat = True
+        if not t.ref or not t.ref.first:
+            continue
+        if t.ref.tag == "cue":
+            tags = t.ref.cues
+            if "decision" in tags:
+                clause.decision = True
+            negated = any(x.kind == "word" and x.norm in NEGATIONS for x in toks[max(0, pos - 3):pos])
+            for d, s in (("up", 1), ("down", -1)):
+                if d in tags:
+                    clause.cues.append(Placed(pos, -s if negated else s))
+            for r in ("top", "major", "minor", "plain"):
+                if r in tags:
+                    clause.ranks.append(Placed(pos, r))
+        elif t.ref.tag == "fact":
+            for m in t.ref.meanings:
+                if m.kind == "player":
+                    clause.players.append(Placed(pos, list(m.players)))
+                elif m.kind == "category":
+                    clause.players.append(Placed(pos, [m.players[0]]))
+                elif m.kind == "label":
+                    prev = prev_word(toks, pos)
+                    prev_tok = toks[pos - 1] if pos > 0 else None
+                    if prev_tok is not None and prev_tok.ref and prev_tok.ref.tag == "cue" \
+                            and "decision" in prev_tok.ref.cues:
+                        role = "decision"
+                    elif prev in vocabulary()["language"]["label_prepositions"]:
+                        role = "reference"
+                    else:
+                        role = "plain"
+                    clause.labels.append(LabelAt(pos, m.label, role))
+                    break
+
+
+def inherit(clauses: list[Clause]) -> None:
+    """A clause that only continues a list ("..., B and C") takes its cue and rank from before."""
+    prev = None
+    for c in clauses:
+        if prev is not None and not c.cues and not c.ranks and not c.decision and not c.heat:
+            c.cues = [Placed(-1, s) for _, s in prev.cues[-1:]]
+            c.ranks = [Placed(-1, r) for _, r in prev.ranks[-1:]]
+            if not any(role == "reference" for _, _, role in c.labels):
+                c.labels = c.labels + [LabelAt(-1, lab, role) for _, lab, role in prev.labels if role == "reference"]
+            c.heat = prev.heat
+        prev = c
+
+
+def nearest(items: list[Placed], pos: int) -> Any:
+    """What the item nearest to ``pos`` holds (the earlier one on a tie), or None."""
+    if not items:
+        return None
+    return min(items, key=lambda it: (abs(it[0] - pos), it[0] > pos))[1]

@@ -1,0 +1,125 @@
+"""Per-record lookup tables: every phrase that names something in one record, built once per record
+and reused for every sentence checked against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..facts import Facts, facts_for
+from ..vocabulary import vocabulary, words_of
+from .encoder import encoder
+from .phrases import STOPWORDS, action_table, base_glue, confidence_table
+from .tokens import Meaning
+
+
+class RecordContext:
+    """The phrases of one record (phrase -> meanings), its connecting words, and MiniLM resolution
+    of wordings the tables do not hold."""
+
+    def __init__(self, f: Facts):
+        self.f = f
+        self.phrases: dict[tuple[str, ...], list[Meaning]] = {}
+        for label, aliases in f.labels.items():
+            for a in aliases:
+                self._add(a, Meaning("label", label=label))
+        for key, bands in confidence_table().items():
+            self.phrases.setdefault(key, []).append(Meaning("confidence", bands=bands))
+        # A word that alone names a feature or region here is never a connecting word; words of
+        # longer names ("top" in "top left") still are, the longer name being matched first.
+        claimed_words: set[str] = set()
+        self.word_players: dict[str, list[int]] = {}
+        self.word_players_lower: dict[str, list[int]] = {}
+        # Words of a text (its Shapley players, or the words a counterfactual changed) are matched
+        # exactly as written, in quotes; features and regions through their names and aliases.
+        words = f.input_kind == "text"
+        for p in f.players:
+            if words:
+                self.word_players.setdefault(p.name, []).append(p.index)
+                self.word_players_lower.setdefault(p.name.lower(), []).append(p.index)
+                continue
+            for a in p.aliases:
+                self._add(a, Meaning("player", players=(p.index,)))
+                if len(words_of(a)) == 1:
+                    claimed_words.update(words_of(a))
+            for phrase, value in p.category_phrases.items():
+                self._add(phrase, Meaning("category", players=(p.index,), value=value))
+        for aliases in f.labels.values():
+            for a in aliases:
+                if len(words_of(a)) == 1:
+                    claimed_words.update(words_of(a))
+        method = getattr(f.record, "method", None) or (f.record.get("method") if isinstance(f.record, dict) else None)
+        glue = set(base_glue()) | set(words_of(str(method or "")))
+        glue -= (claimed_words - STOPWORDS)
+        if f.is_change and f.input_kind in ("text", "image"):
+            glue |= set(action_table())
+        self.glue = frozenset(glue | STOPWORDS)
+        if f.is_change and f.input_kind == "image":
+            # A region the record did not cover is a false claim, not an unknown word.
+            covered = {p.name for p in f.players}
+            for region, synonyms in vocabulary().get("regions", {}).items():
+                for a in [region, *synonyms] if region not in covered else []:
+                    key = tuple(words_of(a))
+                    if key and key not in self.phrases:
+                        self.phrases[key] = [Meaning("unchanged", value=region)]
+        if words:
+            lower: dict[str, list[int]] = {}
+            for p in f.players:
+                lower.setdefault(p.name.lower(), []).append(p.index)
+            for w, idx in lower.items():
+                key = tuple(words_of(w))
+                if len(key) == 1 and key[0] not in self.glue:
+                    self.phrases.setdefault(key, []).append(Meaning("player", players=tuple(idx)))
+        self.max_len = max((len(k) for k in self.phrases), default=1)
+        self._alias_vectors = None
+
+    def _add(self, phrase: str, meaning: Meaning) -> None:
+        key = tuple(words_of(phrase))
+        if key:
+            self.phrases.setdefault(key, []).append(meaning)
+
+    # MiniLM resolution of wordings the vocabulary does not list.
+    def _sims(self, text: str):
+        if self.f.input_kind != "tabular" or not self.f.players:
+            return None
+        enc = encoder()
+        if enc is None:
+            return None
+        if self._alias_vectors is None:
+            import numpy as np
+
+            items = [(p.index, a) for p in self.f.players for a in [p.noun, *p.aliases]]
+            self._alias_index = np.array([i for i, _ in items])
+            self._alias_vectors = enc.encode([a for _, a in items], normalize_embeddings=True)
+        v = enc.encode([text], normalize_embeddings=True)[0]
+        return self._alias_vectors @ v
+
+    def resolve(self, text: str) -> tuple[int | None, float]:
+        """The player whose names are closest in meaning to ``text``, and the cosine similarity."""
+        sims = self._sims(text)
+        if sims is None:
+            return None, 0.0
+        best = int(sims.argmax())
+        return int(self._alias_index[best]), float(sims[best])
+
+    def similarity_to(self, text: str, index: int) -> float:
+        sims = self._sims(text)
+        if sims is None:
+            return 0.0
+        return float(sims[self._alias_index == index].max())
+
+
+_CONTEXTS: dict[int, tuple[Any, RecordContext]] = {}
+
+
+def context(record: Any, descriptions: dict[str, str] | None = None) -> RecordContext:
+    """The per-record tables (cached for the last few records, by identity)."""
+    if isinstance(record, Facts):
+        return RecordContext(record)
+    hit = _CONTEXTS.get(id(record))
+    if hit is not None and hit[0] is record:
+        return hit[1]
+    ctx = RecordContext(facts_for(record, descriptions))
+    if len(_CONTEXTS) > 32:
+        _CONTEXTS.clear()
+    _CONTEXTS[id(record)] = (record, ctx)
+    return ctx

@@ -1,0 +1,70 @@
+"""The words the verifier knows regardless of the record: connecting words, cue and rank phrases,
+confidence phrases, change verbs (most of them read from ``prompts/vocabulary.toml``)."""
+
+from __future__ import annotations
+
+import functools
+
+from ..vocabulary import template_words, vocabulary, words_of
+
+# Connecting words that belong to no claim even when a feature's name contains them.
+STOPWORDS = frozenset("""a an the of to in on at for by with and or from as is are was were be been it its
+this that these those has have had not no than then so very""".split())
+# Words that end a clause (as punctuation does): "X raised it, while Y lowered it".
+SPLIT_WORDS = frozenset({"and", "while", "whilst", "whereas", "but", "although", "though", "however", "yet"})
+# In a counterfactual sentence, a class named after these is the outcome after the changes.
+OUTCOME_WORDS = frozenset({"would", "will", "could", "gives", "give", "giving", "keeps", "keep", "yields"})
+NEGATIONS = frozenset({"not", "never", "didn't", "did't", "doesn't", "don't", "hardly", "neither", "nor"})
+HEAT_WORDS = frozenset({"heatmap", "heat", "grad-cam", "gradcam", "saliency"})
+# The word before a replacement: "replaced by “fresh”", "swapped with", "changed to".
+REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
+
+
+@functools.lru_cache(maxsize=1)
+def cue_table() -> dict[tuple[str, ...], set[str]]:
+    """Phrase (as lowercase words) -> its tags: up / down (direction), top / major / minor / plain
+    (rank), decision (names the prediction)."""
+    voc = vocabulary()
+    table: dict[tuple[str, ...], set[str]] = {}
+
+    def add(phrase: str, tag: str) -> None:
+        table.setdefault(tuple(words_of(phrase)), set()).add(tag)
+
+    for tag in ("up", "down"):
+        for p in voc["cues"][tag]:
+            add(p, tag)
+    for tag in ("top", "major", "minor", "plain"):
+        for p in voc["ranks"].get(tag, []):
+            add(p, tag)
+    for p in voc["language"]["decision_cues"]:
+        add(p, "decision")
+    # A phrase carries the tags of its words too ("main reasons" is a cue and a rank).
+    for key in list(table):
+        if len(key) > 1:
+            for w in key:
+                table[key] |= table.get((w,), set())
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def confidence_table() -> dict[tuple[str, ...], tuple[int, ...]]:
+    """Confidence phrase -> the confidence bands it fits."""
+    return {tuple(words_of(w)): tuple(c["bands"]) for c in vocabulary()["confidence_claims"] for w in c["words"]}
+
+
+@functools.lru_cache(maxsize=1)
+def action_table() -> dict[str, str]:
+    """Word -> the change it names (replace, remove, cover), from ``[change_actions]``."""
+    return {w: action for action, ws in vocabulary()["change_actions"].items() for w in ws}
+
+
+@functools.lru_cache(maxsize=1)
+def count_words() -> frozenset[str]:
+    """Words after a number that count a search's answers ("3 sets of changes")."""
+    return frozenset(vocabulary()["counts"]["alternatives"])
+
+
+@functools.lru_cache(maxsize=1)
+def base_glue() -> frozenset[str]:
+    """Connecting words for every record: the vocabulary's glue, the templates' own words, stopwords."""
+    return frozenset(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS

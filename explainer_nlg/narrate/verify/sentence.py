@@ -1,0 +1,169 @@
+"""One sentence, read and checked: tokens, phrases, clauses, then every claim of every clause.
+
+>>> split_sentences("The word “Dr. Who” mattered. It is 3.5 points.")
+['The word “Dr. Who” mattered.', 'It is 3.5 points.']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..facts import Facts
+from ..vocabulary import vocabulary
+from .check_category import check_category, check_quoted_value
+from .check_changes import check_changes, check_unchanged_region
+from .check_confidence import check_confidence
+from .check_direction import check_direction
+from .check_label import check_label
+from .check_number import check_number
+from .check_rank import check_heat_rank, check_rank
+from .clauses import Clause, collect, inherit, nearest, read_quote, resolve_leftovers, split_clauses
+from .context import context
+from .phrases import OUTCOME_WORDS, cue_table
+from .tokens import match_phrases, tokenise
+from .verdict import Claim, Verdict
+from .view_records import check_view_sentence, is_view_record
+
+
+def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
+                    aliases: dict[str, list[str]] | None = None, stop_at_first: bool = False) -> Verdict:
+    """Check one sentence against an Evidence record, a counterfactual/what-if dict, or a
+    data-level record (feature effect, group comparison, similar cases, rule: ``view_records``;
+    ``aliases`` are other words for their classes, {"good": ["approved", ...]}).
+    ``stop_at_first``: return at the first word the record does not back, without reading the
+    rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time)."""
+    if is_view_record(record):
+        return check_view_sentence(sentence, record, descriptions, aliases)
+    ctx = context(record, descriptions)
+    f = ctx.f
+    claims: list[Claim] = []
+    mentioned: set = set()
+    if not sentence or not sentence.strip():
+        return Verdict(sentence, (Claim("sentence", "", False, "it is empty"),))
+    if len(sentence) > 600 or any(ord(ch) < 32 and ch not in "\t" for ch in sentence):
+        return Verdict(sentence, (Claim("sentence", sentence[:40], False, "it is not one plain sentence"),))
+    toks = tokenise(sentence)
+    # Quoted text first: a word of the input, a class, or a category value, exactly as written.
+    for i, t in enumerate(toks):
+        if t.kind == "quote":
+            read_quote(t, toks, i, ctx)
+    match_phrases(toks, ctx.phrases, ctx.max_len, "fact")
+    cues = cue_table()
+    match_phrases(toks, cues, max(len(k) for k in cues), "cue")
+    clauses = split_clauses(toks)
+    # "... would move from “a” (96%) to “b” (59%)": the parentheses split the clause, not its "would".
+    for prev, clause in zip(clauses, clauses[1:]):
+        clause.after_outcome = prev.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS
+                                                         for t in prev.toks)
+    # Words left over are connecting words, or claims about something not in the record.
+    for clause in clauses:
+        resolve_leftovers(clause, ctx, claims, stop_at_first)
+        if stop_at_first and any(not c.ok for c in claims):
+            return Verdict(sentence, tuple(claims), frozenset(mentioned))
+    for clause in clauses:
+        collect(clause)
+    inherit(clauses)
+    for clause in clauses:
+        check_clause(clause, f, claims, mentioned)
+    check_changes(clauses, f, claims)
+    if not claims:
+        claims.append(Claim("sentence", sentence[:40], True, "connecting words only"))
+    return Verdict(sentence, tuple(claims), frozenset(mentioned))
+
+
+def check_clause(clause: Clause, f: Facts, claims: list[Claim], mentioned: set) -> None:
+    """Every claim one clause makes: its classes, its facts, its players (with the cue and rank
+    nearest each), its numbers."""
+    th = vocabulary()["thresholds"]
+    max_abs = f.max_abs()
+    refs = [lab for _, lab, role in clause.labels if role == "reference"]
+    ref_label = refs[0] if refs else None
+    # The class a direction is measured toward: the explained one, unless the sentence names another.
+    toward = 1
+    if ref_label is not None and ref_label != f.target and not f.is_change:
+        toward = -1 if ref_label == f.binary_other else 0
+
+    for pos, lab, role in clause.labels:
+        mentioned.add(("label", lab))
+        claims.append(check_label(f, lab, role, clause, pos))
+    for t in clause.toks:
+        if t.ref and t.ref.tag == "fact" and t.ref.first:
+            for m in t.ref.meanings:
+                if m.kind == "confidence":
+                    claims.append(check_confidence(f, m.bands, t.ref.text))
+                elif m.kind == "category":
+                    claims.append(check_category(f, m, t.ref))
+                elif m.kind == "unchanged":
+                    claims.append(check_unchanged_region(m, t.ref))
+                elif m.kind == "quoted_value":
+                    claims.append(check_quoted_value(f, m, clause, t))
+
+    for pos, idxs in clause.players:
+        players = [f.players[i] for i in idxs]
+        mentioned.update(("player", i) for i in idxs)
+        if clause.heat and f.input_kind == "image" and not f.is_change:
+            claims.append(check_heat_rank(f, players[0], nearest(clause.ranks, pos)))
+            continue
+        cue = nearest(clause.cues, pos)
+        rank = nearest(clause.ranks, pos)
+        claims.append(Claim("player", players[0].noun, True))
+        if players[0].contribution is None:
+            continue  # counterfactual changes carry no direction
+        if cue is not None:
+            claim, players = check_direction(f, players, cue, toward, ref_label)
+            claims.append(claim)
+            if not players:
+                continue
+        if rank is not None and rank != "plain":
+            claims.append(check_rank(f, players, rank, cue * toward if cue is not None else None,
+                                     max_abs, clause, th))
+
+    for pos, t in enumerate(clause.toks):
+        if t.kind == "num":
+            claims.append(check_number(f, t, clause, pos))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, not splitting inside curly quotes."""
+    out, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+        elif ch in ".!?" and depth == 0 and (i + 1 == len(text) or text[i + 1].isspace()):
+            nxt = text[i + 1:].lstrip()
+            if not nxt or nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "“\"":
+                out.append(text[start:i + 1].strip())
+                start = i + 1
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def verify_text(text: str, record: Any, descriptions: dict[str, str] | None = None,
+                aliases: dict[str, list[str]] | None = None) -> list[Verdict]:
+    """Verify every sentence of ``text``; see :func:`verify_sentence`.
+
+    >>> from explainer_nlg.evidence import Attribution, Evidence
+    >>> ev = Evidence("text", "other", {"great": 0.2, "other": 0.8}, "other", 0.5,
+    ...               [Attribution("stale", "stale", 0.25), Attribution("cookies", "cookies", 0.05)],
+    ...               "exact enumeration", 4, 0.01)
+    >>> [v.ok for v in verify_text("The model predicted “other”. The word “stale” raised that chance. "
+    ...                        "The word “yummy” helped too.", ev)]
+    [True, True, False]
+    """
+    return [verify_sentence(s, record, descriptions, aliases) for s in split_sentences(text)]
+
+
+def covers(template: Verdict, rephrased: list[Verdict]) -> str:
+    """'' when the rephrasing still names everything the template named, else what it dropped."""
+    named = set().union(*(v.mentioned for v in rephrased)) if rephrased else set()
+    missing = template.mentioned - named
+    if missing:
+        kind, what = sorted(missing, key=str)[0]
+        return f"it dropped {'a class' if kind == 'label' else 'a factor'} the template named"
+    if "caution" in template.sentence.lower() and not any("caution" in v.sentence.lower() for v in rephrased):
+        return "it dropped the caution"
+    return ""

@@ -1,0 +1,132 @@
+"""Reading a sentence into tokens (quotes, numbers, words, punctuation) and marking which phrases
+the verifier recognises, with what they mean in the record.
+
+>>> toks = tokenise("Income raised it by 12.5 points, to 97%.")
+>>> [(t.kind, t.text, t.unit) for t in toks if t.kind == "num"]
+[('num', '12.5', 'points'), ('num', '97', 'pct')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocabulary import WORD_RE
+
+TOKEN_RE = re.compile(
+    r"(?P<quote>“[^”]*”|\"[^\"]*\")"
+    r"|(?P<num>[+\-−]?(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]))(?P<pct>\s?%)?"
+    r"|(?P<word>" + WORD_RE.pattern + ")"
+    r"|(?P<punct>[,;:()\[\]—–]|\s-\s)",
+    re.UNICODE,
+)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One thing a phrase can mean in the record."""
+
+    kind: str  # player | label | category | confidence | unchanged | quoted_value
+    players: tuple[int, ...] = ()  # player, category: the players' indices
+    label: str | None = None  # label: the class
+    value: Any = None  # category: the category value; unchanged: the region; quoted_value: the text
+    bands: tuple[int, ...] = ()  # confidence: the confidence bands the words fit
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a token was read as: part of a fact of the record, a cue phrase, or something unknown."""
+
+    tag: str  # fact | cue | unknown
+    meanings: tuple[Meaning, ...] = ()  # fact: what the phrase may mean, first the likeliest
+    cues: frozenset[str] = frozenset()  # cue: up, down, top, major, minor, plain, decision
+    first: bool = True  # the phrase's first token (a claim counts once per phrase)
+    text: str = ""  # the whole phrase as written
+
+    def is_fact(self, kind: str) -> bool:
+        """A fact whose first meaning is of ``kind`` ("player", "label", ...)."""
+        return self.tag == "fact" and self.meanings[0].kind == kind
+
+
+@dataclass
+class Token:
+    kind: str  # quote | num | word | punct
+    text: str
+    norm: str = ""
+    value: float = 0.0
+    decimals: int = 0
+    signed: bool = False
+    unit: str = ""  # pct | points | ""
+    ref: Reading | None = None  # what the token was read as
+    used: bool = False
+
+
+def tokenise(sentence: str) -> list[Token]:
+    toks: list[Token] = []
+    for m in TOKEN_RE.finditer(sentence):
+        if m.group("quote"):
+            toks.append(Token("quote", m.group("quote")[1:-1]))
+        elif m.group("num"):
+            raw = m.group("num").replace("−", "-")
+            digits = raw.lstrip("+-").replace(",", "")
+            t = Token("num", m.group("num"), value=float(digits) * (-1 if raw.startswith("-") else 1),
+                      decimals=len(digits.split(".")[1]) if "." in digits else 0,
+                      signed=raw[0] in "+-")
+            if m.group("pct"):
+                t.unit = "pct"
+            toks.append(t)
+        elif m.group("word"):
+            toks.append(Token("word", m.group("word"), norm=m.group("word").lower().replace("’", "'")))
+        else:
+            toks.append(Token("punct", m.group("punct").strip()))
+    for i, t in enumerate(toks):
+        if t.kind == "num" and not t.unit:
+            nxt = [x.norm for x in toks[i + 1:i + 3] if x.kind == "word"]
+            if nxt[:1] == ["percent"]:
+                t.unit = "pct"
+            elif nxt[:1] in (["points"], ["point"], ["pp"]) or nxt[:2] == ["percentage", "points"]:
+                t.unit = "points"
+            elif t.signed:
+                t.unit = "points"
+    return toks
+
+
+def match_phrases(toks: list[Token], table: dict, max_len: int, tag: str) -> None:
+    """Longest-first matching of word sequences in ``table`` (phrase -> meanings, or cue tags);
+    marks tokens with their reading."""
+    i = 0
+    while i < len(toks):
+        if toks[i].kind != "word" or toks[i].used:
+            i += 1
+            continue
+        for n in range(min(max_len, len(toks) - i), 0, -1):
+            window = toks[i:i + n]
+            if any(t.kind != "word" or t.used for t in window):
+                continue
+            key = tuple(norm_possessive(t.norm) for t in window)
+            refs = table.get(key) or table.get(tuple(t.norm for t in window))
+            if refs:
+                text = " ".join(x.text for x in window)
+                for j, t in enumerate(window):
+                    t.used = True
+                    t.ref = (Reading("cue", cues=frozenset(refs), first=j == 0, text=text) if tag == "cue"
+                             else Reading(tag, meanings=tuple(refs), first=j == 0, text=text))
+                i += n
+                break
+        else:
+            i += 1
+
+
+def norm_possessive(w: str) -> str:
+    return w[:-2] if w.endswith("'s") else w
+
+
+def prev_word(toks: list[Token], i: int) -> str:
+    """The word before token ``i`` in its clause ("" after punctuation or at the start)."""
+    for t in reversed(toks[:i]):
+        if t.kind == "word":
+            return t.norm
+        if t.kind == "punct":
+            return ""
+    return ""

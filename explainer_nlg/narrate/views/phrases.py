@@ -1,0 +1,116 @@
+"""Wording shared by the data-level narrations: the templates file, figures as text, conditions.
+
+>>> from explainer_nlg.rule_evidence import Condition
+>>> condition_words(Condition("Income", "between", [80, 120.5])), condition_words(Condition("Home", "in", ["owner", "rent"]))
+('Income above 80 and at most 120.5', 'Home owner or rent')
+>>> pct(0.9724), points(-0.0312), count(3241)
+('97.2%', '-3.1', '3,241')
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import random
+import re
+from typing import Any
+
+from ...prompt_files import load_prompt_file
+from ..facts import fmt_number, quote, tabular_player
+from ..templates import TemplateSentence, join_list
+from ..vocabulary import words_of
+
+
+def view_templates() -> dict:
+    """The data-level templates and cue words (``prompts/view_templates.toml``)."""
+    return load_prompt_file("view_templates.toml")
+
+
+@functools.cache
+def template_words() -> frozenset[str]:
+    """Every word in the fixed text of the view templates (placeholders and cues removed)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k != "cues":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            found.update(words_of(re.sub(r"\{[^}]*\}", " ", node)))
+
+    walk(view_templates())
+    return frozenset(found)
+
+
+def pct(p: float | None) -> str:
+    return "unknown" if p is None else f"{p * 100:.1f}%"
+
+
+def points(x: float) -> str:
+    """Percentage points, one decimal, signed only when negative (a gap is a size)."""
+    return f"{x * 100:.1f}"
+
+
+def signed_points(x: float) -> str:
+    return f"{x * 100:+.1f}"
+
+
+def count(n: int) -> str:
+    return f"{int(n):,}"
+
+
+def value(v: Any) -> str:
+    return fmt_number(v)
+
+
+def label(c: str) -> str:
+    return quote(str(c))
+
+
+def noun(feature: str, descriptions: dict[str, str] | None) -> str:
+    """How running text names a feature (the vocabulary's noun, else its description or name)."""
+    return tabular_player(0, feature, None, None, descriptions).noun
+
+
+def feature_names(feature: str, descriptions: dict[str, str] | None) -> list[str]:
+    """Every wording that names ``feature``: its name, noun, description and synonyms."""
+    p = tabular_player(0, feature, None, None, descriptions)
+    return list(dict.fromkeys([feature, p.noun, *p.aliases]))
+
+
+def condition_words(c: Any) -> str:
+    """A rule condition in words ("Income above 120", "Home owner or rent")."""
+    table = view_templates()["conditions"]
+    v = c.value
+    if c.op == "between":
+        text = table["between"].format(feature=c.feature, low=value(v[0]), high=value(v[1]))
+    elif c.op in ("in", "not in"):
+        vals = [str(x) for x in v]
+        joined = join_list(vals).replace(" and ", " or ") if c.op == "in" else join_list(vals).replace(" and ", ", ")
+        text = table[c.op].format(feature=c.feature, values=joined)
+    else:
+        text = table[c.op].format(feature=c.feature, value=value(v) if v is not None else "")
+    return table["or_missing"].format(condition=text) if c.or_missing else text
+
+
+class Filler:
+    """Picks a template variant per slot with a seed from the record, and fills it in."""
+
+    def __init__(self, record: Any, audience: str, section: dict):
+        data = record.to_dict() if hasattr(record, "to_dict") else record
+        data = {k: v for k, v in data.items() if k != "seconds"} if isinstance(data, dict) else data
+        blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
+        self.rng = random.Random(int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big"))
+        self.section = section
+        self.out: list[TemplateSentence] = []
+
+    def add(self, slot: str, section: dict | None = None, **fill) -> None:
+        variants = (section or self.section)[slot]
+        choice = variants[self.rng.randrange(len(variants))]
+        text = choice.format(**fill)
+        self.out.append(TemplateSentence(slot, text[:1].upper() + text[1:] if text[:1].islower() else text))
