@@ -131,7 +131,7 @@ def explainer(name: str):
 
     df, target, desc = frame(name)
     X = df.drop(columns=target)
-    cats = [c for c in X.columns if X[c].dtype == object]
+    cats = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]  # object or pandas 3 "str"
     pre = ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), cats)], remainder="passthrough")
     model = make_pipeline(pre, RandomForestClassifier(n_estimators=60, max_depth=6, random_state=0))
     model.fit(X, df[target])

@@ -60,7 +60,7 @@ def test_a_comparison_does_not_leak_into_the_next_question(loan):
 def test_reaching_the_class_already_predicted_says_so(loan):
     r = loan.ask("what could they change to get approved?", x=17, session="already")
     assert r.text.startswith("Reading “approved” as “good”.")
-    assert "Row 17 is already predicted “good” (97%), so nothing needs to change." in r.text
+    assert "Row 17 is already predicted “good” (97.2%), so nothing needs to change." in r.text
     assert r.parts[0].figures["already"] is True and r.parts[0].evidence is None
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import linking
+from . import gazetteer, linking
 from .lexicon import action, comparator, is_negated, read_number
 from .outcomes import is_outcome_word, resolve
 from .schema import ChatSchema, split_words
@@ -76,6 +76,7 @@ class _Span:
 
 def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: ChatSchema) -> Assembled:
     """The slots of one question (see the module docstring)."""
+    raw_spans = list(raw_spans) + gazetteer.fill(text, raw_spans, schema)  # names the tagger missed
     spans = [_Span(a, b, t, text[a:b]) for a, b, t, *_ in sorted(raw_spans)]
     out = Assembled()
     if schema.kind != "tabular":
@@ -87,7 +88,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     _ids_by_form(text, spans)
     for sp in spans:
         if sp.tag == "ID" and out.instance is None:
-            n = read_number(re.sub(r"[^\d.]", "", sp.text) or sp.text)
+            n = read_number(sp.text.strip().lstrip("#"))  # "-5", "1e9": named as typed, then refused
+            if n is None:
+                n = read_number(re.sub(r"[^\d.]", "", sp.text) or sp.text)
             if isinstance(n, (int, float)) and float(n).is_integer():
                 out.instance = int(n)
                 sp.used = True
@@ -165,10 +168,15 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
             sp.tag = "MOD"
             continue
         word = sp.text
-        if re.fullmatch(r"#?\d+", word.strip()) and word.strip("#") not in schema.classes:
+        if re.fullmatch(r"[#-]?\d+(?:\.\d+)?(?:e\d+)?", word.strip()) and word.strip("#") not in schema.classes:
+            # a number tagged as a class word: a row id where none is named yet, else a value
+            if any(s.tag == "ID" and (s.start, s.end) == (sp.start, sp.end) for s in spans):
+                sp.used = True  # the same number tagged twice: the ID reading stands
+                continue
+            n = read_number(word.strip().lstrip("#"))
             sp.tag = "ID" if out.instance is None and not any(s.tag == "ID" for s in spans) else "NUM"
-            if sp.tag == "ID":
-                out.instance = int(word.strip("#"))
+            if sp.tag == "ID" and isinstance(n, (int, float)) and float(n).is_integer():
+                out.instance = int(n)
                 sp.used = True
             continue
         if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:

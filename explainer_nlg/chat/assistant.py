@@ -208,6 +208,7 @@ class Assistant:
         if self.ex.kind != "tabular" or isinstance(x, bool) or not isinstance(x, int):
             return None
         one_row = {"predict", "why", "why_not", "confidence", "counterfactual", "what_if"}
-        if any(p.op in one_row or (p.op in ("show", "top_features") and not filters) for p in parts):
+        cohort = [p for p in parts if p.op == "predict" and "positive_rate" in (p.figures or {})]  # a group's likelihood
+        if any(p not in cohort and (p.op in one_row or (p.op in ("show", "top_features") and not filters)) for p in parts):
             return f"row {x}"
         return None

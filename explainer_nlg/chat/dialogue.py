@@ -135,7 +135,9 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
                         resolved=_resolved(ops, filters, state, parsed))
     follow = bool(parsed.get("followup"))
     own_ops = [o for o in ops if o["op"] not in ("unsupported",)]
-    vague = parsed.get("elliptical") or not own_ops or all(o.get("reason") == "unclear" for o in ops if o["op"] == "unsupported")
+    # Vague: no operation of its own ("what about age?", "why?"), or only "unclear" (an unsupported
+    # op for another reason, an unknown feature say, is an answer in itself)
+    vague = bool(parsed.get("elliptical")) or not own_ops
     if follow and state.ops and (vague or ref is not None) and not any(
             o["op"] == "unsupported" and o.get("reason") not in ("unclear", None) for o in ops):
         new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}

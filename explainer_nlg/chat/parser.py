@@ -244,6 +244,14 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
     t = text.lower()
     if op == "top_features" and re.search(r"\b(?:overall|global|globally|general|in general|for everyone|across|all)\b", t):
         slots["scope"] = "global"
+    if op == "predict" and a.instance is None and a.filters and not a.row:
+        slots["scope"] = "cohort"  # a likelihood for a group: predict with filters and no input (contracts.md)
+    if op == "effect" and (a.instance is not None or re.search(
+            r"\b(?:step by step|for (?:her|him|me|them|this (?:one|person|applicant|customer|case|row))|her|his|my)\b", t)):
+        slots["scope"] = "local"  # "what if income rose step by step for her?": this input's curve
+    if op == "rules" and a.instance is None and re.search(
+            r"\b(?:overall|in general|general(?:ly)?|global(?:ly)?|usually|rules does|rules of)\b", t):
+        slots["scope"] = "global"
     if op == "mistakes" and re.search(r"\b(?:typical|common|usual|pattern|in common)", t):
         slots["view"] = "typical"
     elif op == "mistakes" and re.search(r"\b(?:show|sample|examples?|list|which|give)\b", t):

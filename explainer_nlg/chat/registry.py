@@ -12,8 +12,8 @@ that every available operation has phrasings, templates and a real handler.
 An operation whose handler is not built yet is declared with ``available=False``: the parser still
 learns to recognise it, and the assistant answers it honestly, saying what it can do instead.
 
->>> get("why").needs_input, get("count").lists_rows, get("effect").available
-(True, False, False)
+>>> get("why").needs_input, get("count").lists_rows, get("similar").lists_rows, is_available("effect")
+(True, False, True, True)
 >>> names()[:4]
 ('predict', 'why', 'why_not', 'top_features')
 """
@@ -84,19 +84,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("interactions", "whether features interact or work together",
               "Which features interact for {subject}", "cohort_ops:interactions"),
     Operation("effect", "how a feature affects the decision in general, or step by step for one input",
-              "How {feature} affects the decision", available=False,
-              instead="what mattered most (“which features matter most?”), how one feature moved one "
-                      "decision (“why row 17?”), or what changes if you change it (“what if Income was 500?”)"),
+              "How {feature} affects the decision", "effect_ops:effect", takes_target=True),
     Operation("compare", "whether the model treats two or more groups differently (fairness)",
-              "How the model treats {groups}", available=False,
-              instead="what it predicts for each group in turn (“how many married applicants were "
-                      "denied?”, then “and single?”)"),
+              "How the model treats {groups}", "group_ops:compare", takes_target=True),
     Operation("similar", "past cases most like this one and what happened to them",
-              "Cases similar to {subject}", needs_input=True, lists_rows=True, available=False,
-              instead="rows that match a description (“show applicants older than 60 with records”)"),
+              "Cases similar to {subject}", "similar_ops:similar", needs_input=True, lists_rows=True),
     Operation("rules", "the rule or decision path the model followed",
-              "The rule the model followed for {subject}", available=False,
-              instead="which features drove the decision and by how much (“why row 17?”)"),
+              "The rule the model followed for {subject}", "rule_ops:rules"),
     Operation("help", "greetings, or what the user can ask", "What you can ask", "meta_ops:help_",
               carries=False),
 )
