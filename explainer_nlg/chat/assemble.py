@@ -149,7 +149,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     out.features = list(dict.fromkeys(out.features))
     seen: set = set()
     out.changes = [c for c in out.changes if not (c["feature"] in seen or seen.add(c["feature"]))]
-    if "mistakes" not in ops:  # "the misclassified ones" is what the mistakes operation means anyway
+    if "mistakes" not in ops and not flags.get("correction"):  # "the misclassified ones" is what the mistakes operation means anyway
         out.filters += _correct_filter(text)
     out.filters = _unique(out.filters)
     return out
@@ -241,7 +241,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> 
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
-            if v.best is not None and v.score >= 0.95 and v.best[0] in schema.categories \
+            if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families) \
                     and v.best[0] not in schema.booleans:
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
@@ -257,8 +257,11 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> 
             if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
                 sp.tag, sp.link = "VAL", opposite
                 continue
+            named = linking.concept_feature(sp.text, schema) if r.best is None and r.ambiguous else []
             if r.best is not None:
                 sp.link = r.best
+            elif len(named) == 1 and named[0] in r.ambiguous:  # "borrowed": the one amount column
+                sp.link = named[0]
             elif r.ambiguous and len(r.ambiguous) <= 3:
                 out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
                 sp.used = True
@@ -329,6 +332,9 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
+        free = [x for x in feats if not x.used and x.link is not None]
+        if f is None and policy == "always" and len(nums) == 1 and len(free) == 1:
+            f = free[0], free[0].link  # "the income is wrong, it's 4,000": one feature, one number, two clauses
         if f is None:
             # "3+ dependents", "2nd class": a number that is a category's value
             word = n.text + (text[n.end] if n.end < len(text) and text[n.end] == "+" else "")

@@ -82,7 +82,15 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         return "VAL"
     if _names_feature(low, schema):
         return "FEAT"
+    if " " not in low and low in _concept_words() and len(linking.concept_feature(low, schema)) == 1:
+        return "FEAT"  # "borrowed" where the data has one amount column
     return None
+
+
+def _concept_words() -> set[str]:
+    from .lexicon import lexicon
+
+    return {w for c in lexicon()["concepts"] for w in c["words"] if " " not in w} - QUIET
 
 
 def _class_word(low: str, schema: ChatSchema) -> bool:

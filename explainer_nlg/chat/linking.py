@@ -306,7 +306,15 @@ def concept_feature(text: str, schema: ChatSchema) -> list[str]:
         keys = {_singular(k) for k in concept_keys(w)}
         if not keys:
             continue
+        # The closest names only: a name made of the concept's words ("LoanAmount" for "borrowed"),
+        # then a name holding one of them ("Loan_Amount_Term"), then a description that mentions one.
+        tiers: dict[str, int] = {}
         for f in ix.items:
-            if keys & (set(ix.words[f]) | set(ix.desc[f][:6])) and f not in out:
-                out.append(f)
+            name = set(ix.words[f])
+            if keys & name:
+                tiers[f] = 2 if name <= keys else 1
+            elif keys & set(ix.desc[f][:6]):
+                tiers[f] = 0
+        top = max(tiers.values(), default=None)
+        out += [f for f, t in tiers.items() if t == top and f not in out]
     return out

@@ -418,7 +418,9 @@ def _unknown_term(a: Assembled, chosen: list, out: dict) -> bool:
     """A feature word the data has no column for, in a question that turns on it."""
     if not a.unknown:
         return False
-    if a.filters or a.changes or a.features or a.row:
+    if a.row:
+        return False  # an applicant described in free text: a word not in the data is left out, not refused
+    if a.filters or a.changes or a.features:
         # Other features were found: the unknown word may be loose talk; it still cannot be
         # answered as asked where it sits in a comparison with a number.
         return bool(a.loose_numbers)
