@@ -105,7 +105,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                                     or re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower())):
                 sp.tag = "PRED"
     _classes(text, spans, out, schema)
-    _link(text, spans, out, schema)
+    _link(text, spans, out, schema, person=bool(flags.get("new_row")))
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
             "row" if flags.get("new_row") and out.instance is None else
             "groups" if ops and ops[0] == "compare" else "filters")
@@ -226,9 +226,25 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
 
 # ---- features and values -----------------------------------------------------------------------
 
-def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
+def _own(candidates: list[str]) -> str | None:
+    """Of two columns, the person's own where the other is a co-person's ("ApplicantIncome" beside
+    "CoapplicantIncome"): a described applicant's figures are their own."""
+    if len(candidates) != 2:
+        return None
+    a, b = ("".join(split_words(c)) for c in candidates)  # "applicantincome", "coapplicantincome"
+    for mine, other, name in ((a, b, candidates[0]), (b, a, candidates[1])):
+        if other == "co" + mine or other.startswith("co") and other[2:] == mine:
+            return name
+    return None
+
+
+def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
+        if sp.tag == "FEAT" and re.fullmatch(r"(?:months?|years?|weeks?|days?)", sp.text.lower()) and \
+                re.search(r"\d\s*[km]?\s*(?:a|an|per|each|every|/)\s*$", text[:sp.start].lower()):
+            sp.used = True  # "5,800 a month": the rate's unit, not a column about months
+            continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
             if not words or words <= NOT_FEATURES or read_number(sp.text) is not None:
@@ -262,6 +278,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> 
                 sp.link = r.best
             elif len(named) == 1 and named[0] in r.ambiguous:  # "borrowed": the one amount column
                 sp.link = named[0]
+            elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
+                sp.link = _own(r.ambiguous)
             elif r.ambiguous and len(r.ambiguous) <= 3:
                 out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
                 sp.used = True

@@ -141,6 +141,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     if follow and state.ops and (vague or ref is not None) and not any(
             o["op"] == "unsupported" and o.get("reason") not in ("unclear", None) for o in ops):
         new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
+        if parsed.get("features") and not new.get("features"):
+            new["features"] = list(parsed["features"])
         last = state.ops
         if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
             last = [{"op": "why"}]  # "the second one" after a list: explain that one
@@ -160,6 +162,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         notes.append(f"Reading “{r['word']}” as “{r['class']}”.")
     for u in parsed.get("units") or []:
         notes.append(f"Reading {u}.")
+    for n in parsed.get("left_out") or []:
+        notes.append(f"I could not tell which feature {n} is about, so it is left out.")
     turn = Turn(ops, filters, state.x, notes)
     if parsed.get("clarify") and not parsed.get("chosen"):
         turn.ask, turn.choices = clarify_question(parsed), list(parsed["clarify"])

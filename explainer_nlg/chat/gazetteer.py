@@ -82,8 +82,10 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         return "VAL"
     if _names_feature(low, schema):
         return "FEAT"
-    if " " not in low and low in _concept_words() and len(linking.concept_feature(low, schema)) == 1:
-        return "FEAT"  # "borrowed" where the data has one amount column
+    if " " not in low and low in _concept_words():
+        named = linking.concept_feature(low, schema)
+        if len(named) == 1 or len(named) == 2 and _co_pair(named):
+            return "FEAT"  # "borrowed" where the data has one amount column; "earning" of an applicant and co-applicant
     return None
 
 
@@ -114,3 +116,9 @@ def _names_feature(low: str, schema: ChatSchema) -> bool:
     hits: list[Any] = [f for f in ix.items if ix.words[f] == mine or "".join(mine) == ix.glued[f]
                        or " ".join(split_words(f)) == low]
     return bool(hits)
+
+
+def _co_pair(names: list[str]) -> bool:
+    """Two columns about a person and a co-person ("ApplicantIncome", "CoapplicantIncome")."""
+    a, b = ("".join(split_words(n)) for n in names)
+    return a == "co" + b or b == "co" + a

