@@ -1,4 +1,5 @@
-"""The learned parser: MiniLM fine-tuned jointly for operations (multi-label) and token tags.
+"""The learned parser: MiniLM fine-tuned jointly for operations (multi-label) and token tags (a file over
+400 lines: the network, its training loop and its reader share the label set and must change together).
 
 One encoder reads the question. On its mean-pooled output, one head picks the operation asked for
 first (a softmax over the registry's operations and "none", for follow-ups that name no operation
@@ -454,3 +455,20 @@ def decode_spans(text: str, offsets: list, tag_probs: np.ndarray) -> list[tuple[
 def _same_word(text: str, end: int, start: int) -> bool:
     """Two word pieces of one word ("app" "##lica" ...)."""
     return end == start and end > 0 and text[end - 1].isalnum() and start < len(text) and text[start].isalnum()
+
+
+def main() -> None:
+    """``python -m explainer_nlg.chat.learned``: train the full parser once and cache it (about 20
+    minutes on 2 busy cores, with progress bars), or say where the cached one is."""
+    folder = model_dir(FULL)
+    if (folder / "metrics.json").exists():
+        print(f"The parser model is already trained: {folder}")
+    else:
+        print(f"Training the parser model once (cached in {folder}) ...")
+        ensure_model(FULL, progress=True)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    print(json.dumps({"train_seconds": metrics.get("train_seconds"), **metrics.get("validation", {})}))
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,7 @@ INJECTION = re.compile(
 OFF_TOPIC = re.compile(
     r"\b(?:write|compose|make|give|tell|sing|create|draft)\b(?: me| us)?(?: an?| some| the)?"
     r"(?: \w+){0,2} (?:poem|song|story|joke|essay|haiku|limerick|rap|novel|letter|email|tweet|recipe)s?\b"
-    r"|\b(?:weather|forecast)\b|\bwho (?:won|is the president)\b|\bcapital of\b"
+    r"|\bwho (?:won|is the president)\b|\bcapital of\b"
 )
 REF_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
                 "4th": 4, "5th": 5, "last": -1}
@@ -89,7 +89,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     >>> parse("top 3 features for applicants older than 60", s)["filters"]
     [{'feature': 'Age', 'cmp': '>', 'value': 60}]
     >>> parse("what about the weather?", s)["ops"][0]["reason"]
-    'off_topic'
+    'unknown_feature'
     >>> parse("and for the next one?", s)["ref"]
     'next'
     """
@@ -127,6 +127,12 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         return _done(out, t0)
     elliptical = not chosen and _elliptical(text, a, out)
     out["elliptical"] = elliptical
+    about = re.match(r"^\W*(?:and |so )?(?:what|how) about (?:the |their |his |her |my |your )?([a-z][a-z ]{1,40}?)\W*$", text)
+    if elliptical and about and out["ref"] is None and not (a.features or a.filters or a.changes or a.instance is not None
+                                                           or a.targets or a.row):
+        # "what about the weather?": a follow-up about something the data has no column for
+        out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": about.group(1).strip()}]
+        return _done(out, t0)
     if elliptical:
         out["followup"] = True
         out["confidence"] = max(out["confidence"], CLARIFY)
