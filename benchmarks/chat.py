@@ -28,11 +28,11 @@ def pct(xs, q):
 
 def bench_parse() -> None:
     from explainer_nlg import Explainer
-    from explainer_nlg.chat.router import load_bank
+    from explainer_nlg.chat.registry import phrasings
 
     a = Explainer.demo("loan").assistant()
-    questions = [q for qs in load_bank().values() for q in qs]
-    a.parse("warm up")  # loads MiniLM once
+    questions = [q for qs in phrasings().values() for q in qs]
+    a.parse("warm up")  # loads the parser once
     ms = []
     for q in questions:
         t = time.perf_counter()

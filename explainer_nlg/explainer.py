@@ -213,7 +213,7 @@ class Explainer(TabularViews, ImageViews):
 
     def assistant(self, llm: Any = None, budget: int | None = None, settle_with_llm: bool | None = None):
         """The chat Assistant for this explainer (one per explainer, made on first use). ``llm``
-        rewords narration; with ``settle_with_llm`` it also settles questions the parser's router is
+        rewords narration; with ``settle_with_llm`` it also settles questions the parser is
         unsure of (see ``chat.fallback``; default: the ``EXPLAINER_NLG_LLM_PARSE`` variable, off)."""
         from .chat.assistant import Assistant
 

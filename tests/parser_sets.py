@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from explainer_nlg.attribution.heatmap_regions import GRID_NAMES_3X3
-from explainer_nlg.chat.slots import ChatSchema
+from explainer_nlg.chat.schema import ChatSchema
 from explainer_nlg.prompt_files import read_toml
 
 DATA = Path(__file__).parent / "data"
@@ -23,13 +23,18 @@ LOAN = ChatSchema(
                 "Marital": ["divorced", "married", "separated", "single", "widow"], "Records": ["no", "yes"],
                 "Job": ["fixed", "freelance", "others", "partime"]},
     classes=["bad", "good"], class_aliases={"bad": ["denied", "rejected"], "good": ["approved", "accepted"]},
-    max_id=4454)
+    max_id=4454,
+    numeric={"Seniority": (0, 48), "Time": (6, 72), "Age": (18, 68), "Expenses": (35, 180), "Income": (6, 959),
+             "Assets": (0, 300000), "Debt": (0, 30000), "Amount": (100, 5000), "Price": (105, 11140)},
+    booleans={"Records": ("no", "yes")}, target="Status")
 # A data set the bank was not written for (German credit style names), to check nothing is loan-only.
 GERMAN = ChatSchema(
     features=["duration_months", "credit_history", "purpose", "credit_amount", "age_years", "missed_payments"],
     categories={"credit_history": ["critical", "delayed", "paid"], "purpose": ["car", "education", "furniture"],
                 "missed_payments": ["no", "yes"]},
-    classes=["default", "repaid"], max_id=1000)
+    classes=["default", "repaid"], max_id=1000,
+    numeric={"duration_months": (4, 72), "credit_amount": (250, 18424), "age_years": (19, 75)},
+    booleans={"missed_payments": ("no", "yes")})
 TEXT = ChatSchema([], {}, ["great", "other"], {"great": ["positive", "good"], "other": ["negative"]}, kind="text")
 IMAGE = ChatSchema([], {}, ["tabby, tabby cat", "tiger cat", "Egyptian cat", "golden retriever", "coffee mug",
                             "tiger, Panthera tigris"], kind="image", regions=list(GRID_NAMES_3X3))
@@ -40,9 +45,9 @@ def load_set(name: str) -> list[dict]:
     """The questions of one set ("dev" or "test"), each a dict as written in the TOML file; "held"
     is the bank's held-out slice (every 5th phrasing, which the router is not built from)."""
     if name == "held":
-        from explainer_nlg.chat.router import load_bank, split_bank
+        from explainer_nlg.chat.registry import split_phrasings
 
-        return [{"text": q, "schema": "loan", "op": op} for op, qs in split_bank(load_bank())[1].items() for q in qs]
+        return [{"text": q, "schema": "loan", "op": op} for op, qs in split_phrasings()[1].items() for q in qs]
     return read_toml(DATA / f"parser_{name}.toml")["q"]
 
 

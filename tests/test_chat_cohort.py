@@ -10,7 +10,8 @@ import pytest
 from explainer_nlg import Explainer
 from explainer_nlg.attribution.cohort_shapley import COHORT_BUDGET
 from explainer_nlg.chat import Assistant
-from explainer_nlg.chat.operations import HANDLERS, Context
+from explainer_nlg.chat.operations import Context
+from explainer_nlg.chat.registry import handlers
 from explainer_nlg.chat.state import DialogueState
 
 # "Income 8.1 points (on average toward “good”, mean +3.2)" in a cohort answer
@@ -81,7 +82,7 @@ def test_direction_wording_follows_the_sign(forest):
     a = forest.assistant()
     filters = [{"feature": "Region", "cmp": "==", "value": "south"},
                {"feature": "prediction", "cmp": "==", "value": "yes"}]
-    r = HANDLERS["top_features"](Context(a, DialogueState(), {"op": "top_features", "k": 4}, filters, None))
+    r = handlers()["top_features"](Context(a, DialogueState(), {"op": "top_features", "k": 4}, filters, None))
     fig = r.figures
     assert fig["mean_signed"]["Region"] < 0 < fig["mean_signed"]["Income"]
     assert "Region" in _check_listing(r.text, fig)

@@ -6,11 +6,28 @@ import pytest
 from parser_sets import LOAN
 
 from explainer_nlg.chat import fallback as fb
+from explainer_nlg.chat import registry
+from explainer_nlg.chat.learned import Reading
 from explainer_nlg.chat.parser import parse
-from explainer_nlg.chat.router import OPERATIONS, Router
 
-UNSURE_QUESTION = "is this a random forest or something"  # the router's best score is low here
+OPERATIONS = registry.names()
+UNSURE_QUESTION = "is this a random forest or something"
 SURE_QUESTION = "how many applicants are older than 60"
+
+
+class Model:
+    """Stands in for the learned parser: unsure about the first question, sure about the second."""
+
+    def read(self, text):
+        probs = {op: 0.01 for op in OPERATIONS}
+        if text == SURE_QUESTION:
+            probs["count"] = 0.98
+            return Reading(probs, {"new_row": 0.0, "correction": 0.0}, [(26, 36, "CMP", 0.99), (37, 39, "NUM", 0.99)])
+        probs.update(describe_model=0.5, interactions=0.42, help=0.3)
+        return Reading(probs, {"new_row": 0.0, "correction": 0.0}, [])
+
+
+MODEL = Model()
 
 
 class Scripted:
@@ -39,35 +56,27 @@ def test_grammar_is_gbnf_listing_every_operation_and_unknown():
 
 
 def test_the_question_is_unsure_and_the_other_is_not():
-    ranked = Router.default().classify(UNSURE_QUESTION, LOAN)
-    assert fb.unsure(ranked[0][1], ranked[1][1]), ranked[:2]
-    ranked = Router.default().classify(SURE_QUESTION, LOAN)
-    assert not fb.unsure(ranked[0][1], ranked[1][1]), ranked[:2]
+    assert parse(UNSURE_QUESTION, LOAN, model=MODEL).get("clarify")
+    assert not parse(SURE_QUESTION, LOAN, model=MODEL).get("clarify")
 
 
 def test_the_llm_settles_only_unsure_questions_and_is_marked():
     llm = Scripted("interactions")
-    p = parse(UNSURE_QUESTION, LOAN, llm=llm)
-    assert [o["op"] for o in p["ops"]] == ["interactions"] and p["settled_by"] == "llm"
+    p = parse(UNSURE_QUESTION, LOAN, llm=llm, model=MODEL)
+    assert [o["op"] for o in p["ops"]] == ["interactions"] and p["settled_by"] == "llm" and "clarify" not in p
     system, user, grammar = llm.asked[0]
-    assert grammar == fb.op_grammar() and UNSURE_QUESTION in user and "Most likely:" in user
+    assert grammar == fb.op_grammar() and UNSURE_QUESTION in user and "Most likely: describe_model" in user
     assert p["llm_ms"] >= 0
     llm.asked.clear()
-    p = parse(SURE_QUESTION, LOAN, llm=llm)
+    p = parse(SURE_QUESTION, LOAN, llm=llm, model=MODEL)
     assert not llm.asked and "settled_by" not in p and p["ops"][0]["op"] == "count"
 
 
-@pytest.mark.parametrize("answer", ["unknown"])
-def test_unknown_from_the_llm_is_a_refusal(answer):
-    p = parse(UNSURE_QUESTION, LOAN, llm=Scripted(answer))
-    assert p["ops"] == [{"op": "unsupported", "reason": "unclear"}] and p["settled_by"] == "llm"
-
-
-@pytest.mark.parametrize("answer", [RuntimeError("model crashed"), "tell me more", ""])
-def test_a_failing_or_straying_llm_leaves_the_router_answer(answer):
-    plain = parse(UNSURE_QUESTION, LOAN)
-    p = parse(UNSURE_QUESTION, LOAN, llm=Scripted(answer))
-    assert p["ops"] == plain["ops"] and "settled_by" not in p
+@pytest.mark.parametrize("answer", ["unknown", RuntimeError("model crashed"), "tell me more", ""])
+def test_unknown_failing_or_straying_llm_leaves_the_question_back(answer):
+    plain = parse(UNSURE_QUESTION, LOAN, model=MODEL)
+    p = parse(UNSURE_QUESTION, LOAN, llm=Scripted(answer), model=MODEL)
+    assert p["ops"] == plain["ops"] and p["clarify"] == plain["clarify"] and "settled_by" not in p
 
 
 def test_without_an_llm_or_with_a_narration_only_llm_nothing_changes():
@@ -77,26 +86,23 @@ def test_without_an_llm_or_with_a_narration_only_llm_nothing_changes():
         def stream(self, system, user):
             yield "1. x"
 
-    plain = {k: v for k, v in parse(UNSURE_QUESTION, LOAN).items() if k != "ms"}
-    other = {k: v for k, v in parse(UNSURE_QUESTION, LOAN, llm=NarrationOnly()).items() if k != "ms"}
+    plain = {k: v for k, v in parse(UNSURE_QUESTION, LOAN, model=MODEL).items() if k != "ms"}
+    other = {k: v for k, v in parse(UNSURE_QUESTION, LOAN, llm=NarrationOnly(), model=MODEL).items() if k != "ms"}
     assert plain == other and "settled_by" not in plain
 
 
 def test_assistant_wiring_is_opt_in(monkeypatch):
     from explainer_nlg import Explainer
-    from explainer_nlg.chat.assistant import Assistant
+    from explainer_nlg.chat import assistant as A
 
     ex = Explainer.demo("loan")
     monkeypatch.delenv("EXPLAINER_NLG_LLM_PARSE", raising=False)
+    monkeypatch.setattr(A, "parse", lambda q, s, llm=None: parse(q, s, llm=llm, model=MODEL))
     llm = Scripted("interactions")
-    assert "settled_by" not in Assistant(ex, llm=llm).parse(UNSURE_QUESTION) and not llm.asked
-    assert Assistant(ex, llm=llm, settle_with_llm=True).parse(UNSURE_QUESTION)["settled_by"] == "llm"
+    assert "settled_by" not in A.Assistant(ex, llm=llm).parse(UNSURE_QUESTION) and not llm.asked
+    assert A.Assistant(ex, llm=llm, settle_with_llm=True).parse(UNSURE_QUESTION)["settled_by"] == "llm"
     monkeypatch.setenv("EXPLAINER_NLG_LLM_PARSE", "1")  # how the app (python app.py --llm ...) turns it on
-    assert Assistant(ex, llm=llm).parse(UNSURE_QUESTION)["ops"][0]["op"] == "interactions"
-    try:
-        assert ex.assistant(llm=llm, settle_with_llm=True).parse(UNSURE_QUESTION)["settled_by"] == "llm"
-    finally:
-        ex._assistant = None  # other tests share the demo explainer: give them a plain assistant back
+    assert A.Assistant(ex, llm=llm).parse(UNSURE_QUESTION)["ops"][0]["op"] == "interactions"
 
 
 def test_llama_cpp_chooses_within_the_grammar():
@@ -119,7 +125,5 @@ def test_llama_cpp_chooses_within_the_grammar():
     assert child.returncode == 0, child.stderr[-2000:]
     assert child.stdout.strip().splitlines()[-1] in (*OPERATIONS, "unknown")
     llm = LlamaCppLLM("smollm2-135m", n_ctx=2048, n_threads=1)
-    ranked = Router.default().classify(UNSURE_QUESTION, LOAN)
+    ranked = sorted(MODEL.read(UNSURE_QUESTION).ops.items(), key=lambda kv: -kv[1])
     assert fb.settle(llm, UNSURE_QUESTION, ranked) in (*OPERATIONS, "unknown")
-    p = parse(UNSURE_QUESTION, LOAN, llm=llm)
-    assert p["settled_by"] == "llm" and p["ops"][0]["op"] in (*OPERATIONS, "unsupported")

@@ -303,7 +303,7 @@ def test_a_missing_or_corrupt_model_is_reported_once_and_templates_go_on(problem
 
 def test_transformers_backend_reads_only_literal_grammars_and_drafts_from_the_prompt():
     from explainer_nlg.chat import fallback as fb
-    from explainer_nlg.chat.router import OPERATIONS
+    from explainer_nlg.chat.fallback import OPERATIONS
     from explainer_nlg.narrate.llm_transformers import lookup_draft, parse_choices
 
     assert parse_choices(fb.op_grammar()) == [*OPERATIONS, "unknown"]
@@ -341,7 +341,7 @@ def test_real_model_rewords_verified_sentences(real_llm):
 
 def test_real_model_chooses_within_the_grammar(real_llm):
     from explainer_nlg.chat import fallback as fb
-    from explainer_nlg.chat.router import OPERATIONS
+    from explainer_nlg.chat.fallback import OPERATIONS
 
     got = real_llm.choose("Answer with one operation name.", "Question: how many rows are there?", fb.op_grammar())
     assert got in (*OPERATIONS, "unknown")

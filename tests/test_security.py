@@ -6,7 +6,6 @@ row 31 when it named row 17, huge numbers and lone surrogates crashed requests, 
 """
 
 import html
-import io
 import json
 import os
 import pickle
@@ -369,26 +368,17 @@ def test_an_edited_row_out_of_range_is_warned_or_refused(app_url, age, says, ok)
         assert r.ok == ok and says in r.message, (name, r.data)
 
 
-def test_the_router_cache_is_written_whole_and_rebuilt_when_damaged(tmp_path, monkeypatch):
-    from explainer_nlg.chat import router
+def test_the_parser_model_cache_is_written_whole_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    """A model folder a crash left without its metrics (written last) is trained again, never loaded."""
+    from explainer_nlg.chat import learned
 
     monkeypatch.setenv("EXPLAINER_NLG_CACHE", str(tmp_path))
-    texts = ["why was it denied", "how many rows", "what if income was 500"]
-    good = router._embed_cached(texts)
-    path = next((tmp_path / "chat").glob("bank-*.npy"))
-    path.write_bytes(b"\x93NUMPY garbage")  # a crash mid-write left this behind
-    assert np.allclose(router._embed_cached(texts), good)
-    assert np.allclose(np.load(path), good)  # rebuilt in place
-    path.unlink()
-
-    def dies_midway(fh, arr):  # the process dies after writing half the file
-        fh.write(io.BytesIO(b"\x93NUMPY" + b"\0" * 64).getvalue())
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(router.np, "save", dies_midway)
-    with pytest.raises(KeyboardInterrupt):
-        router._embed_cached(texts)
-    assert list((tmp_path / "chat").iterdir()) == []  # no half file, no temporary file
+    folder = learned.model_dir(learned.SMALL)
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"half a file")
+    assert learned.ensure_model(learned.SMALL, progress=False) == folder
+    assert (folder / "metrics.json").exists() and learned.LearnedParser(folder).read("why row 3?").ops
+    assert not [p for p in folder.parent.iterdir() if ".tmp" in p.name]  # no temporary folder left
 
 
 def test_a_bad_what_if_value_is_named(app_url):

@@ -22,18 +22,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
+from . import dialogue, registry
 from .cohort import Table
-from .operations import HANDLERS, Context
+from .operations import Context
 from .parser import parse
 from .reply import ChatAnswer, OpResult
-from .router import Router
-from .slots import ChatSchema
+from .schema import ChatSchema
 
 AUDIENCES = ("customer", "support", "developer")
-LIST_OPS = {"show", "mistakes", "count"}
-# Operations that reuse the previous operation when a follow-up names no operation of its own.
-CARRY_OPS = {"why", "why_not", "predict", "confidence", "top_features", "statistics", "count", "show",
-             "performance", "mistakes", "define", "what_if", "counterfactual", "interactions"}
 
 
 class Assistant:
@@ -41,11 +37,11 @@ class Assistant:
 
     def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000,
                  settle_with_llm: bool | None = None, sessions: Any = None):
-        """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it settle the
-        questions the parser's router is unsure of (off by default: on the dev set and the bank's
-        held-out slice it chose worse than the router; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on,
-        for the app too). ``sessions``: the SessionStore to keep dialogue state in (default: one
-        in memory; the app passes one saved in the store, so conversations survive a restart)."""
+        """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it pick an
+        operation where the parser would ask which reading is meant (off by default: the question
+        back is the honest answer; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on, for the app too).
+        ``sessions``: the SessionStore to keep dialogue state in (default: one in memory; the app
+        passes one saved in the store, so conversations survive a restart)."""
         from .state import SessionStore
 
         self.ex = ex
@@ -55,7 +51,6 @@ class Assistant:
         self.settle_with_llm = settle_with_llm
         self.budget = budget
         self.schema = ChatSchema.from_explainer(ex)
-        self.router = Router.default()
         self.sessions = sessions if sessions is not None else SessionStore(max_sessions)
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
@@ -69,7 +64,8 @@ class Assistant:
             self._table = Table(self.ex)
         return self._table
 
-    def _key(self, x: Any) -> Any:
+    def key_of(self, x: Any) -> Any:
+        """What identifies an input across turns (a row id, a row's values, a photo's bytes)."""
         if isinstance(x, (int, str)) or x is None:
             return x
         if isinstance(x, dict):
@@ -90,7 +86,7 @@ class Assistant:
 
     def evidence(self, x: Any, target: Any = None):
         """Evidence for ``x`` (cached per input and target: follow-ups do not recompute)."""
-        key = (self._key(x), target)
+        key = (self.key_of(x), target)
         with self._lock:
             hit = self._evidence.get(key)
         if hit is not None:
@@ -140,8 +136,8 @@ class Assistant:
     def parse(self, question: Any) -> dict:
         """The question as a plain dict of operations, filters and slots (see ``chat.parser``).
         With ``settle_with_llm`` and an LLM that can choose under a grammar, the LLM settles the
-        questions the router is unsure of (``chat.fallback``)."""
-        return parse(question, self.schema, self.router, llm=self.llm if self.settle_with_llm else None)
+        questions the parser is unsure of (``chat.fallback``)."""
+        return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
             on_sentence: Callable | None = None) -> ChatAnswer:
@@ -158,34 +154,53 @@ class Assistant:
                       "instance": None, "followup": False, "ref": None, "confidence": 0.0}
             return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
                               time.perf_counter() - t0)
+        parsed = dialogue.pick_choice(question, parsed, state)
+        state.pending = []
         try:
-            ops, filters, x = self._resolve(parsed, state, x)
+            turn = dialogue.resolve(self, parsed, state, x)
         except ExplainerInputError as err:  # e.g. a row id that does not exist: the state stays as it was
             return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
                               time.perf_counter() - t0)
+        parsed["resolved"] = turn.resolved
+        if turn.ask:
+            state.pending = turn.choices
+            state.turns += 1
+            listing = "\n".join(f"{i}. {c['label']}" for i, c in enumerate(turn.choices, 1))
+            text = f"{turn.ask}\n{listing}\n(Reply with a number, or ask in other words.)"
+            return ChatAnswer(text, parsed, (OpResult("clarify", text, figures={"choices": turn.choices}),),
+                              str(session), time.perf_counter() - t0, tuple(turn.choices))
         parts: list[OpResult] = []
-        for slots in ops:
-            ctx = Context(self, state, slots, filters, x, audience, on_sentence, question=parsed.get("question", ""))
+        ids_before = list(state.ids)
+        for slots in turn.ops:
+            ctx = Context(self, state, slots, turn.filters, turn.x, audience, on_sentence,
+                          question=parsed.get("question", ""))
             try:
-                parts.append(HANDLERS[slots["op"]](ctx))
+                parts.append(registry.handlers()[slots["op"]](ctx))
             except ExplainerInputError as err:
                 parts.append(OpResult(slots["op"], str(err)))
             except Exception as err:  # noqa: BLE001 - a chat never shows a traceback; say what failed
                 parts.append(OpResult(slots["op"], f"Sorry, I could not compute that ({type(err).__name__}: "
                                                    f"{str(err)[:200]})."))
-        real = [o for o in ops if o["op"] not in ("unsupported", "help")]
+        if state.ids != ids_before:
+            state.listed_at = state.turns
+        real = [o for o in turn.ops if o["op"] not in ("unsupported", "help")]
         if real:
             state.ops = [dict(o) for o in real]
-            state.filters = filters
-        feats = [f for o in ops for f in o.get("features", [])]
+            state.filters = turn.filters
+        if parsed.get("correction") and any(p.op == "what_if" and getattr(p.evidence, "new_input", None) for p in parts):
+            edited = next(p.evidence.new_input for p in parts if p.op == "what_if")
+            state.x = edited.get("row", state.x) if isinstance(edited, dict) else state.x
+        feats = [f for o in turn.ops for f in o.get("features", [])]
         if feats:
             state.features = feats
         state.turns += 1
         self.sessions.save(session, state)
         text = "\n\n".join(p.text for p in parts)
-        about = self._about_row(parts, filters, x)
-        if about and about.lower() not in text.lower():
+        about = self._about_row(parts, turn.filters, turn.x)
+        if about and about.lower() not in text.lower() and not any(about.lower() in n.lower() for n in turn.notes):
             text = f"About {about}: {text}"  # a misread number shows at once
+        if turn.notes:
+            text = " ".join(turn.notes) + "\n\n" + text
         return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
 
     def _about_row(self, parts: list[OpResult], filters: list[dict], x: Any) -> str | None:
@@ -193,52 +208,7 @@ class Assistant:
         if self.ex.kind != "tabular" or isinstance(x, bool) or not isinstance(x, int):
             return None
         one_row = {"predict", "why", "why_not", "confidence", "counterfactual", "what_if"}
-        if any(p.op in one_row or (p.op in ("show", "top_features") and not filters) for p in parts):
+        cohort = [p for p in parts if p.op == "predict" and "positive_rate" in (p.figures or {})]  # a group's likelihood
+        if any(p not in cohort and (p.op in one_row or (p.op in ("show", "top_features") and not filters)) for p in parts):
             return f"row {x}"
         return None
-
-    def _resolve(self, parsed: dict, state, x: Any) -> tuple[list[dict], list[dict], Any]:
-        """Fill in what the question leaves to the conversation: the input, the filter, the op."""
-        ops = [dict(o) for o in parsed["ops"]]
-        filters = list(parsed["filters"])
-        if x is not None and not (isinstance(x, str) and not x.strip()):
-            x = self.load_input(x)
-            if self._key(x) != self._key(state.x):
-                state.instance = x if self.ex.kind == "tabular" and isinstance(x, int) else None
-            state.x = x
-        ref = parsed.get("ref")
-        if parsed.get("instance") is not None:
-            if self.ex.kind == "tabular":  # a row that does not exist is named, never swapped for the current one
-                self.ex.row_id(int(parsed["instance"]))
-            state.instance = state.x = int(parsed["instance"])
-        elif ref is not None and self.ex.kind == "tabular":
-            ids = list(self.ex.rows().index)
-            if (ref in ("next", "previous") and state.instance not in ids) or (isinstance(ref, int) and not state.ids):
-                # "and the next one?" with nothing before it (a new session, a restart): ask, never guess
-                lo, hi = min(ids), max(ids)
-                raise ExplainerInputError(f"Which one? There is no earlier row in this conversation to count from. "
-                                          f"Name a row id from {lo} to {hi}, for example “why row {lo}?”.")
-            if ref in ("next", "previous") and state.instance in ids:
-                i = ids.index(state.instance) + (1 if ref == "next" else -1)
-                if 0 <= i < len(ids):
-                    state.instance = state.x = int(ids[i])
-            elif isinstance(ref, int) and state.ids:
-                i = ref - 1 if ref > 0 else len(state.ids) - 1
-                if 0 <= i < len(state.ids):
-                    state.instance = state.x = int(state.ids[i])
-        if parsed.get("followup"):
-            if not filters and parsed.get("instance") is None and ref is None:
-                filters = list(state.filters)
-            vague = parsed.get("elliptical") or parsed.get("confidence", 1) < 0.55 or all(o["op"] == "unsupported" and o.get("reason") == "unclear"
-                                                              for o in ops)
-            if state.ops and (vague or ref is not None) and not any(o["op"] == "unsupported" and o.get("reason") != "unclear"
-                                                                  for o in ops):
-                new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
-                last = state.ops
-                if isinstance(ref, int) and all(o["op"] in LIST_OPS for o in last):
-                    last = [{"op": "why"}]  # "the second one" after a list: explain that one
-                ops = [{**{k: v for k, v in o.items() if k not in ("features",) or not new.get("features")}, **new}
-                       for o in last if o["op"] in CARRY_OPS] or ops
-        ops = [o for o in ops if o["op"] in HANDLERS] or [{"op": "unsupported", "reason": "unclear"}]
-        parsed["resolved"] = {"ops": [o["op"] for o in ops], "filters": filters, "instance": state.instance}
-        return ops, filters, state.x

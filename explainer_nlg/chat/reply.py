@@ -42,6 +42,7 @@ class ChatAnswer:
     parts: tuple[OpResult, ...]
     session: str = "default"
     seconds: float = 0.0
+    choices: tuple = ()  # when the assistant asks back: the readings it offers (parse-like dicts with a label)
 
     @property
     def evidence(self) -> Any:
@@ -55,4 +56,4 @@ class ChatAnswer:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "parsed": to_plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
-                "session": self.session, "seconds": self.seconds}
+                "session": self.session, "seconds": self.seconds, "choices": to_plain(list(self.choices))}

@@ -42,6 +42,9 @@ class DialogueState:
     ids: list[int] = field(default_factory=list)        # the rows listed last ("the second one")
     features: list[str] = field(default_factory=list)   # the features talked about last
     turns: int = 0
+    listed_at: int = -1                # the turn whose answer listed ``ids``
+    given: Any = None                  # the input last handed over by the caller (the app's panel row)
+    pending: list[dict] = field(default_factory=list)   # the readings offered by the last question back
 
 
 class _Unsaved(Exception):

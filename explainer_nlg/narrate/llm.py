@@ -225,7 +225,7 @@ class LlamaCppLLM:
 
     def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
         """The model's answer under a GBNF ``grammar`` (greedy), e.g. one name from a closed set;
-        the chat parser uses it to settle questions its router is unsure of (``chat.fallback``).
+        the chat parser uses it to settle questions it is unsure of (``chat.fallback``).
         Pass only generated, tested grammars: llama-cpp-python 0.3 segfaults on an invalid one."""
         from llama_cpp import LlamaGrammar
 

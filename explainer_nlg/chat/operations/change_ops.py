@@ -91,8 +91,15 @@ def counterfactual(ctx: Context) -> OpResult:
     k = int(ctx.slots.get("k") or 3)
     target = ctx.slots.get("target")
     probs = ctx.assistant.predict(x)
-    if target is not None and target == max(probs, key=probs.get):
-        target = None  # "how do I get approved" when already approved: ask for the other class instead
+    predicted = max(probs, key=probs.get)
+    if target is not None and target == predicted:
+        # "what could they change to get approved?" when already approved: say so; searching for
+        # the opposite would answer a question nobody asked.
+        others = [c for c in probs if c != predicted]
+        offer = f" Ask “what would make it {others[0]}?” to see what would change that." if len(others) == 1 else ""
+        return OpResult("counterfactual", f"{ctx.input_name().capitalize()} is already predicted “{predicted}” "
+                                          f"({fmt_pct(probs[predicted])}), so nothing needs to change.{offer}",
+                        figures={"predicted_label": predicted, "probabilities": probs, "already": True})
     cs = ctx.assistant.counterfactuals(x, target=target, k=k)
     if not cs.found:
         c = cs.constraints

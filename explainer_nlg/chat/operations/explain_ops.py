@@ -15,6 +15,10 @@ def _probs_line(probs: dict[str, float], k: int = 3) -> str:
 
 
 def predict(ctx: Context) -> OpResult:
+    if ctx.slots.get("scope") == "cohort" and ctx.filters:  # "how likely are people over 60 to be approved?"
+        from .group_ops import cohort_likelihood
+
+        return cohort_likelihood(ctx)
     x = ctx.need_x()
     probs = ctx.assistant.predict(x)
     label = max(probs, key=probs.get)

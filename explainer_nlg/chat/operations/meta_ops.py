@@ -43,10 +43,28 @@ def unsupported(ctx: Context) -> OpResult:
         return OpResult("unsupported", f"The data has nothing called “{term}”. The features are: {', '.join(feats)}.")
     if reason == "injection":
         return _refuse(ctx)
+    if reason == "no_feature":
+        feats = ctx.assistant.table().features if ctx.kind == "tabular" else []
+        return OpResult("unsupported", f"Which feature is {ctx.slots.get('number', 'that number')} about? No feature "
+                                       f"of this data takes that value. The features are: {', '.join(feats)}.")
+    if reason == "not_available":
+        return not_available(ctx)
     if reason == "off_topic":
         return OpResult("unsupported", "I only answer questions about this model's predictions and its data, "
                                        "so I cannot do that. " + help_(ctx).text)
-    return OpResult("unsupported", "I'm not sure what you are asking. " + help_(ctx).text)
+    return OpResult("unsupported", "I did not understand that question, so I won't guess at an answer. "
+                                   + help_(ctx).text)
+
+
+def not_available(ctx: Context) -> OpResult:
+    """An operation the parser recognises but the assistant cannot answer yet: say so, and what it
+    can do instead (from the registry's declaration)."""
+    from .. import registry
+
+    op = registry.get(ctx.slots.get("wanted", "help"))
+    return OpResult("unsupported", f"I can't yet answer questions about {op.meaning}. Instead I can tell you "
+                                   f"{op.instead}.",
+                    figures={"wanted": op.name})
 
 
 def _refuse(ctx: Context) -> OpResult:

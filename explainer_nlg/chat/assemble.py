@@ -1,0 +1,623 @@
+"""Tagged spans + the schema -> the parse's slots: filters, changes, row id, k, target, features,
+a described applicant's values, compared groups, and what could not be settled.
+
+The learned model says which words are a feature, a value, a number, a comparison and so on; this
+module links them to the schema (``chat.linking``) and pairs them up by position: a number belongs
+to the feature named next to it in the same clause, with the comparison between them; a negation
+flips the value that follows it. What cannot be settled is kept, not guessed: an ambiguous feature,
+a feature the data does not have, a number with no feature, an outcome word that fits no class.
+
+>>> from explainer_nlg.chat.schema import ChatSchema
+>>> s = ChatSchema(["Age", "Income"], {"Home": ["own", "rent"]}, ["bad", "good"], numeric={"Age": (18, 90)})
+>>> spans = [(13, 23, "CMP"), (24, 26, "NUM"), (31, 38, "VAL")]
+>>> a = assemble("how many are older than 60 and renters", spans, ["count"], {}, s)
+>>> a.filters
+[{'feature': 'Age', 'cmp': '>', 'value': 60}, {'feature': 'Home', 'cmp': '==', 'value': 'rent'}]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import gazetteer, linking
+from .lexicon import action, comparator, is_negated, read_number
+from .outcomes import is_outcome_word, resolve
+from .schema import ChatSchema, split_words
+
+# Words the tagger may mark as a feature that name the model or the data, not a column.
+NOT_FEATURES = {"model", "data", "prediction", "predictions", "decision", "outcome", "result", "features", "feature",
+                "rows", "row", "people", "applicant", "applicants", "it", "this", "that", "one", "case", "cases",
+                "factor", "factors", "reason", "reasons", "variables", "columns", "chance", "chances", "odds",
+                "probability", "risk", "class", "label", "accuracy", "everyone", "anything", "things", "score"}
+CLAUSE = re.compile(r"[,;?!.]|\b(?:and|but|or|then|also|while|whereas)\b")
+INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "show", "counterfactual", "similar", "rules"}
+# Operations about a group of rows: an outcome word there says which rows ("how many were denied").
+COHORT_OPS = {"count", "show", "statistics", "mistakes"}
+GROUP_WORDS = re.compile(r"\b(?:the model|it|they|were|was|are|is|got|get|been|being|predicted(?: as)?|classified as|"
+                         r"labell?ed(?: as)?)\s+$")
+# Nouns that put a row id after them ("customer 9", "row 17", "#3"): the English convention the old
+# slot filler relied on too; the tagger learns it, this catches what it misses.
+ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient|mother|record|entry|instance|"
+             r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|#)")
+PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
+          r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
+          r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
+STOPWORDS = {"a", "an", "the", "it", "or", "and", "of", "to", "is", "be", "lot", "one", "ones", "that", "this"}
+
+
+@dataclass
+class Assembled:
+    filters: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    row: dict = field(default_factory=dict)
+    groups: list[list[dict]] = field(default_factory=list)
+    instance: int | None = None
+    k: int | None = None
+    targets: list[tuple[str, str, bool]] = field(default_factory=list)  # (class, word, negated)
+    features: list[str] = field(default_factory=list)
+    ambiguous: list[dict] = field(default_factory=list)     # {"term", "candidates"}
+    unknown: list[str] = field(default_factory=list)        # feature words the data has no column for
+    loose_numbers: list[dict] = field(default_factory=list)  # {"text", "value", "cmp"} with no feature
+    unresolved: list[str] = field(default_factory=list)     # outcome words that fit no class
+    notes: list[str] = field(default_factory=list)          # unit readings etc., said in the answer
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    tag: str
+    text: str
+    used: bool = False
+    link: Any = None
+
+
+def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: ChatSchema) -> Assembled:
+    """The slots of one question (see the module docstring)."""
+    raw_spans = list(raw_spans) + gazetteer.fill(text, raw_spans, schema)  # names the tagger missed
+    spans = [_Span(a, b, t, text[a:b]) for a, b, t, *_ in sorted(raw_spans)]
+    out = Assembled()
+    if schema.kind != "tabular":
+        _classes(text, spans, out, schema)
+        for sp in spans:
+            if sp.tag == "K":
+                out.k = _int(sp.text)
+        return out
+    _ids_by_form(text, spans)
+    for sp in spans:
+        if sp.tag == "ID" and out.instance is None:
+            n = read_number(sp.text.strip().lstrip("#"))  # "-5", "1e9": named as typed, then refused
+            if n is None:
+                n = read_number(re.sub(r"[^\d.]", "", sp.text) or sp.text)
+            if isinstance(n, (int, float)) and float(n).is_integer():
+                out.instance = int(n)
+                sp.used = True
+        elif sp.tag == "K":
+            out.k = _int(sp.text)
+            sp.used = True
+    if out.instance is None and ops and not flags.get("new_row") and ops[0] not in ("predict", "why", "why_not",
+                                                                                      "counterfactual", "confidence"):
+        for sp in spans:
+            # "how many were approved", "approved applicants": the rows the model approved
+            if sp.tag == "CLS" and (ops[0] in COHORT_OPS or GROUP_WORDS.search(text[:sp.start].lower())
+                                    or re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower())):
+                sp.tag = "PRED"
+    _classes(text, spans, out, schema)
+    _link(text, spans, out, schema, person=bool(flags.get("new_row")))
+    mode = ("changes" if "what_if" in ops or flags.get("correction") else
+            "row" if flags.get("new_row") and out.instance is None else
+            "groups" if ops and ops[0] == "compare" else "filters")
+    # Whether a yes/no feature named without a value ("smokers", "who work overtime") gives one.
+    named = [sp for sp in spans if sp.tag == "FEAT" and sp.link is not None and sp.link not in schema.booleans]
+    if mode in ("changes", "row"):
+        policy = "always"  # "what if he had a job", "a smoker": a value
+    elif out.instance is None and ops and (ops[0] not in ("statistics", "define", "effect", "interactions", "help",
+                                                          "describe_data", "describe_model") or
+                                           ops[0] == "statistics" and named):
+        policy = "group"  # "how many smokers", "average age of smokers": the group
+    else:
+        policy = "said"  # "does smoking matter", "stats on smoke": the feature itself
+    pairs = _pairs(text, spans, out, schema, policy)
+    attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
+                 or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
+    for p in pairs:
+        feat, value, cmp, kind = p["feature"], p["value"], p["cmp"], p["kind"]
+        if attribute and kind != "number":  # "is 19 a citizen": about the row, not a cohort
+            out.features.append(feat)
+            continue
+        if mode == "changes":
+            out.changes.append(_change(p, schema))
+        elif mode == "row":
+            out.row[feat] = value
+        elif mode == "groups":
+            out.groups.append([{"feature": feat, "cmp": cmp, "value": value}])
+        elif attribute:
+            out.features.append(feat)
+        else:
+            out.filters.append({"feature": feat, "cmp": cmp, "value": value})
+    for sp in spans:
+        if sp.tag == "FEAT" and not sp.used and sp.link is not None:
+            if mode == "changes" and sp.link in schema.numeric and sp.link not in schema.booleans:
+                direction = _direction_near(text, sp, spans)
+                if direction:
+                    out.changes.append({"feature": sp.link, "action": direction[0], "value": None,
+                                        **({"factor": direction[1]} if direction[1] else {})})
+                    continue
+            out.features.append(sp.link)
+    out.features = list(dict.fromkeys(out.features))
+    seen: set = set()
+    out.changes = [c for c in out.changes if not (c["feature"] in seen or seen.add(c["feature"]))]
+    if "mistakes" not in ops and not flags.get("correction"):  # "the misclassified ones" is what the mistakes operation means anyway
+        out.filters += _correct_filter(text)
+    out.filters = _unique(out.filters)
+    return out
+
+
+# ---- classes -----------------------------------------------------------------------------------
+
+def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
+    for i, sp in enumerate(spans):
+        if sp.tag not in ("CLS", "PRED", "LABEL"):
+            continue
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if nxt is not None and nxt.tag in ("FEAT", "VAL") and nxt.start - sp.end <= 1 and schema.kind == "tabular" \
+                and len(schema.classes) <= 20 and linking.link_feature(nxt.text, schema, use_embeddings=False).best:
+            # "a bad credit history", "a good job": the word describes the feature after it
+            sp.tag = "MOD"
+            continue
+        word = sp.text
+        if re.fullmatch(r"[#-]?\d+(?:\.\d+)?(?:e\d+)?", word.strip()) and word.strip("#") not in schema.classes:
+            # a number tagged as a class word: a row id where none is named yet, else a value
+            if any(s.tag == "ID" and (s.start, s.end) == (sp.start, sp.end) for s in spans):
+                sp.used = True  # the same number tagged twice: the ID reading stands
+                continue
+            n = read_number(word.strip().lstrip("#"))
+            sp.tag = "ID" if out.instance is None and not any(s.tag == "ID" for s in spans) else "NUM"
+            if sp.tag == "ID" and isinstance(n, (int, float)) and float(n).is_integer():
+                out.instance = int(n)
+                sp.used = True
+            continue
+        if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
+            sp.used = True
+            continue
+        if sp.tag != "LABEL" and re.search(r"\b(?:actually|really|truly|in fact|labell?ed(?: as)?|true label (?:is|of))\s+$",
+                                           text[:sp.start].lower()):
+            sp.tag = "LABEL"  # "how many were actually rearrested": the true label, not the prediction
+        before = text[max(0, sp.start - 12):sp.start]
+        neg = is_negated(before)
+        cls = None
+        if neg:  # "not credit worthy" may be a class's own name
+            m = re.search(r"(?:not|no|non)[\s-]*$", before.lower())
+            if m:
+                cls = resolve(before[m.start():] + word, schema)
+                if cls is not None and cls.lower().startswith(("not", "no", "non")):
+                    word, neg = (before[m.start():] + word).strip(), False
+                else:
+                    cls = None
+        cls = cls or resolve(word, schema, use_embeddings=is_outcome_word(word, schema))
+        if cls is None and schema.kind == "tabular":
+            # Not an outcome after all, but a value of the data ("critical", "education"), or a
+            # feature ("checks")?
+            v = linking.link_value(word, schema, use_embeddings=False)
+            if v.best is not None and v.score >= 0.8:
+                sp.tag = "VAL"
+                continue
+            f = linking.link_feature(word, schema, use_embeddings=False)
+            if f.best is not None and f.score >= 0.8:
+                sp.tag = "FEAT"
+                continue
+        sp.used = True
+        if cls is None:
+            # Asked about only where it reads as an outcome ("approved" on a model of iris species);
+            # a photo's "cat" may simply not be a class name, and other words were tagged wrongly.
+            if schema.classes and len(schema.classes) <= 20 and is_outcome_word(word):
+                out.unresolved.append(word)
+            continue
+        if sp.tag == "CLS":
+            out.targets.append((cls, word, neg))
+        else:
+            if neg:
+                others = [c for c in schema.classes if c != cls]
+                cls = others[0] if len(others) == 1 else cls
+            out.filters.append({"feature": "prediction" if sp.tag == "PRED" else "label", "cmp": "==", "value": cls})
+
+
+# ---- features and values -----------------------------------------------------------------------
+
+def _own(candidates: list[str]) -> str | None:
+    """Of two columns, the person's own where the other is a co-person's ("ApplicantIncome" beside
+    "CoapplicantIncome"): a described applicant's figures are their own."""
+    if len(candidates) != 2:
+        return None
+    a, b = ("".join(split_words(c)) for c in candidates)  # "applicantincome", "coapplicantincome"
+    for mine, other, name in ((a, b, candidates[0]), (b, a, candidates[1])):
+        if other == "co" + mine or other.startswith("co") and other[2:] == mine:
+            return name
+    return None
+
+
+def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False) -> None:
+    target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
+    for sp in spans:
+        if sp.tag == "FEAT" and re.fullmatch(r"(?:months?|years?|weeks?|days?)", sp.text.lower()) and \
+                re.search(r"\d\s*[km]?\s*(?:a|an|per|each|every|/)\s*$", text[:sp.start].lower()):
+            sp.used = True  # "5,800 a month": the rate's unit, not a column about months
+            continue
+        if sp.tag == "FEAT":
+            words = set(split_words(sp.text))
+            if not words or words <= NOT_FEATURES or read_number(sp.text) is not None:
+                sp.used = True
+                if read_number(sp.text) is not None:
+                    sp.tag = "NUM"
+                    sp.used = False
+                continue
+            if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"}:
+                sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
+                continue
+            v = linking.link_value(sp.text, schema, use_embeddings=False)
+            if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families) \
+                    and v.best[0] not in schema.booleans:
+                sp.tag = "VAL"  # "females" names a value of sex, not a column
+                continue
+            r = linking.link_feature(sp.text, schema)
+            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20:
+                c = resolve(sp.text, schema)
+                if c is not None and is_outcome_word(sp.text, schema):
+                    sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
+                    out.targets.append((c, sp.text, False))
+                    sp.used = True
+                    continue
+            opposite = linking.opposite_boolean(sp.text, schema)
+            if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
+                sp.tag, sp.link = "VAL", opposite
+                continue
+            named = linking.concept_feature(sp.text, schema) if r.best is None and r.ambiguous else []
+            if r.best is not None:
+                sp.link = r.best
+            elif len(named) == 1 and named[0] in r.ambiguous:  # "borrowed": the one amount column
+                sp.link = named[0]
+            elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
+                sp.link = _own(r.ambiguous)
+            elif r.ambiguous and len(r.ambiguous) <= 3:
+                out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
+                sp.used = True
+            elif r.ambiguous:  # a word half a dozen columns share ("work"): too vague to be one
+                sp.used = True
+            else:
+                # An everyday word the lexicon knows but this data has no column for: not a
+                # feature mention at all ("who earns more" on data with no income).
+                out.unknown.append(sp.text)
+                sp.used = True
+    for i, sp in enumerate(spans):
+        if sp.tag == "VAL" and sp.link is None:
+            opposite = linking.opposite_boolean(sp.text, schema)
+            if opposite is not None:
+                sp.link = opposite
+                continue
+            near = _adjacent_feature(spans, i)
+            r = linking.link_value(sp.text, schema, near=near)
+            if r.best is not None:
+                sp.link = r.best
+            else:
+                # A value no category has may still be a feature's name ("students" for isStudent
+                # is indexed; "hypertension" reaches ``ht`` through its description).
+                f = linking.link_feature(sp.text, schema)
+                if f.best is not None and f.best in schema.booleans:
+                    sp.link = (f.best, schema.booleans[f.best][1])
+                elif f.best is not None:
+                    sp.tag, sp.link = "FEAT", f.best
+                elif r.ambiguous:
+                    out.ambiguous.append({"term": sp.text, "candidates": [c[0] for c in r.ambiguous]})
+                    sp.used = True
+                else:
+                    out.unknown.append(sp.text)
+                    sp.used = True
+
+
+def _adjacent_feature(spans: list[_Span], i: int) -> str | None:
+    for j in (i - 1, i - 2, i + 1):
+        if 0 <= j < len(spans) and spans[j].tag == "FEAT" and isinstance(spans[j].link, str):
+            return spans[j].link
+    return None
+
+
+def _same_clause(text: str, a: int, b: int) -> bool:
+    lo, hi = sorted((a, b))
+    return not CLAUSE.search(text[lo:hi])
+
+
+def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
+    """Feature-value pairs in order: numbers with their feature and comparison, values, booleans."""
+    pairs: list[dict] = []
+    nums = [sp for sp in spans if sp.tag == "NUM"]
+    # a number is compared with a number column (a yes/no column takes 0 or 1 too)
+    feats = [sp for sp in spans if sp.tag == "FEAT" and sp.link is not None and sp.link in schema.numeric]
+    i = 0
+    while i < len(nums):
+        n = nums[i]
+        value = read_number(n.text)
+        if value is None:
+            i += 1
+            continue
+        cmp_sp = _cmp_near(spans, n)
+        op = None
+        if cmp_sp is not None:  # "younger than": the comparison may start a word before its tag
+            op = comparator(cmp_sp.text) or comparator(text[max(0, cmp_sp.start - 10):cmp_sp.end])
+        if op is None:  # a comparison word the tagger missed, right after the number or before it
+            op = _untagged_comparator(text, n)
+        # "between 30k and 50k": two numbers, one feature
+        second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
+        f = _feature_for(text, n, feats, spans, schema, cmp_sp)
+        free = [x for x in feats if not x.used and x.link is not None]
+        if f is None and policy == "always" and len(nums) == 1 and len(free) == 1:
+            f = free[0], free[0].link  # "the income is wrong, it's 4,000": one feature, one number, two clauses
+        if f is None:
+            # "3+ dependents", "2nd class": a number that is a category's value
+            word = n.text + (text[n.end] if n.end < len(text) and text[n.end] == "+" else "")
+            v = linking.link_value(word, schema, use_embeddings=False)
+            if v.best is not None and v.score >= 0.95:
+                n.tag, n.link, n.text = "VAL", v.best, word
+                i += 1
+                continue
+            out.loose_numbers.append({"text": n.text, "value": value, "cmp": op if op and op != "between" else "=="})
+            n.used = True
+            i += 2 if second else 1
+            continue
+        f_sp, feat = f
+        if f_sp is not None:
+            f_sp.used = True
+        n.used = True
+        value = _units(text, n, feat, value, schema, out)
+        if second is not None:
+            v2 = _units(text, second, feat, read_number(second.text), schema, out)
+            second.used = True
+            lo, hi = sorted([value, v2])
+            pairs.append({"feature": feat, "cmp": ">=", "value": lo, "kind": "number", "span": n, "act": None})
+            pairs.append({"feature": feat, "cmp": "<=", "value": hi, "kind": "number", "span": second, "act": None})
+            i += 2
+            continue
+        act_sp = _near(spans, n, "ACT", 24)
+        if act_sp is None:  # an edit word the tagger missed ("lost 5 points", "5 more")
+            window = text[max(0, n.start - 16):n.end + 12]
+            if action(window) in ("increase", "decrease"):
+                act_sp = _Span(n.start, n.end, "ACT", re.sub(r"\b(?:was|were|is|to|of|at|had|set)\b", "", window))
+        if feat in schema.booleans and feat not in schema.families:
+            value = schema.booleans[feat][1] if value not in (0, 1) else schema.booleans[feat][int(value)]
+        pairs.append({"feature": feat, "cmp": op if op and op != "between" else "==", "value": value,
+                      "kind": "number", "span": n, "act": act_sp.text if act_sp is not None else None})
+        i += 1
+    for idx, sp in enumerate(spans):
+        if sp.tag == "VAL" and sp.link is not None and not sp.used:
+            feat, value = sp.link
+            neg = _negated_span(text, spans, idx)
+            sp.used = True
+            if feat in schema.booleans and feat not in schema.families:
+                no, yes = schema.booleans[feat]
+                if isinstance(value, str) and str(value).lower() in ("no", "n", "false"):
+                    neg = not neg
+                pairs.append({"feature": feat, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
+                              "act": None})
+            else:
+                pairs.append({"feature": feat, "cmp": "!=" if neg else "==", "value": value, "kind": "value",
+                              "span": sp, "act": None, "negated": neg})
+        elif sp.tag == "FEAT" and sp.link is not None and not sp.used and sp.link in schema.booleans \
+                and sp.link not in schema.families:
+            # "with a telephone", "without kids", "had no records"
+            no, yes = schema.booleans[sp.link]
+            neg = _negated_span(text, spans, idx)
+            if idx > 0 and spans[idx - 1].tag == "MOD":  # "a bad credit history", "a good record"
+                from .outcomes import _word_reading
+
+                good = _word_reading(spans[idx - 1].text).desirable
+                if good is not None:
+                    neg = not good
+                    sp.used = True
+                    pairs.append({"feature": sp.link, "cmp": "==", "value": no if neg else yes, "kind": "value",
+                                  "span": sp, "act": None})
+                    continue
+            said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
+            if said:
+                neg = said.group(1) in ("no", "false")
+            elif not neg and policy == "said" and not re.search(
+                    r"\b(?:with|has|have|had|having|got|any|prior|existing|some)(?:\s+(?:a|an|any|some))?\s+$",
+                    text[max(0, sp.start - 16):sp.start].lower()):
+                continue  # named, not given a value ("does hypertension matter")
+            sp.used = True
+            pairs.append({"feature": sp.link, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
+                          "act": None})
+        elif sp.tag == "FEAT" and sp.link is not None and not sp.used and _negated_span(text, spans, idx) \
+                and sp.link in schema.numeric:
+            # "no debt", "without savings": zero
+            sp.used = True
+            pairs.append({"feature": sp.link, "cmp": "==", "value": 0, "kind": "number", "span": sp, "act": "set"})
+    pairs.sort(key=lambda p: p["span"].start)
+    return pairs
+
+
+def _untagged_comparator(text: str, n: _Span) -> str | None:
+    """"5+", "60 or more", "over 60": the comparison words next to a number, read by the lexicon."""
+    after = re.match(r"\s*(\+|or (?:more|less|above|below|over|under|fewer|older|younger)|and (?:over|up|above|under|below))",
+                     text[n.end:].lower())
+    if after:
+        return comparator(after.group(1))
+    words = re.findall(r"[a-z<>=]+", text[max(0, n.start - 24):n.start].lower())
+    for k in (2, 1):
+        if len(words) >= k:
+            op = comparator(" ".join(words[-k:]))
+            if op not in (None, "==", "!=", "between"):
+                return op
+    return None
+
+
+def _negated_span(text: str, spans: list[_Span], idx: int) -> bool:
+    sp = spans[idx]
+    if idx > 0 and spans[idx - 1].tag == "NEG" and _same_clause(text, spans[idx - 1].end, sp.start) \
+            and sp.start - spans[idx - 1].end <= 16:
+        return True
+    return is_negated(text[max(0, sp.start - 14):sp.start])
+
+
+def _near(spans: list[_Span], n: _Span, tag: str, reach: int) -> _Span | None:
+    best = None
+    for sp in spans:
+        if sp.tag == tag:
+            d = n.start - sp.end if sp.end <= n.start else sp.start - n.end
+            if 0 <= d <= reach and (best is None or d < best[0]):
+                best = (d, sp)
+    return best[1] if best else None
+
+
+def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
+    """The comparison for a number: just before it ("over 60"), or just after ("60 or more")."""
+    before = [sp for sp in spans if sp.tag == "CMP" and sp.end <= n.start and n.start - sp.end <= 22]
+    if before:
+        return before[-1]
+    after = [sp for sp in spans if sp.tag == "CMP" and sp.start >= n.end and sp.start - n.end <= 3]
+    return after[0] if after else None
+
+
+def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], schema: ChatSchema,
+                 cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
+    """The feature a number belongs to: the nearest feature mention in its clause (before it, else
+    just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
+    # "ppl over 40", "mothers under 20": a bound right after a word for people is their age, where the
+    # data has one age and the number is a plausible one (whatever feature was named before).
+    if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
+                                        text[:cmp_sp.start].lower()) \
+            and re.fullmatch(r"(?:over|above|under|below|older than|younger than)", cmp_sp.text.lower().strip()):
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]
+    # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
+    # feature, before any word such as "years" that only gives the unit.
+    near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)]
+    lead = text[max(0, (near[0].start if near else n.start) - 16):(near[0].start if near else n.start)]
+    named = [f for f in linking.concept_feature(" ".join(sp.text for sp in near) + " " + lead.split(" ")[-2]
+                                                if len(lead.split(" ")) >= 2 else " ".join(sp.text for sp in near), schema)
+             if f in schema.numeric]
+    if len(named) == 1:
+        for f in feats:
+            if not f.used and re.fullmatch(r"(?:years?|yrs?|months?|days?)", f.text.lower()) and abs(f.start - n.end) <= 3:
+                f.used = True
+        return None, named[0]
+    free = [f for f in feats if not f.used]
+    before = [f for f in free if f.end <= n.start and _same_clause(text, f.end, n.start)
+              and not any(o.tag == "NUM" and f.end <= o.start < n.start for o in spans)]
+    after = [f for f in free if f.start >= n.end and f.start - n.end <= 24 and _same_clause(text, n.end, f.start)]
+    if before and after and after[0].start - n.end < n.start - before[-1].end and (
+            cmp_sp is None or cmp_sp.start > before[-1].end):
+        return after[0], after[0].link
+    if before:
+        return before[-1], before[-1].link
+    if after:
+        return after[0], after[0].link
+    # "older than 60", "10 years younger", "weighing 110 lbs": the comparison or edit names the feature
+    near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and abs(sp.start - n.end) <= 20 or
+            sp.tag in ("CMP", "ACT") and 0 <= n.start - sp.end <= 6]
+    words = " ".join(sp.text for sp in near) + " " + text[n.end:n.end + 12]
+    cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric]
+    if len(cands) == 1:
+        return None, cands[0]
+    # "mothers over 35", "people under 25": a bare bound on a group of people is their age, where the
+    # data has one age and the number is one of its values.
+    if cmp_sp is not None and re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|"
+                                           r"aged under)", cmp_sp.text.lower().strip()):
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]
+    return None
+
+
+def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: Assembled) -> Any:
+    """A number given in other units than the column's: years for a months column, a full amount
+    for a column in thousands. The reading is noted so that the answer says it."""
+    if not isinstance(value, (int, float)) or feat not in schema.numeric:
+        return value
+    lo, hi = schema.numeric[feat]
+    after = text[n.end:n.end + 10].lower()
+    words = set(split_words(feat)) | set(re.findall(r"[a-z]+", schema.descriptions.get(feat, "").lower()))
+    if re.match(r"\s*(?:years?|yrs?)\b", after) and "month" in " ".join(words) and value * 12 <= hi:
+        out.notes.append(f"{n.text} years as {int(value * 12)} months for {feat}")
+        return int(value * 12) if float(value * 12).is_integer() else value * 12
+    if re.match(r"\s*months?\b", after) and "year" in " ".join(words) and not float(value) <= hi:
+        return value / 12
+    if value > hi * 5 and lo <= value / 1000 <= hi and ("thousand" in " ".join(words) or
+                                                         re.search(r"\d\s*k\b|thousand", n.text.lower())):
+        new = value / 1000
+        new = int(new) if float(new).is_integer() else new
+        out.notes.append(f"{n.text} as {new} for {feat} (it counts thousands)")
+        return new
+    return value
+
+
+def _direction_near(text: str, sp: _Span, spans: list[_Span]) -> tuple[str, float | None] | None:
+    """"if I earned more", "double the income": a direction (and factor) with no amount."""
+    window = text[max(0, sp.start - 25):sp.end + 25].lower()
+    acts = [a for a in spans if a.tag == "ACT" and abs(a.start - sp.start) <= 30]
+    said = action(" ".join(a.text for a in acts)) if acts else action(window)
+    if said == "double":
+        return "increase", 2.0
+    if said == "halve":
+        return "decrease", 0.5
+    if said in ("increase", "decrease"):
+        return said, None
+    return None
+
+
+def _change(p: dict, schema: ChatSchema) -> dict:
+    feat, value = p["feature"], p["value"]
+    act = action(p["act"]) if p.get("act") else None
+    if p["kind"] == "value" or act in (None, "set") or feat not in schema.numeric:
+        return {"feature": feat, "action": "set", "value": value}
+    if act == "double":
+        return {"feature": feat, "action": "increase", "value": None, "factor": 2}
+    if act == "halve":
+        return {"feature": feat, "action": "decrease", "value": None, "factor": 0.5}
+    return {"feature": feat, "action": act, "value": value}
+
+
+def _correct_filter(text: str) -> list[dict]:
+    """"the ones it got wrong", "misclassified cases": whether the model was right."""
+    t = text.lower()
+    if re.search(r"\b(?:got|gets|get|was|were|is|are)\s+(?:it\s+)?(?:wrong|incorrect)|\bmisclassified\b|"
+                 r"\bwrongly (?:classified|predicted)\b", t) and not re.search(r"\bhow (?:often|many times)\b", t):
+        return [{"feature": "correct", "cmp": "==", "value": False}]
+    if re.search(r"\b(?:got|gets|get)\s+(?:it\s+)?right\b|\bcorrectly (?:classified|predicted)\b", t) \
+            and not re.search(r"\bhow (?:often|many times)\b", t):
+        return [{"feature": "correct", "cmp": "==", "value": True}]
+    return []
+
+
+def _ids_by_form(text: str, spans: list[_Span]) -> None:
+    """A number the tagger read as a value, where English makes it a row: right after a row noun
+    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had")."""
+    if any(sp.tag == "ID" for sp in spans):
+        return
+    low = text.lower()
+    for sp in spans:
+        if sp.tag != "NUM" or not re.fullmatch(r"#?\d+", sp.text.strip()):
+            continue
+        before, after = low[:sp.start], low[sp.end:]
+        if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
+                re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
+                and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"
+                             r"could|get|be|wasn't|wasnt|isn't|didn't)\b", after)):
+            sp.tag = "ID"
+            return
+
+
+def _int(text: str) -> int | None:
+    v = read_number(text)
+    return int(v) if isinstance(v, (int, float)) and float(v).is_integer() else None
+
+
+def _unique(items: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for d in items:
+        if d not in out:
+            out.append(d)
+    return out

@@ -1,0 +1,124 @@
+"""Spans the tagger missed, found by the schema's own words.
+
+The learned tagger (``chat.learned``) marks most mentions, but it reads words it never saw in
+training less surely: "good risk", "new car", "telephone", "foreign workers", "prior records".
+Those words are, however, written in the schema at hand: its column names, its category values,
+its class names, and the lexicon's outcome words. This pass looks at the words no tagged span
+covers and marks a run of them that *is* such a name (exactly, after the usual singular/plural
+and word-splitting), longest first. It never overrides a tagged span, never reads a word as a
+feature by resemblance alone (that is the linker's job, on tagged spans), and marks a number only
+by its form.
+
+>>> from explainer_nlg.chat.schema import ChatSchema
+>>> s = ChatSchema(["HasTelephone", "purpose", "Amount"], {"purpose": ["new car", "education"],
+...                "HasTelephone": [0, 1]}, ["not credit worthy", "credit worthy"])
+>>> q = "how many with a telephone wanted a new car and were denied?"
+>>> [(q[a:b], t) for a, b, t, _ in fill(q, [], s)]
+[('telephone', 'FEAT'), ('new car', 'VAL'), ('denied', 'CLS')]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import linking
+from .schema import ChatSchema, split_words
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Words that are never a mention by themselves, however a schema spells its names.
+QUIET = set("""a an the of to in on for by with and or but if is are was were be been being it its this that
+these those there here what which who whom whose how why when where do does did done have has had
+having can could would should will may might must not no yes any all some many much more most less few
+me my i you your we our they them their he him his she her one ones about than then so very just also
+model data row rows people person applicant applicants customer customers case cases number value
+values feature features prediction predictions decision decisions outcome outcomes class label labels
+show tell give list explain get got make made change changed changes like same other others""".split())
+# Outcome words too loose to take from untagged text ("left" a job, "likely" anything).
+LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", "false", "true", "positive",
+                  "negative", "pass", "live", "stay", "held", "late", "release", "likely", "unlikely", "flag",
+                  "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
+                  "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
+MAX_WORDS = 4
+
+
+def fill(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str, float]]:
+    """Spans (start, end, tag, confidence 0.5) for untagged runs of words that name a class, a
+    category value or a column of ``schema`` (tabular schemas; classes for every kind)."""
+    covered = [False] * (len(text) + 1)
+    for sp in spans:
+        for i in range(max(0, sp[0]), min(len(text), sp[1])):
+            covered[i] = True
+    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    out: list[tuple[int, int, str, float]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            a, b = words[i][0], words[i + n - 1][1]
+            if any(covered[a:b]):
+                continue
+            tag = kind(text[a:b], schema)
+            if tag:
+                out.append((a, b, tag, 0.5))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def kind(phrase: str, schema: ChatSchema) -> str | None:
+    """"CLS", "VAL", "FEAT" or None for one run of words."""
+    low = re.sub(r"\s+", " ", phrase.lower().replace("’", "'")).strip()
+    words = low.split()
+    if not words or words[0] in QUIET or words[-1] in QUIET:
+        return None
+    if _class_word(low, schema):
+        return "CLS"
+    if schema.kind != "tabular" or len(low) < 3:
+        return None
+    v = linking.link_value(low, schema, use_embeddings=False)
+    if v.best is not None and v.score >= 1.0 and low not in ("yes", "no", "true", "false", "other", "unknown"):
+        return "VAL"
+    if _names_feature(low, schema):
+        return "FEAT"
+    if " " not in low and low in _concept_words():
+        named = linking.concept_feature(low, schema)
+        if len(named) == 1 or len(named) == 2 and _co_pair(named):
+            return "FEAT"  # "borrowed" where the data has one amount column; "earning" of an applicant and co-applicant
+    return None
+
+
+def _concept_words() -> set[str]:
+    from .lexicon import lexicon
+
+    return {w for c in lexicon()["concepts"] for w in c["words"] if " " not in w} - QUIET
+
+
+def _class_word(low: str, schema: ChatSchema) -> bool:
+    from .outcomes import _lexicon_words
+
+    for c in schema.classes:
+        if low == str(c).lower() or low in [a.lower() for a in schema.class_aliases.get(c, [])]:
+            return len(low) >= 3 and not low.isdigit()
+    if low in LOOSE_OUTCOMES or len(low) < 5:
+        return False
+    return low in _lexicon_words() and bool(schema.classes)
+
+
+def _names_feature(low: str, schema: ChatSchema) -> bool:
+    """The words are a column's name words, all of them ("foreign workers" for is_foreign_worker,
+    "telephone" for HasTelephone), or a family's name."""
+    ix = linking.index(schema)
+    mine = [w for w in linking.content_words(low) if w not in linking.PREFIXES]
+    if not mine or any(w in QUIET for w in mine):
+        return False
+    hits: list[Any] = [f for f in ix.items if ix.words[f] == mine or "".join(mine) == ix.glued[f]
+                       or " ".join(split_words(f)) == low]
+    return bool(hits)
+
+
+def _co_pair(names: list[str]) -> bool:
+    """Two columns about a person and a co-person ("ApplicantIncome", "CoapplicantIncome")."""
+    a, b = ("".join(split_words(n)) for n in names)
+    return a == "co" + b or b == "co" + a

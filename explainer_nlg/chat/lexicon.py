@@ -1,0 +1,120 @@
+"""The parser's closed-class English, read from ``prompts/parser_lexicon.toml``, and number reading.
+
+>>> comparator("older than"), comparator("60 or more"), comparator("under")
+('>', '>=', '<')
+>>> action("went up by"), action("doubled"), action("changed to")
+('increase', 'double', 'set')
+>>> read_number("5,800"), read_number("130k"), read_number("2.5 thousand"), read_number("five")
+(5800, 130000, 2500, 5)
+>>> concept_keys("earning")
+['income', 'salary', 'wage', 'wages', 'earnings', 'earn', 'pay']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ..prompt_files import load_prompt_file
+
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "hundred": 100, "a hundred": 100, "a thousand": 1000, "a dozen": 12, "dozen": 12}
+SCALES = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mil": 1_000_000, "million": 1_000_000, "grand": 1000,
+          "bn": 1_000_000_000, "billion": 1_000_000_000, "hundred": 100}
+
+
+def lexicon() -> dict:
+    return load_prompt_file("parser_lexicon.toml")
+
+
+@functools.lru_cache(maxsize=1)
+def _comparators() -> list[tuple[str, str]]:
+    pairs = [(phrase, op) for op, phrases in lexicon()["comparators"].items() for phrase in phrases]
+    return sorted(pairs, key=lambda p: -len(p[0]))  # the longest phrase that fits wins
+
+
+def comparator(text: str) -> str | None:
+    """The comparison a phrase means (">", ">=", "<", "<=", "==", "!=", "between"), or None."""
+    t = " " + re.sub(r"\s+", " ", text.lower().strip()) + " "
+    for phrase, op in _comparators():
+        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", t):
+            return op
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _actions() -> list[tuple[str, str]]:
+    pairs = [(phrase, act) for act, phrases in lexicon()["actions"].items() for phrase in phrases]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def action(text: str) -> str | None:
+    """The edit a phrase means ("increase", "decrease", "double", "halve", "set"), or None."""
+    t = re.sub(r"\s+", " ", text.lower().strip())
+    for phrase, act in _actions():
+        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", t):
+            return act
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def negators() -> frozenset:
+    return frozenset(lexicon()["negators"]["words"])
+
+
+def is_negated(before: str) -> bool:
+    """Whether the last word or two of ``before`` negate what follows ("non-", "not a", "without")."""
+    words = re.findall(r"[a-z']+", before.lower())[-2:]
+    if before.rstrip().lower().endswith(("non-", "non", "un")):
+        return True
+    if words and words[-1] in negators():
+        return True
+    return len(words) == 2 and words[0] in negators() and words[1] in ("a", "an", "any", "the", "been")
+
+
+@functools.lru_cache(maxsize=1)
+def _concepts() -> list[tuple[list[str], set[str]]]:
+    return [(list(c["keys"]), set(c["words"])) for c in lexicon()["concepts"]]
+
+
+def concept_keys(word: str) -> list[str]:
+    """The column words an everyday word stands for ("older" -> ["age", ...]); [] when none."""
+    w = word.lower().strip()
+    out: list[str] = []
+    for keys, words in _concepts():
+        if w in words:
+            out += [k for k in keys if k not in out]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def value_words() -> list[tuple[set[str], set[str]]]:
+    """(ways a value is written in data, what people say for it) pairs ("female" / "women")."""
+    return [(set(v["value"]), set(v["words"])) for v in lexicon()["values"]]
+
+
+def read_number(text: str) -> int | float | None:
+    """A number as people type it: "5,800", "$2k", "130k", "2.5 thousand", "five", "1e9", "10%"."""
+    t = text.lower().strip().replace("$", "").replace("£", "").replace("€", "").replace("%", "")
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"(?<=\d)'?s$", "", t)  # "18s", "1990's"
+    if t in NUMBER_WORDS:
+        return NUMBER_WORDS[t]
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-z]+)?", t)
+    if m is None:
+        m2 = re.fullmatch(r"([a-z]+)\s+([a-z]+)", t)
+        if m2 and m2.group(1) in NUMBER_WORDS and m2.group(2) in SCALES:
+            return NUMBER_WORDS[m2.group(1)] * SCALES[m2.group(2)]
+        return None
+    try:
+        v: Any = float(m.group(1))
+    except ValueError:
+        return None
+    if m.group(2):
+        if m.group(2) not in SCALES:
+            return None
+        v *= SCALES[m.group(2)]
+    return int(v) if float(v).is_integer() and abs(v) < 1e15 else v

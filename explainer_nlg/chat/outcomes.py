@@ -1,0 +1,284 @@
+"""The user's words for outcomes ("approved", "turned down", "good risk", "flagged") -> the model's classes.
+
+A class is read from its name (a negation such as "not credit worthy" or "no diabetes" makes it the
+opposite of the other class), from the target column's name ("default": its "yes" class is the
+bad outcome; "released": the good one) and from a small lexicon (``prompts/parser_lexicon.toml``).
+A word is then matched to the class with the same reading: literally (a class name or an alias),
+by a shared word ("worthy" -> "credit worthy"), by the target's name ("defaulted" -> the "Yes" of
+``default``), or by whether it is good for the person / says the event happens. Where nothing
+fits, or two classes fit equally, ``resolve`` returns None and the parser asks.
+
+>>> from explainer_nlg.chat.schema import ChatSchema
+>>> loan = ChatSchema(["Income"], classes=["N", "Y"], target="Loan_Status")
+>>> resolve("approved", loan), resolve("turned down", loan)
+('Y', 'N')
+>>> cc = ChatSchema(["balance"], classes=["credit worthy", "not credit worthy"], target="creditworthiness")
+>>> resolve("worthy", cc), resolve("a good risk", cc), resolve("flagged", cc), resolve("not worthy", cc)
+('credit worthy', 'credit worthy', 'not credit worthy', 'not credit worthy')
+>>> d = ChatSchema(["age"], classes=["No", "Yes"], target="default")
+>>> resolve("approved", d), resolve("defaults", d), resolve("likely to default", d)
+('No', 'Yes', 'Yes')
+>>> resolve("approved", ChatSchema(["x"], classes=["setosa", "versicolor", "virginica"])) is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .lexicon import lexicon
+from .schema import ChatSchema, split_words
+
+MANY_CLASSES = 20  # above this, classes are names of things, not outcomes: matched only as written
+YES = {"yes", "y", "1", "1.0", "true", "t", "positive", "pos"}
+NO = {"no", "n", "0", "0.0", "false", "f", "negative", "neg", "none"}
+NEGATION = re.compile(r"^(?:not|no|non|un|never)[\s_-]*|\b(?:not|no|non|without)\b[\s_-]*")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one class reads: good for the person (True/False/None), the event happening (True/False/None)."""
+
+    desirable: bool | None
+    event: bool | None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("_", " "))
+
+
+def _same(a: str, b: str) -> bool:
+    """Two stems of one word ("diabet" / "diabetic")."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+def _stem(w: str) -> str:
+    for suffix in ("ies", "ied", "ing", "ers", "ed", "es", "er", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def _negated(text: str) -> tuple[bool, str]:
+    """("not credit worthy" -> (True, "credit worthy")); "unlikely" stays a word of its own."""
+    t = text.lower().strip()
+    m = re.match(r"^(?:not|no|non|never|without)\b[\s_-]*(.+)$", t) or re.match(r"^non-(.+)$", t)
+    if m:
+        return True, m.group(1)
+    return False, t
+
+
+@functools.lru_cache(maxsize=1)
+def _polar() -> dict:
+    o = lexicon()["outcomes"]
+    return {k: sorted(o[k], key=len, reverse=True) for k in o}
+
+
+def _word_reading(text: str) -> Reading:
+    """What an outcome word says, by the lexicon (the longest entry found in it)."""
+    neg, core = _negated(text)
+    t = " " + " ".join(_words(core)) + " "
+    p = _polar()
+
+    def has(key: str) -> str | None:
+        return next((w for w in p[key] if f" {w} " in t), None)
+
+    d_hit, u_hit, e_hit, n_hit = has("desirable"), has("undesirable"), has("event"), has("no_event")
+    desirable = None
+    if d_hit or u_hit:
+        desirable = len(d_hit or "") >= len(u_hit or "")
+    event = None
+    if e_hit or n_hit:
+        event = len(e_hit or "") >= len(n_hit or "")
+    if neg:
+        desirable = None if desirable is None else not desirable
+        event = None if event is None else not event
+    return Reading(desirable, event)
+
+
+def _target_polarity(schema: ChatSchema) -> bool | None:
+    """Whether the target's "yes" is good for the person (``default``: False, ``released``: True)."""
+    if not schema.target:
+        return None
+    t = " " + " ".join(split_words(schema.target)) + " "
+    p = lexicon()["outcomes"]
+    bad = any(f" {w} " in t for w in p["undesirable_events"])
+    good = any(f" {w} " in t for w in p["desirable_events"])
+    if bad != good:
+        return good
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, Reading]:
+    schema = ChatSchema([], classes=list(classes), target=target)
+    target_good = _target_polarity(schema)
+    target_stems = {_stem(w) for w in split_words(target)} if target else set()
+    p = lexicon()["outcomes"]
+    desirable: dict[str, bool | None] = {}
+    event: dict[str, bool | None] = {}
+    for c in classes:
+        low = c.lower().strip()
+        neg, core = _negated(low)
+        r = _word_reading(low)
+        cwords = " " + " ".join(_words(core)) + " "
+        # What the class's own name says.
+        event[c] = True if low in YES else False if low in NO else r.event
+        if low in YES | NO:
+            desirable[c] = None
+        elif r.desirable is not None:
+            desirable[c] = r.desirable
+        elif any(f" {w} " in cwords for w in p["undesirable_events"]):
+            desirable[c] = neg  # "diabetes": bad; "no diabetes": good
+        elif any(f" {w} " in cwords for w in p["desirable_events"]):
+            desirable[c] = not neg
+        else:
+            desirable[c] = None
+        if target_stems and target_stems <= {_stem(w) for w in _words(core)}:
+            event[c] = not neg  # "low birth weight" for a ``low`` column: the event
+        elif event[c] is None and neg:
+            event[c] = False
+        elif event[c] is None and any(f" {w} " in cwords for w in p["undesirable_events"]):
+            event[c] = not neg  # a named bad event ("diabetic", "rearrested", "leaves") is what is flagged
+    # A pair where one class is the other negated ("diabetes" / "no diabetes"): the plain one is
+    # the event.
+    if len(classes) == 2:
+        a, b = classes
+        na, ca = _negated(a)
+        nb, cb = _negated(b)
+        if na != nb and ca == cb:
+            event[b if na else a], event[a if na else b] = True, False
+    _complete(classes, event)
+    _complete(classes, desirable)
+    # The event's goodness from the target's name, where the class names do not say it.
+    for c in classes:
+        if desirable[c] is None and event[c] is not None:
+            good = target_good if target_good is not None else True
+            desirable[c] = good if event[c] else not good
+    _complete(classes, desirable)
+    return {c: Reading(desirable[c], event[c]) for c in classes}
+
+
+def _complete(classes: tuple[str, ...], known: dict[str, bool | None]) -> None:
+    """Two classes, one reading known: the other is its opposite."""
+    if len(classes) == 2:
+        a, b = classes
+        for x, y in ((a, b), (b, a)):
+            if known[x] is not None and known[y] is None:
+                known[y] = not known[x]
+
+
+def readings(schema: ChatSchema) -> dict[str, Reading]:
+    """How each of the schema's classes reads (good for the person? the event happening?)."""
+    return _class_readings(tuple(schema.classes), schema.target)
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_words() -> tuple[str, ...]:
+    o = lexicon()["outcomes"]
+    return tuple(sorted({w for k in ("desirable", "undesirable", "event", "no_event") for w in o[k]}, key=len, reverse=True))
+
+
+def spelled(word: str) -> str:
+    """An outcome word with a typo read as the lexicon's word ("aproved" -> "approved")."""
+    import difflib
+
+    w = word.lower().strip()
+    if len(w) < 5 or w in _lexicon_words():
+        return w
+    close = difflib.get_close_matches(w, _lexicon_words(), n=1, cutoff=0.84)
+    return close[0] if close else w
+
+
+def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
+    """Whether a word reads as an outcome at all: the lexicon's, a class's own words, the target's."""
+    text = spelled(_strip(word))
+    neg, core = _negated(text)
+    if any(f" {w} " in f" {core} " for w in _lexicon_words()):
+        return True
+    if schema is not None:
+        stems = {_stem(w) for w in _words(core)}
+        names = {_stem(w) for c in schema.classes for w in _words(c)} | {_stem(w) for w in split_words(schema.target or "")}
+        return bool(stems and all(any(_same(x, y) for y in names) for x in stems))
+    return False
+
+
+def _strip(word: str) -> str:
+    text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
+    return re.sub(r"^(?:(?:a|an|the|be|being|get|got|getting|is|was|likely to|going to|to|has|have|had|with)\s+)+",
+                  "", text)
+
+
+def resolve(word: str, schema: ChatSchema, use_embeddings: bool = False) -> str | None:
+    """The class an outcome word names, or None where none fits or two fit equally. With
+    ``use_embeddings``, a word the rules cannot place is matched to the class whose name (with the
+    target's) it is closest to in MiniLM's sentence space, where one is clearly closest."""
+    found = _resolve(word, schema)
+    if found is None and use_embeddings and 2 <= len(schema.classes) <= MANY_CLASSES:
+        found = _nearest_class(word, schema)
+    return found
+
+
+def _nearest_class(word: str, schema: ChatSchema) -> str | None:
+    from .linking import embed
+
+    target = " ".join(split_words(schema.target or "outcome"))
+    vecs = embed([f"{target}: {c}" for c in schema.classes] + [f"{target}: {_strip(word)}"])
+    sims = vecs[:-1] @ vecs[-1]
+    order = sims.argsort()[::-1]
+    if sims[order[0]] >= 0.55 and sims[order[0]] - sims[order[1]] >= 0.08:
+        return schema.classes[int(order[0])]
+    return None
+
+
+def _resolve(word: str, schema: ChatSchema) -> str | None:
+    if not schema.classes:
+        return None
+    text = spelled(_strip(word))
+    # 1. a class name or declared alias, as written ("tabby" for ImageNet's "tabby, tabby cat")
+    for c in schema.classes:
+        if text == c.lower() or text in [a.lower() for a in schema.class_aliases.get(c, [])] or \
+                ("," in c and text in [p.strip().lower() for p in c.split(",")]):
+            return c
+    if len(schema.classes) > MANY_CLASSES:
+        return None  # ImageNet's 1000 names are ordinary nouns: only a name as written counts
+    neg, core = _negated(text)
+    core_stems = {_stem(w) for w in _words(core)}
+    # 2. a word of a class name ("worthy" -> "credit worthy"; "not worthy" -> "not credit worthy")
+    hits = []
+    for c in schema.classes:
+        cneg, ccore = _negated(c)
+        cstems = {_stem(w) for w in _words(ccore)}
+        if core_stems and all(any(_same(x, y) for y in cstems) for x in core_stems) \
+                and any(len(x) >= 3 for x in core_stems):
+            if cneg == neg:
+                hits.append(c)
+    if len(hits) == 1:
+        return hits[0]
+    r = readings(schema)
+    # 3. the target's own name ("defaults" for a ``default`` column): its event class
+    if schema.target:
+        tstems = {_stem(w) for w in split_words(schema.target)}
+        if any(_same(x, y) and len(x) >= 4 for x in core_stems for y in tstems):
+            want_event = not neg
+            cands = [c for c, x in r.items() if x.event is want_event]
+            if len(cands) == 1:
+                return cands[0]
+    # 4. good for the person, or the event happening, by the lexicon
+    w = _word_reading(text)
+    if w.desirable is not None:
+        cands = [c for c, x in r.items() if x.desirable is w.desirable]
+        if len(cands) == 1:
+            return cands[0]
+    if w.event is not None:
+        cands = [c for c, x in r.items() if x.event is w.event]
+        if len(cands) == 1:
+            return cands[0]
+    return None
+
+
+def is_literal(word: str, cls: str) -> bool:
+    """Whether ``word`` is just the class's own name (so no "reading X as Y" note is needed)."""
+    return re.sub(r"\s+", " ", word.lower().strip(" ?!.,'\"")) == cls.lower()
