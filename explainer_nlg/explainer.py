@@ -73,8 +73,10 @@ class Explainer(TabularViews):
     def from_sklearn(cls, model: Any, data: pd.DataFrame, target: str | None = None,
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
                      background_rows: int = 100, protected: list[str] | None = None,
-                     positive_class: str | None = None) -> Explainer:
-        """A fitted scikit-learn classifier or pipeline that takes a DataFrame.
+                     positive_class: str | None = None, unit: str | None = None,
+                     output_name: str | None = None) -> Explainer:
+        """A fitted scikit-learn classifier or regressor, or a pipeline ending in one, that takes a
+        DataFrame.
 
         ``data``: rows the model can be asked about (its index is the row id), optionally with the
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
@@ -82,9 +84,23 @@ class Explainer(TabularViews):
         be a reason to change (counterfactuals keep them fixed; fairness answers name them).
         ``positive_class``: the favourable class that rates count (default: for two classes, the
         second, as scikit-learn orders them).
+
+        Regressors (anything scikit-learn tags as one, or a model with ``predict`` and no
+        ``predict_proba``): ``unit`` is the unit of the prediction, as people should read it ("$",
+        "points", "kg"; default unnamed), and ``output_name`` what it is ("price"; default the
+        ``target`` column's name, else "prediction"). Evidence is then in that unit: the predicted
+        value, the average prediction as base value, contributions that add up to the difference.
+
+        >>> from sklearn.tree import DecisionTreeRegressor
+        >>> houses = pd.DataFrame({"rooms": [2, 3, 4, 5, 6], "price": [100.0, 150.0, 210.0, 260.0, 330.0]})
+        >>> ex = Explainer.from_sklearn(DecisionTreeRegressor().fit(houses[["rooms"]], houses["price"]),
+        ...                             houses, target="price", unit="$")
+        >>> ev = ex.explain(4)
+        >>> ev.output_kind, ev.predicted_label, ev.prediction, ev.unit, ev.base_value
+        ('regression', 'price', 330.0, '$', 210.0)
         """
         from .attribution.tabular_attributor import TabularAttributor
-        from .models.tabular import SklearnPredictor
+        from .models.tabular import SklearnPredictor, SklearnRegressor, is_regressor
 
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise ExplainerInputError("data must be a non-empty pandas DataFrame of rows.")
@@ -94,7 +110,16 @@ class Explainer(TabularViews):
         missing = [f for f in features if f not in data.columns]
         if missing:
             raise ExplainerInputError(f"The model expects column(s) the data lacks: {', '.join(missing)}.")
-        predictor = SklearnPredictor(model, features, class_names)
+        if is_regressor(model):
+            if class_names is not None or positive_class is not None:
+                raise ExplainerInputError(f"{type(model).__name__} predicts a number, so it takes no class_names "
+                                          "or positive_class (name the output with output_name=, its unit with unit=).")
+            predictor = SklearnRegressor(model, features, output_name or target or "prediction", unit)
+        else:
+            if unit is not None or output_name is not None:
+                raise ExplainerInputError(f"{type(model).__name__} is a classifier: its outputs are class "
+                                          "probabilities, so it takes no unit or output_name.")
+            predictor = SklearnPredictor(model, features, class_names)
         unknown = [f for f in protected or [] if f not in features]
         if unknown:
             raise ExplainerInputError(f"protected names {', '.join(map(repr, unknown))}, which "
@@ -104,7 +129,8 @@ class Explainer(TabularViews):
             positive_class = predictor.class_names[resolve_class(positive_class, predictor.class_names)]
         info = {"kind": "tabular", "features": features, "target": target,
                 "descriptions": dict(descriptions or {}), "rows": int(len(data)),
-                "protected": sorted(protected or []), "positive_class": positive_class}
+                "protected": sorted(protected or []), "positive_class": positive_class,
+                "output_kind": predictor.output_kind, "unit": predictor.unit}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod

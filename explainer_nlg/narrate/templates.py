@@ -76,6 +76,12 @@ def _seed(record: Any, audience: str) -> int:
     # the record after its wording was settled; neither should change the wording.
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != "seconds"}
+        if isinstance(record, Evidence):
+            # Schema 2 added these keys; a classification reads as it did under schema 1.
+            data.pop("schema_version", None)
+            if not record.is_regression:
+                for key in ("output_kind", "unit", "prediction"):
+                    data.pop(key, None)
         if isinstance(data.get("attributions"), list):
             data["attributions"] = [{k: v for k, v in a.items() if k != "standard_error"}
                                     if isinstance(a, dict) else a for a in data["attributions"]]
