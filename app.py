@@ -1,45 +1,122 @@
 """Start the chat app: ``python app.py`` (then open the printed URL).
 
 ``python app.py --smoke`` builds the app, answers one question through the same code path the
-page uses, prints it and exits (the README's CI line runs it). ``--port`` picks the port;
-``--llm NAME`` rewords verified sentences with a local GGUF model (see the README).
+page uses, prints it and exits (the README's CI line runs it). ``--port`` picks the port.
+
+The local LLM (Qwen2.5-Coder-0.5B, from the ``llm`` extra) rewords the verified sentences. It
+loads in the background: answers come from the templates until it is ready, and from the
+templates for good when it is not installed or its file is broken (said once, at start).
+``--llm NAME`` picks another model, ``--no-llm`` turns it off.
+
+Safety switches (see the README's threat model): uploads are skops files only unless
+``--trust-uploaded-pickles`` (refused when the app listens beyond this machine without a token);
+``--token`` (or ``EXPLAINER_NLG_TOKEN``) asks every visitor for it; the API reads images by name
+only from ``--image-folder``, and model folders only from ``--model-folder``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hmac
+import logging
 import os
 import sys
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+log = logging.getLogger("explainer_nlg.app")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_exposure(host: str, token: str | None, trust_pickles: bool) -> str | None:
+    """Why these settings must not start, or None. Pickles run code when loaded: allowing their
+    upload is allowing anyone who reaches the port to run code, so never beyond this machine
+    without a token.
+
+    >>> check_exposure("0.0.0.0", None, True)[:45]
+    'Refusing --trust-uploaded-pickles on 0.0.0.0 '
+    >>> check_exposure("127.0.0.1", None, True) is None, check_exposure("0.0.0.0", "s3cret", True) is None
+    (True, True)
+    """
+    if trust_pickles and host not in LOCAL_HOSTS and not token:
+        return (f"Refusing --trust-uploaded-pickles on {host} without a token: anyone who can reach the port could "
+                "run code on this machine. Set --token (or EXPLAINER_NLG_TOKEN), or listen on 127.0.0.1.")
+    return None
+
+from explainer_nlg.narrate.llm_loader import BACKENDS, DEFAULT_MODEL  # noqa: E402 - light: no torch
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", 7860)))
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--llm", help="a local GGUF model name or path to reword the sentences (optional)")
+    ap.add_argument("--llm", default=DEFAULT_MODEL,
+                    help=f"the local GGUF model (a name or a path) that rewords the sentences (default {DEFAULT_MODEL})")
+    ap.add_argument("--llm-backend", default="auto", choices=BACKENDS,
+                    help="auto: llama.cpp where it is installed and works, else transformers")
+    ap.add_argument("--no-llm", action="store_true", help="answer from the templates only")
     ap.add_argument("--smoke", action="store_true", help="build the app, answer one question, exit")
+    ap.add_argument("--token", default=os.environ.get("EXPLAINER_NLG_TOKEN"),
+                    help="ask every visitor for this token (user name: explainer); default: EXPLAINER_NLG_TOKEN")
+    ap.add_argument("--trust-uploaded-pickles", action="store_true",
+                    help="also load uploaded pickle/joblib models (they can run code: only on a private machine)")
+    ap.add_argument("--image-folder", help="the one folder the API may read images from by name")
+    ap.add_argument("--model-folder", help="the one folder 'bring your own model' may load model folders from")
+    ap.add_argument("--budget", type=int, help="most model calls (coalitions) per explanation; default: exact where "
+                                               "affordable (a loan row: 0.9 s), 256 answers about 4x sooner, estimated")
+    ap.add_argument("--store", help="SQLAlchemy URL for saved conversations (default: EXPLAINER_NLG_STORE, "
+                                    "else a SQLite file in the cache folder)")
     args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("explainer_nlg").setLevel(logging.INFO)  # (INFO everywhere turns on library progress bars)
 
+    refusal = check_exposure(args.host, args.token, args.trust_uploaded_pickles)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    if args.trust_uploaded_pickles:
+        log.warning("--trust-uploaded-pickles is on: uploaded pickle and joblib models will be loaded, and loading "
+                    "one can run any code it carries.")
+    if args.host not in LOCAL_HOSTS and not args.token:
+        log.warning("Listening on %s with no token: anyone who can reach the port can use the app.", args.host)
+
+    from explainer_nlg.service import Service, UploadPolicy
     from explainer_nlg.ui import build_app
 
     llm = None
-    if args.llm:
-        from explainer_nlg.narrate import LlamaCppLLM
+    if not args.no_llm:
+        from explainer_nlg.narrate.llm_loader import BackgroundLLM
 
-        llm = LlamaCppLLM(args.llm)
+        print(f"LLM {args.llm}: loading in the background; answers come from the templates until it is ready.",
+              flush=True)
+        llm = BackgroundLLM(args.llm, backend=args.llm_backend, on_status=lambda m: print(m, flush=True))
     t0 = time.perf_counter()
-    app = build_app(llm=llm)
+    service = Service(llm=llm, budget=args.budget, policy=UploadPolicy(args.trust_uploaded_pickles, model_folder=args.model_folder),
+                      image_folder=args.image_folder, store=args.store)
+    app = build_app(service=service)
     if args.smoke:
-        from explainer_nlg import Explainer
+        return smoke(service, llm, time.perf_counter() - t0)
+    auth = (lambda user, password: hmac.compare_digest(str(password), args.token)) if args.token else None
+    app.queue().launch(server_name=args.host, server_port=args.port, auth=auth, max_file_size="50mb",
+                       show_error=False)
+    return 0
 
-        print(f"app built in {time.perf_counter() - t0:.1f}s; endpoints: /explain /ask /parse")
-        answer = Explainer.demo("loan").ask("why was 17 denied?")
-        print("Q: why was 17 denied?\nA:", answer.text)
+
+def smoke(service, llm, built_seconds: float) -> int:
+    """Answer "why was 17 denied?" at once through the page's service (templates while the LLM
+    loads), then, where an LLM is installed, again once it is ready, showing which sentences it
+    reworded."""
+    from explainer_nlg import Explainer
+
+    print(f"app built in {built_seconds:.1f}s; endpoints: /explain /ask /parse")
+    question = "why was 17 denied?"
+    print(f"Q: {question}\nA: {service.ask(question, 'loan')['text']}", flush=True)
+    if llm is None or not llm.wait(timeout=float(os.environ.get("EXPLAINER_NLG_SMOKE_WAIT", "1800"))):
         return 0
-    app.queue().launch(server_name=args.host, server_port=args.port)
+    answer = Explainer.demo("loan").assistant(llm=llm).ask(question, session="smoke-llm")
+    print(f"With the LLM ({llm.model.name}):")
+    for s in answer.sentences:
+        print(f"  [{s.status}{': ' + s.reason if s.reason else ''}] {s.text}")
     return 0
 
 

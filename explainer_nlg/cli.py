@@ -233,11 +233,12 @@ def main(argv: list[str] | None = None) -> int:
 
         llm = None
         if args.llm:
-            from .narrate import LlamaCppLLM
+            from .narrate.llm_loader import load_llm
 
-            llm = LlamaCppLLM(args.llm)
+            llm = load_llm(args.llm)  # llama.cpp where it is installed and works, else transformers
         descriptions = ex.info.get("descriptions")
-        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions).text)
+        # A command line waits for the LLM however long it takes (no chat user is waiting).
+        print(narrate(ev, args.audience, llm=llm, descriptions=descriptions, time_limits=None).text)
         return 0
     print(ev.to_json(indent=2) if args.json else render_text(ev, args.top))
     if getattr(args, "out", None):

@@ -50,46 +50,53 @@ def test_parse_and_explain_endpoints(client):
 def test_bad_input_over_http(client):
     r = client.predict("<script>alert(1)</script>", "loan", "17", "bad", "customer", api_name="/ask")
     assert r["text"] and "Traceback" not in r["text"]
-    r = client.predict("why?", "nope", "", "bad", "customer", api_name="/ask")
-    assert "There is no model 'nope'" in r["text"]
-    r = client.predict("why?", "loan", "not a row", "bad", "customer", api_name="/ask")
-    assert "row id or a JSON row" in r["text"]
+    with pytest.raises(gradio_client.exceptions.AppError, match="There is no model 'nope'"):
+        client.predict("why?", "nope", "", "bad", "customer", api_name="/ask")
+    with pytest.raises(gradio_client.exceptions.AppError, match="row id or a JSON row"):
+        client.predict("why?", "loan", "not a row", "bad", "customer", api_name="/ask")
 
 
-def test_bring_your_own_csv_and_pickled_model(tmp_path):
-    """The page's "bring your own" path: a CSV and a pickled scikit-learn model become a served
-    explainer that answers "why?" truthfully; bad files get messages, not tracebacks."""
+def test_bring_your_own_csv_and_skops_model(tmp_path):
+    """The page's "bring your own" path: a CSV and a skops-saved scikit-learn model become an
+    explainer that answers "why?" truthfully; pickles are refused unless the operator allows them;
+    bad files get messages, not tracebacks."""
     import pickle
 
     import pandas as pd
+    import skops.io as sio
     from sklearn.linear_model import LogisticRegression
 
     from explainer_nlg import ExplainerInputError
-    from explainer_nlg.ui.app import Service, _load_custom
+    from explainer_nlg.service import Service, UploadPolicy
+    from explainer_nlg.service.custom_models import load_custom
 
     df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6, 7, 8], "debt": [8, 7, 6, 5, 4, 3, 2, 1],
                        "ok": ["no", "no", "no", "no", "yes", "yes", "yes", "yes"]})
-    csv, model_path = tmp_path / "rows.csv", tmp_path / "model.pkl"
+    csv, skops_path, pkl_path = tmp_path / "rows.csv", tmp_path / "model.skops", tmp_path / "model.pkl"
     df.to_csv(csv, index=False)
-    model_path.write_bytes(pickle.dumps(LogisticRegression().fit(df[["income", "debt"]], df["ok"])))
-    ex = _load_custom(str(csv), str(model_path), "ok", "")
-    assert ex.kind == "tabular" and ex.class_names == ["no", "yes"]
-    service = Service(budget=64)
-    service.add("custom", ex)
-    out = service.explain("custom", "6")  # row id 6: income 7, debt 2
+    model = LogisticRegression().fit(df[["income", "debt"]], df["ok"])
+    sio.dump(model, skops_path)
+    pkl_path.write_bytes(pickle.dumps(model))
+    ex, message = load_custom(str(csv), str(skops_path), "ok", "", UploadPolicy())
+    assert ex.kind == "tabular" and ex.class_names == ["no", "yes"] and "skops file" in message
+    service = Service(budget=64, store=False)
+    service.load_custom("s-" + "a" * 32, str(csv), str(skops_path), "ok", "")
+    out = service.explain("custom", "6", owner="s-" + "a" * 32)  # row id 6: income 7, debt 2
     assert out["evidence"]["predicted_label"] == "yes"
     assert "yes" in out["text"] and "income" in out["text"].lower()
-    answer = ex.ask("why?", 6)
-    assert "yes" in answer.text
 
-    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
-    with pytest.raises(ExplainerInputError, match="not a pickled model"):
-        _load_custom(str(csv), str(tmp_path / "junk.pkl"), "ok", "")
-    (tmp_path / "list.pkl").write_bytes(pickle.dumps([1, 2, 3]))
+    with pytest.raises(ExplainerInputError, match="This is a pickle file"):
+        load_custom(str(csv), str(pkl_path), "ok", "", UploadPolicy())
+    ex, message = load_custom(str(csv), str(pkl_path), "ok", "", UploadPolicy(allow_pickle=True))
+    assert "pickle file" in message and ex.predict(6)["yes"] > 0.5
+    (tmp_path / "junk.skops").write_bytes(b"not a model")
+    with pytest.raises(ExplainerInputError, match="not a skops file"):
+        load_custom(str(csv), str(tmp_path / "junk.skops"), "ok", "", UploadPolicy())
+    sio.dump([1, 2, 3], tmp_path / "list.skops")
     with pytest.raises(ExplainerInputError, match="not a fitted classifier"):
-        _load_custom(str(csv), str(tmp_path / "list.pkl"), "ok", "")
+        load_custom(str(csv), str(tmp_path / "list.skops"), "ok", "", UploadPolicy())
     with pytest.raises(ExplainerInputError, match="Give a CSV"):
-        _load_custom(None, None, "", "")
+        load_custom(None, None, "", "", UploadPolicy())
 
 
 def _row(ex, row_id):
@@ -127,15 +134,16 @@ def test_edited_row_is_asked_about_as_a_new_applicant(client):
 ])
 def test_bad_edits_get_a_clear_message(client, x, says):
     import json
+    import re
 
     from explainer_nlg import Explainer
 
     if isinstance(x, dict):
         x = json.dumps({**_row(Explainer.demo("loan"), 17), **x})
-    r = client.predict("why?", "loan", x, "bad-edit", "customer", api_name="/ask")
-    assert says in r["text"] and "Traceback" not in r["text"]
-    e = client.predict("loan", x, "customer", api_name="/explain")
-    assert says in e["error"]
+    with pytest.raises(gradio_client.exceptions.AppError, match=re.escape(says)):
+        client.predict("why?", "loan", x, "bad-edit", "customer", api_name="/ask")
+    with pytest.raises(gradio_client.exceptions.AppError, match=re.escape(says)):
+        client.predict("loan", x, "customer", api_name="/explain")
 
 
 def test_page_table_edit_becomes_a_typed_row():
@@ -144,7 +152,7 @@ def test_page_table_edit_becomes_a_typed_row():
     import pandas as pd
 
     from explainer_nlg import Explainer, ExplainerInputError
-    from explainer_nlg.ui.app import edited_row
+    from explainer_nlg.service.rows import edited_row
 
     ex = Explainer.demo("loan")
     row = ex.rows().loc[17, ex.info["features"]]

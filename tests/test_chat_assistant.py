@@ -27,7 +27,12 @@ def _true(answer):
 def test_why_is_narrated_from_evidence_and_says_the_real_class(bot, loan):
     r = bot.ask("why was 17 denied?", session="t1")
     assert r.parsed["instance"] == 17 and r.evidence.predicted_label == loan.explain(17).predicted_label == "good"
-    assert r.text.startswith("The model predicted “good”, not “bad”.")
+    # The row is named, the wrong premise is corrected once, in the first sentence, and the
+    # decision is not restated.
+    first, *rest = r.sentences
+    assert r.text.startswith("About row 17: ") and "predicted “good”, not “bad”" in first.text
+    assert r.text.removeprefix("About row 17: ").startswith(first.text)
+    assert not any("predicted" in s.text or "decision" in s.text for s in rest)
     _true(r)
     assert all(v.ok for v in verify_text(r.parts[0].narration.text, r.evidence))
 

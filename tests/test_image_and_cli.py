@@ -35,13 +35,13 @@ def test_image_inputs_converted_with_notes(image, tmp_path):
     gray = Image.fromarray(np.full((64, 64), 128, np.uint8))
     path = tmp_path / "gray.png"
     gray.save(path)
-    from explainer_nlg.models.image import load_image
+    from explainer_nlg.models.image import MAX_SIDE, load_image
 
     assert "alpha channel" in " ".join(load_image(rgba)[1])
     arr, notes = load_image(str(path))
     assert arr.shape == (64, 64, 3) and "grayscale" in " ".join(notes)
     big, notes = load_image(np.zeros((5000, 100, 3), np.uint8))
-    assert max(big.shape) == 4096 and "shrunk" in " ".join(notes)
+    assert max(big.shape) == MAX_SIDE and "shrunk" in " ".join(notes)
 
 
 def test_image_bad_inputs(image, tmp_path):

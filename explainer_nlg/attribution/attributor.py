@@ -13,6 +13,8 @@ from ..errors import ExplainerInputError, resolve_class
 from ..evidence import Attribution, Evidence
 from .faithfulness import eraser
 from .game import CachedGame, Game
+from .limits import capped_budget, stop_note
+from .limits import current as current_limits
 from .shapley_estimators import ShapleyResult, shapley_values
 from .uncertainty import close_calls, ties_note
 
@@ -53,7 +55,8 @@ class Attributor:
         return None
 
     def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
-        return shapley_values(game, budget if budget is not None else self.default_budget(game.n_players))
+        budget = budget if budget is not None else self.default_budget(game.n_players)
+        return shapley_values(game, capped_budget(budget, game.n_players))
 
     def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
         """Extra Evidence fields a kind of input adds (image: the heatmap and its regions)."""
@@ -97,7 +100,11 @@ class Attributor:
         seconds = time.perf_counter() - start
         faith = eraser(game, result.values, k=self.eraser_k) if len(result.values) else {}
         notes = list(prepared.notes)
-        if result.converged is False:  # an adaptive run that hit its cap before the top players settled
+        stopped = result.diagnostics.get("stopped")
+        if stopped:  # a server's time or call limit ended it: say so, with what was computed
+            lim = current_limits()
+            notes.append(stop_note(stopped, result.n_evaluations, lim.seconds if lim and lim.seconds else 0.0))
+        elif result.converged is False:  # an adaptive run that hit its cap before the top players settled
             notes.append("The estimate did not settle within its budget; the order of close contributions may change.")
         errors = result.standard_errors if result.standard_errors is not None else [None] * len(result.values)
         ties = close_calls(prepared.names, result.values, errors, self.eraser_k)

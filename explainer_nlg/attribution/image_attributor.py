@@ -14,6 +14,7 @@ from .game import Game
 from .grad_cam import CAM_METHODS, cam_method, default_target_layer, resolve_layer
 from .heatmap_faithfulness import curves, random_map, resize_map
 from .heatmap_regions import GRID_NAMES_3X3, heat_regions
+from .limits import current as current_limits
 from .region_game import RegionGame
 from .shapley_estimators import ShapleyResult
 
@@ -68,9 +69,17 @@ class ImageAttributor(Attributor):
         def p_target(images):
             return self.predictor.predict_proba(images)[:, target]
 
+        notes = []
+        lim = current_limits()
+        if lim is not None and lim.expired():
+            # Over the time budget: the heatmap and its regions stand; the curves that check them
+            # (44 more model calls on the photo) are left out, and the Evidence says so.
+            notes.append("The heatmap's deletion and insertion checks were skipped: the explanation had used its "
+                         "time budget.")
+            return {"heatmap": np.round(heat, HEATMAP_DECIMALS).tolist(), "regions": regions, "notes": notes,
+                    "extra": {"heatmap_model_calls": 1, "curve_model_calls": 0}}
         cam_curves = curves(image, heat_photo, p_target)
         rnd_curves = curves(image, random_map((h, w)), p_target)
-        notes = []
         if not heat.any():
             notes.append(f"The {self.cam_method} map is empty: no part of the target layer raised the class score.")
         if not regions["agreement"]["agree"]:

@@ -38,6 +38,7 @@ from itertools import combinations
 import numpy as np
 
 from .game import CachedGame, FunctionGame, Game  # noqa: F401  (FunctionGame: doctest)
+from .limits import current as current_limits
 
 EXACT_MAX_PLAYERS = 16
 
@@ -297,6 +298,12 @@ def estimate_shapley(
     if cap < 4:
         raise ValueError("A Shapley estimate needs a budget of at least 4 model calls.")
     round_size = round_size or max(n, 16)
+    # A server's time and call limits (attribution/limits.py): stop between rounds with what was
+    # computed. Under a time limit a fixed budget is spent in rounds too, so it can stop.
+    lim = current_limits()
+    limited_cap = cap if lim is None or lim.calls is None else min(cap, max(4, lim.calls))
+    stopped = None
+    timed = lim is not None and lim.deadline is not None
     design = _PairedStratifiedDesign(n, np.random.default_rng(seed))
     signatures: list[frozenset] = []  # top-k players with their signs, one per round
     values = np.full(n, (v1 - v0) / n)
@@ -304,13 +311,20 @@ def estimate_shapley(
     rounds = 0
     while True:
         spent = cached.n_evaluations - calls_before
-        room = cap - spent
+        room = limited_cap - spent
         if room < 2:
+            stopped = "calls" if limited_cap < cap and not converged else None
+            break
+        if rounds and timed and lim.expired():
+            stopped = "time"
             break
         before = len(design.masks)
         # A fixed budget is spent in one design; an adaptive run grows round by round.
         first = 2 * n if rounds == 0 else round_size  # round one: the complete size-1 / n-1 stratum
-        design.grow(min(room, first) if adaptive else room)
+        if adaptive:
+            design.grow(min(room, first))
+        else:
+            design.grow(min(room, max(first, cap // 4)) if timed else room)
         if len(design.masks) == before:
             converged = True  # nothing left to sample: every coalition has been evaluated
             break
@@ -329,11 +343,14 @@ def estimate_shapley(
             break
     method = "kernel-paired-stratified"
     se = sampling_standard_errors(design, masks, y, weights, values) if rounds else np.zeros(n)
+    diagnostics = {"rounds": rounds, "coalitions": len(design.masks)}
+    if stopped:
+        diagnostics["stopped"] = stopped
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
                          time.perf_counter() - start, method,
                          # a fixed budget has no stopping rule, unless it evaluated every coalition
-                         converged if adaptive or converged else None,
-                         {"rounds": rounds, "coalitions": len(design.masks)}, se)
+                         False if stopped else (converged if adaptive or converged else None),
+                         diagnostics, se)
 
 
 def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray, y: np.ndarray,

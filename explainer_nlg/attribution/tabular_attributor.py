@@ -117,4 +117,6 @@ def lookup_id(data: pd.DataFrame, x: Any):
         except (TypeError, ValueError):
             pass
     lo, hi = data.index.min(), data.index.max()
-    raise ExplainerInputError(f"There is no row with id {x!r}. Row ids run from {lo} to {hi} ({len(data)} rows).")
+    # A huge number is named as written in short ("1e+27"), not as 28 digits
+    shown = f"{float(x):.6g}" if isinstance(x, int) and abs(x) >= 10**15 else repr(x)
+    raise ExplainerInputError(f"There is no row with id {shown}. Row ids run from {lo} to {hi} ({len(data)} rows).")

@@ -7,10 +7,12 @@ from typing import Any
 
 from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
+from ..input_text import clean_text
 from ..models.text import TransformersPredictor
 from .attributor import Attributor, Prepared
 from .counterfactual_text import text_counterfactuals
 from .game import Game
+from .long_text import LONG_TEXT_WORDS, explain_long_text
 from .text_game import TextGame, split_words
 
 MAX_CHARS = 20_000
@@ -25,6 +27,7 @@ class TextAttributor(Attributor):
     def prepare(self, x: Any) -> Prepared:
         if not isinstance(x, str):
             raise ExplainerInputError(f"The text model explains a string of text, not {type(x).__name__}.")
+        x = clean_text(x)  # escape sequences and invisible characters out, NFC; a lone surrogate is refused
         if len(x) > MAX_CHARS:
             raise ExplainerInputError(
                 f"The text is {len(x):,} characters long; the limit is {MAX_CHARS:,}. Explain a shorter passage."
@@ -55,6 +58,13 @@ class TextAttributor(Attributor):
         enc = tok(text, truncation=True, max_length=self.predictor.max_length, return_offsets_mapping=True)
         ends = [e for s, e in enc["offset_mapping"] if e > s]
         return max(ends) if ends else 0
+
+    def explain(self, x: Any, target: Any = None, budget: int | None = None):
+        """Word Shapley values; past LONG_TEXT_WORDS words, passages first (see ``long_text``)."""
+        prepared = self.prepare(x)
+        if len(prepared.names) <= LONG_TEXT_WORDS:
+            return super().explain(x, target, budget)
+        return explain_long_text(self, prepared, target, budget)
 
     def game_for(self, prepared: Prepared, target: int) -> Game:
         words = split_words(prepared.batch1[0])

@@ -40,11 +40,12 @@ class Assistant:
     """Answers chat questions about one explainer's predictions, with per-session dialogue state."""
 
     def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000,
-                 settle_with_llm: bool | None = None):
+                 settle_with_llm: bool | None = None, sessions: Any = None):
         """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it settle the
         questions the parser's router is unsure of (off by default: on the dev set and the bank's
         held-out slice it chose worse than the router; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on,
-        for the app too)."""
+        for the app too). ``sessions``: the SessionStore to keep dialogue state in (default: one
+        in memory; the app passes one saved in the store, so conversations survive a restart)."""
         from .state import SessionStore
 
         self.ex = ex
@@ -55,7 +56,7 @@ class Assistant:
         self.budget = budget
         self.schema = ChatSchema.from_explainer(ex)
         self.router = Router.default()
-        self.sessions = SessionStore(max_sessions)
+        self.sessions = sessions if sessions is not None else SessionStore(max_sessions)
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
         self._cohorts: OrderedDict = OrderedDict()
@@ -150,7 +151,13 @@ class Assistant:
         t0 = time.perf_counter()
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
-        parsed = self.parse(question)
+        try:
+            parsed = self.parse(question)
+        except ExplainerInputError as err:  # text that cannot be read (a lone surrogate): say where
+            parsed = {"question": "", "ops": [{"op": "unsupported", "reason": "unreadable"}], "filters": [],
+                      "instance": None, "followup": False, "ref": None, "confidence": 0.0}
+            return ChatAnswer(str(err), parsed, (OpResult("unsupported", str(err)),), str(session),
+                              time.perf_counter() - t0)
         try:
             ops, filters, x = self._resolve(parsed, state, x)
         except ExplainerInputError as err:  # e.g. a row id that does not exist: the state stays as it was
@@ -158,7 +165,7 @@ class Assistant:
                               time.perf_counter() - t0)
         parts: list[OpResult] = []
         for slots in ops:
-            ctx = Context(self, state, slots, filters, x, audience, on_sentence)
+            ctx = Context(self, state, slots, filters, x, audience, on_sentence, question=parsed.get("question", ""))
             try:
                 parts.append(HANDLERS[slots["op"]](ctx))
             except ExplainerInputError as err:
@@ -174,8 +181,21 @@ class Assistant:
         if feats:
             state.features = feats
         state.turns += 1
+        self.sessions.save(session, state)
         text = "\n\n".join(p.text for p in parts)
+        about = self._about_row(parts, filters, x)
+        if about and about.lower() not in text.lower():
+            text = f"About {about}: {text}"  # a misread number shows at once
         return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
+
+    def _about_row(self, parts: list[OpResult], filters: list[dict], x: Any) -> str | None:
+        """'row 17' where the answer is about one row of the table given by its id."""
+        if self.ex.kind != "tabular" or isinstance(x, bool) or not isinstance(x, int):
+            return None
+        one_row = {"predict", "why", "why_not", "confidence", "counterfactual", "what_if"}
+        if any(p.op in one_row or (p.op in ("show", "top_features") and not filters) for p in parts):
+            return f"row {x}"
+        return None
 
     def _resolve(self, parsed: dict, state, x: Any) -> tuple[list[dict], list[dict], Any]:
         """Fill in what the question leaves to the conversation: the input, the filter, the op."""
@@ -193,6 +213,11 @@ class Assistant:
             state.instance = state.x = int(parsed["instance"])
         elif ref is not None and self.ex.kind == "tabular":
             ids = list(self.ex.rows().index)
+            if (ref in ("next", "previous") and state.instance not in ids) or (isinstance(ref, int) and not state.ids):
+                # "and the next one?" with nothing before it (a new session, a restart): ask, never guess
+                lo, hi = min(ids), max(ids)
+                raise ExplainerInputError(f"Which one? There is no earlier row in this conversation to count from. "
+                                          f"Name a row id from {lo} to {hi}, for example “why row {lo}?”.")
             if ref in ("next", "previous") and state.instance in ids:
                 i = ids.index(state.instance) + (1 if ref == "next" else -1)
                 if 0 <= i < len(ids):

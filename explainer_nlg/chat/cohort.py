@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
+from ..models.value_checks import check_number
 
 CMPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq,
         "!=": operator.ne}
@@ -63,6 +64,8 @@ class Table:
                     value = float(value)
                 except (TypeError, ValueError):
                     raise ExplainerInputError(f"{col} is numeric; {value!r} is not a number.") from None
+                if col in self.features:  # "older than 1e308": named, not silently matched to nothing
+                    check_number(self.ex.schema, col, value)
             else:
                 s = s.astype(str).str.lower()
                 value = str(value).lower()

@@ -32,6 +32,7 @@ import re
 import time
 from typing import Any
 
+from ..input_text import clean_question
 from . import fallback as fb
 from . import rules
 from . import slots as sl
@@ -73,7 +74,7 @@ def parse(question: Any, schema: sl.ChatSchema, router: Router | None = None, ll
     says ``"settled_by": "llm"``. Without one, the router's choice stands."""
     t0 = time.perf_counter()
     router = router or Router.default()
-    q = "" if question is None else str(question)
+    q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
     out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
                            "followup": False, "ref": None, "confidence": 1.0}
     # Markup is not part of the question: "<script>...</script> why?" asks "why?" (the tags are shown

@@ -133,17 +133,20 @@ class Router:
 
 
 def _embed_cached(texts: list[str]) -> np.ndarray:
-    """Embeddings of the bank, cached on disk by content so the app starts fast the second time."""
+    """Embeddings of the bank, cached on disk by content so the app starts fast the second time.
+    The file is written whole or not at all, and one that does not read back as unit rows (a
+    damaged disk, a foreign file) is rebuilt."""
+    from ..cache import atomic_path, read_npy_checked
+
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     path = _cache_dir() / f"bank-{key}.npy"
-    if path.exists():
-        arr = np.load(path)
-        if arr.shape[0] == len(texts):
-            return arr
+    arr = read_npy_checked(path, rows=len(texts), unit_rows=True)
+    if arr is not None:
+        return arr
     arr = encoder().encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, arr)
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            np.save(fh, arr)
     except OSError:  # a read-only home still works, just slower to start
         pass
     return arr

@@ -6,13 +6,28 @@
 True
 >>> store.get("ann").instance
 17
+
+With a ``backend`` (``explainer_nlg.store.JsonRecords``) each state is saved after every answer
+and read back after a restart. Every dataclass field is saved as JSON, so a field added to
+``DialogueState`` later persists with no other change; a value JSON cannot hold (a photo) is left
+out and comes back as the field's default.
+
+>>> from explainer_nlg.store import JsonRecords, make_engine
+>>> recs = JsonRecords(make_engine("sqlite://"), "doctest")
+>>> before = SessionStore(backend=recs)
+>>> st = before.get("ann"); st.instance = 17; st.x = 17; st.ops = [{"op": "why"}]
+>>> before.save("ann", st)
+>>> after = SessionStore(backend=recs)         # a new process: nothing in memory
+>>> after.get("ann").instance, after.get("ann").ops
+(17, [{'op': 'why'}])
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -29,21 +44,79 @@ class DialogueState:
     turns: int = 0
 
 
-class SessionStore:
-    """Sessions by id, the least recently used dropped past ``max_sessions`` (thread-safe)."""
+class _Unsaved(Exception):
+    pass
 
-    def __init__(self, max_sessions: int = 1000):
+
+def _plain(v: Any) -> Any:
+    """``v`` as JSON-able data, or _Unsaved when it is not data (an image array, a model)."""
+    if v is None or isinstance(v, (str, bool, int)):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "item") and getattr(v, "ndim", 0) == 0:  # a numpy scalar
+        return _plain(v.item())
+    raise _Unsaved
+
+
+def state_to_dict(state: DialogueState) -> dict:
+    """Every field of ``state`` that is plain data; the names of the others under ``"_unsaved"``.
+
+    >>> import numpy as np
+    >>> state_to_dict(DialogueState(x=np.zeros((2, 2)), instance=None, turns=3))["_unsaved"]
+    ['x']
+    """
+    out: dict[str, Any] = {}
+    unsaved = []
+    for f in fields(state):
+        try:
+            out[f.name] = _plain(getattr(state, f.name))
+        except _Unsaved:
+            unsaved.append(f.name)
+    out["_unsaved"] = unsaved
+    return out
+
+
+def state_from_dict(data: dict) -> DialogueState:
+    """The state ``state_to_dict`` saved; unknown keys (a field since removed) are ignored."""
+    names = {f.name for f in fields(DialogueState)}
+    return DialogueState(**{k: v for k, v in data.items() if k in names})
+
+
+class SessionStore:
+    """Sessions by id, the least recently used dropped from memory past ``max_sessions``
+    (thread-safe). ``backend``: where states are saved (``load``/``save``/``delete`` of dicts
+    by key), so they outlive the process; None keeps them in memory only."""
+
+    def __init__(self, max_sessions: int = 1000, backend: Any = None):
         self._states: OrderedDict[str, DialogueState] = OrderedDict()
         self._lock = threading.Lock()
         self.max_sessions = max_sessions
+        self.backend = backend
 
     def get(self, session: str) -> DialogueState:
+        key = str(session)
         with self._lock:
-            st = self._states.pop(str(session), None) or DialogueState()
-            self._states[str(session)] = st
+            st = self._states.pop(key, None)
+        if st is None and self.backend is not None:
+            saved = self.backend.load(key)
+            st = state_from_dict(saved) if saved is not None else None
+        with self._lock:
+            # another thread may have made it meanwhile: keep the one already in memory
+            st = self._states.pop(key, None) or st or DialogueState()
+            self._states[key] = st
             while len(self._states) > self.max_sessions:
                 self._states.popitem(last=False)
             return st
+
+    def save(self, session: str, state: DialogueState) -> None:
+        """Keep ``state`` beyond this process (a no-op without a backend)."""
+        if self.backend is not None:
+            self.backend.save(str(session), state_to_dict(state))
 
     def __len__(self) -> int:
         return len(self._states)

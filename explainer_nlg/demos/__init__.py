@@ -70,9 +70,15 @@ def loan() -> DemoParts:
 def text() -> DemoParts:
     import json
 
-    from .text_model import ensure_text_model
+    from .text_model import ensure_text_model, text_model_intact
 
     path = ensure_text_model()
+    if not text_model_intact(path):
+        # A damaged cache (truncated weights, a broken metrics file): train it again, once.
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+        path = ensure_text_model()
     return DemoParts("text", str(path), {}, "text (MiniLM fine-tuned on Amazon fine-food reviews)",
                      {"metrics": json.loads((path / "metrics.json").read_text()),
                       "class_aliases": {"great": ["positive", "good"], "other": ["negative"]}})

@@ -63,6 +63,32 @@ def ensure_text_model(progress: bool = True) -> Path:
     return train_text_model(target, progress=progress)
 
 
+def text_model_intact(path: Path) -> bool:
+    """Whether a cached model folder reads back whole: its metrics and config parse, and its
+    weights file is exactly as long as its own header says (a crash or a full disk mid-write, or
+    a foreign file, fails this). Reads a few kilobytes, not the weights.
+
+    >>> import tempfile
+    >>> text_model_intact(Path(tempfile.mkdtemp()))
+    False
+    """
+    import struct
+
+    try:
+        json.loads((path / "metrics.json").read_text())
+        json.loads((path / "config.json").read_text())
+        weights = path / "model.safetensors"
+        with open(weights, "rb") as fh:
+            (n,) = struct.unpack("<Q", fh.read(8))
+            if n > 100_000_000:
+                return False
+            header = json.loads(fh.read(n))
+        end = max((v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"), default=0)
+        return weights.stat().st_size == 8 + n + end
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return False
+
+
 def train_text_model(target: Path, progress: bool = True) -> Path:
     import numpy as np
     import torch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,25 +12,58 @@ import numpy as np
 from ..errors import ExplainerInputError
 from .base import Predictor
 
-MAX_SIDE = 4096
+# The model sees 224x224 pixels; every step that works at the photo's own size (the region game's
+# masked copies, the deletion curves, the heatmap overlay) costs in proportion to its pixels, so
+# photos are explained at up to 1024 pixels a side (a 6000x6000 photo took 44 s at 4096).
+MAX_SIDE = 1024
 MIN_SIDE = 16
+# Decoding allocates width x height x channels bytes whatever the file's size: a 27 KB PNG can
+# claim 15000x15000. The header is checked before any pixel is decoded; PIL's own bomb limit is
+# set to the same figure for any other code that opens images in this process.
+MAX_PIXELS = 40_000_000
+
+
+def _decoded(source: Any, name: str):
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(source) as im:
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise ExplainerInputError(
+                    f"{name} is {w}x{h} pixels ({w * h / 1e6:.0f} million); the limit is {MAX_PIXELS / 1e6:.0f} "
+                    "million pixels (decoding it would take more memory than the server allows).")
+            im.load()
+            return im.copy()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        # PIL refuses far-too-large images in open() itself, before our check; its message has the size
+        found = re.search(r"\((\d+) pixels\)", str(err))
+        size = f" ({int(found.group(1)) / 1e6:.0f} million pixels)" if found else ""
+        raise ExplainerInputError(f"{name} has more pixels than the limit of {MAX_PIXELS / 1e6:.0f} million{size}; "
+                                  "decoding it would take more memory than the server allows.") from None
+    except UnidentifiedImageError:
+        raise ExplainerInputError(f"{name} is not a readable image: it is not a PNG, JPEG, GIF, WebP or other "
+                                  "picture file.") from None
+    except OSError as err:
+        raise ExplainerInputError(f"{name} is not a readable image ({err}).") from None
 
 
 def load_image(x: Any) -> tuple[np.ndarray, list[str]]:
-    """An HxWx3 uint8 array from a path, PIL image or array, with notes on what was converted."""
-    from PIL import Image, UnidentifiedImageError
+    """An HxWx3 uint8 array from a path, encoded bytes, PIL image or array, with notes on what
+    was converted."""
+    import io
+
+    from PIL import Image
 
     notes: list[str] = []
+    if isinstance(x, (bytes, bytearray)):
+        x = _decoded(io.BytesIO(bytes(x)), "The image")
     if isinstance(x, (str, Path)):
         path = Path(x)
         if not path.is_file():
             raise ExplainerInputError(f"No image file at {str(path)!r}.")
-        try:
-            with Image.open(path) as im:
-                im.load()
-                x = im.copy()
-        except (UnidentifiedImageError, OSError) as err:
-            raise ExplainerInputError(f"{path.name!r} is not a readable image ({err}).") from None
+        x = _decoded(path, repr(path.name))
     if isinstance(x, Image.Image):
         if x.mode != "RGB":
             what = {"L": "grayscale", "LA": "grayscale with transparency", "1": "black and white",
@@ -39,7 +73,8 @@ def load_image(x: Any) -> tuple[np.ndarray, list[str]]:
             x = x.convert("RGB")
         x = np.asarray(x)
     if not isinstance(x, np.ndarray):
-        raise ExplainerInputError(f"An image must be a file path, a PIL image or an HxWx3 array, not {type(x).__name__}.")
+        raise ExplainerInputError(f"An image must be a file path, image bytes, a PIL image or an HxWx3 array, not "
+                                  f"{type(x).__name__}.")
     arr = x
     if arr.ndim == 2:
         notes.append("The image is grayscale; it was repeated into three colour channels.")

@@ -35,13 +35,19 @@ class TabularSchema:
     categorical: dict[str, list[str]]
     numeric_range: dict[str, tuple[float, float]]
     allows_missing: dict[str, bool]
-    # Per categorical feature, the value the model was fitted on for each shown category, where it
-    # is not the string itself (True/False columns are shown as "True"/"False" but the model must
-    # get the booleans back, or it fails to convert "False" to a number).
+    # Per categorical column, each category as text -> the value the data holds (True, 1, "a"):
+    # the model gets back the value it was fitted on, not its text (a True/False column is shown as
+    # "True"/"False", but the model must get the booleans back, or it fails to convert "False").
     originals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame) -> TabularSchema:
+        """The schema of ``df``. Categories are told apart by their text, so an object column that
+        holds True, 1 and "1.0" has three categories (pandas' ``unique`` would merge True and 1).
+
+        >>> TabularSchema.from_frame(pd.DataFrame({"k": pd.Series([True, 1, "a"], dtype=object)})).categorical
+        {'k': ['1', 'True', 'a']}
+        """
         categorical, ranges, missing, originals = {}, {}, {}, {}
         for col in df.columns:
             s = df[col]
@@ -49,11 +55,11 @@ class TabularSchema:
             if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
                 ranges[col] = (float(s.min()), float(s.max()))
             else:
-                values = s.dropna().unique()
-                categorical[col] = sorted(map(str, values))
-                kept = {str(v): v.item() if hasattr(v, "item") else v for v in values if not isinstance(v, str)}
-                if kept:
-                    originals[str(col)] = kept
+                values = s.dropna()
+                texts = values.astype(object).map(str)
+                first = ~texts.duplicated()
+                originals[str(col)] = dict(zip(texts[first], values[first]))
+                categorical[col] = sorted(originals[str(col)])
         return cls(list(map(str, df.columns)), categorical, ranges, missing, originals)
 
     def validate_row(self, row: Any) -> pd.DataFrame:
@@ -94,7 +100,7 @@ class TabularSchema:
                 if match is None:
                     known = ", ".join(repr(c) for c in self.categorical[f])
                     raise ExplainerInputError(f"{f} {text!r} is not a value this model has seen. Known values: {known}.")
-                clean[f] = self.originals.get(f, {}).get(match, match)
+                clean[f] = _plain(self.originals.get(f, {}).get(match, match))
             else:
                 try:
                     clean[f] = float(v)
@@ -115,6 +121,10 @@ class TabularSchema:
                 notes.append(f"{f} = {v:g} is outside the range seen in the data ({lo:g} to {hi:g}); "
                              "the model is extrapolating.")
         return notes
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _is_missing(v: Any) -> bool:

@@ -48,11 +48,15 @@ class TransformersPredictor(Predictor):
                     f"{str(source)!r} is not a local model directory (nothing is downloaded: "
                     "give the folder that holds config.json and the weights)."
                 )
+            # Weights only from safetensors (a .bin file is a pickle that can run code) and no code
+            # from the directory itself (trust_remote_code): a model folder is data, never a program.
             try:
-                tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-                model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
-            except (OSError, ValueError) as err:
-                raise ExplainerInputError(f"Could not load a sequence classifier from {str(path)!r}: {err}") from None
+                tok = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    path, local_files_only=True, use_safetensors=True, trust_remote_code=False)
+            except Exception as err:  # noqa: BLE001 - a damaged folder raises whatever its deserializer raises
+                raise ExplainerInputError(f"Could not load a sequence classifier from {path.name!r} (weights are read "
+                                          f"only from model.safetensors; no code is run): {err}") from None
             return cls(model, tok, class_names)
         if isinstance(source, tuple) and len(source) == 2:
             return cls(source[0], source[1], class_names)

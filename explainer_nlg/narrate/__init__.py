@@ -9,10 +9,11 @@
 """
 
 from .answer import Answer, LLMAudit, SentenceRecord
-from .llm import LlamaCppLLM
+from .llm import LlamaCppLLM, TimeLimits
+from .llm_loader import BackgroundLLM, load_llm
 from .narration import narrate
 from .templates import template_sentences
 from .verify import Verdict, verify_sentence, verify_text
 
-__all__ = ["narrate", "Answer", "SentenceRecord", "LLMAudit", "LlamaCppLLM", "template_sentences",
-           "verify_text", "verify_sentence", "Verdict"]
+__all__ = ["narrate", "Answer", "SentenceRecord", "LLMAudit", "LlamaCppLLM", "BackgroundLLM", "load_llm",
+           "TimeLimits", "template_sentences", "verify_text", "verify_sentence", "Verdict"]

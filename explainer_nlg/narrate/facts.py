@@ -17,6 +17,7 @@ phrase a template writes is always a phrase the verifier recognises.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,8 +211,6 @@ def label_display(label: str) -> str:
 
 
 def _split_name(name: str) -> str:
-    import re
-
     if any(ch.isdigit() for ch in name):
         return name.lower()  # "feature_12" stays one word: split, its number would read as a figure
     s = re.sub(r"[_\-]+", " ", name)
@@ -220,13 +219,16 @@ def _split_name(name: str) -> str:
 
 
 def _short_description(desc: str) -> str:
-    import re
-
     return re.sub(r"\s*\([^)]*\)", "", desc).strip().lower()
 
 
 def tabular_player(index: int, name: str, value: Any, contribution: float | None,
                    descriptions: dict[str, str] | None = None) -> Player:
+    """A feature as the narration names it.
+
+    >>> tabular_player(0, "Seniority", 1.0, 0.1).phrase, tabular_player(0, "Seniority", 2.0, 0.1).phrase
+    ('1 year in the current job', '2 years in the current job')
+    """
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
     noun = spec.get("noun") or (_short_description(desc) if desc else _split_name(name))
@@ -239,6 +241,8 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     category_phrases = {v.lower(): k for k, v in categories.items()}
     if numeric:
         pattern = spec.get("numeric", "{noun} of {value}")
+        if fmt_number(value) == "1":  # "1 year in the current job", not "1 years"
+            pattern = re.sub(r"(\{value\} \w+?)s\b", r"\1", pattern)
         phrase = pattern.replace("{noun}", noun).replace("{value}", fmt_number(value))
         # The pattern's fixed words also name the feature ("a loan term of", "years in the current job").
         for part in pattern.replace("{noun}", noun).split("{value}"):

@@ -17,6 +17,7 @@ LLM here, which is how tests script one:
 from __future__ import annotations
 
 import os
+import queue
 import re
 import threading
 import time
@@ -69,13 +70,36 @@ def parse_lines(raw: str, n: int) -> dict[int, str]:
     return out
 
 
+@dataclass(frozen=True)
+class TimeLimits:
+    """How long a narration waits for the LLM. The first sentence is shown by ``first_sentence``
+    seconds and the whole answer by ``answer`` seconds (plus ``per_extra_sentence`` for each
+    sentence beyond three), reworded where the LLM delivered in time, as the template otherwise.
+
+    >>> TimeLimits().total(3), TimeLimits().total(6)
+    (4.0, 7.0)
+    """
+
+    first_sentence: float = 1.5
+    answer: float = 4.0
+    per_extra_sentence: float = 1.0
+
+    def total(self, n_sentences: int) -> float:
+        return self.answer + max(0, n_sentences - 3) * self.per_extra_sentence
+
+
 def rephrase(llm: LLM, sentences: list[str], audience: str,
              on_token: Callable[[str], None] | None = None,
-             on_line: Callable[[int, str], None] | None = None) -> Rephrasing:
+             on_line: Callable[[int, str], None] | None = None,
+             time_limit: float | None = None,
+             on_wait: Callable[[float], None] | None = None) -> Rephrasing:
     """Ask ``llm`` to reword the numbered ``sentences``.
 
     Streams raw pieces to ``on_token`` and each numbered line, once complete, to ``on_line``;
-    stops reading once the last line is complete (small models tend to ramble on).
+    stops reading once the last line is complete (small models tend to ramble on), or after
+    ``time_limit`` seconds. The LLM runs in a worker thread, so a model that hangs, is busy with
+    another caller or rambles never holds the answer past the limit; ``on_wait(elapsed)`` is
+    called at least every 50 ms while waiting (narrate uses it to show a sentence that is due).
     """
     system, user = build_prompt(sentences, audience)
     prompt = f"[system]\n{system}\n[user]\n{user}"
@@ -85,30 +109,71 @@ def rephrase(llm: LLM, sentences: list[str], audience: str,
     error = ""
     seen: set[int] = set()
     buffer = ""
-    try:
-        for piece in llm.stream(system, user):
-            if first is None:
-                first = time.perf_counter() - t0
-            pieces.append(piece)
-            if on_token is not None:
-                on_token(piece)
-            buffer += piece
-            *complete, buffer = buffer.split("\n")
-            for line in complete:
-                m = LINE_RE.match(line)
-                if m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen:
-                    seen.add(int(m.group(1)))
-                    if on_line is not None:
-                        on_line(int(m.group(1)), m.group(2))
-            if len(seen) == len(sentences):
-                break
-    except Exception as err:  # noqa: BLE001 - any LLM failure means: show the templates
-        error = f"{type(err).__name__}: {err}"
+    inbox: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            gen = llm.stream(system, user)
+            try:
+                for piece in gen:
+                    if stop.is_set():
+                        break
+                    inbox.put(("piece", piece))
+            finally:
+                close = getattr(gen, "close", None)
+                if close is not None:
+                    close()  # releases the model for the next caller
+            inbox.put(("end", None))
+        except Exception as err:  # noqa: BLE001 - any LLM failure means: show the templates
+            inbox.put(("error", f"{type(err).__name__}: {err}"))
+
+    threading.Thread(target=pump, name="llm-rephrase", daemon=True).start()
+    while True:
+        elapsed = time.perf_counter() - t0
+        if time_limit is not None and elapsed >= time_limit:
+            error = f"timed out after {time_limit:.1f} s"
+            break
+        wait = 0.05 if on_wait is not None else None
+        if time_limit is not None:
+            wait = min(wait or time_limit, max(0.0, time_limit - elapsed))
+        try:
+            kind, value = inbox.get(timeout=wait)
+        except queue.Empty:
+            if on_wait is not None:
+                on_wait(time.perf_counter() - t0)
+            continue
+        if kind == "end":
+            break
+        if kind == "error":
+            error = value
+            break
+        piece = str(value)
+        if first is None:
+            first = time.perf_counter() - t0
+        pieces.append(piece)
+        if on_token is not None:
+            on_token(piece)
+        buffer += piece
+        *complete, buffer = buffer.split("\n")
+        for line in complete:
+            m = LINE_RE.match(line)
+            if m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen:
+                seen.add(int(m.group(1)))
+                if on_line is not None:
+                    on_line(int(m.group(1)), m.group(2))
+        if len(seen) == len(sentences):
+            break
+        if on_wait is not None:
+            on_wait(time.perf_counter() - t0)
+    stop.set()
     raw = "".join(pieces)
     m = LINE_RE.match(buffer)
-    if m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen and on_line is not None:
+    if not error and m and 1 <= int(m.group(1)) <= len(sentences) and int(m.group(1)) not in seen \
+            and on_line is not None:
         on_line(int(m.group(1)), m.group(2))
-    return Rephrasing(prompt, raw, parse_lines(raw, len(sentences)), first, time.perf_counter() - t0, error)
+    lines = parse_lines(raw if not error else raw[:len(raw) - len(buffer)], len(sentences))
+    return Rephrasing(prompt, raw, lines, first, time.perf_counter() - t0, error)
 
 
 class LlamaCppLLM:
@@ -117,6 +182,8 @@ class LlamaCppLLM:
     ``model``: a path to any GGUF file, or a name from ``gguf.MODELS`` (fetched from the
     installed PyPI packages, joined and checked on first use).
     """
+
+    backend = "llama.cpp"
 
     def __init__(self, model: str | os.PathLike = "qwen2.5-coder-0.5b", n_ctx: int = 2048,
                  n_threads: int | None = None, max_tokens: int = 400, temperature: float = 0.0,
@@ -151,6 +218,10 @@ class LlamaCppLLM:
                 piece = chunk["choices"][0].get("delta", {}).get("content")
                 if piece:
                     yield piece
+
+    def count_tokens(self, text: str) -> int:
+        """How many tokens ``text`` is for this model (benchmarks report tokens per second)."""
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
 
     def choose(self, system: str, user: str, grammar: str, max_tokens: int = 12) -> str:
         """The model's answer under a GBNF ``grammar`` (greedy), e.g. one name from a closed set;

@@ -5,7 +5,7 @@
 ...               [Attribution("stale", "stale", 0.3), Attribution("cookies", "cookies", 0.1)],
 ...               "exact enumeration", 4, 0.01)
 >>> print(narrate(ev).text)
-For this message, the model predicted “other” and is very confident. It was mostly down to the word “stale” and the word “cookies”. Nothing in this message pulled noticeably against “other”.
+For this message, the model predicted “other”; it is very confident. It was mostly down to the words “stale” and “cookies”. Nothing in this message counted noticeably against “other”.
 >>> class Liar:
 ...     name = "liar"
 ...     def stream(self, system, user):
@@ -24,24 +24,34 @@ from collections.abc import Callable
 from typing import Any
 
 from .answer import Answer, LLMAudit, SentenceRecord
-from .llm import LLM, rephrase
+from .llm import LLM, TimeLimits, rephrase
 from .records import as_record
 from .templates import template_sentences
 from .verify import covers, split_sentences, verify_sentence
 from .views import is_view_record, view_sentences
+
+DEFAULT_LIMITS = TimeLimits()  # the chat's: first sentence by 1.5 s, a short answer by 4 s
 
 
 def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, focus: str = "why",
             descriptions: dict[str, str] | None = None,
             on_token: Callable[[str], None] | None = None,
             on_sentence: Callable[[SentenceRecord], None] | None = None,
-            aliases: dict[str, list[str]] | None = None) -> Answer:
+            aliases: dict[str, list[str]] | None = None,
+            time_limits: TimeLimits | None = DEFAULT_LIMITS,
+            premise: tuple[str, bool] | None = None) -> Answer:
     """Explain an Evidence record (or a counterfactual/what-if dict, or a data-level record: a
     FeatureEffect, GroupComparison, SimilarCases or RuleEvidence) in plain language.
 
     ``audience``: "customer", "support" or "developer". ``llm``: an optional local LLM (for
-    instance ``LlamaCppLLM()``) that rewords the template sentences; each reworded sentence is
-    verified claim by claim and replaced by the template sentence where any claim fails.
+    instance ``load_llm()`` or a ``BackgroundLLM``) that rewords the template sentences; each
+    reworded sentence is verified claim by claim and replaced by the template sentence where any
+    claim fails. An LLM that is still loading (``llm.ready`` False) is not asked: the templates
+    are shown. ``time_limits``: the first sentence is shown within ``first_sentence`` seconds and
+    the whole answer within ``total(n)`` seconds, each as the template where the LLM was not in
+    time (``None``: wait for the LLM however long it takes, as benchmarks of its wording do).
+    ``premise``: what the question took for granted (``("bad", True)`` for "why was it denied?",
+    ``("good", False)`` for "why not approved?"); a wrong one is corrected in the first sentence.
     ``on_sentence`` receives each shown sentence, in order, as soon as it is verified (this is
     what a UI should stream); ``on_token`` receives the LLM's raw, unverified output as it comes,
     for progress displays and logs only. The Answer's text is plain text (not HTML): words are
@@ -53,10 +63,12 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     if is_view_record(record):
         templates = view_sentences(record, audience, descriptions)
     else:
-        templates = template_sentences(record, audience, focus, descriptions)
+        templates = template_sentences(record, audience, focus, descriptions, premise=premise)
     checked = [verify_sentence(t.text, record, descriptions, aliases) for t in templates]
     records: list[SentenceRecord] = []
     audit = None
+    if llm is not None and not getattr(llm, "ready", True):
+        llm = None  # still loading in the background: the first answers never wait for it
     if llm is None:
         for t, v in zip(templates, checked):
             # Templates are the ground truth; a verifier disagreement is a bug worth recording.
@@ -67,10 +79,14 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     else:
         ready: dict[int, SentenceRecord] = {}
 
+        limit = time_limits.total(len(templates)) if time_limits is not None else None
+
         def decide(i: int, candidate: str | None, error: str = "") -> None:
             if i in ready or not 1 <= i <= len(templates):
                 return
             t, v = templates[i - 1], checked[i - 1]
+            if limit is not None and candidate and time.perf_counter() - t0 > limit:
+                candidate, error = None, f"the LLM was not in time ({limit:.1f} s)"  # no time to verify it
             reason = _reject_reason(candidate, i, error, v, record, descriptions, aliases)
             ready[i] = (SentenceRecord(t.text, t.text, "fallback", reason, t.slot) if reason
                         else SentenceRecord(candidate, t.text, "rephrased", "", t.slot))
@@ -80,7 +96,13 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
                 if on_sentence is not None:
                     on_sentence(records[-1])
 
-        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide)
+        def due(elapsed: float) -> None:
+            # The first sentence may not wait past its limit: show the template, keep the rest.
+            if time_limits is not None and elapsed >= time_limits.first_sentence and 1 not in ready:
+                decide(1, None, f"the LLM was not in time ({time_limits.first_sentence:.1f} s)")
+
+        r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide,
+                     time_limit=limit, on_wait=due if time_limits is not None else None)
         audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
                          r.first_token_seconds, r.total_seconds, r.error)
         for i in range(1, len(templates) + 1):
@@ -92,13 +114,13 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
 def _reject_reason(candidate: str | None, i: int, error: str, template_verdict, record: Any,
                    descriptions, aliases=None) -> str:
     if error and not candidate:
-        return f"the LLM failed ({error})"
+        return error if error.startswith("the LLM") else f"the LLM failed ({error})"
     if not candidate or not candidate.strip():
         return f"the LLM returned no line {i}"
     parts = split_sentences(candidate)
     if len(parts) > 2:
         return "the LLM returned more than a sentence or two"
-    verdicts = [verify_sentence(p, record, descriptions, aliases) for p in parts]
+    verdicts = [verify_sentence(p, record, descriptions, aliases, stop_at_first=True) for p in parts]
     failed = next((v for v in verdicts if not v.ok), None)
     if failed is not None:
         return failed.reason

@@ -1,14 +1,17 @@
 """Records -> true sentences, from the templates in ``prompts/templates.toml``.
 
+(Over 400 lines on purpose: every record kind and audience shares one filler, one context and
+the same list helpers, and splitting them apart would scatter one wording decision over files.)
+
 >>> from explainer_nlg.evidence import Attribution, Evidence
 >>> ev = Evidence("tabular", "good", {"good": 0.93, "bad": 0.07}, "good", 0.7,
 ...               [Attribution("Income", 1200.0, 0.15), Attribution("Records", "yes", -0.03),
 ...                Attribution("Amount", 900.0, 0.06)], "exact enumeration", 16, 0.1)
 >>> for s in template_sentences(ev, "customer"):
 ...     print(s.text)
-The model came to “good” for this case; it is very confident.
+The model's decision for this case is “good”, and it is very confident.
 The main reasons were an income of 1,200 and a requested amount of 900.
-On the other side, prior default records on file pulled against “good”.
+Prior default records on file counted against “good”.
 >>> [s.text for s in template_sentences(ev, "customer")] == [s.text for s in template_sentences(ev, "customer")]
 True
 """
@@ -107,11 +110,20 @@ def join_list(items: list[str]) -> str:
 
 
 def template_sentences(record: Any, audience: str = "customer", focus: str = "why",
-                       descriptions: dict[str, str] | None = None) -> list[TemplateSentence]:
+                       descriptions: dict[str, str] | None = None,
+                       premise: tuple[str, bool] | None = None) -> list[TemplateSentence]:
     """The template narration of an Evidence record or a counterfactual/what-if dict.
 
     ``audience``: "customer", "support" or "developer". ``focus``: "why" (the reasons) or
-    "confidence" (how sure the model is); counterfactual records ignore it.
+    "confidence" (how sure the model is); counterfactual records ignore it. ``premise``: what the
+    question took for granted, ``(class, True)`` for "why was it X?" and ``(class, False)`` for
+    "why not X?"; where the evidence says otherwise, the first sentence corrects it, once.
+
+    >>> from explainer_nlg.evidence import Attribution, Evidence
+    >>> ev = Evidence("tabular", "good", {"good": 0.93, "bad": 0.07}, "good", 0.7,
+    ...               [Attribution("Income", 1200.0, 0.15)], "exact enumeration", 16, 0.1)
+    >>> template_sentences(ev, premise=("bad", True))[0].text
+    'The model predicted “good”, not “bad”, and it is very confident.'
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}.")
@@ -121,6 +133,11 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
     if f.is_change:
         return _counterfactual(f, audience)
     ctx = _context(f)
+    ctx["asked"] = ""
+    if premise is not None and premise[0] in f.probabilities:
+        ctx["asked"], ctx["asked_pct"] = label_display(premise[0]), fmt_pct(f.probabilities[premise[0]])
+        ctx["premise"] = ("not" if premise[1] and premise[0] != f.predicted else
+                          "did" if not premise[1] and premise[0] == f.predicted else "")
     if focus == "confidence":
         filler = _Filler(record, audience + ":confidence", templates()["confidence"][audience], ctx)
         filler.add("sentence")
@@ -143,7 +160,34 @@ def _context(f: Facts) -> dict:
     ctx["runner_up"], ctx["runner_pct"] = (label_display(ru[0]), fmt_pct(ru[1])) if ru else ("", "")
     top = sorted(f.probabilities.items(), key=lambda t: -t[1])[:5]
     ctx["prob_list"] = ", ".join(f"{label_display(c)} {fmt_pct(p)}" for c, p in top)
+    p_target = f.probabilities.get(f.target, 0.0)
+    ctx["from_base"] = t["from_base"]["up" if p_target >= f.base else "down"].format(base_pct=ctx["base_pct"])
     return ctx
+
+
+def _decision_slot(out: _Filler, plain: str = "decision") -> str:
+    """The first sentence's slot: the premise corrected (decision_not), confirmed against a
+    "why not" (decision_did), or the plain decision."""
+    premise = out.ctx.get("premise")
+    slot = {"not": "decision_not", "did": "decision_did"}.get(premise or "", plain)
+    return slot if slot in out.section else plain
+
+
+def short_list(players: list[Player], kind: str) -> str:
+    """Players as one compact list: "the words “a”, “b” and “c”", "the centre and the top left of
+    the image", "an income of 330 and assets of 16,500".
+
+    >>> from explainer_nlg.narrate.facts import image_player, text_player
+    >>> short_list([text_player(0, "best", None, 0.1), text_player(1, "ever", None, 0.1)], "text")
+    'the words “best” and “ever”'
+    >>> short_list([image_player(0, "centre", None, 0.1), image_player(1, "top left", None, 0.1)], "image")
+    'the centre and the top left of the image'
+    """
+    if kind == "text" and len(players) > 1:
+        return "the words " + join_list([quote(p.name) for p in players])
+    if kind == "image" and len(players) > 1:
+        return join_list([f"the {p.name}" for p in players]) + " of the image"
+    return join_list([p.phrase for p in players])
 
 
 def _strong(f: Facts, sign: int, limit: int) -> list[Player]:
@@ -155,38 +199,55 @@ def _strong(f: Facts, sign: int, limit: int) -> list[Player]:
 
 def _why_customer(f: Facts, out: _Filler) -> None:
     th = vocabulary()["thresholds"]
-    out.add("decision")
-    if f.target != f.predicted:
-        out.add("target_note")
+    out.add(_decision_slot(out))
+    other = f.target != f.predicted
     if f.max_abs() <= EPS:
+        if other:
+            out.add("target_note")
         out.add("nothing")
         return
     ups, downs = _strong(f, +1, th["max_reasons"]), _strong(f, -1, th["max_against"])
-    downhill = sum(p.contribution for p in f.players) < 0
+    # For "why not X?" the reasons and what counted against X tell it; "overall down" adds nothing.
+    downhill = sum(p.contribution for p in f.players) < 0 and not other
+    if downhill and ups and downs:
+        # The net effect is down: say so once, with both sides, and keep it short.
+        out.add("downhill_both", against=short_list(downs[:2], f.input_kind), reasons=short_list(ups[:2], f.input_kind))
+        return
     if downhill:
         out.add("downhill")
     if ups:
-        out.add("reasons_downhill" if downhill else "reasons", reasons=join_list([p.phrase for p in ups]))
+        slot = "reasons_other" if other else "reasons_downhill" if downhill else "reasons"
+        out.add(slot, reasons=short_list(ups, f.input_kind))
+    elif other:
+        out.add("target_note")
     if downs:
-        out.add("against", against=join_list([p.phrase for p in downs]))
+        against = short_list(downs, f.input_kind)
+        slot = "against_figure" if against[:1].isdigit() else "against_other" if other and ups else "against"
+        out.add(slot, against=against)
     elif not downhill:
         out.add("no_against")
 
 
 def _why_support(f: Facts, out: _Filler) -> None:
     th = vocabulary()["thresholds"]
-    out.add("decision")
-    if f.target != f.predicted:
+    other = f.target != f.predicted
+    slot = _decision_slot(out, "decision_plain" if other else "decision")
+    out.add(slot)
+    if other:
         out.add("target_note")
-    out.add("start")
+    elif slot != "decision":
+        out.add("start")
     if f.max_abs() <= EPS:
         out.add("nothing")
     else:
         strong = sorted([p for p in f.players if abs(p.contribution) > EPS],
                         key=lambda p: -abs(p.contribution))[:th["max_support_factors"]]
-        for p in strong:
-            out.add("factor_up" if p.contribution > 0 else "factor_down", factor=p.phrase,
-                    points=fmt_points(p.contribution))
+        ups = [p for p in strong if p.contribution > 0]
+        downs = [p for p in strong if p.contribution < 0]
+        if ups:
+            out.add("factors_up", factors=_with_points(ups))
+        if downs:
+            out.add("factors_down" if ups else "factors_down_only", factors=_with_points(downs))
     heat = _heat_shares(f)
     if heat:
         region, share = max(heat.items(), key=lambda t: t[1])
@@ -194,10 +255,15 @@ def _why_support(f: Facts, out: _Filler) -> None:
     _cautions(f, out)
 
 
+def _with_points(players: list[Player]) -> str:
+    """'an income of 330 by 12.7 points and assets of 16,500 by 7.8 points'."""
+    return join_list([f"{p.phrase} by {fmt_points(p.contribution)} points" for p in players])
+
+
 def _why_developer(f: Facts, out: _Filler) -> None:
     th = vocabulary()["thresholds"]
     ev: Evidence = f.record
-    out.add("decision")
+    out.add("decision_other" if f.target != f.predicted else _decision_slot(out))
     out.add("method", method=ev.method, calls=fmt_number(ev.n_evaluations), seconds=f"{ev.seconds:.2f}")
     listed = sorted(f.players, key=lambda p: -abs(p.contribution))[:th["max_developer_list"]]
     if listed:

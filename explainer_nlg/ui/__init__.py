@@ -1,4 +1,4 @@
-"""The Gradio app: a thin shell over ``explainer_nlg.chat`` (``build_app``)."""
+"""The Gradio app (``build_app``): the page's layout and wiring over ``explainer_nlg.service``."""
 
 from .app import build_app
 

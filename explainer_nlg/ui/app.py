@@ -6,29 +6,36 @@ the last answer; beside it, the input panel (pick a demo; an applicant row to pi
 message, a photo to pick or upload; or bring your own model) and the pictures: words highlighted
 by contribution, a signed bar chart, the heatmap overlay.
 
-API endpoints (``gradio_client.Client(url).predict(..., api_name="/ask")`` or plain HTTP):
+This module only lays out the page and wires it to ``explainer_nlg.service.Service``, which does
+the work (and has no Gradio in it). API endpoints (``gradio_client.Client(url).predict(...,
+api_name="/ask")`` or plain HTTP):
 
 - ``/explain(demo, x, audience)``: the Evidence for an input and its narration;
 - ``/ask(question, demo, x, session, audience)``: a chat answer (text, parsed question, per
-  operation the figures and evidence); ``session`` keeps conversations apart;
+  operation the figures and evidence, and ``session``: the key that continues the conversation);
 - ``/parse(question, demo)``: the parsed question only.
 
-``demo`` is "loan", "text", "image" or "custom" (a model brought in the panel); ``x`` is a row
-id or a JSON row for tables, the message for text, a sample photo name or a file path for images.
+A request that cannot be answered ends in Gradio's error event carrying the message, with
+``title`` "<HTTP status> <kind>" (for instance "400 bad_input"); over a REST mount the same
+ServiceError becomes that HTTP status.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-import json
 import queue
 import threading
-import uuid
+from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
+import gradio as gr
 
 from ..errors import ExplainerInputError
+from ..input_text import displayable
+from ..service import Service, ServiceError, as_service_error, evidence_panel
+from ..service.rows import table_rows
+from ..service.sessions import is_key
 
 DEMOS = ("loan", "text", "image")
 EXAMPLES = {
@@ -41,430 +48,246 @@ EXAMPLES = {
               "top 3 classes"],
 }
 DEFAULT_TEXT = "The cookies arrived stale and the box was broken, but the tea was lovely."
-
-
-class Service:
-    """The explainers the app serves (demos load on first use) and one call per endpoint."""
-
-    def __init__(self, explainers: dict[str, Any] | None = None, llm: Any = None, budget: int | None = None):
-        self._explainers: dict[str, Any] = dict(explainers or {})
-        self._lock = threading.Lock()
-        self.llm = llm
-        self.budget = budget
-
-    def explainer(self, demo: str):
-        demo = (demo or "loan").strip().lower()
-        with self._lock:
-            if demo not in self._explainers:
-                if demo not in DEMOS:
-                    raise ExplainerInputError(f"There is no model {demo!r} loaded. Models: "
-                                              f"{', '.join(sorted(set(DEMOS) | set(self._explainers)))}.")
-                from ..explainer import Explainer
-
-                self._explainers[demo] = Explainer.demo(demo)
-            ex = self._explainers[demo]
-        if getattr(ex, "_assistant", None) is None or ex._assistant.llm is not self.llm:
-            ex.assistant(llm=self.llm, budget=self.budget)
-        return ex
-
-    def add(self, name: str, ex: Any) -> None:
-        with self._lock:
-            self._explainers[name] = ex
-        ex.assistant(llm=self.llm, budget=self.budget)
-
-    def input_for(self, demo: str, x: Any) -> Any:
-        """An API ``x`` (always a string or number over HTTP) -> what the explainer takes."""
-        ex = self.explainer(demo)
-        if ex.kind == "tabular":
-            return _table_input(x)
-        if isinstance(x, str) and not x.strip():
-            return None
-        return ex.assistant().load_input(x) if isinstance(x, str) else x
-
-    def explain(self, demo: str, x: Any, audience: str = "customer") -> dict:
-        ex = self.explainer(demo)
-        a = ex.assistant()
-        xi = self.input_for(demo, x)
-        if xi is None:
-            raise ExplainerInputError("Give an input to explain (a row id, a message or a photo).")
-        ev = a.evidence(xi)
-        from ..narrate import narrate
-
-        answer = narrate(ev, audience, llm=self.llm, descriptions=ex.info.get("descriptions") or None)
-        return {"text": answer.text, "sentences": [s.__dict__ for s in answer.sentences], "evidence": ev.to_dict()}
-
-
-def _answer_dict(answer) -> dict:
-    d = answer.to_dict()
-    for p in d["parts"]:  # the heatmap is 224x224 numbers: /explain returns it, /ask need not
-        for holder in (p.get("evidence"), (p.get("evidence") or {}).get("evidence") if isinstance(p.get("evidence"), dict) else None):
-            if isinstance(holder, dict) and holder.get("heatmap") is not None:
-                holder["heatmap"] = "omitted here; /explain returns it"
-        if p.get("narration"):
-            p["narration"].pop("evidence", None)
-    return d
-
-
-def evidence_panel(answer) -> dict:
-    """The exact numbers behind an answer, for the accordion: per operation its figures and the
-    evidence's probabilities and contributions."""
-    out = {"parsed": {k: v for k, v in answer.parsed.items() if k not in ("question",)}, "operations": []}
-    for p in answer.parts:
-        item: dict[str, Any] = {"op": p.op, "figures": p.figures}
-        ev = p.evidence
-        ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
-        if ev is not None and hasattr(ev, "attributions"):
-            item["evidence"] = {"predicted_label": ev.predicted_label, "probabilities": ev.probabilities,
-                                "target_label": ev.target_label, "base_value": ev.base_value, "method": ev.method,
-                                "model_calls": ev.n_evaluations, "faithfulness": ev.faithfulness,
-                                "contributions": {a.name: round(a.contribution, 5) for a in ev.top(15)}}
-        if p.narration is not None:
-            item["sentences"] = [{"status": s.status, "reason": s.reason, "slot": s.slot} for s in p.narration.sentences]
-        out["operations"].append(item)
-    return json.loads(json.dumps(out, default=str))
+# Requests served at once per event. A slow explanation (a long text, a large photo) holds one
+# worker; the others keep answering. The one LLM context has its own lock (narrate/llm.py).
+CONCURRENCY = 8
 
 
 def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget: int | None = None,
-              title: str = "explainer-nlg: ask why"):
-    """The Gradio Blocks app. ``explainers``: extra or replacement explainers by name (for
-    instance ``{"custom": Explainer.from_sklearn(...)}``); demos load on first use. ``llm``: an
-    optional local LLM that rewords verified sentences. ``budget``: most model calls per
-    explanation (default: the explainer's own choice).
+              title: str = "explainer-nlg: ask why", service: Service | None = None,
+              concurrency: int = CONCURRENCY):
+    """The Gradio Blocks app. ``explainers``: extra or replacement explainers by name, shared by
+    every visitor (for instance ``{"custom": Explainer.from_sklearn(...)}``); demos load on first
+    use. ``llm``: an optional local LLM that rewords verified sentences. ``budget``: most model
+    calls per explanation (default: the explainer's own choice). ``service``: a configured Service
+    (upload policy, image folder, store); built from the other arguments when None.
 
-    >>> app = build_app()
+    >>> app = build_app(service=Service(store=False))
     >>> sorted(d.api_name for d in app.fns.values() if d.api_name in ("ask", "explain", "parse"))
     ['ask', 'explain', 'parse']
     """
-    import gradio as gr
+    service = service or Service(explainers, llm, budget)
+    page = PageHandlers(service)
+    with gr.Blocks(title=title) as app:
+        parts = _layout(title, service.browser_secret())
+        _wire(app, parts, page, concurrency)
+        for fn in api_functions(service):
+            gr.api(fn, api_name=fn.__name__.removeprefix("api_"), concurrency_limit=concurrency)
+    return app
 
-    from .visuals import cohort_chart, contribution_chart, heatmap_overlay, highlighted_words_html
 
-    service = Service(explainers, llm, budget)
+# ---- the API -----------------------------------------------------------------------------------
 
-    # ---- the API: typed functions, so the endpoint docs say what each takes -------------------
+def _as_gradio_error(fn):
+    """Run an API function; a ServiceError leaves as Gradio's error event, titled with its status."""
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ServiceError as err:
+            raise gr.Error(displayable(err.message), title=f"{err.status} {err.kind}", print_exception=False) from None
 
+    return inner
+
+
+def api_functions(service: Service) -> list:
+    """The three API endpoints as typed functions (the endpoint docs show their parameters)."""
+    @_as_gradio_error
     def api_explain(demo: str = "loan", x: str = "17", audience: str = "customer") -> dict:
         """The Evidence for one input and its narration for the audience."""
-        try:
-            return service.explain(demo, x, audience)
-        except ExplainerInputError as err:
-            return {"error": str(err)}
+        return service.explain(demo, x, audience)
 
-    def api_ask(question: str, demo: str = "loan", x: str = "", session: str = "",
-                audience: str = "customer") -> dict:
-        """Answer a chat question; follow-ups resolve within ``session``."""
-        try:
-            ex = service.explainer(demo)
-            xi = service.input_for(demo, x)
-            answer = ex.assistant().ask(question, x=xi, session=session or "api", audience=audience)
-            return _answer_dict(answer)
-        except ExplainerInputError as err:
-            return {"text": str(err), "error": str(err)}
+    @_as_gradio_error
+    def api_ask(question: str, demo: str = "loan", x: str = "", session: str = "", audience: str = "customer",
+                request: gr.Request = None) -> dict:
+        """Answer a chat question; follow-ups resolve within ``session`` (send back the answer's
+        ``session`` to continue from anywhere)."""
+        return service.ask(question, demo, x, session, audience, scope=getattr(request, "session_hash", None))
 
+    @_as_gradio_error
     def api_parse(question: str, demo: str = "loan") -> dict:
         """The question as operations, filters and slots (no model is called)."""
-        try:
-            return service.explainer(demo).assistant().parse(question)
-        except ExplainerInputError as err:
-            return {"error": str(err)}
+        return service.parse(question, demo)
 
-    # ---- the page ---------------------------------------------------------------------------
+    return [api_explain, api_ask, api_parse]
 
-    def current_x(demo, row_id, row_table, text, photo, upload):
-        ex = service.explainer(demo)
-        if ex.kind == "tabular":
-            return edited_row(ex, row_id, row_table)
-        if ex.kind == "text":
-            return text or None
-        if upload is not None:
-            return upload
-        return ex.assistant().load_input(photo or "chelsea")
 
-    def respond(message, history, demo, row_id, row_table, text, photo, upload, audience, session):
-        history = list(history or [])
-        session = session or str(uuid.uuid4())
+# ---- the page ------------------------------------------------------------------------------------
+
+class PageHandlers:
+    """What the page's events do; each turns any failure into a message on the page."""
+
+    def __init__(self, service: Service):
+        self.service = service
+
+    def respond(self, message, history, demo, row_id, row_table, text, photo, upload, audience, session):
+        """Stream the answer into the chat, then draw its pictures."""
+        from .visuals import (
+            cohort_chart,
+            contribution_chart,
+            heatmap_overlay,
+            highlighted_words_html,
+        )
+
+        # The history lives in the session (a State), never read back from the client, so a
+        # client cannot feed the page messages it would then fail to show.
+        history = list(history or [])[-MAX_HISTORY:]
+        session = self._key(session)
+        skips = (gr.skip(),) * 5  # evidence, words, chart, overlay, box: unchanged while streaming
         # Shown as typed: escaped, so "<script>" reads as text and never runs.
-        history.append({"role": "user", "content": html.escape(str(message or ""))})
+        history.append({"role": "user", "content": html.escape(displayable(message or ""))})
         history.append({"role": "assistant", "content": "…"})
         # The box is cleared once, here; later updates leave it alone, so a next question being
         # typed while this answer streams is not wiped.
-        yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
-        try:
-            ex = service.explainer(demo)
-            x = current_x(demo, row_id, row_table, text, photo, upload)
-        except ExplainerInputError as err:
-            history[-1] = {"role": "assistant", "content": html.escape(str(err))}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
-            return
-        # An edited row is a new applicant: say which edits the answer is about.
-        note = [edit_note(ex, row_id, x)] if isinstance(x, dict) and ex.kind == "tabular" else []
+        yield history, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
         sentences: queue.Queue = queue.Queue()
         result: dict = {}
-
-        def work():
-            try:
-                result["answer"] = ex.assistant().ask(message, x=x, session=session, audience=audience,
-                                                      on_sentence=lambda s: sentences.put(s.text))
-            except Exception as err:  # noqa: BLE001 - shown as a message, never a traceback
-                result["error"] = f"Sorry, something failed: {type(err).__name__}: {err}"
-            sentences.put(None)
-
-        threading.Thread(target=work, daemon=True).start()
+        threading.Thread(target=self._work, args=(message, demo, row_id, row_table, text, photo, upload, audience,
+                                                  session, sentences, result), daemon=True).start()
         streamed = []
-        while True:
-            s = sentences.get()
-            if s is None:
-                break
+        while (s := sentences.get()) is not None:
             streamed.append(s)
-            history[-1] = {"role": "assistant", "content": html.escape(" ".join([*note, *streamed]))}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
+            history[-1] = {"role": "assistant", "content": html.escape(displayable(" ".join(streamed)))}
+            yield history, history, *skips, session
         if "error" in result:
-            history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), session
+            history[-1] = {"role": "assistant", "content": html.escape(displayable(result["error"]))}
+            yield history, history, *skips, session
             return
-        answer = result["answer"]
-        shown = " ".join([*note, answer.text])
-        history[-1] = {"role": "assistant", "content": html.escape(shown).replace("\n", "  \n")}
+        answer, x = result["answer"], result["x"]
+        history[-1] = {"role": "assistant", "content": html.escape(displayable(answer.text)).replace("\n", "  \n")}
         ev = answer.evidence
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
         chart = contribution_chart(ev) if ev is not None else gr.skip()
-        cohort = next((p.figures for p in answer.parts if p.op == "top_features" and (p.figures or {}).get("mean_abs")), None)
+        cohort = next((p.figures for p in answer.parts if p.op == "top_features" and (p.figures or {}).get("mean_abs")),
+                      None)
         if ev is None and cohort is not None:
             chart = cohort_chart(cohort)
-        overlay = gr.skip()
-        if ev is not None and ev.kind == "image":
-            overlay = heatmap_overlay(ev, ex.assistant().sessions.get(session).x)
-        yield history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
+        overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
+        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
 
-    def load_row(demo, row_id):
+    def _work(self, message, demo, row_id, row_table, text, photo, upload, audience, session, sentences, result):
+        """The answer, computed off the event loop; its sentences go to ``sentences`` as verified."""
+        from ..service import requests
+
         try:
-            ex = service.explainer(demo)
-            if ex.kind != "tabular" or row_id is None:
-                return None
-            feats = list(ex.info.get("features") or [])
-            row = ex.rows().loc[int(row_id), feats]
-            return [[f, _cell(row[f])] for f in feats]
-        except (KeyError, ValueError, ExplainerInputError):
+            ex, assistant = self.service.model(demo, owner=session)
+            x, before = self.service.page_input(ex, row_id, row_table, text, photo, upload)
+            q, aud = requests.question(message), requests.audience(audience)
+            if before:
+                sentences.put(" ".join(before))
+            result["answer"] = self.service.answer(assistant, q, x, session, aud,
+                                                   on_sentence=lambda s: sentences.put(s.text), before=before)
+            result["x"] = x if ex.kind == "image" else None  # the photo, for the heatmap overlay
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, the log keeps the traceback
+            result["error"] = as_service_error(exc, "answering the question").message
+        sentences.put(None)
+
+    def load_row(self, demo, row_id, session=None):
+        try:
+            ex, _ = self.service.model(demo, owner=session if is_key(session) else None)
+            return table_rows(ex, row_id)
+        except (ExplainerInputError, KeyError, ValueError, OverflowError, ServiceError):
             return None
 
-    def switch(demo):
-        ex_kind = {"loan": "tabular", "text": "text", "image": "image"}.get(demo)
-        if ex_kind is None:
+    def switch(self, demo, session=None):
+        kind = {"loan": "tabular", "text": "text", "image": "image"}.get(demo)
+        if kind is None:
             try:
-                ex_kind = service.explainer(demo).kind
-            except ExplainerInputError:
-                ex_kind = "tabular"
-        return (gr.update(visible=ex_kind == "tabular"), gr.update(visible=ex_kind == "text"),
-                gr.update(visible=ex_kind == "image"), gr.update(samples=[[q] for q in EXAMPLES.get(demo, EXAMPLES["loan"])]),
-                [], None, None, gr.update(value=None, visible=ex_kind == "image"),
-                gr.update(value="", visible=ex_kind == "text"))
+                kind = self.service.model(demo, owner=session if is_key(session) else None)[0].kind
+            except (ExplainerInputError, ServiceError):
+                kind = "tabular"
+        return (gr.update(visible=kind == "tabular"), gr.update(visible=kind == "text"),
+                gr.update(visible=kind == "image"),
+                gr.update(samples=[[q] for q in EXAMPLES.get(demo, EXAMPLES["loan"])]),
+                [], [], None, None, gr.update(value=None, visible=kind == "image"),
+                gr.update(value="", visible=kind == "text"))
 
-    def bring_own(csv_file, model_file, target, hf_dir):
+    def bring_own(self, csv_file, model_file, target, hf_dir, session):
+        session = self._key(session)
         try:
-            ex = _load_custom(csv_file, model_file, target, hf_dir)
-        except ExplainerInputError as err:
-            return html.escape(str(err)), gr.update()
-        service.add("custom", ex)
-        return (html.escape(f"Loaded {ex.kind} model {ex.name}: classes {', '.join(map(str, ex.class_names[:10]))}. "
-                            "Pick “custom” above and ask away."), gr.update(choices=list(DEMOS) + ["custom"], value="custom"))
+            message = self.service.load_custom(session, csv_file, model_file, target, hf_dir)
+        except ServiceError as err:
+            return html.escape(displayable(err.message)), gr.update(), session
+        return (html.escape(displayable(message) + " Pick “custom” above and ask away."),
+                gr.update(choices=self.service.model_names(session), value="custom"), session)
 
-    with gr.Blocks(title=title) as app:
-        session = gr.State("")
-        gr.Markdown(f"## {html.escape(title)}\nEvery sentence about a prediction comes from computed evidence "
-                    "(Shapley values, Grad-CAM, counterfactual search) and is checked against it.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Chat", height=460, elem_id="chat", sanitize_html=True)
-                with gr.Row():
-                    box = gr.Textbox(placeholder="Ask: why was 17 denied? what could change it?", show_label=False,
-                                     scale=5, elem_id="question")
-                    send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                examples = gr.Dataset(components=[box], samples=[[q] for q in EXAMPLES["loan"]],
-                                      label="Example questions (click one)")
-                audience = gr.Radio(["customer", "support", "developer"], value="customer", label="Audience")
-                with gr.Accordion("Evidence: the numbers behind the last answer", open=False):
-                    evidence = gr.JSON(label="evidence")
-            with gr.Column(scale=2):
-                demo = gr.Radio(list(DEMOS), value="loan", label="Model")
-                with gr.Group(visible=True) as table_panel:
-                    row_id = gr.Number(value=17, precision=0, label="Applicant row id")
-                    row_table = gr.Dataframe(headers=["feature", "value"],
-                                             interactive=True, label="Its fields (edit a value to ask about a changed applicant)")
-                with gr.Group(visible=False) as text_panel:
-                    text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
-                with gr.Group(visible=False) as image_panel:
-                    from ..explainer import Explainer
+    def new_session(self, session):
+        return self._key(session)
 
-                    photo = gr.Dropdown(Explainer.demo_sample_names("image"), value="chelsea", label="Sample photo")
-                    upload = gr.Image(type="numpy", label="…or upload a photo")
-                words = gr.HTML(label="Words by contribution", visible=False)
-                chart = gr.Image(label="Contributions", type="pil", interactive=False)
-                overlay = gr.Image(label="Heatmap (Grad-CAM)", type="pil", interactive=False, visible=False)
-                with gr.Accordion("Bring your own model", open=False):
-                    csv_file = gr.File(label="Data (CSV)", file_types=[".csv"], type="filepath")
-                    model_file = gr.File(label="Fitted scikit-learn model (pickle; only load files you trust)",
-                                         type="filepath")
-                    target = gr.Textbox(label="Target column in the CSV (optional)")
-                    hf_dir = gr.Textbox(label="…or a Hugging Face model directory on this machine")
-                    load_btn = gr.Button("Load")
-                    byo_status = gr.Markdown()
-
-        inputs = [box, chat, demo, row_id, row_table, text, photo, upload, audience, session]
-        outputs = [chat, evidence, words, chart, overlay, box, session]
-        # A question sent while an answer is still streaming runs after it ("always_last"),
-        # rather than being dropped, which is what Gradio's default ("once") does.
-        send.click(respond, inputs, outputs, api_visibility="private", trigger_mode="always_last")
-        box.submit(respond, inputs, outputs, api_visibility="private", trigger_mode="always_last")
-        examples.click(lambda s: s[0], examples, box, api_visibility="private")
-        row_id.change(load_row, [demo, row_id], row_table, api_visibility="private")
-        demo.change(switch, demo, [table_panel, text_panel, image_panel, examples, chat, evidence, chart, overlay, words],
-                    api_visibility="private")
-        load_btn.click(bring_own, [csv_file, model_file, target, hf_dir], [byo_status, demo], api_visibility="private")
-
-        app.load(load_row, [demo, row_id], row_table, api_visibility="private")
-        gr.api(api_explain, api_name="explain")
-        gr.api(api_ask, api_name="ask")
-        gr.api(api_parse, api_name="parse")
-    return app
+    def _key(self, session: Any) -> str:
+        """The page's conversation key: the one the browser kept, if it is a key the server could
+        have made, else a new one (a value a client wrote there is never taken as a key)."""
+        return session if is_key(session) else self.service.keys.new()
 
 
-def _table_input(x: Any) -> Any:
-    """An API ``x`` for a table: a row id (a whole number) or a JSON object of feature values."""
-    if isinstance(x, str) and x.strip().startswith("{"):
-        try:
-            row = json.loads(x)
-        except json.JSONDecodeError as err:
-            raise ExplainerInputError(f"x looks like a JSON row but is not valid JSON ({err.msg} at "
-                                      f"character {err.pos}).") from None
-        if not isinstance(row, dict):
-            raise ExplainerInputError("A JSON row must be an object of feature values.")
-        return row
-    if isinstance(x, str) and x.strip():
-        try:
-            v = float(x)
-        except ValueError:
-            raise ExplainerInputError(f"For a table, x is a row id or a JSON row, not {x!r}.") from None
-        x = v
-    if isinstance(x, float) and not x.is_integer():
-        raise ExplainerInputError(f"A row id is a whole number, not {x!r}.")
-    if isinstance(x, (int, float)):
-        return int(x)
-    return None
+MAX_HISTORY = 200  # messages kept in a session's chat
 
 
-def edited_row(ex: Any, row_id: Any, row_table: Any) -> Any:
-    """The page's applicant: the row id, or, when a field in the table was edited, the whole row
-    as a dict with the edits (asked about as a new applicant). Values are typed like the original
-    row's; a value that cannot be read raises an ExplainerInputError that names the field."""
-    if row_id is None or str(row_id).strip() == "":
-        return None
-    from ..attribution.tabular_attributor import lookup_id
-
-    rid = int(row_id)
-    original = ex.rows().loc[lookup_id(ex.rows(), rid)]
-    edited = _row_from_table(row_table)
-    feats = list(ex.info.get("features") or [])
-    if edited and any(not _same_value(edited[f], original[f]) for f in feats if f in edited):
-        return {f: _typed(f, edited[f], original[f]) if f in edited else _plain(original[f]) for f in feats}
-    return rid
-
-
-def edit_note(ex: Any, row_id: Any, row: dict) -> str:
-    """'About row 17 as edited (Income 330 → 50):', from the edited row and the original.
-
-    >>> from explainer_nlg import Explainer
-    >>> ex = Explainer.demo("loan")
-    >>> edit_note(ex, 17, {**ex.rows().loc[17, ex.info["features"]].to_dict(), "Income": 50})
-    'About row 17 as edited (Income 330 → 50):'
-    """
-    from ..narrate.facts import fmt_number
-
-    original = ex.rows().loc[int(row_id)]
-
-    def shown(v):
-        return "missing" if _missing(v) else fmt_number(_plain(v))
-
-    changed = [f"{f} {shown(original[f])} → {shown(v)}" for f, v in row.items()
-               if f in original.index and not _same_value(v, original[f])]
-    return f"About row {int(row_id)} as edited ({'; '.join(changed)}):"
-
-
-def _same_value(shown: Any, original: Any) -> bool:
-    """Whether a table cell still holds the original value ("330" and 330.0 are the same)."""
-    if str(shown) == str(original) or (_missing(shown) and _missing(original)):
-        return True
-    try:
-        return float(shown) == float(original)
-    except (TypeError, ValueError):
-        return False
-
-
-def _cell(v: Any) -> str:
-    """A value as the table shows it: 330.0 as "330" (a float column only because the data has
-    gaps), a missing value as an empty cell (read back as missing by ``edited_row``).
-
-    >>> _cell(330.0), _cell(2.5), _cell(float("nan")), _cell("priv")
-    ('330', '2.5', '', 'priv')
-    """
-    if _missing(v):
-        return ""
-    v = _plain(v)
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
-
-
-def _plain(v: Any) -> Any:
-    return v.item() if hasattr(v, "item") else v
-
-
-def _row_from_table(table: Any) -> dict:
-    if table is None:
-        return {}
-    rows = table.values.tolist() if hasattr(table, "values") else table
-    if isinstance(rows, dict):
-        rows = rows.get("data") or []
-    return {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] not in (None, "")}
-
-
-def _typed(feature: str, value: Any, like: Any) -> Any:
-    """A table cell as the type of the original value; an emptied cell is a missing value (the
-    row's validation then says whether the model accepts one)."""
-    if value is None or str(value).strip() == "":
-        return None
-    if isinstance(like, (int, float, np.integer, np.floating)) and not isinstance(like, bool):
-        try:
-            v = float(str(value).replace(",", ""))
-        except (TypeError, ValueError):
-            raise ExplainerInputError(f"{feature} must be a number, not {str(value)!r}.") from None
-        return int(v) if v.is_integer() and isinstance(like, (int, np.integer)) else v
-    return str(value).strip()
-
-
-def _load_custom(csv_file, model_file, target, hf_dir):
+def _layout(title: str, browser_secret: str) -> SimpleNamespace:
+    """The page's components, placed; no behaviour."""
     from ..explainer import Explainer
 
-    if hf_dir and str(hf_dir).strip():
-        return Explainer.from_transformers(str(hf_dir).strip())
-    if not csv_file or not model_file:
-        raise ExplainerInputError("Give a CSV and a pickled scikit-learn model, or a Hugging Face model directory.")
-    import pickle
+    p = SimpleNamespace()
+    # The conversation key lives in the browser (localStorage), so a reload or a server restart
+    # continues the conversation; the history shown is the session's own.
+    p.session = gr.BrowserState("", storage_key="explainer-nlg-session", secret=browser_secret)
+    p.history = gr.State([])
+    gr.Markdown(f"## {html.escape(title)}\nEvery sentence about a prediction comes from computed evidence "
+                "(Shapley values, Grad-CAM, counterfactual search) and is checked against it.")
+    with gr.Row():
+        with gr.Column(scale=3):
+            p.chat = gr.Chatbot(label="Chat", height=460, elem_id="chat", sanitize_html=True)
+            with gr.Row():
+                p.box = gr.Textbox(placeholder="Ask: why was 17 denied? what could change it?", show_label=False,
+                                   scale=5, elem_id="question")
+                p.send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+            p.examples = gr.Dataset(components=[p.box], samples=[[q] for q in EXAMPLES["loan"]],
+                                    label="Example questions (click one)")
+            p.audience = gr.Radio(["customer", "support", "developer"], value="customer", label="Audience")
+            with gr.Accordion("Evidence: the numbers behind the last answer", open=False):
+                p.evidence = gr.JSON(label="evidence")
+        with gr.Column(scale=2):
+            p.demo = gr.Radio(list(DEMOS), value="loan", label="Model")
+            with gr.Group(visible=True) as p.table_panel:
+                p.row_id = gr.Number(value=17, precision=0, label="Applicant row id")
+                p.row_table = gr.Dataframe(headers=["feature", "value"], interactive=True,
+                                           label="Its fields (edit a value to ask about a changed applicant)")
+            with gr.Group(visible=False) as p.text_panel:
+                p.text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
+            with gr.Group(visible=False) as p.image_panel:
+                p.photo = gr.Dropdown(Explainer.demo_sample_names("image"), value="chelsea", label="Sample photo")
+                # A file, not gr.Image: the app decodes it, within its pixel limit, and says what is
+                # wrong with a file that is no image (gr.Image would decode it first, unchecked).
+                p.upload = gr.File(label="…or upload a photo", file_types=["image"], type="filepath")
+            p.words = gr.HTML(label="Words by contribution", visible=False)
+            p.chart = gr.Image(label="Contributions", type="pil", interactive=False)
+            p.overlay = gr.Image(label="Heatmap (Grad-CAM)", type="pil", interactive=False, visible=False)
+            with gr.Accordion("Bring your own model", open=False):
+                p.csv_file = gr.File(label="Data (CSV)", file_types=[".csv"], type="filepath")
+                p.model_file = gr.File(label="Fitted scikit-learn model saved with skops (.skops)", type="filepath")
+                p.target = gr.Textbox(label="Target column in the CSV (optional)")
+                p.hf_dir = gr.Textbox(label="…or a Hugging Face model folder in the folder the operator allows")
+                p.load_btn = gr.Button("Load")
+                p.byo_status = gr.Markdown()
+    return p
 
-    import pandas as pd
 
-    try:
-        df = pd.read_csv(csv_file)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise ExplainerInputError(f"The data file is not a readable CSV ({err}).") from None
-    try:
-        with open(model_file, "rb") as fh:
-            model = pickle.load(fh)  # noqa: S301 - the user uploads their own model to their own app
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as err:
-        raise ExplainerInputError(f"The model file is not a pickled model this Python can load ({err}).") from None
-    if not hasattr(model, "predict_proba"):
-        raise ExplainerInputError(f"The pickled object is a {type(model).__name__}, not a fitted classifier "
-                                  "with predict_proba.")
-    return Explainer.from_sklearn(model, df, target=(target or "").strip() or None)
+def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None:
+    """The page's events (none of them public API endpoints)."""
+    inputs = [p.box, p.history, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session]
+    outputs = [p.chat, p.history, p.evidence, p.words, p.chart, p.overlay, p.box, p.session]
+    # A question sent while an answer is still streaming runs after it ("always_last"), rather
+    # than being dropped, which is what Gradio's default ("once") does.
+    for trigger in (p.send.click, p.box.submit):
+        trigger(page.respond, inputs, outputs, api_visibility="private", trigger_mode="always_last",
+                concurrency_limit=concurrency, concurrency_id="respond")
+    p.examples.click(lambda s: s[0], p.examples, p.box, api_visibility="private")
+    p.row_id.change(page.load_row, [p.demo, p.row_id, p.session], p.row_table, api_visibility="private")
+    p.demo.change(page.switch, [p.demo, p.session],
+                  [p.table_panel, p.text_panel, p.image_panel, p.examples, p.chat, p.history, p.evidence, p.chart,
+                   p.overlay, p.words], api_visibility="private")
+    p.load_btn.click(page.bring_own, [p.csv_file, p.model_file, p.target, p.hf_dir, p.session],
+                     [p.byo_status, p.demo, p.session], api_visibility="private", concurrency_limit=2)
+    app.load(page.new_session, p.session, p.session, api_visibility="private")
+    app.load(page.load_row, [p.demo, p.row_id, p.session], p.row_table, api_visibility="private")

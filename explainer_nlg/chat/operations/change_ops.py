@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...narrate.facts import fmt_number, fmt_pct
 from ...narrate.records import as_record
 from ..reply import OpResult
@@ -24,6 +26,13 @@ def what_if(ctx: Context) -> OpResult:
                 "image": "“what if we cover the centre?”"}[ctx.kind]
         features = ""
         if ctx.kind == "tabular":
+            unread = unreadable_value(ctx.question, ctx.ex.schema)
+            if unread:  # "what if income was lots": name the word that is not a number
+                f, word = unread
+                lo, hi = ctx.ex.schema.numeric_range[f]
+                return OpResult("what_if", f"I could not read “{word}” as a value for {f}: give a number (in the "
+                                           f"data {f} runs from {fmt_number(lo)} to {fmt_number(hi)}), for example "
+                                           f"“what if {f} was {fmt_number(round((lo + hi) / 2))}?”.")
             features = f" Features: {', '.join(ctx.assistant.table().features)}."
         return OpResult("what_if", f"Tell me what to change, for example {hint}.{features}")
     notes = []
@@ -55,6 +64,23 @@ def what_if(ctx: Context) -> OpResult:
     return OpResult("what_if", text, narration=answer, evidence=w,
                     figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
                              "new_probabilities": w.new_probabilities})
+
+
+def unreadable_value(question: str, schema) -> tuple[str, str] | None:
+    """(feature, word) where the question sets a numeric feature to a word that is not a number.
+
+    >>> from explainer_nlg.models.tabular import TabularSchema
+    >>> s = TabularSchema(["Income"], {}, {"Income": (6.0, 959.0)}, {"Income": False})
+    >>> unreadable_value("what if income was lots?", s), unreadable_value("what if income was 500?", s)
+    (('Income', 'lots'), None)
+    """
+    t = question.lower()
+    for f in schema.numeric_range:
+        m = re.search(rf"(?<![a-z0-9]){re.escape(f.lower())}(?![a-z0-9])\s+(?:was|were|is|=|of|to|at|becomes?|"
+                      rf"became|went to|equals?)\s+([^\s?!,;]+)", t)
+        if m and not re.fullmatch(r"[-+]?[\d.,]+(?:e[-+]?\d+)?k?", m.group(1).rstrip(".")):
+            return f, m.group(1).rstrip(".")
+    return None
 
 
 def counterfactual(ctx: Context) -> OpResult:

@@ -20,6 +20,7 @@ class Context:
     audience: str = "customer"
     on_sentence: Callable | None = None
     notes: list[str] = field(default_factory=list)
+    question: str = ""            # the question as cleaned (a handler may name a value it could not read)
 
     @property
     def ex(self):
@@ -46,9 +47,9 @@ class Context:
             return f"row {self.state.instance}" if self.state.instance is not None else "this row"
         return "this message" if self.kind == "text" else "this photo"
 
-    def narrate(self, record: Any, focus: str = "why"):
+    def narrate(self, record: Any, focus: str = "why", premise: tuple[str, bool] | None = None):
         from ...narrate import narrate
 
         return narrate(record, self.audience, llm=self.assistant.llm, focus=focus,
                        descriptions=self.ex.info.get("descriptions") or None, on_sentence=self.on_sentence,
-                       aliases=self.ex.info.get("class_aliases") or None)
+                       aliases=self.ex.info.get("class_aliases") or None, premise=premise)

@@ -45,6 +45,10 @@ def count(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return _no_table(ctx, "count")
     table = ctx.assistant.table()
+    unread = [f for f in ctx.slots.get("features") or [] if f in table.features
+              and f not in {flt.get("feature") for flt in ctx.filters}]
+    if unread:  # a condition named but not understood is never dropped from the count in silence
+        return OpResult("count", _condition_not_read(ctx, unread[0]))
     rows = table.filter(ctx.filters)
     by = rows["prediction"].value_counts().to_dict()
     split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
@@ -52,6 +56,15 @@ def count(ctx: Context) -> OpResult:
     if len(rows):
         text += f" The model predicts {split}."
     return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame), "by_prediction": by})
+
+
+def _condition_not_read(ctx: Context, feature: str) -> str:
+    schema = ctx.ex.schema
+    if feature in schema.categorical:
+        values = ", ".join(f"“{v}”" for v in schema.categorical[feature][:12])
+        return f"I could not tell which {feature} to count, so I have not counted. Its values are {values}."
+    return (f"I could not tell what condition on {feature} to count, so I have not counted. Ask, for example, "
+            f"“how many have {feature} above {fmt_number(schema.numeric_range[feature][0])}?”.")
 
 
 def _features_or_ask(ctx: Context, op: str) -> list[str] | OpResult:

@@ -32,15 +32,12 @@ def why(ctx: Context) -> OpResult:
     x = ctx.need_x()
     target = ctx.slots.get("target")
     ev = ctx.assistant.evidence(x)  # cached: its probabilities spare a second model call
-    predicted = ev.predicted_label
-    # "why was I approved?" when the model predicted the other class: explain the prediction and
-    # say plainly which class it was, rather than explaining toward a class it did not predict.
-    note = ""
-    if target and target != predicted and ctx.kind != "image":
-        note = f"The model predicted “{predicted}”, not “{target}”. "
-    answer = ctx.narrate(ev)
+    # "why was I approved?" when the model predicted the other class: explain the prediction, and
+    # the narration's first sentence says plainly which class it was (once, not in a second note).
+    premise = (target, True) if target and ctx.kind != "image" and target in ev.probabilities else None
+    answer = ctx.narrate(ev, premise=premise)
     named = named_contributions(ev, (ctx.slots.get("features") or []) + (ctx.slots.get("words") or []))
-    return OpResult("why", note + " ".join([answer.text, *named]), narration=answer, evidence=ev,
+    return OpResult("why", " ".join([answer.text, *named]), narration=answer, evidence=ev,
                     figures={"predicted_label": ev.predicted_label, "probabilities": ev.probabilities})
 
 
@@ -71,9 +68,8 @@ def why_not(ctx: Context) -> OpResult:
         others = sorted((c for c in probs if c != predicted), key=lambda c: -probs[c])
         if target == predicted:
             ev = ctx.assistant.evidence(x)
-            answer = ctx.narrate(ev)
-            return OpResult("why_not", f"The model did predict “{predicted}”. " + answer.text, narration=answer,
-                            evidence=ev)
+            answer = ctx.narrate(ev, premise=(target, False))  # "The model did predict ..."
+            return OpResult("why_not", answer.text, narration=answer, evidence=ev)
         target = others[0]
     target = ctx.ex.class_names[resolve_class(target, ctx.ex.class_names)]
     ev = ctx.assistant.evidence(x, target=target)

@@ -91,12 +91,15 @@ def split_clauses(toks: list[Token]) -> list[Clause]:
     return [c for c in clauses if c.toks]
 
 
-def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim]) -> None:
+def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
+                      stop_at_first: bool = False) -> None:
     """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
     about something the record does not hold."""
     toks = clause.toks
     i = 0
     while i < len(toks):
+        if stop_at_first and claims and not claims[-1].ok:
+            return
         t = toks[i]
         if t.kind == "quote" and t.ref and t.ref.tag == "unknown":
             claims.append(Claim("unknown", f"“{t.text}”", False, f"“{t.text}” is not in the evidence"))

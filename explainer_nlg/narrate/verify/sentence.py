@@ -26,10 +26,12 @@ from .view_records import check_view_sentence, is_view_record
 
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
-                    aliases: dict[str, list[str]] | None = None) -> Verdict:
+                    aliases: dict[str, list[str]] | None = None, stop_at_first: bool = False) -> Verdict:
     """Check one sentence against an Evidence record, a counterfactual/what-if dict, or a
     data-level record (feature effect, group comparison, similar cases, rule: ``view_records``;
-    ``aliases`` are other words for their classes, {"good": ["approved", ...]})."""
+    ``aliases`` are other words for their classes, {"good": ["approved", ...]}).
+    ``stop_at_first``: return at the first word the record does not back, without reading the
+    rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time)."""
     if is_view_record(record):
         return check_view_sentence(sentence, record, descriptions, aliases)
     ctx = context(record, descriptions)
@@ -55,7 +57,9 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
                                                          for t in prev.toks)
     # Words left over are connecting words, or claims about something not in the record.
     for clause in clauses:
-        resolve_leftovers(clause, ctx, claims)
+        resolve_leftovers(clause, ctx, claims, stop_at_first)
+        if stop_at_first and any(not c.ok for c in claims):
+            return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for clause in clauses:
         collect(clause)
     inherit(clauses)
