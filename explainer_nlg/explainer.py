@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .attribution.attributor import Attributor
@@ -306,8 +307,12 @@ class Explainer(TabularViews):
     def counterfactuals(self, x: Any, target: Any = None, k: int = 3, immutable: list[str] | None = None,
                         monotone: dict[str, str] | None = None, ranges: dict | None = None,
                         max_changes: int = 3, max_candidates: int | None = None,
-                        raise_if_none: bool = False) -> CounterfactualSet:
+                        raise_if_none: bool = False, target_range: tuple | None = None) -> CounterfactualSet:
         """Up to ``k`` diverse, minimal changes to ``x`` that make the model predict ``target``.
+
+        Regressors: ``target_range=(low, high)`` instead, either end ``None`` ("under 150,000":
+        ``(None, 150000)``); every counterfactual returned predicts a value inside it, and the
+        record's ``target_label`` says the range ("price under 150,000").
 
         ``target``: the desired class (default: for two classes the other one, else the most
         probable other class); asking for the class already predicted is an error. Tabular
@@ -339,7 +344,9 @@ class Explainer(TabularViews):
         att = self._attributor
         prepared = att.prepare(x)
         probs = self.predictor.predict_proba(prepared.batch1)[0]
-        if target is None:
+        if getattr(self.predictor, "is_regression", False) or target_range is not None:
+            t = self._range_goal(target if target_range is None else target_range)
+        elif target is None:
             order = [int(i) for i in probs.argsort()[::-1]]
             t = order[1]
         else:
@@ -361,6 +368,26 @@ class Explainer(TabularViews):
                 f"candidates within the values seen in the data{fixed}). Allow more changes "
                 "(max_changes) or fewer constraints.")
         return result
+
+    def _range_goal(self, bounds: Any):
+        """The Goal for a regressor's counterfactual: a (low, high) range, either end None."""
+        from .attribution.counterfactual_tabular import Goal
+
+        name = self.class_names[0]
+        if not getattr(self.predictor, "is_regression", False):
+            raise ExplainerInputError("target_range is for models that predict a number; this one predicts "
+                                      f"classes ({', '.join(self.class_names)}): name a class as target.")
+        if self.kind != "tabular":
+            raise ExplainerInputError("Counterfactual ranges are searched for tabular models only.")
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise ExplainerInputError(f"This model predicts a number ({name}): say the range to reach as "
+                                      "target_range=(low, high), either end None, e.g. (None, 150000) for "
+                                      "'under 150,000'.")
+        low, high = (None if b is None else float(b) for b in bounds)
+        if low is None and high is None or (low is not None and high is not None and low > high) or \
+                any(b is not None and not np.isfinite(b) for b in (low, high)):
+            raise ExplainerInputError(f"target_range needs finite bounds, low below high, not {tuple(bounds)!r}.")
+        return Goal(0, low, high)
 
     # ---- image models: what anyone needs to reproduce and check the heatmap ------------------
 

@@ -5,6 +5,7 @@ bare number after a numeric feature its value; otherwise any figure of the right
 from __future__ import annotations
 
 from ..facts import Facts, fmt_number, heat_shares, is_number
+from .check_amount import check_amount
 from .clauses import Clause, nearest
 from .phrases import count_words
 from .tokens import Token
@@ -30,7 +31,7 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
     if f.is_change:
         pct.append(f.new_probability * 100)
     else:
-        points.append(abs(rec.target_probability - rec.base_value) * 100)
+        points.append(abs(rec.output_value - rec.base_value) * 100)
         fa = rec.faithfulness or {}
         for key in ("comprehensiveness", "sufficiency", "comprehensiveness_random_k"):
             if fa.get(key) is not None:
@@ -49,6 +50,8 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 
 
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
+    if f.in_amounts and t.unit != "pct":
+        return check_amount(f, t, clause, pos, clause.sentence_players)
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
     if f.is_change and not t.unit and \
             any(x.kind == "word" and x.norm in count_words() for x in clause.toks[pos + 1:pos + 4]):

@@ -42,6 +42,7 @@ class Clause:
     decision: bool = False
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
+    sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
 
 
 def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:
@@ -158,8 +159,10 @@ def collect(clause: Clause) -> None:
             for d, s in (("up", 1), ("down", -1)):
                 if d in tags:
                     clause.cues.append(Placed(pos, -s if negated else s))
+            # "the second most important": the ordinal is the rank claim (check_compare.py).
+            ordinal = prev_word(toks, pos) in ("second", "third", "fourth", "fifth")
             for r in ("top", "major", "minor", "plain"):
-                if r in tags:
+                if r in tags and not (ordinal and r in ("top", "major")):
                     clause.ranks.append(Placed(pos, r))
         elif t.ref.tag == "fact":
             for m in t.ref.meanings:
