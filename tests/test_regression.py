@@ -171,3 +171,32 @@ def test_shap_tree_explainer_evidence_is_narrated_and_verified(houses, boosted):
         answer = narrate(ev, audience)
         assert all(s.reason == "" for s in answer.sentences), [(s.text, s.reason) for s in answer.sentences]
         assert verify(answer.text, ev).accepted
+
+
+def test_the_chat_answers_a_regressor_in_its_unit(boosted):
+    model, ex = boosted
+    y = ex.predict(7)["price"]
+    why = ex.ask(f"why did the model predict ${y:,.0f}?", 7)
+    assert "$" in why.text and "no row" not in why.text and "%" not in why.text
+    assert why.sentences and all(s.reason == "" for s in why.sentences)
+    cheaper = ex.ask(f"what would bring the price under {y - 20_000:,.0f}?", 7)
+    assert "ways to reach price under" in cheaper.text, cheaper.text
+    assert "instead of" in cheaper.text
+    ranged = ex.ask("what would change the prediction?", 7)
+    assert "say the range to reach" in ranged.text
+
+
+def test_cli_verify_reads_evidence_and_text_files(tmp_path, capsys):
+    from explainer_nlg.cli import main
+
+    ev_file, text_file = tmp_path / "ev.json", tmp_path / "narrative.txt"
+    ev_file.write_text(HOUSE.to_json())
+    text_file.write_text("The living area added about $12,800.\nThe year built took about $8,000 off.\n")
+    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file)]) == 0
+    assert "Verdict: accepted" in capsys.readouterr().out
+    text_file.write_text("The garage mattered more than the living area.")
+    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file), "--json"]) == 1
+    assert '"verdict": "rejected"' in capsys.readouterr().out
+    ev_file.write_text("{not json")
+    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file)]) == 2
+    assert "not JSON" in capsys.readouterr().err

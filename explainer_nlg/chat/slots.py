@@ -466,6 +466,10 @@ def find_instance(text: str, schema: ChatSchema, loose: bool = False) -> int | N
         for n in number_mentions(text):
             if (n.start, n.end) in taken or not isinstance(n.value, int) or not re.match(r"-?\d", t[n.start:]):
                 continue
+            # "$182,000", "under 150,000": an amount (a regressor's prediction), not a row id.
+            if re.search(r"[$€£]\s*$|\b(?:under|over|below|above|than|between|and|least|most|to|at)\s*$",
+                         t[:n.start]):
+                continue
             if re.search(r"\b(?:top|first|best|biggest|most|k)\s*$", t[:n.start]) or \
                     re.match(r"\s*(?:most|main|biggest|top|features|factors|reasons|words|rows|examples|mistakes)", t[n.end:]):
                 continue
