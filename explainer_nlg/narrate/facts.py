@@ -297,6 +297,33 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
 
 
+# Words of a column name too generic to name one feature on their own ("total", "number").
+GENERIC_NAME_WORDS = frozenset("""total number count mean average avg sum value values level rate index score
+size amount type kind first second last main other above below ground area square feet""".split())
+
+
+def _word_aliases(players: list[Player]) -> None:
+    """Give each feature the words of its name that no other feature's name has ("basement" for
+    Total_Bsmt_SF, "ratio" for cholesterol_ratio), and the initials of a name of three or more
+    words ("bmi" for body_mass_index): how people shorten column names in their own sentences."""
+    owners: dict[str, set[int]] = {}
+    for p in players:
+        for w in set(expand_abbreviations(_split_name(p.name)).split()) | set(_split_name(p.name).split()):
+            if len(w) >= 4 and w.isalpha() and w not in GENERIC_NAME_WORDS:
+                owners.setdefault(w, set()).add(p.index)
+    for w, idx in owners.items():
+        if len(idx) == 1:
+            p = players[next(iter(idx))]
+            if w not in p.aliases:
+                p.aliases.append(w)
+    for p in players:
+        words = _split_name(p.name).split()
+        if len(words) >= 3 and all(w.isalpha() for w in words):
+            initials = "".join(w[0] for w in words)
+            if initials not in p.aliases:
+                p.aliases.append(initials)
+
+
 def text_player(index: int, name: str, value: Any, contribution: float | None) -> Player:
     return Player(index, name, value, contribution, f"the word {quote(name)}", quote(name), [])
 
@@ -324,6 +351,8 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
         else:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
         players[-1].standard_error = a.standard_error
+    if ev.kind == "tabular":
+        _word_aliases(players)
     labels = {c: label_aliases(c) for c in ev.probabilities}
     if ev.is_regression and ev.predicted_label:
         # The predicted quantity ("Sale_Price") is named like a feature ("sale price", "price").

@@ -95,13 +95,16 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
     if clause.players:
         idxs = nearest(clause.players, pos)
         before = [(p, i) for p, i in clause.players if p < pos]
-        # A bare figure right after a numeric feature may be its value ("a BMI of 26.2").
-        if not t.unit and before:
-            p = f.players[max(before)[1][0]]
-            vals = p.value if f.is_change else (p.value,)
-            if any(is_number(v) and abs(t.value - float(v)) <= 0.5 * 10.0 ** (-max(t.decimals, 0)) + 1e-9
-                   for v in vals):
-                return Claim("number", shown, True)
+        # A bare figure beside a numeric feature may be its value ("a BMI of 26.2", "the 1,698
+        # square-foot basement"): the feature named just before it, or the nearest one.
+        beside = ([max(before)[1][0]] if before else []) + list(idxs)
+        if not t.unit:
+            for i in beside:
+                p = f.players[i]
+                vals = p.value if f.is_change else (p.value,)
+                if any(is_number(v) and abs(t.value - float(v)) <= 0.5 * 10.0 ** (-max(t.decimals, 0)) + 1e-9
+                       for v in vals):
+                    return Claim("number", shown, True)
         for i in idxs:
             c = contribs.get(i)
             if c is not None and near(t, c, hedged, side) and (not t.signed or (t.value >= 0) == (c >= 0)):

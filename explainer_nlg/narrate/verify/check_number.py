@@ -12,6 +12,9 @@ from .tokens import Token
 from .verdict import Claim
 
 
+CHANCE_WORDS = frozenset({"chance", "chances", "probability", "risk", "likelihood", "odds"})
+
+
 def close(t: Token, v: float) -> bool:
     """Whether ``v`` rounds to the number as written (to its decimals)."""
     tol = 0.5 * 10 ** (-t.decimals) + 1e-9
@@ -64,6 +67,9 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     # A percentage right after a class is that class's probability.
     if t.unit == "pct":
         labs = [(p, lab) for p, lab, _ in clause.labels if 0 <= p < pos]
+        after = [(p, lab) for p, lab, _ in clause.labels if pos < p <= pos + 4]
+        if not labs and after and any(x.kind == "word" and x.norm in CHANCE_WORDS for x in clause.toks[pos + 1:after[0][0]]):
+            labs = [(pos, after[0][1])]  # "a 62% chance of diabetes": the class after it
         if labs:
             lab = max(labs)[1]
             v = (f.new_probability if f.is_change and lab == f.new_label and lab != f.predicted
