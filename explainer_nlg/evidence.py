@@ -173,20 +173,24 @@ class Evidence(Record):
                            kind: str = "regression", **options: Any) -> Evidence:
         """Evidence from plain numbers computed anywhere: ``[(name, value, contribution), ...]``
         (or ``(name, contribution)`` pairs, or dicts with those keys). See
-        ``outside_evidence.from_contributions`` for the options (``label``, ``classes``,
+        ``outside_evidence.contribution_fields`` for the options (``label``, ``classes``,
         ``probabilities``, ``name``, ``input_kind``, ``text``, ...) and the checks."""
-        from .outside_evidence import from_contributions
+        from .outside_evidence import contribution_fields
 
-        return from_contributions(contributions, prediction=prediction, base_value=base_value, unit=unit,
-                                  kind=kind, **options)
+        return cls._from_fields(contribution_fields(contributions, prediction=prediction, base_value=base_value,
+                                                    unit=unit, kind=kind, **options))
 
     @classmethod
     def from_shap(cls, explanation: Any, **options: Any) -> Evidence:
         """Evidence from a ``shap.Explanation`` of one prediction, in whatever unit it was computed
-        (see ``outside_evidence.from_shap``)."""
-        from .outside_evidence import from_shap
+        (see ``outside_evidence.shap_fields``)."""
+        from .outside_evidence import shap_fields
 
-        return from_shap(explanation, **options)
+        return cls._from_fields(shap_fields(explanation, **options))
+
+    @classmethod
+    def _from_fields(cls, fields: dict) -> Evidence:
+        return cls(**{**fields, "attributions": [Attribution(**a) for a in fields["attributions"]]})
 
 
 # Branches written before serialise.to_plain import this name; use to_plain.

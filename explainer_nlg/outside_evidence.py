@@ -7,14 +7,19 @@ explain. Contributions that do not add up to prediction minus base value are acc
 in a note and in ``extra["efficiency_gap"]``; the narration then never states a total the
 contributions do not make.
 
->>> ev = from_contributions([("bmi", 26.2, -24.5), ("blood pressure", 114, 12.0)],
-...                         prediction=141.0, base_value=153.5, unit="points", name="progression")
+The functions here return the record's fields; ``Evidence.from_contributions`` and
+``Evidence.from_shap`` build the record from them (this module does not import evidence.py, which
+imports it).
+
+>>> from explainer_nlg.evidence import Evidence
+>>> ev = Evidence.from_contributions([("bmi", 26.2, -24.5), ("blood pressure", 114, 12.0)],
+...                                  prediction=141.0, base_value=153.5, unit="points", name="progression")
 >>> ev.output_kind, ev.unit, [a.name for a in ev.top(1)]
 ('regression', 'points', ['bmi'])
->>> odd = from_contributions([("bmi", 26.2, -24.5)], prediction=141.0, base_value=153.5, unit="points")
+>>> odd = Evidence.from_contributions([("bmi", 26.2, -24.5)], prediction=141.0, base_value=153.5, unit="points")
 >>> odd.extra["efficiency_gap"], odd.notes[0][:44]
 (12.0, 'The contributions add up to -24.5, but the p')
->>> from_contributions([("bmi", 26.2, float("nan"))], prediction=1.0, base_value=0.0)
+>>> contribution_fields([("bmi", 26.2, float("nan"))], prediction=1.0, base_value=0.0)
 Traceback (most recent call last):
 ...
 explainer_nlg.errors.ExplainerInputError: Every contribution must be a finite number: bmi is nan.
@@ -29,9 +34,11 @@ from typing import Any
 import numpy as np
 
 from .errors import ExplainerInputError
-from .evidence import OUTPUT_KINDS, Attribution, Evidence
 from .serialise import to_plain
 
+# evidence.OUTPUT_KINDS, not imported: evidence.py imports this module (Evidence.from_contributions,
+# Evidence.from_shap build the record from the fields made here).
+OUTPUT_KINDS = ("classification", "regression")
 UNIT_MAX_CHARS = 24
 LOG_ODDS_UNITS = ("log-odds", "log odds", "logit", "logits", "log-odds units")
 # A gap below this share of the largest figure is float error, not a gap.
@@ -109,14 +116,15 @@ def _probabilities_from(unit: str | None, output: float, label: str, classes: li
     return probs
 
 
-def from_contributions(contributions: Any, prediction: float | None = None, base_value: float | None = None,
-                       unit: str | None = None, kind: str = "regression", *, label: str | None = None,
-                       classes: list[str] | None = None, probabilities: dict[str, float] | None = None,
-                       predicted_label: str | None = None, name: str | None = None, input_kind: str = "tabular",
-                       text: str | None = None, method: str = "contributions computed elsewhere",
-                       standard_errors: Sequence[float] | None = None, notes: list[str] | None = None,
-                       extra: dict | None = None) -> Evidence:
-    """An Evidence record from plain contributions ``[(name, value, contribution), ...]``.
+def contribution_fields(contributions: Any, prediction: float | None = None, base_value: float | None = None,
+                        unit: str | None = None, kind: str = "regression", *, label: str | None = None,
+                        classes: list[str] | None = None, probabilities: dict[str, float] | None = None,
+                        predicted_label: str | None = None, name: str | None = None, input_kind: str = "tabular",
+                        text: str | None = None, method: str = "contributions computed elsewhere",
+                        standard_errors: Sequence[float] | None = None, notes: list[str] | None = None,
+                        extra: dict | None = None) -> dict:
+    """The fields of an Evidence record from plain contributions ``[(name, value, contribution), ...]``
+    (attributions as dicts); ``Evidence.from_contributions`` builds the record.
 
     ``kind``: "regression" (``prediction`` and ``base_value`` in the model's unit, ``name`` the
     predicted quantity, default "prediction") or "classification" (``label``: the class the
@@ -212,13 +220,13 @@ def from_contributions(contributions: Any, prediction: float | None = None, base
         input_ = {"text": text}
     else:
         input_ = {"row": {n: to_plain(v) for n, (_, v, _) in zip(names, items)}}
-    attributions = [Attribution(n, to_plain(v) if input_kind != "text" else n, c, s,
-                                None if errors is None else errors[i])
+    attributions = [{"name": n, "value": to_plain(v) if input_kind != "text" else n, "contribution": c,
+                     "span": s, "standard_error": None if errors is None else errors[i]}
                     for i, (n, (_, v, _), c, s) in enumerate(zip(names, items, values, spans))]
-    return Evidence(kind=input_kind, predicted_label=predicted, probabilities=probs, target_label=target,
-                    base_value=base_value, attributions=attributions, method=method, n_evaluations=0, seconds=0.0,
-                    input=input_, notes=notes, extra={**(extra or {}), "source": "outside", "efficiency_gap": gap},
-                    output_kind=kind, unit=unit, prediction=prediction)
+    return dict(kind=input_kind, predicted_label=predicted, probabilities=probs, target_label=target,
+                base_value=base_value, attributions=attributions, method=method, n_evaluations=0, seconds=0.0,
+                input=input_, notes=notes, extra={**(extra or {}), "source": "outside", "efficiency_gap": gap},
+                output_kind=kind, unit=unit, prediction=prediction)
 
 
 def _spans(text: str, words: list[str]) -> list[tuple[int, int] | None]:
@@ -237,11 +245,11 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int] | None]:
 
 # ---- shap.Explanation ----------------------------------------------------------------------------
 
-def from_shap(explanation: Any, output: Any = None, *, row: int | None = None, kind: str | None = None,
-              unit: str | None = None, name: str | None = None, classes: list[str] | None = None,
-              probabilities: dict[str, float] | None = None, method: str | None = None) -> Evidence:
-    """An Evidence record from a ``shap.Explanation`` of one prediction (values, base_values, data,
-    feature_names, output_names), in any unit.
+def shap_fields(explanation: Any, output: Any = None, *, row: int | None = None, kind: str | None = None,
+                unit: str | None = None, name: str | None = None, classes: list[str] | None = None,
+                probabilities: dict[str, float] | None = None, method: str | None = None) -> dict:
+    """The fields of an Evidence record from a ``shap.Explanation`` of one prediction (values,
+    base_values, data, feature_names, output_names), in any unit; ``Evidence.from_shap`` builds it.
 
     ``row``: which row, when the explanation holds several (otherwise several rows are refused:
     pass ``explanation[i]``, or make one record per row). ``output``: the output's name or index
@@ -336,7 +344,7 @@ def from_shap(explanation: Any, output: Any = None, *, row: int | None = None, k
         se = None if e is None else [float(x) for x in e]
     prediction = base_value + float(np.sum(contribs))
     note = [] if n_rows is None else [f"Row {row} of the {n_rows} rows the Explanation holds."]
-    return from_contributions(
+    return contribution_fields(
         items, prediction=prediction, base_value=base_value, unit=unit, kind=kind,
         label=label if kind == "classification" else None, classes=classes, probabilities=probabilities,
         name=name or (label if kind == "regression" else None), input_kind="text" if text else "tabular",

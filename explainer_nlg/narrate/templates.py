@@ -83,8 +83,8 @@ def _seed(record: Any, audience: str) -> int:
         data = {k: v for k, v in data.items() if k != "seconds"}
         if isinstance(record, Evidence):
             # Schema 2 added these keys; a classification reads as it did under schema 1.
-            data.pop("schema_version", None)
             if not record.is_regression:
+                data["schema_version"] = "1"
                 for key in ("output_kind", "unit", "prediction"):
                     data.pop(key, None)
         if isinstance(data.get("attributions"), list):
