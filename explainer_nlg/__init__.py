@@ -10,7 +10,8 @@ from .change_evidence import Change, Counterfactual, CounterfactualSet, WhatIf
 from .errors import ExplainerInputError
 from .evidence import Attribution, Evidence
 from .explainer import Explainer
+from .narrate.verify import Report, verify
 
 __all__ = ["Explainer", "Evidence", "Attribution", "ExplainerInputError", "WhatIf", "CounterfactualSet",
-           "Counterfactual", "Change"]
+           "Counterfactual", "Change", "verify", "Report"]
 __version__ = "0.1.0"

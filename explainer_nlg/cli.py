@@ -11,6 +11,7 @@ Examples::
     explainer-nlg explain --demo loan --row 17 --audience customer
     explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
     explainer-nlg compare --demo loan --by Marital
+    explainer-nlg verify --evidence ev.json --text narrative.txt            # see cli_verify.py
 """
 
 from __future__ import annotations
@@ -60,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .cli_verify import add_command
     from .cli_views import add_commands
 
     add_commands(sub)
+    add_command(sub)
     return ap
 
 
@@ -158,6 +161,13 @@ def _input_for(args, ex):
 
 def render_text(ev, top: int) -> str:
     """A plain, number-backed summary of the Evidence (narration proper lives in narrate/)."""
+    if ev.is_regression or ev.unit != "probability":
+        unit = f" {ev.unit}" if ev.unit else ""
+        lines = [f"Prediction: {ev.predicted_label} = {ev.output_value:,.6g}{unit} (base value {ev.base_value:,.6g})",
+                 "Contributions (in the model's unit):"]
+        lines += [f"  {a.contribution:+12,.6g}  {a.name} = {a.value}" for a in ev.top(top)]
+        lines.append(f"Method: {ev.method}; {ev.n_evaluations} model calls; {ev.seconds:.2f}s.")
+        return "\n".join(lines + [f"Note: {n}" for n in ev.notes])
     lines = [f"Prediction: {ev.predicted_label} ({ev.probabilities[ev.predicted_label]:.1%})"]
     others = ", ".join(f"{c} {p:.1%}" for c, p in ev.probabilities.items() if c != ev.predicted_label)
     if others and len(ev.probabilities) <= 5:
@@ -207,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command in COMMANDS:
         return run(args)
+    if args.command == "verify":
+        from .cli_verify import run as run_verify
+
+        return run_verify(args)
     from .explainer import Explainer
 
     try:

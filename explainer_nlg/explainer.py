@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .attribution.attributor import Attributor
@@ -75,8 +76,10 @@ class Explainer(TabularViews, ImageViews):
     def from_sklearn(cls, model: Any, data: pd.DataFrame, target: str | None = None,
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
                      background_rows: int = 100, protected: list[str] | None = None,
-                     positive_class: str | None = None) -> Explainer:
-        """A fitted scikit-learn classifier or pipeline that takes a DataFrame.
+                     positive_class: str | None = None, unit: str | None = None,
+                     output_name: str | None = None) -> Explainer:
+        """A fitted scikit-learn classifier or regressor, or a pipeline ending in one, that takes a
+        DataFrame.
 
         ``data``: rows the model can be asked about (its index is the row id), optionally with the
         ``target`` column, which is not a feature. The rest of the columns are the features, unless
@@ -84,9 +87,23 @@ class Explainer(TabularViews, ImageViews):
         be a reason to change (counterfactuals keep them fixed; fairness answers name them).
         ``positive_class``: the favourable class that rates count (default: for two classes, the
         second, as scikit-learn orders them).
+
+        Regressors (anything scikit-learn tags as one, or a model with ``predict`` and no
+        ``predict_proba``): ``unit`` is the unit of the prediction, as people should read it ("$",
+        "points", "kg"; default unnamed), and ``output_name`` what it is ("price"; default the
+        ``target`` column's name, else "prediction"). Evidence is then in that unit: the predicted
+        value, the average prediction as base value, contributions that add up to the difference.
+
+        >>> from sklearn.tree import DecisionTreeRegressor
+        >>> houses = pd.DataFrame({"rooms": [2, 3, 4, 5, 6], "price": [100.0, 150.0, 210.0, 260.0, 330.0]})
+        >>> ex = Explainer.from_sklearn(DecisionTreeRegressor().fit(houses[["rooms"]], houses["price"]),
+        ...                             houses, target="price", unit="$")
+        >>> ev = ex.explain(4)
+        >>> ev.output_kind, ev.predicted_label, ev.prediction, ev.unit, ev.base_value
+        ('regression', 'price', 330.0, '$', 210.0)
         """
         from .attribution.tabular_attributor import TabularAttributor
-        from .models.tabular import SklearnPredictor
+        from .models.tabular import SklearnPredictor, SklearnRegressor, is_regressor
 
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise ExplainerInputError("data must be a non-empty pandas DataFrame of rows.")
@@ -96,7 +113,16 @@ class Explainer(TabularViews, ImageViews):
         missing = [f for f in features if f not in data.columns]
         if missing:
             raise ExplainerInputError(f"The model expects column(s) the data lacks: {', '.join(missing)}.")
-        predictor = SklearnPredictor(model, features, class_names)
+        if is_regressor(model):
+            if class_names is not None or positive_class is not None:
+                raise ExplainerInputError(f"{type(model).__name__} predicts a number, so it takes no class_names "
+                                          "or positive_class (name the output with output_name=, its unit with unit=).")
+            predictor = SklearnRegressor(model, features, output_name or target or "prediction", unit)
+        else:
+            if unit is not None or output_name is not None:
+                raise ExplainerInputError(f"{type(model).__name__} is a classifier: its outputs are class "
+                                          "probabilities, so it takes no unit or output_name.")
+            predictor = SklearnPredictor(model, features, class_names)
         unknown = [f for f in protected or [] if f not in features]
         if unknown:
             raise ExplainerInputError(f"protected names {', '.join(map(repr, unknown))}, which "
@@ -106,19 +132,27 @@ class Explainer(TabularViews, ImageViews):
             positive_class = predictor.class_names[resolve_class(positive_class, predictor.class_names)]
         info = {"kind": "tabular", "features": features, "target": target,
                 "descriptions": dict(descriptions or {}), "rows": int(len(data)),
-                "protected": sorted(protected or []), "positive_class": positive_class}
+                "protected": sorted(protected or []), "positive_class": positive_class,
+                "output_kind": predictor.output_kind, "unit": predictor.unit}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod
     def from_transformers(cls, model_or_path_or_pipeline: Any, tokenizer: Any = None,
-                          class_names: list[str] | None = None) -> Explainer:
-        """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline."""
+                          class_names: list[str] | None = None, unit: str | None = None,
+                          output_name: str | None = None) -> Explainer:
+        """A Hugging Face sequence classifier: a local directory, a (model, tokenizer) pair, or a pipeline.
+
+        A regression head (``num_labels=1`` or ``problem_type="regression"``) is explained in its
+        own unit: ``unit`` ("stars", "points"; default unnamed) and ``output_name`` ("rating";
+        default the model's label name, else "score")."""
         from .attribution.text_attributor import TextAttributor
         from .models.text import TransformersPredictor
 
-        predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names)
+        predictor = TransformersPredictor.load(model_or_path_or_pipeline, tokenizer, class_names,
+                                               unit=unit, output_name=output_name)
         return cls(TextAttributor(predictor), name=type(predictor.model).__name__,
-                   info={"kind": "text", "max_tokens": predictor.max_length})
+                   info={"kind": "text", "max_tokens": predictor.max_length,
+                         "output_kind": predictor.output_kind, "unit": predictor.unit})
 
     @classmethod
     def from_torch_image(cls, model: Any, target_layer: Any = None, class_names: list[str] | None = None,
@@ -282,8 +316,12 @@ class Explainer(TabularViews, ImageViews):
     def counterfactuals(self, x: Any, target: Any = None, k: int = 3, immutable: list[str] | None = None,
                         monotone: dict[str, str] | None = None, ranges: dict | None = None,
                         max_changes: int = 3, max_candidates: int | None = None,
-                        raise_if_none: bool = False) -> CounterfactualSet:
+                        raise_if_none: bool = False, target_range: tuple | None = None) -> CounterfactualSet:
         """Up to ``k`` diverse, minimal changes to ``x`` that make the model predict ``target``.
+
+        Regressors: ``target_range=(low, high)`` instead, either end ``None`` ("under 150,000":
+        ``(None, 150000)``); every counterfactual returned predicts a value inside it, and the
+        record's ``target_label`` says the range ("price under 150,000").
 
         ``target``: the desired class (default: for two classes the other one, else the most
         probable other class); asking for the class already predicted is an error. Tabular
@@ -315,7 +353,9 @@ class Explainer(TabularViews, ImageViews):
         att = self._attributor
         prepared = att.prepare(x)
         probs = self.predictor.predict_proba(prepared.batch1)[0]
-        if target is None:
+        if getattr(self.predictor, "is_regression", False) or target_range is not None:
+            t = self._range_goal(target if target_range is None else target_range)
+        elif target is None:
             order = [int(i) for i in probs.argsort()[::-1]]
             t = order[1]
         else:
@@ -337,6 +377,26 @@ class Explainer(TabularViews, ImageViews):
                 f"candidates within the values seen in the data{fixed}). Allow more changes "
                 "(max_changes) or fewer constraints.")
         return result
+
+    def _range_goal(self, bounds: Any):
+        """The Goal for a regressor's counterfactual: a (low, high) range, either end None."""
+        from .attribution.counterfactual_tabular import Goal
+
+        name = self.class_names[0]
+        if not getattr(self.predictor, "is_regression", False):
+            raise ExplainerInputError("target_range is for models that predict a number; this one predicts "
+                                      f"classes ({', '.join(self.class_names)}): name a class as target.")
+        if self.kind != "tabular":
+            raise ExplainerInputError("Counterfactual ranges are searched for tabular models only.")
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise ExplainerInputError(f"This model predicts a number ({name}): say the range to reach as "
+                                      "target_range=(low, high), either end None, e.g. (None, 150000) for "
+                                      "'under 150,000'.")
+        low, high = (None if b is None else float(b) for b in bounds)
+        if low is None and high is None or (low is not None and high is not None and low > high) or \
+                any(b is not None and not np.isfinite(b) for b in (low, high)):
+            raise ExplainerInputError(f"target_range needs finite bounds, low below high, not {tuple(bounds)!r}.")
+        return Goal(0, low, high)
 
     def __repr__(self) -> str:
         return f"Explainer({self.kind}, {self.name}, classes={self.class_names[:5]}{'...' if len(self.class_names) > 5 else ''})"

@@ -58,7 +58,9 @@ class Record:
     - ``SCHEMA_VERSION``: written first as "schema_version" and checked on reading (None for a part
       of another record, such as one Attribution);
     - ``KEYS``: field -> JSON key, where they differ (a Change writes ``from_value`` as "from");
-    - ``DERIVED``: property -> the field it is written after (a WhatIf's ``probability_change``).
+    - ``DERIVED``: property -> the field it is written after (a WhatIf's ``probability_change``);
+    - ``READS``: older schema versions the record still reads (its own ``from_dict`` converts them
+      to the current version before this one builds it).
 
     >>> from dataclasses import dataclass
     >>> @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Record:
     SCHEMA_VERSION: ClassVar[str | None] = None
     KEYS: ClassVar[dict[str, str]] = {}
     DERIVED: ClassVar[dict[str, str]] = {}
+    READS: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict:
         out: dict[str, Any] = {} if self.SCHEMA_VERSION is None else {"schema_version": self.SCHEMA_VERSION}
@@ -99,8 +102,9 @@ class Record:
         if cls.SCHEMA_VERSION is not None:
             version = str(d.get("schema_version", cls.SCHEMA_VERSION))
             if version != cls.SCHEMA_VERSION:
+                known = " or ".join(repr(v) for v in (cls.SCHEMA_VERSION, *cls.READS))
                 raise ValueError(f"{cls.__name__} schema version {version!r} is not supported "
-                                 f"(expected {cls.SCHEMA_VERSION!r}).")
+                                 f"(expected {known}).")
         hints = _hints(cls)
         values = {}
         for f in dataclasses.fields(cls):

@@ -134,6 +134,6 @@ def test_keys_match_the_documented_schemas():
 
 def test_an_unknown_schema_version_is_refused_by_name():
     for cls, record in ((Evidence, _evidence()), (WhatIf, _what_if(False)), (CounterfactualSet, _counterfactual_set(True))):
-        d = {**record.to_dict(), "schema_version": "2"}
-        with pytest.raises(ValueError, match=f"{cls.__name__} schema version '2' is not supported"):
+        d = {**record.to_dict(), "schema_version": "9"}
+        with pytest.raises(ValueError, match=f"{cls.__name__} schema version .9. is not supported"):
             cls.from_dict(d)

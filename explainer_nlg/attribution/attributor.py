@@ -72,7 +72,23 @@ class Attributor:
             f"to cover regions. This explainer is {self.kind}.")
 
     def target_index(self, probs: np.ndarray, target: Any) -> int:
+        if getattr(self.predictor, "is_regression", False):
+            if target is not None and str(target).strip().lower() not in (self.class_names[0].lower(), "0"):
+                raise ExplainerInputError(f"This model predicts a number ({self.class_names[0]}), not a class, so "
+                                          f"there is no class {target!r} to explain toward.")
+            return 0
         return int(np.argmax(probs)) if target is None else resolve_class(target, self.class_names)
+
+    def output_fields(self, probs: np.ndarray, t: int) -> dict:
+        """The Evidence fields that say what the model output: a classifier's predicted class and
+        probabilities, or a regressor's predicted value and its unit."""
+        names = self.class_names
+        if getattr(self.predictor, "is_regression", False):
+            return {"predicted_label": names[0], "probabilities": {}, "target_label": names[0],
+                    "output_kind": "regression", "unit": self.predictor.unit, "prediction": float(probs[0])}
+        return {"predicted_label": names[int(np.argmax(probs))],
+                "probabilities": {c: float(p) for c, p in zip(names, probs)}, "target_label": names[t],
+                "output_kind": "classification", "unit": "probability", "prediction": float(probs[t])}
 
     def explain(self, x: Any, target: Any = None, budget: int | None = None) -> Evidence:
         prepared = self.prepare(x)
@@ -102,9 +118,6 @@ class Attributor:
         extra.update(more.pop("extra", {}))
         return Evidence(
             kind=self.kind,
-            predicted_label=self.class_names[int(np.argmax(probs))],
-            probabilities={c: float(p) for c, p in zip(self.class_names, probs)},
-            target_label=self.class_names[t],
             base_value=float(result.empty_value),
             attributions=[Attribution(n, v, float(c), s, None if e is None else float(e)) for n, v, c, s, e in
                           zip(prepared.names, prepared.values, result.values, prepared.spans, errors)],
@@ -116,4 +129,5 @@ class Attributor:
             notes=notes,
             extra=extra,
             **more,
+            **self.output_fields(probs, t),
         )

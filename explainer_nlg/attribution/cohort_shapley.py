@@ -52,8 +52,9 @@ MAX_ROWS_INTERACTIONS = 500
 
 @dataclass(frozen=True)
 class CohortImportance:
-    """Mean |Shapley value| and mean signed value per feature over ``row_ids``, in probability
-    units, each row toward its own predicted class (``predicted`` counts the classes)."""
+    """Mean |Shapley value| and mean signed value per feature over ``row_ids``, in ``unit``
+    (probability for a classifier, each row toward its own predicted class, ``predicted`` counting
+    the classes; a regressor's own unit, every row toward its predicted value)."""
 
     mean_abs: dict[str, float]
     mean_signed: dict[str, float]
@@ -63,6 +64,8 @@ class CohortImportance:
     method: str
     model_calls: int
     seconds: float
+    unit: str | None = "probability"
+    output_kind: str = "classification"
 
     @property
     def rows_used(self) -> int:
@@ -73,7 +76,8 @@ class CohortImportance:
         return sorted(self.mean_abs, key=lambda f: -self.mean_abs[f])
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "rows_used": self.rows_used, "unit": "probability (x100: percentage points)"}
+        unit = "probability (x100: percentage points)" if self.output_kind == "classification" else self.unit
+        return {**asdict(self), "rows_used": self.rows_used, "unit": unit}
 
 
 @dataclass(frozen=True)
@@ -141,24 +145,29 @@ def cohort_importance(attributor: Any, ids: list, budget: int | None = None, max
                   f"{len(attributor.background)} background rows")
     classes = attributor.class_names
     predicted = {classes[c]: int(n) for c, n in zip(*np.unique(targets, return_counts=True))}
+    regression = getattr(attributor.predictor, "is_regression", False)
     return CohortImportance({f: float(v) for f, v in zip(features, np.abs(values).mean(0))},
                             {f: float(v) for f, v in zip(features, values.mean(0))},
                             [to_plain(i) for i in used], len(ids), predicted, method, calls,
-                            round(time.perf_counter() - start, 4))
+                            round(time.perf_counter() - start, 4),
+                            attributor.predictor.unit if regression else "probability",
+                            "regression" if regression else "classification")
 
 
 class TreeInteractions:
     """shap's path-dependent TreeExplainer for the tree at the end of a 1:1 preprocessing pipeline."""
 
-    def __init__(self, prep, model, order: list[int], unit: str):
+    def __init__(self, prep, model, order: list[int], unit: str, regression: bool = False):
         import shap
 
-        self.prep, self.model, self.order, self.unit = prep, model, order, unit
+        self.prep, self.model, self.order, self.unit, self.regression = prep, model, order, unit, regression
         self.explainer = shap.TreeExplainer(model, feature_perturbation="tree_path_dependent")
 
     @classmethod
-    def try_build(cls, model: Any, features: list[str]) -> TreeInteractions | None:
-        """A TreeInteractions when shap's TreeExplainer takes the model, else None."""
+    def try_build(cls, model: Any, features: list[str], regression_unit: str | None = None,
+                  regression: bool = False) -> TreeInteractions | None:
+        """A TreeInteractions when shap's TreeExplainer takes the model, else None. A regressor's
+        interaction values are in its own unit (``regression_unit``; "the model's units" unnamed)."""
         from sklearn.pipeline import Pipeline
 
         prep = model[:-1] if isinstance(model, Pipeline) and len(model) > 1 else None
@@ -167,8 +176,11 @@ class TreeInteractions:
             names = list(prep.get_feature_names_out()) if prep is not None else features
             if sorted(names) != sorted(features):
                 return None  # not one model column per feature (e.g. one-hot): pairs would not be features
-            unit = "probability" if type(final).__name__ in AVERAGING_TREE_MODELS else "log-odds"
-            return cls(prep, final, [names.index(f) for f in features], unit)
+            if regression:
+                unit = regression_unit or "the model's units"
+            else:
+                unit = "probability" if type(final).__name__ in AVERAGING_TREE_MODELS else "log-odds"
+            return cls(prep, final, [names.index(f) for f in features], unit, regression)
         except Exception:  # noqa: BLE001 - shap refuses non-tree models with its own error types
             return None
 
@@ -177,7 +189,9 @@ class TreeInteractions:
         x = np.asarray(self.prep.transform(frame) if self.prep is not None else frame, dtype=float)
         iv = np.asarray(self.explainer.shap_interaction_values(x))
         idx = np.arange(len(x))
-        if iv.ndim == 3:  # one output: the raw score of the second class (binary models)
+        if iv.ndim == 3 and self.regression:  # one output: the predicted value
+            pass
+        elif iv.ndim == 3:  # one output: the raw score of the second class (binary models)
             iv = np.where((np.asarray(targets) == 1)[:, None, None], iv, -iv)
         else:
             iv = iv[idx, :, :, targets]
@@ -193,8 +207,9 @@ def cohort_interactions(attributor: Any, ids: list, max_rows: int = MAX_ROWS_INT
     the model is not a tree model shap can compute interaction values for."""
     start = time.perf_counter()
     if attributor not in _INTERACTIONS:  # shap's explainer is built once per attributor
-        _INTERACTIONS[attributor] = TreeInteractions.try_build(attributor.predictor.model,
-                                                               list(attributor.predictor.features))
+        pred = attributor.predictor
+        _INTERACTIONS[attributor] = TreeInteractions.try_build(pred.model, list(pred.features), pred.unit,
+                                                               getattr(pred, "is_regression", False))
     ti = _INTERACTIONS[attributor]
     if ti is None:
         return None

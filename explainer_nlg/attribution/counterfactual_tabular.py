@@ -109,6 +109,45 @@ def check_constraints(schema, immutable, monotone, ranges) -> tuple[list[str], d
     return immutable, mono, rng
 
 
+@dataclass(frozen=True)
+class Goal:
+    """What a counterfactual must reach: a class (``target``), or for a regressor its predicted
+    value inside ``[low, high]`` (either end open). ``progress`` orders candidates that miss."""
+
+    target: int = 0
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None or self.high is not None
+
+    def hit(self, p: np.ndarray) -> np.ndarray:
+        if not self.is_range:
+            return p.argmax(1) == self.target
+        y = p[:, 0]
+        return (y >= (-np.inf if self.low is None else self.low)) & (y <= (np.inf if self.high is None else self.high))
+
+    def progress(self, p: np.ndarray) -> np.ndarray:
+        if not self.is_range:
+            return p[:, self.target]
+        y = p[:, 0]
+        miss = np.zeros(len(y))
+        if self.low is not None:
+            miss += np.maximum(self.low - y, 0.0)
+        if self.high is not None:
+            miss += np.maximum(y - self.high, 0.0)
+        return -miss
+
+    def describe(self, name: str) -> str:
+        """"price under 150,000", "price over 90", "price between 100 and 120"."""
+        def num(v):
+            return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+        if self.low is not None and self.high is not None:
+            return f"{name} between {num(self.low)} and {num(self.high)}"
+        return f"{name} under {num(self.high)}" if self.high is not None else f"{name} over {num(self.low)}"
+
+
 class TabularCounterfactualSearch:
     """Searches counterfactuals for rows of one tabular model; build once per explainer."""
 
@@ -161,14 +200,19 @@ class TabularCounterfactualSearch:
 
     # ---- search -------------------------------------------------------------------------------
 
-    def search(self, row: pd.DataFrame, row_input: dict, target: int, limits: SearchLimits,
+    def search(self, row: pd.DataFrame, row_input: dict, target: int | Goal, limits: SearchLimits,
                immutable: list[str], monotone: dict[str, str], ranges: dict) -> CounterfactualSet:
         start = time.perf_counter()
         names = self.predictor.class_names
+        goal = target if isinstance(target, Goal) else Goal(int(target))
+        target = goal.target
         base = {f: (None if pd.isna(v) else v) for f, v in row.iloc[0].items()}
         probs0 = self.predictor.predict_proba(row)[0]
         original = int(np.argmax(probs0))
-        if original == target:
+        if goal.is_range and goal.hit(probs0[None])[0]:
+            raise ExplainerInputError(f"The model already predicts {names[0]} = {probs0[0]:,.6g} for this input, "
+                                      f"which is within the range asked for ({goal.describe(names[0])}).")
+        if not goal.is_range and original == target:
             others = [repr(c) for i, c in enumerate(names) if i != target]
             raise ExplainerInputError(
                 f"The model already predicts {names[target]!r} for this input "
@@ -189,8 +233,8 @@ class TabularCounterfactualSearch:
         shortlist: list[dict] = []
         while frontier and scored + len(frontier) <= limits.max_candidates:
             p = score(frontier)
-            pt = p[:, target]
-            flipped = p.argmax(1) == target
+            pt = goal.progress(p)
+            flipped = goal.hit(p)
             for cs, ok in zip(frontier, flipped):
                 if ok:
                     key = frozenset(cs)
@@ -225,7 +269,7 @@ class TabularCounterfactualSearch:
         budget_hit = bool(frontier) and scored + len(frontier) > limits.max_candidates and len(flips) < limits.k
 
         ranked = sorted(flips.values(), key=lambda s: (len(s["changes"]), s["distance"]))
-        refined, n_refine = self._refine([s["changes"] for s in ranked[: 2 * limits.k]], base, target, ranges)
+        refined, n_refine = self._refine([s["changes"] for s in ranked[: 2 * limits.k]], base, goal, ranges)
         scored += n_refine
         cands = sorted(({"changes": cs, "distance": sum(self._cost(f, base[f], v) for f, v in cs.items())}
                         for cs in refined), key=lambda s: (len(s["changes"]), s["distance"]))[: limits.k]
@@ -233,7 +277,7 @@ class TabularCounterfactualSearch:
         if cands:
             p = score([c["changes"] for c in cands])
             for c, probs in zip(cands, p):
-                if int(np.argmax(probs)) != target:  # cannot happen unless the model is not deterministic
+                if not goal.hit(probs[None])[0]:  # cannot happen unless the model is not deterministic
                     continue
                 new_row = {**base, **c["changes"]}
                 changes = [Change(f, to_plain(self._shown(f, base[f])), to_plain(self._shown(f, v)), "set")
@@ -248,6 +292,8 @@ class TabularCounterfactualSearch:
         if any(base[f] is None for f in monotone):
             notes.append("A monotone feature is missing in the input, so any seen value may fill it.")
         constraints = {
+            **({"target_range": [goal.low, goal.high], "output_kind": "regression",
+                "unit": getattr(self.predictor, "unit", None)} if goal.is_range else {}),
             "immutable": sorted(immutable), "monotone": dict(monotone),
             "ranges": {f: list(v) for f, v in ranges.items()},
             "values": "numeric: the data's 5%-quantiles and range, refined between; categorical: categories seen",
@@ -256,7 +302,8 @@ class TabularCounterfactualSearch:
         }
         return CounterfactualSet(
             kind="tabular", input=to_plain(row_input), original_label=names[original],
-            original_probabilities={n: float(q) for n, q in zip(names, probs0)}, target_label=names[target],
+            original_probabilities={n: float(q) for n, q in zip(names, probs0)},
+            target_label=goal.describe(names[0]) if goal.is_range else names[target],
             found=bool(results), counterfactuals=results, candidates_searched=int(scored),
             seconds=round(time.perf_counter() - start, 4), method=METHOD, constraints=constraints, notes=notes)
 
@@ -273,7 +320,7 @@ class TabularCounterfactualSearch:
             lo, hi = max(lo, ranges[f][0]), min(hi, ranges[f][1])
         return lo, hi
 
-    def _refine(self, change_sets: list[dict], base: dict, target: int, ranges: dict) -> tuple[list[dict], int]:
+    def _refine(self, change_sets: list[dict], base: dict, goal: Goal, ranges: dict) -> tuple[list[dict], int]:
         """Shrink each numeric change toward the original value while the decision stays flipped.
 
         The grid lies between the original and the flipping value, so monotone directions hold; it
@@ -303,7 +350,7 @@ class TabularCounterfactualSearch:
                 continue
             p = self.predictor.predict_proba(self._frame(base, batch))
             n += len(batch)
-            for (i, f, gap), cs, ok in zip(owners, batch, p.argmax(1) == target):
+            for (i, f, gap), cs, ok in zip(owners, batch, goal.hit(p)):
                 if ok and gap < abs(float(sets[i][f]) - float(base[f])):
                     sets[i][f] = cs[f]
         return sets, n

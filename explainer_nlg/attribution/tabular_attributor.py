@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
-from ..models.tabular import SklearnPredictor, TabularSchema
+from ..models.tabular import SklearnPredictor, SklearnRegressor, TabularSchema
 from ..serialise import to_plain
 from .attributor import Attributor, Prepared
 from .counterfactual_tabular import SearchLimits, TabularCounterfactualSearch, check_constraints
@@ -29,7 +29,7 @@ EXACT_ROW_BUDGET = 400_000
 class TabularAttributor(Attributor):
     kind = "tabular"
 
-    def __init__(self, predictor: SklearnPredictor, data: pd.DataFrame, background_rows: int = BACKGROUND_ROWS):
+    def __init__(self, predictor: SklearnPredictor | SklearnRegressor, data: pd.DataFrame, background_rows: int = BACKGROUND_ROWS):
         super().__init__(predictor)
         self.data = data
         self.schema = TabularSchema.from_frame(data[predictor.features])
@@ -37,7 +37,7 @@ class TabularAttributor(Attributor):
         self.background = data[predictor.features].sample(n_bg, random_state=0) if n_bg < len(data) \
             else data[predictor.features]
         self.tree = TreeShapley.try_build(predictor.model, predictor.features, self.background,
-                                          len(predictor.class_names))
+                                          len(predictor.class_names), getattr(predictor, "is_regression", False))
         self._cf_search: TabularCounterfactualSearch | None = None  # built on the first search
         self._data_probabilities: np.ndarray | None = None  # every row's prediction, on first use
         self._lock = threading.Lock()
@@ -81,7 +81,8 @@ class TabularAttributor(Attributor):
         return cached
 
     def data_predictions(self) -> np.ndarray:
-        """(n_rows,) index of the class the model predicts for each row of ``data``."""
+        """(n_rows,) index of the class the model predicts for each row of ``data`` (0 for every row of
+        a regressor, whose one output is its predicted value)."""
         return self.data_probabilities().argmax(axis=1)
 
     def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,

@@ -20,6 +20,12 @@ from .shapley_estimators import ShapleyResult, all_masks, exact_shapley_weights
 # ones by up to ~0.02 (see docs/decisions/0002-exact-tabular-shapley.md); they take
 # per_reference_exact_shapley instead, which is exact for any model.
 AVERAGING_TREE_MODELS = ("RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier")
+# Regressors whose prediction is the raw sum or average of leaf values (no link function): shap's
+# interventional Tree SHAP on the raw output is the exact Shapley value of TabularGame for all of
+# them, boosted ones included (tested). HistGradientBoostingRegressor is left out: shap 0.51's
+# additivity check fails on it (its binned thresholds), so it takes per_reference_exact_shapley.
+REGRESSION_TREE_MODELS = ("RandomForestRegressor", "ExtraTreesRegressor", "DecisionTreeRegressor",
+                          "GradientBoostingRegressor")
 
 
 class TreeShapley:
@@ -29,30 +35,33 @@ class TreeShapley:
     numba's compilation); ``explain`` then costs milliseconds.
     """
 
-    def __init__(self, pipeline, features: list[str], background: pd.DataFrame, n_classes: int):
+    def __init__(self, pipeline, features: list[str], background: pd.DataFrame, n_classes: int,
+                 regression: bool = False):
         import shap
 
         self.prep = pipeline[:-1] if len(pipeline) > 1 else None
         self.model = pipeline[-1]
         self.features = features
         self.n_classes = n_classes
+        self.regression = regression
         out_names = list(self.prep.get_feature_names_out()) if self.prep is not None else features
         self.order = [out_names.index(f) for f in features]
         bg = self._transform(background)
         self.explainer = shap.TreeExplainer(
-            self.model, data=bg, feature_perturbation="interventional", model_output="probability"
+            self.model, data=bg, feature_perturbation="interventional",
+            model_output="raw" if regression else "probability"
         )
         self.background_rows = len(background)
         self.explain(background.iloc[[0]], target=0)  # warm-up
 
     @classmethod
-    def try_build(cls, model, features, background, n_classes) -> TreeShapley | None:
+    def try_build(cls, model, features, background, n_classes, regression: bool = False) -> TreeShapley | None:
         """A TreeShapley when the model is a supported tree at the end of a 1:1 column map, else None."""
         from sklearn.pipeline import Pipeline
 
         steps = model if isinstance(model, Pipeline) else None
         final = steps[-1] if steps is not None else model
-        if type(final).__name__ not in AVERAGING_TREE_MODELS:
+        if type(final).__name__ not in (REGRESSION_TREE_MODELS if regression else AVERAGING_TREE_MODELS):
             return None
         pipeline = steps if steps is not None else Pipeline([("model", model)])
         try:
@@ -60,7 +69,7 @@ class TreeShapley:
                 names = list(pipeline[:-1].get_feature_names_out())
                 if sorted(names) != sorted(features):
                     return None  # not one output column per input column (e.g. one-hot)
-            return cls(pipeline, features, background, n_classes)
+            return cls(pipeline, features, background, n_classes, regression)
         except Exception:  # noqa: BLE001 - any shap/sklearn incompatibility means: use the generic path
             return None
 
@@ -82,8 +91,10 @@ class TreeShapley:
         idx = np.arange(len(x))
         sv = np.asarray(self.explainer.shap_values(x))
         ev = np.atleast_1d(np.asarray(self.explainer.expected_value, dtype=float))
+        if self.regression:  # one output: the predicted value
+            values, base = sv.reshape(len(x), -1), np.full(len(x), float(ev[0]))
         # shap returns the positive class only for binary probability output, else one slice per class
-        if sv.ndim == 2:
+        elif sv.ndim == 2:
             pos = targets == 1 if self.n_classes > 1 else np.ones(len(x), bool)
             values = np.where(pos[:, None], sv, -sv)
             base = np.where(pos, float(ev[0]), 1 - float(ev[0]))

@@ -177,3 +177,60 @@ class SklearnPredictor(Predictor):
         """
         names = dict(zip((str(c) for c in getattr(self.model, "classes_", [])), self.class_names))
         return [names.get(str(v), str(v)) for v in labels]
+
+
+def is_regressor(model: Any) -> bool:
+    """Whether a scikit-learn model (or pipeline) predicts a number rather than a class.
+
+    >>> from sklearn.linear_model import LinearRegression, LogisticRegression
+    >>> is_regressor(LinearRegression()), is_regressor(LogisticRegression())
+    (True, False)
+    """
+    from sklearn.base import is_classifier
+    from sklearn.base import is_regressor as sk_is_regressor
+
+    try:
+        if sk_is_regressor(model):
+            return True
+        if is_classifier(model):
+            return False
+    except Exception:  # noqa: BLE001 - a model scikit-learn cannot tag: judge by its methods
+        pass
+    return hasattr(model, "predict") and not hasattr(model, "predict_proba")
+
+
+class SklearnRegressor(Predictor):
+    """A fitted scikit-learn regressor (or pipeline) that takes a DataFrame: one output, the
+    predicted value of ``output_name``, in ``unit`` ("$", "points", or None when unnamed).
+
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LinearRegression
+    >>> df = pd.DataFrame({"area": [50.0, 80.0, 120.0]})
+    >>> r = SklearnRegressor(LinearRegression().fit(df, [100.0, 160.0, 240.0]), ["area"], "price", "$")
+    >>> r.class_names, r.predict_proba(df).shape, round(float(r.predict_proba(df)[2, 0]))
+    (['price'], (3, 1), 240)
+    """
+
+    kind = "tabular"
+    output_kind = "regression"
+
+    def __init__(self, model: Any, features: list[str], output_name: str = "prediction", unit: str | None = None):
+        from ..outside_evidence import check_unit
+
+        if not hasattr(model, "predict"):
+            raise ExplainerInputError(f"{type(model).__name__} has no predict method.")
+        self.model = model
+        self.features = list(features)
+        self.class_names = [str(output_name).strip() or "prediction"]
+        self.unit = check_unit(unit)
+
+    def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
+        out = np.asarray(self.model.predict(batch[self.features]), dtype=float)
+        if out.ndim > 1 and out.shape[1] != 1:
+            raise ExplainerInputError(f"The model predicts {out.shape[1]} numbers per row; explanations take a "
+                                      "regressor with one output.")
+        return out.reshape(-1, 1)
+
+    def label_names(self, labels: Any) -> list[str]:
+        """A regressor's labels are numbers: they are kept as they are."""
+        return list(labels)

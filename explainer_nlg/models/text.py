@@ -15,17 +15,39 @@ TOKENS_PER_BATCH = 8192
 
 
 class TransformersPredictor(Predictor):
-    """Batched, dynamically padded probabilities from a sequence classifier on a CPU."""
+    """Batched, dynamically padded probabilities from a sequence classifier on a CPU (or, for a
+    regression head, its predicted value)."""
 
     kind = "text"
 
-    def __init__(self, model: Any, tokenizer: Any, class_names: list[str] | None = None):
+    def __init__(self, model: Any, tokenizer: Any, class_names: list[str] | None = None,
+                 unit: str | None = None, output_name: str | None = None):
         import torch
 
         self.torch = torch
         self.model = model.eval()
         self.tokenizer = tokenizer
         n_labels = int(model.config.num_labels)
+        # A regression head (num_labels=1, or problem_type "regression"): its raw output is the
+        # predicted value, in ``unit``; no softmax.
+        if n_labels == 1 or getattr(model.config, "problem_type", None) == "regression":
+            if n_labels != 1:
+                raise ExplainerInputError(f"The model is a regression head with {n_labels} outputs; explanations "
+                                          "take one predicted number.")
+            if class_names is not None:
+                raise ExplainerInputError("This model predicts a number, so it takes no class_names (name the "
+                                          "output with output_name=, its unit with unit=).")
+            from ..outside_evidence import check_unit
+
+            id2label = getattr(model.config, "id2label", None) or {}
+            default = str(id2label.get(0, id2label.get("0", "score")))
+            self.output_kind = "regression"
+            self.unit = check_unit(unit)
+            self.class_names = [str(output_name or ("score" if default == "LABEL_0" else default))]
+            class_names = self.class_names
+        elif unit is not None or output_name is not None:
+            raise ExplainerInputError("This model is a classifier: its outputs are class probabilities, so it "
+                                      "takes no unit or output_name.")
         if class_names is None:
             id2label = getattr(model.config, "id2label", None) or {}
             class_names = [str(id2label.get(i, id2label.get(str(i), f"class {i}"))) for i in range(n_labels)]
@@ -37,8 +59,10 @@ class TransformersPredictor(Predictor):
         self.max_length = int(min(limits))
 
     @classmethod
-    def load(cls, source: Any, tokenizer: Any = None, class_names: list[str] | None = None) -> TransformersPredictor:
-        """From a local directory path, a (model, tokenizer) pair, a model plus ``tokenizer=``, or a pipeline."""
+    def load(cls, source: Any, tokenizer: Any = None, class_names: list[str] | None = None,
+             **options: Any) -> TransformersPredictor:
+        """From a local directory path, a (model, tokenizer) pair, a model plus ``tokenizer=``, or a
+        pipeline. ``options``: ``unit`` and ``output_name`` for a regression head."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         if isinstance(source, (str, Path)):
@@ -57,13 +81,13 @@ class TransformersPredictor(Predictor):
             except Exception as err:  # noqa: BLE001 - a damaged folder raises whatever its deserializer raises
                 raise ExplainerInputError(f"Could not load a sequence classifier from {path.name!r} (weights are read "
                                           f"only from model.safetensors; no code is run): {err}") from None
-            return cls(model, tok, class_names)
+            return cls(model, tok, class_names, **options)
         if isinstance(source, tuple) and len(source) == 2:
-            return cls(source[0], source[1], class_names)
+            return cls(source[0], source[1], class_names, **options)
         if hasattr(source, "model") and hasattr(source, "tokenizer"):  # a transformers pipeline
-            return cls(source.model, source.tokenizer, class_names)
+            return cls(source.model, source.tokenizer, class_names, **options)
         if tokenizer is not None:
-            return cls(source, tokenizer, class_names)
+            return cls(source, tokenizer, class_names, **options)
         raise ExplainerInputError(
             "from_transformers takes a model directory, a (model, tokenizer) pair, a model with tokenizer=, "
             f"or a text-classification pipeline; got {type(source).__name__}."
@@ -92,6 +116,6 @@ class TransformersPredictor(Predictor):
                 extra = {k: [enc[k][j] for j in idx] for k in enc if k not in batch}
                 feats = self.tokenizer.pad({**batch, **extra}, return_tensors="pt")
                 logits = self.model(**feats).logits.float()
-                out[idx] = torch.softmax(logits, dim=-1).numpy()
+                out[idx] = (logits if self.is_regression else torch.softmax(logits, dim=-1)).numpy()
                 i += size
         return out

@@ -68,6 +68,17 @@ def fmt_points(x: float) -> str:
     return f"{x:.1f}" if x >= 0.95 or x == 0 else f"{x:.2f}"
 
 
+def fmt_value(name: str, v: Any) -> str:
+    """A feature's value as people read it: ``fmt_number``, except that a year reads "1998".
+
+    >>> fmt_value("Year_Built", 1998), fmt_value("Income", 1998)
+    ('1998', '1,998')
+    """
+    if is_number(v) and "year" in name.lower() and float(v).is_integer() and 1000 <= v < 3000:
+        return str(int(v))
+    return fmt_number(v)
+
+
 def is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and not (
         isinstance(v, float) and math.isnan(v))
@@ -107,6 +118,16 @@ class Facts:
     record: Any
     new_label: str | None = None  # change records: the prediction after the changes
     new_probability: float | None = None
+    # Evidence in the model's own unit (a regressor's "$" or "points", log-odds from elsewhere):
+    # amounts are read and written in ``unit`` (amounts.py), not as probabilities and points.
+    output_kind: str = "classification"
+    unit: str | None = "probability"
+    prediction: float | None = None
+
+    @property
+    def in_amounts(self) -> bool:
+        """Whether contributions are amounts in the model's unit rather than probabilities."""
+        return self.output_kind == "regression" or self.unit != "probability"
 
     @property
     def is_change(self) -> bool:
@@ -218,6 +239,16 @@ def _split_name(name: str) -> str:
     return s.lower().strip()
 
 
+def expand_abbreviations(name: str) -> str:
+    """A column name with its common abbreviations spelt out (``[abbreviations]`` in the vocabulary).
+
+    >>> expand_abbreviations("total bsmt sf"), expand_abbreviations("triglycerides log")
+    ('total basement square feet', 'triglycerides')
+    """
+    table = vocabulary().get("abbreviations", {})
+    return " ".join(w for w in (table.get(w, w) for w in name.split()) if w)
+
+
 def _short_description(desc: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", desc).strip().lower()
 
@@ -232,14 +263,17 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
     noun = spec.get("noun") or (_short_description(desc) if desc else _split_name(name))
-    aliases = {name.lower(), _split_name(name), noun.lower()}
+    aliases = {name.lower(), _split_name(name), noun.lower(), expand_abbreviations(_split_name(name))}
     if desc:
         aliases |= {desc.lower(), _short_description(desc)}
     aliases |= {s.lower() for s in spec.get("synonyms", [])}
     numeric = is_number(value)
     categories = {str(k): v for k, v in spec.get("categories", {}).items()}
     category_phrases = {v.lower(): k for k, v in categories.items()}
-    if numeric:
+    if numeric and "year" in name.lower() and float(value).is_integer() and 1000 <= value < 3000:
+        value = int(value)  # a year reads "2005", not "2,005"
+        phrase = f"{noun} {value}" if noun.endswith(("year built", "year")) else f"{noun} of {value}"
+    elif numeric:
         pattern = spec.get("numeric", "{noun} of {value}")
         if fmt_number(value) == "1":  # "1 year in the current job", not "1 years"
             pattern = re.sub(r"(\{value\} \w+?)s\b", r"\1", pattern)
@@ -261,6 +295,33 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
         phrase = f"{noun} {quote(str(value))}"
     aliases = sorted(a for a in aliases if a)
     return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
+
+
+# Words of a column name too generic to name one feature on their own ("total", "number").
+GENERIC_NAME_WORDS = frozenset("""total number count mean average avg sum value values level rate index score
+size amount type kind first second last main other above below ground area square feet""".split())
+
+
+def _word_aliases(players: list[Player]) -> None:
+    """Give each feature the words of its name that no other feature's name has ("basement" for
+    Total_Bsmt_SF, "ratio" for cholesterol_ratio), and the initials of a name of three or more
+    words ("bmi" for body_mass_index): how people shorten column names in their own sentences."""
+    owners: dict[str, set[int]] = {}
+    for p in players:
+        for w in set(expand_abbreviations(_split_name(p.name)).split()) | set(_split_name(p.name).split()):
+            if len(w) >= 4 and w.isalpha() and w not in GENERIC_NAME_WORDS:
+                owners.setdefault(w, set()).add(p.index)
+    for w, idx in owners.items():
+        if len(idx) == 1:
+            p = players[next(iter(idx))]
+            if w not in p.aliases:
+                p.aliases.append(w)
+    for p in players:
+        words = _split_name(p.name).split()
+        if len(words) >= 3 and all(w.isalpha() for w in words):
+            initials = "".join(w[0] for w in words)
+            if initials not in p.aliases:
+                p.aliases.append(initials)
 
 
 def text_player(index: int, name: str, value: Any, contribution: float | None) -> Player:
@@ -290,9 +351,16 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
         else:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
         players[-1].standard_error = a.standard_error
+    if ev.kind == "tabular":
+        _word_aliases(players)
     labels = {c: label_aliases(c) for c in ev.probabilities}
+    if ev.is_regression and ev.predicted_label:
+        # The predicted quantity ("Sale_Price") is named like a feature ("sale price", "price").
+        name = ev.predicted_label
+        labels[name] = sorted({*label_aliases(name), _split_name(name), _split_name(name).split()[-1]})
     return Facts("evidence", ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
-                 float(ev.base_value), players, labels, ev)
+                 float(ev.base_value), players, labels, ev, output_kind=ev.output_kind, unit=ev.unit,
+                 prediction=ev.output_value if (ev.is_regression or ev.prediction is not None) else None)
 
 
 def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = None) -> Facts:
@@ -328,5 +396,9 @@ def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = Non
     if new != label:
         probs[new] = float(record["new_probability"])
     labels = {c: label_aliases(c) for c in probs}
+    regression = record.get("output_kind") == "regression"
     return Facts("change", kind, label, label, probs, float(record["probability"]), players, labels,
-                 record, new_label=new, new_probability=float(record["new_probability"]))
+                 record, new_label=new, new_probability=float(record["new_probability"]),
+                 output_kind="regression" if regression else "classification",
+                 unit=record.get("unit") if regression else "probability",
+                 prediction=float(record["probability"]) if regression else None)

@@ -13,6 +13,9 @@ hand-built dict of the same shape narrates the same way. Every key is plain JSON
       "changes": [{"feature": "Income", "from": 330, "to": 1200, "action": "set"}, ...],
       "method": "greedy search",   # optional: how it was found
       "alternatives": 3,           # optional: how many counterfactuals the search found
+      "output_kind": "regression", # optional: a regressor's record, where "probability" and
+      "unit": "$",                 #   "new_probability" are its predicted values, in "unit";
+      "target_range": [null, 150000],  # a counterfactual's range to reach, and "target" in words
     }
 
 A change names a feature (tabular), the word exactly as written (text) or a grid region (image).
@@ -50,10 +53,15 @@ def as_record(obj: Any, which: int = 0) -> Any:
         return [{"feature": c.feature, "from": c.from_value, "to": c.to_value, "action": c.action} for c in chs]
 
     if isinstance(obj, WhatIf):
-        return {"kind": "what-if", "input_kind": obj.kind, "label": obj.original_label,
-                "probability": float(obj.original_probabilities[obj.original_label]),
-                "new_label": obj.new_label, "new_probability": float(obj.new_probabilities[obj.new_label]),
-                "changes": changes(obj.changes), "method": "what-if"}
+        record = {"kind": "what-if", "input_kind": obj.kind, "label": obj.original_label,
+                  "probability": float(obj.original_probabilities[obj.original_label]),
+                  "new_label": obj.new_label, "new_probability": float(obj.new_probabilities[obj.new_label]),
+                  "changes": changes(obj.changes), "method": "what-if"}
+        # A classifier has at least two classes: one output is a regressor's predicted value.
+        ev = obj.evidence
+        if (ev is not None and ev.is_regression) or (ev is None and len(obj.original_probabilities) == 1):
+            record.update(output_kind="regression", unit=ev.unit if ev is not None else None)
+        return record
     if isinstance(obj, CounterfactualSet):
         if not obj.found or not obj.counterfactuals:
             why = " ".join(obj.notes) or "no change within the search limits flips the decision."
@@ -64,6 +72,10 @@ def as_record(obj: Any, which: int = 0) -> Any:
                   "new_label": cf.predicted_label,
                   "new_probability": float(cf.probabilities[cf.predicted_label]),
                   "changes": changes(cf.changes), "method": obj.method}
+        if obj.constraints.get("output_kind") == "regression":
+            record.update(output_kind="regression", unit=obj.constraints.get("unit"),
+                          target_range=list(obj.constraints.get("target_range") or [None, None]),
+                          target=obj.target_label)
         if which == 0:
             record["alternatives"] = len(obj.counterfactuals)
         return record

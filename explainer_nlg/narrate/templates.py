@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..evidence import Evidence
+from .amounts import amount_sentences, change_sentences
 from .facts import (
     EPS,
     Facts,
@@ -34,6 +35,7 @@ from .facts import (
     fmt_number,
     fmt_pct,
     fmt_points,
+    fmt_value,
     heat_shares,
     label_display,
     quote,
@@ -79,6 +81,12 @@ def _seed(record: Any, audience: str) -> int:
     # the record after its wording was settled; neither should change the wording.
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != "seconds"}
+        if isinstance(record, Evidence):
+            # Schema 2 added these keys; a classification reads as it did under schema 1.
+            if not record.is_regression:
+                data["schema_version"] = "1"
+                for key in ("output_kind", "unit", "prediction"):
+                    data.pop(key, None)
         if isinstance(data.get("attributions"), list):
             data["attributions"] = [{k: v for k, v in a.items() if k != "standard_error"}
                                     if isinstance(a, dict) else a for a in data["attributions"]]
@@ -124,8 +132,12 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
     if focus not in FOCUSES:
         raise ValueError(f"focus must be one of {', '.join(FOCUSES)}, not {focus!r}.")
     f = facts_for(record, descriptions)
+    if f.is_change and f.in_amounts:  # a regressor's counterfactual or what-if: amounts.py
+        return [TemplateSentence(slot, text) for slot, text in change_sentences(f, audience)]
     if f.is_change:
         return _counterfactual(f, audience)
+    if f.in_amounts:  # a regressor's dollars or points, log-odds from elsewhere: amounts.py
+        return [TemplateSentence(slot, text) for slot, text in amount_sentences(f, audience)]
     ctx = _context(f)
     ctx["asked"] = ""
     if premise is not None and premise[0] in f.probabilities:
@@ -419,7 +431,7 @@ def _shown(p: Player, which: int) -> str:
 
     v = p.value[which]
     if is_number(v):
-        return fmt_number(v)
+        return fmt_value(p.name, v)
     phrases = {k: ph for ph, k in p.category_phrases.items()}
     return phrases.get(str(v), quote(fmt_number(v)))
 

@@ -89,6 +89,8 @@ def counterfactual(ctx: Context) -> OpResult:
         return OpResult("counterfactual", "For a photo I cannot search for a smallest change; ask “what if we "
                         "cover the centre?” to see how covering a part of it changes the prediction.")
     k = int(ctx.slots.get("k") or 3)
+    if getattr(ctx.ex.predictor, "is_regression", False):
+        return _counterfactual_range(ctx, x, k)
     target = ctx.slots.get("target")
     probs = ctx.assistant.predict(x)
     predicted = max(probs, key=probs.get)
@@ -127,6 +129,58 @@ def counterfactual(ctx: Context) -> OpResult:
     return OpResult("counterfactual", head + "\n" + "\n".join(texts) + tail, narration=_joined(answers),
                     evidence=cs, figures={"found": len(texts), "candidates_searched": cs.candidates_searched,
                                           "probabilities": [cf.probabilities for cf in cs.counterfactuals[:k]]})
+
+
+AMOUNT = r"[$€£]?\s*(\d+(?:\.\d+)?)\s*(k|thousand|million|m)?\b"
+
+
+def amount_range(question: str) -> tuple[float | None, float | None] | None:
+    """The range a question asks a regressor's prediction to reach, or None.
+
+    >>> amount_range("what would bring the price under $150,000?"), amount_range("how to get over 2.5k")
+    ((None, 150000.0), (2500.0, None))
+    >>> amount_range("what would put it between 100 and 120 points?"), amount_range("why so high?")
+    ((100.0, 120.0), None)
+    """
+    t = question.lower().replace(",", "")
+
+    def value(m, i=1):
+        scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(m.group(i + 1) or "", 1.0)
+        return float(m.group(i)) * scale
+
+    m = re.search(rf"\bbetween\s+{AMOUNT}\s+and\s+{AMOUNT}", t)
+    if m:
+        lo, hi = sorted((value(m, 1), value(m, 3)))
+        return lo, hi
+    m = re.search(rf"\b(?:under|below|less than|lower than|at most|no more than|beneath|down to)\s+{AMOUNT}", t)
+    if m:
+        return None, value(m)
+    m = re.search(rf"\b(?:over|above|more than|higher than|at least|exceeds?|up to)\s+{AMOUNT}", t)
+    if m:
+        return value(m), None
+    return None
+
+
+def _counterfactual_range(ctx: Context, x, k: int) -> OpResult:
+    """A regressor's counterfactual: the fewest changes that bring its prediction into the range
+    the question names ("under 150,000")."""
+    name = ctx.ex.class_names[0]
+    bounds = amount_range(ctx.question)
+    if bounds is None:
+        return OpResult("counterfactual", f"This model predicts a number ({name}), so say the range to reach, "
+                                          f"for instance “what would bring the {name} under 150,000?”.")
+    cs = ctx.assistant.counterfactuals(x, target=bounds, k=k)
+    if not cs.found:
+        c = cs.constraints
+        return OpResult("counterfactual", f"I found no change of at most {c.get('max_changes')} features that "
+                                          f"brings the {cs.target_label} (searched {cs.candidates_searched} "
+                                          "candidates).", evidence=cs)
+    answers = [ctx.narrate(as_record(cs, which=i)) for i in range(min(k, len(cs.counterfactuals)))]
+    texts = [f"{i}. {a.text}" for i, a in enumerate(answers, 1)]
+    head = f"{len(texts)} way{'s' if len(texts) > 1 else ''} to reach {cs.target_label}, fewest changes first:"
+    return OpResult("counterfactual", head + "\n" + "\n".join(texts), narration=_joined(answers), evidence=cs,
+                    figures={"found": len(texts), "candidates_searched": cs.candidates_searched,
+                             "predictions": [cf.target_probability for cf in cs.counterfactuals[:k]]})
 
 
 def _joined(answers: list):

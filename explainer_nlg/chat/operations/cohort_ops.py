@@ -40,6 +40,8 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
     if len(rows) == 0:
         return OpResult("top_features", f"No rows match ({where}).", figures={"rows": 0, "filters": ctx.filters})
     imp = ctx.assistant.cohort_importance(ctx.filters)
+    if imp.output_kind == "regression":
+        return _regression_top_features(imp, k, where)
     if len(imp.predicted) == 1:
         label = next(iter(imp.predicted))
         toward, goal = f"“{label}”", f"“{label}”, the class the model predicts for every one of these rows"
@@ -56,6 +58,23 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
             f"averages over the group, not any one person's reasons.")
     figures = {**imp.to_dict(), "filters": ctx.filters, "top": top}
     return OpResult("top_features", text, figures=figures)
+
+
+def _regression_top_features(imp, k: int, where: str) -> OpResult:
+    """Cohort importance of a regressor: mean |Shapley value| in the model's own unit."""
+    from ...narrate.amounts import fmt_amount
+
+    top = imp.ranked()[:k]
+    unit = imp.unit
+    listing = "; ".join(f"{f} {fmt_amount(imp.mean_abs[f], unit)} (on average "
+                        f"{'raising' if imp.mean_signed[f] >= 0 else 'lowering'} the prediction, mean "
+                        f"{fmt_amount(imp.mean_signed[f], unit, signed=True)})" for f in top)
+    sampled = (f"{imp.rows_used} randomly sampled rows of the {imp.rows_matching} that match"
+               if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching rows")
+    text = (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value, in the "
+            f"model's unit ({unit or 'unnamed'}): {listing}. Per row: {imp.method}. These are averages over "
+            "the group, not any one case's reasons.")
+    return OpResult("top_features", text, figures={**imp.to_dict(), "top": top})
 
 
 def interactions(ctx: Context) -> OpResult:
@@ -78,6 +97,8 @@ def interactions(ctx: Context) -> OpResult:
     value = {p: ci.pairs.get(p, ci.pairs.get(p[::-1])) for p in pairs}
     if ci.unit == "probability":
         unit, shown = "percentage points of probability", {p: f"{points(v)} points" for p, v in value.items()}
+    elif ci.unit != "log-odds":  # a regressor: its own unit
+        unit, shown = f"the model's unit ({ci.unit})", {p: f"{v:,.4g}" for p, v in value.items()}
     else:
         unit = "log-odds (this boosted model's raw score; its interaction values are not in probability units)"
         shown = {p: f"{v:.3f} log-odds" for p, v in value.items()}

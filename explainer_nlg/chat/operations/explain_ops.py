@@ -101,11 +101,18 @@ def top_features(ctx: Context) -> OpResult:
         x = ctx.need_x()
         ev = ctx.assistant.evidence(x)
         top = ev.top(k)
-        listing = "; ".join(f"{a.name} {a.contribution * 100:+.1f} points" for a in top)
         answer = ctx.narrate(ev)
         unit = {"tabular": "features", "text": "words", "image": "regions"}[ctx.kind]
-        text = (f"The {len(top)} {unit} with the largest contributions toward “{ev.target_label}” for "
-                f"{ctx.input_name()} (in percentage points of probability): {listing}. {answer.text}")
+        if ev.is_regression:
+            from ...narrate.amounts import fmt_amount
+
+            listing = "; ".join(f"{a.name} {fmt_amount(a.contribution, ev.unit, signed=True)}" for a in top)
+            text = (f"The {len(top)} {unit} with the largest contributions to the predicted {ev.predicted_label} "
+                    f"for {ctx.input_name()}: {listing}. {answer.text}")
+        else:
+            listing = "; ".join(f"{a.name} {a.contribution * 100:+.1f} points" for a in top)
+            text = (f"The {len(top)} {unit} with the largest contributions toward “{ev.target_label}” for "
+                    f"{ctx.input_name()} (in percentage points of probability): {listing}. {answer.text}")
         return OpResult("top_features", text, narration=answer, evidence=ev,
                         figures={"top": [{"name": a.name, "value": a.value, "contribution": a.contribution} for a in top]})
     return cohort_top_features(ctx, k)

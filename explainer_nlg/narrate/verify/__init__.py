@@ -29,7 +29,9 @@ True
 """
 
 from .context import context
+from .report import Report, verify
 from .sentence import covers, split_sentences, verify_sentence, verify_text
 from .verdict import Claim, Verdict
 
-__all__ = ["verify_sentence", "verify_text", "split_sentences", "covers", "context", "Claim", "Verdict"]
+__all__ = ["verify", "Report", "verify_sentence", "verify_text", "split_sentences", "covers", "context", "Claim",
+           "Verdict"]

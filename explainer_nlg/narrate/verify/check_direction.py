@@ -21,6 +21,10 @@ def check_direction(f: Facts, players: list[Player], cue: int, toward: int,
         return Claim("direction", name, True), good
     if all(abs(p.contribution) <= EPS for p in players):
         why = f"{name} had no effect on the prediction"
+    elif f.output_kind == "regression":
+        did, said = ("lowered", "raised") if need > 0 else ("raised", "lowered")
+        why = f"{name} {did} the prediction; it did not raise it" if need > 0 else \
+            f"{name} {did} the prediction; it did not lower it"
     else:
         tgt = f"“{f.target.split(',')[0]}”"
         why = (f"{name} pushed {'away from' if need > 0 else 'toward'} {tgt}, "

@@ -5,10 +5,13 @@ bare number after a numeric feature its value; otherwise any figure of the right
 from __future__ import annotations
 
 from ..facts import Facts, fmt_number, heat_shares, is_number
+from .check_amount import check_amount
 from .clauses import Clause, nearest
 from .phrases import count_words
 from .tokens import Token
 from .verdict import Claim
+
+CHANCE_WORDS = frozenset({"chance", "chances", "probability", "risk", "likelihood", "odds"})
 
 
 def close(t: Token, v: float) -> bool:
@@ -30,7 +33,7 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
     if f.is_change:
         pct.append(f.new_probability * 100)
     else:
-        points.append(abs(rec.target_probability - rec.base_value) * 100)
+        points.append(abs(rec.output_value - rec.base_value) * 100)
         fa = rec.faithfulness or {}
         for key in ("comprehensiveness", "sufficiency", "comprehensiveness_random_k"):
             if fa.get(key) is not None:
@@ -49,6 +52,8 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 
 
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
+    if f.in_amounts and t.unit != "pct":
+        return check_amount(f, t, clause, pos, clause.sentence_players)
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
     if f.is_change and not t.unit and \
             any(x.kind == "word" and x.norm in count_words() for x in clause.toks[pos + 1:pos + 4]):
@@ -61,6 +66,9 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     # A percentage right after a class is that class's probability.
     if t.unit == "pct":
         labs = [(p, lab) for p, lab, _ in clause.labels if 0 <= p < pos]
+        after = [(p, lab) for p, lab, _ in clause.labels if pos < p <= pos + 4]
+        if not labs and after and any(x.kind == "word" and x.norm in CHANCE_WORDS for x in clause.toks[pos + 1:after[0][0]]):
+            labs = [(pos, after[0][1])]  # "a 62% chance of diabetes": the class after it
         if labs:
             lab = max(labs)[1]
             v = (f.new_probability if f.is_change and lab == f.new_label and lab != f.predicted

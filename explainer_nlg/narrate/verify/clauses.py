@@ -32,6 +32,10 @@ class LabelAt(NamedTuple):
     role: str
 
 
+PLURAL_RANKED = frozenset({"reasons", "factors", "features", "signals", "drivers", "words", "effects",
+                           "influences", "contributors"})
+
+
 @dataclass
 class Clause:
     toks: list[Token] = field(default_factory=list)
@@ -42,6 +46,7 @@ class Clause:
     decision: bool = False
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
+    sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
 
 
 def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:
@@ -158,9 +163,15 @@ def collect(clause: Clause) -> None:
             for d, s in (("up", 1), ("down", -1)):
                 if d in tags:
                     clause.cues.append(Placed(pos, -s if negated else s))
+            # "the second most important": the ordinal is the rank claim (check_compare.py).
+            ordinal = prev_word(toks, pos) in ("second", "third", "fourth", "fifth")
+            # "the two biggest factors", "the strongest signals were A, B and C": several at the
+            # top, so each must be one of the strongest (major), not the strongest.
+            nxt = next((x.norm for x in toks[pos + 1:] if x.kind == "word" and not (x.ref and x.ref.tag == "cue")), "")
+            several = prev_word(toks, pos) in ("two", "three", "2", "3") or nxt in PLURAL_RANKED
             for r in ("top", "major", "minor", "plain"):
-                if r in tags:
-                    clause.ranks.append(Placed(pos, r))
+                if r in tags and not (ordinal and r in ("top", "major")):
+                    clause.ranks.append(Placed(pos, "major" if r == "top" and several else r))
         elif t.ref.tag == "fact":
             for m in t.ref.meanings:
                 if m.kind == "player":

@@ -48,7 +48,9 @@ class RecordContext:
                 if len(words_of(a)) == 1:
                     claimed_words.update(words_of(a))
         method = getattr(f.record, "method", None) or (f.record.get("method") if isinstance(f.record, dict) else None)
-        glue = set(base_glue()) | set(words_of(str(method or "")))
+        unit = getattr(f, "unit", None)
+        # The record's own unit names no feature ("log-odds", "points", "kg").
+        glue = set(base_glue()) | set(words_of(str(method or ""))) | set(words_of(str(unit or "")))
         glue -= (claimed_words - STOPWORDS)
         if f.is_change and f.input_kind in ("text", "image"):
             glue |= set(action_table())

@@ -12,6 +12,7 @@ from ..facts import Facts
 from ..vocabulary import vocabulary
 from .check_category import check_category, check_quoted_value
 from .check_changes import check_changes, check_unchanged_region
+from .check_compare import check_comparisons
 from .check_confidence import check_confidence
 from .check_direction import check_direction
 from .check_label import check_label
@@ -63,9 +64,13 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     for clause in clauses:
         collect(clause)
     inherit(clauses)
+    named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
+    for clause in clauses:
+        clause.sentence_players = named
     for clause in clauses:
         check_clause(clause, f, claims, mentioned)
     check_changes(clauses, f, claims)
+    check_comparisons(clauses, f, claims)
     if not claims:
         claims.append(Claim("sentence", sentence[:40], True, "connecting words only"))
     return Verdict(sentence, tuple(claims), frozenset(mentioned))

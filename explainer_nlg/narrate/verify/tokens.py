@@ -16,7 +16,8 @@ from ..vocabulary import WORD_RE
 
 TOKEN_RE = re.compile(
     r"(?P<quote>“[^”]*”|\"[^\"]*\")"
-    r"|(?P<num>[+\-−]?(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]))(?P<pct>\s?%)?"
+    r"|(?P<num>[+\-−]?(?P<cur>[$€£])?(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?P<k>(?<=\d)[kK])?(?![\w]))"
+    r"(?P<pct>\s?%)?"
     r"|(?P<word>" + WORD_RE.pattern + ")"
     r"|(?P<punct>[,;:()\[\]—–]|\s-\s)",
     re.UNICODE,
@@ -69,20 +70,28 @@ def tokenise(sentence: str) -> list[Token]:
             toks.append(Token("quote", m.group("quote")[1:-1]))
         elif m.group("num"):
             raw = m.group("num").replace("−", "-")
-            digits = raw.lstrip("+-").replace(",", "")
-            t = Token("num", m.group("num"), value=float(digits) * (-1 if raw.startswith("-") else 1),
-                      decimals=len(digits.split(".")[1]) if "." in digits else 0,
+            digits = raw.lstrip("+-").lstrip("$€£").rstrip("kK").replace(",", "")
+            scale = 1000.0 if m.group("k") else 1.0
+            t = Token("num", m.group("num"), value=float(digits) * scale * (-1 if raw.startswith("-") else 1),
+                      decimals=(len(digits.split(".")[1]) if "." in digits else 0) - (3 if m.group("k") else 0),
                       signed=raw[0] in "+-")
             if m.group("pct"):
                 t.unit = "pct"
+            elif m.group("cur"):
+                t.unit = "money"  # an amount in the record's own unit ("$12,800"): amounts.py reads it
             toks.append(t)
         elif m.group("word"):
             toks.append(Token("word", m.group("word"), norm=m.group("word").lower().replace("’", "'")))
         else:
             toks.append(Token("punct", m.group("punct").strip()))
     for i, t in enumerate(toks):
-        if t.kind == "num" and not t.unit:
+        if t.kind == "num" and t.unit in ("", "money"):
             nxt = [x.norm for x in toks[i + 1:i + 3] if x.kind == "word"]
+            if nxt[:1] in (["thousand"], ["million"]) and toks[i + 1].kind == "word":
+                t.value *= 1000.0 if nxt[0] == "thousand" else 1e6
+                t.decimals -= 3 if nxt[0] == "thousand" else 6
+            if t.unit:
+                continue
             if nxt[:1] == ["percent"]:
                 t.unit = "pct"
             elif nxt[:1] in (["points"], ["point"], ["pp"]) or nxt[:2] == ["percentage", "points"]:
