@@ -6,6 +6,7 @@
     explainer-nlg audit list --search "row 17"      # newest first; --session, --since 2026-11-01
     explainer-nlg audit show 42                     # one entry's full JSON
     explainer-nlg audit prune --older-than-days 365 # retention (at least 183 days)
+    explainer-nlg reasons --demo loan --row 3       # a reason notice, put on the record
 
 ``--db`` names the log (a SQLAlchemy URL or a SQLite file); default: ``EXPLAINER_NLG_AUDIT``,
 else ``EXPLAINER_NLG_STORE``, else ``~/.local/share/explainer-nlg/audit.sqlite``.
@@ -18,7 +19,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-COMMANDS = ("audit",)
+COMMANDS = ("audit", "reasons")
 
 
 def add_commands(sub: Any) -> None:
@@ -40,6 +41,17 @@ def add_commands(sub: Any) -> None:
             p.add_argument("case", help="the entry's number")
         if name == "prune":
             p.add_argument("--older-than-days", type=float, required=True)
+    _add_reasons(sub)
+
+
+def _add_reasons(sub: Any) -> None:
+    r = sub.add_parser("reasons", help="a reason notice: the principal reasons for an adverse decision (on the record)")
+    r.add_argument("--demo", required=True, choices=["loan"])
+    r.add_argument("--row", required=True, help="the applicant's row id")
+    r.add_argument("--k", type=int, default=4, help="at most this many reasons (1 to 4; default 4)")
+    r.add_argument("--no-counterfactual", action="store_true", help="leave out the illustrative counterfactual line")
+    r.add_argument("--operator", help="who is issuing the notice, for the record")
+    r.add_argument("--json", action="store_true", help="print the notice as JSON")
 
 
 def _log(args):
@@ -61,16 +73,35 @@ def _day(text: str | None) -> float | None:
 
 
 def run(args) -> int:
+    from .errors import ExplainerInputError
     from .store.audit import AuditUnavailable
 
     try:
+        if args.command == "reasons":
+            return _reasons(args)
         return _audit(args)
     except AuditUnavailable as err:
         print(f"error: {str(err).replace('cannot be written', 'cannot be read')}", file=sys.stderr)
         return 2
-    except ValueError as err:
+    except (ValueError, ExplainerInputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def _reasons(args) -> int:
+    from .explainer import Explainer
+
+    ex = Explainer.demo(args.demo)
+    notice = ex.reasons(ex.row_id(args.row), k=args.k, counterfactual=not args.no_counterfactual,
+                        operator=args.operator)
+    if args.json:
+        print(json.dumps(notice.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(notice.text)
+    if notice.audit and notice.audit.get("recorded"):
+        print(f"\nOn the record as case #{notice.audit['case']} ({notice.audit['hash'][:16]}...): "
+              f"explainer-nlg export {notice.audit['case']} --html notice.html")
+    return 0
 
 
 def _audit(args) -> int:

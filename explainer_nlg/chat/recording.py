@@ -41,7 +41,7 @@ def not_recorded_notice(error: str) -> str:
 
 
 def record_answer(audit: AuditLog | None, ex: Any, answer: ChatAnswer, *, question: str, source: str,
-                  operator: str | None = None, audience: str = "", x: Any = None) -> ChatAnswer:
+                  operator: str | None = None, audience: str = "", x: Any = None, kind: str = "answer") -> ChatAnswer:
     """``answer`` with its ``audit`` field set: ``{"recorded": True, "case", "hash"}``, or, where the
     log cannot be written, ``{"recorded": False, "error"}`` and a sentence saying so in its text.
     ``x``: the input (default: the one the Assistant kept on the answer)."""
@@ -49,7 +49,7 @@ def record_answer(audit: AuditLog | None, ex: Any, answer: ChatAnswer, *, questi
         return answer
     try:
         content = entry_content(ex, answer, question=question, source=source, operator=operator,
-                                audience=audience, x=answer.input if x is None else x)
+                                audience=audience, x=answer.input if x is None else x, kind=kind)
         where = audit.append(content)
     except AuditUnavailable as err:
         log.warning("answer not recorded: %s", err)
@@ -64,12 +64,12 @@ def record_answer(audit: AuditLog | None, ex: Any, answer: ChatAnswer, *, questi
 
 
 def entry_content(ex: Any, answer: ChatAnswer, *, question: str, source: str, operator: str | None = None,
-                  audience: str = "", x: Any = None) -> dict:
+                  audience: str = "", x: Any = None, kind: str = "answer") -> dict:
     """The JSON an audit entry holds for ``answer`` (before the log adds its number, time and hash)."""
     parts = [part_content(p) for p in answer.parts]
     records = [p.evidence for p in answer.parts if p.evidence is not None]
     return {
-        "kind": "answer", "source": source, "session": str(answer.session), "operator": operator or "",
+        "kind": kind, "source": source, "session": str(answer.session), "operator": operator or "",
         "audience": audience, "question": str(question), "parsed": to_plain(answer.parsed),
         "answer": answer.text, "parts": parts,
         "model": identity(ex), "input": input_content(ex, x),
