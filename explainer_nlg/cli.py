@@ -12,6 +12,7 @@ Examples::
     explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
     explainer-nlg compare --demo loan --by Marital
     explainer-nlg verify --evidence ev.json --text narrative.txt            # see cli_verify.py
+    explainer-nlg audit verify                                            # see cli_audit.py
 """
 
 from __future__ import annotations
@@ -61,11 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .cli_audit import add_commands as add_audit_commands
     from .cli_verify import add_command
     from .cli_views import add_commands
 
     add_commands(sub)
     add_command(sub)
+    add_audit_commands(sub)
     return ap
 
 
@@ -213,6 +216,7 @@ def _render_regions(ev) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    from . import cli_audit
     from .cli_views import COMMANDS, run
 
     if args.command in COMMANDS:
@@ -221,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         from .cli_verify import run as run_verify
 
         return run_verify(args)
+    if args.command in cli_audit.COMMANDS:
+        return cli_audit.run(args)
     from .explainer import Explainer
 
     try:

@@ -53,6 +53,24 @@ class TabularViews:
             return classes[resolve_class(named, classes)]
         return classes[1] if len(classes) == 2 else None
 
+    def reasons(self, x: Any, k: int = 4, counterfactual: bool = True, budget: int | None = None,
+                record: bool = True, operator: str | None = None, session: str = ""):
+        """The principal reasons for an adverse decision on ``x``: a verified ``ReasonNotice`` (see
+        ``explainer_notices``): up to ``k`` (at most 4) features that pushed the prediction
+        furthest from the favourable class, never a protected one, each with the applicant's
+        value compared with approved applicants; close calls flagged; an illustrative
+        counterfactual line. The notice is put on the record (the audit log) unless ``record=False``.
+
+        >>> from explainer_nlg import Explainer
+        >>> n = Explainer.demo("loan").reasons(3, k=2, counterfactual=False, record=False)
+        >>> print(n.lines[3])
+        1. A requested amount of 2,000 counted against “good”. That is high compared with approved applicants (their median is 1,000).
+        """
+        from .explainer_notices import reason_notice, record_notice
+
+        notice = reason_notice(self, x, k=k, counterfactual=counterfactual, budget=budget)
+        return record_notice(self, notice, x, operator=operator, session=session) if record else notice
+
     def data_probabilities(self):
         """The model's probabilities for every row of the data ((rows, classes), computed once)."""
         return self._tabular().data_probabilities()

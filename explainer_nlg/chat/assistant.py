@@ -30,18 +30,21 @@ from .reply import ChatAnswer, OpResult
 from .schema import ChatSchema
 
 AUDIENCES = ("customer", "support", "developer")
+DEFAULT_AUDIT = object()  # "the configured audit log", as opposed to None: no log
 
 
 class Assistant:
     """Answers chat questions about one explainer's predictions, with per-session dialogue state."""
 
     def __init__(self, ex: Any, llm: Any = None, budget: int | None = None, max_sessions: int = 1000,
-                 settle_with_llm: bool | None = None, sessions: Any = None):
+                 settle_with_llm: bool | None = None, sessions: Any = None, audit: Any = DEFAULT_AUDIT):
         """``llm``: the local LLM that rewords narration. ``settle_with_llm``: also let it pick an
         operation where the parser would ask which reading is meant (off by default: the question
         back is the honest answer; ``EXPLAINER_NLG_LLM_PARSE=1`` turns it on, for the app too).
         ``sessions``: the SessionStore to keep dialogue state in (default: one in memory; the app
-        passes one saved in the store, so conversations survive a restart)."""
+        passes one saved in the store, so conversations survive a restart).
+        ``audit``: the AuditLog every answer is appended to (default: ``AuditLog.at()``, the
+        ``EXPLAINER_NLG_AUDIT`` database; None: answers are not recorded)."""
         from .state import SessionStore
 
         self.ex = ex
@@ -52,6 +55,11 @@ class Assistant:
         self.budget = budget
         self.schema = ChatSchema.from_explainer(ex)
         self.sessions = sessions if sessions is not None else SessionStore(max_sessions)
+        if audit is DEFAULT_AUDIT:
+            from ..store.audit import AuditLog
+
+            audit = AuditLog.at()
+        self.audit = audit
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
         self._cohorts: OrderedDict = OrderedDict()
@@ -140,10 +148,24 @@ class Assistant:
         return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
-            on_sentence: Callable | None = None) -> ChatAnswer:
+            on_sentence: Callable | None = None, record: bool = True, operator: str | None = None) -> ChatAnswer:
         """Answer one message. ``x``: the input to talk about (default: the session's current one);
         ``session``: whose conversation this is; ``audience``: customer, support or developer;
-        ``on_sentence``: receives each narrated sentence as soon as it is verified."""
+        ``on_sentence``: receives each narrated sentence as soon as it is verified. The answer is
+        appended to the audit log (``record=False``: the caller records it, as the Service does
+        once it has added its notes); ``operator``: who asked on someone's behalf, for the record."""
+        answer = self._ask(question, x, session, audience, on_sentence)
+        return self.record(answer, question, source="python", operator=operator, audience=audience) if record else answer
+
+    def record(self, answer: ChatAnswer, question: Any, source: str, operator: str | None = None,
+               audience: str = "") -> ChatAnswer:
+        """Append ``answer`` (as it is shown) to the audit log; see ``chat.recording``."""
+        from .recording import record_answer
+
+        return record_answer(self.audit, self.ex, answer, question=str(question), source=source,
+                             operator=operator, audience=audience)
+
+    def _ask(self, question: Any, x: Any, session: str, audience: str, on_sentence: Callable | None) -> ChatAnswer:
         t0 = time.perf_counter()
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
@@ -201,7 +223,7 @@ class Assistant:
             text = f"About {about}: {text}"  # a misread number shows at once
         if turn.notes:
             text = " ".join(turn.notes) + "\n\n" + text
-        return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0)
+        return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0, input=x)
 
     def _about_row(self, parts: list[OpResult], filters: list[dict], x: Any) -> str | None:
         """'row 17' where the answer is about one row of the table given by its id."""

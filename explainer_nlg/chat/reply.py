@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..serialise import to_plain
@@ -43,6 +43,11 @@ class ChatAnswer:
     session: str = "default"
     seconds: float = 0.0
     choices: tuple = ()  # when the assistant asks back: the readings it offers (parse-like dicts with a label)
+    # Where the answer went on the record: {"recorded": True, "case": n, "hash"} or
+    # {"recorded": False, "error"}; None where no audit log is kept (see chat.recording).
+    audit: dict | None = None
+    # The input the answer is about (resolved from the conversation), for the record; not shown.
+    input: Any = field(default=None, repr=False, compare=False)
 
     @property
     def evidence(self) -> Any:
@@ -56,4 +61,5 @@ class ChatAnswer:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "parsed": to_plain(self.parsed), "parts": [p.to_dict() for p in self.parts],
-                "session": self.session, "seconds": self.seconds, "choices": to_plain(list(self.choices))}
+                "session": self.session, "seconds": self.seconds, "choices": to_plain(list(self.choices)),
+                "audit": self.audit}

@@ -46,14 +46,17 @@ class Service:
     per explanation (default: each explainer's own choice). ``seconds`` / ``calls``: the time and
     call budget of one explanation. ``policy``: what uploads may be (pickles off by default).
     ``image_folder``: the one folder the API may read images from by name. ``store``: a SQLAlchemy
-    URL for saved conversations (None: the default store; False: memory only).
+    URL for saved conversations (None: the default store; False: memory only). ``audit``: where
+    every answer is recorded: an AuditLog or a URL; None: the store's database when ``store`` is
+    a URL, else the default audit log (``EXPLAINER_NLG_AUDIT``); False, or ``store=False``: not
+    recorded.
     """
 
     def __init__(self, explainers: dict[str, Any] | None = None, llm: Any = None, budget: int | None = None, *,
                  seconds: float | None = SECONDS_PER_ANSWER, calls: int | None = CALLS_PER_ANSWER,
                  policy: UploadPolicy | None = None, image_folder: str | None = None,
                  upload_roots: tuple | None = None, store: str | bool | None = None,
-                 owned_ttl_s: float = 3600.0, max_owned: int = 8):
+                 owned_ttl_s: float = 3600.0, max_owned: int = 8, audit: Any = None):
         self._explainers: dict[str, Any] = dict(explainers or {})
         self._assistants: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -68,6 +71,7 @@ class Service:
             from ..store import make_engine
 
             self._engine = make_engine(store if isinstance(store, str) else None)
+        self.audit = _audit_log(audit, store)
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -109,7 +113,7 @@ class Service:
     def _assistant(self, ex: Any, sessions: Any = None) -> Any:
         from ..chat.assistant import Assistant
 
-        return Assistant(ex, llm=self.llm, budget=self.budget, sessions=sessions)
+        return Assistant(ex, llm=self.llm, budget=self.budget, sessions=sessions, audit=self.audit)
 
     def browser_secret(self) -> str:
         """The key Gradio's BrowserState obscures the page's session key with in localStorage.
@@ -196,20 +200,24 @@ class Service:
         ex, assistant = self.model(demo, owner=key)
         xi = self.input_for(ex, x)
         before = row_warnings(ex, xi) if isinstance(xi, dict) else []
-        answer = self.answer(assistant, q, xi, key, aud, before=before)
+        answer = self.answer(assistant, q, xi, key, aud, before=before, source="api")
         return json_safe({**answer_dict(answer), "session": key})
 
     def answer(self, assistant: Any, question: str, x: Any, key: str, audience: str,
-               on_sentence: Callable | None = None, before: list[str] | None = None) -> Any:
+               on_sentence: Callable | None = None, before: list[str] | None = None,
+               source: str = "app", operator: str | None = None) -> Any:
         """The Assistant's ChatAnswer within the time and call budget, with the notes every reader
-        must see appended and ``before`` (an edited row's changes) put first."""
+        must see appended and ``before`` (an edited row's changes) put first; recorded, as shown,
+        in the audit log (``source``: "app" or "api") before it is returned."""
         from ..attribution.limits import explain_limits
 
         with explain_limits(self.seconds, self.calls):
-            answer = assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence)
+            answer = assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence,
+                                   record=False)
         notes = shown_notes(answer)
         text = " ".join([*(before or []), answer.text, *notes])
-        return dataclasses.replace(answer, text=text)
+        return assistant.record(dataclasses.replace(answer, text=text), question, source=source,
+                                operator=operator, audience=audience)
 
     @guarded("explaining the input")
     def explain(self, demo: Any = "loan", x: Any = "17", audience: Any = "customer", owner: str | None = None) -> dict:
@@ -227,13 +235,39 @@ class Service:
         notes = [n for n in ev.notes if n.startswith(SHOWN_NOTES)]
         if isinstance(xi, dict):
             notes = row_warnings(ex, xi) + notes
-        return json_safe({"text": " ".join([answer.text, *notes]), "sentences": [s.__dict__ for s in answer.sentences],
-                          "evidence": ev.to_dict()})
+        shown = self._record_explain(ex, " ".join([answer.text, *notes]), answer, ev, xi, owner, aud)
+        return json_safe({"text": shown.text, "sentences": [s.__dict__ for s in answer.sentences],
+                          "evidence": ev.to_dict(), "audit": shown.audit})
+
+    def _record_explain(self, ex: Any, text: str, narration: Any, ev: Any, x: Any, owner: str | None,
+                        audience: str) -> Any:
+        """An /explain answer on the record, like a chat answer whose one operation is "explain"."""
+        from ..chat.recording import record_answer
+        from ..chat.reply import ChatAnswer, OpResult
+
+        answer = ChatAnswer(text, {"question": "", "ops": [{"op": "explain"}]},
+                            (OpResult("explain", narration.text, narration=narration, evidence=ev),),
+                            str(owner or ""), input=x)
+        return record_answer(self.audit, ex, answer, question="(explain request)", source="api",
+                             audience=audience)
 
     @guarded("reading the question")
     def parse(self, question: Any, demo: Any = "loan") -> dict:
         _, assistant = self.model(demo)
         return json_safe(assistant.parse(requests.question(question)))
+
+
+def _audit_log(audit: Any, store: Any) -> Any:
+    """The AuditLog a Service records into (see ``Service``)."""
+    from ..store.audit import AuditLog
+
+    if audit is False or (audit is None and store is False):
+        return None
+    if isinstance(audit, AuditLog):
+        return audit
+    if isinstance(audit, str):
+        return AuditLog.at(audit)
+    return AuditLog.at(store if isinstance(store, str) else None)
 
 
 def shown_notes(answer: Any) -> list[str]:

@@ -29,30 +29,33 @@ def store_url() -> str:
     return os.environ.get("EXPLAINER_NLG_STORE") or f"sqlite:///{cache_dir() / 'store.sqlite'}"
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """One engine per URL per process (engines pool connections; make them once)."""
+def make_engine(url: str | None = None, synchronous: str = "NORMAL", busy_seconds: float = 30.0) -> Engine:
+    """One engine per URL (and SQLite settings) per process (engines pool connections; make them
+    once). ``synchronous`` and ``busy_seconds`` are SQLite's: NORMAL survives a killed process,
+    FULL (the audit log's) a power cut too; how long a writer waits for a locked file."""
     url = url or store_url()
+    key = f"{url} {synchronous} {busy_seconds}"
     with _lock:
-        if url not in _engines:
-            _engines[url] = _create(url)
-        return _engines[url]
+        if key not in _engines:
+            _engines[key] = _create(url, synchronous, busy_seconds)
+        return _engines[key]
 
 
-def _create(url: str) -> Engine:
+def _create(url: str, synchronous: str = "NORMAL", busy_seconds: float = 30.0) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     memory = url in ("sqlite://", "sqlite:///:memory:")
     # An in-memory database exists per connection: share one connection across threads.
     kwargs = {"poolclass": StaticPool} if memory else {}
-    eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+    eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_seconds}, **kwargs)
 
     @event.listens_for(eng, "connect")
     def _pragmas(dbapi_conn, _record):  # noqa: ANN001 - SQLAlchemy's hook signature
         cur = dbapi_conn.cursor()
         if not memory:
             cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         cur.close()
 
     return eng

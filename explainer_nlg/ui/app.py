@@ -177,7 +177,8 @@ class PageHandlers:
             if before:
                 sentences.put(" ".join(before))
             result["answer"] = self.service.answer(assistant, q, x, session, aud,
-                                                   on_sentence=lambda s: sentences.put(s.text), before=before)
+                                                   on_sentence=lambda s: sentences.put(s.text), before=before,
+                                                   source="app")
             result["x"] = x if ex.kind == "image" else None  # the photo, for the heatmap overlay
         except Exception as exc:  # noqa: BLE001 - the page shows a message, the log keeps the traceback
             result["error"] = as_service_error(exc, "answering the question").message
