@@ -11,6 +11,7 @@ Examples::
     explainer-nlg explain --demo loan --row 17 --audience customer
     explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
     explainer-nlg compare --demo loan --by Marital
+    explainer-nlg serve --port 8000                  # the REST API alone (see api/server.py)
 """
 
 from __future__ import annotations
@@ -60,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .api.server import add_serve_command
     from .cli_views import add_commands
 
     add_commands(sub)
+    add_serve_command(sub)
     return ap
 
 
@@ -207,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command in COMMANDS:
         return run(args)
+    if args.command == "serve":
+        from .api.server import serve
+
+        return serve(args)
     from .explainer import Explainer
 
     try:
