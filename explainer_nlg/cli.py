@@ -12,6 +12,7 @@ Examples::
     explainer-nlg effect --demo loan --feature Income --out income.png    # see cli_views.py
     explainer-nlg compare --demo loan --by Marital
     explainer-nlg serve --port 8000                  # the REST API alone (see api/server.py)
+    explainer-nlg batch --model loan --data rows.csv --out evidence.parquet   # see batch/cli.py
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
     from .api.server import add_serve_command
+    from .batch.cli import add_batch_command
     from .cli_views import add_commands
 
     add_commands(sub)
     add_serve_command(sub)
+    add_batch_command(sub)
     return ap
 
 
@@ -214,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         from .api.server import serve
 
         return serve(args)
+    if args.command == "batch":
+        from .batch.cli import main as batch
+
+        return batch(args)
     from .explainer import Explainer
 
     try:
