@@ -71,7 +71,7 @@ def test_a_bad_row_gets_its_error_and_the_run_goes_on(client):
     out = Explainer.demo("loan").explain_many(loan_rows(4, bad_at=1), client=client, budget=BUDGET, narrate=True)
     assert out["error"].notna().tolist() == [False, True, False, False]
     assert "Home 'castle' is not a value this model has seen" in out.loc[1, "error"]
-    assert out.loc[0, "prediction"] in out.loc[0, "narration"] and out.loc[1, "narration"] is None
+    assert out.loc[0, "prediction"] in out.loc[0, "narration"] and pd.isna(out.loc[1, "narration"])
 
 
 def test_an_unreachable_scheduler_is_named_within_10_s():
