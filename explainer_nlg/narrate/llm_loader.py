@@ -120,9 +120,9 @@ class BackgroundLLM:
             llm = self._loader(model, backend=self.backend, **options)
             # The verifier reads unfamiliar LLM wording with MiniLM: load it now too, so the
             # first reworded answer does not pay for it.
-            from .verify import _encoder
+            from .verify.encoder import encoder
 
-            _encoder()
+            encoder()
         except Exception as err:  # noqa: BLE001 - any failure: say so once, answer from templates
             self._finish(None, f"{type(err).__name__}: {err}")
             return
