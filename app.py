@@ -10,8 +10,12 @@ templates for good when it is not installed or its file is broken (said once, at
 
 Safety switches (see the README's threat model): uploads are skops files only unless
 ``--trust-uploaded-pickles`` (refused when the app listens beyond this machine without a token);
-``--token`` (or ``EXPLAINER_NLG_TOKEN``) asks every visitor for it; the API reads images by name
-only from ``--image-folder``, and model folders only from ``--model-folder``.
+``--token`` (or ``EXPLAINER_NLG_TOKEN``, or ``--token-file``) asks every visitor for it; the API reads
+images by name only from ``--image-folder``, and model folders only from ``--model-folder``.
+
+The same process serves the REST API (``/v1/...``, docs at ``/docs``; see ``explainer_nlg.api``)
+beside the page, under the same token (``Authorization: Bearer <token>``). Beyond this machine the
+app refuses to start without a token.
 """
 
 from __future__ import annotations
@@ -57,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-llm", action="store_true", help="answer from the templates only")
     ap.add_argument("--smoke", action="store_true", help="build the app, answer one question, exit")
     ap.add_argument("--token", default=os.environ.get("EXPLAINER_NLG_TOKEN"),
-                    help="ask every visitor for this token (user name: explainer); default: EXPLAINER_NLG_TOKEN")
+                    help="ask every visitor for this token (user name: explainer; the REST API: Authorization: "
+                         "Bearer TOKEN); default: EXPLAINER_NLG_TOKEN")
+    ap.add_argument("--token-file", help="read the token from this file instead (not shown by ps)")
     ap.add_argument("--trust-uploaded-pickles", action="store_true",
                     help="also load uploaded pickle/joblib models (they can run code: only on a private machine)")
     ap.add_argument("--image-folder", help="the one folder the API may read images from by name")
@@ -70,16 +76,22 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("explainer_nlg").setLevel(logging.INFO)  # (INFO everywhere turns on library progress bars)
 
-    refusal = check_exposure(args.host, args.token, args.trust_uploaded_pickles)
+    from explainer_nlg.api.server import exposure_problem, read_token
+    from explainer_nlg.errors import ExplainerInputError
+
+    try:
+        args.token = read_token(args.token_file) if args.token_file else args.token
+    except ExplainerInputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    refusal = check_exposure(args.host, args.token, args.trust_uploaded_pickles) or (
+        None if args.smoke else exposure_problem(args.host, args.token))
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
     if args.trust_uploaded_pickles:
         log.warning("--trust-uploaded-pickles is on: uploaded pickle and joblib models will be loaded, and loading "
                     "one can run any code it carries.")
-    if args.host not in LOCAL_HOSTS and not args.token:
-        log.warning("Listening on %s with no token: anyone who can reach the port can use the app.", args.host)
-
     from explainer_nlg.service import Service, UploadPolicy
     from explainer_nlg.ui import build_app
 
@@ -97,9 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         return smoke(service, llm, time.perf_counter() - t0)
     auth = (lambda user, password: hmac.compare_digest(str(password), args.token)) if args.token else None
-    app.queue().launch(server_name=args.host, server_port=args.port, auth=auth, max_file_size="50mb",
-                       show_error=False)
+    serve_both(app, service, args.host, args.port, args.token, auth)
     return 0
+
+
+def serve_both(blocks, service, host: str, port: int, token: str | None, auth=None) -> None:
+    """The REST API and the page in one process: the page is mounted on the API's FastAPI app, so
+    /v1/... and /docs are the API's routes and everything else is Gradio's."""
+    import uvicorn
+
+    from explainer_nlg.api import build_api, with_page
+    from explainer_nlg.api.server import start_lines
+
+    app = with_page(build_api(service, token=token), blocks, auth)
+    for line in start_lines(host, port, token, gradio=True):
+        print(line, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def smoke(service, llm, built_seconds: float) -> int:

@@ -13,6 +13,8 @@ Examples::
     explainer-nlg compare --demo loan --by Marital
     explainer-nlg verify --evidence ev.json --text narrative.txt            # see cli_verify.py
     explainer-nlg audit verify                                            # see cli_audit.py
+    explainer-nlg serve --port 8000                  # the REST API alone (see api/server.py)
+    explainer-nlg batch --model loan --data rows.csv --out evidence.parquet   # see batch/cli.py
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="loan: F=V, F+=V or F-=V; text: WORD=NEW or WORD= (remove); image: a region name "
                          "to cover (centre, top left, ...). Repeat for several.")
     wi.add_argument("--json", action="store_true", help="print the WhatIf record as JSON")
+    from .api.server import add_serve_command
+    from .batch.cli import add_batch_command
     from .cli_audit import add_commands as add_audit_commands
     from .cli_verify import add_command
     from .cli_views import add_commands
@@ -69,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_command(sub)
     add_audit_commands(sub)
+    add_serve_command(sub)
+    add_batch_command(sub)
     return ap
 
 
@@ -227,6 +233,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_verify(args)
     if args.command in cli_audit.COMMANDS:
         return cli_audit.run(args)
+    if args.command == "serve":
+        from .api.server import serve
+
+        return serve(args)
+    if args.command == "batch":
+        from .batch.cli import main as batch
+
+        return batch(args)
     from .explainer import Explainer
 
     try:

@@ -226,6 +226,17 @@ class Explainer(TabularViews, ImageViews):
         """
         return self._attributor.explain(x, target, budget)
 
+    def explain_many(self, rows: Any, client: Any = None, **options: Any) -> pd.DataFrame:
+        """One output row per input row (prediction, probabilities, top reasons, contributions with
+        standard errors, optional narration, an error message for a row that fails), in a loop, or
+        on Dask with a ``client`` (the model sent to each worker once; the same figures bit for
+        bit). ``rows``: a DataFrame of feature columns (its index is the row id) or of a ``text``
+        column. Options and the output columns: ``explainer_batch.explain_many``; files, resuming
+        and progress: ``explainer-nlg batch``."""
+        from .explainer_batch import explain_many
+
+        return explain_many(self, rows, client, **options)
+
     def narrate(self, evidence: Any, audience: str = "customer", llm: Any = None,
                 focus: str = "why"):
         """A plain-language Answer for ``evidence`` (see ``explainer_nlg.narrate.narrate``): an

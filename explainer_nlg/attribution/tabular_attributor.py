@@ -42,6 +42,15 @@ class TabularAttributor(Attributor):
         self._data_probabilities: np.ndarray | None = None  # every row's prediction, on first use
         self._lock = threading.Lock()
 
+    # A batch on Dask sends the explainer to each worker (pickled once per worker); a lock cannot
+    # travel, so each copy makes its own.
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def prepare(self, x: Any) -> Prepared:
         row_id = None
         if isinstance(x, (int, np.integer, str)) and not isinstance(x, bool):

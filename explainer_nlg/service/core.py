@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
-from ..input_text import displayable
 from . import requests
 from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
 from .images import ImageSources, gradio_upload_root
+from .json_data import json_safe
+from .record_requests import RecordRequests
 from .rows import edit_note, edited_row, row_warnings
 from .sessions import OwnedModels, SessionKeys
 
@@ -39,8 +39,9 @@ STATE_DAYS = 30            # saved conversations unused this long are dropped at
 SHOWN_NOTES = ("The explanation stopped", "The text has", "The text is longer than the model reads")
 
 
-class Service:
-    """The models the app serves (demos load on first use) and one call per endpoint.
+class Service(RecordRequests):
+    """The models the app serves (demos load on first use) and one call per endpoint (what-if,
+    counterfactuals, narrate, verify and the model list come from ``record_requests``).
 
     ``explainers``: models the operator adds (shared by every visitor). ``budget``: most model calls
     per explanation (default: each explainer's own choice). ``seconds`` / ``calls``: the time and
@@ -313,27 +314,3 @@ def evidence_panel(answer: Any) -> dict:
             item["sentences"] = [{"status": s.status, "reason": s.reason, "slot": s.slot} for s in p.narration.sentences]
         out["operations"].append(item)
     return json_safe(json.loads(json.dumps(out, default=str)))
-
-
-def json_safe(v: Any) -> Any:
-    """``v`` with every value a JSON encoder can write: integers past 64 bits (a 27-digit row id
-    in a parsed question) become their text, non-finite floats None, lone surrogates U+FFFD.
-
-    >>> json_safe({"instance": 10**27, "p": float("nan"), "ok": [1, 2.5]})
-    {'instance': '1000000000000000000000000000', 'p': None, 'ok': [1, 2.5]}
-    """
-    if isinstance(v, str):
-        return displayable(v)
-    if isinstance(v, bool) or v is None:
-        return v
-    if isinstance(v, int):
-        return v if -(2**63) <= v < 2**63 else str(v)
-    if isinstance(v, float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, dict):
-        return {str(k): json_safe(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [json_safe(x) for x in v]
-    if hasattr(v, "item") and getattr(v, "ndim", 1) == 0:
-        return json_safe(v.item())
-    return v
