@@ -80,9 +80,10 @@ def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrat
 
 def explain_rows(ex: Any, items: Iterable[tuple[str, Any]], client: Any = None, *, budget: int | None = None,
                  narrate: bool = False, audience: str = "customer", top: int = TOP_REASONS,
-                 rows_per_task: int = ROWS_PER_TASK) -> Iterator[dict]:
+                 rows_per_task: int = ROWS_PER_TASK, scattered: Any = None) -> Iterator[dict]:
     """Output rows for ``(key, record)`` pairs, each as soon as it is done (in input order without
-    Dask; in finishing order with it)."""
+    Dask; in finishing order with it). ``scattered``: the Future of ``ex`` already on every worker
+    (``client.scatter(ex, broadcast=True)``), for several batches on one cluster."""
     options = {"budget": budget, "narrate": narrate, "audience": audience, "top": top}
     items = list(items)
     if client is None:
@@ -91,7 +92,8 @@ def explain_rows(ex: Any, items: Iterable[tuple[str, Any]], client: Any = None, 
         return
     from dask.distributed import as_completed
 
-    remote = client.scatter(ex, broadcast=True, hash=False)  # once per worker, not once per task
+    # Sent once per worker, not once per task.
+    remote = scattered if scattered is not None else client.scatter(ex, broadcast=True, hash=False)
     chunks = [items[i:i + rows_per_task] for i in range(0, len(items), rows_per_task)]
     futures = [client.submit(_explain_chunk, remote, chunk, options, pure=False) for chunk in chunks]
     try:
@@ -107,7 +109,7 @@ def _explain_chunk(ex: Any, chunk: list[tuple[str, Any]], options: dict) -> list
 
 def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None = None, narrate: bool = False,
                  audience: str = "customer", top: int = TOP_REASONS,
-                 on_row: Callable[[dict], None] | None = None) -> Any:
+                 on_row: Callable[[dict], None] | None = None, scattered: Any = None) -> Any:
     """A DataFrame with one row per row of ``rows`` (a DataFrame of feature columns, or of a
     ``text`` column; or a list of texts), in input order; see the module docstring."""
     import pandas as pd
@@ -121,7 +123,8 @@ def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None =
         raise ExplainerInputError("The rows' ids (the DataFrame's index) must be unique: each output row is found by "
                                   "its id.")
     results = []
-    for r in explain_rows(ex, items, client, budget=budget, narrate=narrate, audience=audience, top=top):
+    for r in explain_rows(ex, items, client, budget=budget, narrate=narrate, audience=audience, top=top,
+                          scattered=scattered):
         results.append(r)
         if on_row is not None:
             on_row(r)
