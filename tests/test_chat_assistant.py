@@ -30,7 +30,7 @@ def test_why_is_narrated_from_evidence_and_says_the_real_class(bot, loan):
     # The row is named, the wrong premise is corrected once, in the first sentence, and the
     # decision is not restated.
     first, *rest = r.sentences
-    head = "Reading “denied” as “bad”.\n\nAbout row 17: "
+    head = "About row 17: Reading “denied” as “bad”.\n\n"
     assert r.text.startswith(head) and "predicted “good”, not “bad”" in first.text
     assert r.text.removeprefix(head).startswith(first.text)
     assert not any("predicted" in s.text or "decision" in s.text for s in rest)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this ma
 def test_why_after_a_listed_applicant_is_about_that_applicant(app_url):
     with open_page(app_url) as page:
         send(page, "show me an applicant the model denied")
-        page.wait_for_function("/id \\\\d+: /.test(document.querySelector('#chat').innerText)",
+        page.wait_for_function(r"/id \d+: /.test(document.querySelector('#chat').innerText)",
                                timeout=120_000, polling=500)
         listed = re.search(r"id (\d+): ", page.locator("#chat").inner_text()).group(1)
         assert "predicted “bad”" in page.locator("#chat").inner_text()

@@ -218,12 +218,12 @@ class Assistant:
         state.turns += 1
         self.sessions.save(session, state)
         text = "\n\n".join(p.text for p in parts)
-        about = self._about_row(parts, turn.filters, turn.x)
-        if about and about.lower() not in text.lower() and not any(about.lower() in n.lower() for n in turn.notes):
-            text = f"About {about}: {text}"  # a misread number shows at once
         if turn.notes:
             text = " ".join(turn.notes) + "\n\n" + text
-        return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0, input=x)
+        about = self._about_row(parts, turn.filters, turn.x)
+        if about and about.lower() not in text.lower():
+            text = f"About {about}: {text}"  # first, so a misread number shows at once
+        return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0, input=turn.x)
 
     def _about_row(self, parts: list[OpResult], filters: list[dict], x: Any) -> str | None:
         """'row 17' where the answer is about one row of the table given by its id."""
