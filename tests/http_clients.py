@@ -79,6 +79,16 @@ class PageSession:
         self.session_hash = uuid.uuid4().hex[:11]
         self.config = httpx.get(f"{url}config", timeout=TIMEOUT).json()
         self.components = {c["id"]: c for c in self.config["components"]}
+        self.browser_key = None  # what a browser keeps in localStorage (the page's BrowserState)
+
+    def _is_browser_state(self, cid: int) -> bool:
+        return self.components.get(cid, {}).get("type") == "browserstate"
+
+    def _keep_browser_state(self, dep: dict, data: Any) -> None:
+        """Store what the event wrote into the BrowserState, as the browser would."""
+        for cid, value in zip(dep.get("outputs", []), data or []):
+            if self._is_browser_state(cid) and isinstance(value, str) and value:
+                self.browser_key = value
 
     def _label(self, cid: int) -> str | None:
         return self.components.get(cid, {}).get("props", {}).get("label")
@@ -104,7 +114,8 @@ class PageSession:
         inputs: None); returns
         the last output message's data (or the error)."""
         dep = self.event(fn_name)
-        data = [_by_label(values, self._label(i)) for i in dep["inputs"]]
+        data = [self.browser_key if self._is_browser_state(i) else _by_label(values, self._label(i))
+                for i in dep["inputs"]]
         body = {"data": data, "event_data": None, "fn_index": dep["id"], "session_hash": self.session_hash,
                 "trigger_id": dep["targets"][0][0] if dep.get("targets") else None}
         r = httpx.post(f"{self.url}gradio_api/queue/join", content=json.dumps(body),
@@ -122,6 +133,7 @@ class PageSession:
                     out = msg.get("output") or {}
                     if not msg.get("success", True) or "error" in out:
                         return Result(False, out)
+                    self._keep_browser_state(dep, out.get("data", last))
                     return Result(True, out.get("data", last))
                 if msg.get("msg") == "process_generating":
                     last = (msg.get("output") or {}).get("data", last)
@@ -138,6 +150,9 @@ class PageSession:
         data = []
         for i in dep["inputs"]:
             label = self._label(i)
+            if self._is_browser_state(i):
+                data.append(self.browser_key)
+                continue
             data.append(question if self.components[i]["type"] == "textbox" and label is None else values.get(label))
         body = {"data": data, "event_data": None, "fn_index": dep["id"], "session_hash": self.session_hash,
                 "trigger_id": dep["targets"][0][0]}
@@ -156,6 +171,7 @@ class PageSession:
                 if msg.get("msg") == "process_completed":
                     if out.get("data"):
                         chat = _apply_chat(chat, out["data"][0])
+                        self._keep_browser_state(dep, out["data"])
                     if not msg.get("success", True):
                         return f"<error event: {out}>"
                     break
