@@ -7,6 +7,7 @@
     explainer-nlg audit show 42                     # one entry's full JSON
     explainer-nlg audit prune --older-than-days 365 # retention (at least 183 days)
     explainer-nlg reasons --demo loan --row 3       # a reason notice, put on the record
+    explainer-nlg export 42 --html case.html --pdf case.pdf   # a case file; --conversation for all of it
 
 ``--db`` names the log (a SQLAlchemy URL or a SQLite file); default: ``EXPLAINER_NLG_AUDIT``,
 else ``EXPLAINER_NLG_STORE``, else ``~/.local/share/explainer-nlg/audit.sqlite``.
@@ -19,7 +20,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-COMMANDS = ("audit", "reasons")
+COMMANDS = ("audit", "reasons", "export")
 
 
 def add_commands(sub: Any) -> None:
@@ -42,6 +43,12 @@ def add_commands(sub: Any) -> None:
         if name == "prune":
             p.add_argument("--older-than-days", type=float, required=True)
     _add_reasons(sub)
+    e = sub.add_parser("export", help="a case file (HTML, PDF) of one recorded answer or notice")
+    e.add_argument("case", help="the entry's number (the answer's case id)")
+    e.add_argument("--db", help="the audit log (default: see the docs)")
+    e.add_argument("--html", help="write the self-contained HTML case file here")
+    e.add_argument("--pdf", help="write the PDF case file here")
+    e.add_argument("--conversation", action="store_true", help="the whole conversation the answer belongs to")
 
 
 def _add_reasons(sub: Any) -> None:
@@ -79,6 +86,8 @@ def run(args) -> int:
     try:
         if args.command == "reasons":
             return _reasons(args)
+        if args.command == "export":
+            return _export(args)
         return _audit(args)
     except AuditUnavailable as err:
         print(f"error: {str(err).replace('cannot be written', 'cannot be read')}", file=sys.stderr)
@@ -137,3 +146,22 @@ def _one_line(text: str, n: int) -> str:
     s = " ".join(str(text).split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
+
+
+def _export(args) -> int:
+    from .case_files import case_html, load_case
+    from .case_pdf import case_pdf
+
+    if not (args.html or args.pdf):
+        print("error: say where to write: --html FILE and/or --pdf FILE.", file=sys.stderr)
+        return 2
+    case = load_case(_log(args), args.case, conversation=args.conversation)
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as f:
+            f.write(case_html(case))
+        print(f"Wrote {args.html}", file=sys.stderr)
+    if args.pdf:
+        with open(args.pdf, "wb") as f:
+            f.write(case_pdf(case))
+        print(f"Wrote {args.pdf}", file=sys.stderr)
+    return 0

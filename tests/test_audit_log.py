@@ -144,8 +144,8 @@ def test_sigkill_during_writes_loses_nothing_committed(tmp_path):
 
 
 def test_twenty_concurrent_sessions_keep_one_chain(tmp_path):
-    """20 threads, each with its own log object (so its own lock), append at once: one chain,
-    no entry lost, no fork."""
+    """20 threads, each with its own log object, append at once: one chain, no entry lost, no fork
+    (processes writing at once: the next test)."""
     url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     errors: list = []
     go = threading.Barrier(20)

@@ -159,12 +159,17 @@ class AuditLog:
 
     _shared: dict[str, AuditLog] = {}
     _shared_lock = threading.Lock()
+    _url_locks: dict[str, threading.RLock] = {}
+    _url_locks_lock = threading.Lock()   # not _shared_lock: ``at`` holds that while it builds a log
 
     def __init__(self, url: str, busy_seconds: float = 5.0):
         self.url = as_url(url)
         self.busy_seconds = busy_seconds
         self._engine = None
-        self._lock = threading.RLock()
+        # One lock per URL in a process: writers in one process queue here instead of
+        # contending for SQLite's file lock; other processes meet in the database.
+        with AuditLog._url_locks_lock:
+            self._lock = AuditLog._url_locks.setdefault(self.url, threading.RLock())
         self.last_error = ""
 
     @classmethod
@@ -233,8 +238,9 @@ class AuditLog:
                         # another process appended on the same head first: read the new head
                         time.sleep(random.uniform(0.001, 0.01) * min(attempt + 1, 10))
                     except OperationalError as err:
-                        # SQLite already waited busy_seconds for the lock; try once more, then give up
-                        if attempt >= 1 or not any(w in str(err).lower() for w in ("locked", "busy")):
+                        # SQLite already waited busy_seconds for the lock (another process writing);
+                        # try twice more, then give up and say so
+                        if attempt >= 2 or not any(w in str(err).lower() for w in ("locked", "busy")):
                             raise
                 raise AuditUnavailable("the audit log's head kept moving; gave up after 200 tries")
         except AuditUnavailable:

@@ -1,6 +1,7 @@
 """The Gradio chat app, built by ``build_app`` so it can be embedded, launched and tested.
 
-Layout: the chat (answers stream sentence by sentence as each is verified) with example
+Layout: a "Chat" tab and, where answers are recorded, a "Cases" tab for support staff (find,
+reopen and export past answers: ``cases_tab.py``). The chat (answers stream sentence by sentence as each is verified) with example
 questions, the audience selector and an "Evidence" accordion holding the exact numbers behind
 the last answer; beside it, the input panel (pick a demo; an applicant row to pick or edit, a
 message, a photo to pick or upload; or bring your own model) and the pictures: words highlighted
@@ -69,7 +70,14 @@ def build_app(explainers: dict[str, Any] | None = None, llm: Any = None, budget:
     service = service or Service(explainers, llm, budget)
     page = PageHandlers(service)
     with gr.Blocks(title=title) as app:
-        parts = _layout(title, service.browser_secret())
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat-tab"):
+                parts = _layout(title, service.browser_secret())
+            if service.audit is not None:
+                with gr.Tab("Cases", id="cases-tab", elem_id="cases-tab"):
+                    from .cases_tab import add_cases_tab
+
+                    add_cases_tab(service)
         _wire(app, parts, page, concurrency)
         for fn in api_functions(service):
             gr.api(fn, api_name=fn.__name__.removeprefix("api_"), concurrency_limit=concurrency)
