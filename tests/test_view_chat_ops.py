@@ -65,6 +65,11 @@ def test_compare_groups_from_filters_features_and_slots(assistant):
     two = compare(ctx(assistant, {"groups": [[{"feature": "Marital", "cmp": "==", "value": "married"}],
                                              [{"feature": "Marital", "cmp": "==", "value": "single"}]]}))
     assert [g.name for g in two.evidence.groups] == ["Marital = married", "Marital = single"]
+    # One group named ("are married applicants treated differently?") is set against the rest.
+    one = compare(ctx(assistant, {"groups": [[{"feature": "Marital", "cmp": "==", "value": "married"}]]}))
+    assert [g.name for g in one.evidence.groups] == ["Marital = married", "Marital != married"]
+    assert one.evidence.groups[0].size + one.evidence.groups[1].size == len(assistant.ex.rows())
+    verified(one)
     assert compare(ctx(assistant, {})).text.startswith("Which groups?")
 
 

@@ -1,7 +1,8 @@
 """The compare operation (groups and fairness) and cohort likelihood (predict over a group).
 
 Groups come, in this order, from the parser's ``groups`` slot (a list of filter lists; the
-question's other filters then restrict every group), from filters on one feature ("is it fair to
+question's other filters then restrict every group; one group of one filter is set against the
+rest, as in "are students treated differently?"), from filters on one feature ("is it fair to
 applicants over 60?": that group against the rest), or from a named feature ("does it treat the
 marital statuses differently?": one group per category, or a split at the median of a number).
 """
@@ -33,8 +34,12 @@ def _groups(ctx: Context) -> tuple[dict, str | None]:
     if len(data_filters) < len(ctx.filters):
         return {}, ("Groups are compared on the data's features; filters on the model's own decisions or the true "
                     "labels are what the comparison measures, so leave them out of the groups.")
-    if slots.get("groups"):
-        return {"groups": [list(g) for g in slots["groups"]], "within": data_filters or None}, None
+    groups = [list(g) for g in slots.get("groups") or []]
+    if len(groups) == 1 and len(groups[0]) == 1:
+        # "are students treated differently?": one group named, so it is compared with the rest
+        groups.append([complement(groups[0][0])])
+    if groups:
+        return {"groups": groups, "within": data_filters or None}, None
     if len(data_filters) == 1:
         f = data_filters[0]
         return {"groups": [[f], [complement(f)]]}, None
