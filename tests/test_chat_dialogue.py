@@ -76,7 +76,7 @@ def test_a_correction_is_a_what_if_on_the_current_input_and_stays(user):
     assert r.parsed["resolved"]["ops"] == ["what_if"]
     assert r.parsed["resolved"]["changes"] == [{"feature": "Dependents", "action": "set", "value": "2"}] or \
         r.parsed["resolved"]["changes"][0]["feature"] == "Dependents"
-    assert r.text.startswith("Taking that as a correction to the current input.")
+    assert r.text.removeprefix("About row 5: ").startswith("Taking that as a correction to the current input.")
     assert f"from “{row['Dependents']}” to “2”" in r.text or row["Dependents"] == "2"
     r = user.ask("why?", session="fix")
     assert isinstance(user.sessions.get("fix").x, dict) and user.sessions.get("fix").x["Dependents"] == "2"

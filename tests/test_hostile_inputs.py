@@ -99,7 +99,7 @@ CASES = [
     ("cohort 1e308", "ask", ["how many applicants are older than 1e308?", "loan", "", "", "customer"], "answer",
      "far outside Age's range"),
     ("format string", "ask", ["%s%s%s%n %x", "loan", "17", "", "customer"], "answer",
-     "I can only read questions in English"),
+     "nothing called “s”"),  # read as text, never formatted: the stray letter is named
     ("template braces", "ask", ["why {label} {reasons}?", "loan", "17", "", "customer"], "answer", "row 17"),
     ("SQL in a question", "ask", ["why was 17'; DROP TABLE json_records; -- denied?", "loan", "", "", "customer"],
      "answer", "row 17"),

@@ -27,4 +27,5 @@ def test_a_missing_model_is_said_once_and_the_app_answers_from_templates():
 def test_no_llm_means_no_llm():
     run = _smoke("--no-llm")
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "LLM" not in run.stdout and "A: About row 17: The model predicted" in run.stdout
+    assert "LLM" not in run.stdout and "A: About row 17: " in run.stdout
+    assert "The model predicted “good”, not “bad”" in run.stdout

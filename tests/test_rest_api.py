@@ -67,7 +67,7 @@ def test_health_models_and_docs(api):
     assert {"/v1/explain", "/v1/ask", "/v1/narrate", "/v1/verify", "/v1/counterfactuals", "/v1/what-if",
             "/v1/models", "/v1/health"} <= set(spec["paths"])
     evidence = spec["components"]["schemas"]["EvidenceRecord"]["properties"]
-    assert evidence["base_value"]["description"].startswith("the model's probability of ``target_label``")
+    assert evidence["base_value"]["description"].startswith("the model's output (in ``unit``) with every player missing")
     assert api.get("/docs").status_code == 200
     assert api.get("/config").json()["mode"] == "blocks"  # the Gradio page, same port
 

@@ -8,7 +8,7 @@ table in the record's module docstring, so the OpenAPI document at ``/docs`` say
 >>> EvidenceModel = record_model(Evidence)
 >>> sorted(EvidenceModel.model_json_schema()["required"])[:3]
 ['attributions', 'base_value', 'kind']
->>> EvidenceModel.model_fields["base_value"].description.startswith("the model's probability")
+>>> EvidenceModel.model_fields["base_value"].description.startswith("the model's output (in ``unit``)")
 True
 >>> from explainer_nlg.change_evidence import Change
 >>> record_model(Change).model_fields["from_value"].alias

@@ -148,6 +148,12 @@ def as_url(where: str) -> str:
     return where if "://" in where else f"sqlite:///{Path(where).expanduser().resolve()}"
 
 
+# One lock per URL in a process (see AuditLog.__init__); the guard is not AuditLog._shared_lock,
+# which ``AuditLog.at`` holds while it builds a log.
+_URL_LOCKS: dict[str, threading.RLock] = {}
+_URL_LOCKS_GUARD = threading.Lock()
+
+
 class AuditLog:
     """Append, read, search, verify and prune the audit log at ``url``.
 
@@ -159,8 +165,6 @@ class AuditLog:
 
     _shared: dict[str, AuditLog] = {}
     _shared_lock = threading.Lock()
-    _url_locks: dict[str, threading.RLock] = {}
-    _url_locks_lock = threading.Lock()   # not _shared_lock: ``at`` holds that while it builds a log
 
     def __init__(self, url: str, busy_seconds: float = 5.0):
         self.url = as_url(url)
@@ -168,8 +172,8 @@ class AuditLog:
         self._engine = None
         # One lock per URL in a process: writers in one process queue here instead of
         # contending for SQLite's file lock; other processes meet in the database.
-        with AuditLog._url_locks_lock:
-            self._lock = AuditLog._url_locks.setdefault(self.url, threading.RLock())
+        with _URL_LOCKS_GUARD:
+            self._lock = _URL_LOCKS.setdefault(self.url, threading.RLock())
         self.last_error = ""
 
     @classmethod

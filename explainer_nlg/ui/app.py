@@ -260,7 +260,10 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
             p.demo = gr.Radio(list(DEMOS), value="loan", label="Model")
             with gr.Group(visible=True) as p.table_panel:
                 p.row_id = gr.Number(value=17, precision=0, label="Applicant row id")
-                p.row_table = gr.Dataframe(headers=["feature", "value"], interactive=True,
+                # type="array": the edited cells reach the handler as plain lists. As a pandas
+                # frame (pyarrow strings), a cell holding a lone surrogate failed inside Gradio,
+                # before any handler could say what was wrong with it.
+                p.row_table = gr.Dataframe(headers=["feature", "value"], interactive=True, type="array",
                                            label="Its fields (edit a value to ask about a changed applicant)")
             with gr.Group(visible=False) as p.text_panel:
                 p.text = gr.Textbox(value=DEFAULT_TEXT, lines=3, label="Message")
