@@ -87,6 +87,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
         return out
     _ids_by_form(text, spans)
     for sp in spans:
+        if sp.tag == "ID" and _is_amount(text, sp):
+            sp.tag = "NUM"  # "$178,731", "150,000": an amount, not a row id
         if sp.tag == "ID" and out.instance is None:
             n = read_number(sp.text.strip().lstrip("#"))  # "-5", "1e9": named as typed, then refused
             if n is None:
@@ -314,6 +316,22 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 else:
                     out.unknown.append(sp.text)
                     sp.used = True
+
+
+def _is_amount(text: str, sp: _Span) -> bool:
+    """Written as money or with thousands separators: "$182,000", "150,000" (no row id is).
+
+    >>> _is_amount("why $182,000?", _Span(5, 8, "ID", "182")), _is_amount("why row 17?", _Span(8, 10, "ID", "17"))
+    (True, False)
+    >>> _is_amount("why row 4,321?", _Span(8, 9, "ID", "4")), _is_amount("why row 4,321?", _Span(10, 13, "ID", "321"))
+    (False, False)
+    """
+    before = text[:sp.start].rstrip()
+    if re.search(ROW_NOUNS + r"\s*#?\s*(?:\d{1,3},)?$", before.lower()):
+        return False  # "row 1,234" is a row id however it is written
+    return before.endswith(("$", "€", "£")) or bool(re.search(r"\d,$", text[:sp.start])) or \
+        bool(re.match(r",\d{3}\b", text[sp.end:])) or \
+        bool(re.search(r"\d,\d{3}\b", sp.text))
 
 
 def _adjacent_feature(spans: list[_Span], i: int) -> str | None:

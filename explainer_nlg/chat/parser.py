@@ -73,6 +73,9 @@ METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?sco
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
+SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+\b", re.IGNORECASE)
+
+
 def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dict:
     """Parse one question against a schema (``chat.schema.ChatSchema``); see the module docstring.
 
@@ -112,7 +115,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         from .learned import LearnedParser
 
         model = LearnedParser.default()
-    reading = model.read(clean)
+    # The tagger never saw "1e308" written out: it reads a plain number of the same length in its
+    # place, so the spans' offsets still point into the question as written, and its value is kept.
+    reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), clean))
     chosen, ranked = _choose(reading, clean, model)
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
     a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
@@ -312,6 +317,10 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
     subject = (f"row {out['instance']}" if out.get("instance") is not None else
                describe_filters(out["filters"]) if out["filters"] else "this input")
     choices: list[dict] = []
+    if a.loose_numbers and len(getattr(schema, "classes", None) or []) == 1:
+        # A regressor (one output, no classes): a number no feature takes is an amount of its
+        # prediction ("why $182,000?", "under 150,000"), which the handlers read from the question.
+        a.loose_numbers = []
     if a.loose_numbers and out.get("row") and not a.ambiguous:
         # An applicant described in free text: a number with no feature is left out, and the answer says so
         out["left_out"] = [n["text"] for n in a.loose_numbers]
