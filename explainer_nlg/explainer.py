@@ -11,6 +11,11 @@
 ('yes', 'exact (per-reference enumeration)')
 >>> abs(sum(a.contribution for a in ev.attributions) - (ev.target_probability - ev.base_value)) < 1e-9
 True
+
+About 430 lines on purpose: the constructors (from_sklearn, from_transformers, from_torch_image,
+demo) and the per-input methods are the public surface a reader looks for here; table views,
+image members and batch runs already live in explainer_views.py, explainer_image.py and
+explainer_batch.py.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ to the feature named next to it in the same clause, with the comparison between 
 flips the value that follows it. What cannot be settled is kept, not guessed: an ambiguous feature,
 a feature the data does not have, a number with no feature, an outcome word that fits no class.
 
+Over 400 lines on purpose: every pairing rule here (numbers to features, comparisons, negations,
+values, booleans, groups, a described applicant) reads and marks the same list of spans, and the
+order in which they claim spans is the algorithm; split across files, that order would be hidden.
+
 >>> from explainer_nlg.chat.schema import ChatSchema
 >>> s = ChatSchema(["Age", "Income"], {"Home": ["own", "rent"]}, ["bad", "good"], numeric={"Age": (18, 90)})
 >>> spans = [(13, 23, "CMP"), (24, 26, "NUM"), (31, 38, "VAL")]

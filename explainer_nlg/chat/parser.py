@@ -12,6 +12,10 @@ message, not its meaning: an empty or over-long message, another language, marku
 injection, a request for something other than the model ("write me a poem"), follow-up words
 ("and the next one?"), and quoted words.
 
+Over 400 lines on purpose: ``parse`` is one pass over one dict, and the rules about a message's
+form, the choice of operations and the question back all read and write that dict in order;
+the learned model, the linking and the dialogue live in their own modules.
+
 Where the parser is unsure (its confidence under ``CLARIFY``, calibrated on the dev data by
 ``benchmarks/parser_accuracy.py --calibrate``), it adds ``clarify``: the two or three likeliest
 readings, each a parse-like dict with a label, and the assistant asks. Under ``UNCLEAR`` the

@@ -19,6 +19,9 @@ follows that hash. Deleting the newest entries cannot be seen from inside any ha
 head hash (``head()``, printed by ``explainer-nlg audit verify`` and on every case file) is what
 to keep elsewhere.
 
+Over 400 lines on purpose: append, read, search, verify and prune share the table, the canonical
+JSON and the chain rule, and a reader must see them together to trust that they agree.
+
 >>> log = AuditLog("sqlite://")
 >>> a = log.append({"kind": "answer", "session": "s-1", "question": "why?", "answer": "Because."})
 >>> b = log.append({"kind": "answer", "session": "s-1", "question": "and 18?", "answer": "Also."})
