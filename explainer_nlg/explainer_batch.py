@@ -1,8 +1,9 @@
 """Many explanations at once: ``Explainer.explain_many(df, client=None)``, in a loop or on Dask.
 
 One output row per input row: its id, the prediction, the probabilities, the top reasons, every
-contribution with its standard error, optionally the narrated sentences, and an ``error`` (None
-when it worked). A row that cannot be explained gets its error message and the rest go on.
+contribution with its standard error, optionally the narrated sentences and (tabular
+classifiers) the reason notice (``Explainer.reasons``: its lines, not put on the record), and an
+``error`` (None when it worked). A row that cannot be explained gets its error message and the rest go on.
 
 With a Dask ``client`` the explainer is scattered to every worker once (``broadcast``), and each
 task explains a few rows with that copy; results come back as they finish. Every estimator is
@@ -54,12 +55,13 @@ def input_of(ex: Any, record: Any) -> Any:
 
 
 def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrate: bool = False,
-               audience: str = "customer", top: int = TOP_REASONS) -> dict:
+               audience: str = "customer", top: int = TOP_REASONS, notice: bool = False) -> dict:
     """One output row for one input record (its error instead, when it cannot be explained)."""
     t0 = time.perf_counter()
     out: dict[str, Any] = {"row": key, "prediction": None, "probabilities": None, "target": None,
                            "base_value": None, "top_reasons": None, "contributions": None, "method": None,
-                           "model_calls": None, "notes": None, "narration": None, "error": None, "seconds": None}
+                           "model_calls": None, "notes": None, "narration": None, "notice": None, "error": None,
+                           "seconds": None}
     try:
         ev = ex.explain(input_of(ex, record), budget=budget)
         out.update(prediction=ev.predicted_label, probabilities=dict(ev.probabilities), target=ev.target_label,
@@ -70,6 +72,9 @@ def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrat
                    method=ev.method, model_calls=ev.n_evaluations, notes=list(ev.notes))
         if narrate:
             out["narration"] = ex.narrate(ev, audience).text
+        if notice:
+            out["notice"] = "\n".join(ex.reasons(input_of(ex, record), counterfactual=False, budget=budget,
+                                                 record=False).lines)
     except ExplainerInputError as err:
         out["error"] = str(err)
     except Exception as err:  # noqa: BLE001 - one bad row must not end a run of thousands
@@ -80,11 +85,11 @@ def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrat
 
 def explain_rows(ex: Any, items: Iterable[tuple[str, Any]], client: Any = None, *, budget: int | None = None,
                  narrate: bool = False, audience: str = "customer", top: int = TOP_REASONS,
-                 rows_per_task: int = ROWS_PER_TASK, scattered: Any = None) -> Iterator[dict]:
+                 rows_per_task: int = ROWS_PER_TASK, scattered: Any = None, notice: bool = False) -> Iterator[dict]:
     """Output rows for ``(key, record)`` pairs, each as soon as it is done (in input order without
     Dask; in finishing order with it). ``scattered``: the Future of ``ex`` already on every worker
     (``client.scatter(ex, broadcast=True)``), for several batches on one cluster."""
-    options = {"budget": budget, "narrate": narrate, "audience": audience, "top": top}
+    options = {"budget": budget, "narrate": narrate, "audience": audience, "top": top, "notice": notice}
     items = list(items)
     if client is None:
         for key, record in items:
@@ -109,7 +114,7 @@ def _explain_chunk(ex: Any, chunk: list[tuple[str, Any]], options: dict) -> list
 
 def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None = None, narrate: bool = False,
                  audience: str = "customer", top: int = TOP_REASONS,
-                 on_row: Callable[[dict], None] | None = None, scattered: Any = None) -> Any:
+                 on_row: Callable[[dict], None] | None = None, scattered: Any = None, notice: bool = False) -> Any:
     """A DataFrame with one row per row of ``rows`` (a DataFrame of feature columns, or of a
     ``text`` column; or a list of texts), in input order; see the module docstring."""
     import pandas as pd
@@ -124,7 +129,7 @@ def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None =
                                   "its id.")
     results = []
     for r in explain_rows(ex, items, client, budget=budget, narrate=narrate, audience=audience, top=top,
-                          scattered=scattered):
+                          scattered=scattered, notice=notice):
         results.append(r)
         if on_row is not None:
             on_row(r)

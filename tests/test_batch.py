@@ -162,3 +162,20 @@ def test_a_skops_model_file_and_a_refused_pickle(tmp_path):
                 str(tmp_path / "p.parquet"), "--workers", "0"])
     _, err = p.communicate(timeout=300)
     assert p.returncode == 2 and "This is a pickle file" in err and not (tmp_path / "p.parquet").exists()
+
+
+def test_rows_can_carry_their_reason_notice():
+    ex = Explainer.demo("loan")
+    probs = ex.data_probabilities()
+    bad = ex.class_names.index("bad")
+    ids = ex.rows().index
+    denied = next(i for i, p in zip(ids, probs) if p[bad] > 0.5)
+    approved = next(i for i, p in zip(ids, probs) if p[bad] < 0.5)
+    rows = ex.rows().loc[[denied, approved], ex.info["features"]]
+    out = ex.explain_many(rows, budget=BUDGET, notice=True)
+    assert out["error"].tolist() == [None, None]
+    expected = ex.reasons(rows.loc[denied].to_dict(), counterfactual=False, budget=BUDGET, record=False)
+    assert out.loc[0, "notice"] == "\n".join(expected.lines)
+    assert "1. " in out.loc[0, "notice"] and "counted against “good”" in out.loc[0, "notice"]
+    assert "1. " not in out.loc[1, "notice"]  # a favourable decision lists no reasons against it
+    assert ex.explain_many(rows.head(1), budget=BUDGET)["notice"].tolist() == [None]  # only when asked

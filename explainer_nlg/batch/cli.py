@@ -28,6 +28,8 @@ def add_batch_command(sub) -> None:
     b.add_argument("--scheduler", help="run on an existing Dask cluster: tcp://host:8786")
     b.add_argument("--budget", type=int, help="most model calls per explanation (default: each model's own)")
     b.add_argument("--narrate", action="store_true", help="add the narrated sentences (templates) to each row")
+    b.add_argument("--notice", action="store_true", help="add the reason notice (tabular classifiers: the principal "
+                                                        "reasons for an adverse decision, verified) to each row")
     b.add_argument("--audience", default="customer", choices=["customer", "support", "developer"])
     b.add_argument("--trust-pickle", action="store_true", help="also load a pickle/joblib model file (it can run "
                                                                "code: only files you made)")
@@ -49,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"Explaining {len(items)} rows of {args.data} with {args.model} on {where}.", file=sys.stderr)
             counts = run_batch(ex, items, args.out, client, budget=args.budget, narrate=args.narrate,
-                               audience=args.audience, progress=not args.quiet)
+                               audience=args.audience, progress=not args.quiet, notice=args.notice)
     except ExplainerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -76,7 +76,7 @@ def connect(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]:
 
 def run_batch(ex: Any, items: list[tuple[str, Any]], out: str | Path, client: Any = None, *,
               budget: int | None = None, narrate: bool = False, audience: str = "customer",
-              progress: bool = True) -> dict:
+              progress: bool = True, notice: bool = False) -> dict:
     """Explain the rows of ``items`` not yet in ``out``, then write ``out``; returns counts."""
     from tqdm import tqdm
 
@@ -90,7 +90,7 @@ def run_batch(ex: Any, items: list[tuple[str, Any]], out: str | Path, client: An
     journal = Journal(out)
     bar = tqdm(total=len(todo), unit="row", disable=not progress, file=sys.stderr, smoothing=0.1)
     try:
-        for row in explain_rows(ex, todo, client, budget=budget, narrate=narrate, audience=audience):
+        for row in explain_rows(ex, todo, client, budget=budget, narrate=narrate, audience=audience, notice=notice):
             journal.add(row)
             done[row["row"]] = row
             bar.update(1)
