@@ -63,7 +63,8 @@ def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrat
                            "model_calls": None, "notes": None, "narration": None, "notice": None, "error": None,
                            "seconds": None}
     try:
-        ev = ex.explain(input_of(ex, record), budget=budget)
+        x = input_of(ex, record)
+        ev = ex.explain(x, budget=budget)
         out.update(prediction=ev.predicted_label, probabilities=dict(ev.probabilities), target=ev.target_label,
                    base_value=ev.base_value, top_reasons=[a.name for a in ev.top(top)],
                    contributions=[{"name": a.name, "value": None if a.value is None else str(a.value),
@@ -73,8 +74,7 @@ def row_result(ex: Any, key: str, record: Any, budget: int | None = None, narrat
         if narrate:
             out["narration"] = ex.narrate(ev, audience).text
         if notice:
-            out["notice"] = "\n".join(ex.reasons(input_of(ex, record), counterfactual=False, budget=budget,
-                                                 record=False).lines)
+            out["notice"] = "\n".join(ex.reasons(x, counterfactual=False, budget=budget, record=False).lines)
     except ExplainerInputError as err:
         out["error"] = str(err)
     except Exception as err:  # noqa: BLE001 - one bad row must not end a run of thousands
