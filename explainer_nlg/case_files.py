@@ -46,14 +46,14 @@ def load_case(log: AuditLog, case: Any, conversation: bool = False) -> dict:
         rows = log.search(session=entry["payload"]["session"], limit=1000)
         entries = [log.get(r["seq"]) for r in sorted(rows, key=lambda r: r["seq"])]
     for e in entries:
-        e["sealed"] = _sealed(log, e)
+        e["sealed"] = seal_status(log, e)
     head = log.head()
     return {"entries": entries, "where": log.where(), "head_seq": head.seq if head else None,
             "head_hash": head.hash if head else "", "case": entry["seq"], "conversation": conversation,
             "exported": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
-def _sealed(log: AuditLog, e: dict) -> str:
+def seal_status(log: AuditLog, e: dict) -> str:
     """Whether the entry's content matches its hash and it follows the entry before it."""
     from .store.audit import canonical
 

@@ -280,12 +280,14 @@ class Explainer(TabularViews, ImageViews):
         """
         return self.assistant().parse(question)
 
-    def ask(self, question: str, x: Any = None, session: str = "default", audience: str = "customer"):
+    def ask(self, question: str, x: Any = None, session: str = "default", audience: str = "customer",
+            operator: str | None = None):
         """Answer a chat question (a ChatAnswer: text, parsed operation, per-operation evidence).
 
         Follow-ups ("why?", "and the next one?") resolve from ``session``'s dialogue state.
+        ``operator``: who asked on someone's behalf, kept with the answer in the audit log.
         """
-        return self.assistant().ask(question, x=x, session=session, audience=audience)
+        return self.assistant().ask(question, x=x, session=session, audience=audience, operator=operator)
 
     def game(self, x: Any, target: Any = None) -> Game:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).

@@ -91,6 +91,39 @@ def test_ask_follow_up_by_session(api):
     assert follow.json()["parsed"]["resolved"]["instance"] == 18
 
 
+def test_cases_are_found_reopened_and_exported_with_their_operator(api):
+    asked = api.post("/v1/ask", json={"question": "why was 23 denied?", "model": "loan",
+                                      "operator": "agent <b>Ann</b>"}).json()
+    case = asked["audit"]["case"]
+    found = api.get("/v1/cases", params={"text": "agent <b>Ann</b>"}).json()
+    assert [c["case"] for c in found] == [case]
+    assert found[0]["question"] == "why was 23 denied?" and found[0]["subject"] == "row 23"
+    entry = api.get(f"/v1/cases/{case}").json()
+    assert entry["payload"]["operator"] == "agent <b>Ann</b>" and entry["sealed"].startswith("verified")
+    assert entry["payload"]["answer"] == asked["text"]
+    page = api.get(f"/v1/cases/{case}/file")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-disposition"] == f'attachment; filename="case-{case}.html"'
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "agent &lt;b&gt;Ann&lt;/b&gt;" in page.text and "<b>Ann</b>" not in page.text
+    pdf = api.get(f"/v1/cases/{case}/file", params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("path, status, message", [
+    ("/v1/cases/999999", 400, "There is no case #999999"),
+    ("/v1/cases/abc", 400, "not 'abc'"),
+    ("/v1/cases/999999/file", 400, "999999"),
+    ("/v1/cases/1/file?format=exe", 422, "format"),
+    ("/v1/cases?since=yesterday", 400, "'yesterday' is not a date"),
+    ("/v1/cases?limit=0", 422, "limit"),
+])
+def test_bad_case_requests_name_the_problem(api, path, status, message):
+    r = api.get(path)
+    assert r.status_code == status, r.text
+    assert message in r.json()["error"]
+
+
 def test_narrate_and_verify_any_evidence(api):
     ev = api.post("/v1/explain", json={"model": "loan", "x": 17}).json()["evidence"]
     n = api.post("/v1/narrate", json={"evidence": ev, "audience": "customer", "model": "loan"}).json()

@@ -150,6 +150,8 @@ class AskRequest(Strict):
     session: str = Field("", description="empty for a new conversation, or the `session` an earlier answer "
                          "returned, to ask a follow-up (\"and the next one?\")")
     audience: str = AUDIENCE
+    operator: str | None = Field(None, max_length=200, description="optional: who asked on someone's behalf "
+                                 "(a support agent's name or id), kept with the answer in the audit log")
 
 
 class NarrateRequest(Strict):
@@ -261,3 +263,30 @@ class ErrorBody(BaseModel):
     status: int
     kind: str = Field(..., description="bad_input | too_large | unauthorized | timeout | busy | internal | ...")
     ref: str | None = Field(None, description="server failures: the reference to its traceback in the server log")
+
+
+class CaseSummary(BaseModel):
+    """One answer on the record, as GET /v1/cases lists it (newest first)."""
+
+    model_config = ConfigDict(extra="allow")
+    case: int = Field(..., description="the case number (the audit entry's sequence number)")
+    time: str = Field(..., description="when it was recorded (UTC, YYYY-MM-DD HH:MM:SS)")
+    kind: str
+    session: str = ""
+    subject: str = Field("", description="what it was about: \"row 17\", the start of a message, a photo")
+    question: str = ""
+    answer: str = Field("", description="the answer as shown")
+    hash: str = Field(..., description="the entry's hash in the log's chain")
+
+
+class CaseEntry(BaseModel):
+    """One audit entry, whole: its place in the chain and everything recorded with the answer."""
+
+    model_config = ConfigDict(extra="allow")
+    seq: int
+    hash: str
+    prev_hash: str
+    sealed: str = Field(..., description="whether the entry's content still matches its hash and follows the "
+                        "entry before it (\"verified: ...\" or \"BROKEN: ...\")")
+    payload: dict[str, Any] = Field(..., description="the question, the parsed operations, the evidence, "
+                                    "each shown sentence with its verdict, the model's identity, the LLM audit")

@@ -162,8 +162,12 @@ class TransformersLLM:
         self.draft_tokens = draft_tokens
         directory = convert_gguf(path, dtype)
         self.tokenizer = AutoTokenizer.from_pretrained(str(directory))
-        load_dtype = torch.bfloat16 if dtype == "bfloat16" else torch.float32
-        net = AutoModelForCausalLM.from_pretrained(str(directory), dtype=load_dtype)
+        # Load in float32 and cast afterwards: from_pretrained(dtype=bfloat16) sets torch's
+        # process-wide default dtype while it loads, and the app loads this model in a background
+        # thread while other threads answer questions (their float tensors came out bfloat16).
+        net = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32)
+        if dtype == "bfloat16":
+            net = net.to(torch.bfloat16)
         net.eval()
         if dtype == "int8":
             net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
@@ -192,40 +196,43 @@ class TransformersLLM:
             ids = ids["input_ids"]
         return [int(i) for i in ids]
 
+    def _forward(self, ids: list[int], cache):
+        # inference_mode is thread-local: entered per forward pass, never held across a yield,
+        # because a streaming reply may be resumed from another thread (and a suspended
+        # generator would otherwise leave the mode switched on in whichever thread ran it last).
+        with self._torch.inference_mode():
+            return self.model(input_ids=self._torch.tensor([ids]), use_cache=True,
+                              **{self._cache_arg: cache}).logits[0]
+
     def _tokens(self, ids: list[int], max_new: int) -> Iterator[int]:
         """Greedy next tokens after ``ids``, drafting from the prompt (see the module doc)."""
-        torch = self._torch
         from transformers import DynamicCache
 
         cache = DynamicCache(config=self.model.config)
-        with torch.inference_mode():
-            out = self.model(input_ids=torch.tensor([ids]), use_cache=True, **{self._cache_arg: cache})
-            seq = list(ids)
-            nxt = int(out.logits[0, -1].argmax())
-            produced = 0
-            while True:
-                seq.append(nxt)
+        seq = list(ids)
+        nxt = int(self._forward(ids, cache)[-1].argmax())
+        produced = 0
+        while True:
+            seq.append(nxt)
+            produced += 1
+            yield nxt
+            if nxt in self.stop_ids or produced >= max_new:
+                return
+            # The cache holds seq[:-1]; feed the last token and a draft of what may follow.
+            draft = lookup_draft(seq, k=min(self.draft_tokens, max_new - produced)) if self.draft_tokens else []
+            best = self._forward([nxt, *draft], cache).argmax(-1).tolist()
+            accepted = 0
+            while accepted < len(draft) and best[accepted] == draft[accepted]:
+                accepted += 1
+            if accepted < len(draft):  # forget the keys and values of the rejected draft
+                cache.crop(accepted - len(draft))
+            for tok in draft[:accepted]:
+                seq.append(tok)
                 produced += 1
-                yield nxt
-                if nxt in self.stop_ids or produced >= max_new:
+                yield tok
+                if tok in self.stop_ids or produced >= max_new:
                     return
-                # The cache holds seq[:-1]; feed the last token and a draft of what may follow.
-                draft = lookup_draft(seq, k=min(self.draft_tokens, max_new - produced)) if self.draft_tokens else []
-                feed = [nxt, *draft]
-                out = self.model(input_ids=torch.tensor([feed]), use_cache=True, **{self._cache_arg: cache})
-                best = out.logits[0].argmax(-1).tolist()
-                accepted = 0
-                while accepted < len(draft) and best[accepted] == draft[accepted]:
-                    accepted += 1
-                if accepted < len(draft):  # forget the keys and values of the rejected draft
-                    cache.crop(accepted - len(draft))
-                for tok in draft[:accepted]:
-                    seq.append(tok)
-                    produced += 1
-                    yield tok
-                    if tok in self.stop_ids or produced >= max_new:
-                        return
-                nxt = best[accepted]
+            nxt = best[accepted]
 
     def stream(self, system: str, user: str) -> Iterator[str]:
         """The reply to a system and a user message, as text pieces while it is decoded."""

@@ -48,10 +48,15 @@ def find_cases(service: Any, text: Any = "", session: Any = "", since: Any = "",
 
 
 def reopen_case(service: Any, case: Any) -> dict:
-    """One recorded entry (``{"seq", "hash", "prev_hash", "payload"}``), or a clear error."""
-    entry = _log(service).get(_case_number(case))
+    """One recorded entry (``{"seq", "hash", "prev_hash", "payload", "sealed"}``; ``sealed`` says
+    whether its content still matches its hash and the chain), or a clear error."""
+    from ..case_files import seal_status
+
+    log = _log(service)
+    entry = log.get(_case_number(case))
     if entry is None:
         raise ExplainerInputError(f"There is no case #{str(case)[:40]} on the record.")
+    entry["sealed"] = seal_status(log, entry)
     return entry
 
 

@@ -193,15 +193,17 @@ class Service(RecordRequests):
 
     @guarded("answering the question")
     def ask(self, question: Any, demo: Any = "loan", x: Any = "", session: Any = "", audience: Any = "customer",
-            scope: str | None = None) -> dict:
+            scope: str | None = None, operator: Any = None) -> dict:
         """A chat answer as JSON-ready data; ``session`` (a key, a name or "") names the conversation,
-        and the answer's ``session`` is the key that continues it."""
+        and the answer's ``session`` is the key that continues it. ``operator``: who asked on
+        someone's behalf, kept with the answer in the audit log."""
         q, aud = requests.question(question), requests.audience(audience)
+        operator = requests.operator(operator)
         key = self.keys.key(requests.session_name(session), scope)
         ex, assistant = self.model(demo, owner=key)
         xi = self.input_for(ex, x)
         before = row_warnings(ex, xi) if isinstance(xi, dict) else []
-        answer = self.answer(assistant, q, xi, key, aud, before=before, source="api")
+        answer = self.answer(assistant, q, xi, key, aud, before=before, source="api", operator=operator)
         return json_safe({**answer_dict(answer), "session": key})
 
     def answer(self, assistant: Any, question: str, x: Any, key: str, audience: str,

@@ -31,6 +31,7 @@ MAX_ROW_CHARS = 65_536         # a JSON row: one object of feature values
 MAX_ROW_DEPTH = 3
 MAX_ROW_KEYS = 2_000
 MAX_SESSION_CHARS = 200
+MAX_OPERATOR_CHARS = 200
 MAX_ROW_ID = 2**63 - 1
 
 
@@ -73,6 +74,21 @@ def session_name(value: Any) -> str:
     if len(text) > MAX_SESSION_CHARS:
         raise ExplainerInputError(f"session is {len(text):,} characters long; use at most {MAX_SESSION_CHARS}.")
     return clean_text(text, "session name")
+
+
+def operator(value: Any) -> str | None:
+    """Who asked on someone's behalf (a support agent's name or id), for the record; empty: None.
+
+    >>> operator("  Ann B. "), operator(""), operator(None)
+    ('Ann B.', None, None)
+    """
+    if value is None:
+        return None
+    text = text_field(value, "operator").strip()
+    if len(text) > MAX_OPERATOR_CHARS:
+        raise ExplainerInputError(f"operator is {len(text):,} characters long; use at most {MAX_OPERATOR_CHARS}.")
+    text = clean_text(text, "operator").strip()
+    return text or None
 
 
 def text_x(value: Any) -> str | None:

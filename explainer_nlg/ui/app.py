@@ -12,7 +12,7 @@ the work (and has no Gradio in it). API endpoints (``gradio_client.Client(url).p
 api_name="/ask")`` or plain HTTP):
 
 - ``/explain(demo, x, audience)``: the Evidence for an input and its narration;
-- ``/ask(question, demo, x, session, audience)``: a chat answer (text, parsed question, per
+- ``/ask(question, demo, x, session, audience, operator)``: a chat answer (text, parsed question, per
   operation the figures and evidence, and ``session``: the key that continues the conversation);
 - ``/parse(question, demo)``: the parsed question only.
 
@@ -107,10 +107,12 @@ def api_functions(service: Service) -> list:
 
     @_as_gradio_error
     def api_ask(question: str, demo: str = "loan", x: str = "", session: str = "", audience: str = "customer",
-                request: gr.Request = None) -> dict:
+                operator: str = "", request: gr.Request = None) -> dict:
         """Answer a chat question; follow-ups resolve within ``session`` (send back the answer's
-        ``session`` to continue from anywhere)."""
-        return service.ask(question, demo, x, session, audience, scope=getattr(request, "session_hash", None))
+        ``session`` to continue from anywhere). ``operator``: who asked on someone's behalf, kept
+        with the answer in the audit log."""
+        return service.ask(question, demo, x, session, audience, scope=getattr(request, "session_hash", None),
+                           operator=operator)
 
     @_as_gradio_error
     def api_parse(question: str, demo: str = "loan") -> dict:
@@ -128,7 +130,8 @@ class PageHandlers:
     def __init__(self, service: Service):
         self.service = service
 
-    def respond(self, message, history, demo, row_id, row_table, text, photo, upload, audience, session):
+    def respond(self, message, history, demo, row_id, row_table, text, photo, upload, audience, session,
+                operator=""):
         """Stream the answer into the chat, then draw its pictures."""
         from .visuals import (
             cohort_chart,
@@ -151,7 +154,7 @@ class PageHandlers:
         sentences: queue.Queue = queue.Queue()
         result: dict = {}
         threading.Thread(target=self._work, args=(message, demo, row_id, row_table, text, photo, upload, audience,
-                                                  session, sentences, result), daemon=True).start()
+                                                  session, sentences, result, operator), daemon=True).start()
         streamed = []
         while (s := sentences.get()) is not None:
             streamed.append(s)
@@ -174,19 +177,20 @@ class PageHandlers:
         overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
         yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
 
-    def _work(self, message, demo, row_id, row_table, text, photo, upload, audience, session, sentences, result):
+    def _work(self, message, demo, row_id, row_table, text, photo, upload, audience, session, sentences, result,
+              operator=""):
         """The answer, computed off the event loop; its sentences go to ``sentences`` as verified."""
         from ..service import requests
 
         try:
             ex, assistant = self.service.model(demo, owner=session)
             x, before = self.service.page_input(ex, row_id, row_table, text, photo, upload)
-            q, aud = requests.question(message), requests.audience(audience)
+            q, aud, who = requests.question(message), requests.audience(audience), requests.operator(operator)
             if before:
                 sentences.put(" ".join(before))
             result["answer"] = self.service.answer(assistant, q, x, session, aud,
                                                    on_sentence=lambda s: sentences.put(s.text), before=before,
-                                                   source="app")
+                                                   source="app", operator=who)
             result["x"] = x if ex.kind == "image" else None  # the photo, for the heatmap overlay
         except Exception as exc:  # noqa: BLE001 - the page shows a message, the log keeps the traceback
             result["error"] = as_service_error(exc, "answering the question").message
@@ -253,7 +257,11 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
                 p.send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
             p.examples = gr.Dataset(components=[p.box], samples=[[q] for q in EXAMPLES["loan"]],
                                     label="Example questions (click one)")
-            p.audience = gr.Radio(["customer", "support", "developer"], value="customer", label="Audience")
+            with gr.Row():
+                p.audience = gr.Radio(["customer", "support", "developer"], value="customer", label="Audience",
+                                      scale=3)
+                p.operator = gr.Textbox(label="Asked by (staff name, optional: kept with each answer on the record)",
+                                        max_length=200, elem_id="operator", scale=2)
             with gr.Accordion("Evidence: the numbers behind the last answer", open=False):
                 p.evidence = gr.JSON(label="evidence")
         with gr.Column(scale=2):
@@ -287,7 +295,8 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
 
 def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None:
     """The page's events (none of them public API endpoints)."""
-    inputs = [p.box, p.history, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session]
+    inputs = [p.box, p.history, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session,
+              p.operator]
     outputs = [p.chat, p.history, p.evidence, p.words, p.chart, p.overlay, p.box, p.session]
     # A question sent while an answer is still streaming runs after it ("always_last"), rather
     # than being dropped, which is what Gradio's default ("once") does.

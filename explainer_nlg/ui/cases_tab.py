@@ -53,9 +53,6 @@ def add_cases_tab(service: Any) -> None:
             entry = reopen_case(service, case)
         except Exception as exc:  # noqa: BLE001
             return f"<p>{html.escape(as_service_error(exc, 'opening the case').message)}</p>"
-        from ..case_files import _sealed
-
-        entry["sealed"] = _sealed(service.audit, entry)
         return f"<style>{STYLE.replace('body {', '.case-body {')}</style><div class='case-body'>{entry_html(entry)}</div>"
 
     def do_export(case, fmt):
