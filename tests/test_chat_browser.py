@@ -24,6 +24,7 @@ MISSING = ("the playwright package is not installed" if playwright_sync is None 
            "no chromium on this machine (apt-get install chromium)" if CHROMIUM is None else "")
 SHOT = Path(__file__).resolve().parent.parent / "docs" / "chat-screenshot.png"
 EDIT_SHOT = SHOT.with_name("chat-edit-screenshot.png")
+EFFECT_SHOT = SHOT.with_name("chat-effect-screenshot.png")
 INCOME_CELL = "[data-testid='cell-8-1']"  # the value cell of the table's 9th field, Income
 
 
@@ -113,6 +114,41 @@ def test_page_answers_a_question_and_escapes_markup(app_url):
                                timeout=60_000, polling=500)
         assert "Traceback" not in page.locator("#chat").inner_text()
     assert SHOT.stat().st_size > 20_000 and EDIT_SHOT.stat().st_size > 20_000
+
+
+def test_effect_and_group_questions_are_answered_with_their_charts(app_url):
+    """Issue 12 in the page: "how does income affect the decision?" gets the effect in words and
+    its chart (the curve with its band), and a group comparison gets the groups' chart."""
+    def chart_label():
+        return page.locator("#chart").inner_text()
+
+    def chart_bytes():
+        return page.evaluate("(async () => { const i = document.querySelector('#chart img');"
+                             " if (!i) return 0; const b = await (await fetch(i.src)).blob(); return b.size; })()")
+
+    with open_page(app_url) as page:
+        send(page, "how does income affect the decision?")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('rises with income')",
+                               timeout=180_000, polling=500)
+        page.wait_for_function("document.querySelector('#chart').innerText.includes('moves with Income')",
+                               timeout=30_000, polling=250)
+        page.wait_for_function("document.querySelector('#chart img') !== null", timeout=30_000, polling=250)
+        assert "How the chance of “good” moves with Income" in chart_label()
+        assert chart_bytes() > 10_000  # a drawn chart, not an empty frame
+        page.screenshot(path=str(EFFECT_SHOT), full_page=True)
+
+        send(page, "are married applicants treated differently from single ones?")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('not by itself proof of unfairness')",
+                               timeout=180_000, polling=500)
+        page.wait_for_function("document.querySelector('#chart').innerText.includes('Groups compared')",
+                               timeout=30_000, polling=250)
+        assert chart_bytes() > 5_000
+        send(page, "why was 17 denied?")  # back to one applicant: the chart is its contributions again
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('income of 330')",
+                               timeout=120_000, polling=500)
+        page.wait_for_function("document.querySelector('#chart').innerText.includes('Contributions')",
+                               timeout=30_000, polling=250)
+    assert EFFECT_SHOT.stat().st_size > 20_000
 
 
 def test_a_question_sent_while_an_answer_streams_is_answered_after_it(app_url):

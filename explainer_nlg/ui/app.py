@@ -138,6 +138,7 @@ class PageHandlers:
             contribution_chart,
             heatmap_overlay,
             highlighted_words_html,
+            record_picture,
         )
 
         # The history lives in the session (a State), never read back from the client, so a
@@ -174,6 +175,14 @@ class PageHandlers:
                       None)
         if ev is None and cohort is not None:
             chart = cohort_chart(cohort)
+        # Effects and group comparisons are easier to look at than to read: their chart replaces
+        # the contributions chart (the label says which picture it is).
+        view = next((pic for p in answer.parts if p.evidence is not None
+                     and (pic := record_picture(p.evidence)) is not None), None)
+        if view is not None:
+            chart = gr.update(value=view[1], label=view[0])
+        elif ev is not None or cohort is not None:
+            chart = gr.update(value=chart, label="Contributions")
         overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
         yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
 
@@ -281,7 +290,7 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
                 # wrong with a file that is no image (gr.Image would decode it first, unchecked).
                 p.upload = gr.File(label="…or upload a photo", file_types=["image"], type="filepath")
             p.words = gr.HTML(label="Words by contribution", visible=False)
-            p.chart = gr.Image(label="Contributions", type="pil", interactive=False)
+            p.chart = gr.Image(label="Contributions", type="pil", interactive=False, elem_id="chart")
             p.overlay = gr.Image(label="Heatmap (Grad-CAM)", type="pil", interactive=False, visible=False)
             with gr.Accordion("Bring your own model", open=False):
                 p.csv_file = gr.File(label="Data (CSV)", file_types=[".csv"], type="filepath")

@@ -105,3 +105,27 @@ def heatmap_overlay(ev: Any, image: Any):
     from ..pictures import evidence_pictures
 
     return evidence_pictures(ev, image)["overlay"]
+
+
+def record_picture(record: Any) -> tuple[str, Any] | None:
+    """(label, picture) for a data-level record the page shows as a chart (a feature's effect, a
+    group comparison), or None.
+
+    >>> from explainer_nlg.effect_evidence import FeatureEffect
+    >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150], [0.4, 0.6, 0.7], rows_used=300,
+    ...                    classes=["bad", "good"])
+    >>> record_picture(fe)[0]
+    'How the chance of “good” moves with Income'
+    >>> record_picture("not a record") is None
+    True
+    """
+    from ..effect_pictures import record_picture as picture
+
+    image = picture(record)
+    if image is None:
+        return None
+    if record.kind == "feature-effect":
+        what = f"the chance of “{record.target_label}”" if len(record.classes) > 1 else "the prediction"
+        return f"How {what} moves with {record.feature}", image
+    return "Groups compared", image
+
