@@ -82,7 +82,7 @@ class Explainer(TabularViews, ImageViews):
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
                      background_rows: int = 100, protected: list[str] | None = None,
                      positive_class: str | None = None, unit: str | None = None,
-                     output_name: str | None = None) -> Explainer:
+                     output_name: str | None = None, row_noun: str = "rows") -> Explainer:
         """A fitted scikit-learn classifier or regressor, or a pipeline ending in one, that takes a
         DataFrame.
 
@@ -91,7 +91,8 @@ class Explainer(TabularViews, ImageViews):
         the model records its own (``feature_names_in_``). ``protected``: features that must never
         be a reason to change (counterfactuals keep them fixed; fairness answers name them).
         ``positive_class``: the favourable class that rates count (default: for two classes, the
-        second, as scikit-learn orders them).
+        second, as scikit-learn orders them). ``row_noun``: what a row is, plural, as answers should
+        say it ("applicants", "patients", "stores"; default "rows").
 
         Regressors (anything scikit-learn tags as one, or a model with ``predict`` and no
         ``predict_proba``): ``unit`` is the unit of the prediction, as people should read it ("$",
@@ -138,7 +139,8 @@ class Explainer(TabularViews, ImageViews):
         info = {"kind": "tabular", "features": features, "target": target,
                 "descriptions": dict(descriptions or {}), "rows": int(len(data)),
                 "protected": sorted(protected or []), "positive_class": positive_class,
-                "output_kind": predictor.output_kind, "unit": predictor.unit}
+                "output_kind": predictor.output_kind, "unit": predictor.unit,
+                "row_noun": _row_noun(row_noun)}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod
@@ -428,6 +430,20 @@ def _demo_key(name: str) -> str:
 
 
 @functools.cache
+def _row_noun(noun: Any) -> str:
+    """What rows are called, checked: a few plain words.
+
+    >>> _row_noun(" Patients "), _row_noun("")
+    ('patients', 'rows')
+    """
+    text = " ".join(str(noun or "").split()).lower()
+    if not text:
+        return "rows"
+    if len(text) > 40 or not all(w.isalpha() or w.replace("-", "").isalpha() for w in text.split()):
+        raise ExplainerInputError(f"row_noun is what a row is, in a word or two (such as 'patients'), not {str(noun)[:40]!r}.")
+    return text
+
+
 def _demo(key: str) -> Explainer:
     """The demo explainer ``key``, built from its parts once per process (tests and the app share it)."""
     from . import demos

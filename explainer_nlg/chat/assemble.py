@@ -244,6 +244,12 @@ def _own(candidates: list[str]) -> str | None:
     return None
 
 
+def _row_words(schema: ChatSchema) -> set[str]:
+    """What the user's rows are called ("stores", "store"): words for the rows, not a column."""
+    words = set(split_words(schema.row_noun))
+    return words | {w[:-1] for w in words if w.endswith("s")}
+
+
 def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
@@ -253,7 +259,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            if not words or words <= NOT_FEATURES or read_number(sp.text) is not None:
+            if not words or words <= NOT_FEATURES | _row_words(schema) or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
                     sp.tag = "NUM"

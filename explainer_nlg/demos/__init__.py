@@ -61,7 +61,7 @@ def loan() -> DemoParts:
     # How people name the classes in a chat: the lender's "bad" is a denial.
     aliases = {"bad": ["denied", "deny", "rejected", "declined", "refused", "turned down"],
                "good": ["approved", "approve", "accepted", "granted", "approval"]}
-    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS,
+    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS, "row_noun": "applicants",
                                         "protected": PROTECTED, "positive_class": "good"},
                      "loan (gradient-boosted trees on modeldata::credit_data)",
                      {"metrics": metrics, "counterfactual_defaults": COUNTERFACTUAL_DEFAULTS, "class_aliases": aliases})
