@@ -110,6 +110,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "CLS" and (ops[0] in COHORT_OPS or GROUP_WORDS.search(text[:sp.start].lower())
                                     or re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower())):
                 sp.tag = "PRED"
+            if sp.tag == "PRED" and _happened(text, sp, schema):
+                sp.tag = "LABEL"  # "how many defaulted": what happened, where the data records it
+    _yes_no_values(text, spans, schema)
     _classes(text, spans, out, schema)
     _link(text, spans, out, schema, person=bool(flags.get("new_row")))
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
@@ -162,6 +165,63 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 
 # ---- classes -----------------------------------------------------------------------------------
+
+YES_NO_WORDS = {"yes", "no", "true", "false", "y", "n"}
+# What a question says of the model, not of what happened: "the ones it expects to quit".
+MODEL_WORDS = re.compile(r"\b(?:model|it|predict\w*|expect\w*|think\w*|thinks|classif\w*|says?|would|will|"
+                         r"likely|flag\w*|score\w*|rate[sd]?)\b")
+
+
+def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
+    """Whether an outcome word says what happened to people ("how many defaulted", "those who
+    quit"), not what the model decided: counted from the true labels where the data has them.
+    Decisions ("approved", "denied", "flagged") stay the model's unless "actually" says otherwise."""
+    if not schema.has_labels:
+        return False
+    from .outcomes import happened_word
+
+    start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+    return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
+
+
+def _yes_no_values(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """A bare "yes" / "True" after a yes/no (or yes/no-valued) column is that column's value, not
+    an outcome: "how many with condo True", "single is yes", "Records = yes"."""
+    if schema.kind != "tabular":
+        return
+    for sp in spans:  # "condo True" tagged as one feature mention: the feature, then its value
+        m = re.search(r"\s*(?:is|=|==|:)?\s*\b(yes|no|true|false)$", sp.text, re.I)
+        if sp.tag in ("FEAT", "VAL") and m and m.start() > 0 and _yes_no_column(sp.text[:m.start()], schema):
+            sp.end, sp.text = sp.start + m.start(), sp.text[:m.start()]
+    for i, sp in enumerate(spans):
+        word = sp.text.lower().strip()
+        if sp.tag not in ("CLS", "PRED", "LABEL", "VAL") or word not in YES_NO_WORDS:
+            continue
+        prev = next((p for p in reversed(spans[:i]) if p.tag in ("FEAT", "VAL") and not p.used), None)
+        if prev is None or not re.fullmatch(r"\s*(?:is|was|were|=|==|:|equals|equal to|set to|of)?\s*",
+                                            text[prev.end:sp.start].lower()):
+            continue
+        column = _yes_no_column(prev.text, schema)
+        if column is None:
+            continue
+        if column in schema.booleans:
+            sp.tag, sp.used = "SAID", True  # the boolean's own reading takes the word after it ("is yes")
+            if prev.tag == "VAL":
+                prev.tag = "FEAT"
+        else:
+            sp.tag, sp.link = "VAL", (column, next(c for c in schema.categories[column] if c.lower() == word))
+
+
+def _yes_no_column(mention: str, schema: ChatSchema) -> str | None:
+    """The column a mention names, where "yes"/"true" can be one of its values."""
+    f = linking.link_feature(mention, schema, use_embeddings=False).best
+    if not isinstance(f, str) or f in schema.families:
+        return None
+    if f in schema.booleans:
+        return f
+    values = {str(c).lower() for c in schema.categories.get(f, [])}
+    return f if values & YES_NO_WORDS else None
+
 
 def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
     for i, sp in enumerate(spans):
@@ -419,6 +479,9 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                 no, yes = schema.booleans[feat]
                 if isinstance(value, str) and str(value).lower() in ("no", "n", "false"):
                     neg = not neg
+                said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
+                if said:  # "single is no"
+                    neg = said.group(1) in ("no", "false")
                 pairs.append({"feature": feat, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
                               "act": None})
             else:

@@ -279,6 +279,24 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     return None
 
 
+# Outcomes that happen to people in the world, not decisions a model makes: "how many defaulted"
+# asks what happened (the true labels), "how many were denied" what the model decided. A rule of
+# word sense, kept here rather than in the lexicon file, whose changes retrain the parser.
+HAPPENED = ("default", "defaulted", "defaults", "repaid", "paid back", "paid off", "quit", "quits", "left", "churned",
+            "died", "survived", "rearrested", "re-arrested", "reoffended", "re-offended", "relapsed", "reconvicted",
+            "readmitted", "arrested", "recovered", "lived", "stayed", "dropped out", "passed away", "went bankrupt")
+
+
+def happened_word(word: str) -> bool:
+    """Whether an outcome word says what happened ("defaulted", "quit") rather than a decision.
+
+    >>> happened_word("defaulted"), happened_word("actually defaulted"), happened_word("denied")
+    (True, True, False)
+    """
+    text = " " + " ".join(_words(spelled(_strip(word)))) + " "
+    return any(f" {' '.join(_words(w))} " in text for w in HAPPENED)
+
+
 def is_literal(word: str, cls: str) -> bool:
     """Whether ``word`` is just the class's own name (so no "reading X as Y" note is needed)."""
     return re.sub(r"\s+", " ", word.lower().strip(" ?!.,'\"")) == cls.lower()
