@@ -77,3 +77,14 @@ def test_a_yes_or_true_after_a_yes_no_column_is_its_value_not_an_outcome(questio
 def test_a_yes_after_the_loan_demos_records_is_its_value(loan):
     p = parse("how many with records yes", loan)
     assert filters(p) == [("Records", "==", "yes")], p
+
+
+def test_statistics_of_whole_amounts_are_not_given_to_the_cent():
+    import re
+
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    text = ex.ask("stats on assets", session="strangers-stats").text
+    assert re.search(r"mean [\d,]+ ", text) and not re.search(r"mean [\d,]+\.\d", text), text
+    assert not re.search(r"standard deviation [\d,]+\.\d", text), text
