@@ -86,6 +86,10 @@ def _word_reading(text: str) -> Reading:
         return next((w for w in p[key] if f" {w} " in t), None)
 
     d_hit, u_hit, e_hit, n_hit = has("desirable"), has("undesirable"), has("event"), has("no_event")
+    if not (d_hit or u_hit or e_hit or n_hit):
+        # a named bad event the outcome lists hold only as a target's name ("cancer", "diabetes"):
+        # bad for the person, and the event happening
+        e_hit = u_hit = has("undesirable_events")
     desirable = None
     if d_hit or u_hit:
         desirable = len(d_hit or "") >= len(u_hit or "")
