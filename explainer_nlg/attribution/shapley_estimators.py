@@ -280,6 +280,7 @@ def estimate_shapley(
     round_size: int | None = None,
     seed: int = 0,
     calls_spent: int = 0,
+    control: np.ndarray | None = None,
 ) -> ShapleyResult:
     """Estimate Shapley values with at most ``budget`` evaluations of the game.
 
@@ -289,11 +290,23 @@ def estimate_shapley(
     the top-``top_k`` players and their signs are the same for ``patience`` rounds in a row.
     ``calls_spent``: calls already made on ``game`` (a CachedGame) for this estimate, counted in its
     budget and its ``n_evaluations`` (``shapley_values`` times the first round that way).
+
+    ``control``: per-player values g of an additive surrogate game u(S) = u(empty) + sum of g
+    over S (a learned explainer's prediction, say). The estimator then samples the residual game
+    v - u and adds g back: u's Shapley values are g exactly, so the estimate stays unbiased
+    whatever g is, efficiency still holds exactly, and the standard errors are the residual's.
+    Note: this constrained kernel regression already fits the additive part of every sample, so
+    for the same design an additive control variate leaves the values unchanged (up to rounding);
+    see docs/decisions/0001-text-game-and-estimator.md. It is kept as the seam for surrogates that
+    change the design or are not additive.
     """
     start = time.perf_counter()
     n = game.n_players
     cached = game if isinstance(game, CachedGame) else CachedGame(game)
     calls_before = cached.n_evaluations - calls_spent
+    g = np.zeros(n) if control is None else np.asarray(control, dtype=float).reshape(-1)
+    if g.shape != (n,) or not np.all(np.isfinite(g)):
+        raise ValueError(f"control must be {n} finite per-player values; got shape {g.shape}.")
     ends = cached.value(np.array([np.zeros(n, bool), np.ones(n, bool)]))
     v0, v1 = float(ends[0]), float(ends[1])
     if n == 1:
@@ -335,9 +348,9 @@ def estimate_shapley(
             converged = True  # nothing left to sample: every coalition has been evaluated
             break
         masks = np.array(design.masks)
-        y = cached.value(masks) - v0
+        y = cached.value(masks) - v0 - masks @ g  # the residual game v - u (u(empty) = v0)
         weights = design.weights()
-        values = _solve_constrained_wls(masks, y, weights, v1 - v0)
+        values = _solve_constrained_wls(masks, y, weights, v1 - v0 - g.sum()) + g
         rounds += 1
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
@@ -348,8 +361,10 @@ def estimate_shapley(
             converged = True
             break
     method = "kernel-paired-stratified"
-    se = sampling_standard_errors(design, masks, y, weights, values) if rounds else np.zeros(n)
+    se = sampling_standard_errors(design, masks, y, weights, values - g) if rounds else np.zeros(n)
     diagnostics = {"rounds": rounds, "coalitions": len(design.masks)}
+    if control is not None:
+        diagnostics["control_variate"] = "additive"
     if stopped:
         diagnostics["stopped"] = stopped
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
