@@ -291,6 +291,40 @@ class Explainer(TabularViews, ImageViews):
         """
         return self.assistant().ask(question, x=x, session=session, audience=audience, operator=operator)
 
+    def learn_explainer(self, texts: list[str] | None = None, *, retrain: bool = False, n_texts: int = 300,
+                        progress: bool = True) -> dict:
+        """Train (once per model, then cached) a learned text explainer whose one-pass values
+        ``preview`` shows, labelled as approximate, while Shapley values are computed. Opt-in:
+        ``texts`` from the model's domain (the text demo uses its own training reviews). About
+        2 x words model calls per text (sizes 1 and n-1: exact for additive games); the text demo's 300 take minutes on 2 cores.
+        Returns what it learned from. See ``attribution/text_learned.py``."""
+        from .attribution.text_learned import learned_explainer
+
+        if texts is None and self.info.get("metrics", {}).get("recipe", "").startswith("fine-foods-minilm"):
+            from .demos.text_model import load_reviews
+
+            texts = list(load_reviews()[0]["text"])  # the demo's training reviews, never its held-out ones
+        self._learned = learned_explainer(self.predictor, texts, retrain=retrain, n_texts=n_texts,
+                                          progress=progress)
+        return dict(self._learned.meta)
+
+    def preview(self, x: str, target: Any = None):
+        """A learned explainer's one-pass word values (a ``Preview``, labelled "approximate preview,
+        being refined"): never Shapley values; ``explain`` gives those. Needs ``learn_explainer``
+        once per model (its head is cached, and a head for another model is never used)."""
+        from .attribution.text_learned import LearnedTextExplainer
+
+        if self.kind != "text":
+            raise ExplainerInputError(f"A preview is available for text models; this explainer is {self.kind}.")
+        learned = getattr(self, "_learned", None) or LearnedTextExplainer.load(self.predictor)
+        if learned is None:
+            raise ExplainerInputError("There is no learned explainer for this model yet: call "
+                                      "learn_explainer(texts) once (it is cached).")
+        self._learned = learned
+        prepared = self._attributor.prepare(x)
+        t = None if target is None else resolve_class(target, self.class_names)
+        return learned.preview(self.predictor, prepared.batch1[0], t)
+
     def game(self, x: Any, target: Any = None) -> Game:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 
