@@ -87,6 +87,13 @@ def test_the_answer_is_the_templates_and_the_rewording_follows_on_the_record(svc
     why = next(p for p in second["parts"] if p["op"] == "why")
     assert why["llm"]["model"] == "fake" and "in fact" in why["llm"]["raw_output"]
     assert why["sentences"][0]["status"] == "rephrased" and why["sentences"][0]["verdict"] == "verified"
+    # The answer's case file shows both: the answer as first shown, then its revision.
+    from explainer_nlg.case_files import case_html, load_case
+
+    case = load_case(svc.audit, shown.audit["case"])
+    assert [e["seq"] for e in case["entries"]] == [shown.audit["case"], revised.audit["case"]]
+    page = case_html(case)
+    assert f"entry #{shown.audit['case']}: the same answer" in page and "The model in fact predicted" in page
 
 
 def test_a_rejected_rewording_leaves_the_templates_and_records_nothing_more(svc, llm):
