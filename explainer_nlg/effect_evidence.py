@@ -33,7 +33,8 @@ flip_rows         global: how many of the sampled rows' decisions change somewhe
 data_share        numeric: share of the data's rows (with a value) at or below each grid value;
                   categorical: share of the rows in each category
 current           local: {"value", "probability", "predicted_label", "row_id"} of the input
-                  (value: its feature value); global: null
+                  (value: its feature value; probability: p(target), for a regressor its predicted
+                  value); global: null
 shap_dependence   {"bins": [{"low", "high", "category", "mean", "standard_error", "rows"}], "unit",
                   "method", "rows"}: mean Shapley value of the feature toward target_label per
                   value bin of sampled rows (categorical: per category; missing values: a bin
@@ -47,6 +48,12 @@ notes             plain sentences a reader should know
 classes           every class of the model (so "the other class" of two is known)
 cohort            global: the filters that chose the rows ([{"feature", "cmp", "value"}]; [] for all)
 shape             derived from grid and values (not read back): see :func:`curve_shape`
+output_kind       "classification" (values are probabilities of target_label) | "regression" (values
+                  are the predicted quantity target_label, in ``unit``; decisions, flips and
+                  flip_rows are null: a number has no decision to flip)
+unit              regression: the prediction's unit as the user named it ("$", "points"), or null
+output_spread     regression: the 10th-90th percentile spread of the sampled rows' own predictions,
+                  the scale a "flat" curve is measured against (else null)
 ================  ===============================================================================
 
 >>> fe = FeatureEffect(scope="global", feature="Income", feature_kind="numeric", target_label="good",
@@ -89,7 +96,7 @@ def check_kind(d: dict, kind: str) -> dict:
     return d
 
 
-def curve_shape(grid: list, values: list[float]) -> dict:
+def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -> dict:
     """The shape of a numeric curve in the terms a sentence uses, from the points alone.
 
     ``direction``: "flat" (spread under 2 points), "rising", "falling" (moves against the trend
@@ -97,7 +104,8 @@ def curve_shape(grid: list, values: list[float]) -> dict:
     ``trough_at``). ``flat_above``: the grid value after which the curve moves less than a tenth of
     its spread (null if it keeps moving to the end); ``flat_below`` likewise before it starts to
     move. ``steepest``: the grid interval [a, b] of the largest change. ``start``, ``end``,
-    ``low``, ``high``, ``change`` (end - start) and ``span`` (high - low) in probability units.
+    ``low``, ``high``, ``change`` (end - start) and ``span`` (high - low) in the values' units
+    (probability, or a regressor's unit; ``flat_span`` is the spread below which a curve is flat).
 
     >>> s = curve_shape([1, 2, 3, 4, 5], [0.9, 0.7, 0.5, 0.5, 0.5])
     >>> s["direction"], s["flat_above"], s["steepest"], round(s["change"], 2)
@@ -116,7 +124,7 @@ def curve_shape(grid: list, values: list[float]) -> dict:
     span = float(v.max() - v.min())
     change = float(v[-1] - v[0])
     ups, downs = float(d[d > 0].sum()), float(-d[d < 0].sum())
-    if span < FLAT_SPAN:
+    if span < flat_span:
         direction = "flat"
     elif change > 0 and downs <= MONOTONE_SLACK * ups:
         direction = "rising"
@@ -178,8 +186,15 @@ class FeatureEffect(Record):
     notes: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     cohort: list[dict] = field(default_factory=list)
+    output_kind: str = "classification"
+    unit: str | None = None
+    output_spread: float | None = None
 
     kind: ClassVar[str] = "feature-effect"
+
+    @property
+    def is_regression(self) -> bool:
+        return self.output_kind == "regression"
 
     @property
     def shape(self) -> dict:
@@ -191,6 +206,8 @@ class FeatureEffect(Record):
             span = float(v.max() - v.min())
             return {"direction": "flat" if span < FLAT_SPAN else "varies", "span": span,
                     "highest": self.grid[int(v.argmax())], "lowest": self.grid[int(v.argmin())]}
+        if self.is_regression:  # "flat" is relative to how much the predictions vary at all
+            return curve_shape(self.grid, self.values, FLAT_SPAN * (self.output_spread or 0.0))
         return curve_shape(self.grid, self.values)
 
     def value_at(self, x: Any) -> float:

@@ -54,16 +54,19 @@ def effect_chart(fe: Any):
     panels = 2 if dep and dep.get("bins") else 1
     fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 3.6), dpi=100, squeeze=False)
     ax = axes[0][0]
-    pct = [v * 100 for v in fe.values]
-    label = f"p({fe.target_label}), %"
+    # a classifier's curve is a probability, drawn in %; a regressor's is its prediction, as it is
+    k = 1.0 if getattr(fe, "is_regression", False) else 100.0
+    unit = f" ({fe.unit})" if getattr(fe, "unit", None) else ""
+    pct = [v * k for v in fe.values]
+    label = f"predicted {fe.target_label}{unit}" if k == 1.0 else f"p({fe.target_label}), %"
     if fe.feature_kind == "categorical":
         xs = list(range(len(fe.grid)))
         colours = [BLUE] * len(xs)
         if fe.decisions:
             colours = [BLUE if d == fe.target_label else RED for d in fe.decisions]
         if fe.band_low is not None:
-            err = [[(v - lo) * 100 for v, lo in zip(fe.values, fe.band_low)],
-                   [(hi - v) * 100 for v, hi in zip(fe.values, fe.band_high)]]
+            err = [[(v - lo) * k for v, lo in zip(fe.values, fe.band_low)],
+                   [(hi - v) * k for v, hi in zip(fe.values, fe.band_high)]]
             ax.bar(xs, pct, color=colours, yerr=err, capsize=4, ecolor=GREY)
         else:
             ax.bar(xs, pct, color=colours)
@@ -75,27 +78,30 @@ def effect_chart(fe: Any):
     else:
         xs = [float(g) for g in fe.grid]
         for curve in fe.ice or []:
-            ax.plot(xs, [v * 100 for v in curve], color=GREY, alpha=0.15, linewidth=0.8)
+            ax.plot(xs, [v * k for v in curve], color=GREY, alpha=0.15, linewidth=0.8)
         if fe.band_low is not None:
-            ax.fill_between(xs, [v * 100 for v in fe.band_low], [v * 100 for v in fe.band_high], color=BLUE,
+            ax.fill_between(xs, [v * k for v in fe.band_low], [v * k for v in fe.band_high], color=BLUE,
                             alpha=0.15, label="10th-90th percentile of rows")
         ax.plot(xs, pct, color=BLUE, linewidth=2, label="average (partial dependence)" if fe.scope == "global"
                 else "this input (ICE)")
         if fe.current and fe.current.get("value") is not None:
             ax.axvline(float(fe.current["value"]), color="black", linestyle="--", linewidth=1)
-            ax.plot([float(fe.current["value"])], [fe.current["probability"] * 100], "o", color="black",
+            ax.plot([float(fe.current["value"])], [fe.current["probability"] * k], "o", color="black",
                     label=f"now: {fe.current['value']}")
         for flip in fe.flips or []:
             ax.axvline(float(flip["at"]), color=ORANGE, linewidth=1.5)
             ax.annotate(f"flips to {flip['to']}\nat {flip['at']}", (float(flip["at"]), 50), fontsize=8,
                         color=ORANGE, xytext=(4, 0), textcoords="offset points")
-        ax.axhline(50, color=GREY, linewidth=0.6, linestyle=":")
+        if k == 100.0:
+            ax.axhline(50, color=GREY, linewidth=0.6, linestyle=":")
         ax.legend(fontsize=7, loc="best")
-    ax.set_ylim(0, 100)
+    if k == 100.0:
+        ax.set_ylim(0, 100)
     ax.set_xlabel(fe.feature)
     ax.set_ylabel(label)
     scope = f"over {fe.rows_used} rows" if fe.scope == "global" else "for this input"
-    ax.set_title(f"How {fe.feature} moves p({fe.target_label}) {scope}", fontsize=9)
+    what = f"the predicted {fe.target_label}" if k == 1.0 else f"p({fe.target_label})"
+    ax.set_title(f"How {fe.feature} moves {what} {scope}", fontsize=9)
     if panels == 2:
         _dependence(axes[0][1], fe)
     return figure_image(fig)
@@ -105,14 +111,16 @@ def _dependence(ax, fe: Any) -> None:
     bins = fe.shap_dependence["bins"]
     names = [b["category"] if b["category"] is not None else
              ("missing" if b["low"] is None else f"{b['low']:g}-{b['high']:g}") for b in bins]
-    means = [b["mean"] * 100 for b in bins]
-    errs = [2 * (b["standard_error"] or 0) * 100 for b in bins]
+    k = 1.0 if getattr(fe, "is_regression", False) else 100.0
+    means = [b["mean"] * k for b in bins]
+    errs = [2 * (b["standard_error"] or 0) * k for b in bins]
     ax.bar(range(len(bins)), means, color=[BLUE if m >= 0 else RED for m in means], yerr=errs, capsize=3,
            ecolor=GREY)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(bins)), [str(n)[:12] for n in names], rotation=30, ha="right", fontsize=7)
-    ax.set_ylabel("mean Shapley value, points")
-    ax.set_title(f"SHAP dependence: {fe.feature}'s contribution to p({fe.target_label})\n"
+    ax.set_ylabel("mean Shapley value, " + ((fe.unit or "model units") if k == 1.0 else "points"))
+    what = fe.target_label if k == 1.0 else f"p({fe.target_label})"
+    ax.set_title(f"SHAP dependence: {fe.feature}'s contribution to {what}\n"
                  f"by value bin, {fe.shap_dependence['rows']} rows (bars: ±2 standard errors)", fontsize=8)
 
 

@@ -181,13 +181,22 @@ def feature_effect(attributor: Any, feature: str, x: Any = None, target: int = 0
     method = (f"partial dependence: the mean of {len(ids)} rows' ICE curves over {len(grid)} "
               f"{'categories' if kind == 'categorical' else 'grid values'}; band: their {BAND[0]}th to "
               f"{BAND[1]}th percentile; SHAP dependence: {shap_method}, {len(shap_ids)} rows")
+    output = {}
+    if getattr(attributor.predictor, "is_regression", False):
+        # A number has no decision to flip; "flat" is measured against how much predictions vary.
+        own = attributor.predictor.predict_proba(frame)[:, target]
+        p10, p90 = np.percentile(own, BAND)
+        flip_rows = None
+        dependence["unit"] = attributor.predictor.unit
+        output = {"output_kind": "regression", "unit": attributor.predictor.unit, "output_spread": float(p90 - p10)}
     return FeatureEffect(
         scope="global", feature=feature, feature_kind=kind, target_label=classes[target], grid=grid,
         values=[float(v) for v in ice.mean(axis=0)], band_low=[float(v) for v in low],
         band_high=[float(v) for v in high], ice=[[float(v) for v in c] for c in ice[:PICTURE_CURVES]],
         flip_rows=flip_rows, data_share=_data_share(known, kind, grid), shap_dependence=dependence,
         rows_used=len(ids), rows_total=len(pool), protected=protected, method=method,
-        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes, cohort=list(cohort or []))
+        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes, cohort=list(cohort or []),
+        **output)
 
 
 def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: list, x: Any, target: int,
@@ -204,9 +213,16 @@ def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: lis
         grid = sorted(set(grid) | {_num(float(current))})  # the curve passes through the input itself
     probs = _ice(attributor, row, feature, grid)[0]
     p_now = attributor.predictor.predict_proba(row)[0]
-    decisions = [classes[i] for i in probs.argmax(axis=1)]
+    regression = getattr(attributor.predictor, "is_regression", False)
+    decisions = None if regression else [classes[i] for i in probs.argmax(axis=1)]
     # categories have no order, so no "threshold": ``decisions`` says which ones flip it
-    flips = _locate_flips(attributor, row, feature, grid, decisions, known) if kind == "numeric" else []
+    flips = _locate_flips(attributor, row, feature, grid, decisions, known) if kind == "numeric" and not regression else []
+    output = {}
+    if regression:
+        # the spread of the data's predictions, so that "flat" means the same as for the global curve
+        sample = attributor.data.loc[sample_ids(list(attributor.data.index), 300, 0), list(attributor.predictor.features)]
+        p10, p90 = np.percentile(attributor.predictor.predict_proba(sample)[:, target], BAND)
+        output = {"output_kind": "regression", "unit": attributor.predictor.unit, "output_spread": float(p90 - p10)}
     method = (f"ICE: this input re-predicted with {feature} set to each of {len(grid)} "
               f"{'categories' if kind == 'categorical' else 'values'}")
     if kind == "numeric" and flips:
@@ -219,7 +235,7 @@ def _local(attributor: Any, feature: str, kind: str, known: pd.Series, grid: lis
                  "probability": float(p_now[target]), "predicted_label": classes[int(p_now.argmax())],
                  "row_id": prepared.input.get("row_id")},
         rows_used=1, rows_total=len(attributor.data), protected=protected, method=method,
-        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes)
+        seconds=round(time.perf_counter() - start, 4), notes=notes, classes=classes, **output)
 
 
 def _locate_flips(attributor: Any, row: pd.DataFrame, feature: str, grid: list, decisions: list[str],

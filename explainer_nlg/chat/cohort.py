@@ -25,7 +25,17 @@ class Table:
         self.target = ex.info.get("target")
         probs = ex.predictor.predict_proba(data[self.features])
         self.classes = list(ex.class_names)
+        self.is_regression = bool(getattr(ex.predictor, "is_regression", False))
+        self.unit = getattr(ex.predictor, "unit", None) if self.is_regression else None
         frame = data.copy()
+        if self.is_regression:
+            # a regressor's prediction and label are numbers: no class, no "correct", an error
+            frame["prediction"] = probs[:, 0]
+            if self.target and self.target in data.columns:
+                frame["label"] = pd.to_numeric(data[self.target], errors="coerce")
+                frame["error"] = frame["prediction"] - frame["label"]
+            self.frame = frame
+            return
         frame["prediction"] = [self.classes[i] for i in np.argmax(probs, axis=1)]
         for j, c in enumerate(self.classes):
             frame[f"p({c})"] = probs[:, j]
@@ -46,6 +56,9 @@ class Table:
         if not self.has_labels and any(f.get("feature") in ("label", "correct") for f in filters or []):
             raise ExplainerInputError("This data has no true labels, so I cannot tell which predictions "
                                       "were right or wrong.")
+        if self.is_regression and any(f.get("feature") == "correct" for f in filters or []):
+            raise ExplainerInputError("This model predicts a number, so no prediction is simply right or wrong; "
+                                      "ask how far off it is (“how accurate is the model?”, “where is it most wrong?”).")
         return self.frame[select(self.frame, filters, schema=self.ex.schema, features=self.features)]
 
 

@@ -50,6 +50,16 @@ def count(ctx: Context) -> OpResult:
     if unread:  # a condition named but not understood is never dropped from the count in silence
         return OpResult("count", _condition_not_read(ctx, unread[0]))
     rows = table.filter(ctx.filters)
+    if table.is_regression:
+        from ...narrate.amounts import fmt_amount
+
+        text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."
+        if len(rows):
+            text += (f" The model's prediction for them averages {fmt_amount(float(rows['prediction'].mean()), table.unit)}"
+                     f" (from {fmt_amount(float(rows['prediction'].min()), table.unit)} to "
+                     f"{fmt_amount(float(rows['prediction'].max()), table.unit)}).")
+        return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame),
+                                                "mean_prediction": float(rows["prediction"].mean()) if len(rows) else None})
     by = rows["prediction"].value_counts().to_dict()
     split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
     text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."

@@ -85,6 +85,8 @@ def why_not(ctx: Context) -> OpResult:
 def confidence(ctx: Context) -> OpResult:
     x = ctx.need_x()
     ev = ctx.assistant.evidence(x)
+    if ev.is_regression:
+        return _regression_confidence(ctx, ev)
     answer = ctx.narrate(ev, focus="confidence")
     text = answer.text
     target = ctx.slots.get("target")
@@ -92,6 +94,28 @@ def confidence(ctx: Context) -> OpResult:
         text += f" The probability of “{target}” is {fmt_pct(ev.probabilities[target])}."
     return OpResult("confidence", text, narration=answer, evidence=ev,
                     figures={"probabilities": ev.probabilities})
+
+
+def _regression_confidence(ctx: Context, ev) -> OpResult:
+    """A regressor states no probability: its prediction, and how far off it typically is on the
+    labelled rows (or that this cannot be measured)."""
+    from ...narrate.amounts import fmt_amount
+    from .model_ops import regression_errors
+
+    table = ctx.assistant.table()
+    value = fmt_amount(ev.output_value, ev.unit)
+    text = (f"The model predicts {ev.predicted_label} of {value}. A model that predicts a number states no "
+            "confidence of its own")
+    figures: dict = {"prediction": ev.output_value}
+    if table.has_labels and table.frame["label"].notna().sum() >= 2:
+        e = regression_errors(table.frame)
+        figures.update(e)
+        text += (f"; on {e['rows']} labelled rows its predictions were within {fmt_amount(e['median_abs_error'], ev.unit)} "
+                 f"of the true value half the time and within {fmt_amount(e['p90_abs_error'], ev.unit)} 90% of the "
+                 f"time (these rows include its training rows, so they flatter it).")
+    else:
+        text += ", and the data has no true values to measure its typical error on."
+    return OpResult("confidence", text, evidence=ev, figures=figures)
 
 
 def top_features(ctx: Context) -> OpResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...narrate.facts import fmt_number, fmt_pct
@@ -41,6 +42,8 @@ def performance(ctx: Context) -> OpResult:
     rows = _labelled(ctx, "performance")
     if isinstance(rows, OpResult):
         return rows
+    if ctx.assistant.table().is_regression:
+        return _regression_performance(ctx, rows)
     classes = ctx.assistant.table().classes
     # The "positive" class for precision/recall: the one named, else the class the model is asked
     # about most (the last class for two classes, as scikit-learn does).
@@ -66,11 +69,66 @@ def performance(ctx: Context) -> OpResult:
     return OpResult("performance", text, figures=figs)
 
 
+def regression_errors(rows: pd.DataFrame) -> dict:
+    """How far a regressor's predictions are from the true values on ``rows`` (errors in its unit).
+
+    >>> e = regression_errors(pd.DataFrame({"prediction": [1.0, 2.0, 4.0], "label": [1.0, 3.0, 2.0]}))
+    >>> e["mae"], e["median_abs_error"], round(e["rmse"], 3), e["rows"]
+    (1.0, 1.0, 1.291, 3)
+    """
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    rows = rows.dropna(subset=["label"])
+    y, p = rows["label"].to_numpy(float), rows["prediction"].to_numpy(float)
+    err = np.abs(p - y)
+    out = {"rows": len(rows), "mae": float(mean_absolute_error(y, p)),
+           "rmse": float(np.sqrt(mean_squared_error(y, p))), "median_abs_error": float(np.median(err)),
+           "p90_abs_error": float(np.percentile(err, 90))}
+    if len(rows) >= 2 and np.ptp(y) > 0:
+        out["r2"] = float(r2_score(y, p))
+    return out
+
+
+def _regression_performance(ctx: Context, rows: pd.DataFrame) -> OpResult:
+    from ...narrate.amounts import fmt_amount
+
+    unit = ctx.assistant.table().unit
+    e = regression_errors(rows)
+    if not e["rows"]:
+        return OpResult("performance", "None of these rows has a true value to measure the model against.")
+    r2 = f"R² {e['r2']:.3f}; " if "r2" in e else ""
+    text = (f"On {e['rows']} labelled rows ({describe_filters(ctx.filters)}): {r2}mean absolute error "
+            f"{fmt_amount(e['mae'], unit)}, root mean squared error {fmt_amount(e['rmse'], unit)}; half the "
+            f"predictions are within {fmt_amount(e['median_abs_error'], unit)} of the true value and 90% within "
+            f"{fmt_amount(e['p90_abs_error'], unit)}. These rows include the rows the model was trained on, "
+            f"so they flatter it. {_recorded_metrics(ctx)}").strip()
+    return OpResult("performance", text, figures=e)
+
+
+def _regression_mistakes(ctx: Context, rows: pd.DataFrame, k: int = 5) -> OpResult:
+    from ...narrate.amounts import fmt_amount
+
+    unit = ctx.assistant.table().unit
+    rows = rows.dropna(subset=["label"])
+    worst = rows.reindex(rows["error"].abs().sort_values(ascending=False).index)[:k]
+    e = regression_errors(rows)
+    listing = "; ".join(f"row {i}: predicted {fmt_amount(float(r['prediction']), unit)}, in fact "
+                        f"{fmt_amount(float(r['label']), unit)}" for i, r in worst.iterrows())
+    text = (f"This model predicts a number, so it is never simply right or wrong: on {e['rows']} labelled rows "
+            f"({describe_filters(ctx.filters)}) it is off by {fmt_amount(e['mae'], unit)} on average. "
+            f"Furthest off: {listing}.")
+    ctx.state.ids = list(worst.index)  # "why was the first one so far off?" follows up on them
+    return OpResult("mistakes", text, figures={**e, "ids": list(worst.index)},
+                    table=worst[["prediction", "label", "error"]].reset_index().to_dict("records"))
+
+
 def mistakes(ctx: Context) -> OpResult:
     rows = _labelled(ctx, "mistakes")
     if isinstance(rows, OpResult):
         return rows
     table = ctx.assistant.table()
+    if table.is_regression:
+        return _regression_mistakes(ctx, rows)
     wrong = rows[~rows["correct"]]
     text = (f"The model is wrong on {len(wrong)} of {len(rows)} rows ({fmt_pct(len(wrong) / len(rows))}; "
             f"{describe_filters(ctx.filters)}).")

@@ -15,6 +15,12 @@ from .context import Context
 def rules(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return OpResult("rules", "Rules are stated on a table's features; for this input ask “why?” instead.")
+    if ctx.assistant.table().is_regression:
+        # a rule's precision counts rows given the same class; a number has no class to count
+        return OpResult("rules", "This model predicts a number, so there is no decision rule with a precision to "
+                                 "state. Ask how a feature moves the prediction (“how does "
+                                 f"{ctx.assistant.table().features[0]} affect it?”) or why it predicts what it "
+                                 "does for a row (“why row 3?”).")
     if ctx.x is None or ctx.slots.get("scope") == "global":
         r = ctx.ex.surrogate()
         note = ""

@@ -12,7 +12,8 @@ Claims read, each checked against the curve itself (``FeatureEffect.shape`` is c
   classes must be the flip's; "from “good” to “bad”" in that order;
 - **numbers**: a percentage is a probability or share in the record ("52.6% at 36" must be the
   curve's value at 36), a bare number a grid value, count or threshold in it, points a Shapley
-  bin mean or the curve's change.
+  bin mean or the curve's change. A regressor's curve is in its own unit: "$11 at 55" must be the
+  curve at 55 within the rounding it shows, and no value of it may be read as a percentage.
 
 >>> from explainer_nlg.effect_evidence import FeatureEffect
 >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150, 200], [0.40, 0.60, 0.70, 0.705],
@@ -232,14 +233,26 @@ def _category_decisions(c: Clause, fe: FeatureEffect) -> list[Claim]:
     return out
 
 
+def _amounts(fe: FeatureEffect) -> list[float]:
+    """A regressor's curve in its own unit: every value, band edge, Shapley bin mean and change."""
+    s = fe.shape
+    out = [v for v in fe.values + (fe.band_low or []) + (fe.band_high or []) if v is not None]
+    out += [b["mean"] for b in (fe.shap_dependence or {}).get("bins") or []] + [s.get("change", 0.0), s["span"]]
+    if fe.current and _is_num(fe.current.get("probability")):
+        out.append(float(fe.current["probability"]))
+    return out
+
+
 def _figures(fe: FeatureEffect) -> dict[str, list[float]]:
     s = fe.shape
-    pct = [v * 100 for v in fe.values + (fe.band_low or []) + (fe.band_high or []) if v is not None]
+    # a regressor's values are amounts, never percentages (a curve of 11.2 is not "1120%")
+    pct = [] if fe.is_regression else [v * 100 for v in fe.values + (fe.band_low or []) + (fe.band_high or [])
+                                       if v is not None]
     shares = [x * 100 for x in (fe.data_share or [])]
     pct += shares + [100 - x for x in shares] + [10.0, 90.0, 80.0]
     pct += [x for f in fe.flips or [] if f.get("share_below") is not None
             for x in (f["share_below"] * 100, 100 - f["share_below"] * 100)]
-    if fe.current:
+    if fe.current and not fe.is_regression:
         pct.append(fe.current["probability"] * 100)
     if fe.flip_rows is not None and fe.rows_used:
         pct.append(fe.flip_rows / fe.rows_used * 100)
@@ -254,7 +267,8 @@ def _figures(fe: FeatureEffect) -> dict[str, list[float]]:
         bare += [float(x) for x in (b["low"], b["high"], b["rows"]) if _is_num(x)]
     if dep.get("rows"):
         bare.append(float(dep["rows"]))
-    points = [b["mean"] * 100 for b in dep.get("bins") or []] + [s.get("change", 0.0) * 100, s["span"] * 100]
+    points = [] if fe.is_regression else [b["mean"] * 100 for b in dep.get("bins") or []] + \
+        [s.get("change", 0.0) * 100, s["span"] * 100]
     quoted = method_numbers(fe)  # a developer sentence quotes the method, units and all
     return {"pct": pct + quoted, "": bare + quoted, "points": points + quoted}
 
@@ -271,6 +285,9 @@ def _numbers(clauses: list[Clause], fe: FeatureEffect) -> list[Claim]:
         for i, t in c.numbers():
             t.used = True
             at = _at_value(toks, i, fe)
+            if fe.is_regression and t.unit in ("", "money", "points"):
+                out.append(_amount_claim(t, at, fe, figs))
+                continue
             if t.unit == "pct" and at is not None:
                 want = fe.value_at(at) * 100
                 extra = [x * 100 for x in _band_at(fe, at)]
@@ -283,11 +300,35 @@ def _numbers(clauses: list[Clause], fe: FeatureEffect) -> list[Claim]:
     return out
 
 
+def _amount_claim(t: Tok, at: float | None, fe: FeatureEffect, figs: dict[str, list[float]]) -> Claim:
+    """A regressor's figure: "$11 at 55" must be the curve at 55, within the rounding it shows (or
+    2%); any other number a grid value, count or share of the record, or one of its amounts."""
+    from .check_amount import tolerance
+
+    def near(v: float) -> bool:
+        if t.signed and (t.value >= 0) != (v >= 0):
+            return False
+        return abs(abs(t.value) - abs(v)) <= tolerance(t, v, hedged=False)
+
+    if at is not None:
+        want = fe.value_at(at)
+        extra = _band_at(fe, at)
+        ok = near(want) or any(near(v) for v in extra)
+        return Claim("number", t.text, ok, "" if ok else f"{t.text} is not the curve at {_fmt(at)} ({want:.4g})")
+    ok = (t.unit != "money" and any_close(t, figs[""])) or any(near(v) for v in _amounts(fe))
+    return number_claim(t, ok, "a figure of this curve")
+
+
 def _at_value(toks: list[Tok], i: int, fe: FeatureEffect):
     """The grid value a percentage is tied to: "52.6% at 36" or "at 26 (74.7%)"."""
     if fe.feature_kind != "numeric":
         return None
-    nxt = toks[i + 1:i + 3]
+    j = i + 1
+    if fe.is_regression and fe.unit:  # "3.8 points at 166": the unit's words come first
+        for word in str(fe.unit).lower().split():
+            if j < len(toks) and toks[j].norm == word:
+                j += 1
+    nxt = toks[j:j + 2]
     if len(nxt) == 2 and nxt[0].norm == "at" and nxt[1].kind == "num":
         return nxt[1].value
     before = toks[max(0, i - 3):i]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ...attribution.row_filters import describe
 from ...effect_evidence import FeatureEffect
+from ..amounts import fmt_amount
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, noun, pct, points, value, view_templates
 
@@ -27,6 +28,8 @@ from .phrases import Filler, count, label, noun, pct, points, value, view_templa
 def effect_sentences(fe: FeatureEffect, audience: str = "customer",
                      descriptions: dict[str, str] | None = None) -> list[TemplateSentence]:
     """The template narration of a FeatureEffect for ``audience``."""
+    if fe.is_regression:
+        return _value_effect(fe, audience, descriptions).out
     t = view_templates()["effect"]
     shape = fe.shape
     base = {"noun": noun(fe.feature, descriptions), "feature": fe.feature, "target": label(fe.target_label),
@@ -110,13 +113,14 @@ def _support_global(fe: FeatureEffect, out: Filler, t: dict, fill: dict) -> None
     _shap(fe, out)
 
 
-def _shap(fe: FeatureEffect, out: Filler) -> None:
-    """The SHAP dependence view: the bins with the lowest and the highest mean Shapley value."""
+def _shap(fe: FeatureEffect, out: Filler, section: dict | None = None, fmt=points) -> None:
+    """The SHAP dependence view: the bins with the lowest and the highest mean Shapley value
+    (``fmt``: percentage points, or a regressor's amounts)."""
     bins = [b for b in ((fe.shap_dependence or {}).get("bins") or []) if b["low"] is not None or b["category"]]
     if len(bins) >= 2:
         lo, hi = min(bins, key=lambda b: b["mean"]), max(bins, key=lambda b: b["mean"])
-        out.add("shap", view_templates()["effect"]["global"], shap_low_points=points(lo["mean"]),
-                shap_high_points=points(hi["mean"]), shap_low_bin=_bin_words(lo), shap_high_bin=_bin_words(hi),
+        out.add("shap", section or view_templates()["effect"]["global"], shap_low_points=fmt(lo["mean"]),
+                shap_high_points=fmt(hi["mean"]), shap_low_bin=_bin_words(lo), shap_high_bin=_bin_words(hi),
                 shap_rows=count(fe.shap_dependence["rows"]))
 
 
@@ -155,5 +159,73 @@ def _categorical(fe: FeatureEffect, audience: str, t: dict, base: dict, shape: d
             out.add("decisions", decisions=join_list(parts))
         out.add("now", now_pct=pct(fe.current["probability"]), current=str(fe.current["value"]), **fill)
     if fe.protected:
+        out.add("protected", t["local"], feature=fe.feature)
+    return out
+
+
+def _value_effect(fe: FeatureEffect, audience: str, descriptions: dict[str, str] | None) -> Filler:
+    """A regressor's effect: the predicted quantity, in its unit, along the feature (no decision,
+    so no flips).
+
+    >>> fe = FeatureEffect("global", "Price", "numeric", "sales", [55, 100, 166], [11.2, 7.9, 3.8],
+    ...                    band_low=[9, 6, 2], band_high=[13, 10, 5.5], rows_used=300, rows_total=400,
+    ...                    output_kind="regression", unit="$", output_spread=5.0, classes=["sales"])
+    >>> for s in effect_sentences(fe, "customer"):
+    ...     print(s.text)
+    On average over 300 rows, the prediction of sales falls with higher price of the purchase, from $11 at 55 to $3.8 at 166.
+    """
+    t = view_templates()["effect_value"]
+    shape = fe.shape
+
+    def amount(x: float | None) -> str:
+        return "unknown" if x is None else fmt_amount(x, fe.unit, about=True)
+
+    base = {"noun": noun(fe.feature, descriptions), "feature": fe.feature, "target": fe.target_label.lower()
+            if fe.target_label[:1].isupper() and fe.target_label[1:].islower() else fe.target_label,
+            "rows": count(fe.rows_used), "rows_total": count(fe.rows_total),
+            "cohort": f" where {describe(fe.cohort)}" if fe.cohort else ""}
+    now = fe.current or {}
+    if fe.feature_kind == "categorical":
+        v = fe.values
+        hi, lo = max(range(len(v)), key=lambda i: v[i]), min(range(len(v)), key=lambda i: v[i])
+        fill = {**base, "highest": str(fe.grid[hi]), "lowest": str(fe.grid[lo]), "high": amount(v[hi]),
+                "low": amount(v[lo])}
+        if fe.scope == "global":
+            out = Filler(fe, audience, t["global_categorical"])
+            out.add("varies" if shape["direction"] == "varies" else "flat", **fill)
+            if audience != "customer":
+                _shap(fe, out, t["global"], lambda x: fmt_amount(x, fe.unit, about=True, signed=True))
+        else:
+            out = Filler(fe, audience, t["local_categorical"])
+            out.add("now", now=amount(now.get("probability")), current=str(now.get("value")), **fill)
+    else:
+        g = fe.grid
+        fill = {**base, "first": value(g[0]), "last": value(g[-1]), "start": amount(shape["start"]),
+                "end": amount(shape["end"]), "low": amount(shape["low"]), "high": amount(shape["high"]),
+                "peak": value(shape["peak_at"]), "trough": value(shape["trough_at"]),
+                "now": amount(now.get("probability")), "current": value(now.get("value"))}
+        out = Filler(fe, audience, t["global"] if fe.scope == "global" else t["local"])
+        out.add(shape["direction"], **fill)
+        share = fe.data_share or []
+        if shape["direction"] in ("rising", "falling"):
+            if shape["flat_above"] is not None:
+                i = list(g).index(shape["flat_above"])
+                out.add("flat_above", t["global"], flat_above=value(shape["flat_above"]),
+                        share_above=pct(1 - share[i]) if share else "")
+            if shape["flat_below"] is not None:
+                i = list(g).index(shape["flat_below"])
+                out.add("flat_below", t["global"], flat_below=value(shape["flat_below"]),
+                        share_below=pct(share[i]) if share else "")
+        if fe.scope == "global" and audience != "customer":
+            if fe.band_low is not None:
+                out.add("band", t["global"], band_first_low=amount(fe.band_low[0]),
+                        band_first_high=amount(fe.band_high[0]), band_last_low=amount(fe.band_low[-1]),
+                        band_last_high=amount(fe.band_high[-1]), **fill)
+            _shap(fe, out, t["global"], lambda x: fmt_amount(x, fe.unit, about=True, signed=True))
+    if audience != "customer" and fe.scope == "global" and fe.rows_used < fe.rows_total:
+        out.add("sampled", t["global"], **base)
+    if audience == "developer":
+        out.add("method", t["local"], method=fe.method, seconds=f"{fe.seconds:.2f}")
+    if fe.protected and fe.scope == "local":
         out.add("protected", t["local"], feature=fe.feature)
     return out

@@ -88,7 +88,12 @@ class Filler:
 
     def __init__(self, record: Any, audience: str, section: dict):
         data = record.to_dict() if hasattr(record, "to_dict") else record
-        data = {k: v for k, v in data.items() if k != "seconds"} if isinstance(data, dict) else data
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "seconds"}
+            if data.get("output_kind") == "classification":
+                # keys added for regressors: a classifier's record keeps the wording it had before them
+                for k in ("output_kind", "unit", "output_spread"):
+                    data.pop(k, None)
         blob = json.dumps(data, sort_keys=True, default=str) + "|" + audience
         self.rng = random.Random(int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big"))
         self.section = section
