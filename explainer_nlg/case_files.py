@@ -45,6 +45,11 @@ def load_case(log: AuditLog, case: Any, conversation: bool = False) -> dict:
     if conversation and entry["payload"].get("session"):
         rows = log.search(session=entry["payload"]["session"], limit=1000)
         entries = [log.get(r["seq"]) for r in sorted(rows, key=lambda r: r["seq"])]
+    elif entry["payload"].get("session"):
+        # An answer's case includes its revision: the LLM's rewording, shown after the answer.
+        rows = log.search(session=entry["payload"]["session"], kind="revision", limit=1000)
+        entries += [e for r in sorted(rows, key=lambda r: r["seq"])
+                    if (e := log.get(r["seq"])) is not None and e["payload"].get("revises") == entry["seq"]]
     for e in entries:
         e["sealed"] = seal_status(log, e)
     head = log.head()
@@ -112,6 +117,7 @@ def entry_html(e: dict) -> str:
         ("Session", user_text(p.get("session"))),
         ("Operator", user_text(p.get("operator") or "none given")),
         ("Source and audience", esc(f"{p.get('source', '')}, {p.get('audience') or 'n/a'}")),
+        *revises_row(p),
     ]) + "</table>")
     out.append("<h3>The answer as shown</h3>" + user_text(p.get("answer"), "div"))
     sentences = [s for part in p.get("parts", []) for s in part.get("sentences", [])]
@@ -146,6 +152,14 @@ def entry_html(e: dict) -> str:
         ]) + "</table>")
     out.append(f"<details><summary>The full entry (JSON)</summary><pre>{esc(entry_json(p))}</pre></details>")
     return "".join(out) + "</section>"
+
+
+def revises_row(p: dict) -> list[tuple[str, str]]:
+    """A revision names the answer it rewords (shown first as templates, then reworded)."""
+    if not p.get("revises"):
+        return []
+    return [("Revises", esc(f"entry #{p['revises']}: the same answer, its sentences reworded by the local LLM "
+                            "and verified, shown in its place once ready"))]
 
 
 def first_evidence(p: dict) -> dict | None:

@@ -97,7 +97,9 @@ class PdfWriter:
             f"{label}" + (f" (probability {prob:.1%})" if prob is not None else ""))
         self.pairs([("Question", p.get("question")), ("About", p.get("subject") or ""), ("Decision", said),
                     ("Session", p.get("session")), ("Operator", p.get("operator") or "none given"),
-                    ("Source, audience", f"{p.get('source', '')}, {p.get('audience') or 'n/a'}")])
+                    ("Source, audience", f"{p.get('source', '')}, {p.get('audience') or 'n/a'}"),
+                    *([("Revises", f"entry #{p['revises']} (the same answer, reworded by the local LLM)")]
+                      if p.get("revises") else [])])
         self.heading("The answer as shown", 11)
         self.text(p.get("answer"), 10)
         sentences = [s for part in p.get("parts", []) for s in part.get("sentences", [])]

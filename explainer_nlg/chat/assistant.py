@@ -148,24 +148,28 @@ class Assistant:
         return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
-            on_sentence: Callable | None = None, record: bool = True, operator: str | None = None) -> ChatAnswer:
+            on_sentence: Callable | None = None, record: bool = True, operator: str | None = None,
+            defer: list | None = None) -> ChatAnswer:
         """Answer one message. ``x``: the input to talk about (default: the session's current one);
         ``session``: whose conversation this is; ``audience``: customer, support or developer;
         ``on_sentence``: receives each narrated sentence as soon as it is verified. The answer is
         appended to the audit log (``record=False``: the caller records it, as the Service does
-        once it has added its notes); ``operator``: who asked on someone's behalf, for the record."""
-        answer = self._ask(question, x, session, audience, on_sentence)
+        once it has added its notes); ``operator``: who asked on someone's behalf, for the record.
+        ``defer``: a list; where given, the LLM is not waited for: the narrations are their
+        templates and their rewordings are left in ``defer`` for later (``narrate``'s ``defer``)."""
+        answer = self._ask(question, x, session, audience, on_sentence, defer)
         return self.record(answer, question, source="python", operator=operator, audience=audience) if record else answer
 
     def record(self, answer: ChatAnswer, question: Any, source: str, operator: str | None = None,
-               audience: str = "") -> ChatAnswer:
+               audience: str = "", kind: str = "answer", revises: int | None = None) -> ChatAnswer:
         """Append ``answer`` (as it is shown) to the audit log; see ``chat.recording``."""
         from .recording import record_answer
 
         return record_answer(self.audit, self.ex, answer, question=str(question), source=source,
-                             operator=operator, audience=audience)
+                             operator=operator, audience=audience, kind=kind, revises=revises)
 
-    def _ask(self, question: Any, x: Any, session: str, audience: str, on_sentence: Callable | None) -> ChatAnswer:
+    def _ask(self, question: Any, x: Any, session: str, audience: str, on_sentence: Callable | None,
+             defer: list | None = None) -> ChatAnswer:
         t0 = time.perf_counter()
         audience = audience if audience in AUDIENCES else "customer"
         state = self.sessions.get(session)
@@ -195,7 +199,7 @@ class Assistant:
         ids_before = list(state.ids)
         for slots in turn.ops:
             ctx = Context(self, state, slots, turn.filters, turn.x, audience, on_sentence,
-                          question=parsed.get("question", ""))
+                          question=parsed.get("question", ""), deferred=defer)
             try:
                 parts.append(registry.handlers()[slots["op"]](ctx))
             except ExplainerInputError as err:

@@ -41,15 +41,19 @@ def not_recorded_notice(error: str) -> str:
 
 
 def record_answer(audit: AuditLog | None, ex: Any, answer: ChatAnswer, *, question: str, source: str,
-                  operator: str | None = None, audience: str = "", x: Any = None, kind: str = "answer") -> ChatAnswer:
+                  operator: str | None = None, audience: str = "", x: Any = None, kind: str = "answer",
+                  revises: int | None = None) -> ChatAnswer:
     """``answer`` with its ``audit`` field set: ``{"recorded": True, "case", "hash"}``, or, where the
     log cannot be written, ``{"recorded": False, "error"}`` and a sentence saying so in its text.
-    ``x``: the input (default: the one the Assistant kept on the answer)."""
+    ``x``: the input (default: the one the Assistant kept on the answer). ``revises``: the case
+    this entry revises (kind "revision": the same answer, reworded by the LLM after it was shown)."""
     if audit is None:
         return answer
     try:
         content = entry_content(ex, answer, question=question, source=source, operator=operator,
                                 audience=audience, x=answer.input if x is None else x, kind=kind)
+        if revises is not None:
+            content["revises"] = int(revises)
         where = audit.append(content)
     except AuditUnavailable as err:
         log.warning("answer not recorded: %s", err)

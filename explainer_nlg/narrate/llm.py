@@ -92,7 +92,8 @@ def rephrase(llm: LLM, sentences: list[str], audience: str,
              on_token: Callable[[str], None] | None = None,
              on_line: Callable[[int, str], None] | None = None,
              time_limit: float | None = None,
-             on_wait: Callable[[float], None] | None = None) -> Rephrasing:
+             on_wait: Callable[[float], None] | None = None,
+             cancel: Callable[[], bool] | None = None) -> Rephrasing:
     """Ask ``llm`` to reword the numbered ``sentences``.
 
     Streams raw pieces to ``on_token`` and each numbered line, once complete, to ``on_line``;
@@ -100,6 +101,7 @@ def rephrase(llm: LLM, sentences: list[str], audience: str,
     ``time_limit`` seconds. The LLM runs in a worker thread, so a model that hangs, is busy with
     another caller or rambles never holds the answer past the limit; ``on_wait(elapsed)`` is
     called at least every 50 ms while waiting (narrate uses it to show a sentence that is due).
+    ``cancel()`` is polled as often; once it returns True the LLM is stopped (error "cancelled").
     """
     system, user = build_prompt(sentences, audience)
     prompt = f"[system]\n{system}\n[user]\n{user}"
@@ -134,7 +136,10 @@ def rephrase(llm: LLM, sentences: list[str], audience: str,
         if time_limit is not None and elapsed >= time_limit:
             error = f"timed out after {time_limit:.1f} s"
             break
-        wait = 0.05 if on_wait is not None else None
+        if cancel is not None and cancel():
+            error = "cancelled"
+            break
+        wait = 0.05 if on_wait is not None or cancel is not None else None
         if time_limit is not None:
             wait = min(wait or time_limit, max(0.0, time_limit - elapsed))
         try:

@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..cache import cache_dir
 
@@ -128,6 +129,9 @@ def lookup_draft(ids: list[int], ngram: int = 3, k: int = 8) -> list[int]:
     return []
 
 
+MIN_REUSE = 16  # prompt tokens shared with the last prompt, at least, to reuse its cache
+
+
 class TransformersLLM:
     """A GGUF model run by transformers: ``TransformersLLM("qwen2.5-coder-0.5b")``.
 
@@ -185,6 +189,10 @@ class TransformersLLM:
         # One model must not decode for two callers at once (chat sessions share this object);
         # each call holds it until its answer is complete or its reader stops.
         self._lock = threading.Lock()
+        # The last prompt's ids and its key/value cache: the next prompt shares its start (the
+        # system prompt and the instructions, about half of a rewording's prompt), which is then
+        # not read again. Reading the prompt is most of a rewording's time on a CPU.
+        self._reuse: tuple[list[int], Any] | None = None
         self.load_seconds = time.perf_counter() - t0
 
     # ---- decoding -----------------------------------------------------------------------------
@@ -204,13 +212,32 @@ class TransformersLLM:
             return self.model(input_ids=self._torch.tensor([ids]), use_cache=True,
                               **{self._cache_arg: cache}).logits[0]
 
-    def _tokens(self, ids: list[int], max_new: int) -> Iterator[int]:
-        """Greedy next tokens after ``ids``, drafting from the prompt (see the module doc)."""
+    def _prompt_cache(self, ids: list[int]) -> tuple[Any, int]:
+        """A cache holding the start ``ids`` shares with the last prompt, and that start's length
+        (a fresh cache and 0 where they share little). The caller holds the lock."""
         from transformers import DynamicCache
 
-        cache = DynamicCache(config=self.model.config)
+        last, self._reuse = self._reuse, None
+        if last is not None:
+            old, cache = last
+            n = 0
+            for a, b in zip(old, ids[:-1]):  # at least the last prompt token is read again
+                if a != b:
+                    break
+                n += 1
+            extra = cache.get_seq_length() - n
+            if n >= MIN_REUSE and extra >= 0:
+                if extra:
+                    cache.crop(-extra)  # transformers 5 crops by a negative count of tokens to drop
+                return cache, n
+        return DynamicCache(config=self.model.config), 0
+
+    def _tokens(self, ids: list[int], max_new: int) -> Iterator[int]:
+        """Greedy next tokens after ``ids``, drafting from the prompt (see the module doc)."""
+        cache, known = self._prompt_cache(ids)
         seq = list(ids)
-        nxt = int(self._forward(ids, cache)[-1].argmax())
+        nxt = int(self._forward(ids[known:], cache)[-1].argmax())
+        self._reuse = (list(ids), cache)  # the prompt is in the cache: the next call may reuse it
         produced = 0
         while True:
             seq.append(nxt)

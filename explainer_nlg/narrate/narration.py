@@ -39,7 +39,8 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
             on_sentence: Callable[[SentenceRecord], None] | None = None,
             aliases: dict[str, list[str]] | None = None,
             time_limits: TimeLimits | None = DEFAULT_LIMITS,
-            premise: tuple[str, bool] | None = None) -> Answer:
+            premise: tuple[str, bool] | None = None, defer: list | None = None,
+            cancel: Callable[[], bool] | None = None) -> Answer:
     """Explain an Evidence record (or a counterfactual/what-if dict, or a data-level record: a
     FeatureEffect, GroupComparison, SimilarCases or RuleEvidence) in plain language.
 
@@ -57,6 +58,9 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     for progress displays and logs only. The Answer's text is plain text (not HTML): words are
     quoted exactly as the user wrote them, markup included. ``aliases``: other words for the
     classes ({"good": ["approved", ...]}) that a data-level record's sentences may use.
+    ``defer``: a list; where given, the LLM is not asked now: the templates are returned at once
+    and a ``Rewording`` is appended for ``llm_refine.reword`` to ask it later (the chat page's
+    "answer at once, then refine"). ``cancel()``: polled while the LLM writes; True stops it.
     """
     t0 = time.perf_counter()
     record = as_record(record)  # WhatIf / CounterfactualSet -> the dict the templates read
@@ -69,6 +73,13 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     audit = None
     if llm is not None and not getattr(llm, "ready", True):
         llm = None  # still loading in the background: the first answers never wait for it
+    if llm is not None and defer is not None:
+        from .llm_refine import Rewording
+
+        shown = narrate(record, audience, None, focus, descriptions, None, on_sentence, aliases, premise=premise)
+        defer.append(Rewording(shown, record, llm, {"audience": audience, "focus": focus, "descriptions": descriptions,
+                                                    "aliases": aliases, "premise": premise}))
+        return shown
     if llm is None:
         for t, v in zip(templates, checked):
             # Templates are the ground truth; a verifier disagreement is a bug worth recording.
@@ -102,7 +113,7 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
                 decide(1, None, f"the LLM was not in time ({time_limits.first_sentence:.1f} s)")
 
         r = rephrase(llm, [t.text for t in templates], audience, on_token, on_line=decide,
-                     time_limit=limit, on_wait=due if time_limits is not None else None)
+                     time_limit=limit, on_wait=due if time_limits is not None else None, cancel=cancel)
         audit = LLMAudit(getattr(llm, "name", type(llm).__name__), r.prompt, r.raw,
                          r.first_token_seconds, r.total_seconds, r.error)
         for i in range(1, len(templates) + 1):

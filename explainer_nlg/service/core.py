@@ -18,16 +18,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
+from ..narrate.llm_refine import REFINE_SECONDS
 from . import requests
 from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
 from .images import ImageSources, gradio_upload_root
 from .json_data import json_safe
 from .record_requests import RecordRequests
+from .refinement import Job, Refiner
 from .rows import edit_note, edited_row, row_warnings
 from .sessions import OwnedModels, SessionKeys
 
@@ -50,14 +53,16 @@ class Service(RecordRequests):
     URL for saved conversations (None: the default store; False: memory only). ``audit``: where
     every answer is recorded: an AuditLog or a URL; None: the store's database when ``store`` is
     a URL, else the default audit log (``EXPLAINER_NLG_AUDIT``); False, or ``store=False``: not
-    recorded.
+    recorded. ``refine_seconds``: how long after an answer the page still shows the LLM's
+    rewording of it (``answer(refine=...)``).
     """
 
     def __init__(self, explainers: dict[str, Any] | None = None, llm: Any = None, budget: int | None = None, *,
                  seconds: float | None = SECONDS_PER_ANSWER, calls: int | None = CALLS_PER_ANSWER,
                  policy: UploadPolicy | None = None, image_folder: str | None = None,
                  upload_roots: tuple | None = None, store: str | bool | None = None,
-                 owned_ttl_s: float = 3600.0, max_owned: int = 8, audit: Any = None):
+                 owned_ttl_s: float = 3600.0, max_owned: int = 8, audit: Any = None,
+                 refine_seconds: float = REFINE_SECONDS):
         self._explainers: dict[str, Any] = dict(explainers or {})
         self._assistants: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -73,6 +78,7 @@ class Service(RecordRequests):
 
             self._engine = make_engine(store if isinstance(store, str) else None)
         self.audit = _audit_log(audit, store)
+        self.refiner = Refiner(refine_seconds)
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -208,19 +214,42 @@ class Service(RecordRequests):
 
     def answer(self, assistant: Any, question: str, x: Any, key: str, audience: str,
                on_sentence: Callable | None = None, before: list[str] | None = None,
-               source: str = "app", operator: str | None = None) -> Any:
+               source: str = "app", operator: str | None = None,
+               refine: Callable[[Any], None] | None = None) -> Any:
         """The Assistant's ChatAnswer within the time and call budget, with the notes every reader
         must see appended and ``before`` (an edited row's changes) put first; recorded, as shown,
-        in the audit log (``source``: "app" or "api") before it is returned."""
+        in the audit log (``source``: "app" or "api") before it is returned.
+
+        ``refine``: answer at once, then refine (the page). The LLM is not waited for: the answer
+        is its verified templates, and the Refiner rewords it in the background, within
+        ``refine_seconds``; ``refine`` then receives the answer with each verified rewording in
+        place of its template, already on the record as a "revision" of the first entry, or None
+        (nothing reworded, too late, or the session asked something else meanwhile)."""
         from ..attribution.limits import explain_limits
 
+        turn = self.refiner.turn(key)  # the session's earlier rewordings are stale from now on
+        pending: list | None = [] if refine is not None and self.llm is not None else None
         with explain_limits(self.seconds, self.calls):
             answer = assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence,
-                                   record=False)
+                                   record=False, defer=pending)
         notes = shown_notes(answer)
         text = " ".join([*(before or []), answer.text, *notes])
-        return assistant.record(dataclasses.replace(answer, text=text), question, source=source,
-                                operator=operator, audience=audience)
+        shown = assistant.record(dataclasses.replace(answer, text=text), question, source=source,
+                                 operator=operator, audience=audience)
+        if refine is not None:
+            if not pending:
+                refine(None)
+            else:
+                def done(revised: Any) -> None:
+                    if revised is not None:
+                        case = (shown.audit or {}).get("case")
+                        revised = assistant.record(revised, question, source=source, operator=operator,
+                                                   audience=audience, kind="revision" if case else "answer",
+                                                   revises=case)
+                    refine(revised)
+
+                self.refiner.submit(Job(key, turn, shown, pending, time.monotonic() + self.refiner.seconds, done))
+        return shown
 
     @guarded("explaining the input")
     def explain(self, demo: Any = "loan", x: Any = "17", audience: Any = "customer", owner: str | None = None) -> dict:

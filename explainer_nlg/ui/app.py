@@ -23,10 +23,14 @@ ServiceError becomes that HTTP status.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
+import itertools
 import queue
 import threading
+import time
+from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any
 
@@ -37,6 +41,7 @@ from ..input_text import displayable
 from ..service import Service, ServiceError, as_service_error, evidence_panel
 from ..service.rows import table_rows
 from ..service.sessions import is_key
+from .refining import Refinement, shown_text
 
 DEMOS = ("loan", "text", "image")
 EXAMPLES = {
@@ -125,10 +130,21 @@ def api_functions(service: Service) -> list:
 # ---- the page ------------------------------------------------------------------------------------
 
 class PageHandlers:
-    """What the page's events do; each turns any failure into a message on the page."""
+    """What the page's events do; each turns any failure into a message on the page.
+
+    Answer at once, then refine: an answer is shown as its verified templates (charts and
+    evidence at once too), and a chained event (``refine``) waits for the LLM's rewording, done in
+    the background by the Service, and puts it in place of that answer's message, only if the
+    message still shows what it showed. The chat history is one list per browser tab, changed in
+    place (never replaced), so a rewording that arrives while a newer answer streams edits the
+    list both events show.
+    """
 
     def __init__(self, service: Service):
         self.service = service
+        self._refinements: OrderedDict[str, Refinement] = OrderedDict()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()  # guards _refinements and every in-place edit of a history
 
     def respond(self, message, history, demo, row_id, row_table, text, photo, upload, audience, session,
                 operator=""):
@@ -142,31 +158,38 @@ class PageHandlers:
         )
 
         # The history lives in the session (a State), never read back from the client, so a
-        # client cannot feed the page messages it would then fail to show.
-        history = list(history or [])[-MAX_HISTORY:]
+        # client cannot feed the page messages it would then fail to show. It is changed in place
+        # (see the class doc): a rewording may edit an earlier message while this one streams.
+        history = history if isinstance(history, list) else []
         session = self._key(session)
         skips = (gr.skip(),) * 5  # evidence, words, chart, overlay, box: unchanged while streaming
-        # Shown as typed: escaped, so "<script>" reads as text and never runs.
-        history.append({"role": "user", "content": html.escape(displayable(message or ""))})
-        history.append({"role": "assistant", "content": "…"})
+        with self._lock:
+            del history[:-MAX_HISTORY]
+            # Shown as typed: escaped, so "<script>" reads as text and never runs.
+            history.append({"role": "user", "content": html.escape(displayable(message or ""))})
+            mine = {"role": "assistant", "content": "…"}
+            history.append(mine)
         # The box is cleared once, here; later updates leave it alone, so a next question being
         # typed while this answer streams is not wiped.
-        yield history, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session
+        yield history, history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, ""
         sentences: queue.Queue = queue.Queue()
         result: dict = {}
+        refinement = Refinement()
         threading.Thread(target=self._work, args=(message, demo, row_id, row_table, text, photo, upload, audience,
-                                                  session, sentences, result, operator), daemon=True).start()
+                                                  session, sentences, result, operator, refinement.put),
+                         daemon=True).start()
         streamed = []
         while (s := sentences.get()) is not None:
             streamed.append(s)
-            history[-1] = {"role": "assistant", "content": html.escape(displayable(" ".join(streamed)))}
-            yield history, history, *skips, session
+            mine["content"] = html.escape(displayable(" ".join(streamed)))
+            yield history, history, *skips, session, gr.skip()
         if "error" in result:
-            history[-1] = {"role": "assistant", "content": html.escape(displayable(result["error"]))}
-            yield history, history, *skips, session
+            mine["content"] = html.escape(displayable(result["error"]))
+            yield history, history, *skips, session, ""
             return
         answer, x = result["answer"], result["x"]
-        history[-1] = {"role": "assistant", "content": html.escape(displayable(answer.text)).replace("\n", "  \n")}
+        mine["content"] = shown_text(answer.text)
+        ticket = self._waiting(refinement, mine)
         ev = answer.evidence
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
@@ -184,11 +207,41 @@ class PageHandlers:
         elif ev is not None or cohort is not None:
             chart = gr.update(value=chart, label="Contributions")
         overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
-        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session
+        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session, ticket
+
+    def _waiting(self, refinement: Refinement, message: dict) -> str:
+        """Keep ``refinement`` for the chained ``refine`` event; its ticket (a State value)."""
+        refinement.message, refinement.shown = message, message["content"]
+        with self._lock:
+            ticket = f"r{next(self._ids)}"
+            self._refinements[ticket] = refinement
+            while len(self._refinements) > MAX_WAITING:  # tickets of pages that went away
+                self._refinements.popitem(last=False)
+        return ticket
+
+    async def refine(self, ticket, history):
+        """Wait (without holding a worker thread) for the last answer's rewording and put it in
+        place of the message that showed the answer, if that message still shows it."""
+        with self._lock:
+            refinement = self._refinements.pop(ticket, None) if isinstance(ticket, str) else None
+        if refinement is None or not isinstance(history, list):
+            return gr.skip(), gr.skip()
+        deadline = time.monotonic() + self.service.refiner.seconds + REFINE_GRACE_S
+        while not refinement.done.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        revised, message = refinement.answer, refinement.message
+        if revised is None or message is None:
+            return gr.skip(), gr.skip()
+        with self._lock:
+            if message.get("content") != refinement.shown or not any(m is message for m in history):
+                return gr.skip(), gr.skip()  # the chat was cleared or moved on: never overwrite
+            message["content"] = shown_text(revised.text)
+        return history, history
 
     def _work(self, message, demo, row_id, row_table, text, photo, upload, audience, session, sentences, result,
-              operator=""):
-        """The answer, computed off the event loop; its sentences go to ``sentences`` as verified."""
+              operator="", refine=None):
+        """The answer, computed off the event loop; its sentences go to ``sentences`` as verified,
+        and its rewording, later, to ``refine`` (see ``Service.answer``)."""
         from ..service import requests
 
         try:
@@ -199,7 +252,7 @@ class PageHandlers:
                 sentences.put(" ".join(before))
             result["answer"] = self.service.answer(assistant, q, x, session, aud,
                                                    on_sentence=lambda s: sentences.put(s.text), before=before,
-                                                   source="app", operator=who)
+                                                   source="app", operator=who, refine=refine)
             result["x"] = x if ex.kind == "image" else None  # the photo, for the heatmap overlay
         except Exception as exc:  # noqa: BLE001 - the page shows a message, the log keeps the traceback
             result["error"] = as_service_error(exc, "answering the question").message
@@ -212,7 +265,7 @@ class PageHandlers:
         except (ExplainerInputError, KeyError, ValueError, OverflowError, ServiceError):
             return None
 
-    def switch(self, demo, session=None):
+    def switch(self, demo, session=None, history=None):
         kind = {"loan": "tabular", "text": "text", "image": "image"}.get(demo)
         if kind is None:
             try:
@@ -222,7 +275,7 @@ class PageHandlers:
         return (gr.update(visible=kind == "tabular"), gr.update(visible=kind == "text"),
                 gr.update(visible=kind == "image"),
                 gr.update(samples=[[q] for q in EXAMPLES.get(demo, EXAMPLES["loan"])]),
-                [], [], None, None, gr.update(value=None, visible=kind == "image"),
+                *self._cleared(history), None, None, gr.update(value=None, visible=kind == "image"),
                 gr.update(value="", visible=kind == "text"))
 
     def bring_own(self, csv_file, model_file, target, hf_dir, session):
@@ -234,6 +287,14 @@ class PageHandlers:
         return (html.escape(displayable(message) + " Pick “custom” above and ask away."),
                 gr.update(choices=self.service.model_names(session), value="custom"), session)
 
+    def _cleared(self, history: Any) -> tuple[list, list]:
+        """The chat emptied in place (a rewording still on its way finds its message gone)."""
+        if not isinstance(history, list):
+            return [], []
+        with self._lock:
+            history.clear()
+        return history, history
+
     def new_session(self, session):
         return self._key(session)
 
@@ -244,6 +305,8 @@ class PageHandlers:
 
 
 MAX_HISTORY = 200  # messages kept in a session's chat
+MAX_WAITING = 1000  # answers waiting for their rewording, across pages
+REFINE_GRACE_S = 5.0  # how much longer than the rewording's own limit the page waits for it
 
 
 def _layout(title: str, browser_secret: str) -> SimpleNamespace:
@@ -255,6 +318,7 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
     # continues the conversation; the history shown is the session's own.
     p.session = gr.BrowserState("", storage_key="explainer-nlg-session", secret=browser_secret)
     p.history = gr.State([])
+    p.ticket = gr.State("")  # the last answer's rewording, awaited by the chained refine event
     gr.Markdown(f"## {html.escape(title)}\nEvery sentence about a prediction comes from computed evidence "
                 "(Shapley values, Grad-CAM, counterfactual search) and is checked against it.")
     with gr.Row():
@@ -306,15 +370,19 @@ def _wire(app, p: SimpleNamespace, page: PageHandlers, concurrency: int) -> None
     """The page's events (none of them public API endpoints)."""
     inputs = [p.box, p.history, p.demo, p.row_id, p.row_table, p.text, p.photo, p.upload, p.audience, p.session,
               p.operator]
-    outputs = [p.chat, p.history, p.evidence, p.words, p.chart, p.overlay, p.box, p.session]
+    outputs = [p.chat, p.history, p.evidence, p.words, p.chart, p.overlay, p.box, p.session, p.ticket]
     # A question sent while an answer is still streaming runs after it ("always_last"), rather
-    # than being dropped, which is what Gradio's default ("once") does.
+    # than being dropped, which is what Gradio's default ("once") does. The rewording is awaited by
+    # a chained event of its own (async: it holds no worker), so the next question never waits
+    # for it.
     for trigger in (p.send.click, p.box.submit):
         trigger(page.respond, inputs, outputs, api_visibility="private", trigger_mode="always_last",
-                concurrency_limit=concurrency, concurrency_id="respond")
+                concurrency_limit=concurrency, concurrency_id="respond").then(
+            page.refine, [p.ticket, p.history], [p.chat, p.history], api_visibility="private",
+            show_progress="hidden", concurrency_limit=None)
     p.examples.click(lambda s: s[0], p.examples, p.box, api_visibility="private")
     p.row_id.change(page.load_row, [p.demo, p.row_id, p.session], p.row_table, api_visibility="private")
-    p.demo.change(page.switch, [p.demo, p.session],
+    p.demo.change(page.switch, [p.demo, p.session, p.history],
                   [p.table_panel, p.text_panel, p.image_panel, p.examples, p.chat, p.history, p.evidence, p.chart,
                    p.overlay, p.words], api_visibility="private")
     p.load_btn.click(page.bring_own, [p.csv_file, p.model_file, p.target, p.hf_dir, p.session],

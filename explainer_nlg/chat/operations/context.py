@@ -21,6 +21,7 @@ class Context:
     on_sentence: Callable | None = None
     notes: list[str] = field(default_factory=list)
     question: str = ""            # the question as cleaned (a handler may name a value it could not read)
+    deferred: list | None = None  # where given, narrations are templates now, reworded later (narrate's defer)
 
     @property
     def ex(self):
@@ -52,4 +53,4 @@ class Context:
 
         return narrate(record, self.audience, llm=self.assistant.llm, focus=focus,
                        descriptions=self.ex.info.get("descriptions") or None, on_sentence=self.on_sentence,
-                       aliases=self.ex.info.get("class_aliases") or None, premise=premise)
+                       aliases=self.ex.info.get("class_aliases") or None, premise=premise, defer=self.deferred)
