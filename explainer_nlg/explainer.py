@@ -30,7 +30,7 @@ import pandas as pd
 from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
-from .demos import NAMES as DEMOS  # "loan", "text", "image"
+from .demos import NAMES as DEMOS  # "loan", "house", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
 from .explainer_image import ImageViews
@@ -62,7 +62,7 @@ class Explainer(TabularViews, ImageViews):
 
     @classmethod
     def demo(cls, name: str) -> Explainer:
-        """A ready explainer for an embedded demo: "loan", "text" or "image" (all offline). Built
+        """A ready explainer for an embedded demo: "loan", "house" (a regressor), "text" or "image" (all offline). Built
         once per process: every call returns the same explainer."""
         return _demo(_demo_key(name))
 

@@ -91,7 +91,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 out.k = _int(sp.text)
         return out
     spans = _possessive_ids(text, spans)
-    _ids_by_form(text, spans)
+    _ids_by_form(text, spans, schema)
     _merge_features(text, spans, schema)
     for sp in spans:
         if sp.tag == "ID" and _is_amount(text, sp):
@@ -472,10 +472,14 @@ def _is_amount(text: str, sp: _Span) -> bool:
     (True, False)
     >>> _is_amount("why row 4,321?", _Span(8, 9, "ID", "4")), _is_amount("why row 4,321?", _Span(10, 13, "ID", "321"))
     (False, False)
+    >>> _is_amount("what could bring it under 150000?", _Span(26, 32, "ID", "150000"))
+    True
     """
     before = text[:sp.start].rstrip()
     if re.search(ROW_NOUNS + r"\s*#?\s*(?:\d{1,3},)?$", before.lower()):
         return False  # "row 1,234" is a row id however it is written
+    if re.search(r"\b(?:under|below|over|above|at least|at most|beyond|exceeds?|more than|less than)\s*$", before.lower()):
+        return True  # "under 150000", "more than 200": a bound, never a row
     return before.endswith(("$", "€", "£")) or bool(re.search(r"\d,$", text[:sp.start])) or \
         bool(re.match(r",\d{3}\b", text[sp.end:])) or \
         bool(re.search(r"\d,\d{3}\b", sp.text))
@@ -762,12 +766,24 @@ def _correct_filter(text: str) -> list[dict]:
     return []
 
 
-def _ids_by_form(text: str, spans: list[_Span]) -> None:
+def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None) -> None:
     """A number the tagger read as a value, where English makes it a row: right after a row noun
-    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had")."""
+    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had").
+    A whole number right after what the rows are called ("house 7" for a model of houses) is a
+    row whatever the tagger made of it, and is the row the question names."""
+    low = text.lower()
+    own = "|".join(re.escape(w) for w in sorted(_row_words(schema))) if schema is not None else ""
+    if own:
+        for sp in spans:
+            if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and \
+                    re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start]):
+                for other in spans:
+                    if other.tag == "ID":
+                        other.tag = "NUM"
+                sp.tag = "ID"
+                return
     if any(sp.tag == "ID" for sp in spans):
         return
-    low = text.lower()
     for sp in spans:
         if sp.tag != "NUM" or not re.fullmatch(r"#?\d+", sp.text.strip()):
             continue
