@@ -186,3 +186,8 @@ def test_whats_without_an_apostrophe_starts_a_second_question():
     assert split_parts("how many are single and whats their average income") == [
         "how many are single", "whats their average income"]
     assert split_parts("median no. of accounts for renters") == ["median no. of accounts for renters"]
+
+
+def test_a_yes_no_question_about_a_rows_class_is_answered_not_asked_back(biopsy):
+    p = parse("is 101 malignant", biopsy)
+    assert ops(p) == ["predict"] and not p.get("clarify") and p["confidence"] >= 0.62, p

@@ -135,8 +135,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
             r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):
-        # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class
-        chosen[0] = ("predict", chosen[0][1])
+        # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the
+        # two readings the model split its belief between are one here
+        chosen[0] = ("predict", min(1.0, chosen[0][1] + reading.ops.get("predict", 0.0)))
     if chosen and chosen[0][0] == "why_not" and any(not neg and re.match(r"(?:not|no|non)\b", w.lower())
                                                    for _, w, neg in a.targets):
         # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not
