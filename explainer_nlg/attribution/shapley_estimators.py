@@ -388,7 +388,7 @@ def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray,
 
     It measures the spread from which coalitions were drawn, not the bias of strata that lent
     their kernel mass because no budget reached them; benchmarks/text_shapley.py and
-    tests/test_shapley.py check how often the true value lies within two of these errors.
+    tests/attribution/test_shapley_estimators.py check how often the true value lies within two of these errors.
     """
     n = design.n
     X = masks.astype(float)
