@@ -12,9 +12,9 @@ import re
 import time
 
 import pytest
-from conftest import serve
 from test_chat_browser import open_page, send
 
+from conftest import serve
 from explainer_nlg.service import Service
 
 pytestmark = pytest.mark.usefixtures("browser_available")
