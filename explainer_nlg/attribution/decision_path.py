@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import Condition, RuleEvidence, RulePath
+from ..evidence.rules import Condition, RuleEvidence, RulePath
 from .rule_conditions import holds, merge, tidy
 
 MAX_TREES = 10

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..effect_evidence import FeatureEffect
 from ..errors import ExplainerInputError
+from ..evidence.effects import FeatureEffect
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import whole_numbers
 from .tabular_sampled_estimators import rows_shapley

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..group_evidence import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
+from ..evidence.groups import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
 from .cohort_shapley import sample_ids
 from .row_filters import describe, select
 from .tabular_sampled_estimators import rows_shapley

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import MIN_PRECISION, Condition, RuleEvidence
+from ..evidence.rules import MIN_PRECISION, Condition, RuleEvidence
 from .counterfactual_tabular import whole_numbers
 from .rule_conditions import holds, merge
 

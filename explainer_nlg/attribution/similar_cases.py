@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..serialise import to_plain
-from ..similar_evidence import Neighbour, SimilarCases
+from ..evidence.serialise import to_plain
+from ..evidence.similar import Neighbour, SimilarCases
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import feature_spread
 from .tabular_sampled_estimators import rows_shapley

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import RuleEvidence, RuleLeaf
+from ..evidence.rules import RuleEvidence, RuleLeaf
 from .decision_path import _conditions
 from .rule_conditions import merge, tidy
 
