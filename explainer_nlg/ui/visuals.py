@@ -121,7 +121,7 @@ def record_picture(record: Any) -> tuple[str, Any] | None:
     """(label, picture) for a data-level record the page shows as a chart (a feature's effect, a
     group comparison), or None.
 
-    >>> from explainer_nlg.effect_evidence import FeatureEffect
+    >>> from explainer_nlg.evidence.effects import FeatureEffect
     >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150], [0.4, 0.6, 0.7], rows_used=300,
     ...                    classes=["bad", "good"])
     >>> record_picture(fe)[0]

@@ -6,10 +6,9 @@ import re
 import threading
 import time
 
-from narration_fixtures import LOAN, Scripted, echo_templates
-
 from explainer_nlg.narrate import narrate
 from explainer_nlg.narrate.llm_refine import replace_sentences, reword
+from tests.narration_fixtures import LOAN, Scripted, echo_templates
 
 
 def _first_line_reworded(user):

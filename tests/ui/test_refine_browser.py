@@ -12,21 +12,13 @@ import re
 import time
 
 import pytest
-from test_chat_browser import open_page, send
 
-from conftest import serve
 from explainer_nlg.service import Service
+from tests.serving import serve
+from tests.ui.browser import open_page, send
 
 pytestmark = pytest.mark.usefixtures("browser_available")
 CHAT = "document.querySelector('#chat').innerText"
-
-
-@pytest.fixture
-def browser_available():
-    from test_chat_browser import MISSING
-
-    if MISSING:
-        pytest.skip(MISSING)
 
 
 class SlowFake:
