@@ -19,6 +19,7 @@ by its form.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -94,8 +95,13 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
 def _full_name(low: str, schema: ChatSchema) -> bool:
     """The words are a column's whole name split into words ("loan to value", "number of
     pregnancies" for a column so named)."""
-    return any(" ".join(split_words(f)) == low for f in schema.features) or \
-        any(" ".join(split_words(f)) == low for f in schema.families)
+    return low in _name_phrases(tuple(schema.features), tuple(schema.families))
+
+
+@functools.lru_cache(maxsize=64)
+def _name_phrases(features: tuple[str, ...], families: tuple[str, ...]) -> frozenset[str]:
+    """Every column's and family's name as words (once per schema: splitting names is not free)."""
+    return frozenset(" ".join(split_words(f)) for f in features + families)
 
 
 def model_outcome(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str, float]]:

@@ -191,3 +191,29 @@ def test_whats_without_an_apostrophe_starts_a_second_question():
 def test_a_yes_no_question_about_a_rows_class_is_answered_not_asked_back(biopsy):
     p = parse("is 101 malignant", biopsy)
     assert ops(p) == ["predict"] and not p.get("clarify") and p["confidence"] >= 0.62, p
+
+
+# ---- loan-chatbot phrasing: these already worked on main at e7f2e5b; kept as guards -------------
+
+@pytest.fixture(scope="module")
+def loan_ex():
+    from explainer_nlg import Explainer
+
+    return Explainer.demo("loan")
+
+
+@pytest.mark.parametrize("question,op", [
+    ("would you lend to this person?", "predict"), ("is she a good risk?", "predict"),
+    ("why not me", "why_not"), ("what do i need to do to get approved", "counterfactual"),
+    ("whats the most importnt thing", "top_features"),
+])
+def test_loan_chatbot_phrasing_about_the_selected_row(question, op, loan_ex):
+    a = loan_ex.ask(question, x=17, session=f"strangers-{question}")
+    assert a.parsed["resolved"]["ops"] == [op] and a.parsed["resolved"]["instance"] == 17, a.parsed
+    if op == "top_features":
+        assert "for row 17" in a.text and "randomly sampled" not in a.text, a.text
+
+
+def test_reaching_the_class_the_row_already_has_says_so(loan_ex):
+    a = loan_ex.ask("what could they change to get approved", x=17, session="strangers-already")
+    assert "already predicted “good”" in a.text and "ways to make" not in a.text, a.text
