@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 STATUSES = ("rephrased", "template", "fallback")
@@ -70,3 +70,13 @@ class Answer:
             "llm": asdict(self.llm) if self.llm else None,
             "seconds": self.seconds,
         }
+
+
+@dataclass
+class Rewording:
+    """A narration shown as templates, with what ``narrate`` needs to ask the LLM for it later."""
+
+    shown: Answer
+    record: Any
+    llm: Any
+    options: dict = field(default_factory=dict)  # narrate's keyword arguments (audience, focus, ...)

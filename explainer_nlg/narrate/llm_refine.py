@@ -30,23 +30,14 @@ About this: The model said “other” for this message, and it is very confiden
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from .answer import Answer
+from .answer import Answer, Rewording
 from .llm import TimeLimits
+from .narration import narrate
 
 REFINE_SECONDS = 30.0  # how long a rewording may take after its answer was shown (the page's default)
 
-
-@dataclass
-class Rewording:
-    """A narration shown as templates, with what ``narrate`` needs to ask the LLM for it later."""
-
-    shown: Answer
-    record: Any
-    llm: Any
-    options: dict = field(default_factory=dict)  # narrate's keyword arguments (audience, focus, ...)
+__all__ = ["REFINE_SECONDS", "Rewording", "placed", "replace_sentences", "reword"]
 
 
 def reword(pending: Rewording, limit: float = REFINE_SECONDS,
@@ -56,8 +47,6 @@ def reword(pending: Rewording, limit: float = REFINE_SECONDS,
     ``cancel()`` is polled while the LLM writes; once True the LLM is stopped (its lock freed) and
     the sentences not yet reworded stay templates."""
     limits = TimeLimits(first_sentence=limit, answer=limit, per_extra_sentence=0.0)
-    from .narration import narrate
-
     return narrate(pending.record, llm=pending.llm, time_limits=limits, cancel=cancel, **pending.options)
 
 

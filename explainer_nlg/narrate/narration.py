@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .answer import Answer, LLMAudit, SentenceRecord
+from .answer import Answer, LLMAudit, Rewording, SentenceRecord
 from .llm import LLM, TimeLimits, rephrase
 from .records import as_record
 from .templates import template_sentences
@@ -74,8 +74,6 @@ def narrate(record: Any, audience: str = "customer", llm: LLM | None = None, foc
     if llm is not None and not getattr(llm, "ready", True):
         llm = None  # still loading in the background: the first answers never wait for it
     if llm is not None and defer is not None:
-        from .llm_refine import Rewording
-
         shown = narrate(record, audience, None, focus, descriptions, None, on_sentence, aliases, premise=premise)
         defer.append(Rewording(shown, record, llm, {"audience": audience, "focus": focus, "descriptions": descriptions,
                                                     "aliases": aliases, "premise": premise}))
