@@ -42,55 +42,69 @@ def main() -> None:
     loan = [r for r in records if r.kind == "tabular"]
     step = max(1, len(loan) // args.rows)
     subset = loan[::step][:args.rows]
-    for dtype in args.dtype or ["bfloat16"]:
-        bench(args, dtype, subset)
-
-
-def bench(args, dtype: str, subset: list) -> None:
-    from explainer_nlg.narrate import narrate
     from explainer_nlg.narrate.llm_loader import load_llm
-    from explainer_nlg.narrate.llm_refine import reword
 
+    models = {}
+    for dtype in args.dtype or ["bfloat16"]:
+        t0 = time.perf_counter()
+        models[dtype] = load_llm(args.model, backend=args.backend,
+                                 **({"dtype": dtype} if args.backend == "transformers" else {}))
+        print(f"{args.model} @ {args.backend}:{dtype}: loaded in {time.perf_counter() - t0:.1f} s", flush=True)
+    stats = {dtype: Stats() for dtype in models}
     load_before = os.getloadavg()
-    t0 = time.perf_counter()
-    llm = load_llm(args.model, backend=args.backend, **({"dtype": dtype} if args.backend == "transformers" else {}))
-    load_s = time.perf_counter() - t0
-    shown_s, done_s, accepted, total, whole, changed = [], [], 0, 0, 0, 0
-    reasons: dict[str, int] = {}
-    firsts: list[float] = []
-    for ev in subset:
+    for ev in subset:  # the models take turns, row by row: both meet the same load
+        for dtype, llm in models.items():
+            stats[dtype].run(ev, llm, args, dtype)
+    load_after = os.getloadavg()
+    print(f"limit {args.limit:.0f} s, {len(subset)} loan answers ({args.audience}); load average (1-min) "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; OMP_NUM_THREADS="
+          f"{os.environ.get('OMP_NUM_THREADS', 'unset')}")
+    for dtype, st in stats.items():
+        st.report(f"{args.model} @ {args.backend}:{dtype}")
+
+
+class Stats:
+    def __init__(self):
+        self.shown_s, self.done_s, self.firsts = [], [], []
+        self.accepted = self.total = self.whole = self.changed = 0
+        self.reasons: dict[str, int] = {}
+
+    def run(self, ev, llm, args, dtype: str) -> None:
+        from explainer_nlg.narrate import narrate
+        from explainer_nlg.narrate.llm_refine import reword
+
         pending: list = []
         t = time.perf_counter()
         shown = narrate(ev, args.audience, llm=llm, defer=pending)
-        shown_s.append(time.perf_counter() - t)
+        self.shown_s.append(time.perf_counter() - t)
         later = reword(pending[0], args.limit)
-        done_s.append(time.perf_counter() - t)
+        self.done_s.append(time.perf_counter() - t)
         ok = [s.status == "rephrased" for s in later.sentences]
-        accepted += sum(ok)
-        changed += sum(s.status == "rephrased" and s.text != s.template for s in later.sentences)
-        total += len(ok)
-        whole += all(ok)
+        self.accepted += sum(ok)
+        self.changed += sum(s.status == "rephrased" and s.text != s.template for s in later.sentences)
+        self.total += len(ok)
+        self.whole += all(ok)
         for s in later.sentences:
             if s.status == "fallback":
                 key = s.reason.split(":")[0][:60]
-                reasons[key] = reasons.get(key, 0) + 1
+                self.reasons[key] = self.reasons.get(key, 0) + 1
         first = later.llm.first_token_seconds if later.llm else None
-        firsts.append(first if first is not None else float("nan"))
-        print(f"  row answer: {len(shown.sentences)} sentences shown in {shown_s[-1] * 1000:.0f} ms; reworded "
-              f"{sum(ok)}/{len(ok)} after {done_s[-1]:.1f} s (first token {first or float('nan'):.1f} s, "
-              f"{len(later.llm.raw_output) if later.llm else 0} characters)", flush=True)
-    load_after = os.getloadavg()
-    print(f"{args.model} @ {args.backend}:{dtype}, limit {args.limit:.0f} s, {len(subset)} loan answers "
-          f"({args.audience}); load {load_s:.1f} s; load average {load_before[0]:.1f} before, "
-          f"{load_after[0]:.1f} after (1-min)")
-    print(f"  templates shown: median {statistics.median(shown_s) * 1000:.0f} ms; the LLM's first token "
-          f"median {statistics.median(firsts):.1f} s")
-    print(f"  whole answer reworded (verified or rejected): median {statistics.median(done_s):.1f} s, "
-          f"max {max(done_s):.1f} s")
-    print(f"  sentences accepted {accepted}/{total} ({accepted / max(total, 1):.0%}), {changed} worded "
-          f"differently; answers entirely reworded {whole}/{len(subset)}")
-    print("  fallback reasons: " + "; ".join(f"{k} x{v}" for k, v in sorted(reasons.items(), key=lambda t: -t[1])))
-    del llm
+        self.firsts.append(first if first is not None else float("nan"))
+        print(f"  {dtype}: {len(shown.sentences)} sentences shown in {self.shown_s[-1] * 1000:.0f} ms; reworded "
+              f"{sum(ok)}/{len(ok)} after {self.done_s[-1]:.1f} s (first token {first or float('nan'):.1f} s, "
+              f"{len(later.llm.raw_output) if later.llm else 0} characters; load {os.getloadavg()[0]:.1f})",
+              flush=True)
+
+    def report(self, label: str) -> None:
+        n = len(self.done_s)
+        print(f"{label}: templates shown, median {statistics.median(self.shown_s) * 1000:.0f} ms; the LLM's "
+              f"first token median {statistics.median(self.firsts):.1f} s")
+        print(f"  whole answer reworded (verified or rejected): median {statistics.median(self.done_s):.1f} s, "
+              f"max {max(self.done_s):.1f} s")
+        print(f"  sentences accepted {self.accepted}/{self.total} ({self.accepted / max(self.total, 1):.0%}), "
+              f"{self.changed} worded differently; answers entirely reworded {self.whole}/{n}")
+        print("  fallback reasons: " + "; ".join(f"{k} x{v}" for k, v in
+                                                 sorted(self.reasons.items(), key=lambda t: -t[1])))
 
 
 if __name__ == "__main__":
