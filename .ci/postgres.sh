@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start Debian's PostgreSQL and make the role and database the audit log's PostgreSQL test uses
-# (tests/test_audit_postgres.py reads EXPLAINER_NLG_TEST_POSTGRES, which .ci/run exports).
+# (tests/store/test_audit_postgres.py reads EXPLAINER_NLG_TEST_POSTGRES, which .ci/run exports).
 # Installs the server when it is missing (CI runs as root). Safe to run twice.
 set -euo pipefail
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="explainer-nlg", description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("explain", help="explain one prediction of a demo model")
-    ex.add_argument("--demo", required=True, choices=["loan", "text", "image"])
+    ex.add_argument("--demo", required=True, choices=["loan", "house", "text", "image"])
     ex.add_argument("--row", help="loan: the applicant's row id (1 to 4454)")
     ex.add_argument("--text", help="text: the message to explain")
     ex.add_argument("--image", help="image: a file path or a sample photo name (chelsea, coffee, astronaut, ...)")
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "qwen2.5-coder-0.5b, or a path); every sentence is verified first")
 
     cf = sub.add_parser("counterfactual", help="the fewest changes that flip a demo model's prediction")
-    cf.add_argument("--demo", required=True, choices=["loan", "text"])
+    cf.add_argument("--demo", required=True, choices=["loan", "house", "text"])
     cf.add_argument("--row", help="loan: the applicant's row id (1 to 4454)")
     cf.add_argument("--text", help="text: the message")
     cf.add_argument("--target", help="the class to reach (default: the other class)")
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     cf.add_argument("--json", action="store_true", help="print the CounterfactualSet record as JSON")
 
     wi = sub.add_parser("what-if", help="change an input and re-predict")
-    wi.add_argument("--demo", required=True, choices=["loan", "text", "image"])
+    wi.add_argument("--demo", required=True, choices=["loan", "house", "text", "image"])
     wi.add_argument("--row", help="loan: the applicant's row id (1 to 4454)")
     wi.add_argument("--text", help="text: the message")
     wi.add_argument("--image", help="image: a file path or a sample photo name")
@@ -155,9 +155,10 @@ def render_what_if(w) -> str:
 
 
 def _input_for(args, ex):
-    if args.demo == "loan":
+    if args.demo in ("loan", "house"):
         if args.row is None:
-            raise ExplainerInputError("The loan demo needs --row ID (an applicant's row id, 1 to 4454).")
+            rows = "an applicant's row id, 1 to 4454" if args.demo == "loan" else "a house's row id, 1 to 2930"
+            raise ExplainerInputError(f"The {args.demo} demo needs --row ID ({rows}).")
         return args.row
     if args.demo == "text":
         if args.text is None:

@@ -54,6 +54,8 @@ output_kind       "classification" (values are probabilities of target_label) | 
 unit              regression: the prediction's unit as the user named it ("$", "points"), or null
 output_spread     regression: the 10th-90th percentile spread of the sampled rows' own predictions,
                   the scale a "flat" curve is measured against (else null)
+row_noun          what the rows are called, plural ("applicants", "stores"; default "rows"): the
+                  sentences say it
 ================  ===============================================================================
 
 >>> fe = FeatureEffect(scope="global", feature="Income", feature_kind="numeric", target_label="good",
@@ -189,6 +191,7 @@ class FeatureEffect(Record):
     output_kind: str = "classification"
     unit: str | None = None
     output_spread: float | None = None
+    row_noun: str = "rows"
 
     kind: ClassVar[str] = "feature-effect"
 

@@ -30,7 +30,7 @@ import pandas as pd
 from .attribution.attributor import Attributor
 from .attribution.game import Game
 from .change_evidence import CounterfactualSet, WhatIf
-from .demos import NAMES as DEMOS  # "loan", "text", "image"
+from .demos import NAMES as DEMOS  # "loan", "house", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
 from .explainer_image import ImageViews
@@ -62,7 +62,7 @@ class Explainer(TabularViews, ImageViews):
 
     @classmethod
     def demo(cls, name: str) -> Explainer:
-        """A ready explainer for an embedded demo: "loan", "text" or "image" (all offline). Built
+        """A ready explainer for an embedded demo: "loan", "house" (a regressor), "text" or "image" (all offline). Built
         once per process: every call returns the same explainer."""
         return _demo(_demo_key(name))
 
@@ -82,7 +82,7 @@ class Explainer(TabularViews, ImageViews):
                      class_names: list[str] | None = None, descriptions: dict[str, str] | None = None,
                      background_rows: int = 100, protected: list[str] | None = None,
                      positive_class: str | None = None, unit: str | None = None,
-                     output_name: str | None = None) -> Explainer:
+                     output_name: str | None = None, row_noun: str = "rows") -> Explainer:
         """A fitted scikit-learn classifier or regressor, or a pipeline ending in one, that takes a
         DataFrame.
 
@@ -91,7 +91,8 @@ class Explainer(TabularViews, ImageViews):
         the model records its own (``feature_names_in_``). ``protected``: features that must never
         be a reason to change (counterfactuals keep them fixed; fairness answers name them).
         ``positive_class``: the favourable class that rates count (default: for two classes, the
-        second, as scikit-learn orders them).
+        second, as scikit-learn orders them). ``row_noun``: what a row is, plural, as answers should
+        say it ("applicants", "patients", "stores"; default "rows").
 
         Regressors (anything scikit-learn tags as one, or a model with ``predict`` and no
         ``predict_proba``): ``unit`` is the unit of the prediction, as people should read it ("$",
@@ -138,7 +139,8 @@ class Explainer(TabularViews, ImageViews):
         info = {"kind": "tabular", "features": features, "target": target,
                 "descriptions": dict(descriptions or {}), "rows": int(len(data)),
                 "protected": sorted(protected or []), "positive_class": positive_class,
-                "output_kind": predictor.output_kind, "unit": predictor.unit}
+                "output_kind": predictor.output_kind, "unit": predictor.unit,
+                "row_noun": _row_noun(row_noun)}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod
@@ -289,6 +291,40 @@ class Explainer(TabularViews, ImageViews):
         """
         return self.assistant().ask(question, x=x, session=session, audience=audience, operator=operator)
 
+    def learn_explainer(self, texts: list[str] | None = None, *, retrain: bool = False, n_texts: int = 300,
+                        progress: bool = True) -> dict:
+        """Train (once per model, then cached) a learned text explainer whose one-pass values
+        ``preview`` shows, labelled as approximate, while Shapley values are computed. Opt-in:
+        ``texts`` from the model's domain (the text demo uses its own training reviews). About
+        2 x words model calls per text (sizes 1 and n-1: exact for additive games); the text demo's 300 take minutes on 2 cores.
+        Returns what it learned from. See ``attribution/text_learned.py``."""
+        from .attribution.text_learned import learned_explainer
+
+        if texts is None and self.info.get("metrics", {}).get("recipe", "").startswith("fine-foods-minilm"):
+            from .demos.text_model import load_reviews
+
+            texts = list(load_reviews()[0]["text"])  # the demo's training reviews, never its held-out ones
+        self._learned = learned_explainer(self.predictor, texts, retrain=retrain, n_texts=n_texts,
+                                          progress=progress)
+        return dict(self._learned.meta)
+
+    def preview(self, x: str, target: Any = None):
+        """A learned explainer's one-pass word values (a ``Preview``, labelled "approximate preview,
+        being refined"): never Shapley values; ``explain`` gives those. Needs ``learn_explainer``
+        once per model (its head is cached, and a head for another model is never used)."""
+        from .attribution.text_learned import LearnedTextExplainer
+
+        if self.kind != "text":
+            raise ExplainerInputError(f"A preview is available for text models; this explainer is {self.kind}.")
+        learned = getattr(self, "_learned", None) or LearnedTextExplainer.load(self.predictor)
+        if learned is None:
+            raise ExplainerInputError("There is no learned explainer for this model yet: call "
+                                      "learn_explainer(texts) once (it is cached).")
+        self._learned = learned
+        prepared = self._attributor.prepare(x)
+        t = None if target is None else resolve_class(target, self.class_names)
+        return learned.preview(self.predictor, prepared.batch1[0], t)
+
     def game(self, x: Any, target: Any = None) -> Game:
         """The cooperative game ``explain`` computes Shapley values for (target: default predicted).
 
@@ -428,6 +464,20 @@ def _demo_key(name: str) -> str:
 
 
 @functools.cache
+def _row_noun(noun: Any) -> str:
+    """What rows are called, checked: a few plain words.
+
+    >>> _row_noun(" Patients "), _row_noun("")
+    ('patients', 'rows')
+    """
+    text = " ".join(str(noun or "").split()).lower()
+    if not text:
+        return "rows"
+    if len(text) > 40 or not all(w.isalpha() or w.replace("-", "").isalpha() for w in text.split()):
+        raise ExplainerInputError(f"row_noun is what a row is, in a word or two (such as 'patients'), not {str(noun)[:40]!r}.")
+    return text
+
+
 def _demo(key: str) -> Explainer:
     """The demo explainer ``key``, built from its parts once per process (tests and the app share it)."""
     from . import demos

@@ -140,6 +140,12 @@ class TabularViews:
         self.rows()
         return cohort_interactions(self._attributor, ids)
 
+    def _named(self, record: Any) -> Any:
+        """``record`` with what this explainer's rows are called ("applicants"), for its sentences."""
+        import dataclasses
+
+        return dataclasses.replace(record, row_noun=self.info.get("row_noun") or "rows")
+
     def _tabular(self):
         if self.kind != "tabular":
             raise ExplainerInputError(f"This needs a table of rows; this explainer is {self.kind}.")
@@ -193,8 +199,8 @@ class TabularViews:
             ids = list(att.data.index[select(att.data, within).to_numpy()])
             if not ids:
                 raise ExplainerInputError(f"No rows match {describe(within)}.")
-        return feature_effect(att, feature, x=x, target=t, rows=rows or ICE_ROWS,
-                              protected=feature in self.protected, ids=ids, cohort=within)
+        return self._named(feature_effect(att, feature, x=x, target=t, rows=rows or ICE_ROWS,
+                              protected=feature in self.protected, ids=ids, cohort=within))
 
     # ---- groups and fairness ------------------------------------------------------------------
 
@@ -226,7 +232,7 @@ class TabularViews:
         pos = self._class_index(positive, self.positive_class)
         feature = by
         if by is not None:
-            pairs = self._groups_by(by, split)
+            pairs = self.groups_by(by, split)
         elif groups:
             pairs = []
             for g in groups:
@@ -246,10 +252,17 @@ class TabularViews:
                                           (f" where {describe(within)}" if within else "") + ".")
         if feature is not None and feature not in att.predictor.features:
             feature = None
-        return compare_groups(att, pairs, pos, labels=self.labels(), feature=feature, within=within,
-                              resamples=resamples, protected=feature in self.protected)
+        return self._named(compare_groups(att, pairs, pos, labels=self.labels(), feature=feature, within=within,
+                              resamples=resamples, protected=feature in self.protected))
 
-    def _groups_by(self, by: str, split: float | None) -> list[tuple[str, list[dict]]]:
+    def groups_by(self, by: str, split: float | None = None) -> list[tuple[str, list[dict]]]:
+        """The groups ``compare(by=...)`` makes: (name, filters) per category, or for a number the
+        rows at or below ``split`` (default its median) and the rest.
+
+        >>> from explainer_nlg import Explainer
+        >>> [name for name, _ in Explainer.demo("loan").groups_by("Home")][:2]
+        ['Home = ignore', 'Home = other']
+        """
         from .attribution.feature_effect import check_feature
 
         att = self._tabular()
@@ -299,7 +312,7 @@ class TabularViews:
             index = SimilarCaseIndex(att, self.labels())
             with _LOCK:
                 self._similar_index = index
-        return index.query(x, k)
+        return self._named(index.query(x, k))
 
     # ---- rules ----------------------------------------------------------------------------------
 
@@ -315,7 +328,7 @@ class TabularViews:
         """
         from .attribution.decision_path import decision_path
 
-        return decision_path(self._tabular(), x)
+        return self._named(decision_path(self._tabular(), x))
 
     def local_rule(self, x: Any) -> RuleEvidence:
         """A short rule on ``x``'s own values (anchor-style greedy search) with its precision and
@@ -328,7 +341,7 @@ class TabularViews:
         """
         from .attribution.local_rule import local_rule
 
-        return local_rule(self._tabular(), x)
+        return self._named(local_rule(self._tabular(), x))
 
     def surrogate(self, x: Any = None, max_depth: int = 4) -> RuleEvidence:
         """A decision tree of depth at most ``max_depth`` (<= 4) imitating the model, with its
@@ -349,4 +362,4 @@ class TabularViews:
             tree = SurrogateTree(att, max_depth)
             with _LOCK:
                 cache[max_depth] = tree
-        return tree.rule(x)
+        return self._named(tree.rule(x))

@@ -49,6 +49,8 @@ protected           whether ``feature`` is marked protected
 method              how it was computed, in words
 seconds             wall time
 notes               plain sentences a reader should know
+row_noun            what the rows are called, plural ("applicants", "stores"; default "rows"): the
+                    sentences say it
 ==================  ===========================================================================
 
 ``exceeds_uncertainty``: a difference whose interval excludes 0 (a ratio: excludes 1); null when a
@@ -121,6 +123,7 @@ class GroupComparison(Record):
     method: str = ""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    row_noun: str = "rows"
 
     kind: ClassVar[str] = "group-comparison"
 

@@ -47,6 +47,8 @@ depth             surrogate: the tree's depth, else null
 method            how it was found, in words
 seconds           wall time
 notes             plain sentences a reader should know
+row_noun          what the rows are called, plural ("applicants", "stores"; default "rows"): the
+                  sentences say it
 ================  =================================================================================
 
 >>> r = RuleEvidence("local-rule", {"row_id": 17, "row": {}}, "good",
@@ -163,6 +165,7 @@ class RuleEvidence(Record):
     method: str = ""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    row_noun: str = "rows"
 
     kind: ClassVar[str] = "rule"
 

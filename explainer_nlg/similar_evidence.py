@@ -38,6 +38,8 @@ rows_searched     rows compared
 method            how distances and weights were computed, in words
 seconds           wall time
 notes             plain sentences a reader should know
+row_noun          what the rows are called, plural ("applicants", "stores"; default "rows"): the
+                  sentences say it
 ================  =================================================================================
 
 >>> n = Neighbour(12, {"Income": 300}, 0.4, "good", 0.9, "good", True, ["Income"])
@@ -93,6 +95,7 @@ class SimilarCases(Record):
     method: str
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    row_noun: str = "rows"
 
     kind: ClassVar[str] = "similar-cases"
 

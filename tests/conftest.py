@@ -1,29 +1,13 @@
 import os
-import socket
 from types import SimpleNamespace
 
 import pytest
 
+from tests.serving import serve
+
 # Nothing may come from a model hub: every demo must load with the hub switched off.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(service, port: int | None = None):
-    """The chat app for ``service`` on ``port`` (default: a free local port): (url, app)."""
-    from explainer_nlg.ui import build_app
-
-    port = port or free_port()
-    app = build_app(service=service)
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                       max_file_size="50mb")
-    return f"http://127.0.0.1:{port}/", app
 
 
 @pytest.fixture(scope="session")

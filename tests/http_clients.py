@@ -141,7 +141,7 @@ class PageSession:
 
     def ask(self, question: str, **panel: Any) -> str:
         """Send a question from the page; the chat's last reply as plain text."""
-        values = {None: question, "Model": panel.get("demo", "loan"), "Applicant row id": panel.get("row_id", 17),
+        values = {None: question, "Model": panel.get("demo", "loan"), "Row id": panel.get("row_id", 17),
                   "Audience": panel.get("audience", "customer"), "Message": panel.get("text", ""),
                   "Sample photo": panel.get("photo", "chelsea"), "…or upload a photo": panel.get("upload"),
                   "Chat": panel.get("history", []), "Its fields (edit a value to ask about a changed applicant)":

@@ -2,7 +2,7 @@
 
 The sets were written as crowd users type, apart from the example bank, and frozen before any
 tuning. The dev set may guide tuning; the test set is measured at the end only. Shared by
-tests/test_chat_parser.py and benchmarks/parser_accuracy.py.
+tests/chat/test_parser.py and benchmarks/parser_accuracy.py.
 """
 
 from __future__ import annotations

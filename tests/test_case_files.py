@@ -1,5 +1,5 @@
 """Case files: a recorded answer as self-contained HTML and as PDF, hostile text escaped and
-readable, a missing case named, the export from the CLI and the service."""
+readable, a missing case named, the export and search from the service (the CLI's export: test_cli.py)."""
 
 from __future__ import annotations
 
@@ -107,15 +107,7 @@ def test_a_tampered_entry_says_so_on_its_case_file(tmp_path):
     assert "BROKEN: the content does not match its hash" in case_html(load_case(log, 1))
 
 
-def test_cli_export_and_service_search(recorded, tmp_path, capsys):
-    from explainer_nlg.cli import main
-
-    db = recorded.audit.url
-    assert main(["export", "1", "--db", db, "--html", str(tmp_path / "c.html"), "--pdf", str(tmp_path / "c.pdf")]) == 0
-    assert (tmp_path / "c.html").read_text().startswith("<!DOCTYPE html>")
-    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
-    assert main(["export", "77", "--db", db, "--html", str(tmp_path / "x.html")]) == 2
-    assert "There is no case #77" in capsys.readouterr().err
+def test_service_search_finds_cases(recorded):
     found = find_cases(recorded, "row 3")
     assert [f["case"] for f in found] == [2, 1]
     assert find_cases(recorded, session=found[0]["session"])[-1]["question"] == "why was 3 denied?"

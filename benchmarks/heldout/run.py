@@ -3,6 +3,7 @@
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --split dev
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --split test      # measure once, at the end
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --dialogues       # all conversations
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe [--dialogues]  # probe 2 (hmda, biopsy)
     python benchmarks/heldout/run.py --split dev --dataset pima --by-op --failures
 
 Single questions go through ``ex.parse(q)``; each conversation through ``ex.ask(q, x=...)`` in a
@@ -30,17 +31,18 @@ from gold import check_gold, load_toml, split_of  # noqa: E402
 from score import score_parse, score_turn, summarise  # noqa: E402
 
 DATASETS = ("creditcard", "pima", "rossi", "attrition")
+PROBE = ("hmda", "biopsy")  # probe 2: probe2_*.toml, every entry split "probe"
 NEW_OPS = {"effect", "compare", "similar", "rules"}  # issue 12's operations: today's parser has none
 
 
 def load_set(name: str) -> list[dict]:
-    data = load_toml(HERE / f"{name}.toml")
+    data = load_toml(HERE / (f"probe2_{name}.toml" if name in PROBE else f"{name}.toml"))
     assert data["dataset"] == name, f"{name}.toml says dataset {data['dataset']!r}"
     return data["q"]
 
 
-def load_dialogues() -> list[dict]:
-    return load_toml(HERE / "dialogues.toml")["dialogue"]
+def load_dialogues(probe: bool = False) -> list[dict]:
+    return load_toml(HERE / ("probe2_dialogues.toml" if probe else "dialogues.toml"))["dialogue"]
 
 
 _built: dict = {}
@@ -97,7 +99,7 @@ def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool
         builds[name] = round(seconds, 2)
         for n, e in enumerate(entries, 1):
             problems = check_gold(e, schema)
-            if problems or e["split"] != split_of(n):
+            if problems or e["split"] != ("probe" if name in PROBE else split_of(n)):
                 raise SystemExit(f"{e.get('id')}: bad gold entry: {problems or 'split rule'}")
         t = time.perf_counter()
         ex.parse("hello")  # the first parse loads the sentence encoder: timed apart
@@ -123,8 +125,9 @@ def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool
                 got = {k: parsed.get(k) for k in ("ops", "filters", "instance", "clarify")}
                 print(f"  FAIL {e['id']} {e['q']!r}\n       gold {json.dumps({k: e.get(k) for k in ('ops', 'instance', 'filters', 'changes', 'reason')})}"
                       f"\n       got  {json.dumps(got, default=str)}" + (f"\n       error {error}" if error else ""))
-    order = sorted(groups, key=lambda k: (k[0] not in DATASETS, k[0] == "all-new4",
-                                          DATASETS.index(k[0]) if k[0] in DATASETS else 0, k[1]))
+    known = DATASETS + PROBE
+    order = sorted(groups, key=lambda k: (k[0] not in known, k[0] == "all-new4",
+                                          known.index(k[0]) if k[0] in known else 0, k[1]))
     table = print_table("Single questions (ex.parse); all-new4: without effect, compare, similar, rules",
                         {k: groups[k] for k in order})
     print(f"\nbuild seconds {builds}; first parse (warm-up) seconds {warmups}")
@@ -147,13 +150,13 @@ def listed_ids(answer, id_key: str) -> list:
     return ids
 
 
-def run_dialogues(datasets: list[str], splits: list[str], failures: bool) -> dict:
-    dialogues = load_dialogues()
+def run_dialogues(datasets: list[str], splits: list[str], failures: bool, probe: bool = False) -> dict:
+    dialogues = load_dialogues(probe)
     groups: dict[tuple, list[dict]] = defaultdict(list)
     by_tag: dict[str, list[dict]] = defaultdict(list)
     whole: dict[str, list[bool]] = defaultdict(list)
     for n, d in enumerate(dialogues, 1):
-        if d["split"] != split_of(n) or d["id"] != f"dlg-{n:03d}":
+        if (d["split"], d["id"]) != (("probe", f"probe2-dlg-{n:03d}") if probe else (split_of(n), f"dlg-{n:03d}")):
             raise SystemExit(f"{d['id']}: split or id breaks the rule")
         if d["dataset"] not in datasets or d["split"] not in splits:
             continue
@@ -199,20 +202,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=("dev", "test", "all"), default=None)
     ap.add_argument("--dialogues", action="store_true", help="run the conversations (default: the single questions)")
-    ap.add_argument("--dataset", action="append", choices=DATASETS + ("loan",), help="only these (repeatable)")
+    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + ("loan",), help="only these (repeatable)")
+    ap.add_argument("--probe", action="store_true", help="probe 2 (hmda, biopsy; all entries) instead of the frozen sets")
     ap.add_argument("--by-op", action="store_true", help="also break the single questions down by gold operation")
     ap.add_argument("--failures", action="store_true", help="print each wrong parse (dev only)")
     ap.add_argument("--json", type=Path, help="write the summary figures here")
     args = ap.parse_args()
     split = args.split or ("all" if args.dialogues else "dev")
-    splits = ["dev", "test"] if split == "all" else [split]
+    splits = ["probe"] if args.probe else ["dev", "test"] if split == "all" else [split]
     if args.failures and "test" in splits:
         raise SystemExit("--failures is for the dev split: the test split is measured, never read for tuning.")
     t = time.perf_counter()
     if args.dialogues:
-        result = run_dialogues(args.dataset or list(DATASETS) + ["loan"], splits, args.failures)
+        result = run_dialogues(args.dataset or list(PROBE if args.probe else DATASETS + ("loan",)), splits,
+                               args.failures, args.probe)
     else:
-        result = run_sets([d for d in (args.dataset or DATASETS) if d != "loan"], splits, args.by_op, args.failures)
+        result = run_sets([d for d in (args.dataset or (PROBE if args.probe else DATASETS)) if d != "loan"], splits,
+                          args.by_op, args.failures)
     result["seconds"] = round(time.perf_counter() - t, 1)
     print(f"\n{result['seconds']} s in all")
     if args.json:

@@ -36,6 +36,9 @@ class Attributor:
 
     kind = ""
     eraser_k = 5  # top-k players for comprehensiveness / sufficiency
+    # With no budget, enumerate exactly when all 2^n calls are measured to fit in this many
+    # seconds (see shapley_values); None: only when 2^n fits ``shapley_values``' exact_up_to.
+    exact_seconds: float | None = None
 
     def __init__(self, predictor):
         self.predictor = predictor
@@ -56,7 +59,7 @@ class Attributor:
 
     def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
         budget = budget if budget is not None else self.default_budget(game.n_players)
-        return shapley_values(game, capped_budget(budget, game.n_players))
+        return shapley_values(game, capped_budget(budget, game.n_players), exact_seconds=self.exact_seconds)
 
     def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
         """Extra Evidence fields a kind of input adds (image: the heatmap and its regions)."""

@@ -279,6 +279,8 @@ def estimate_shapley(
     patience: int = 1,
     round_size: int | None = None,
     seed: int = 0,
+    calls_spent: int = 0,
+    control: np.ndarray | None = None,
 ) -> ShapleyResult:
     """Estimate Shapley values with at most ``budget`` evaluations of the game.
 
@@ -286,11 +288,25 @@ def estimate_shapley(
     ones. With ``budget=None`` the first round evaluates sizes 1 and n-1 (2n calls),
     then rounds of n calls follow (up to 16n in all) until every stratum has been sampled and
     the top-``top_k`` players and their signs are the same for ``patience`` rounds in a row.
+    ``calls_spent``: calls already made on ``game`` (a CachedGame) for this estimate, counted in its
+    budget and its ``n_evaluations`` (``shapley_values`` times the first round that way).
+
+    ``control``: per-player values g of an additive surrogate game u(S) = u(empty) + sum of g
+    over S (a learned explainer's prediction, say). The estimator then samples the residual game
+    v - u and adds g back: u's Shapley values are g exactly, so the estimate stays unbiased
+    whatever g is, efficiency still holds exactly, and the standard errors are the residual's.
+    Note: this constrained kernel regression already fits the additive part of every sample, so
+    for the same design an additive control variate leaves the values unchanged (up to rounding);
+    see docs/decisions/0001-text-game-and-estimator.md. It is kept as the seam for surrogates that
+    change the design or are not additive.
     """
     start = time.perf_counter()
     n = game.n_players
     cached = game if isinstance(game, CachedGame) else CachedGame(game)
-    calls_before = cached.n_evaluations
+    calls_before = cached.n_evaluations - calls_spent
+    g = np.zeros(n) if control is None else np.asarray(control, dtype=float).reshape(-1)
+    if g.shape != (n,) or not np.all(np.isfinite(g)):
+        raise ValueError(f"control must be {n} finite per-player values; got shape {g.shape}.")
     ends = cached.value(np.array([np.zeros(n, bool), np.ones(n, bool)]))
     v0, v1 = float(ends[0]), float(ends[1])
     if n == 1:
@@ -332,9 +348,9 @@ def estimate_shapley(
             converged = True  # nothing left to sample: every coalition has been evaluated
             break
         masks = np.array(design.masks)
-        y = cached.value(masks) - v0
+        y = cached.value(masks) - v0 - masks @ g  # the residual game v - u (u(empty) = v0)
         weights = design.weights()
-        values = _solve_constrained_wls(masks, y, weights, v1 - v0)
+        values = _solve_constrained_wls(masks, y, weights, v1 - v0 - g.sum()) + g
         rounds += 1
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
@@ -345,8 +361,10 @@ def estimate_shapley(
             converged = True
             break
     method = "kernel-paired-stratified"
-    se = sampling_standard_errors(design, masks, y, weights, values) if rounds else np.zeros(n)
+    se = sampling_standard_errors(design, masks, y, weights, values - g) if rounds else np.zeros(n)
     diagnostics = {"rounds": rounds, "coalitions": len(design.masks)}
+    if control is not None:
+        diagnostics["control_variate"] = "additive"
     if stopped:
         diagnostics["stopped"] = stopped
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
@@ -370,7 +388,7 @@ def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray,
 
     It measures the spread from which coalitions were drawn, not the bias of strata that lent
     their kernel mass because no budget reached them; benchmarks/text_shapley.py and
-    tests/test_shapley.py check how often the true value lies within two of these errors.
+    tests/attribution/test_shapley_estimators.py check how often the true value lies within two of these errors.
     """
     n = design.n
     X = masks.astype(float)
@@ -399,11 +417,57 @@ def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray,
     return np.sqrt(var)
 
 
-def shapley_values(game: Game, budget: int | None = None, *, exact_up_to: int = 256, **kwargs) -> ShapleyResult:
+def shapley_values(game: Game, budget: int | None = None, *, exact_up_to: int = 256,
+                   exact_seconds: float | None = None, **kwargs) -> ShapleyResult:
     """Exact enumeration when 2^n fits the budget (or ``exact_up_to`` calls when there is no
-    budget), else ``estimate_shapley`` (adaptive, with early stop, when there is no budget)."""
+    budget), else ``estimate_shapley`` (adaptive, with early stop, when there is no budget).
+
+    ``exact_seconds``: with no budget, also enumerate exactly when all 2^n calls are expected to
+    take at most this long, at the speed measured on the estimator's own first round (sizes 1 and
+    n-1, which both methods need, so the measurement costs nothing). The game's speed depends on
+    the model, the text and the machine's load, so this is measured per game, not fixed by n.
+
+    >>> import time
+    >>> fast = FunctionGame(list("abcdefghi"), lambda m: m.sum(1) * 1.0)
+    >>> shapley_values(fast, exact_seconds=5.0).method
+    'exact enumeration'
+    >>> slow = FunctionGame(list("abcdefghi"), lambda m: time.sleep(0.01 * len(m)) or m.sum(1) * 1.0)
+    >>> shapley_values(slow, exact_seconds=1.0).method
+    'kernel-paired-stratified'
+    """
     n = game.n_players
     exact_budget = budget if budget is not None else exact_up_to
     if n <= EXACT_MAX_PLAYERS and 2**n <= exact_budget:
         return exact_shapley(game)
+    if budget is None and exact_seconds and 2 < n <= EXACT_MAX_PLAYERS:
+        cached = game if isinstance(game, CachedGame) else CachedGame(game)
+        before = cached.n_evaluations
+        if _exact_is_affordable(cached, exact_seconds):
+            result = exact_shapley(cached)
+            result.diagnostics["why_exact"] = f"all {2**n} coalitions fit in about {exact_seconds:g} s"
+            return result
+        return estimate_shapley(cached, None, calls_spent=cached.n_evaluations - before, **kwargs)
     return estimate_shapley(game, budget, **kwargs)
+
+
+def _exact_is_affordable(cached: CachedGame, seconds: float) -> bool:
+    """Evaluate the empty, full, size-1 and size-(n-1) coalitions, timing them, and say whether
+    the other 2^n - 2n - 2 would fit in ``seconds`` (and in the server's limits, if any)."""
+    n = cached.n_players
+    eye = np.eye(n, dtype=bool)
+    probe = np.concatenate([np.zeros((1, n), bool), np.ones((1, n), bool), eye, ~eye])
+    before = cached.n_evaluations
+    start = time.perf_counter()
+    cached.value(probe)
+    took, calls = time.perf_counter() - start, cached.n_evaluations - before
+    if calls == 0:  # already cached: nothing measured
+        return False
+    expected = (2**n - cached.n_evaluations) * took / calls
+    lim = current_limits()
+    if lim is not None:
+        if lim.calls is not None and 2**n > lim.calls:
+            return False
+        left = lim.time_left()
+        if left is not None and expected > left:
+            return False
+    return expected <= seconds

@@ -66,6 +66,7 @@ class Assembled:
     loose_numbers: list[dict] = field(default_factory=list)  # {"text", "value", "cmp"} with no feature
     unresolved: list[str] = field(default_factory=list)     # outcome words that fit no class
     notes: list[str] = field(default_factory=list)          # unit readings etc., said in the answer
+    bounds: bool = False  # a "change" was a bound ("if glucose is under 100"): a condition, not an edit
 
 
 @dataclass
@@ -89,7 +90,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "K":
                 out.k = _int(sp.text)
         return out
-    _ids_by_form(text, spans)
+    spans = _possessive_ids(text, spans)
+    _ids_by_form(text, spans, schema)
+    _merge_features(text, spans, schema)
     for sp in spans:
         if sp.tag == "ID" and _is_amount(text, sp):
             sp.tag = "NUM"  # "$178,731", "150,000": an amount, not a row id
@@ -110,8 +113,14 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "CLS" and (ops[0] in COHORT_OPS or GROUP_WORDS.search(text[:sp.start].lower())
                                     or re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower())):
                 sp.tag = "PRED"
+            if sp.tag == "PRED" and _happened(text, sp, schema):
+                sp.tag = "LABEL"  # "how many defaulted": what happened, where the data records it
+    _yes_no_values(text, spans, schema)
     _classes(text, spans, out, schema)
-    _link(text, spans, out, schema, person=bool(flags.get("new_row")))
+    _merge_features(text, spans, schema)  # a class word that named no class may be a feature's first word
+    cohort = bool(out.instance is None and ops and ops[0] in COHORT_OPS and not flags.get("new_row"))
+    _link(text, spans, out, schema, person=bool(flags.get("new_row")), cohort=cohort)
+    _id_as_value(text, spans, out, schema)
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
             "row" if flags.get("new_row") and out.instance is None else
             "groups" if ops and ops[0] == "compare" else "filters")
@@ -135,6 +144,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             continue
         if mode == "changes":
             out.changes.append(_change(p, schema))
+            out.bounds = out.bounds or cmp in ("<", ">", "<=", ">=") and kind == "number" and not p.get("act")
         elif mode == "row":
             out.row[feat] = value
         elif mode == "groups":
@@ -143,6 +153,13 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             out.features.append(feat)
         else:
             out.filters.append({"feature": feat, "cmp": cmp, "value": value})
+    if mode == "groups" and out.groups:
+        # "clump thickness under 4 and over 7": a bound with no feature of its own is a second group
+        # on the feature just compared
+        last = out.groups[-1][0]["feature"]
+        for n in [n for n in out.loose_numbers if n["cmp"] in ("<", ">", "<=", ">=")]:
+            out.groups.append([{"feature": last, "cmp": n["cmp"], "value": n["value"]}])
+            out.loose_numbers.remove(n)
     for sp in spans:
         if sp.tag == "FEAT" and not sp.used and sp.link is not None:
             if mode == "changes" and sp.link in schema.numeric and sp.link not in schema.booleans:
@@ -162,6 +179,63 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 
 # ---- classes -----------------------------------------------------------------------------------
+
+YES_NO_WORDS = {"yes", "no", "true", "false", "y", "n"}
+# What a question says of the model, not of what happened: "the ones it expects to quit".
+MODEL_WORDS = re.compile(r"\b(?:model|it|predict\w*|expect\w*|think\w*|thinks|classif\w*|says?|would|will|"
+                         r"likely|flag\w*|score\w*|rate[sd]?)\b")
+
+
+def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
+    """Whether an outcome word says what happened to people ("how many defaulted", "those who
+    quit"), not what the model decided: counted from the true labels where the data has them.
+    Decisions ("approved", "denied", "flagged") stay the model's unless "actually" says otherwise."""
+    if not schema.has_labels:
+        return False
+    from .outcomes import happened_word
+
+    start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+    return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
+
+
+def _yes_no_values(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """A bare "yes" / "True" after a yes/no (or yes/no-valued) column is that column's value, not
+    an outcome: "how many with condo True", "single is yes", "Records = yes"."""
+    if schema.kind != "tabular":
+        return
+    for sp in spans:  # "condo True" tagged as one feature mention: the feature, then its value
+        m = re.search(r"\s*(?:is|=|==|:)?\s*\b(yes|no|true|false)$", sp.text, re.I)
+        if sp.tag in ("FEAT", "VAL") and m and m.start() > 0 and _yes_no_column(sp.text[:m.start()], schema):
+            sp.end, sp.text = sp.start + m.start(), sp.text[:m.start()]
+    for i, sp in enumerate(spans):
+        word = sp.text.lower().strip()
+        if sp.tag not in ("CLS", "PRED", "LABEL", "VAL") or word not in YES_NO_WORDS:
+            continue
+        prev = next((p for p in reversed(spans[:i]) if p.tag in ("FEAT", "VAL") and not p.used), None)
+        if prev is None or not re.fullmatch(r"\s*(?:is|was|were|=|==|:|equals|equal to|set to|of)?\s*",
+                                            text[prev.end:sp.start].lower()):
+            continue
+        column = _yes_no_column(prev.text, schema)
+        if column is None:
+            continue
+        if column in schema.booleans:
+            sp.tag, sp.used = "SAID", True  # the boolean's own reading takes the word after it ("is yes")
+            if prev.tag == "VAL":
+                prev.tag = "FEAT"
+        else:
+            sp.tag, sp.link = "VAL", (column, next(c for c in schema.categories[column] if c.lower() == word))
+
+
+def _yes_no_column(mention: str, schema: ChatSchema) -> str | None:
+    """The column a mention names, where "yes"/"true" can be one of its values."""
+    f = linking.link_feature(mention, schema, use_embeddings=False).best
+    if not isinstance(f, str) or f in schema.families:
+        return None
+    if f in schema.booleans:
+        return f
+    values = {str(c).lower() for c in schema.categories.get(f, [])}
+    return f if values & YES_NO_WORDS else None
+
 
 def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
     for i, sp in enumerate(spans):
@@ -188,7 +262,8 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
         if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
             sp.used = True
             continue
-        if sp.tag != "LABEL" and re.search(r"\b(?:actually|really|truly|in fact|labell?ed(?: as)?|true label (?:is|of))\s+$",
+        if sp.tag != "LABEL" and re.search(r"\b(?:actual+y|acutally|realy|really|truly|in fact|labell?ed(?: as)?|"
+                                           r"true label (?:is|of))\s+$",
                                            text[:sp.start].lower()):
             sp.tag = "LABEL"  # "how many were actually rearrested": the true label, not the prediction
         before = text[max(0, sp.start - 12):sp.start]
@@ -244,7 +319,14 @@ def _own(candidates: list[str]) -> str | None:
     return None
 
 
-def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False) -> None:
+def _row_words(schema: ChatSchema) -> set[str]:
+    """What the user's rows are called ("stores", "store"): words for the rows, not a column."""
+    words = set(split_words(schema.row_noun))
+    return words | {w[:-1] for w in words if w.endswith("s")}
+
+
+def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False,
+          cohort: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
         if sp.tag == "FEAT" and re.fullmatch(r"(?:months?|years?|weeks?|days?)", sp.text.lower()) and \
@@ -253,7 +335,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            if not words or words <= NOT_FEATURES or read_number(sp.text) is not None:
+            if not words or words <= NOT_FEATURES | _row_words(schema) or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
                     sp.tag = "NUM"
@@ -272,8 +354,14 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 c = resolve(sp.text, schema)
                 if c is not None and is_outcome_word(sp.text, schema):
                     sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
-                    out.targets.append((c, sp.text, False))
                     sp.used = True
+                    if cohort and (GROUP_WORDS.search(text[:sp.start].lower()) or
+                                   MODEL_WORDS.search(text[max(0, sp.start - 12):sp.start].lower())):
+                        # "avg income of ppl it approves": which rows, as for a tagged class word
+                        feature = "label" if _happened(text, sp, schema) else "prediction"
+                        out.filters.append({"feature": feature, "cmp": "==", "value": c})
+                    else:
+                        out.targets.append((c, sp.text, False))
                     continue
             opposite = linking.opposite_boolean(sp.text, schema)
             if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
@@ -286,6 +374,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.link = named[0]
             elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
                 sp.link = _own(r.ambiguous)
+            elif r.ambiguous and _widen(text, sp, spans, schema, r.ambiguous):
+                pass  # "payment to income ratio": the untagged words beside "income ratio" settle it
             elif r.ambiguous and len(r.ambiguous) <= 3:
                 out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
                 sp.used = True
@@ -322,6 +412,59 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.used = True
 
 
+def _id_as_value(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
+    """"applicants with credit history 6": a number read as the row id, right after a numeric
+    feature that "with"/"where"/"whose" introduces, is that feature's value."""
+    if out.instance is None:
+        return
+    for i, sp in enumerate(spans):
+        if sp.tag != "ID" or not sp.used or i == 0:
+            continue
+        f = spans[i - 1]
+        if f.tag == "FEAT" and isinstance(f.link, str) and f.link in schema.numeric and f.link not in schema.booleans \
+                and re.fullmatch(r"\s*(?:of|=|is|at|:)?\s*", text[f.end:sp.start]) \
+                and re.search(r"\b(?:with|where|whose|having|has|have)\s+(?:an?\s+|the\s+)?$", text[:f.start].lower()):
+            sp.tag, sp.used = "NUM", False
+            out.instance = None
+            return
+
+
+def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candidates: list[str]) -> bool:
+    """Link an ambiguous mention by the untagged words next to it, where with them it names one of
+    the candidates ("income ratio" -> "payment to income ratio" -> payment.to.income). Sets the
+    span's link and extent; False where no widening settles it."""
+    # words no other mention holds (a class word that named no class, "credit" of "credit history", is free)
+    held = [o for o in spans if o is not sp and not (o.tag in ("CLS", "PRED", "LABEL", "MOD") and resolve(o.text, schema) is None)]
+    words = [m for m in re.finditer(r"[A-Za-z][A-Za-z'-]*", text)]
+
+    def free(m: re.Match) -> bool:
+        return not any(o.start < m.end() and m.start() < o.end for o in held)
+
+    before: list[re.Match] = []
+    for m in reversed([m for m in words if m.end() <= sp.start]):
+        if not free(m) or len(before) == 3:
+            break
+        before.insert(0, m)
+    after: list[re.Match] = []
+    for m in [m for m in words if m.start() >= sp.end]:
+        if not free(m) or len(after) == 2:
+            break
+        after.append(m)
+    # the fewest words that settle it, words before first ("payment to" + "income ratio")
+    for k, j in sorted(((k, j) for k in range(len(before) + 1) for j in range(len(after) + 1) if k or j),
+                       key=lambda kj: (kj[0] + kj[1], kj[1])):
+        a = before[-k].start() if k else sp.start
+        b = after[j - 1].end() if j else sp.end
+        if not _same_clause(text, a, b) or re.search(r"[,;?!]", text[a:b]):
+            continue
+        r = linking.link_feature(text[a:b], schema, use_embeddings=False)
+        second = r.ranked[1][1] if len(r.ranked) > 1 else 0.0
+        if r.best in candidates and not r.ambiguous and r.score >= 0.8 and r.score - second >= 0.1:
+            sp.start, sp.end, sp.text, sp.link = a, b, text[a:b], r.best
+            return True
+    return False
+
+
 def _is_amount(text: str, sp: _Span) -> bool:
     """Written as money or with thousands separators: "$182,000", "150,000" (no row id is).
 
@@ -329,10 +472,14 @@ def _is_amount(text: str, sp: _Span) -> bool:
     (True, False)
     >>> _is_amount("why row 4,321?", _Span(8, 9, "ID", "4")), _is_amount("why row 4,321?", _Span(10, 13, "ID", "321"))
     (False, False)
+    >>> _is_amount("what could bring it under 150000?", _Span(26, 32, "ID", "150000"))
+    True
     """
     before = text[:sp.start].rstrip()
     if re.search(ROW_NOUNS + r"\s*#?\s*(?:\d{1,3},)?$", before.lower()):
         return False  # "row 1,234" is a row id however it is written
+    if re.search(r"\b(?:under|below|over|above|at least|at most|beyond|exceeds?|more than|less than)\s*$", before.lower()):
+        return True  # "under 150000", "more than 200": a bound, never a row
     return before.endswith(("$", "€", "£")) or bool(re.search(r"\d,$", text[:sp.start])) or \
         bool(re.match(r",\d{3}\b", text[sp.end:])) or \
         bool(re.search(r"\d,\d{3}\b", sp.text))
@@ -347,7 +494,9 @@ def _adjacent_feature(spans: list[_Span], i: int) -> str | None:
 
 def _same_clause(text: str, a: int, b: int) -> bool:
     lo, hi = sorted((a, b))
-    return not CLAUSE.search(text[lo:hi])
+    # "2 or more reports", "60 and over": the "or"/"and" of a comparison does not end a clause
+    between = re.sub(r"\b(?:or|and)\s+(?:more|less|fewer|above|below|over|under|older|younger|up)\b", " ", text[lo:hi])
+    return not CLAUSE.search(between)
 
 
 def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
@@ -417,8 +566,11 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             sp.used = True
             if feat in schema.booleans and feat not in schema.families:
                 no, yes = schema.booleans[feat]
-                if isinstance(value, str) and str(value).lower() in ("no", "n", "false"):
-                    neg = not neg
+                if str(value).lower() in ("no", "n", "false") or (value == no and value != yes):
+                    neg = not neg  # "renters" links to isHomeOwner's own "no" (0), "not single" to "no"
+                said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
+                if said:  # "single is no"
+                    neg = said.group(1) in ("no", "false")
                 pairs.append({"feature": feat, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
                               "act": None})
             else:
@@ -614,12 +766,24 @@ def _correct_filter(text: str) -> list[dict]:
     return []
 
 
-def _ids_by_form(text: str, spans: list[_Span]) -> None:
+def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None) -> None:
     """A number the tagger read as a value, where English makes it a row: right after a row noun
-    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had")."""
+    ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had").
+    A whole number right after what the rows are called ("house 7" for a model of houses) is a
+    row whatever the tagger made of it, and is the row the question names."""
+    low = text.lower()
+    own = "|".join(re.escape(w) for w in sorted(_row_words(schema))) if schema is not None else ""
+    if own:
+        for sp in spans:
+            if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and \
+                    re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start]):
+                for other in spans:
+                    if other.tag == "ID":
+                        other.tag = "NUM"
+                sp.tag = "ID"
+                return
     if any(sp.tag == "ID" for sp in spans):
         return
-    low = text.lower()
     for sp in spans:
         if sp.tag != "NUM" or not re.fullmatch(r"#?\d+", sp.text.strip()):
             continue
@@ -630,6 +794,42 @@ def _ids_by_form(text: str, spans: list[_Span]) -> None:
                              r"could|get|be|wasn't|wasnt|isn't|didn't)\b", after)):
             sp.tag = "ID"
             return
+
+
+def _possessive_ids(text: str, spans: list[_Span]) -> list[_Span]:
+    """"what if 45's mitoses were 1", "7's income": a number with a possessive is a row, whatever
+    the tagger made of "45's" (a feature, a number)."""
+    found = [m for m in re.finditer(r"(?<![\w.,$])(\d+)['’]s\b", text)]
+    if not found or any(sp.tag == "ID" and not re.fullmatch(r"\d+", sp.text.strip()) for sp in spans):
+        return spans
+    m = found[0]
+    keep = [sp for sp in spans if sp.end <= m.start() or sp.start >= m.end()]
+    keep = [sp for sp in keep if sp.tag != "ID"]  # the possessive names the row
+    keep.append(_Span(m.start(1), m.end(1), "ID", m.group(1)))
+    return sorted(keep, key=lambda sp: (sp.start, sp.end))
+
+
+def _merge_features(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """Feature mentions tagged word by word ("cell" "shape" "uniformity") are one mention where
+    together they name one column ("Cell Shape Uniformity") and apart they do not."""
+    if schema.kind != "tabular":
+        return
+    i = 0
+    while i + 1 < len(spans):
+        a, b = spans[i], spans[i + 1]
+        if a.tag == "FEAT" and b.tag == "FEAT" and re.fullmatch(r"[\s._-]*(?:(?:to|of|per|over)\s+)?", text[a.end:b.start]) \
+                and re.fullmatch(r"[A-Za-z][\w.'-]*(?: [\w.'-]+)*", a.text) and re.match(r"[A-Za-z]", b.text):
+            merged = text[a.start:b.end]
+            whole = linking.link_feature(merged, schema, use_embeddings=False)
+            name = set(split_words(whole.best)) if isinstance(whole.best, str) else set()
+
+            # each part holds a word of the name ("payment" + "income ratio" -> payment.to.income)
+            shared = [any(w[:4] == n[:4] for w in split_words(t) if len(w) >= 3 for n in name) for t in (a.text, b.text)]
+            if whole.best is not None and whole.score >= 0.8 and all(shared):
+                a.end, a.text = b.end, merged
+                del spans[i + 1]
+                continue
+        i += 1
 
 
 def _int(text: str) -> int | None:

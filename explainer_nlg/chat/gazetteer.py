@@ -64,13 +64,15 @@ def fill(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str
                 break
         else:
             i += 1
-    return out
+    return out + model_outcome(text, list(spans) + out, schema)
 
 
 def kind(phrase: str, schema: ChatSchema) -> str | None:
     """"CLS", "VAL", "FEAT" or None for one run of words."""
     low = re.sub(r"\s+", " ", phrase.lower().replace("’", "'")).strip()
     words = low.split()
+    if len(words) >= 2 and schema.kind == "tabular" and _full_name(low, schema):
+        return "FEAT"  # "loan to value" for loan.to.value: a whole name, quiet words and all
     if not words or words[0] in QUIET or words[-1] in QUIET:
         return None
     if _class_word(low, schema):
@@ -87,6 +89,34 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         if len(named) == 1 or len(named) == 2 and _co_pair(named):
             return "FEAT"  # "borrowed" where the data has one amount column; "earning" of an applicant and co-applicant
     return None
+
+
+def _full_name(low: str, schema: ChatSchema) -> bool:
+    """The words are a column's whole name split into words ("loan to value", "number of
+    pregnancies" for a column so named)."""
+    return any(" ".join(split_words(f)) == low for f in schema.features) or \
+        any(" ".join(split_words(f)) == low for f in schema.families)
+
+
+def model_outcome(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str, float]]:
+    """"ppl it approves", "tumours the model flags": an outcome verb right after "it" or "the model"
+    is the model's decision, however it is inflected, where no tagged span covers it."""
+    from .outcomes import _lexicon_words, spelled
+
+    if not schema.classes:
+        return []
+    out = []
+    for m in re.finditer(r"\b(?:it|the model|model)\s+([a-z]+)\b", text.lower()):
+        a, b = m.start(1), m.end(1)
+        if any(sp[0] < b and a < sp[1] for sp in spans):
+            continue
+        word = m.group(1)
+        for form in (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word):
+            form = spelled(form)
+            if len(form) >= 4 and form in _lexicon_words():
+                out.append((a, b, "CLS", 0.5))
+                break
+    return out
 
 
 def _concept_words() -> set[str]:

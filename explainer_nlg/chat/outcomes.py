@@ -86,6 +86,10 @@ def _word_reading(text: str) -> Reading:
         return next((w for w in p[key] if f" {w} " in t), None)
 
     d_hit, u_hit, e_hit, n_hit = has("desirable"), has("undesirable"), has("event"), has("no_event")
+    if not (d_hit or u_hit or e_hit or n_hit):
+        # a named bad event the outcome lists hold only as a target's name ("cancer", "diabetes"):
+        # bad for the person, and the event happening
+        e_hit = u_hit = has("undesirable_events")
     desirable = None
     if d_hit or u_hit:
         desirable = len(d_hit or "") >= len(u_hit or "")
@@ -277,6 +281,24 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         if len(cands) == 1:
             return cands[0]
     return None
+
+
+# Outcomes that happen to people in the world, not decisions a model makes: "how many defaulted"
+# asks what happened (the true labels), "how many were denied" what the model decided. A rule of
+# word sense, kept here rather than in the lexicon file, whose changes retrain the parser.
+HAPPENED = ("default", "defaulted", "defaults", "repaid", "paid back", "paid off", "quit", "quits", "left", "churned",
+            "died", "survived", "rearrested", "re-arrested", "reoffended", "re-offended", "relapsed", "reconvicted",
+            "readmitted", "arrested", "recovered", "lived", "stayed", "dropped out", "passed away", "went bankrupt")
+
+
+def happened_word(word: str) -> bool:
+    """Whether an outcome word says what happened ("defaulted", "quit") rather than a decision.
+
+    >>> happened_word("defaulted"), happened_word("actually defaulted"), happened_word("denied")
+    (True, True, False)
+    """
+    text = " " + " ".join(_words(spelled(_strip(word)))) + " "
+    return any(f" {' '.join(_words(w))} " in text for w in HAPPENED)
 
 
 def is_literal(word: str, cls: str) -> bool:

@@ -58,7 +58,7 @@ INJECTION = re.compile(
 OFF_TOPIC = re.compile(
     r"\b(?:write|compose|make|give|tell|sing|create|draft)\b(?: me| us)?(?: an?| some| the)?"
     r"(?: \w+){0,2} (?:poem|song|story|joke|essay|haiku|limerick|rap|novel|letter|email|tweet|recipe)s?\b"
-    r"|\bwho (?:won|is the president)\b|\bcapital of\b"
+    r"|\bwho (?:won|is the president)\b|\bcapital of\b|\bweather (?:tomorrow|today|tonight|forecast|like)\b|\bforecast for\b"
 )
 REF_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3,
                 "4th": 4, "5th": 5, "last": -1}
@@ -125,6 +125,19 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     chosen, ranked = _choose(reading, clean, model)
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
     a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
+    if a.bounds and a.instance is None and any(op == "what_if" for op, _ in chosen) and not (
+            flags.get("new_row") or flags.get("correction")):
+        # "chance of being healthy if glucose is under 100", "no. of patients with bp above 90": a
+        # bound on a group of rows is a condition, not a what-if edit
+        sure = max(p for op, p in chosen if op == "what_if")  # as sure of the condition as it was of the edit
+        chosen = [c for c in chosen if c[0] != "what_if"] or [(next((op for op, _ in ranked if op != "what_if"),
+                                                                    "predict"), sure)]
+        a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
+    if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
+            r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):
+        # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the
+        # two readings the model split its belief between are one here
+        chosen[0] = ("predict", min(1.0, chosen[0][1] + reading.ops.get("predict", 0.0)))
     if chosen and chosen[0][0] == "why_not" and any(not neg and re.match(r"(?:not|no|non)\b", w.lower())
                                                    for _, w, neg in a.targets):
         # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not
@@ -224,9 +237,11 @@ def _confidence(chosen: list, ranked: list) -> float:
 
 def split_parts(text: str) -> list[str]:
     """A compound question -> its clauses ("why was 100 denied and what could change it")."""
-    parts = re.split(r"[?;!]+\s*|\.\s+|,?\s+(?:and|then|also|plus)\s+(?=(?:what|why|how|show|could|can|is|which|"
-                     r"does|do|will|would|tell|give|list|explain|who|where|are|compare|find)\b)|,\s+(?=(?:what|why|how|"
-                     r"show|could|can|which|does|do|will|would|tell|give|list|explain|who|where)\b)", text, flags=re.I)
+    # "whats", "hows" (no apostrophe) start a clause as "what's" does; "no." is "number", not a full stop.
+    parts = re.split(r"[?;!]+\s*|(?<!\bno)(?<!\bvs)\.\s+|,?\s+(?:and|then|also|plus)\s+(?=(?:what|why|how|show|could|can|"
+                     r"is|which|does|do|will|would|tell|give|list|explain|who|where|are|compare|find)(?:'?s)?\b)|,\s+"
+                     r"(?=(?:what|why|how|show|could|can|which|does|do|will|would|tell|give|list|explain|who|where)"
+                     r"(?:'?s)?\b)", text, flags=re.I)
     parts = [p.strip(" ,.") for p in parts if p and p.strip(" ,.")]
     return parts or [text]
 
@@ -386,8 +401,8 @@ def _label(op: str, subject: str, feature: str) -> str:
 # ---- form rules ----------------------------------------------------------------------------------
 
 def _refusal(raw: str, text: str, schema: Any) -> str | None:
-    if not text or not re.search(r"[^\W_]|\?", text):
-        return "empty"
+    if not text or not re.search(r"[^\W_]", text):
+        return "empty"  # "?", "...": nothing asked
     if len(raw) > MAX_CHARS:
         return "too_long"
     if INJECTION.search(text):

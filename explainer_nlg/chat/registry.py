@@ -6,7 +6,7 @@ that names no operation of its own carries it over ("what about age?" after a st
 question), and whether its answer lists rows that the next turn may point at ("the second one").
 Its phrasings (the example bank) and its corpus templates are data in ``prompts/``, keyed by the
 operation's name. The parser's labels, the training corpus, the assistant's dispatch, the help text
-and the LLM fallback's grammar all derive from this table; ``tests/test_chat_registry.py`` checks
+and the LLM fallback's grammar all derive from this table; ``tests/chat/test_registry.py`` checks
 that every available operation has phrasings, templates and a real handler.
 
 An operation whose handler is not built yet is declared with ``available=False``: the parser still

@@ -47,6 +47,8 @@ class ChatSchema:
     target: str | None = None
     typical: dict[str, Any] = field(default_factory=dict)  # median or most common value per feature
     integers: set[str] = field(default_factory=set)  # numeric features whose values are whole numbers
+    row_noun: str = "rows"  # what the rows are ("stores"): a word for them, never a column
+    has_labels: bool = False  # the rows carry the true outcome ("how many defaulted" can count it)
 
     @classmethod
     def from_frame(cls, df: Any, classes: list[str] | None = None, target: str | None = None,
@@ -113,6 +115,9 @@ class ChatSchema:
         features = list(ex.info.get("features") or ex.schema.features)
         schema = cls.from_frame(rows[features], classes, ex.info.get("target"),
                                 dict(ex.info.get("descriptions") or {}), aliases)
+        schema.row_noun = str(ex.info.get("row_noun") or "rows")
+        target = ex.info.get("target")
+        schema.has_labels = bool(target and target in rows.columns and rows[target].notna().any())
         return schema
 
     # ---- names ------------------------------------------------------------------------------

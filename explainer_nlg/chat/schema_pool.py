@@ -31,6 +31,7 @@ EXCLUDED = {
     ("modeldata", "attrition"), ("AER", "HMDA"), ("wooldridge", "recid"), ("wooldridge", "loanapp"),
     ("ISLR", "Default"), ("carData", "Arrests"), ("MASS", "birthwt"), ("carData", "TitanicSurvival"),
     ("modeldata", "credit_data"), ("Stat2Data", "Titanic"), ("heplots", "Diabetes"),
+    ("MASS", "biopsy"),  # probe 2 (benchmarks/heldout/probe2_*.toml), with AER::HMDA above
 }
 # Class-name pairs people give their models, for tables with no categorical outcome of their own.
 # Each with target names that fit it.

@@ -1,4 +1,4 @@
-"""The three embedded demos, each loaded with no network access: a model, what it needs, its samples.
+"""The embedded demos, each loaded with no network access: a model, what it needs, its samples.
 
 A demo is the parts an explainer is built from, not the explainer: ``Explainer.demo(name)`` builds
 (and keeps) it from ``load(name)``. So this package imports nothing above the models, and the facade
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-NAMES = ("loan", "text", "image")
+NAMES = ("loan", "house", "text", "image")
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,10 @@ class DemoParts:
 
 
 def load(name: str) -> DemoParts:
-    """The parts of the demo ``name`` ("loan", "text" or "image"), trained or read on first use."""
+    """The parts of the demo ``name`` ("loan", "house", "text" or "image"), trained or read on first use."""
     if name not in NAMES:
         raise ValueError(f"There is no demo {name!r}. Demos: {', '.join(NAMES)}.")
-    return {"loan": loan, "text": text, "image": image}[name]()
+    return {"loan": loan, "house": house, "text": text, "image": image}[name]()
 
 
 def sample_names(name: str) -> list[str]:
@@ -61,10 +61,27 @@ def loan() -> DemoParts:
     # How people name the classes in a chat: the lender's "bad" is a denial.
     aliases = {"bad": ["denied", "deny", "rejected", "declined", "refused", "turned down"],
                "good": ["approved", "approve", "accepted", "granted", "approval"]}
-    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS,
+    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS, "row_noun": "applicants",
                                         "protected": PROTECTED, "positive_class": "good"},
                      "loan (gradient-boosted trees on modeldata::credit_data)",
                      {"metrics": metrics, "counterfactual_defaults": COUNTERFACTUAL_DEFAULTS, "class_aliases": aliases})
+
+
+def house() -> DemoParts:
+    from .house_model import (
+        COUNTERFACTUAL_DEFAULTS,
+        DESCRIPTIONS,
+        TARGET,
+        load_ames,
+        train_house_model,
+    )
+
+    data = load_ames()
+    model, metrics = train_house_model(data)
+    return DemoParts("tabular", model, {"data": data, "target": TARGET, "descriptions": DESCRIPTIONS,
+                                        "row_noun": "houses", "unit": "$", "output_name": "price"},
+                     "house (gradient-boosted trees on modeldata::ames sale prices)",
+                     {"metrics": metrics, "counterfactual_defaults": COUNTERFACTUAL_DEFAULTS})
 
 
 def text() -> DemoParts:

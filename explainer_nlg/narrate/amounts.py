@@ -53,12 +53,16 @@ def fmt_amount(x: float, unit: str | None, about: bool = False, signed: bool = F
 
     ``about``: rounded to 3 significant figures from 1,000 up and 2 below (what "about" means in
     the templates; the verifier allows more, see check_amount.py). Otherwise whole units from 100
-    up and 3 significant figures below; ``exact``: to 2 decimals (the developer's list).
+    up and 3 significant figures below; ``exact``: to 2 decimals (the developer's list), except
+    money from 100 up, which is in whole units (prices and incomes are held in whole amounts:
+    "+$16,399.58" read as noise).
 
     >>> fmt_amount(12757.84, "$", about=True), fmt_amount(-3.08, "points", about=True, signed=True)
     ('$12,800', '-3.1 points')
     >>> fmt_amount(0.004123, "stars"), fmt_amount(-0.004123, None, exact=True, signed=True), fmt_amount(1234.5, "$")
     ('0.00412 stars', '-0.004123', '$1,234')
+    >>> fmt_amount(16399.58, "$", exact=True, signed=True), fmt_amount(16399.58, "points", exact=True)
+    ('+$16,400', '16,399.58 points')
     """
     v = abs(x)
     if about:
@@ -68,7 +72,7 @@ def fmt_amount(x: float, unit: str | None, about: bool = False, signed: bool = F
     else:
         sig = None if v >= 100 else 3
     if sig is None:
-        decimals = 2 if exact else 0
+        decimals = 2 if exact and unit not in CURRENCIES else 0
     else:
         v = round_sig(v, sig)
         decimals = max(0, sig - 1 - int(math.floor(math.log10(v)))) if v > 0 else 0

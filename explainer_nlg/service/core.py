@@ -34,7 +34,7 @@ from .refinement import Job, Refiner
 from .rows import edit_note, edited_row, row_warnings
 from .sessions import OwnedModels, SessionKeys
 
-DEMOS = ("loan", "text", "image")
+DEMOS = ("loan", "house", "text", "image")
 SECONDS_PER_ANSWER = 8.0   # time budget of one explanation; past it the answer says what it computed
 CALLS_PER_ANSWER = 2000    # call budget of one explanation (coalitions; whole texts; images)
 STATE_DAYS = 30            # saved conversations unused this long are dropped at start

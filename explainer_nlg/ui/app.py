@@ -43,11 +43,13 @@ from ..service.rows import table_rows
 from ..service.sessions import is_key
 from .refining import Refinement, shown_text
 
-DEMOS = ("loan", "text", "image")
+DEMOS = ("loan", "house", "text", "image")
 EXAMPLES = {
     "loan": ["why was 17 denied?", "what could change it?", "what if Income was 500?", "how confident is it?",
              "and the next one?", "top 3 features for applicants older than 60", "how accurate is the model?",
              "what can I ask?"],
+    "house": ["why is house 7 so expensive?", "what could bring it under $180,000?", "what if it had 2 fireplaces?",
+              "how does living area affect the price?", "how accurate is the model?", "which houses are most like this one?"],
     "text": ["why?", "why not great?", "what if I remove 'stale'?", "what could make it great?",
              "which words mattered most?"],
     "image": ["why?", "what part of the picture mattered?", "how confident is it?", "what if we cover the centre?",
@@ -340,7 +342,7 @@ def _layout(title: str, browser_secret: str) -> SimpleNamespace:
         with gr.Column(scale=2):
             p.demo = gr.Radio(list(DEMOS), value="loan", label="Model")
             with gr.Group(visible=True) as p.table_panel:
-                p.row_id = gr.Number(value=17, precision=0, label="Applicant row id")
+                p.row_id = gr.Number(value=17, precision=0, label="Row id")
                 # type="array": the edited cells reach the handler as plain lists. As a pandas
                 # frame (pyarrow strings), a cell holding a lone surrogate failed inside Gradio,
                 # before any handler could say what was wrong with it.

@@ -100,9 +100,14 @@ def statistics(ctx: Context) -> OpResult:
         if pd.api.types.is_numeric_dtype(s):
             d = {"mean": float(s.mean()), "median": float(s.median()), "min": float(s.min()),
                  "max": float(s.max()), "std": float(s.std()) if len(s) > 1 else 0.0}
-            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): mean {fmt_number(round(d['mean'], 2))}, "
-                         f"median {fmt_number(d['median'])}, from {fmt_number(d['min'])} to {fmt_number(d['max'])} "
-                         f"(standard deviation {fmt_number(round(d['std'], 2))}).")
+            # A column of whole amounts (incomes, counts) gets a mean in whole units from 100 up, and
+            # one decimal below: "5,403.98" claims a precision the data does not have.
+            whole = bool(len(s.dropna())) and bool((s.dropna().astype(float) % 1 == 0).all())
+            places = (0 if abs(d["mean"]) >= 100 else 1) if whole else 2
+            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): mean "
+                         f"{fmt_number(round(d['mean'], places))}, median {fmt_number(d['median'])}, from "
+                         f"{fmt_number(d['min'])} to {fmt_number(d['max'])} (standard deviation "
+                         f"{fmt_number(round(d['std'], places))}).")
         else:
             counts = s.astype(str).value_counts()
             d = {str(k): int(v) for k, v in counts.items()}

@@ -46,8 +46,10 @@ def _groups(ctx: Context) -> tuple[dict, str | None]:
     feats = [f for f in (slots.get("features") or []) if f in table.features]
     if feats and not data_filters:
         return {"by": feats[0], "within": data_filters or None}, None
+    who = ctx.ex.info.get("row_noun") or "rows"
     return {}, (f"Which groups? Name a feature (for example “compare by {table.features[0]}”) or two groups, "
-                f"such as “compare applicants over 60 and the rest”. The features are: {', '.join(table.features)}.")
+                f"such as “compare {who} with {table.features[0]} over a value and the rest”. The features are: "
+                f"{', '.join(table.features)}.")
 
 
 def compare(ctx: Context) -> OpResult:
@@ -56,6 +58,8 @@ def compare(ctx: Context) -> OpResult:
     kwargs, ask = _groups(ctx)
     if ask:
         return OpResult("compare", ask)
+    if ctx.assistant.table().is_regression:
+        return _regression_compare(ctx, kwargs)
     target = ctx.slots.get("target")
     if target is not None and ctx.ex.positive_class is not None and target != ctx.ex.positive_class:
         target = ctx.ex.positive_class  # rates count the favourable decision; "denied" reads as its complement
@@ -66,12 +70,64 @@ def compare(ctx: Context) -> OpResult:
     return OpResult("compare", answer.text, narration=answer, evidence=gc, figures=figures)
 
 
+def _regression_compare(ctx: Context, kwargs: dict) -> OpResult:
+    """A regressor's groups: each group's mean prediction (and true value), the largest gap between
+    mean predictions with a bootstrap 95% interval, from the table's computed columns."""
+    import numpy as np
+
+    from ...attribution.row_filters import describe
+    from ...narrate.amounts import fmt_amount
+
+    table = ctx.assistant.table()
+    unit, who = table.unit, ctx.ex.info.get("row_noun") or "rows"
+    within = list(kwargs.get("within") or [])
+    if "by" in kwargs:
+        named = ctx.ex.groups_by(kwargs["by"])
+    else:
+        named = [(describe(g), list(g)) for g in kwargs["groups"]]
+    groups = [(name, table.filter(filters + within)) for name, filters in named]
+    groups = [(name, rows) for name, rows in groups if len(rows)]
+    if len(groups) < 2:
+        return OpResult("compare", "Fewer than two of these groups have any rows, so there is nothing to compare.")
+    means = [float(rows["prediction"].mean()) for _, rows in groups]
+    listing = " and ".join(f"{fmt_amount(m, unit)} for {name} ({len(rows):,} {who})"
+                           for m, (name, rows) in zip(means, groups))
+    text = f"The model's prediction averages {listing}."
+    hi, lo = int(np.argmax(means)), int(np.argmin(means))
+    rng = np.random.default_rng(0)
+    a, b = groups[hi][1]["prediction"].to_numpy(float), groups[lo][1]["prediction"].to_numpy(float)
+    boots = [rng.choice(a, len(a)).mean() - rng.choice(b, len(b)).mean() for _ in range(1000)]
+    ci = [float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))]
+    gap = means[hi] - means[lo]
+    chance = ci[0] <= 0 <= ci[1]
+    text += (f" The largest gap, {fmt_amount(gap, unit)} between {groups[hi][0]} and {groups[lo][0]}, is "
+             f"{'within' if chance else 'larger than'} its uncertainty (95% interval {fmt_amount(ci[0], unit, signed=True)} to "
+             f"{fmt_amount(ci[1], unit, signed=True)}){', so it may be chance' if chance else ''}.")
+    figures: dict = {"groups": [{"name": n, "size": len(r), "mean_prediction": m} for (n, r), m in zip(groups, means)],
+                     "gap": gap, "ci": ci}
+    if table.has_labels:
+        truths = [float(r["label"].mean()) for _, r in groups]
+        errors = [float((r["prediction"] - r["label"]).abs().mean()) for _, r in groups]
+        for g, t, e in zip(figures["groups"], truths, errors):
+            g.update(mean_true=t, mae=e)
+        text += (" Their true values average " + " and ".join(fmt_amount(t, unit) for t in truths) +
+                 "; the model is off by " + " and ".join(fmt_amount(e, unit) for e in errors) + " on average.")
+    if any(len(r) < 20 for _, r in groups):
+        text += f" A group has fewer than 20 {who}: too few to draw a conclusion."
+    text += " A gap is not by itself proof of unfairness: the groups can differ in other ways."
+    return OpResult("compare", text, figures=figures)
+
+
 def cohort_likelihood(ctx: Context) -> OpResult:
     """"How likely are people over 60 to be approved?": predict with filters and no input."""
     data_filters = [f for f in ctx.filters if f.get("feature") not in PSEUDO]
     if len(data_filters) < len(ctx.filters):
         raise ExplainerInputError("A likelihood is asked of a group of applicants: filter on the data's features, "
                                   "not on the model's decisions.")
+    if ctx.assistant.table().is_regression:
+        from .data_ops import count
+
+        return count(ctx)  # a number has no likelihood: what the model predicts for the group
     gc = ctx.ex.cohort(data_filters, positive=ctx.ex.positive_class)
     answer = ctx.narrate(gc)
     g = gc.groups[0]

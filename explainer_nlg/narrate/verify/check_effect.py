@@ -63,7 +63,7 @@ def effect_context(fe: FeatureEffect, descriptions: dict[str, str] | None = None
             names.setdefault(str(g), []).append(("category", str(g)))
     if fe.cohort:
         names.setdefault(describe(fe.cohort), []).append(("cohort", describe(fe.cohort)))
-    return make_context(names, fe.method)
+    return make_context(names, fe.method, fe.row_noun)
 
 
 def _labels(fe: FeatureEffect) -> list[str]:

@@ -61,7 +61,7 @@ def group_context(gc: GroupComparison, descriptions: dict[str, str] | None = Non
     names.setdefault(gc.positive_label, []).append(("label", gc.positive_label))
     for a in (aliases or {}).get(gc.positive_label, []):
         names.setdefault(a, []).append(("label", gc.positive_label))
-    return make_context(names, gc.method)
+    return make_context(names, gc.method, gc.row_noun)
 
 
 def check_group_sentence(sentence: str, gc: GroupComparison, descriptions: dict[str, str] | None = None,

@@ -71,7 +71,7 @@ def rule_context(r: RuleEvidence, descriptions: dict[str, str] | None = None,
         names.setdefault(c, []).append(("label", c))
         for a in (aliases or {}).get(c, []):
             names.setdefault(a, []).append(("label", c))
-    return make_context(names, r.method)
+    return make_context(names, r.method, r.row_noun)
 
 
 def check_rule_sentence(sentence: str, r: RuleEvidence, descriptions: dict[str, str] | None = None,

@@ -9,7 +9,8 @@
 
 >>> from explainer_nlg.similar_evidence import Neighbour, SimilarCases
 >>> ns = [Neighbour(12, {}, 0.2, "good", 0.9, "good", True), Neighbour(40, {}, 0.3, "good", 0.8, "bad", False)]
->>> sc = SimilarCases({"row_id": 17, "row": {}}, "good", {"good": 0.97, "bad": 0.03}, 2, ns, {"Income": 1.0}, 99, "")
+>>> sc = SimilarCases({"row_id": 17, "row": {}}, "good", {"good": 0.97, "bad": 0.03}, 2, ns, {"Income": 1.0}, 99, "",
+...                   row_noun="applicants")
 >>> check_similar_sentence("The model got 1 of those 2 right.", sc).ok
 True
 >>> check_similar_sentence("The model got 2 of those 2 right.", sc).reason
@@ -21,7 +22,7 @@ True
 from __future__ import annotations
 
 from ...similar_evidence import SimilarCases
-from ..views.phrases import feature_names
+from ..views.phrases import feature_names, singular
 from .verdict import Claim, Verdict
 from .view_claims import (
     Clause,
@@ -48,7 +49,7 @@ def similar_context(sc: SimilarCases, descriptions: dict[str, str] | None = None
     for f in sc.weights:
         for n in feature_names(f, descriptions):
             names.setdefault(n, []).append(("feature", f))
-    return make_context(names, sc.method)
+    return make_context(names, sc.method, sc.row_noun)
 
 
 def check_similar_sentence(sentence: str, sc: SimilarCases, descriptions: dict[str, str] | None = None,
@@ -58,7 +59,7 @@ def check_similar_sentence(sentence: str, sc: SimilarCases, descriptions: dict[s
     clauses, claims, toks = read(sentence, ctx)
     mentioned, said = names_said(clauses)
     claims += said
-    for segment in _segments(clauses):
+    for segment in _segments(clauses, _row_words(sc)):
         claims += _neighbour(segment, sc)
     for c in clauses:
         claims += _counts(c, sc)
@@ -75,14 +76,19 @@ def _label_after(c: Clause, words: set[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _segments(clauses: list[Clause]) -> list[Clause]:
+def _row_words(sc: SimilarCases) -> tuple[str, ...]:
+    """Words that put a neighbour's row id after them: "row 12", "applicant 12", "store 12"."""
+    return ("applicant", "row", "id", singular(sc.row_noun))
+
+
+def _segments(clauses: list[Clause], row_words: tuple[str, ...]) -> list[Clause]:
     """Stretches of the sentence about one neighbour: from "applicant 12" to the next one named
     (a neighbour's claims run over commas: "the closest, applicant 12, was predicted ...")."""
     out, current = [], Clause()
     for c in clauses:
         for i, t in enumerate(c.toks):
             nxt = c.toks[i + 1] if i + 1 < len(c.toks) else None
-            if t.kind == "word" and t.norm in ("applicant", "row", "id") and nxt is not None and nxt.kind == "num" \
+            if t.kind == "word" and t.norm in row_words and nxt is not None and nxt.kind == "num" \
                     and current.toks:
                 out.append(current)
                 current = Clause()
@@ -94,24 +100,25 @@ def _segments(clauses: list[Clause]) -> list[Clause]:
 
 def _neighbour(c: Clause, sc: SimilarCases) -> list[Claim]:
     """Claims about one neighbour named by its id ("applicant 12")."""
+    one = singular(sc.row_noun)
     toks = c.toks
     for i, t in enumerate(toks[:-1]):
         nxt = toks[i + 1]
-        if t.kind == "word" and t.norm in ("applicant", "row", "id") and nxt.kind == "num" and not nxt.unit:
+        if t.kind == "word" and t.norm in _row_words(sc) and nxt.kind == "num" and not nxt.unit:
             nxt.used = True
             who = next((n for n in sc.neighbours if close(nxt, float(n.row_id)) and nxt.decimals == 0), None)
             if who is None:
-                return [Claim("neighbour", f"applicant {nxt.text}", False, f"applicant {nxt.text} is not one of the "
+                return [Claim("neighbour", f"{one} {nxt.text}", False, f"{one} {nxt.text} is not one of the "
                                                                            "similar cases")]
-            out = [Claim("neighbour", f"applicant {who.row_id}", True)]
+            out = [Claim("neighbour", f"{one} {who.row_id}", True)]
             for _, lab in _label_after(c, {"predicted", "predicts", "prediction"}):
                 ok = lab == who.predicted_label
-                out.append(Claim("neighbour", f"applicant {who.row_id} predicted {lab}", ok, "" if ok else
-                                 f"applicant {who.row_id} was predicted “{who.predicted_label}”"))
+                out.append(Claim("neighbour", f"{one} {who.row_id} predicted {lab}", ok, "" if ok else
+                                 f"{one} {who.row_id} was predicted “{who.predicted_label}”"))
             for _, lab in _label_after(c, {"fact", "truly", "actually", "really", "true"}):
                 ok = lab == who.true_label
-                out.append(Claim("neighbour", f"applicant {who.row_id} was {lab}", ok, "" if ok else
-                                 f"applicant {who.row_id} was in fact “{who.true_label}”"))
+                out.append(Claim("neighbour", f"{one} {who.row_id} was {lab}", ok, "" if ok else
+                                 f"{one} {who.row_id} was in fact “{who.true_label}”"))
             for _, n in c.numbers():
                 if "." in n.text and not n.unit:
                     n.used = True

@@ -164,9 +164,13 @@ def view_glue() -> frozenset[str]:
     return frozenset((base | extra) - cue_words)
 
 
-def make_context(names: dict[str, list[tuple]], method: str = "") -> ViewContext:
+def make_context(names: dict[str, list[tuple]], method: str = "", row_noun: str = "rows") -> ViewContext:
     """A context from display text -> refs (several texts may name the same thing); the words of
-    the record's ``method`` are connecting words too (a developer sentence quotes it)."""
+    the record's ``method`` are connecting words too (a developer sentence quotes it), and so are
+    what its rows are called (``row_noun``, "stores": "store" too)."""
+    from ..views.phrases import singular
+
+    rows = set(words_of(row_noun)) | set(words_of(singular(row_noun)))
     table: dict[tuple[str, ...], list[tuple]] = {}
     for text, refs in names.items():
         key = phrase_key(text)
@@ -174,7 +178,7 @@ def make_context(names: dict[str, list[tuple]], method: str = "") -> ViewContext
             table.setdefault(key, [])
             table[key] += [r for r in refs if r not in table[key]]
     named_words = {w for key in table for w in key if len(key) == 1}
-    return ViewContext(table, view_cues(), (view_glue() | set(words_of(method))) - named_words)
+    return ViewContext(table, view_cues(), (view_glue() | set(words_of(method)) | rows) - named_words)
 
 
 def method_numbers(record: Any) -> list[float]:

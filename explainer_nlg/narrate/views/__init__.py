@@ -6,7 +6,7 @@ cases, rules): one ``*_text`` module per record kind, from ``prompts/view_templa
 >>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454)
 >>> [s.text[:40] for s in view_sentences(r, "support")]
-['No short rule holds well for this applic']
+['No short rule holds well for this row: t']
 """
 
 from __future__ import annotations

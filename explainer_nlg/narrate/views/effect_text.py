@@ -8,7 +8,7 @@ change: for a customer its flip point is left out and a sentence says why.
 >>> from explainer_nlg.effect_evidence import FeatureEffect
 >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150, 200], [0.40, 0.60, 0.70, 0.705],
 ...                    band_low=[0.2, 0.3, 0.4, 0.4], band_high=[0.6, 0.8, 0.9, 0.9], flip_rows=41,
-...                    data_share=[0.2, 0.6, 0.8, 0.9], rows_used=300, rows_total=4454)
+...                    data_share=[0.2, 0.6, 0.8, 0.9], rows_used=300, rows_total=4454, row_noun="applicants")
 >>> for s in effect_sentences(fe, "customer"):
 ...     print(s.text)
 Across 300 applicants, the higher the income, the higher the chance of “good”: on average from 40.0% at 50 to 70.5% at 200.

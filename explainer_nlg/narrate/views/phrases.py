@@ -45,6 +45,22 @@ def signed_points(x: float) -> str:
     return f"{x * 100:+.1f}"
 
 
+def singular(noun: str) -> str:
+    """One of what the rows are called: "applicants" -> "applicant".
+
+    >>> singular("applicants"), singular("stores"), singular("people"), singular("companies"), singular("staff")
+    ('applicant', 'store', 'person', 'company', 'staff')
+    """
+    n = noun.strip()
+    if n.lower() == "people":
+        return n[:-4] + "rson" if n.islower() else "person"
+    if n.endswith("ies") and len(n) > 3:
+        return n[:-3] + "y"
+    if n.endswith("s") and not n.endswith("ss"):
+        return n[:-1]
+    return n
+
+
 def count(n: int) -> str:
     return f"{int(n):,}"
 
@@ -89,7 +105,8 @@ class Filler:
     def __init__(self, record: Any, audience: str, section: dict):
         data = record.to_dict() if hasattr(record, "to_dict") else record
         if isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k != "seconds"}
+            # the variant never depends on what the rows are called, or how long it took
+            data = {k: v for k, v in data.items() if k not in ("seconds", "row_noun")}
             if data.get("output_kind") == "classification":
                 # keys added for regressors: a classifier's record keeps the wording it had before them
                 for k in ("output_kind", "unit", "output_spread"):
@@ -98,9 +115,11 @@ class Filler:
         self.rng = random.Random(int.from_bytes(hashlib.sha256(blob.encode()).digest()[:8], "big"))
         self.section = section
         self.out: list[TemplateSentence] = []
+        who = getattr(record, "row_noun", None) or "rows"
+        self.names = {"who": who, "one": singular(who)}
 
     def add(self, slot: str, section: dict | None = None, **fill) -> None:
         variants = (section or self.section)[slot]
         choice = variants[self.rng.randrange(len(variants))]
-        text = choice.format(**fill)
+        text = choice.format(**{**self.names, **fill})
         self.out.append(TemplateSentence(slot, text[:1].upper() + text[1:] if text[:1].islower() else text))

@@ -6,10 +6,11 @@ called loose when that fidelity is under 90%.
 
 >>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 17}, "good", [Condition("Income", ">", 120),
-...                  Condition("Records", "==", "no")], "good", 0.962, 0.31, 1380, 4454)
+...                  Condition("Records", "==", "no")], "good", 0.962, 0.31, 1380, 4454, row_noun="applicants")
 >>> print(" ".join(s.text for s in rule_sentences(r, "customer")))
 The rule: when Income above 120 and Records no, the model predicts “good” for 96.2% of such applicants; 31.0% of applicants (1,380) meet it.
->>> weak = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454)
+>>> weak = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454,
+...                     row_noun="applicants")
 >>> print(" ".join(s.text for s in rule_sentences(weak, "customer")))
 No short rule holds well for this applicant: the closest one, when Amount above 1,500, gives “bad” for only 71.0% of such applicants (890 applicants, 20.0%).
 """
@@ -54,7 +55,7 @@ def rule_sentences(r: RuleEvidence, audience: str = "customer",
             out.add("leaf" if r.is_rule else "leaf_weak", **fill)
         if audience != "customer" or r.input is None:
             leaves = [f"when {conditions_text(leaf.conditions)}, {label(leaf.prediction)} "
-                      f"({count(leaf.rows)} applicants, {pct(leaf.precision)} of them predicted so)"
+                      f"({count(leaf.rows)} {r.row_noun}, {pct(leaf.precision)} of them predicted so)"
                       for leaf in r.leaves[:MAX_LEAVES]]
             if leaves:
                 out.add("leaves", leaf_list="; ".join(leaves))

@@ -5,7 +5,7 @@ really happened to them, and how many it got right.
 >>> ns = [Neighbour(12, {}, 0.2, "good", 0.9, "good", True), Neighbour(40, {}, 0.3, "good", 0.8, "bad", False),
 ...       Neighbour(7, {}, 0.5, "bad", 0.7, "bad", True)]
 >>> sc = SimilarCases({"row_id": 17, "row": {}}, "good", {"good": 0.97, "bad": 0.03}, 3, ns,
-...                   {"Income": 0.6, "Amount": 0.4}, 4453, "weighted distance")
+...                   {"Income": 0.6, "Amount": 0.4}, 4453, "weighted distance", row_noun="applicants")
 >>> for s in similar_sentences(sc, "customer"):
 ...     print(s.text)
 Among the 3 past applicants most like this one, the model predicted “good” for 2, as it did here.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ...similar_evidence import SimilarCases
 from ..templates import TemplateSentence, join_list
-from .phrases import Filler, count, label, noun, view_templates
+from .phrases import Filler, count, label, noun, singular, view_templates
 
 
 def similar_sentences(sc: SimilarCases, audience: str = "customer",
@@ -40,7 +40,7 @@ def similar_sentences(sc: SimilarCases, audience: str = "customer",
     truth = f" and was in fact {label(first.true_label)}" if first.true_label is not None else ""
     out.add("nearest", nearest_id=first.row_id, nearest_predicted=label(first.predicted_label), nearest_truth=truth)
     if audience != "customer":
-        listing = [f"applicant {n.row_id} (distance {n.distance:.2f}, predicted {label(n.predicted_label)}"
+        listing = [f"{singular(sc.row_noun)} {n.row_id} (distance {n.distance:.2f}, predicted {label(n.predicted_label)}"
                    + (f", in fact {label(n.true_label)}" if n.true_label is not None else "") + ")"
                    for n in sc.neighbours]
         out.add("listing", neighbour_list="; ".join(listing))
