@@ -6,9 +6,9 @@
 True
 """
 
-from .change_evidence import Change, Counterfactual, CounterfactualSet, WhatIf
 from .errors import ExplainerInputError
 from .evidence import Attribution, Evidence
+from .evidence.changes import Change, Counterfactual, CounterfactualSet, WhatIf
 from .explainer import Explainer
 from .narrate.verify import Report, verify
 

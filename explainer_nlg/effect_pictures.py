@@ -9,7 +9,7 @@
 
 Each chart is a PIL image (matplotlib, Agg backend: no display needed).
 
->>> from explainer_nlg.effect_evidence import FeatureEffect
+>>> from explainer_nlg.evidence.effects import FeatureEffect
 >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150], [0.4, 0.6, 0.7],
 ...                    band_low=[0.2, 0.4, 0.5], band_high=[0.6, 0.8, 0.9], rows_used=300)
 >>> effect_chart(fe).size[0] > 0

@@ -12,10 +12,10 @@
 >>> abs(sum(a.contribution for a in ev.attributions) - (ev.target_probability - ev.base_value)) < 1e-9
 True
 
-About 430 lines on purpose: the constructors (from_sklearn, from_transformers, from_torch_image,
-demo) and the per-input methods are the public surface a reader looks for here; table views,
-image members and batch runs already live in explainer_views.py, explainer_image.py and
-explainer_batch.py.
+The constructors (from_sklearn, from_transformers, from_torch_image, demo) and the per-input
+methods are the public surface a reader looks for here; each method hands its work to the
+attributor of the input's kind (what_if, counterfactuals) or to the narration. Table views, image
+members and batch runs live in explainer_views.py, explainer_image.py and explainer_batch.py.
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .attribution.attributor import Attributor
 from .attribution.game import Game
-from .change_evidence import CounterfactualSet, WhatIf
 from .demos import NAMES as DEMOS  # "loan", "house", "text", "image"
 from .errors import ExplainerInputError, resolve_class
 from .evidence import Evidence
+from .evidence.changes import CounterfactualSet, WhatIf
 from .explainer_image import ImageViews
 from .explainer_views import TabularViews
 
@@ -404,53 +403,10 @@ class Explainer(TabularViews, ImageViews):
         >>> any(ch.feature in ("Marital", "Records") for c in cfs.counterfactuals for ch in c.changes)
         False
         """
-        att = self._attributor
-        prepared = att.prepare(x)
-        probs = self.predictor.predict_proba(prepared.batch1)[0]
-        if getattr(self.predictor, "is_regression", False) or target_range is not None:
-            t = self._range_goal(target if target_range is None else target_range)
-        elif target is None:
-            order = [int(i) for i in probs.argsort()[::-1]]
-            t = order[1]
-        else:
-            t = resolve_class(target, self.class_names)
-        if k < 1 or max_changes < 1:
-            raise ExplainerInputError("k and max_changes must be at least 1.")
-        defaults = self.info.get("counterfactual_defaults", {})
-        result = att.counterfactuals(
-            prepared, t, k=k, max_changes=max_changes, max_candidates=max_candidates,
-            immutable=defaults.get("immutable", []) if immutable is None else immutable,
-            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges,
-            **({"protected": self.protected} if self.kind == "tabular" else {}))
-        if raise_if_none and not result.found:
-            c = result.constraints
-            fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""
-            raise ExplainerInputError(
-                f"No change of at most {c['max_changes']} {'words' if self.kind == 'text' else 'features'} "
-                f"makes the model predict {result.target_label!r} (searched {result.candidates_searched} "
-                f"candidates within the values seen in the data{fixed}). Allow more changes "
-                "(max_changes) or fewer constraints.")
-        return result
-
-    def _range_goal(self, bounds: Any):
-        """The Goal for a regressor's counterfactual: a (low, high) range, either end None."""
-        from .attribution.counterfactual_tabular import Goal
-
-        name = self.class_names[0]
-        if not getattr(self.predictor, "is_regression", False):
-            raise ExplainerInputError("target_range is for models that predict a number; this one predicts "
-                                      f"classes ({', '.join(self.class_names)}): name a class as target.")
-        if self.kind != "tabular":
-            raise ExplainerInputError("Counterfactual ranges are searched for tabular models only.")
-        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
-            raise ExplainerInputError(f"This model predicts a number ({name}): say the range to reach as "
-                                      "target_range=(low, high), either end None, e.g. (None, 150000) for "
-                                      "'under 150,000'.")
-        low, high = (None if b is None else float(b) for b in bounds)
-        if low is None and high is None or (low is not None and high is not None and low > high) or \
-                any(b is not None and not np.isfinite(b) for b in (low, high)):
-            raise ExplainerInputError(f"target_range needs finite bounds, low below high, not {tuple(bounds)!r}.")
-        return Goal(0, low, high)
+        return self._attributor.find_counterfactuals(
+            x, target, k=k, immutable=immutable, monotone=monotone, ranges=ranges, max_changes=max_changes,
+            max_candidates=max_candidates, raise_if_none=raise_if_none, target_range=target_range,
+            defaults=self.info.get("counterfactual_defaults", {}), protected=self.protected)
 
     def __repr__(self) -> str:
         return f"Explainer({self.kind}, {self.name}, classes={self.class_names[:5]}{'...' if len(self.class_names) > 5 else ''})"

@@ -120,7 +120,7 @@ def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None =
     import pandas as pd
 
     if isinstance(rows, pd.DataFrame):
-        items = [(str(k), {str(c): _plain(v) for c, v in r.items()}) for k, r in rows.iterrows()]
+        items = [(str(k), {str(c): _python_value(v) for c, v in r.items()}) for k, r in rows.iterrows()]
     else:
         items = [(str(i), r) for i, r in enumerate(rows)]
     order = {key: i for i, (key, _) in enumerate(items)}
@@ -137,5 +137,7 @@ def explain_many(ex: Any, rows: Any, client: Any = None, *, budget: int | None =
     return pd.DataFrame(results)
 
 
-def _plain(v: Any) -> Any:
+def _python_value(v: Any) -> Any:
+    """A numpy scalar as its Python value. Not ``to_plain``: NaN and dates stay as they are, because
+    the row goes back into the model, not out as JSON."""
     return v.item() if hasattr(v, "item") else v

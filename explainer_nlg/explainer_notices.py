@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import ExplainerInputError
-from .serialise import to_plain
+from .evidence.serialise import to_plain
 
 MAX_REASONS = 4  # Regulation B: "more than four ... not likely to be helpful"
 _approved: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -3,8 +3,8 @@ feature effects, groups, similar cases, rules.
 
 These are methods of :class:`~explainer_nlg.explainer.Explainer` (kept in their own file so the
 facade stays short); each returns a record with a documented schema and a JSON round-trip:
-``FeatureEffect`` (``effect_evidence.py``), ``GroupComparison`` (``group_evidence.py``),
-``SimilarCases`` (``similar_evidence.py``) and ``RuleEvidence`` (``rule_evidence.py``).
+``FeatureEffect`` (``evidence/effects.py``), ``GroupComparison`` (``evidence/groups.py``),
+``SimilarCases`` (``evidence/similar.py``) and ``RuleEvidence`` (``evidence/rules.py``).
 
 >>> from explainer_nlg import Explainer
 >>> ex = Explainer.demo("loan")
@@ -19,11 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from .effect_evidence import FeatureEffect
 from .errors import ExplainerInputError, resolve_class
-from .group_evidence import GroupComparison
-from .rule_evidence import RuleEvidence
-from .similar_evidence import SimilarCases
+from .evidence.effects import FeatureEffect
+from .evidence.groups import GroupComparison
+from .evidence.rules import RuleEvidence
+from .evidence.similar import SimilarCases
 
 _LOCK = threading.Lock()
 

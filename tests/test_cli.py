@@ -12,7 +12,7 @@ import pytest
 
 from explainer_nlg import Evidence, Explainer
 from explainer_nlg.cli import main
-from explainer_nlg.effect_evidence import FeatureEffect
+from explainer_nlg.evidence.effects import FeatureEffect
 from explainer_nlg.service import Service
 from explainer_nlg.store.audit import AuditLog
 

@@ -22,9 +22,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "explainer_nlg"
 # Bottom to top. A pattern names a module and everything under it ("explainer_nlg.models" covers
 # explainer_nlg.models.tabular); the longest matching pattern decides.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("records", ["explainer_nlg.errors", "explainer_nlg.cache", "explainer_nlg.serialise",
-                 "explainer_nlg.prompt_files", "explainer_nlg.input_text",
-                 "explainer_nlg.evidence", "explainer_nlg.change_evidence", "explainer_nlg.*_evidence"]),
+    ("records", ["explainer_nlg.errors", "explainer_nlg.cache", "explainer_nlg.prompt_files",
+                 "explainer_nlg.input_text", "explainer_nlg.evidence"]),
     ("models", ["explainer_nlg.models"]),
     ("attribution", ["explainer_nlg.attribution"]),
     ("narrate", ["explainer_nlg.narrate", "explainer_nlg.pictures"]),

@@ -3,14 +3,14 @@
 ``record_model(Evidence)`` reads the dataclass fields, their type hints, the JSON keys the record
 writes (``KEYS``, ``DERIVED``, ``schema_version``) and the meaning of each key from the schema
 table in the record's module docstring, so the OpenAPI document at ``/docs`` says what
-``evidence.py`` says, and a field added to a record appears in the API with no edit here.
+``evidence/attributions.py`` says, and a field added to a record appears in the API with no edit here.
 
 >>> EvidenceModel = record_model(Evidence)
 >>> sorted(EvidenceModel.model_json_schema()["required"])[:3]
 ['attributions', 'base_value', 'kind']
 >>> EvidenceModel.model_fields["base_value"].description.startswith("the model's output (in ``unit``)")
 True
->>> from explainer_nlg.change_evidence import Change
+>>> from explainer_nlg.evidence.changes import Change
 >>> record_model(Change).model_fields["from_value"].alias
 'from'
 """
@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..change_evidence import CounterfactualSet, WhatIf
 from ..evidence import Evidence
-from ..serialise import Record
+from ..evidence.changes import CounterfactualSet, WhatIf
+from ..evidence.serialise import Record
 
 # ---- records -> pydantic models ------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError, resolve_class
 from ..evidence import Attribution, Evidence
+from ..evidence.changes import CounterfactualSet
 from .faithfulness import eraser
 from .game import CachedGame, Game
 from .limits import capped_budget, stop_note
@@ -39,6 +39,7 @@ class Attributor:
     # With no budget, enumerate exactly when all 2^n calls are measured to fit in this many
     # seconds (see shapley_values); None: only when 2^n fits ``shapley_values``' exact_up_to.
     exact_seconds: float | None = None
+    counterfactual_changes = "features"  # what a counterfactual changes, as a message names it
 
     def __init__(self, predictor):
         self.predictor = predictor
@@ -65,9 +66,51 @@ class Attributor:
         """Extra Evidence fields a kind of input adds (image: the heatmap and its regions)."""
         return {}
 
+    def find_counterfactuals(self, x: Any, target: Any = None, *, k: int = 3, immutable: list[str] | None = None,
+                             monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                             max_changes: int = 3, max_candidates: int | None = None, raise_if_none: bool = False,
+                             target_range: tuple | None = None, defaults: dict | None = None,
+                             protected: list[str] | None = None) -> CounterfactualSet:
+        """``Explainer.counterfactuals`` (see there for the options): the target class or range
+        resolved, the explainer's ``defaults`` (``immutable``, ``monotone``) filled in where an
+        option is None, then this kind's own search (``counterfactuals``)."""
+        prepared = self.prepare(x)
+        probs = self.predictor.predict_proba(prepared.batch1)[0]
+        if getattr(self.predictor, "is_regression", False) or target_range is not None:
+            t: Any = self.range_goal(target if target_range is None else target_range)
+        elif target is None:
+            t = int(probs.argsort()[::-1][1])
+        else:
+            t = resolve_class(target, self.class_names)
+        if k < 1 or max_changes < 1:
+            raise ExplainerInputError("k and max_changes must be at least 1.")
+        defaults = defaults or {}
+        result = self.counterfactuals(
+            prepared, t, k=k, max_changes=max_changes, max_candidates=max_candidates,
+            immutable=defaults.get("immutable", []) if immutable is None else immutable,
+            monotone=defaults.get("monotone", {}) if monotone is None else monotone, ranges=ranges,
+            protected=protected)
+        if raise_if_none and not result.found:
+            c = result.constraints
+            fixed = f"; fixed: {', '.join(c['immutable'])}" if c.get("immutable") else ""
+            raise ExplainerInputError(
+                f"No change of at most {c['max_changes']} {self.counterfactual_changes} makes the model "
+                f"predict {result.target_label!r} (searched {result.candidates_searched} candidates within "
+                f"the values seen in the data{fixed}). Allow more changes (max_changes) or fewer constraints.")
+        return result
+
+    def range_goal(self, bounds: Any) -> Any:
+        """What a regressor's counterfactual must reach: ``bounds`` = (low, high), either end None.
+        Only a kind that searches ranges (tabular) builds one."""
+        if not getattr(self.predictor, "is_regression", False):
+            raise ExplainerInputError("target_range is for models that predict a number; this one predicts "
+                                      f"classes ({', '.join(self.class_names)}): name a class as target.")
+        raise ExplainerInputError("Counterfactual ranges are searched for tabular models only.")
+
     def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
                         max_candidates: int | None = None, immutable: list[str] | None = None,
-                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                        protected: list[str] | None = None) -> CounterfactualSet:
         """Up to ``k`` minimal changes to the input that make the model predict class ``target``
         (see ``Explainer.counterfactuals``); each kind of input searches its own way."""
         raise ExplainerInputError(

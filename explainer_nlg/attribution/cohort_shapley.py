@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..serialise import to_plain
+from ..evidence.serialise import to_plain
 from .game import CachedGame
 from .tabular_estimators import AVERAGING_TREE_MODELS
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..change_evidence import Change, Counterfactual, CounterfactualSet
 from ..errors import ExplainerInputError
-from ..serialise import to_plain
+from ..evidence.changes import Change, Counterfactual, CounterfactualSet
+from ..evidence.serialise import to_plain
 
 METHOD = "sparsity-first beam search"
 QUANTILES = np.linspace(0.0, 1.0, 21)  # 5% steps, min and max included

@@ -21,8 +21,8 @@ from importlib import resources
 
 import numpy as np
 
-from ..change_evidence import Change, Counterfactual, CounterfactualSet
 from ..errors import ExplainerInputError
+from ..evidence.changes import Change, Counterfactual, CounterfactualSet
 from .text_game import split_words
 from .what_if import cased, edit_words
 

@@ -13,12 +13,13 @@ ExplainerInputError that says so and points to the local rule.
 
 >>> import pandas as pd
 >>> from sklearn.tree import DecisionTreeClassifier
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6] * 5, "debt": [6, 5, 4, 3, 9, 1] * 5,
 ...                    "ok": ["no", "no", "no", "yes", "no", "yes"] * 5})
->>> ex = Explainer.from_sklearn(DecisionTreeClassifier(random_state=0).fit(df[["income", "debt"]], df["ok"]),
-...                             df, target="ok")
->>> r = decision_path(ex._attributor, 3)
+>>> model = DecisionTreeClassifier(random_state=0).fit(df[["income", "debt"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "debt"]), df)
+>>> r = decision_path(att, 3)
 >>> [c.text() for c in r.conditions], r.prediction, r.precision
 (['debt <= 3.5'], 'yes', 1.0)
 """
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import Condition, RuleEvidence, RulePath
+from ..evidence.rules import Condition, RuleEvidence, RulePath
 from .rule_conditions import holds, merge, tidy
 
 MAX_TREES = 10

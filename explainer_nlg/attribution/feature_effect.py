@@ -14,14 +14,16 @@ where the data are). Categorical grids: every category seen.
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6] * 5, "debt": [6, 5, 4, 3, 2, 1] * 5,
 ...                    "ok": ["no", "no", "no", "yes", "yes", "yes"] * 5})
->>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income", "debt"]], df["ok"]), df, target="ok")
->>> fe = feature_effect(ex._attributor, "income", target=1)
+>>> model = LogisticRegression().fit(df[["income", "debt"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "debt"]), df)
+>>> fe = feature_effect(att, "income", target=1)
 >>> fe.grid, fe.shape["direction"]
 ([1, 2, 3, 4, 5, 6], 'rising')
->>> local = feature_effect(ex._attributor, "income", x=2, target=1)    # row 2: income 3, debt 4
+>>> local = feature_effect(att, "income", x=2, target=1)    # row 2: income 3, debt 4
 >>> local.decisions[0], local.decisions[-1], local.flips[0]["at"], local.flips[0]["to"]
 ('no', 'yes', 5, 'yes')
 """
@@ -34,8 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..effect_evidence import FeatureEffect
 from ..errors import ExplainerInputError
+from ..evidence.effects import FeatureEffect
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import whole_numbers
 from .tabular_sampled_estimators import rows_shapley

@@ -15,13 +15,14 @@ give the gap at the point estimate, so "larger than its uncertainty" means that 
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": list(range(40)) * 2, "group": ["a"] * 40 + ["b"] * 40,
 ...                    "ok": (["no"] * 20 + ["yes"] * 20) * 2})
 >>> model = LogisticRegression().fit(df[["income"]], df["ok"])
->>> ex = Explainer.from_sklearn(model, df, target="ok")
->>> gc = compare_groups(ex._attributor, [("a", [{"feature": "group", "cmp": "==", "value": "a"}]),
-...                                      ("b", [{"feature": "group", "cmp": "==", "value": "b"}])],
+>>> att = TabularAttributor(SklearnPredictor(model, ["income"]), df)
+>>> gc = compare_groups(att, [("a", [{"feature": "group", "cmp": "==", "value": "a"}]),
+...                           ("b", [{"feature": "group", "cmp": "==", "value": "b"}])],
 ...                     positive=1, labels=df["ok"])
 >>> [g.size for g in gc.groups], gc.gaps["demographic_parity_difference"]["value"]
 ([40, 40], 0.0)
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..group_evidence import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
+from ..evidence.groups import FIGURES, MIN_GROUP_SIZE, GroupComparison, GroupStats
 from .cohort_shapley import sample_ids
 from .row_filters import describe, select
 from .tabular_sampled_estimators import rows_shapley

@@ -17,7 +17,8 @@ All candidate extensions of a rule are scored in one matrix product over the row
 
 >>> import pandas as pd
 >>> from sklearn.tree import DecisionTreeClassifier
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": list(range(100)) * 2, "home": ["own", "rent"] * 100})
 >>> df["ok"] = ["yes" if i >= 50 and h == "own" else "no" for i, h in zip(df["income"], df["home"])]
 >>> from sklearn.compose import make_column_transformer
@@ -25,8 +26,9 @@ All candidate extensions of a rule are scored in one matrix product over the row
 >>> from sklearn.preprocessing import OneHotEncoder
 >>> pipe = make_pipeline(make_column_transformer((OneHotEncoder(), ["home"]), remainder="passthrough"),
 ...                      DecisionTreeClassifier(random_state=0))
->>> ex = Explainer.from_sklearn(pipe.fit(df[["income", "home"]], df["ok"]), df, target="ok")
->>> r = local_rule(ex._attributor, 160)                  # income 80, home own
+>>> model = pipe.fit(df[["income", "home"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "home"]), df)
+>>> r = local_rule(att, 160)                  # income 80, home own
 >>> sorted(c.text() for c in r.conditions), r.prediction, r.precision
 (['home == own', 'income > 49'], 'yes', 1.0)
 """
@@ -40,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import MIN_PRECISION, Condition, RuleEvidence
+from ..evidence.rules import MIN_PRECISION, Condition, RuleEvidence
 from .counterfactual_tabular import whole_numbers
 from .rule_conditions import holds, merge
 

@@ -5,7 +5,7 @@ A tree path says "Income > 50", then "Income <= 120", then "Income > 80"; read a
 counts rows exactly as the record states them, so a precision is always a count over the rows.
 
 >>> import pandas as pd
->>> from explainer_nlg.rule_evidence import Condition
+>>> from explainer_nlg.evidence.rules import Condition
 >>> c = merge([Condition("Income", ">", 50), Condition("Income", "<=", 120), Condition("Income", ">", 80)])
 >>> [x.text() for x in c]
 ['80 < Income <= 120']
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..rule_evidence import Condition
+from ..evidence.rules import Condition
 
 
 def holds(data: pd.DataFrame, conditions: list[Condition]) -> np.ndarray:

@@ -12,11 +12,13 @@ few vectorised operations over the rows.
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": [1, 2, 3, 4, 5, 6] * 4, "debt": [6, 5, 4, 3, 2, 1] * 4,
 ...                    "ok": ["no", "no", "no", "yes", "yes", "yes"] * 4})
->>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income", "debt"]], df["ok"]), df, target="ok")
->>> sc = SimilarCaseIndex(ex._attributor, df["ok"]).query(0, k=3)
+>>> model = LogisticRegression().fit(df[["income", "debt"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "debt"]), df)
+>>> sc = SimilarCaseIndex(att, df["ok"]).query(0, k=3)
 >>> [n.row_id for n in sc.neighbours], [n.distance for n in sc.neighbours], sc.correct
 ([6, 12, 18], [0.0, 0.0, 0.0], 3)
 """
@@ -29,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..serialise import to_plain
-from ..similar_evidence import Neighbour, SimilarCases
+from ..evidence.serialise import to_plain
+from ..evidence.similar import Neighbour, SimilarCases
 from .cohort_shapley import sample_ids
 from .counterfactual_tabular import feature_spread
 from .tabular_sampled_estimators import rows_shapley

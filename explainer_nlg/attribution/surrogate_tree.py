@@ -9,10 +9,12 @@ the data's rows in the leaf that the model predicts the leaf's class for, counte
 
 >>> import pandas as pd
 >>> from sklearn.linear_model import LogisticRegression
->>> from explainer_nlg import Explainer
+>>> from explainer_nlg.attribution.tabular_attributor import TabularAttributor
+>>> from explainer_nlg.models.tabular import SklearnPredictor
 >>> df = pd.DataFrame({"income": list(range(100)), "debt": [5] * 100, "ok": ["no"] * 50 + ["yes"] * 50})
->>> ex = Explainer.from_sklearn(LogisticRegression().fit(df[["income", "debt"]], df["ok"]), df, target="ok")
->>> sur = SurrogateTree(ex._attributor, max_depth=2)
+>>> model = LogisticRegression().fit(df[["income", "debt"]], df["ok"])
+>>> att = TabularAttributor(SklearnPredictor(model, ["income", "debt"]), df)
+>>> sur = SurrogateTree(att, max_depth=2)
 >>> r = sur.rule()
 >>> r.fidelity >= 0.9, [c.feature for c in r.leaves[0].conditions], r.fidelity_rows
 (True, ['income'], 25)
@@ -28,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
-from ..rule_evidence import RuleEvidence, RuleLeaf
+from ..evidence.rules import RuleEvidence, RuleLeaf
 from .decision_path import _conditions
 from .rule_conditions import merge, tidy
 

@@ -10,12 +10,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
+from ..evidence.changes import CounterfactualSet
+from ..evidence.serialise import to_plain
 from ..models.tabular import SklearnPredictor, SklearnRegressor, TabularSchema
-from ..serialise import to_plain
 from .attributor import Attributor, Prepared
-from .counterfactual_tabular import SearchLimits, TabularCounterfactualSearch, check_constraints
+from .counterfactual_tabular import (
+    Goal,
+    SearchLimits,
+    TabularCounterfactualSearch,
+    check_constraints,
+)
 from .game import CachedGame, Game
 from .shapley_estimators import ShapleyResult, shapley_values
 from .tabular_estimators import TreeShapley, per_reference_exact_shapley
@@ -93,6 +98,21 @@ class TabularAttributor(Attributor):
         """(n_rows,) index of the class the model predicts for each row of ``data`` (0 for every row of
         a regressor, whose one output is its predicted value)."""
         return self.data_probabilities().argmax(axis=1)
+
+    def range_goal(self, bounds: Any) -> Goal:
+        """The Goal for a regressor's counterfactual: a (low, high) range, either end None."""
+        if not getattr(self.predictor, "is_regression", False):
+            return super().range_goal(bounds)  # says a classifier takes a class, not a range
+        name = self.class_names[0]
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise ExplainerInputError(f"This model predicts a number ({name}): say the range to reach as "
+                                      "target_range=(low, high), either end None, e.g. (None, 150000) for "
+                                      "'under 150,000'.")
+        low, high = (None if b is None else float(b) for b in bounds)
+        if low is None and high is None or (low is not None and high is not None and low > high) or \
+                any(b is not None and not np.isfinite(b) for b in (low, high)):
+            raise ExplainerInputError(f"target_range needs finite bounds, low below high, not {tuple(bounds)!r}.")
+        return Goal(0, low, high)
 
     def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
                         max_candidates: int | None = None, immutable: list[str] | None = None,

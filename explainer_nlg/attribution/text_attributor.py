@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..change_evidence import CounterfactualSet
 from ..errors import ExplainerInputError
+from ..evidence.changes import CounterfactualSet
 from ..input_text import clean_text
 from ..models.text import TransformersPredictor
 from .attributor import Attributor, Prepared
@@ -23,6 +23,7 @@ class TextAttributor(Attributor):
     # Exact values when they cost about a second: 9-10 words on a fast machine, fewer under load
     # (issue 17; the demo model measured 170-480 calls/s on 9-word texts on 2 shared cores).
     exact_seconds = 1.0
+    counterfactual_changes = "words"
 
     def __init__(self, predictor: TransformersPredictor):
         super().__init__(predictor)
@@ -75,7 +76,9 @@ class TextAttributor(Attributor):
 
     def counterfactuals(self, prepared: Prepared, target: int, k: int, max_changes: int,
                         max_candidates: int | None = None, immutable: list[str] | None = None,
-                        monotone: dict[str, str] | None = None, ranges: dict | None = None) -> CounterfactualSet:
+                        monotone: dict[str, str] | None = None, ranges: dict | None = None,
+                        protected: list[str] | None = None) -> CounterfactualSet:
+        # ``protected`` names features, and a text model has none (from_transformers takes no such list).
         if immutable or monotone or ranges:
             raise ExplainerInputError("immutable, monotone and ranges apply to tabular models; a text "
                                       "counterfactual edits words (k, max_changes and max_candidates apply).")

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..change_evidence import Change, WhatIf
 from ..errors import ExplainerInputError
-from ..serialise import to_plain
+from ..evidence.changes import Change, WhatIf
+from ..evidence.serialise import to_plain
 from .text_game import Word, split_words
 
 TABULAR_ACTIONS = ("set", "increase", "decrease")

@@ -46,7 +46,7 @@ def read_rows(path: str | Path, id_column: str | None = "id") -> list[tuple[str,
     keys = [str(v) for v in df[id_column]] if id_column and id_column in df.columns else [str(i) for i in range(len(df))]
     _check_unique(keys, path)
     records = df.drop(columns=[id_column]) if id_column and id_column in df.columns else df
-    return list(zip(keys, ({str(c): _plain(v) for c, v in r.items()} for r in records.to_dict("records"))))
+    return list(zip(keys, ({str(c): _python_value(v) for c, v in r.items()} for r in records.to_dict("records"))))
 
 
 def _read_jsonl(path: Path, id_column: str | None) -> list[tuple[str, Any]]:
@@ -82,7 +82,9 @@ def _check_unique(keys: list[str], path: Path) -> None:
         seen.add(k)
 
 
-def _plain(v: Any) -> Any:
+def _python_value(v: Any) -> Any:
+    """A cell as the Python value the model is given: numpy scalars unwrapped, NaN as None (missing).
+    Not ``to_plain``: any other value (a date) keeps its type."""
     v = v.item() if hasattr(v, "item") else v
     return None if isinstance(v, float) and math.isnan(v) else v
 

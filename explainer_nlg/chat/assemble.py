@@ -775,6 +775,10 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
     own = "|".join(re.escape(w) for w in sorted(_row_words(schema))) if schema is not None else ""
     if own:
         for sp in spans:
+            whole = re.fullmatch(r"(?:" + own + r")\s*#?\s*(\d+)\s*", sp.text.lower())
+            if sp.tag != "ID" and whole:  # the tagger took "house 8" as one mention: its number is the row
+                sp.start, sp.text = sp.start + whole.start(1), whole.group(1)
+                sp.end = sp.start + len(sp.text)
             if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and \
                     re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start]):
                 for other in spans:

@@ -27,7 +27,7 @@ import logging
 import weakref
 from typing import Any
 
-from ..serialise import to_plain
+from ..evidence.serialise import to_plain
 from ..store.audit import AuditLog, AuditUnavailable
 from .reply import ChatAnswer
 

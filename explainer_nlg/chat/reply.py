@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..serialise import to_plain
+from ..evidence.serialise import to_plain
 
 
 @dataclass(frozen=True)

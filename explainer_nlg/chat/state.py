@@ -51,18 +51,19 @@ class _Unsaved(Exception):
     pass
 
 
-def _plain(v: Any) -> Any:
-    """``v`` as JSON-able data, or _Unsaved when it is not data (an image array, a model)."""
+def _saved(v: Any) -> Any:
+    """``v`` as JSON-able data, or _Unsaved when it is not data (an image array, a model). Not
+    ``to_plain``, which writes anything as text: a state field that is not data is left out."""
     if v is None or isinstance(v, (str, bool, int)):
         return v
     if isinstance(v, float):
         return v if math.isfinite(v) else None
     if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
+        return {str(k): _saved(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
+        return [_saved(x) for x in v]
     if hasattr(v, "item") and getattr(v, "ndim", 0) == 0:  # a numpy scalar
-        return _plain(v.item())
+        return _saved(v.item())
     raise _Unsaved
 
 
@@ -77,7 +78,7 @@ def state_to_dict(state: DialogueState) -> dict:
     unsaved = []
     for f in fields(state):
         try:
-            out[f.name] = _plain(getattr(state, f.name))
+            out[f.name] = _saved(getattr(state, f.name))
         except _Unsaved:
             unsaved.append(f.name)
     out["_unsaved"] = unsaved

@@ -100,7 +100,7 @@ class TabularSchema:
                 if match is None:
                     known = ", ".join(repr(c) for c in self.categorical[f])
                     raise ExplainerInputError(f"{f} {text!r} is not a value this model has seen. Known values: {known}.")
-                clean[f] = _plain(self.originals.get(f, {}).get(match, match))
+                clean[f] = _python_value(self.originals.get(f, {}).get(match, match))
             else:
                 try:
                     clean[f] = float(v)
@@ -123,7 +123,9 @@ class TabularSchema:
         return notes
 
 
-def _plain(v: Any) -> Any:
+def _python_value(v: Any) -> Any:
+    """A numpy scalar as its Python value. Not ``to_plain``: a category keeps its type (a date stays a
+    date), because the value goes into the model, not out as JSON."""
     return v.item() if isinstance(v, np.generic) else v
 
 
@@ -215,7 +217,7 @@ class SklearnRegressor(Predictor):
     output_kind = "regression"
 
     def __init__(self, model: Any, features: list[str], output_name: str = "prediction", unit: str | None = None):
-        from ..outside_evidence import check_unit
+        from ..evidence.outside import check_unit
 
         if not hasattr(model, "predict"):
             raise ExplainerInputError(f"{type(model).__name__} has no predict method.")

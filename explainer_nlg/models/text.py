@@ -37,7 +37,7 @@ class TransformersPredictor(Predictor):
             if class_names is not None:
                 raise ExplainerInputError("This model predicts a number, so it takes no class_names (name the "
                                           "output with output_name=, its unit with unit=).")
-            from ..outside_evidence import check_unit
+            from ..evidence.outside import check_unit
 
             id2label = getattr(model.config, "id2label", None) or {}
             default = str(id2label.get(0, id2label.get("0", "score")))

@@ -37,15 +37,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..change_evidence import CounterfactualSet, WhatIf
 from ..errors import ExplainerInputError
+from ..evidence.changes import CounterfactualSet, WhatIf
 
 INPUT_KINDS = ("tabular", "text", "image")
 ACTIONS = {"tabular": ("set", "increase", "decrease"), "text": ("replace", "remove"), "image": ("cover",)}
 
 
 def as_record(obj: Any, which: int = 0) -> Any:
-    """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.change_evidence) as the dict above;
+    """A ``WhatIf`` or ``CounterfactualSet`` (explainer_nlg.evidence.changes) as the dict above;
     anything else unchanged. A counterfactual set is narrated by its answer number ``which``
     (default the best, first one); only that one says how many alternatives were found."""
 

@@ -27,6 +27,7 @@ import asyncio
 import functools
 import html
 import itertools
+import logging
 import queue
 import threading
 import time
@@ -151,13 +152,6 @@ class PageHandlers:
     def respond(self, message, history, demo, row_id, row_table, text, photo, upload, audience, session,
                 operator=""):
         """Stream the answer into the chat, then draw its pictures."""
-        from .visuals import (
-            cohort_chart,
-            contribution_chart,
-            heatmap_overlay,
-            highlighted_words_html,
-            record_picture,
-        )
 
         # The history lives in the session (a State), never read back from the client, so a
         # client cannot feed the page messages it would then fail to show. It is changed in place
@@ -192,6 +186,23 @@ class PageHandlers:
         answer, x = result["answer"], result["x"]
         mine["content"] = shown_text(answer.text)
         ticket = self._waiting(refinement, mine)
+        try:
+            words, chart, overlay = self._pictures(answer, x)
+        except Exception:  # noqa: BLE001 - a picture that cannot be drawn never hides the answer
+            logging.getLogger(__name__).exception("drawing the answer's pictures")
+            words = chart = overlay = gr.skip()
+        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session, ticket
+
+    def _pictures(self, answer, x):
+        """(highlighted words, chart, heatmap overlay) for an answer, or gr.skip() where none fits."""
+        from .visuals import (
+            cohort_chart,
+            contribution_chart,
+            heatmap_overlay,
+            highlighted_words_html,
+            record_picture,
+        )
+
         ev = answer.evidence
         ev = getattr(ev, "evidence", None) if ev is not None and not hasattr(ev, "attributions") else ev
         words = highlighted_words_html(ev) if ev is not None else gr.skip()
@@ -209,7 +220,7 @@ class PageHandlers:
         elif ev is not None or cohort is not None:
             chart = gr.update(value=chart, label="Contributions")
         overlay = heatmap_overlay(ev, x) if ev is not None and ev.kind == "image" and x is not None else gr.skip()
-        yield history, history, evidence_panel(answer), words, chart, overlay, gr.skip(), session, ticket
+        return words, chart, overlay
 
     def _waiting(self, refinement: Refinement, message: dict) -> str:
         """Keep ``refinement`` for the chained ``refine`` event; its ticket (a State value)."""

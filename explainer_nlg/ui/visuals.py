@@ -68,6 +68,16 @@ def contribution_chart(ev: Any, k: int = 10):
     if ev is None or not getattr(ev, "attributions", None):
         return None
     top = list(reversed(ev.top(k)))
+    if ev.is_regression or ev.unit != "probability":
+        # a number in the model's own unit (a regressor's dollars, log-odds from elsewhere)
+        from ..narrate.amounts import fmt_amount
+
+        values = [a.contribution for a in top]
+        unit = ev.unit or "model units"
+        return _bar_chart([_label(a) for a in top], values, [BLUE if v >= 0 else RED for v in values],
+                          f"contribution to {ev.predicted_label}, {unit}",
+                          f"Why {ev.predicted_label} = {fmt_amount(ev.output_value, ev.unit)}", zero_line=True,
+                          title_size=10)
     values = [a.contribution * 100 for a in top]
     return _bar_chart([_label(a) for a in top], values, [BLUE if v >= 0 else RED for v in values],
                       f"contribution to p({ev.target_label}), percentage points",
@@ -111,7 +121,7 @@ def record_picture(record: Any) -> tuple[str, Any] | None:
     """(label, picture) for a data-level record the page shows as a chart (a feature's effect, a
     group comparison), or None.
 
-    >>> from explainer_nlg.effect_evidence import FeatureEffect
+    >>> from explainer_nlg.evidence.effects import FeatureEffect
     >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150], [0.4, 0.6, 0.7], rows_used=300,
     ...                    classes=["bad", "good"])
     >>> record_picture(fe)[0]

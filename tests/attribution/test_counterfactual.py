@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from explainer_nlg import Explainer, ExplainerInputError
-from explainer_nlg.change_evidence import CounterfactualSet, WhatIf
+from explainer_nlg.evidence.changes import CounterfactualSet, WhatIf
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from explainer_nlg.attribution.tabular_sampled_estimators import (
     feature_shapley,
     permutation_shapley,
 )
-from explainer_nlg.effect_evidence import FeatureEffect, curve_shape
+from explainer_nlg.evidence.effects import FeatureEffect, curve_shape
 
 
 def frame(n=240, seed=0):

@@ -20,7 +20,7 @@ from sklearn.metrics import accuracy_score
 
 from explainer_nlg import Explainer, ExplainerInputError
 from explainer_nlg.attribution.group_comparison import CONTRIBUTION_ROWS
-from explainer_nlg.group_evidence import GroupComparison
+from explainer_nlg.evidence.groups import GroupComparison
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from explainer_nlg import Explainer, ExplainerInputError
 from explainer_nlg.attribution.counterfactual_tabular import feature_spread
 from explainer_nlg.attribution.local_rule import candidates, search
 from explainer_nlg.attribution.rule_conditions import holds
-from explainer_nlg.rule_evidence import RuleEvidence
-from explainer_nlg.similar_evidence import SimilarCases
+from explainer_nlg.evidence.rules import RuleEvidence
+from explainer_nlg.evidence.similar import SimilarCases
 
 
 def table(n=400, seed=0):

@@ -12,10 +12,10 @@ from explainer_nlg.chat.operations.group_ops import cohort_likelihood, compare
 from explainer_nlg.chat.operations.rule_ops import rules
 from explainer_nlg.chat.operations.similar_ops import similar
 from explainer_nlg.chat.state import DialogueState
-from explainer_nlg.effect_evidence import FeatureEffect
-from explainer_nlg.group_evidence import GroupComparison
-from explainer_nlg.rule_evidence import RuleEvidence
-from explainer_nlg.similar_evidence import SimilarCases
+from explainer_nlg.evidence.effects import FeatureEffect
+from explainer_nlg.evidence.groups import GroupComparison
+from explainer_nlg.evidence.rules import RuleEvidence
+from explainer_nlg.evidence.similar import SimilarCases
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ are the handlers' verified narration about the right thing."""
 import pytest
 
 from explainer_nlg import Explainer
-from explainer_nlg.effect_evidence import FeatureEffect
-from explainer_nlg.group_evidence import GroupComparison
-from explainer_nlg.rule_evidence import RuleEvidence
-from explainer_nlg.similar_evidence import SimilarCases
+from explainer_nlg.evidence.effects import FeatureEffect
+from explainer_nlg.evidence.groups import GroupComparison
+from explainer_nlg.evidence.rules import RuleEvidence
+from explainer_nlg.evidence.similar import SimilarCases
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from explainer_nlg import change_evidence, evidence
-from explainer_nlg.change_evidence import Change, Counterfactual, CounterfactualSet, WhatIf
-from explainer_nlg.evidence import Attribution, Evidence
-from explainer_nlg.serialise import Record, to_plain
+from explainer_nlg.evidence import Attribution, Evidence, attributions, changes
+from explainer_nlg.evidence.changes import Change, Counterfactual, CounterfactualSet, WhatIf
+from explainer_nlg.evidence.serialise import Record, to_plain
 
 
 def _evidence(kind: str = "tabular") -> Evidence:
@@ -120,15 +119,15 @@ def _documented_keys(doc: str, heading: str) -> list[str]:
 
 
 def test_keys_match_the_documented_schemas():
-    assert list(_evidence().to_dict()) == _documented_keys(evidence.__doc__, "Schema")
-    assert list(_change().to_dict()) == _documented_keys(change_evidence.__doc__, "A **Change**")
-    assert list(_what_if(True).to_dict()) == _documented_keys(change_evidence.__doc__, "**WhatIf**")
-    assert list(_counterfactual_set(True).to_dict()) == _documented_keys(change_evidence.__doc__,
+    assert list(_evidence().to_dict()) == _documented_keys(attributions.__doc__, "Schema")
+    assert list(_change().to_dict()) == _documented_keys(changes.__doc__, "A **Change**")
+    assert list(_what_if(True).to_dict()) == _documented_keys(changes.__doc__, "**WhatIf**")
+    assert list(_counterfactual_set(True).to_dict()) == _documented_keys(changes.__doc__,
                                                                         "**CounterfactualSet**")
     # Counterfactual and Attribution are listed inline: {"changes": [Change], "new_input", ...}
-    cf_doc = re.search(r'Each is (\{.*?\})\.', change_evidence.__doc__, re.S).group(1)
+    cf_doc = re.search(r'Each is (\{.*?\})\.', changes.__doc__, re.S).group(1)
     assert list(_counterfactual().to_dict()) == re.findall(r'"(\w+)"', cf_doc)
-    att_doc = re.search(r'list of (\{[^}]*\})', evidence.__doc__).group(1)
+    att_doc = re.search(r'list of (\{[^}]*\})', attributions.__doc__).group(1)
     assert list(RECORDS["attribution"].to_dict()) == re.findall(r'"(\w+)"', att_doc)
 
 

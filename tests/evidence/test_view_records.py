@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from explainer_nlg import effect_evidence, group_evidence, rule_evidence, similar_evidence
-from explainer_nlg.effect_evidence import FeatureEffect
-from explainer_nlg.group_evidence import GroupComparison
-from explainer_nlg.rule_evidence import RuleEvidence
-from explainer_nlg.serialise import Record, to_plain
-from explainer_nlg.similar_evidence import SimilarCases
+from explainer_nlg.evidence import effects, groups, rules, similar
+from explainer_nlg.evidence.effects import FeatureEffect
+from explainer_nlg.evidence.groups import GroupComparison
+from explainer_nlg.evidence.rules import RuleEvidence
+from explainer_nlg.evidence.serialise import Record, to_plain
+from explainer_nlg.evidence.similar import SimilarCases
 
 RAW = json.loads((Path(__file__).resolve().parents[1] / "data" / "view_records.json").read_text())
 KINDS = {"feature-effect": FeatureEffect, "group-comparison": GroupComparison, "similar-cases": SimilarCases,
@@ -42,18 +42,18 @@ def _documented_keys(doc: str, heading: str) -> list[str]:
 
 def test_keys_match_the_documented_schemas():
     fe = RECORDS["income_global"]
-    assert list(fe.to_dict()) == _documented_keys(effect_evidence.__doc__, "Schema")
+    assert list(fe.to_dict()) == _documented_keys(effects.__doc__, "Schema")
     gc = RECORDS["marital"]
-    assert list(gc.to_dict()) == _documented_keys(group_evidence.__doc__, "**GroupComparison**")
-    assert list(gc.groups[0].to_dict()) == _documented_keys(group_evidence.__doc__, "A **GroupStats**")
+    assert list(gc.to_dict()) == _documented_keys(groups.__doc__, "**GroupComparison**")
+    assert list(gc.groups[0].to_dict()) == _documented_keys(groups.__doc__, "A **GroupStats**")
     sc = RECORDS["similar_17"]
-    assert list(sc.to_dict()) == _documented_keys(similar_evidence.__doc__, "**SimilarCases**")
-    assert list(sc.neighbours[0].to_dict()) == _documented_keys(similar_evidence.__doc__, "A **Neighbour**")
+    assert list(sc.to_dict()) == _documented_keys(similar.__doc__, "**SimilarCases**")
+    assert list(sc.neighbours[0].to_dict()) == _documented_keys(similar.__doc__, "A **Neighbour**")
     r = RECORDS["surrogate_3"]
-    assert list(r.to_dict()) == _documented_keys(rule_evidence.__doc__, "**RuleEvidence**")
-    condition_doc = re.search(r'A \*\*Condition\*\*, as ``to_dict\(\)``: (\{[^}]*\})', rule_evidence.__doc__).group(1)
+    assert list(r.to_dict()) == _documented_keys(rules.__doc__, "**RuleEvidence**")
+    condition_doc = re.search(r'A \*\*Condition\*\*, as ``to_dict\(\)``: (\{[^}]*\})', rules.__doc__).group(1)
     assert list(r.conditions[0].to_dict()) == re.findall(r'"(\w+)"', condition_doc)
-    leaf_doc = re.search(r'leaves +surrogate: \[(\{[^}]*\})', rule_evidence.__doc__).group(1)
+    leaf_doc = re.search(r'leaves +surrogate: \[(\{[^}]*\})', rules.__doc__).group(1)
     assert list(r.leaves[0].to_dict()) == re.findall(r'"(\w+)"', leaf_doc)
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from explainer_nlg.demos.loan_model import DESCRIPTIONS
-from explainer_nlg.effect_evidence import FeatureEffect
-from explainer_nlg.group_evidence import GroupComparison
+from explainer_nlg.evidence.effects import FeatureEffect
+from explainer_nlg.evidence.groups import GroupComparison
+from explainer_nlg.evidence.rules import RuleEvidence
+from explainer_nlg.evidence.similar import SimilarCases
 from explainer_nlg.narrate.verify import verify_sentence
 from explainer_nlg.narrate.views import is_view_record, view_sentences
-from explainer_nlg.rule_evidence import RuleEvidence
-from explainer_nlg.similar_evidence import SimilarCases
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -15,7 +15,7 @@ Claims read, each checked against the curve itself (``FeatureEffect.shape`` is c
   bin mean or the curve's change. A regressor's curve is in its own unit: "$11 at 55" must be the
   curve at 55 within the rounding it shows, and no value of it may be read as a percentage.
 
->>> from explainer_nlg.effect_evidence import FeatureEffect
+>>> from explainer_nlg.evidence.effects import FeatureEffect
 >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150, 200], [0.40, 0.60, 0.70, 0.705],
 ...                    rows_used=300, rows_total=4454, data_share=[0.2, 0.6, 0.8, 0.9])
 >>> check_effect_sentence("The chance of “good” rises with income, from 40.0% at 50 to 70.5% at 200.", fe).ok
@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...attribution.row_filters import describe
-from ...effect_evidence import FeatureEffect
+from ...evidence.effects import FeatureEffect
 from ..views.phrases import feature_names
 from .verdict import Claim, Verdict
 from .view_claims import (

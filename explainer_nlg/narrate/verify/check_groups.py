@@ -12,7 +12,7 @@
   figure the clause names: accuracy, false-positive or false-negative rate).
 - Bare numbers are group sizes, counts, the ratio, the interval level, the minimum group size.
 
->>> from explainer_nlg.group_evidence import GroupComparison, GroupStats
+>>> from explainer_nlg.evidence.groups import GroupComparison, GroupStats
 >>> a = GroupStats("Records = no", [], 3681, 3681, 0.80, 0.76)
 >>> b = GroupStats("Records = yes", [], 773, 773, 0.37, 0.40)
 >>> gaps = {"demographic_parity_difference": {"value": 0.43, "ci": [0.39, 0.47], "exceeds_uncertainty": True,
@@ -28,7 +28,7 @@ True
 
 from __future__ import annotations
 
-from ...group_evidence import FIGURES, GroupComparison, GroupStats
+from ...evidence.groups import FIGURES, GroupComparison, GroupStats
 from ..views.phrases import feature_names
 from .verdict import Claim, Verdict
 from .view_claims import (

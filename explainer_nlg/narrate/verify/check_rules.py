@@ -9,7 +9,7 @@
 - "the rule", "always" may only be said of a rule with precision of at least ``min_precision``;
 - other numbers are thresholds, counts, depths and figures of the record.
 
->>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
+>>> from explainer_nlg.evidence.rules import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454)
 >>> check_rule_sentence("When Amount above 1,500, the model gives “bad” for only 71.0% of such applicants.", r).ok
 True
@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from ...rule_evidence import Condition, RuleEvidence
+from ...evidence.rules import Condition, RuleEvidence
 from ..views.phrases import feature_names
 from .verdict import Claim, Verdict
 from .view_claims import (

@@ -7,7 +7,7 @@
   distance included;
 - any other number is a count, id, distance or weight in the record.
 
->>> from explainer_nlg.similar_evidence import Neighbour, SimilarCases
+>>> from explainer_nlg.evidence.similar import Neighbour, SimilarCases
 >>> ns = [Neighbour(12, {}, 0.2, "good", 0.9, "good", True), Neighbour(40, {}, 0.3, "good", 0.8, "bad", False)]
 >>> sc = SimilarCases({"row_id": 17, "row": {}}, "good", {"good": 0.97, "bad": 0.03}, 2, ns, {"Income": 1.0}, 99, "",
 ...                   row_noun="applicants")
@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from ...similar_evidence import SimilarCases
+from ...evidence.similar import SimilarCases
 from ..views.phrases import feature_names, singular
 from .verdict import Claim, Verdict
 from .view_claims import (

@@ -2,7 +2,7 @@
 RuleEvidence sentence goes to that record's check (``check_effect``, ``check_groups``,
 ``check_similar``, ``check_rules``); ``verify_sentence`` sends them here.
 
->>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
+>>> from explainer_nlg.evidence.rules import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454)
 >>> is_view_record(r), check_view_sentence("When Amount above 1,500, the model predicts “bad” for 91.0% of such applicants.", r).ok
 (True, False)
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...effect_evidence import FeatureEffect
-from ...group_evidence import GroupComparison
-from ...rule_evidence import RuleEvidence
-from ...similar_evidence import SimilarCases
+from ...evidence.effects import FeatureEffect
+from ...evidence.groups import GroupComparison
+from ...evidence.rules import RuleEvidence
+from ...evidence.similar import SimilarCases
 from .check_effect import check_effect_sentence
 from .check_groups import check_group_sentence
 from .check_rules import check_rule_sentence

@@ -3,7 +3,7 @@ cases, rules): one ``*_text`` module per record kind, from ``prompts/view_templa
 ``phrases`` holds the wording they share. Their verifier is part of ``narrate/verify/``
 (``view_records.py`` and the ``check_*`` module of each record), and ``narrate()`` uses both.
 
->>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
+>>> from explainer_nlg.evidence.rules import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 3}, "bad", [Condition("Amount", ">", 1500)], "bad", 0.71, 0.2, 890, 4454)
 >>> [s.text[:40] for s in view_sentences(r, "support")]
 ['No short rule holds well for this row: t']
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...effect_evidence import FeatureEffect
-from ...group_evidence import GroupComparison
-from ...rule_evidence import RuleEvidence
-from ...similar_evidence import SimilarCases
+from ...evidence.effects import FeatureEffect
+from ...evidence.groups import GroupComparison
+from ...evidence.rules import RuleEvidence
+from ...evidence.similar import SimilarCases
 from ..templates import TemplateSentence
 from .effect_text import effect_sentences
 from .group_text import group_sentences

@@ -5,7 +5,7 @@ input, where the decision flips; support staff add the spread between applicants
 dependence view; developers add the method. A protected feature is never presented as something to
 change: for a customer its flip point is left out and a sentence says why.
 
->>> from explainer_nlg.effect_evidence import FeatureEffect
+>>> from explainer_nlg.evidence.effects import FeatureEffect
 >>> fe = FeatureEffect("global", "Income", "numeric", "good", [50, 100, 150, 200], [0.40, 0.60, 0.70, 0.705],
 ...                    band_low=[0.2, 0.3, 0.4, 0.4], band_high=[0.6, 0.8, 0.9, 0.9], flip_rows=41,
 ...                    data_share=[0.2, 0.6, 0.8, 0.9], rows_used=300, rows_total=4454, row_noun="applicants")
@@ -19,7 +19,7 @@ For 41 of the 300 applicants, some income between 50 and 200 would change the de
 from __future__ import annotations
 
 from ...attribution.row_filters import describe
-from ...effect_evidence import FeatureEffect
+from ...evidence.effects import FeatureEffect
 from ..amounts import fmt_amount
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, noun, pct, points, value, view_templates

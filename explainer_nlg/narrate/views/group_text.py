@@ -6,7 +6,7 @@ rule, and says that a gap is not by itself proof of unfairness. Support staff ad
 rates, equalized odds and the group feature's own mean contribution; developers the method. One
 group is a cohort: its size, share predicted positive and mean predicted probability.
 
->>> from explainer_nlg.group_evidence import GroupComparison, GroupStats
+>>> from explainer_nlg.evidence.groups import GroupComparison, GroupStats
 >>> a = GroupStats("Records = no", [], 3681, 3681, 0.80, 0.76, ci={"positive_rate": [0.79, 0.81]})
 >>> b = GroupStats("Records = yes", [], 773, 773, 0.37, 0.40, ci={"positive_rate": [0.34, 0.40]})
 >>> gaps = {"demographic_parity_difference": {"value": 0.43, "ci": [0.39, 0.47], "exceeds_uncertainty": True,
@@ -24,7 +24,7 @@ A gap is not by itself proof of unfairness: the groups can differ in other ways 
 
 from __future__ import annotations
 
-from ...group_evidence import GroupComparison, GroupStats
+from ...evidence.groups import GroupComparison, GroupStats
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, pct, points, signed_points, view_templates
 

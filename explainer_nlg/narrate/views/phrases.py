@@ -1,6 +1,6 @@
 """Wording shared by the data-level narrations: the templates file, figures as text, conditions.
 
->>> from explainer_nlg.rule_evidence import Condition
+>>> from explainer_nlg.evidence.rules import Condition
 >>> condition_words(Condition("Income", "between", [80, 120.5])), condition_words(Condition("Home", "in", ["owner", "rent"]))
 ('Income above 80 and at most 120.5', 'Home owner or rent')
 >>> pct(0.9724), points(-0.0312), count(3241)

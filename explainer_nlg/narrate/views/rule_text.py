@@ -4,7 +4,7 @@ A local rule with precision under 90% is never "the rule": it is stated as the c
 with its precision. A surrogate's fidelity on held-out rows is always said, and its rules are
 called loose when that fidelity is under 90%.
 
->>> from explainer_nlg.rule_evidence import Condition, RuleEvidence
+>>> from explainer_nlg.evidence.rules import Condition, RuleEvidence
 >>> r = RuleEvidence("local-rule", {"row_id": 17}, "good", [Condition("Income", ">", 120),
 ...                  Condition("Records", "==", "no")], "good", 0.962, 0.31, 1380, 4454, row_noun="applicants")
 >>> print(" ".join(s.text for s in rule_sentences(r, "customer")))
@@ -17,7 +17,7 @@ No short rule holds well for this applicant: the closest one, when Amount above 
 
 from __future__ import annotations
 
-from ...rule_evidence import RuleEvidence
+from ...evidence.rules import RuleEvidence
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, condition_words, count, label, pct, view_templates
 

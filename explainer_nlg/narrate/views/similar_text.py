@@ -1,7 +1,7 @@
 """SimilarCases -> true sentences: what the model said about the nearest past applicants, what
 really happened to them, and how many it got right.
 
->>> from explainer_nlg.similar_evidence import Neighbour, SimilarCases
+>>> from explainer_nlg.evidence.similar import Neighbour, SimilarCases
 >>> ns = [Neighbour(12, {}, 0.2, "good", 0.9, "good", True), Neighbour(40, {}, 0.3, "good", 0.8, "bad", False),
 ...       Neighbour(7, {}, 0.5, "bad", 0.7, "bad", True)]
 >>> sc = SimilarCases({"row_id": 17, "row": {}}, "good", {"good": 0.97, "bad": 0.03}, 3, ns,
@@ -16,7 +16,7 @@ The closest, applicant 12, was predicted “good” and was in fact “good”.
 
 from __future__ import annotations
 
-from ...similar_evidence import SimilarCases
+from ...evidence.similar import SimilarCases
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, noun, singular, view_templates
 

@@ -57,7 +57,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .effect_evidence import check_kind, with_kind
 from .serialise import Record
 
 SCHEMA_VERSION = "1"
@@ -122,10 +121,3 @@ class SimilarCases(Record):
         return [{"id": n.row_id, "distance": round(n.distance, 3), "predicted": n.predicted_label,
                  "true": n.true_label, "model right": n.correct, **{f: n.row.get(f) for f in top}}
                 for n in self.neighbours]
-
-    def to_dict(self) -> dict:
-        return with_kind(super().to_dict(), self.kind)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> SimilarCases:
-        return super().from_dict(check_kind(d, cls.kind))

@@ -86,18 +86,6 @@ MONOTONE_SLACK = 0.25
 FLAT_SHARE = 0.1
 
 
-def with_kind(d: dict, kind: str) -> dict:
-    """A record's dict with "kind" right after "schema_version" (as the schemas document it)."""
-    return {"schema_version": d.pop("schema_version"), "kind": kind, **d}
-
-
-def check_kind(d: dict, kind: str) -> dict:
-    """``d`` if it is a record of ``kind`` (or says no kind), else a ValueError naming both."""
-    if d.get("kind", kind) != kind:
-        raise ValueError(f"Not a {kind} record: kind {d.get('kind')!r}.")
-    return d
-
-
 def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -> dict:
     """The shape of a numeric curve in the terms a sentence uses, from the points alone.
 
@@ -219,10 +207,3 @@ class FeatureEffect(Record):
         if self.feature_kind == "categorical":
             return float(self.values[list(self.grid).index(x)])
         return float(np.interp(float(x), np.asarray(self.grid, dtype=float), np.asarray(self.values, dtype=float)))
-
-    def to_dict(self) -> dict:
-        return with_kind(super().to_dict(), self.kind)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> FeatureEffect:
-        return super().from_dict(check_kind(d, cls.kind))

@@ -41,3 +41,22 @@ def test_the_cli_explains_a_house(capsys):
     out = capsys.readouterr().out
     assert "$" in out and "price" in out
     assert np.isfinite(float(Explainer.demo("house").explain(7).base_value))
+
+
+def test_the_page_answers_about_a_house_with_its_chart_and_a_broken_chart_never_hides_an_answer(monkeypatch):
+    from explainer_nlg.service import Service
+    from explainer_nlg.ui import visuals
+    from explainer_nlg.ui.app import PageHandlers
+
+    page = PageHandlers(Service(store=False, audit=False, budget=256))
+    *_, last = page.respond("why is house 7 so expensive?", [], "house", 7, None, "", None, None, "customer", "")
+    assert "$" in last[0][-1]["content"] and "Error" not in last[0][-1]["content"]
+    chart = last[4]
+    assert chart["value"] is not None and chart["label"] == "Contributions"  # drawn in dollars, not p(...)
+
+    def broken(*a, **k):
+        raise KeyError("price")
+
+    monkeypatch.setattr(visuals, "contribution_chart", broken)
+    *_, last = page.respond("why is house 8 so cheap?", [], "house", 8, None, "", None, None, "customer", "")
+    assert "About row 8" in last[0][-1]["content"]  # the answer stands; the picture is skipped

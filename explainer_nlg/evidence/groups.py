@@ -69,7 +69,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .effect_evidence import check_kind, with_kind
 from .serialise import Record
 
 SCHEMA_VERSION = "1"
@@ -136,10 +135,3 @@ class GroupComparison(Record):
     @property
     def any_small(self) -> bool:
         return any(g.small for g in self.groups)
-
-    def to_dict(self) -> dict:
-        return with_kind(super().to_dict(), self.kind)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> GroupComparison:
-        return super().from_dict(check_kind(d, cls.kind))

@@ -8,8 +8,8 @@ in a note and in ``extra["efficiency_gap"]``; the narration then never states a 
 contributions do not make.
 
 The functions here return the record's fields; ``Evidence.from_contributions`` and
-``Evidence.from_shap`` build the record from them (this module does not import evidence.py, which
-imports it).
+``Evidence.from_shap`` build the record from them (this module does not import attributions.py,
+which imports it).
 
 >>> from explainer_nlg.evidence import Evidence
 >>> ev = Evidence.from_contributions([("bmi", 26.2, -24.5), ("blood pressure", 114, 12.0)],
@@ -33,10 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ExplainerInputError
+from ..errors import ExplainerInputError
 from .serialise import to_plain
 
-# evidence.OUTPUT_KINDS, not imported: evidence.py imports this module (Evidence.from_contributions,
+# attributions.OUTPUT_KINDS, not imported: attributions.py imports this module (Evidence.from_contributions,
 # Evidence.from_shap build the record from the fields made here).
 OUTPUT_KINDS = ("classification", "regression")
 UNIT_MAX_CHARS = 24

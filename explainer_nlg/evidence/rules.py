@@ -65,7 +65,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .effect_evidence import check_kind, with_kind
 from .serialise import Record
 
 SCHEMA_VERSION = "1"
@@ -173,10 +172,3 @@ class RuleEvidence(Record):
     def is_rule(self) -> bool:
         """Whether the rule is precise enough to be called "the rule" (precision >= min_precision)."""
         return self.precision is not None and self.precision >= self.min_precision
-
-    def to_dict(self) -> dict:
-        return with_kind(super().to_dict(), self.kind)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> RuleEvidence:
-        return super().from_dict(check_kind(d, cls.kind))

@@ -60,7 +60,9 @@ class Record:
     - ``KEYS``: field -> JSON key, where they differ (a Change writes ``from_value`` as "from");
     - ``DERIVED``: property -> the field it is written after (a WhatIf's ``probability_change``);
     - ``READS``: older schema versions the record still reads (its own ``from_dict`` converts them
-      to the current version before this one builds it).
+      to the current version before this one builds it);
+    - ``kind`` as a class variable rather than a field (the data-level records: "feature-effect",
+      ...): written as "kind" right after "schema_version", and a dict of another kind is refused.
 
     >>> from dataclasses import dataclass
     >>> @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class Record:
 
     def to_dict(self) -> dict:
         out: dict[str, Any] = {} if self.SCHEMA_VERSION is None else {"schema_version": self.SCHEMA_VERSION}
+        kind = _class_kind(type(self))
+        if kind is not None:
+            out["kind"] = kind
         after: dict[str, list[str]] = {}
         for prop, field_name in self.DERIVED.items():
             after.setdefault(field_name, []).append(prop)
@@ -99,6 +104,9 @@ class Record:
 
     @classmethod
     def from_dict(cls, d: dict):
+        kind = _class_kind(cls)
+        if kind is not None and d.get("kind", kind) != kind:
+            raise ValueError(f"Not a {kind} record: kind {d.get('kind')!r}.")
         if cls.SCHEMA_VERSION is not None:
             version = str(d.get("schema_version", cls.SCHEMA_VERSION))
             if version != cls.SCHEMA_VERSION:
@@ -120,6 +128,15 @@ class Record:
     @classmethod
     def from_json(cls, text: str):
         return cls.from_dict(json.loads(text))
+
+
+@functools.cache
+def _class_kind(cls: type) -> str | None:
+    """The kind a record class names in a ``kind`` class variable; None where ``kind`` is a field
+    (Evidence's "tabular", "text", ...) or absent."""
+    kind = getattr(cls, "kind", None)
+    is_field = any(f.name == "kind" for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else False
+    return kind if isinstance(kind, str) and not is_field else None
 
 
 @functools.cache

@@ -81,7 +81,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evidence import Evidence
+from .attributions import Evidence
 from .serialise import Record
 
 SCHEMA_VERSION = "1"

@@ -83,7 +83,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .serialise import Record, to_plain
+from .serialise import Record
 
 SCHEMA_VERSION = "2"
 OUTPUT_KINDS = ("classification", "regression")
@@ -173,9 +173,9 @@ class Evidence(Record):
                            kind: str = "regression", **options: Any) -> Evidence:
         """Evidence from plain numbers computed anywhere: ``[(name, value, contribution), ...]``
         (or ``(name, contribution)`` pairs, or dicts with those keys). See
-        ``outside_evidence.contribution_fields`` for the options (``label``, ``classes``,
+        ``outside.contribution_fields`` for the options (``label``, ``classes``,
         ``probabilities``, ``name``, ``input_kind``, ``text``, ...) and the checks."""
-        from .outside_evidence import contribution_fields
+        from .outside import contribution_fields
 
         return cls._from_fields(contribution_fields(contributions, prediction=prediction, base_value=base_value,
                                                     unit=unit, kind=kind, **options))
@@ -183,8 +183,8 @@ class Evidence(Record):
     @classmethod
     def from_shap(cls, explanation: Any, **options: Any) -> Evidence:
         """Evidence from a ``shap.Explanation`` of one prediction, in whatever unit it was computed
-        (see ``outside_evidence.shap_fields``)."""
-        from .outside_evidence import shap_fields
+        (see ``outside.shap_fields``)."""
+        from .outside import shap_fields
 
         return cls._from_fields(shap_fields(explanation, **options))
 
@@ -192,6 +192,3 @@ class Evidence(Record):
     def _from_fields(cls, fields: dict) -> Evidence:
         return cls(**{**fields, "attributions": [Attribution(**a) for a in fields["attributions"]]})
 
-
-# Branches written before serialise.to_plain import this name; use to_plain.
-_plain = to_plain
