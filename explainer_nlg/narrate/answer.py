@@ -74,9 +74,11 @@ class Answer:
 
 @dataclass
 class Rewording:
-    """A narration shown as templates, with what ``narrate`` needs to ask the LLM for it later."""
+    """A narration shown as templates, with what ``narrate`` needs to ask the LLM for it later
+    (``llm_refine.reword``): the answer shown, its record, the LLM, narrate's keyword arguments."""
 
     shown: Answer
     record: Any
     llm: Any
     options: dict = field(default_factory=dict)  # narrate's keyword arguments (audience, focus, ...)
+

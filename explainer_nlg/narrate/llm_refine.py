@@ -37,8 +37,6 @@ from .narration import narrate
 
 REFINE_SECONDS = 30.0  # how long a rewording may take after its answer was shown (the page's default)
 
-__all__ = ["REFINE_SECONDS", "Rewording", "placed", "replace_sentences", "reword"]
-
 
 def reword(pending: Rewording, limit: float = REFINE_SECONDS,
            cancel: Callable[[], bool] | None = None) -> Answer:

@@ -39,7 +39,7 @@ class FakeLLM:
                 yield self.output
                 return
             lines = [line for line in user.splitlines() if re.match(r"^\d+\. ", line)]
-            yield "\n".join(line.replace("The model predicted", "The model in fact predicted") for line in lines) + "\n"
+            yield "\n".join(re.sub(r"([Tt]he model) predicted", r"\1 in fact predicted", line) for line in lines) + "\n"
         finally:
             self.closed.set()
 
@@ -71,14 +71,13 @@ def _next(q: queue.Queue, timeout=30.0):
 def test_the_answer_is_the_templates_and_the_rewording_follows_on_the_record(svc, llm):
     got: queue.Queue = queue.Queue()
     shown = _ask(svc, session="s-a", refine=got.put)
-    assert "The model predicted “good”, not “bad”" in shown.text
+    assert "predicted “good”, not “bad”" in shown.text and "in fact predicted" not in shown.text
     assert all(s.status == "template" for s in shown.sentences)
     revised = _next(got)
     assert revised is not None
-    assert "The model in fact predicted “good”, not “bad”" in revised.text
-    assert "The model predicted “good”" not in revised.text
+    assert "in fact predicted “good”, not “bad”" in revised.text
     # Everything else in the answer is as shown: the "About row 17" lead, the other sentences, the notes.
-    assert revised.text == shown.text.replace("The model predicted", "The model in fact predicted", 1)
+    assert revised.text == re.sub(r"([Tt]he model) predicted", r"\1 in fact predicted", shown.text, count=1)
     assert [s.status for s in revised.sentences][0] == "rephrased"
     first, second = svc.audit.get(shown.audit["case"])["payload"], svc.audit.get(revised.audit["case"])["payload"]
     assert first["kind"] == "answer" and first["answer"] == shown.text
@@ -93,7 +92,7 @@ def test_the_answer_is_the_templates_and_the_rewording_follows_on_the_record(svc
     case = load_case(svc.audit, shown.audit["case"])
     assert [e["seq"] for e in case["entries"]] == [shown.audit["case"], revised.audit["case"]]
     page = case_html(case)
-    assert f"entry #{shown.audit['case']}: the same answer" in page and "The model in fact predicted" in page
+    assert f"entry #{shown.audit['case']}: the same answer" in page and "in fact predicted" in page
 
 
 def test_a_rejected_rewording_leaves_the_templates_and_records_nothing_more(svc, llm):
@@ -104,14 +103,14 @@ def test_a_rejected_rewording_leaves_the_templates_and_records_nothing_more(svc,
     assert _next(got) is None
     assert llm.calls == 1
     assert len(svc.audit.search(limit=1000)) == before + 1  # the answer only
-    assert "The model predicted “good”, not “bad”" in shown.text
+    assert "predicted “good”, not “bad”" in shown.text and "in fact predicted" not in shown.text
 
 
 def test_a_busy_llm_does_not_delay_the_answer(svc, llm):
     llm.gate = threading.Event()  # the model answers nobody until released
     got: queue.Queue = queue.Queue()
     shown = _ask(svc, session="s-c", refine=got.put)
-    assert "The model predicted “good”" in shown.text  # answered while the LLM is held
+    assert "predicted “good”" in shown.text  # answered while the LLM is held
     llm.gate.set()
     revised = _next(got)
     assert revised is not None and "in fact predicted" in revised.text
@@ -129,7 +128,7 @@ def test_a_stale_rewording_is_dropped_and_the_fresh_one_is_shown(svc, llm):
     llm.closed.clear()
     # The same session asks again: answered while the LLM is still held by the first rewording
     # (the gate stays shut until below), so it did not wait for it.
-    _ask(svc, "why?", session="s-d", refine=second.put)
+    _ask(svc, QUESTION, session="s-d", refine=second.put)
     _ask(svc, session="s-e", refine=other.put)  # another session's answer queues behind
     assert first.get(timeout=60) is None  # stopped while the LLM was writing, and not shown
     assert llm.closed.wait(30)  # the model's stream was closed: its lock is free
@@ -145,10 +144,10 @@ def test_without_an_llm_there_is_nothing_to_refine(llm):
     got: queue.Queue = queue.Queue()
     shown = _ask(svc, session="s-f", refine=got.put)
     assert got.get(timeout=1) is None
-    assert "The model predicted “good”" in shown.text
+    assert "predicted “good”" in shown.text
 
 
 def test_the_api_answers_as_before_with_the_rewording_in_it(svc, llm):
     r = svc.ask(QUESTION, "loan", "", "s-g", "customer")
-    assert "The model in fact predicted “good”" in r["text"]
+    assert "in fact predicted “good”" in r["text"]
     assert svc.audit.get(r["audit"]["case"])["payload"]["kind"] == "answer"

@@ -3,7 +3,7 @@ at once, the LLM's verified rewording replaces its template sentence later, and 
 sent meanwhile is answered at once (the rewording of the earlier answer, now stale, never shows).
 
 A fake LLM stands in for the real one (it rewords "The model predicted" as "The model in fact
-predicted", which the verifier accepts), served in an app of its own (see ``conftest.serve``).
+predicted", which the verifier accepts), served in an app of its own (see ``tests.serving.serve``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class SlowFake:
             time.sleep(0.05)
             yield ""
         lines = [line for line in user.splitlines() if re.match(r"^\d+\. ", line)]
-        yield "\n".join(line.replace("The model predicted", "The model in fact predicted") for line in lines) + "\n"
+        yield "\n".join(re.sub(r"([Tt]he model) predicted", r"\1 in fact predicted", line) for line in lines) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +58,14 @@ def test_the_page_shows_the_templates_then_the_reworded_sentence(refining_app):
         send(page, "why was 17 denied?")
         page.wait_for_function(f"{CHAT}.includes('income of 330')", timeout=180_000, polling=250)
         shown_at = time.monotonic()
-        assert "The model predicted “good”, not “bad”" in page.evaluate(CHAT)  # the template, at once
+        text = page.evaluate(CHAT)
+        assert "predicted “good”, not “bad”" in text and "in fact predicted" not in text  # the template, at once
         page.wait_for_function("document.querySelector('#chart img') !== null", timeout=10_000, polling=250)
         assert time.monotonic() - shown_at < 6.0  # the chart did not wait for the rewording
-        page.wait_for_function(f"{CHAT}.includes('The model in fact predicted “good”, not “bad”')",
+        page.wait_for_function(f"{CHAT}.includes('in fact predicted “good”, not “bad”')",
                                timeout=60_000, polling=250)
         text = page.evaluate(CHAT)
-        assert "The model predicted “good”, not “bad”" not in text  # replaced, not added
+        assert text.count("predicted “good”, not “bad”") == 1  # replaced, not added
         assert text.count("income of 330") == 1
     revisions = service.audit.search(kind="revision")
     assert revisions, "the rewording shown is on the record"
@@ -86,11 +87,11 @@ def test_a_next_question_is_answered_at_once_and_the_stale_rewording_never_shows
         answered = time.monotonic() - t
         text = page.evaluate(CHAT)
         first = text.split("why was 18 denied?")[0]
-        assert "The model predicted “good”, not “bad”" in first
-        assert "in fact" not in text
+        assert "predicted “good”, not “bad”" in first
+        assert "in fact predicted" not in text
         assert answered < 60.0 and fake.calls <= calls + 1  # not queued behind the rewording
         # The second answer's own rewording arrives; the first answer keeps its templates.
         page.wait_for_function(f"{CHAT}.includes('in fact predicted')", timeout=90_000, polling=250)
         text = page.evaluate(CHAT)
         first, second = text.split("why was 18 denied?")
-        assert "in fact" not in first and "in fact predicted" in second
+        assert "in fact predicted" not in first and "in fact predicted" in second
