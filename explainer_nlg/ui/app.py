@@ -12,7 +12,7 @@ the work (and has no Gradio in it). API endpoints (``gradio_client.Client(url).p
 api_name="/ask")`` or plain HTTP):
 
 - ``/explain(demo, x, audience)``: the Evidence for an input and its narration;
-- ``/ask(question, demo, x, session, audience, operator)``: a chat answer (text, parsed question, per
+- ``/ask(question, demo, x, session, audience)``: a chat answer (text, parsed question, per
   operation the figures and evidence, and ``session``: the key that continues the conversation);
 - ``/parse(question, demo)``: the parsed question only.
 
@@ -115,12 +115,12 @@ def api_functions(service: Service) -> list:
 
     @_as_gradio_error
     def api_ask(question: str, demo: str = "loan", x: str = "", session: str = "", audience: str = "customer",
-                operator: str = "", request: gr.Request = None) -> dict:
+                request: gr.Request = None) -> dict:
         """Answer a chat question; follow-ups resolve within ``session`` (send back the answer's
-        ``session`` to continue from anywhere). ``operator``: who asked on someone's behalf, kept
-        with the answer in the audit log."""
-        return service.ask(question, demo, x, session, audience, scope=getattr(request, "session_hash", None),
-                           operator=operator)
+        ``session`` to continue from anywhere). Staff who ask on someone's behalf name themselves
+        through the REST API's ``operator`` (this endpoint keeps its five values: a raw HTTP call
+        sends every one, so a sixth would break existing callers)."""
+        return service.ask(question, demo, x, session, audience, scope=getattr(request, "session_hash", None))
 
     @_as_gradio_error
     def api_parse(question: str, demo: str = "loan") -> dict:

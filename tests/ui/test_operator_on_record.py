@@ -1,17 +1,6 @@
-"""Support staff who ask on a customer's behalf are named on the record, from the page's box and
-from the page's /ask endpoint alike (issue 13: "session and (optional) operator")."""
-
-import pytest
-
-gradio_client = pytest.importorskip("gradio_client")
-
-
-def test_the_ask_endpoint_records_the_operator(app_server):
-    client = gradio_client.Client(app_server.url, verbose=False)
-    r = client.predict("why was 41 denied?", "loan", "", "op-api", "support", "agent 7", api_name="/ask")
-    entry = app_server.service.audit.get(r["audit"]["case"])
-    assert entry["payload"]["operator"] == "agent 7"
-    assert entry["payload"]["question"] == "why was 41 denied?"
+"""Support staff who ask on a customer's behalf are named on the record from the page's box (the
+REST API's ``operator`` is tested in tests/api/test_rest_api.py); issue 13: "session and
+(optional) operator"."""
 
 
 def test_the_page_records_the_operator_typed_in_its_box(app_server):
