@@ -138,7 +138,14 @@ def smoke(service, llm, built_seconds: float) -> int:
     print(f"Q: {question}\nA: {service.ask(question, 'loan')['text']}", flush=True)
     if llm is None or not llm.wait(timeout=float(os.environ.get("EXPLAINER_NLG_SMOKE_WAIT", "1800"))):
         return 0
-    answer = Explainer.demo("loan").assistant(llm=llm).ask(question, session="smoke-llm")
+    from explainer_nlg.narrate import narrate
+
+    # Waits for the LLM however long it takes (no chat time limits): it shows what the LLM writes,
+    # and the process never exits while the model is mid-forward in another thread (torch then
+    # aborts: "terminate called without an active exception").
+    ex = Explainer.demo("loan")
+    answer = narrate(ex.explain(17), "customer", llm=llm, time_limits=None, premise=("bad", True),
+                     descriptions=ex.info.get("descriptions") or None)
     print(f"With the LLM ({llm.model.name}):")
     for s in answer.sentences:
         print(f"  [{s.status}{': ' + s.reason if s.reason else ''}] {s.text}")

@@ -95,6 +95,8 @@ class BackgroundLLM:
         if missing:
             self._finish(None, missing)
             return
+        if loader is None:
+            _import_backend()
         threading.Thread(target=self._load, args=(model, options), name="llm-load", daemon=True).start()
 
     @staticmethod
@@ -169,3 +171,15 @@ class BackgroundLLM:
         if self._llm is None or not callable(getattr(self._llm, "choose", None)):
             raise RuntimeError("the LLM is not ready")
         return self._llm.choose(system, user, grammar, max_tokens=max_tokens)
+
+
+def _import_backend() -> None:
+    """Import the transformers backend in the caller's thread before the loader thread starts: two
+    threads importing transformers' lazy modules at once (the loader, and a first answer loading the
+    parser) can see a half-initialised module and fail with an ImportError."""
+    try:
+        import gguf  # noqa: F401
+        from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache  # noqa: F401
+    except ImportError:
+        pass  # the loader says what is missing, once
+
