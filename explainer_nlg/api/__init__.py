@@ -10,7 +10,7 @@ on it, so one process serves both; ``explainer-nlg serve`` runs it alone (``api.
 'ok'
 >>> r = client.post("/v1/explain", json={"model": "nope", "x": 17})
 >>> r.status_code, r.json()["error"]
-(400, "There is no model 'nope' loaded. Models: image, loan, text.")
+(400, "There is no model 'nope' loaded. Models: house, image, loan, text.")
 """
 
 from __future__ import annotations
