@@ -56,15 +56,7 @@ def _numeric(fe: FeatureEffect, audience: str, t: dict, base: dict, shape: dict)
     if fe.current is not None:
         fill.update(now_pct=pct(fe.current["probability"]), current=value(fe.current["value"]))
     out.add(shape["direction"], **fill)
-    share = fe.data_share or []
-    if shape["flat_above"] is not None and shape["direction"] in ("rising", "falling"):
-        i = list(g).index(shape["flat_above"])
-        out.add("flat_above", t["global"], flat_above=value(shape["flat_above"]),
-                share_above=pct(1 - share[i]) if share else "")
-    if shape["flat_below"] is not None and shape["direction"] in ("rising", "falling"):
-        i = list(g).index(shape["flat_below"])
-        out.add("flat_below", t["global"], flat_below=value(shape["flat_below"]),
-                share_below=pct(share[i]) if share else "")
+    _flattening(fe, out, t["global"], shape)
     if fe.scope == "global":
         if not (fe.protected and audience == "customer"):  # a protected feature is never a lever
             if fe.flip_rows:
@@ -92,6 +84,21 @@ def _numeric(fe: FeatureEffect, audience: str, t: dict, base: dict, shape: dict)
     if fe.protected:
         out.add("protected", t["local"], feature=fe.feature)
     return out
+
+
+def _flattening(fe: FeatureEffect, out: Filler, section: dict, shape: dict) -> None:
+    """Where a one-way curve flattens, and the share of rows beyond that point."""
+    if shape["direction"] not in ("rising", "falling"):
+        return
+    g, share = list(fe.grid), fe.data_share or []
+    if shape["flat_above"] is not None:
+        i = g.index(shape["flat_above"])
+        out.add("flat_above", section, flat_above=value(shape["flat_above"]),
+                share_above=pct(1 - share[i]) if share else "")
+    if shape["flat_below"] is not None:
+        i = g.index(shape["flat_below"])
+        out.add("flat_below", section, flat_below=value(shape["flat_below"]),
+                share_below=pct(share[i]) if share else "")
 
 
 def _nearest_flips(fe: FeatureEffect) -> list[dict]:
@@ -206,16 +213,7 @@ def _value_effect(fe: FeatureEffect, audience: str, descriptions: dict[str, str]
                 "now": amount(now.get("probability")), "current": value(now.get("value"))}
         out = Filler(fe, audience, t["global"] if fe.scope == "global" else t["local"])
         out.add(shape["direction"], **fill)
-        share = fe.data_share or []
-        if shape["direction"] in ("rising", "falling"):
-            if shape["flat_above"] is not None:
-                i = list(g).index(shape["flat_above"])
-                out.add("flat_above", t["global"], flat_above=value(shape["flat_above"]),
-                        share_above=pct(1 - share[i]) if share else "")
-            if shape["flat_below"] is not None:
-                i = list(g).index(shape["flat_below"])
-                out.add("flat_below", t["global"], flat_below=value(shape["flat_below"]),
-                        share_below=pct(share[i]) if share else "")
+        _flattening(fe, out, t["global"], shape)
         if fe.scope == "global" and audience != "customer":
             if fe.band_low is not None:
                 out.add("band", t["global"], band_first_low=amount(fe.band_low[0]),
