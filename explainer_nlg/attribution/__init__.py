@@ -6,6 +6,7 @@
 - **estimators** compute Shapley values of any game: ``shapley_estimators.py`` (exact
   enumeration, the paired stratified kernel estimator, and ``shapley_values``, which picks one);
   of the tabular game only: ``tabular_estimators.py`` (Tree SHAP, exact per-reference enumeration),
+  ``boosted_tree_shapley.py`` (exact for histogram boosting in probability units, by walking its trees),
   ``tabular_sampled_estimators.py`` (permutation sampling of many rows in one batched call);
 - **attributors** put a game and an estimator together for one kind of input and return Evidence:
   ``attributor.py`` (the shared flow), ``tabular_attributor.py``, ``text_attributor.py``,

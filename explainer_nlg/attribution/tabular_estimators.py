@@ -17,13 +17,14 @@ from .shapley_estimators import ShapleyResult, all_masks, exact_shapley_weights
 # Tree models whose probability is an average of leaf values. For these, shap's interventional
 # Tree SHAP with model_output="probability" is the exact Shapley value of TabularGame (tested).
 # Boosted trees are not listed: their logistic link makes shap's figures differ from the exact
-# ones by up to ~0.02 (see docs/decisions/0002-exact-tabular-shapley.md); they take
-# per_reference_exact_shapley instead, which is exact for any model.
+# ones by up to ~0.02 (see docs/decisions/0002-exact-tabular-shapley.md). Histogram boosting takes
+# boosted_tree_shapley.BoostedTreeShapley (exact, by walking the trees); other boosters take
+# per_reference_exact_shapley, which is exact for any model.
 AVERAGING_TREE_MODELS = ("RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier")
 # Regressors whose prediction is the raw sum or average of leaf values (no link function): shap's
 # interventional Tree SHAP on the raw output is the exact Shapley value of TabularGame for all of
 # them, boosted ones included (tested). HistGradientBoostingRegressor is left out: shap 0.51's
-# additivity check fails on it (its binned thresholds), so it takes per_reference_exact_shapley.
+# additivity check fails on it (its binned thresholds), so it takes BoostedTreeShapley.
 REGRESSION_TREE_MODELS = ("RandomForestRegressor", "ExtraTreesRegressor", "DecisionTreeRegressor",
                           "GradientBoostingRegressor")
 
