@@ -4,7 +4,8 @@
     python benchmarks/concurrency.py --compare /path/to/other/checkout   # the same load, both apps
     python benchmarks/concurrency.py --app-args "--budget 256"           # estimated, not exact, loan rows
 
-Starts ``python app.py`` in a subprocess (its own store and image folder), then 20 sessions ask at
+Starts ``python app.py`` in a subprocess (its own store and image folder), waits until its LLM (on
+by default) has loaded, then 20 sessions ask at
 the same moment over Gradio's plain HTTP API: one explains a long text (about 500 words), one a
 6000x6000 photo, and the other 18 ask about loan applicants, each its own row ("why was R
 denied?", "how confident is it?", "what if Income was 500?"). It prints the latency of every
@@ -55,25 +56,42 @@ def call(url: str, data: list, session_hash: str, timeout: float) -> tuple[float
     return timeout, None, f"over {timeout:.0f} s"
 
 
-def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tuple[subprocess.Popen, str]:
+def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tuple[subprocess.Popen, str, str]:
+    """(process, URL, the LLM's status line) once the page answers and the LLM, if any, has
+    finished loading: the figures are of an app in its steady state, not of one still loading."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     args = [sys.executable, "app.py", "--port", str(port)]
     if "--image-folder" in (checkout / "app.py").read_text():
         args += ["--store", store, "--image-folder", images, *extra]
-    proc = subprocess.Popen(args, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(checkout)})
+    log = Path(tempfile.mkstemp(suffix=".log")[1])
+    with log.open("w") as out:
+        proc = subprocess.Popen(args, cwd=checkout, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONPATH": str(checkout)})
     url = f"http://127.0.0.1:{port}/"
     for _ in range(600):
         try:
             if httpx.get(url, timeout=2).status_code == 200:
-                return proc, url
+                break
         except httpx.HTTPError:
             pass
         time.sleep(1)
-    proc.kill()
-    raise RuntimeError("the app did not start")
+    else:
+        proc.kill()
+        raise RuntimeError("the app did not start")
+    status = "no LLM"
+    for _ in range(900):
+        lines = log.read_text(errors="replace").splitlines()
+        if not any("loading in the background" in line for line in lines):
+            break
+        done = [line for line in lines if line.startswith("LLM ") and ("ready" in line or "not available" in line)
+                and "loading in the background" not in line]
+        if done:
+            status = done[0]
+            break
+        time.sleep(1)
+    return proc, url, status
 
 
 def workload(long_text: str, photo: str, heavy: bool = True, offset: int = 0) -> list[list[list]]:
@@ -145,8 +163,8 @@ def main() -> int:
     print(f"{os.cpu_count()} CPUs; long text {len(long_text.split())} words; photo 6000x6000 "
           f"({big.stat().st_size / 1e6:.1f} MB JPEG)")
     for checkout in checkouts:
-        proc, url = start_app(checkout, f"sqlite:///{tmp / (checkout.name + '.sqlite')}", str(tmp / "images"),
-                              args.app_args.split())
+        proc, url, llm = start_app(checkout, f"sqlite:///{tmp / (checkout.name + '.sqlite')}", str(tmp / "images"),
+                                   args.app_args.split())
         try:
             # the photo is a path inside the image folder (older apps read any path)
             call(url, ["why was 1 denied?", "loan", "", "", "customer"], "warm", args.timeout)
@@ -163,6 +181,7 @@ def main() -> int:
         for heavy, r in results:
             print(f"\n{checkout} {args.app_args if checkout == ROOT else ''}"
                   f"{'' if heavy else ' (no heavy sessions: two more light ones instead)'}:")
+            print(f"  {llm[:160]}")
             print(f"  the other 18 sessions' {r['answers']} answers: p50 {r['others_p50']:.2f} s, p95 "
                   f"{r['others_p95']:.2f} s, max {r['others_max']:.2f} s")
             if heavy:

@@ -29,6 +29,7 @@ from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
 from .images import ImageSources, gradio_upload_root
 from .json_data import json_safe
+from .priority import is_long_work, run_low
 from .record_requests import RecordRequests
 from .refinement import Job, Refiner
 from .rows import edit_note, edited_row, row_warnings
@@ -229,9 +230,18 @@ class Service(RecordRequests):
 
         turn = self.refiner.turn(key)  # the session's earlier rewordings are stale from now on
         pending: list | None = [] if refine is not None and self.llm is not None else None
-        with explain_limits(self.seconds, self.calls):
-            answer = assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence,
-                                   record=False, defer=pending)
+        def ask() -> Any:
+            with explain_limits(self.seconds, self.calls):
+                return assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence,
+                                     record=False, defer=pending)
+
+        # A text's or photo's explanation takes seconds: it yields the CPU to quick questions.
+        # A quick one counts as busy, so that the LLM's background rewording pauses for it.
+        if is_long_work(assistant.ex, x):
+            answer = run_low(ask)
+        else:
+            with self.refiner.busy:
+                answer = ask()
         notes = shown_notes(answer)
         text = " ".join([*(before or []), answer.text, *notes])
         shown = assistant.record(dataclasses.replace(answer, text=text), question, source=source,
@@ -261,8 +271,15 @@ class Service(RecordRequests):
         xi = self.input_for(ex, x)
         if xi is None:
             raise ExplainerInputError("Give an input to explain (a row id, a message or a photo).")
-        with explain_limits(self.seconds, self.calls):
-            ev = assistant.evidence(xi)
+        def evidence() -> Any:
+            with explain_limits(self.seconds, self.calls):
+                return assistant.evidence(xi)
+
+        if is_long_work(ex, xi):
+            ev = run_low(evidence)
+        else:
+            with self.refiner.busy:
+                ev = evidence()
         answer = narrate(ev, aud, llm=self.llm, descriptions=ex.info.get("descriptions") or None)
         notes = [n for n in ev.notes if n.startswith(SHOWN_NOTES)]
         if isinstance(xi, dict):

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..narrate.answer import SentenceRecord
 from ..narrate.llm_refine import REFINE_SECONDS, placed, replace_sentences, reword
+from .priority import Busy, PausingLLM, lower_this_thread
 
 log = logging.getLogger(__name__)
 MAX_SESSIONS = 10_000  # sessions whose latest turn is remembered; an older one's rewording is stale
@@ -47,8 +48,10 @@ class Job:
 class Refiner:
     """Rewords shown answers in a background thread, oldest first, one at a time."""
 
-    def __init__(self, seconds: float = REFINE_SECONDS):
+    def __init__(self, seconds: float = REFINE_SECONDS, busy: Busy | None = None):
         self.seconds = float(seconds)
+        # While answers are computed the LLM pauses between pieces (priority.PausingLLM).
+        self.busy = busy if busy is not None else Busy()
         self._turns: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
@@ -76,6 +79,9 @@ class Refiner:
         self._queue.put(job)
 
     def _loop(self) -> None:
+        # Rewording is polish: it takes the CPU only when no answer is being computed, so that
+        # nobody's first answer waits behind another session's rewording (priority.py).
+        lower_this_thread()
         while True:
             job = self._queue.get()
             try:
@@ -98,7 +104,8 @@ class Refiner:
             left = job.deadline - time.monotonic()
             if left <= 0 or self.is_stale(job.key, job.turn):
                 break
-            narrations.append(reword(pending, left, cancel=lambda: self.is_stale(job.key, job.turn)))
+            polite = dataclasses.replace(pending, llm=PausingLLM(pending.llm, self.busy))
+            narrations.append(reword(polite, left, cancel=lambda: self.is_stale(job.key, job.turn)))
         if self.is_stale(job.key, job.turn):
             return None  # the session moved on while the LLM wrote: its rewording is not shown
         return revise(job.answer, job.rewordings[:len(narrations)], narrations)
