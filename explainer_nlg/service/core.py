@@ -29,6 +29,7 @@ from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
 from .images import ImageSources, gradio_upload_root
 from .json_data import json_safe
+from .llm_slot import SharedLLM
 from .priority import is_long_work, run_low
 from .record_requests import RecordRequests
 from .refinement import Job, Refiner
@@ -69,6 +70,8 @@ class Service(RecordRequests):
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
         self.llm, self.budget, self.seconds, self.calls = llm, budget, seconds, calls
+        # What answers use: the LLM when it is free, never a wait behind another session's rewording.
+        self.shared_llm = SharedLLM(llm) if llm is not None else None
         self.policy = policy or UploadPolicy()
         self.images = ImageSources(image_folder, upload_roots if upload_roots is not None else (gradio_upload_root(),))
         self.keys = SessionKeys()
@@ -121,7 +124,7 @@ class Service(RecordRequests):
     def _assistant(self, ex: Any, sessions: Any = None) -> Any:
         from ..chat.assistant import Assistant
 
-        return Assistant(ex, llm=self.llm, budget=self.budget, sessions=sessions, audit=self.audit)
+        return Assistant(ex, llm=self.shared_llm, budget=self.budget, sessions=sessions, audit=self.audit)
 
     def browser_secret(self) -> str:
         """The key Gradio's BrowserState obscures the page's session key with in localStorage.
@@ -280,7 +283,7 @@ class Service(RecordRequests):
         else:
             with self.refiner.busy:
                 ev = evidence()
-        answer = narrate(ev, aud, llm=self.llm, descriptions=ex.info.get("descriptions") or None)
+        answer = narrate(ev, aud, llm=self.shared_llm, descriptions=ex.info.get("descriptions") or None)
         notes = [n for n in ev.notes if n.startswith(SHOWN_NOTES)]
         if isinstance(xi, dict):
             notes = row_warnings(ex, xi) + notes

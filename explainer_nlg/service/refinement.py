@@ -27,6 +27,7 @@ from typing import Any
 
 from ..narrate.answer import SentenceRecord
 from ..narrate.llm_refine import REFINE_SECONDS, placed, replace_sentences, reword
+from .llm_slot import SharedLLM
 from .priority import Busy, PausingLLM, lower_this_thread
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,9 @@ class Refiner:
             left = job.deadline - time.monotonic()
             if left <= 0 or self.is_stale(job.key, job.turn):
                 break
-            polite = dataclasses.replace(pending, llm=PausingLLM(pending.llm, self.busy))
+            # The rewording is not in a hurry: it waits for the LLM where answers do not.
+            llm = pending.llm.waiting if isinstance(pending.llm, SharedLLM) else pending.llm
+            polite = dataclasses.replace(pending, llm=PausingLLM(llm, self.busy))
             narrations.append(reword(polite, left, cancel=lambda: self.is_stale(job.key, job.turn)))
         if self.is_stale(job.key, job.turn):
             return None  # the session moved on while the LLM wrote: its rewording is not shown

@@ -125,3 +125,39 @@ def test_a_pause_has_an_end_and_a_stopped_reader_frees_the_model():
         assert next(stream) == "0 "
         stream.close()
     assert llm.closed and len(llm.decoded) == 1
+
+
+class GatedLLM:
+    """Holds its reply until ``gate`` is set; counts the callers that reached it."""
+
+    name, ready = "gated", True
+
+    def __init__(self):
+        self.gate = threading.Event()
+        self.calls = 0
+
+    def stream(self, system, user):
+        self.calls += 1
+        while not self.gate.wait(0.01):
+            yield ""
+
+
+def test_an_answer_never_queues_for_an_llm_busy_with_another_session():
+    llm = GatedLLM()
+    svc = Service(store=False, audit=AuditLog("sqlite://"), llm=llm, budget=128)
+    svc.ask("why was 17 denied?", "loan", "", "warm-up")  # row 17's evidence is computed once
+    first = threading.Thread(target=svc.ask, args=("why was 17 denied?", "loan", "", "first"))
+    first.start()
+    for _ in range(500):
+        if svc.shared_llm.slot.locked():
+            break
+        time.sleep(0.01)
+    assert svc.shared_llm.slot.locked()  # the first session's rewording holds the LLM
+    calls = llm.calls
+    second = svc.ask("why was 17 denied?", "loan", "", "second")
+    sentences = [s for part in second["parts"] for s in part["narration"]["sentences"]]
+    assert llm.calls == calls  # the second answer never reached the model
+    assert sentences and all(s["status"] == "fallback" and "rewording another answer" in s["reason"]
+                             for s in sentences)
+    llm.gate.set()
+    first.join(30)

@@ -1,0 +1,76 @@
+"""One LLM, many sessions: an answer that finds the LLM busy keeps its verified templates at once
+instead of queueing for it.
+
+A local model serves one caller at a time (its lock). An HTTP answer rewords its sentences inline,
+within narrate's time limits (4 s and more), and those limits count the wait for the lock. With
+many sessions asking at once, each answer would wait most of its limit behind other sessions'
+rewordings and then show its templates anyway: measured with 18 sessions, median answers of 13 s
+with the LLM against under 4 s without it. Here an inline caller takes the LLM only when it is
+free; otherwise its rewording ends at once ("the LLM is busy") and the templates stand, as they do
+when the LLM is slow. The page's background rewording (``refinement.Refiner``) is not in a hurry:
+it waits for the LLM (``waiting``).
+
+>>> class Echo:
+...     name = "echo"
+...     def stream(self, system, user):
+...         yield user
+>>> llm = SharedLLM(Echo())
+>>> list(llm.stream("s", "hello")), llm.name
+(['hello'], 'echo')
+>>> with llm.slot:
+...     list(llm.stream("s", "hello"))
+Traceback (most recent call last):
+...
+explainer_nlg.service.llm_slot.LLMBusy: the LLM is rewording another answer; this one keeps its verified templates
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+
+class LLMBusy(RuntimeError):
+    """The LLM is serving another caller, and this one does not wait."""
+
+
+class SharedLLM:
+    """An LLM that inline callers use only when it is free (``stream``), and background callers
+    wait for (``waiting.stream``). Other attributes are the model's (name, ready, wait, ...)."""
+
+    def __init__(self, llm: Any):
+        self._llm = llm
+        self.slot = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._llm, name)
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        # A generator: the slot is taken at the first read, inside the try that frees it.
+        if not self.slot.acquire(blocking=False):
+            raise LLMBusy("the LLM is rewording another answer; this one keeps its verified templates")
+        try:
+            yield from self._llm.stream(system, user)
+        finally:
+            self.slot.release()
+
+    @property
+    def waiting(self) -> _Waiting:
+        """The same LLM for a caller that waits for it to be free."""
+        return _Waiting(self)
+
+
+class _Waiting:
+    def __init__(self, shared: SharedLLM):
+        self._shared = shared
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._shared, name)
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        self._shared.slot.acquire()
+        try:
+            yield from self._shared._llm.stream(system, user)
+        finally:
+            self._shared.slot.release()
