@@ -180,6 +180,11 @@ class Service(RecordRequests):
 
         return load_image(self.images.resolve(text, ex))[0]
 
+    def _input(self, ex: Any, x: Any) -> Any:
+        """``input_for``, on a low-priority thread for a text or photo model: decoding a large photo
+        takes seconds of CPU that quick questions should not wait for."""
+        return run_low(self.input_for, ex, x) if is_long_work(ex, x) else self.input_for(ex, x)
+
     def page_input(self, ex: Any, row_id: Any, row_table: Any, text: Any, photo: Any, upload: Any) -> tuple[Any, list[str]]:
         """The page panel's input and the lines said before the answer (an edited row's changes
         and its warnings)."""
@@ -211,7 +216,7 @@ class Service(RecordRequests):
         operator = requests.operator(operator)
         key = self.keys.key(requests.session_name(session), scope)
         ex, assistant = self.model(demo, owner=key)
-        xi = self.input_for(ex, x)
+        xi = self._input(ex, x)
         before = row_warnings(ex, xi) if isinstance(xi, dict) else []
         answer = self.answer(assistant, q, xi, key, aud, before=before, source="api", operator=operator)
         return json_safe({**answer_dict(answer), "session": key})
@@ -271,7 +276,7 @@ class Service(RecordRequests):
 
         aud = requests.audience(audience)
         ex, assistant = self.model(demo, owner=owner)
-        xi = self.input_for(ex, x)
+        xi = self._input(ex, x)
         if xi is None:
             raise ExplainerInputError("Give an input to explain (a row id, a message or a photo).")
         def evidence() -> Any:

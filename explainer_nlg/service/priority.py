@@ -68,7 +68,8 @@ def run_low(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def is_long_work(ex: Any, x: Any) -> bool:
     """Whether answering about ``x`` with explainer ``ex`` may take seconds: an input of a text or
     image model (each Shapley coalition is a forward pass of a neural network)."""
-    return x is not None and getattr(ex, "kind", "tabular") in ("text", "image")
+    given = x is not None and not (isinstance(x, str) and not x.strip())
+    return given and getattr(ex, "kind", "tabular") in ("text", "image")
 
 
 class Busy:

@@ -40,6 +40,7 @@ import gradio as gr
 from ..errors import ExplainerInputError
 from ..input_text import displayable
 from ..service import Service, ServiceError, as_service_error, evidence_panel
+from ..service.priority import is_long_work, lower_this_thread
 from ..service.rows import table_rows
 from ..service.sessions import is_key
 from .refining import Refinement, shown_text
@@ -259,6 +260,8 @@ class PageHandlers:
 
         try:
             ex, assistant = self.service.model(demo, owner=session)
+            if is_long_work(ex, True):  # any question to a text or photo model may explain one
+                lower_this_thread()  # this thread is the request's own: quick questions go first
             x, before = self.service.page_input(ex, row_id, row_table, text, photo, upload)
             q, aud, who = requests.question(message), requests.audience(audience), requests.operator(operator)
             if before:
