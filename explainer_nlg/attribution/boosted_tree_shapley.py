@@ -24,7 +24,9 @@ the generic route on a few rows; any mismatch means it is not used.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from math import lgamma
 
 import numpy as np
@@ -39,6 +41,7 @@ LINKS = {"IdentityLink": 0, "LogitLink": 1, "MultinomialLogit": 2, "LogLink": 3}
 MAX_DIFFERING = 22
 # At most this many coalitions summed over the references (memory and time bound, about 60 ms).
 MAX_COALITIONS = 4_000_000
+_ROWS_LOCK = threading.Lock()  # guards every explainer's small cache of transformed rows
 
 
 class BoostedTreeShapley:
@@ -72,6 +75,7 @@ class BoostedTreeShapley:
         self.n_outputs = int(self.model.n_trees_per_iteration_)
         self.base = np.asarray(self.model._baseline_prediction, dtype=np.float64).ravel()
         self._flatten_trees()
+        self._rows: OrderedDict = OrderedDict()
         self.background = background
         self.refs = self._transform(background)
 
@@ -83,6 +87,7 @@ class BoostedTreeShapley:
         from sklearn.pipeline import Pipeline
 
         from .tabular_estimators import per_reference_exact_shapley
+        from .tabular_game import TabularGame
 
         model, features = predictor.model, list(predictor.features)
         regression = bool(getattr(predictor, "is_regression", False))
@@ -116,6 +121,10 @@ class BoostedTreeShapley:
                 if ours is None or generic is None or not np.allclose(ours.values, generic.values, atol=1e-9) \
                         or abs(ours.empty_value - generic.empty_value) > 1e-9:
                     return None
+                masks = np.random.default_rng(i).random((4, len(features))) < 0.5
+                predicted = TabularGame(predictor, row, small.background, target)._value(masks)
+                if not np.allclose(small.coalition_values(row, masks, target), predicted, atol=1e-9):
+                    return None
             return built
         except Exception:  # noqa: BLE001 - any sklearn internals we do not know: use the generic route
             return None
@@ -127,6 +136,23 @@ class BoostedTreeShapley:
         other.background = background
         other.refs = self._transform(background)
         return other
+
+    def _row(self, row: pd.DataFrame) -> np.ndarray:
+        """One row in the model's columns. The pipeline's transform costs ~25 ms for one row (pandas
+        overhead), more than reading the trees, and an answer asks for the same row several times
+        (its explanation, then its faithfulness checks): the last few are kept."""
+        key = tuple(repr(v) for v in row[self.features].iloc[0].tolist())
+        cache = self._rows
+        with _ROWS_LOCK:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        x = self._transform(row)[0]
+        with _ROWS_LOCK:
+            cache[key] = x
+            while len(cache) > 64:
+                cache.popitem(last=False)
+        return x
 
     def _transform(self, df: pd.DataFrame) -> np.ndarray:
         x = self.prep.transform(df[self.features]) if self.prep is not None else df[self.features]
@@ -174,7 +200,7 @@ class BoostedTreeShapley:
         """Exact Shapley values of ``row`` toward class index ``target`` (0 for a regressor), or
         None when the row differs from the references in too many features."""
         start = time.perf_counter()
-        x = self._transform(row)[0]
+        x = self._row(row)
         refs = self.refs
         differ = ~((refs == x) | (np.isnan(refs) & np.isnan(x)))
         d = differ.sum(axis=1)
@@ -199,17 +225,74 @@ class BoostedTreeShapley:
                              standard_errors=np.zeros(len(self.features)))
 
 
-_COMPILED = None
+    def coalition_values(self, row: pd.DataFrame, masks: np.ndarray, target: int) -> np.ndarray:
+        """v(S) of the tabular game for each row of ``masks`` (over ``features``, True = the row's
+        value): the mean over the references of the model's output on the hybrid rows, computed by
+        reading the trees (no model call, none of the pipeline's per-call overhead)."""
+        x = self._row(row)
+        keep = np.ascontiguousarray(np.asarray(masks, dtype=np.bool_)[:, self.feature_of_column])
+        output, sign = self._output_index(target)
+        return _values_kernel()(x, self.refs, keep, self.node_feature, self.threshold, self.missing_left,
+                                self.left, self.right, self.is_leaf, self.value, self.tree_start,
+                                self.tree_output, self.base, self.n_outputs, output, sign, self.link)
+
+
+_COMPILED: dict = {}
 
 
 def _kernel():
     """The numba kernel, compiled on first use (numba comes with shap)."""
-    global _COMPILED
-    if _COMPILED is None:
+    return _compiled("shapley", _exact_per_reference)
+
+
+def _values_kernel():
+    return _compiled("values", _hybrid_values)
+
+
+def _compiled(name: str, fn):
+    if name not in _COMPILED:
         from numba import njit
 
-        _COMPILED = njit(cache=True, nogil=True)(_exact_per_reference)
-    return _COMPILED
+        _COMPILED[name] = njit(cache=True, nogil=True)(fn)
+    return _COMPILED[name]
+
+
+def _hybrid_values(x, refs, keep, node_feature, threshold, missing_left, left, right, is_leaf, value,
+                   tree_start, tree_output, base, n_outputs, output, sign, link):
+    """Per mask, the mean over references of the linked model output on the hybrid row."""
+    n_masks = keep.shape[0]
+    n_cols = x.shape[0]
+    out = np.zeros(n_masks)
+    z = np.empty(n_cols)
+    raw = np.empty(n_outputs)
+    for m in range(n_masks):
+        total = 0.0
+        for r in range(refs.shape[0]):
+            for j in range(n_cols):
+                z[j] = x[j] if keep[m, j] else refs[r, j]
+            for k in range(n_outputs):
+                raw[k] = base[k]
+            for t in range(tree_start.shape[0]):
+                node = tree_start[t]
+                while not is_leaf[node]:
+                    v = z[node_feature[node]]
+                    go_left = missing_left[node] if np.isnan(v) else v <= threshold[node]
+                    node = left[node] if go_left else right[node]
+                raw[tree_output[t]] += value[node]
+            if link == 2:
+                top = raw.max()
+                norm = 0.0
+                for k in range(n_outputs):
+                    norm += np.exp(raw[k] - top)
+                total += np.exp(raw[output] - top) / norm
+            elif link == 1:
+                total += 1.0 / (1.0 + np.exp(-sign * raw[output]))
+            elif link == 3:
+                total += np.exp(raw[output])
+            else:
+                total += raw[output]
+        out[m] = total / refs.shape[0]
+    return out
 
 
 def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, right, is_leaf, value,

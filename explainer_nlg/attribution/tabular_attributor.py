@@ -74,7 +74,8 @@ class TabularAttributor(Attributor):
                         {"row_id": to_plain(row_id), "row": dict(zip(self.predictor.features, values))}, notes)
 
     def game_for(self, prepared: Prepared, target: int) -> Game:
-        return TabularGame(self.predictor, prepared.batch1, self.background, target)
+        fast = self.boosted.coalition_values if self.boosted is not None else None
+        return TabularGame(self.predictor, prepared.batch1, self.background, target, coalition_values=fast)
 
     def shapley(self, prepared: Prepared, target: int, game: CachedGame, budget: int | None) -> ShapleyResult:
         if budget is None:

@@ -17,8 +17,13 @@ from .game import Game
 
 
 class TabularGame(Game):
-    def __init__(self, predictor, row: pd.DataFrame, background: pd.DataFrame, target: int):
+    def __init__(self, predictor, row: pd.DataFrame, background: pd.DataFrame, target: int,
+                 coalition_values=None):
+        """``coalition_values(row, masks, target)``: the same values computed another way (a
+        boosted model's trees read directly, ``BoostedTreeShapley.coalition_values``, over this
+        ``background``), used instead of predicting the hybrid rows."""
         self.predictor = predictor
+        self.coalition_values = coalition_values
         self.row = row
         self.background = background.reset_index(drop=True)
         self.target = target
@@ -26,6 +31,8 @@ class TabularGame(Game):
         self.rows_per_coalition = len(self.background)
 
     def _value(self, masks: np.ndarray) -> np.ndarray:
+        if self.coalition_values is not None:
+            return self.coalition_values(self.row, masks, self.target)
         b = len(self.background)
         # One big frame: each coalition's rows are the background with the kept features overwritten.
         frame = pd.concat([self.background] * len(masks), ignore_index=True)

@@ -93,3 +93,20 @@ def test_a_row_unlike_every_reference_is_left_to_the_caller():
     walker = BoostedTreeShapley.try_build(SklearnPredictor(model, list(X.columns)), X.iloc[:10])
     assert walker is not None
     assert walker.explain(X.iloc[[200]], 1) is None  # 24 differing features: 2^24 coalitions each
+
+
+def test_coalition_values_read_from_the_trees_equal_the_predicted_ones(loan):
+    from explainer_nlg.attribution.tabular_game import TabularGame
+
+    att = loan._attributor
+    data = att.data[att.predictor.features]
+    masks = np.random.default_rng(3).random((6, len(att.predictor.features))) < 0.5
+    masks[0], masks[1] = False, True  # the empty and the full coalition
+    for rid in [17, data[data.isna().any(axis=1)].index[0]]:
+        row = data.loc[[rid]]
+        for target in (0, 1):
+            predicted = TabularGame(att.predictor, row, att.background, target)._value(masks)
+            read = att.boosted.coalition_values(row, masks, target)
+            assert np.allclose(read, predicted, atol=1e-10)
+    game = loan.game(17)
+    assert game.coalition_values is not None  # the faithfulness checks read the trees too
