@@ -324,6 +324,10 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
         everyone = n_sets - 1
         margins = np.zeros((n_sets, n_outputs))
         constant = base.copy()
+        # Leaves whose path depends on one player only (most of them) add a first-order term:
+        # with_x[p] where p is in the coalition, with_b[p] where it is not; summed once below.
+        with_x = np.zeros((max(d, 1), n_outputs))
+        with_b = np.zeros((max(d, 1), n_outputs))
         for t in range(n_trees):
             k = tree_output[t]
             top = 0
@@ -364,6 +368,16 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
                 if inside == 0 and outside == 0:
                     constant[k] += v
                     continue
+                either = inside | outside
+                if either & (either - 1) == 0:  # one constrained player
+                    p = 0
+                    while (either >> p) != 1:
+                        p += 1
+                    if inside:
+                        with_x[p, k] += v
+                    else:
+                        with_b[p, k] += v
+                    continue
                 free = everyone & ~(inside | outside)
                 s = free
                 while True:  # every coalition that keeps the path's constraints
@@ -371,6 +385,19 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
                     if s == 0:
                         break
                     s = (s - 1) & free
+        if d > 0:  # first-order terms of every coalition, each from the one without its lowest player
+            first = np.zeros((n_sets, n_outputs))
+            for k in range(n_outputs):
+                for p in range(d):
+                    first[0, k] += with_b[p, k]
+            for s in range(1, n_sets):
+                low = s & (-s)
+                p = 0
+                while (low >> p) != 1:
+                    p += 1
+                for k in range(n_outputs):
+                    first[s, k] = first[s ^ low, k] - with_b[p, k] + with_x[p, k]
+            margins += first
         out = np.empty(n_sets)
         for s in range(n_sets):
             if link == 2:  # softmax over the outputs
