@@ -83,6 +83,8 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
     v = linking.link_value(low, schema, use_embeddings=False)
     if v.best is not None and v.score >= 1.0 and low not in ("yes", "no", "true", "false", "other", "unknown"):
         return "VAL"
+    if linking.opposite_boolean(low, schema) is not None:
+        return "VAL"  # "men" for isFemale, "renters" for isHomeOwner: a yes/no column's other side
     if _names_feature(low, schema):
         return "FEAT"
     if " " not in low and low in _concept_words():

@@ -211,8 +211,8 @@ def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
 
 def _strip(word: str) -> str:
     text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
-    return re.sub(r"^(?:(?:a|an|the|be|being|get|got|getting|is|was|likely to|going to|to|has|have|had|with)\s+)+",
-                  "", text)
+    return re.sub(r"^(?:(?:a|an|the|be|being|get|gets|got|getting|received?|receives|is|was|likely to|going to|to|has|"
+                  r"have|had|with|their|his|her|my|any|granted|given)\s+)+", "", text)
 
 
 def resolve(word: str, schema: ChatSchema, use_embeddings: bool = False) -> str | None:
@@ -262,6 +262,12 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     if len(hits) == 1:
         return hits[0]
     r = readings(schema)
+    # 3a. the thing a person is granted ("got the loan", "get a card"): the outcome good for them,
+    # before the target's name ("loan" of ``loan_status`` would read as its event, defaulting)
+    if not neg and core in GRANTED_THINGS:
+        cands = [c for c, x in r.items() if x.desirable is True]
+        if len(cands) == 1:
+            return cands[0]
     # 3. the target's own name ("defaults" for a ``default`` column): its event class
     if schema.target:
         tstems = {_stem(w) for w in split_words(schema.target)}
@@ -281,6 +287,11 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         if len(cands) == 1:
             return cands[0]
     return None
+
+
+# What a lender or insurer grants, said for the decision itself ("how many got the loan").
+GRANTED_THINGS = {"loan", "loans", "credit", "mortgage", "mortgages", "card", "cards", "financing", "funding",
+                  "coverage", "insurance", "offer", "offers"}
 
 
 # Outcomes that happen to people in the world, not decisions a model makes: "how many defaulted"
