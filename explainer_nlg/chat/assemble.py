@@ -96,6 +96,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _number_words(text, spans, schema)
     spans = _value_phrases(text, spans, schema)
     spans = _granted(text, spans, schema)
+    _target_mentions(text, spans, schema)
     for sp in spans:
         if sp.tag == "ID" and _is_amount(text, sp):
             sp.tag = "NUM"  # "$178,731", "150,000": an amount, not a row id
@@ -198,7 +199,14 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
     - "a 60 month term", "36 months": a number and its unit that together are a category's value.
     """
     out: list[_Span] = []
-    for sp in spans:
+    for sp in list(spans):
+        two = re.fullmatch(r"(\S+?),\s+(\d[\d.]*\s*k?)", sp.text, re.I)
+        if sp.tag == "NUM" and two and not re.fullmatch(r"\d{3}", two.group(2)):
+            # "making 65k, 8 yrs on the job": two numbers, not one with a thousands separator
+            second = sp.start + two.start(2)
+            out.append(_Span(second, sp.end, "NUM", text[second:sp.end]))
+            sp.end = sp.start + two.end(1)
+            sp.text = text[sp.start:sp.end]
         m = re.match(r"\s*(\$?\d[\d,.]*\s*(?:k|%|percent)?)\s+(?=[A-Za-z])", sp.text, re.I)
         if sp.tag == "FEAT" and m and read_number(m.group(1).strip().rstrip("%")) is not None:
             num_end = sp.start + m.end(1)
@@ -243,6 +251,14 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
+def _written_form(phrase: str, link: tuple, schema: ChatSchema) -> bool:
+    """Whether the words, every one of them, are a way of writing the value (the linker drops
+    quiet words such as "no", which must not vanish from a value phrase: "no credit history")."""
+    low = re.sub(r"\s+", " ", phrase.lower()).strip()
+    forms = {f for it in linking.index(schema).values if (it.feature, it.value) == tuple(link) for f in it.forms}
+    return low in forms or linking._singular(low) in forms
+
+
 def _value_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     """A mention with the words beside it that together are a category's value as people say it:
     "some college" (Some_College) where the tagger marked "college"; "never travel" (Non-Travel)
@@ -276,7 +292,8 @@ def _value_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
                 if not _same_clause(text, a, b):
                     continue
                 v = linking.link_value(text[a:b], schema, use_embeddings=False)
-                if v.best is not None and v.score >= 1.0 and (best is None or b - a > best[1] - best[0]):
+                if v.best is not None and v.score >= 1.0 and (best is None or b - a > best[1] - best[0]) \
+                        and _written_form(text[a:b], v.best, schema):
                     best = (a, b, v.best)
         if best is None:
             continue
@@ -299,6 +316,11 @@ PAY_AFTER = re.compile(r"\s*(?:a (?:year|month) |per (?:year|month) |more |extra
                        r"(?:bump|increase|cut)|bonus)\b")
 ASK_BEFORE = re.compile(r"\b(?:ask(?:s|ed|ing)? for|wants?|wanted|needs?|needed|borrow(?:s|ed|ing)?|request(?:s|ed|ing)?|"
                         r"appl(?:y|ies|ied|ying) for|took out|takes out)\s+(?:a |an |only |just |another )?[$€£]?\s*$")
+EARN_BEFORE = re.compile(r"\b(?:earn(?:s|ing|ed)?|mak(?:e|es|ing)|made|paid|salary of|income of)\s+"
+                         r"(?:about |around |only |just |over |under )?[$€£]?\s*$")
+# "8 yrs on the job", "3 years at their address": how long, at what (the column the place names)
+TENURE_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:at|on|in|with)\s+(?:the |their |her |his |my |a |this |"
+                          r"that |current |same )?(job|work|employer|company|address|home|residence)\b")
 # "got the loan", "get a card", "received coverage": what the person was given, said as the thing
 # itself; an outcome (the desirable class), and where it "got" it, what happened.
 GRANTED = re.compile(r"\b(?:got|get|gets|getting|received?|receives|receiving|was given|were given|granted)\s+"
@@ -318,6 +340,30 @@ def _granted(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     return sorted(spans + [_Span(m.start(), m.end(), "CLS", m.group(0))], key=lambda x: (x.start, x.end))
 
 
+def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """"people without insurance" for a target ``hasInsurance``: the target column named as a
+    value, with its negation, is a class; in a group of rows, what the data records."""
+    words = {linking._singular(w) for w in split_words(schema.target or "")} - {"is", "has", "have", "status", "flag",
+                                                                                 "class", "label", "y", "target"}
+    if not words or not schema.classes:
+        return
+    for sp in spans:
+        if sp.tag not in ("FEAT", "VAL", "CLS", "PRED") or sp.used:
+            continue
+        mine = {linking._singular(w) for w in split_words(sp.text)}
+        if not mine or not mine <= words:
+            continue
+        neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
+        start = neg.start() if neg else sp.start
+        cls = resolve(text[start:sp.end], schema)
+        if cls is not None:
+            sp.start, sp.text, sp.link = start, text[start:sp.end], "target"
+            sp.tag = "PRED" if sp.tag == "PRED" else "CLS"
+            for o in spans:  # the negation is the class's now
+                if o is not sp and o.tag == "NEG" and o.start >= start and o.end <= sp.end:
+                    o.used, o.tag = True, "SAID"
+
+
 def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     """Whether an outcome word says what happened to people ("how many defaulted", "those who
     quit", "how many got the loan"), not what the model decided: counted from the true labels
@@ -325,6 +371,9 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     "actually" says otherwise."""
     if not schema.has_labels:
         return False
+    start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+    if sp.link == "target":  # the target column itself, named as a value: what the data records
+        return not MODEL_WORDS.search(text[start:sp.start].lower())
     if re.match(r"(?:got|received?|was given|were given)\b", sp.text.lower()) and GRANTED.match(sp.text):
         return not MODEL_WORDS.search(text[max(0, sp.start - 20):sp.start].lower())
     from .outcomes import happened_word
@@ -425,6 +474,8 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 sp.tag = "FEAT"
                 continue
         sp.used = True
+        if cls is None and re.match(r"\s+(?:in|at|on|near|with|from)\b", text[sp.end:].lower()):
+            continue  # "lived in the midwest", "stayed at home": a verb of place, not an outcome
         if cls is None:
             # Asked about only where it reads as an outcome ("approved" on a model of iris species);
             # a photo's "cat" may simply not be a class name, and other words were tagged wrongly.
@@ -485,7 +536,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
             r = linking.link_feature(sp.text, schema)
-            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20:
+            in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
+                linking._singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
+            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20 and not in_name:
                 c = resolve(sp.text, schema)
                 if c is not None and is_outcome_word(sp.text, schema):
                     sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
@@ -727,8 +780,12 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                                   "span": sp, "act": None})
                     continue
             said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
+            prev = re.search(r"\b([a-z]+)\s+$", text[max(0, sp.start - 16):sp.start].lower())
+            own = [POLAR[w] for w in split_words(sp.link) if w in POLAR]
             if said:
                 neg = said.group(1) in ("no", "false")
+            elif prev and prev.group(1) in POLAR and len(own) == 1:
+                neg = POLAR[prev.group(1)] != own[0]  # "in bad health" for inGoodHealth: no
             elif not neg and policy == "said" and not re.search(
                     r"\b(?:with|has|have|had|having|got|any|prior|existing|some)(?:\s+(?:a|an|any|some))?\s+$",
                     text[max(0, sp.start - 16):sp.start].lower()):
@@ -743,6 +800,11 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             pairs.append({"feature": sp.link, "cmp": "==", "value": 0, "kind": "number", "span": sp, "act": "set"})
     pairs.sort(key=lambda p: p["span"].start)
     return pairs
+
+
+# Judgements a yes/no column's name may carry ("inGoodHealth", "hasPoorCredit"), and their sign.
+POLAR = {"good": True, "great": True, "excellent": True, "fine": True, "healthy": True, "bad": False, "poor": False,
+         "terrible": False, "ill": False, "unhealthy": False}
 
 
 def _untagged_comparator(text: str, n: _Span) -> str | None:
@@ -792,8 +854,11 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
     # "a 2k raise", "a 500 pay cut": the income; "asked for 5k less", "wants 10k": the amount asked for
+    tenure = TENURE_AFTER.match(text[n.end:].lower())
     for words, pattern in (("income", PAY_AFTER.match(text[n.end:].lower())),
-                           ("borrowed", ASK_BEFORE.search(text[:n.start].lower()))):
+                           ("borrowed", ASK_BEFORE.search(text[:n.start].lower())),
+                           ("income", EARN_BEFORE.search(text[:n.start].lower())),
+                           (tenure.group(1) if tenure else "", tenure)):
         cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric and f not in schema.booleans]
         if pattern and len(cands) == 1:
             return None, cands[0]

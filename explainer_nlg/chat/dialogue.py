@@ -102,6 +102,7 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     elif parsed.get("row") and tabular:
         row, filled = new_row(assistant, parsed["row"])
         state.x, state.instance = row, None
+        state.described = dict(parsed["row"])
         given = ", ".join(f"{k} {fmt_number(v)}" for k, v in parsed["row"].items())
         notes.append(f"A new applicant with {given}; the rest take typical values from the data "
                      f"({', '.join(f'{k} {fmt_number(v)}' for k, v in filled.items())}).")
@@ -178,6 +179,8 @@ def _resolved(ops: list[dict], filters: list[dict], state: Any, parsed: dict) ->
     if parsed.get("row"):
         out["instance"] = "new"
         out["row"] = dict(parsed["row"])
+    elif out["instance"] == "new" and state.described:
+        out["row"] = dict(state.described)  # "why?" about the applicant described before
     return out
 
 

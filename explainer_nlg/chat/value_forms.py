@@ -8,7 +8,7 @@ retrains it): a value that negates a word ("Non-Travel", "no_insurance", "not ve
 US state codes, which people write out in full.
 
 >>> sorted(negated_forms("non travel"))[:4]
-["don't travel", 'dont travel', "doesn't travel", 'doesnt travel']
+['do not travel', 'does not travel', "doesn't travel", 'doesnt travel']
 >>> "unverified" in negated_forms("not verified"), negated_forms("verified")
 (True, set())
 >>> state_names(["TX", "CA", "NY", "OH", "WA"])["TX"]

@@ -168,3 +168,60 @@ def test_an_age_is_not_a_row_id(loans, staff):
 def test_y_at_the_head_of_a_question_is_why(loans):
     p = parse("y is 40 likely to repay", loans)
     assert ops(p) == ["why"] and p["instance"] == 40, p
+
+
+@pytest.fixture(scope="module")
+def cover():
+    """A health-cover table whose target is a yes/no column named for the thing held, classes
+    "uninsured" / "insured", and a boolean that names a judgement (inGoodHealth)."""
+    rng = np.random.default_rng(3)
+    n = 300
+    df = pd.DataFrame({"age": rng.integers(18, 65, n), "isMarried": rng.integers(0, 2, n),
+                       "inGoodHealth": rng.integers(0, 2, n), "homeRegion": rng.choice(["south", "west", "midwest"], n)})
+    s = ChatSchema.from_frame(df, classes=["uninsured", "insured"], target="hasInsurance")
+    s.has_labels = True
+    return s
+
+
+def test_un_classes_read_the_plain_word_as_the_good_outcome(cover):
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve("approved", cover) == "insured" and resolve("turned down", cover) == "uninsured"
+    assert resolve("without coverage", cover) == "uninsured" and resolve("got coverage", cover) == "insured"
+
+
+def test_the_target_named_with_a_negation_is_a_class_of_rows(cover):
+    p = parse("how many married people are without insurance", cover)
+    assert ("label", "==", "uninsured") in filters(p) and ("isMarried", "==", "1") in filters(p), p
+
+
+def test_a_judgement_word_against_a_boolean_that_names_the_other(cover):
+    p = parse("what if 12 were in poor health", cover)
+    assert changes(p) == [("inGoodHealth", "set", 0)], p
+    assert changes(parse("what if 12 were in great health", cover)) == [("inGoodHealth", "set", 1)]
+
+
+def test_a_verb_of_place_is_not_an_outcome_word(cover):
+    p = parse("what if 12 lived in the south", cover)
+    assert changes(p) == [("homeRegion", "set", "south")] and not p.get("clarify"), p
+
+
+@pytest.fixture(scope="module")
+def loan_ex():
+    from explainer_nlg import Explainer
+
+    return Explainer.demo("loan")
+
+
+def test_asking_which_listed_row_is_on_the_record(loan_ex):
+    loan_ex.ask("list a few applicants it turned down", session="km-list")
+    a = loan_ex.ask("why?", session="km-list")
+    assert a.choices and a.parsed.get("clarify") == list(a.choices), a.parsed
+
+
+def test_a_follow_up_about_a_described_applicant_keeps_their_values(loan_ex):
+    a = loan_ex.ask("someone aged 30 earning 200 a month with 2000 in assets: would you approve?", session="km-new")
+    assert a.parsed["resolved"]["instance"] == "new", a.parsed
+    b = loan_ex.ask("why?", session="km-new")
+    assert b.parsed["resolved"]["instance"] == "new", b.parsed
+    assert b.parsed["resolved"]["row"] == a.parsed["resolved"]["row"], b.parsed
