@@ -158,6 +158,9 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     # Recognised but not built yet: answered with what the assistant can do instead.
     ops = [o if registry.is_available(o["op"]) or o["op"] == "unsupported" else
            {"op": "unsupported", "reason": "not_available", "wanted": o["op"]} for o in ops]
+    if tabular and filters and parsed.get("instance") is None and not parsed.get("row") and not any(
+            o["op"] != "unsupported" or o.get("reason") not in (None, "unclear") for o in ops):
+        ops = [{"op": "show"}]  # "houses with 2 fireplaces": a group named on its own asks to see it
     ops = ops or [{"op": "unsupported", "reason": "unclear"}]
     for r in parsed.get("readings") or []:
         notes.append(f"Reading “{r['word']}” as “{r['class']}”.")

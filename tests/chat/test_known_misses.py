@@ -225,3 +225,11 @@ def test_a_follow_up_about_a_described_applicant_keeps_their_values(loan_ex):
     b = loan_ex.ask("why?", session="km-new")
     assert b.parsed["resolved"]["instance"] == "new", b.parsed
     assert b.parsed["resolved"]["row"] == a.parsed["resolved"]["row"], b.parsed
+
+
+def test_a_group_named_on_its_own_is_shown():
+    from explainer_nlg import Explainer
+
+    a = Explainer.demo("house").ask("houses with 2 fireplaces", session="km-house")
+    assert a.parsed["resolved"]["ops"] == ["show"], a.parsed
+    assert a.parsed["resolved"]["filters"] == [{"feature": "Fireplaces", "cmp": "==", "value": 2}]
