@@ -214,6 +214,15 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
                 out.append(_Span(sp.start, num_end, "NUM", text[sp.start:num_end]))
             sp.start = sp.start + m.end()
             sp.text = text[sp.start:sp.end]
+        tail = re.search(r"(?<=[A-Za-z])\s+(\d[\d,.]*\s*k?)\W*$", sp.text, re.I)
+        if sp.tag == "FEAT" and tail and read_number(tail.group(1).rstrip(".,")) is not None:
+            # "bmi 33" tagged as one feature mention: the feature, then its number
+            a = sp.start + tail.start(1)
+            b = a + len(tail.group(1).rstrip(".,"))
+            if not any(o.tag == "NUM" and o.start <= a < o.end for o in spans):
+                out.append(_Span(a, b, "NUM", text[a:b]))
+            sp.end = sp.start + tail.start()
+            sp.text = text[sp.start:sp.end]
         if sp.tag == "FEAT" and read_number(sp.text.strip()) is not None and any(
                 o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
             continue  # "2k" tagged both a number and a feature: the number
@@ -317,7 +326,8 @@ PAY_AFTER = re.compile(r"\s*(?:a (?:year|month) |per (?:year|month) |more |extra
 ASK_BEFORE = re.compile(r"\b(?:ask(?:s|ed|ing)? for|wants?|wanted|needs?|needed|borrow(?:s|ed|ing)?|request(?:s|ed|ing)?|"
                         r"appl(?:y|ies|ied|ying) for|took out|takes out)\s+(?:a |an |only |just |another )?[$€£]?\s*$")
 EARN_BEFORE = re.compile(r"\b(?:earn(?:s|ing|ed)?|mak(?:e|es|ing)|made|paid|salary of|income of)\s+"
-                         r"(?:about |around |only |just |over |under )?[$€£]?\s*$")
+                         r"(?:about |around |only |just |over |under |above |below |less than |more than |at least |"
+                         r"at most )?[$€£]?\s*$")
 # "8 yrs on the job", "3 years at their address": how long, at what (the column the place names)
 TENURE_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:at|on|in|with)\s+(?:the |their |her |his |my |a |this |"
                           r"that |current |same )?(job|work|employer|company|address|home|residence)\b")
@@ -860,6 +870,8 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                            ("income", EARN_BEFORE.search(text[:n.start].lower())),
                            (tenure.group(1) if tenure else "", tenure)):
         cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric and f not in schema.booleans]
+        if pattern and len(cands) > 1:  # "MonthlyIncome" and "PercentSalaryHike": the one named so
+            cands = [f for f in cands if words in split_words(f)] or cands
         if pattern and len(cands) == 1:
             return None, cands[0]
     # "ppl over 40", "mothers under 20": a bound right after a word for people is their age, where the
@@ -871,6 +883,12 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
         value = read_number(n.text)
         if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
             return None, ages[0]
+    if cmp_sp is None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?(?:over|above|under|below|"
+                                    r"older than|younger than)\s+$", text[:n.start].lower()):
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]  # "and for ppl under 30?" with the comparison untagged
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
     near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)]

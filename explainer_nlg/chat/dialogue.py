@@ -151,8 +151,14 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
                for o in last if registry.get(o["op"]).carries] or ops
         if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
             filters = list(state.filters)  # "and for the next group?" keeps the group it names only
-    elif COHORT_REF.search(text) and state.filters and not filters and parsed.get("instance") is None:
-        filters = list(state.filters)  # "how many of them were approved?"
+        elif filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
+            # "and unmarried?" after "how many married ones were rearrested": another group, the
+            # same outcome
+            filters = _carried(state.filters, filters, None if COHORT_REF.search(text) else OUTCOME_FEATURES)
+    elif COHORT_REF.search(text) and state.filters and parsed.get("instance") is None:
+        # "how many of them were approved?", "and how many of those defaulted": the group, and what
+        # the question adds to it
+        filters = _carried(state.filters, filters)
     if parsed.get("correction") and state.x is not None:
         notes.append("Taking that as a correction to the current input.")
     # Recognised but not built yet: answered with what the assistant can do instead.
@@ -173,6 +179,17 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         turn.ask, turn.choices = clarify_question(parsed), list(parsed["clarify"])
     turn.resolved = _resolved(ops, filters, state, parsed)
     return turn
+
+
+OUTCOME_FEATURES = ("prediction", "label", "correct")
+
+
+def _carried(before: list[dict], now: list[dict], only: tuple | None = None) -> list[dict]:
+    """The earlier filters (those on ``only``'s features, where given) on features the new ones
+    do not name, then the new ones."""
+    named = {f["feature"] for f in now}
+    kept = [f for f in before if f["feature"] not in named and (only is None or f["feature"] in only)]
+    return kept + list(now)
 
 
 def _resolved(ops: list[dict], filters: list[dict], state: Any, parsed: dict) -> dict:

@@ -32,7 +32,7 @@ import numpy as np
 
 from .lexicon import concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
-from .value_forms import negated_forms, state_forms, state_names
+from .value_forms import frequency_forms, negated_forms, state_forms, state_names
 
 LINK = 0.62        # a match at least this good links
 CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
@@ -244,6 +244,15 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
             words = " ".join(split_words(str(v))) or str(v).lower()
             forms = {str(v).lower(), words, _singular(words), words + "s"}
             forms |= negated_forms(str(v).lower().replace("_", " ").replace("-", " ")) | negated_forms(words)
+            phrases = {words}
+            if f in schema.families:  # "travel rarely" for BusinessTravel's "rarely": the family's word with it
+                fam = split_words(f)
+                for fw in {fam[-1], " ".join(fam)} if fam else ():
+                    if fw not in words.split():
+                        phrases |= {f"{fw} {words}", f"{words} {fw}"}
+                forms |= phrases
+            for ph in phrases:
+                forms |= frequency_forms(ph)
             if str(v) in states:  # "texas" for TX; the code itself only as typed, upper case
                 forms = state_forms(str(v), states[str(v)])
             for vals, says in value_words():

@@ -9,8 +9,10 @@ US state codes, which people write out in full.
 
 >>> sorted(negated_forms("non travel"))[:4]
 ['do not travel', 'does not travel', "doesn't travel", 'doesnt travel']
->>> "unverified" in negated_forms("not verified"), negated_forms("verified")
-(True, set())
+>>> "unverified" in negated_forms("not verified"), "untravel" in negated_forms("non travel")
+(True, False)
+>>> negated_forms("verified")
+set()
 >>> state_names(["TX", "CA", "NY", "OH", "WA"])["TX"]
 'texas'
 >>> state_names(["rent", "own"])
@@ -34,8 +36,32 @@ def negated_forms(words: str) -> set[str]:
     out = {f"{lead} {core}" for lead in ("never", "no", "not", "non", "dont", "don't", "doesnt", "doesn't",
                                          "without", "do not", "does not")}
     out.add(f"non{core}")
-    if " " not in core:
+    if " " not in core and core.endswith(("ed", "able")):
         out.add(f"un{core}")  # "not verified" -> "unverified", "not insured" -> "uninsured"
+    return out
+
+
+# How often, in the words people use: "travel a lot" for Travel_Frequently.
+HOW_OFTEN = {"frequently": ("a lot", "often", "frequently", "frequent", "all the time"),
+             "rarely": ("rarely", "seldom", "occasionally", "sometimes", "not often", "a little")}
+
+
+def frequency_forms(words: str) -> set[str]:
+    """A value that says how often ("travel frequently") in other words ("travel a lot").
+
+    >>> sorted(frequency_forms("travel frequently"))[:3]
+    ['a lot travel', 'all the time travel', 'frequent travel']
+    >>> "travel a lot" in frequency_forms("travel frequently"), frequency_forms("frequently")
+    (True, set())
+    """
+    out: set[str] = set()
+    parts = words.lower().split()
+    if len(parts) < 2:
+        return out  # "a lot" alone is no value ("how much", "a lot of people")
+    for i, w in enumerate(parts):
+        for say in HOW_OFTEN.get(w, ()):
+            rest = parts[:i] + parts[i + 1:]
+            out |= {" ".join(rest + [say]), " ".join([say] + rest)}
     return out
 
 

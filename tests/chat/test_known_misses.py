@@ -233,3 +233,22 @@ def test_a_group_named_on_its_own_is_shown():
     a = Explainer.demo("house").ask("houses with 2 fireplaces", session="km-house")
     assert a.parsed["resolved"]["ops"] == ["show"], a.parsed
     assert a.parsed["resolved"]["filters"] == [{"feature": "Fireplaces", "cmp": "==", "value": 2}]
+
+
+def test_another_group_in_a_follow_up_keeps_the_outcome(loan_ex):
+    loan_ex.ask("how many married applicants were denied", session="km-carry")
+    b = loan_ex.ask("and single ones?", session="km-carry")
+    got = sorted((f["feature"], str(f["value"])) for f in b.parsed["resolved"]["filters"])
+    assert got == [("Marital", "single"), ("prediction", "bad")], b.parsed["resolved"]
+
+
+def test_of_those_adds_to_the_group(loan_ex):
+    loan_ex.ask("how many renters", session="km-those")
+    b = loan_ex.ask("and how many of those were approved", session="km-those")
+    got = sorted((f["feature"], str(f["value"])) for f in b.parsed["resolved"]["filters"])
+    assert got == [("Home", "rent"), ("prediction", "good")], b.parsed["resolved"]
+
+
+def test_the_model_turned_down_is_its_decision(loans):
+    p = parse("list some people it turned down", loans)
+    assert ("prediction", "==", "will default") in filters(p), p
