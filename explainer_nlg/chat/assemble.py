@@ -93,6 +93,10 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _possessive_ids(text, spans)
     _ids_by_form(text, spans, schema)
     _merge_features(text, spans, schema)
+    spans = _number_words(text, spans, schema)
+    spans = _value_phrases(text, spans, schema)
+    spans = _granted(text, spans, schema)
+    _target_mentions(text, spans, schema)
     for sp in spans:
         if sp.tag == "ID" and _is_amount(text, sp):
             sp.tag = "NUM"  # "$178,731", "150,000": an amount, not a row id
@@ -178,6 +182,137 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     return out
 
 
+# ---- numbers and values said with their words ---------------------------------------------------
+
+# Spans a whole value phrase may swallow: words of a mention, never a number, id, comparison or edit.
+WORD_TAGS = ("FEAT", "VAL", "CLS", "PRED", "LABEL", "NEG", "MOD")
+AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*old\b|\s*(?:y/?o|yo)\b", re.I)
+
+
+def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """Numbers read by the words around them, whatever the tagger made of them:
+
+    - "a 45 year old": an age, never a row id;
+    - "9% rate" tagged as one feature mention: the number, then the feature;
+    - "with 2 fireplaces", "garage for 3 cars": a count the next word names (a numeric column's
+      own word) is that column's value, not "the top 2";
+    - "a 60 month term", "36 months": a number and its unit that together are a category's value.
+    """
+    out: list[_Span] = []
+    for sp in list(spans):
+        two = re.fullmatch(r"(\S+?),\s+(\d[\d.]*\s*k?)", sp.text, re.I)
+        if sp.tag == "NUM" and two and not re.fullmatch(r"\d{3}", two.group(2)):
+            # "making 65k, 8 yrs on the job": two numbers, not one with a thousands separator
+            second = sp.start + two.start(2)
+            out.append(_Span(second, sp.end, "NUM", text[second:sp.end]))
+            sp.end = sp.start + two.end(1)
+            sp.text = text[sp.start:sp.end]
+        m = re.match(r"\s*(\$?\d[\d,.]*\s*(?:k|%|percent)?)\s+(?=[A-Za-z])", sp.text, re.I)
+        if sp.tag == "FEAT" and m and read_number(m.group(1).strip().rstrip("%")) is not None:
+            num_end = sp.start + m.end(1)
+            if not any(o.tag == "NUM" and o.start <= sp.start < o.end for o in spans):
+                out.append(_Span(sp.start, num_end, "NUM", text[sp.start:num_end]))
+            sp.start = sp.start + m.end()
+            sp.text = text[sp.start:sp.end]
+        tail = re.search(r"(?<=[A-Za-z])\s+(\d[\d,.]*\s*k?)\W*$", sp.text, re.I)
+        if sp.tag == "FEAT" and tail and read_number(tail.group(1).rstrip(".,")) is not None:
+            # "bmi 33" tagged as one feature mention: the feature, then its number
+            a = sp.start + tail.start(1)
+            b = a + len(tail.group(1).rstrip(".,"))
+            if not any(o.tag == "NUM" and o.start <= a < o.end for o in spans):
+                out.append(_Span(a, b, "NUM", text[a:b]))
+            sp.end = sp.start + tail.start()
+            sp.text = text[sp.start:sp.end]
+        if sp.tag == "FEAT" and read_number(sp.text.strip()) is not None and any(
+                o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
+            continue  # "2k" tagged both a number and a feature: the number
+        if sp.tag == "ID" and (AGE_AFTER.match(text[sp.end:]) or any(o.tag == "ID" and o.end <= sp.start for o in spans) and (
+                re.match(r"\s*(?:more|less|fewer|extra|higher|lower)\b", text[sp.end:].lower())
+                or ASK_BEFORE.search(text[:sp.start].lower()))):
+            sp.tag = "NUM"  # "a 45 year old"; "what if 17 asked for 500 less": the row is 17, 500 an amount
+        if sp.tag == "K" and schema.kind == "tabular":
+            word = re.match(r"\s*([a-z]+)", text[sp.end:].lower())
+            if word and word.group(1) not in ("most", "top", "best", "biggest", "largest", "main", "more", "of"):
+                w = linking._singular(word.group(1))
+                own = [f for f in schema.numeric if f not in schema.booleans and
+                       w in {linking._singular(x) for x in split_words(f) + ["".join(split_words(f))]}]
+                if len(own) == 1:
+                    sp.tag = "NUM"  # "2 fireplaces": the value of Fireplaces
+        out.append(sp)
+    out = [sp for sp in out if sp.text.strip()]
+    if schema.kind == "tabular":
+        for sp in out:
+            if sp.tag not in ("NUM", "K") or sp.used:
+                continue
+            after = re.match(r"[\s-]*([a-z]+)(?:\s+([a-z]+))?", text[sp.end:].lower())
+            if not after:
+                continue
+            for end in (after.end(), after.end(1)):
+                phrase = text[sp.start:sp.end] + " " + " ".join(re.findall(r"[a-z]+", text[sp.end:sp.end + end].lower()))
+                v = linking.link_value(phrase, schema, use_embeddings=False)
+                if v.best is not None and v.score >= 1.0:
+                    sp.tag, sp.link, sp.end = "VAL", v.best, sp.end + end
+                    sp.text = text[sp.start:sp.end]
+                    for o in out:  # the unit word is the value's, not a mention of its own
+                        if o is not sp and o.start >= sp.start and o.end <= sp.end:
+                            o.used, o.tag = True, "SAID"
+                    break
+    return sorted(out, key=lambda x: (x.start, x.end))
+
+
+def _written_form(phrase: str, link: tuple, schema: ChatSchema) -> bool:
+    """Whether the words, every one of them, are a way of writing the value (the linker drops
+    quiet words such as "no", which must not vanish from a value phrase: "no credit history")."""
+    low = re.sub(r"\s+", " ", phrase.lower()).strip()
+    forms = {f for it in linking.index(schema).values if (it.feature, it.value) == tuple(link) for f in it.forms}
+    return low in forms or linking._singular(low) in forms
+
+
+def _value_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """A mention with the words beside it that together are a category's value as people say it:
+    "some college" (Some_College) where the tagger marked "college"; "never travel" (Non-Travel)
+    where it marked "never" and "travel"; "travel rarely". Only a phrase that is one of a value's
+    forms exactly, and longer than the mention, replaces it."""
+    if schema.kind != "tabular":
+        return spans
+    words = [m for m in re.finditer(r"[A-Za-z][A-Za-z'-]*", text)]
+    for sp in list(spans):
+        if sp.tag not in WORD_TAGS or sp.used or sp not in spans:
+            continue
+        inside = [i for i, m in enumerate(words) if m.start() < sp.end and sp.start < m.end()]
+        if not inside:
+            continue
+        lo, hi = inside[0], inside[-1]
+
+        held = list(spans)
+
+        def free(i: int, held: list[_Span] = held) -> bool:
+            m = words[i]
+            return all(o.tag in WORD_TAGS for o in held if o.start < m.end() and m.start() < o.end)
+
+        best = None
+        for k in range(0, 3):
+            for j in range(0, 3):
+                if not k and not j or lo - k < 0 or hi + j >= len(words):
+                    continue
+                if not all(free(i) for i in range(lo - k, hi + j + 1)):
+                    continue
+                a, b = words[lo - k].start(), words[hi + j].end()
+                if not _same_clause(text, a, b):
+                    continue
+                v = linking.link_value(text[a:b], schema, use_embeddings=False)
+                if v.best is not None and v.score >= 1.0 and (best is None or b - a > best[1] - best[0]) \
+                        and _written_form(text[a:b], v.best, schema):
+                    best = (a, b, v.best)
+        if best is None:
+            continue
+        a, b, link = best
+        spans = [o for o in spans if not (o.start < b and a < o.end and o.tag in WORD_TAGS)]
+        spans.append(_Span(a, b, "VAL", text[a:b], link=link))
+        spans.sort(key=lambda x: (x.start, x.end))
+    return spans
+
+
 # ---- classes -----------------------------------------------------------------------------------
 
 YES_NO_WORDS = {"yes", "no", "true", "false", "y", "n"}
@@ -186,12 +321,71 @@ MODEL_WORDS = re.compile(r"\b(?:model|it|predict\w*|expect\w*|think\w*|thinks|cl
                          r"likely|flag\w*|score\w*|rate[sd]?)\b")
 
 
+PAY_AFTER = re.compile(r"\s*(?:a (?:year|month) |per (?:year|month) |more |extra )?(?:pay ?)?(?:raise|rise|pay ?cut|salary "
+                       r"(?:bump|increase|cut)|bonus)\b")
+ASK_BEFORE = re.compile(r"\b(?:ask(?:s|ed|ing)? for|wants?|wanted|needs?|needed|borrow(?:s|ed|ing)?|request(?:s|ed|ing)?|"
+                        r"appl(?:y|ies|ied|ying) for|took out|takes out)\s+(?:a |an |only |just |another )?[$€£]?\s*$")
+EARN_BEFORE = re.compile(r"\b(?:earn(?:s|ing|ed)?|mak(?:e|es|ing)|made|paid|salary of|income of)\s+"
+                         r"(?:about |around |only |just |over |under |above |below |less than |more than |at least |"
+                         r"at most )?[$€£]?\s*$")
+# "8 yrs on the job", "3 years at their address": how long, at what (the column the place names)
+TENURE_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:at|on|in|with)\s+(?:the |their |her |his |my |a |this |"
+                          r"that |current |same )?(job|work|employer|company|address|home|residence)\b")
+# "got the loan", "get a card", "received coverage": what the person was given, said as the thing
+# itself; an outcome (the desirable class), and where it "got" it, what happened.
+GRANTED = re.compile(r"\b(?:got|get|gets|getting|received?|receives|receiving|was given|were given|granted)\s+"
+                     r"(?:the |a |an |their |his |her |my |any )?(?:loans?|credit|mortgages?|cards?|financing|"
+                     r"funding|coverage|insurance|offers?)\b", re.I)
+
+
+def _granted(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """A class span for "got the loan" where no outcome word is tagged (``outcomes`` reads the
+    thing granted as the desirable class)."""
+    if not schema.classes or any(sp.tag in ("CLS", "PRED", "LABEL") for sp in spans):
+        return spans
+    m = GRANTED.search(text)
+    if m is None or resolve(m.group(0), schema) is None:
+        return spans
+    spans = [sp for sp in spans if not (sp.start < m.end() and m.start() < sp.end and sp.tag in WORD_TAGS)]
+    return sorted(spans + [_Span(m.start(), m.end(), "CLS", m.group(0))], key=lambda x: (x.start, x.end))
+
+
+def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """"people without insurance" for a target ``hasInsurance``: the target column named as a
+    value, with its negation, is a class; in a group of rows, what the data records."""
+    words = {linking._singular(w) for w in split_words(schema.target or "")} - {"is", "has", "have", "status", "flag",
+                                                                                 "class", "label", "y", "target"}
+    if not words or not schema.classes:
+        return
+    for sp in spans:
+        if sp.tag not in ("FEAT", "VAL", "CLS", "PRED") or sp.used:
+            continue
+        mine = {linking._singular(w) for w in split_words(sp.text)}
+        if not mine or not mine <= words:
+            continue
+        neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
+        start = neg.start() if neg else sp.start
+        cls = resolve(text[start:sp.end], schema)
+        if cls is not None:
+            sp.start, sp.text, sp.link = start, text[start:sp.end], "target"
+            sp.tag = "PRED" if sp.tag == "PRED" else "CLS"
+            for o in spans:  # the negation is the class's now
+                if o is not sp and o.tag == "NEG" and o.start >= start and o.end <= sp.end:
+                    o.used, o.tag = True, "SAID"
+
+
 def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     """Whether an outcome word says what happened to people ("how many defaulted", "those who
-    quit"), not what the model decided: counted from the true labels where the data has them.
-    Decisions ("approved", "denied", "flagged") stay the model's unless "actually" says otherwise."""
+    quit", "how many got the loan"), not what the model decided: counted from the true labels
+    where the data has them. Decisions ("approved", "denied", "flagged") stay the model's unless
+    "actually" says otherwise."""
     if not schema.has_labels:
         return False
+    start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+    if sp.link == "target":  # the target column itself, named as a value: what the data records
+        return not MODEL_WORDS.search(text[start:sp.start].lower())
+    if re.match(r"(?:got|received?|was given|were given)\b", sp.text.lower()) and GRANTED.match(sp.text):
+        return not MODEL_WORDS.search(text[max(0, sp.start - 20):sp.start].lower())
     from .outcomes import happened_word
 
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
@@ -290,6 +484,8 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 sp.tag = "FEAT"
                 continue
         sp.used = True
+        if cls is None and re.match(r"\s+(?:in|at|on|near|with|from)\b", text[sp.end:].lower()):
+            continue  # "lived in the midwest", "stayed at home": a verb of place, not an outcome
         if cls is None:
             # Asked about only where it reads as an outcome ("approved" on a model of iris species);
             # a photo's "cat" may simply not be a class name, and other words were tagged wrongly.
@@ -350,7 +546,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
             r = linking.link_feature(sp.text, schema)
-            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20:
+            in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
+                linking._singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
+            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20 and not in_name:
                 c = resolve(sp.text, schema)
                 if c is not None and is_outcome_word(sp.text, schema):
                     sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
@@ -592,8 +790,12 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                                   "span": sp, "act": None})
                     continue
             said = re.match(r"\s*(?:is|was|were|=|==|:)?\s*(yes|no|true|false)\b", text[sp.end:].lower())
+            prev = re.search(r"\b([a-z]+)\s+$", text[max(0, sp.start - 16):sp.start].lower())
+            own = [POLAR[w] for w in split_words(sp.link) if w in POLAR]
             if said:
                 neg = said.group(1) in ("no", "false")
+            elif prev and prev.group(1) in POLAR and len(own) == 1:
+                neg = POLAR[prev.group(1)] != own[0]  # "in bad health" for inGoodHealth: no
             elif not neg and policy == "said" and not re.search(
                     r"\b(?:with|has|have|had|having|got|any|prior|existing|some)(?:\s+(?:a|an|any|some))?\s+$",
                     text[max(0, sp.start - 16):sp.start].lower()):
@@ -608,6 +810,11 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             pairs.append({"feature": sp.link, "cmp": "==", "value": 0, "kind": "number", "span": sp, "act": "set"})
     pairs.sort(key=lambda p: p["span"].start)
     return pairs
+
+
+# Judgements a yes/no column's name may carry ("inGoodHealth", "hasPoorCredit"), and their sign.
+POLAR = {"good": True, "great": True, "excellent": True, "fine": True, "healthy": True, "bad": False, "poor": False,
+         "terrible": False, "ill": False, "unhealthy": False}
 
 
 def _untagged_comparator(text: str, n: _Span) -> str | None:
@@ -656,6 +863,17 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
+    # "a 2k raise", "a 500 pay cut": the income; "asked for 5k less", "wants 10k": the amount asked for
+    tenure = TENURE_AFTER.match(text[n.end:].lower())
+    for words, pattern in (("income", PAY_AFTER.match(text[n.end:].lower())),
+                           ("borrowed", ASK_BEFORE.search(text[:n.start].lower())),
+                           ("income", EARN_BEFORE.search(text[:n.start].lower())),
+                           (tenure.group(1) if tenure else "", tenure)):
+        cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric and f not in schema.booleans]
+        if pattern and len(cands) > 1:  # "MonthlyIncome" and "PercentSalaryHike": the one named so
+            cands = [f for f in cands if words in split_words(f)] or cands
+        if pattern and len(cands) == 1:
+            return None, cands[0]
     # "ppl over 40", "mothers under 20": a bound right after a word for people is their age, where the
     # data has one age and the number is a plausible one (whatever feature was named before).
     if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
@@ -665,6 +883,12 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
         value = read_number(n.text)
         if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
             return None, ages[0]
+    if cmp_sp is None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?(?:over|above|under|below|"
+                                    r"older than|younger than)\s+$", text[:n.start].lower()):
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]  # "and for ppl under 30?" with the comparison untagged
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
     near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)]

@@ -191,6 +191,9 @@ class Assistant:
         if turn.ask:
             state.pending = turn.choices
             state.turns += 1
+            # the conversation asked back ("which of the listed rows?"): the record says so, as it
+            # does where the parser itself was unsure
+            parsed["clarify"] = parsed.get("clarify") or list(turn.choices)
             listing = "\n".join(f"{i}. {c['label']}" for i, c in enumerate(turn.choices, 1))
             text = f"{turn.ask}\n{listing}\n(Reply with a number, or ask in other words.)"
             return ChatAnswer(text, parsed, (OpResult("clarify", text, figures={"choices": turn.choices}),),

@@ -102,6 +102,7 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     elif parsed.get("row") and tabular:
         row, filled = new_row(assistant, parsed["row"])
         state.x, state.instance = row, None
+        state.described = dict(parsed["row"])
         given = ", ".join(f"{k} {fmt_number(v)}" for k, v in parsed["row"].items())
         notes.append(f"A new applicant with {given}; the rest take typical values from the data "
                      f"({', '.join(f'{k} {fmt_number(v)}' for k, v in filled.items())}).")
@@ -150,13 +151,22 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
                for o in last if registry.get(o["op"]).carries] or ops
         if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
             filters = list(state.filters)  # "and for the next group?" keeps the group it names only
-    elif COHORT_REF.search(text) and state.filters and not filters and parsed.get("instance") is None:
-        filters = list(state.filters)  # "how many of them were approved?"
+        elif filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
+            # "and unmarried?" after "how many married ones were rearrested": another group, the
+            # same outcome
+            filters = _carried(state.filters, filters, None if COHORT_REF.search(text) else OUTCOME_FEATURES)
+    elif COHORT_REF.search(text) and state.filters and parsed.get("instance") is None:
+        # "how many of them were approved?", "and how many of those defaulted": the group, and what
+        # the question adds to it
+        filters = _carried(state.filters, filters)
     if parsed.get("correction") and state.x is not None:
         notes.append("Taking that as a correction to the current input.")
     # Recognised but not built yet: answered with what the assistant can do instead.
     ops = [o if registry.is_available(o["op"]) or o["op"] == "unsupported" else
            {"op": "unsupported", "reason": "not_available", "wanted": o["op"]} for o in ops]
+    if tabular and filters and parsed.get("instance") is None and not parsed.get("row") and not any(
+            o["op"] != "unsupported" or o.get("reason") not in (None, "unclear") for o in ops):
+        ops = [{"op": "show"}]  # "houses with 2 fireplaces": a group named on its own asks to see it
     ops = ops or [{"op": "unsupported", "reason": "unclear"}]
     for r in parsed.get("readings") or []:
         notes.append(f"Reading “{r['word']}” as “{r['class']}”.")
@@ -171,6 +181,17 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
     return turn
 
 
+OUTCOME_FEATURES = ("prediction", "label", "correct")
+
+
+def _carried(before: list[dict], now: list[dict], only: tuple | None = None) -> list[dict]:
+    """The earlier filters (those on ``only``'s features, where given) on features the new ones
+    do not name, then the new ones."""
+    named = {f["feature"] for f in now}
+    kept = [f for f in before if f["feature"] not in named and (only is None or f["feature"] in only)]
+    return kept + list(now)
+
+
 def _resolved(ops: list[dict], filters: list[dict], state: Any, parsed: dict) -> dict:
     out = {"ops": [o["op"] for o in ops], "filters": filters,
            "instance": state.instance if state.instance is not None or not isinstance(state.x, dict) else "new",
@@ -178,6 +199,8 @@ def _resolved(ops: list[dict], filters: list[dict], state: Any, parsed: dict) ->
     if parsed.get("row"):
         out["instance"] = "new"
         out["row"] = dict(parsed["row"])
+    elif out["instance"] == "new" and state.described:
+        out["row"] = dict(state.described)  # "why?" about the applicant described before
     return out
 
 

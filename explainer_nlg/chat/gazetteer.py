@@ -83,6 +83,8 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
     v = linking.link_value(low, schema, use_embeddings=False)
     if v.best is not None and v.score >= 1.0 and low not in ("yes", "no", "true", "false", "other", "unknown"):
         return "VAL"
+    if linking.opposite_boolean(low, schema) is not None:
+        return "VAL"  # "men" for isFemale, "renters" for isHomeOwner: a yes/no column's other side
     if _names_feature(low, schema):
         return "FEAT"
     if " " not in low and low in _concept_words():
@@ -112,10 +114,10 @@ def model_outcome(text: str, spans: list, schema: ChatSchema) -> list[tuple[int,
     if not schema.classes:
         return []
     out = []
-    for m in re.finditer(r"\b(?:it|the model|model)\s+([a-z]+)\b", text.lower()):
+    for m in re.finditer(r"\b(?:it|the model|model)\s+([a-z]+(?:\s+(?:down|away|out|off))?)\b", text.lower()):
         a, b = m.start(1), m.end(1)
-        if any(sp[0] < b and a < sp[1] for sp in spans):
-            continue
+        if any(sp[0] < b and a < sp[1] and sp[2] not in ("CLS", "PRED", "LABEL") for sp in spans):
+            continue  # (a class word the tagger marked inside it, "down" of "turned down", is no rival)
         word = m.group(1)
         for form in (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word):
             form = spelled(form)

@@ -32,6 +32,7 @@ import numpy as np
 
 from .lexicon import concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
+from .value_forms import frequency_forms, negated_forms, state_forms, state_names
 
 LINK = 0.62        # a match at least this good links
 CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
@@ -238,9 +239,22 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
     for f, values in list(schema.categories.items()) + [(fam, list(m)) for fam, m in schema.families.items()]:
         if f in inside or (f in schema.booleans and f not in schema.families):
             continue
+        states = state_names(values)
         for v in values:
             words = " ".join(split_words(str(v))) or str(v).lower()
             forms = {str(v).lower(), words, _singular(words), words + "s"}
+            forms |= negated_forms(str(v).lower().replace("_", " ").replace("-", " ")) | negated_forms(words)
+            phrases = {words}
+            if f in schema.families:  # "travel rarely" for BusinessTravel's "rarely": the family's word with it
+                fam = split_words(f)
+                for fw in {fam[-1], " ".join(fam)} if fam else ():
+                    if fw not in words.split():
+                        phrases |= {f"{fw} {words}", f"{words} {fw}"}
+                forms |= phrases
+            for ph in phrases:
+                forms |= frequency_forms(ph)
+            if str(v) in states:  # "texas" for TX; the code itself only as typed, upper case
+                forms = state_forms(str(v), states[str(v)])
             for vals, says in value_words():
                 if words in vals or str(v).lower() in vals:
                     forms |= says
@@ -254,6 +268,10 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         for c in lexicon()["concepts"]:
             if set(words) & set(c["keys"]):
                 forms |= {w for w in c["words"] if " " not in w}
+        for pair in lexicon().get("opposites", []):  # "women" for isFemale: its own side of a pair
+            for mine in (pair["one"], pair["other"]):
+                if name in mine or _singular(name) in mine:
+                    forms |= {w for w in mine if " " not in w}
         items.append(ValueItem(f, yes, tuple(sorted(forms)), boolean=True))
     return items
 

@@ -154,6 +154,12 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
         nb, cb = _negated(b)
         if na != nb and ca == cb:
             event[b if na else a], event[a if na else b] = True, False
+    if len(classes) == 2:
+        # "insured" / "uninsured", "employed" / "unemployed": the plain word is the good outcome
+        a, b = classes
+        for plain, un in ((a, b), (b, a)):
+            if un.lower().strip() == "un" + plain.lower().strip() and desirable[plain] is None and desirable[un] is None:
+                desirable[plain], desirable[un] = True, False
     _complete(classes, event)
     _complete(classes, desirable)
     # The event's goodness from the target's name, where the class names do not say it.
@@ -211,8 +217,8 @@ def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
 
 def _strip(word: str) -> str:
     text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
-    return re.sub(r"^(?:(?:a|an|the|be|being|get|got|getting|is|was|likely to|going to|to|has|have|had|with)\s+)+",
-                  "", text)
+    return re.sub(r"^(?:(?:a|an|the|be|being|get|gets|got|getting|received?|receives|is|was|likely to|going to|to|has|"
+                  r"have|had|with|their|his|her|my|any|granted|given)\s+)+", "", text)
 
 
 def resolve(word: str, schema: ChatSchema, use_embeddings: bool = False) -> str | None:
@@ -262,6 +268,13 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     if len(hits) == 1:
         return hits[0]
     r = readings(schema)
+    # 3a. the thing a person is granted ("got the loan", "get a card"): the outcome good for them
+    # ("without insurance": the other), before the target's name ("loan" of ``loan_status`` would
+    # read as its event, defaulting)
+    if _strip(core) in GRANTED_THINGS and GIVEN.match(str(word).lower().strip()):
+        cands = [c for c, x in r.items() if x.desirable is (not neg)]
+        if len(cands) == 1:
+            return cands[0]
     # 3. the target's own name ("defaults" for a ``default`` column): its event class
     if schema.target:
         tstems = {_stem(w) for w in split_words(schema.target)}
@@ -281,6 +294,15 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         if len(cands) == 1:
             return cands[0]
     return None
+
+
+# Said with a verb of getting or a negation ("got the loan", "without insurance"): alone, "credit" or
+# "loan" is as likely a column's word ("credit history 6").
+GIVEN = re.compile(r"(?:got|get|gets|getting|received?|receives|receiving|given|granted|was given|were given|"
+                   r"without|no|never|not)\b")
+# What a lender or insurer grants, said for the decision itself ("how many got the loan").
+GRANTED_THINGS = {"loan", "loans", "credit", "mortgage", "mortgages", "card", "cards", "financing", "funding",
+                  "coverage", "insurance", "offer", "offers"}
 
 
 # Outcomes that happen to people in the world, not decisions a model makes: "how many defaulted"

@@ -78,6 +78,18 @@ MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-
 
 
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+\b", re.IGNORECASE)
+# Everyday words of other languages that English questions do not use: a short greeting or
+# question in one ("hola", "que tal", "danke") is another language, not a guess at an operation.
+# The English encoder holds many of them whole, so its vocabulary alone does not tell.
+FOREIGN = set("""hola buenos buenas dias días tardes noches gracias qué que cómo como porque por qué puedes
+ayudar ayuda quiero préstamo prestamo tengo estoy usted bonjour bonsoir salut merci pourquoi
+je suis vous est ça voudrais prêt pret hallo guten morgen danke bitte warum wie ist ich nicht
+kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada você voce não nao hej
+varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
+PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
+# "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
+TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
+                      r"doesnt|doesn't|not|would|will|cant|can't)\b)", re.IGNORECASE)
 
 
 def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dict:
@@ -115,6 +127,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
             out["ops"][0]["features"] = _named_features(clean, schema, model) + quoted_words(q)
         return _done(out, t0)
     out["followup"], out["ref"] = followup_words(text)
+    if TEXT_WHY.match(clean) and "y" not in {str(f).lower() for f in schema.features}:
+        clean, text = TEXT_WHY.sub("why", clean), TEXT_WHY.sub("why", text)
     if model is None:
         from .learned import LearnedParser
 
@@ -123,6 +137,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     # place, so the spans' offsets still point into the question as written, and its value is kept.
     reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), clean))
     chosen, ranked = _choose(reading, clean, model)
+    if not chosen and PAY_CHANGE.search(text):
+        # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
+        chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
     a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     if a.bounds and a.instance is None and any(op == "what_if" for op, _ in chosen) and not (
@@ -413,6 +430,9 @@ def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return "language"
     words = re.findall(r"[a-z']+", text)
+    if words and len(words) <= 6 and sum(w in FOREIGN for w in words) * 2 >= len(words) and not \
+            {w for f in schema.features for w in schema.words(f)} & set(words):
+        return "language"  # "hola", "hola que tal", "danke": half the words are another language's
     if len(words) == 3 and not any(w in _encoder_vocab() for w in words):
         return "language"  # three words none of which the (English) encoder holds whole: "waarom vertrekt medewerker"
     if len(words) >= 4:

@@ -32,6 +32,8 @@ EXCLUDED = {
     ("ISLR", "Default"), ("carData", "Arrests"), ("MASS", "birthwt"), ("carData", "TitanicSurvival"),
     ("modeldata", "credit_data"), ("Stat2Data", "Titanic"), ("heplots", "Diabetes"),
     ("MASS", "biopsy"),  # probe 2 (benchmarks/heldout/probe2_*.toml), with AER::HMDA above
+    # probe 3 (probe3*_*.toml); openintro's Lending Club table holds the same kind of loans
+    ("modeldata", "lending_club"), ("openintro", "loans_full_schema"), ("AER", "HealthInsurance"),
 }
 # Class-name pairs people give their models, for tables with no categorical outcome of their own.
 # Each with target names that fit it.

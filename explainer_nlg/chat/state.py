@@ -45,6 +45,7 @@ class DialogueState:
     listed_at: int = -1                # the turn whose answer listed ``ids``
     given: Any = None                  # the input last handed over by the caller (the app's panel row)
     pending: list[dict] = field(default_factory=list)   # the readings offered by the last question back
+    described: dict = field(default_factory=dict)      # the values a free-text applicant was given with
 
 
 class _Unsaved(Exception):

@@ -1,0 +1,102 @@
+"""People's words for values as a table stores them: what a user types for ``Non-Travel``,
+``not verified`` or ``TX`` ("never travel", "unverified", "texas").
+
+The value index of ``chat.linking`` reads a value by its own words; these are the other forms a
+stranger uses for the same value. They are rules of form, kept in code rather than in
+``prompts/parser_lexicon.toml`` (whose every edit changes the learned parser's cache key and
+retrains it): a value that negates a word ("Non-Travel", "no_insurance", "not verified"), and
+US state codes, which people write out in full.
+
+>>> sorted(negated_forms("non travel"))[:4]
+['do not travel', 'does not travel', "doesn't travel", 'doesnt travel']
+>>> "unverified" in negated_forms("not verified"), "untravel" in negated_forms("non travel")
+(True, False)
+>>> negated_forms("verified")
+set()
+>>> state_names(["TX", "CA", "NY", "OH", "WA"])["TX"]
+'texas'
+>>> state_names(["rent", "own"])
+{}
+"""
+
+from __future__ import annotations
+
+import re
+
+NEGATED_VALUE = re.compile(r"^(?:non|no|not|never|without)\s+(.+)$")
+
+
+def negated_forms(words: str) -> set[str]:
+    """Other ways to say a value written as a negation ("non travel" -> "never travel", "no travel";
+    "not verified" -> "unverified"). Empty for a value that negates nothing."""
+    m = NEGATED_VALUE.match(words.strip().lower())
+    if not m:
+        return set()
+    core = m.group(1)
+    out = {f"{lead} {core}" for lead in ("never", "no", "not", "non", "dont", "don't", "doesnt", "doesn't",
+                                         "without", "do not", "does not")}
+    out.add(f"non{core}")
+    if " " not in core and core.endswith(("ed", "able")):
+        out.add(f"un{core}")  # "not verified" -> "unverified", "not insured" -> "uninsured"
+    return out
+
+
+# How often, in the words people use: "travel a lot" for Travel_Frequently.
+HOW_OFTEN = {"frequently": ("a lot", "often", "frequently", "frequent", "all the time"),
+             "rarely": ("rarely", "seldom", "occasionally", "sometimes", "not often", "a little")}
+
+
+def frequency_forms(words: str) -> set[str]:
+    """A value that says how often ("travel frequently") in other words ("travel a lot").
+
+    >>> sorted(frequency_forms("travel frequently"))[:3]
+    ['a lot travel', 'all the time travel', 'frequent travel']
+    >>> "travel a lot" in frequency_forms("travel frequently"), frequency_forms("frequently")
+    (True, set())
+    """
+    out: set[str] = set()
+    parts = words.lower().split()
+    if len(parts) < 2:
+        return out  # "a lot" alone is no value ("how much", "a lot of people")
+    for i, w in enumerate(parts):
+        for say in HOW_OFTEN.get(w, ()):
+            rest = parts[:i] + parts[i + 1:]
+            out |= {" ".join(rest + [say]), " ".join([say] + rest)}
+    return out
+
+
+US_STATES = {
+    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california", "CO": "colorado",
+    "CT": "connecticut", "DE": "delaware", "DC": "washington dc", "FL": "florida", "GA": "georgia", "HI": "hawaii",
+    "ID": "idaho", "IL": "illinois", "IN": "indiana", "IA": "iowa", "KS": "kansas", "KY": "kentucky",
+    "LA": "louisiana", "ME": "maine", "MD": "maryland", "MA": "massachusetts", "MI": "michigan", "MN": "minnesota",
+    "MS": "mississippi", "MO": "missouri", "MT": "montana", "NE": "nebraska", "NV": "nevada",
+    "NH": "new hampshire", "NJ": "new jersey", "NM": "new mexico", "NY": "new york", "NC": "north carolina",
+    "ND": "north dakota", "OH": "ohio", "OK": "oklahoma", "OR": "oregon", "PA": "pennsylvania",
+    "RI": "rhode island", "SC": "south carolina", "SD": "south dakota", "TN": "tennessee", "TX": "texas",
+    "UT": "utah", "VT": "vermont", "VA": "virginia", "WA": "washington", "WV": "west virginia",
+    "WI": "wisconsin", "WY": "wyoming",
+}
+
+
+# Codes that are also English words: read only as the state's name, never as typed.
+WORD_CODES = {"al", "ar", "co", "de", "hi", "id", "in", "la", "ma", "me", "mo", "ne", "oh", "ok", "or", "pa", "wa"}
+
+
+def state_forms(code: str, name: str) -> set[str]:
+    """How a user writes a state: its name, and its code where the code is no English word.
+
+    >>> sorted(state_forms("TX", "texas")), sorted(state_forms("OR", "oregon"))
+    (['texas', 'tx'], ['oregon'])
+    """
+    return {name} | ({code.lower()} if code.lower() not in WORD_CODES else set())
+
+
+def state_names(values: list) -> dict:
+    """{code: state name} where a column's values are US state codes (most of five or more);
+    empty otherwise, so that "in" or "me" never reads as a state elsewhere."""
+    codes = [str(v) for v in values]
+    hits = [c for c in codes if c.upper() in US_STATES and len(c) == 2]
+    if len(codes) < 5 or len(hits) < 0.8 * len(codes):
+        return {}
+    return {c: US_STATES[c.upper()] for c in hits}

@@ -1,0 +1,67 @@
+"""Probe 3 (benchmarks/heldout/probe3{a,b}_*.toml): well formed, scored perfectly when parsed
+perfectly, split the way run.py expects, and its tables kept out of the parser's training pool.
+Fast: no model is built, and no question is read beyond its form."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HELDOUT = Path(__file__).resolve().parents[1] / "benchmarks" / "heldout"
+sys.path.insert(0, str(HELDOUT))
+
+import models  # noqa: E402
+from gold import check_gold, load_toml  # noqa: E402
+from score import score_parse  # noqa: E402
+
+from explainer_nlg.chat.schema_pool import EXCLUDED  # noqa: E402
+
+
+def _perfect(entry: dict) -> dict:
+    op = {"changes": entry.get("changes", []), "features": entry.get("features", [])}
+    if entry.get("target") is not None:
+        op["target"] = entry["target"]
+    ops = [dict(op, op=name) for name in entry["ops"]]
+    if entry["ops"] == ["unsupported"]:
+        reason = entry.get("reason")
+        ops = [{"op": "unsupported", "reason": reason if isinstance(reason, str) else reason[0]}]
+    return {"ops": ops, "filters": entry.get("filters", []), "instance": entry.get("instance")}
+
+
+@pytest.mark.parametrize("half", ["a", "b"])
+@pytest.mark.parametrize("name", ["lending", "insurance"])
+def test_probe3_sets_are_well_formed_and_score_perfectly_when_parsed_perfectly(name, half):
+    data = load_toml(HELDOUT / f"probe3{half}_{name}.toml")
+    assert data["dataset"] == name and len(data["q"]) == 30
+    for n, e in enumerate(data["q"], 1):
+        assert e["id"] == f"probe3{half}-{name}-{n:03d}" and e["split"] == f"probe3{half}", e["id"]
+        assert check_gold(e, models.SCHEMAS[name]) == [], e["id"]
+        assert score_parse(_perfect(e), e, models.SCHEMAS[name])["full"], e["id"]
+    e = data["q"][0]
+    assert not score_parse(dict(_perfect(e), ops=[{"op": "help"}]), e, models.SCHEMAS[name])["op"]
+
+
+@pytest.mark.parametrize("half", ["a", "b"])
+def test_probe3_dialogues_are_well_formed(half):
+    dialogues = load_toml(HELDOUT / f"probe3{half}_dialogues.toml")["dialogue"]
+    assert len(dialogues) >= 7
+    for n, d in enumerate(dialogues, 1):
+        assert d["id"] == f"probe3{half}-dlg-{n:03d}" and d["split"] == f"probe3{half}"
+        for turn in d["turn"]:
+            assert check_gold(turn, models.SCHEMAS[d["dataset"]]) == [], (d["id"], n)
+
+
+def test_probe3_tables_are_kept_out_of_training():
+    assert {("modeldata", "lending_club"), ("AER", "HealthInsurance")} <= EXCLUDED
+    listed = (HELDOUT / "DATASETS.txt").read_text().split()
+    assert "modeldata::lending_club" in listed and "AER::HealthInsurance" in listed
+
+
+def test_run_refuses_to_print_probe3b_failures():
+    import subprocess
+
+    r = subprocess.run([sys.executable, str(HELDOUT / "run.py"), "--probe3", "b", "--failures"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "never read" in (r.stderr + r.stdout)
