@@ -353,6 +353,12 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
         players[-1].standard_error = a.standard_error
     if ev.kind == "tabular":
         _word_aliases(players)
+        # The unit and the predicted quantity name no feature ("articles" in mentor_articles when the
+        # model predicts articles): one word of a column name that is also theirs is not its alias.
+        own = set(words_of(str(ev.unit or ""))) | set(words_of(_split_name(str(ev.predicted_label or ""))))
+        if ev.is_regression:
+            for p in players:
+                p.aliases = [a for a in p.aliases if a not in own or a == p.name.lower()]
     labels = {c: label_aliases(c) for c in ev.probabilities}
     if ev.is_regression and ev.predicted_label:
         # The predicted quantity ("Sale_Price") is named like a feature ("sale price", "price").

@@ -54,6 +54,24 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     if f.in_amounts and t.unit != "pct":
         return check_amount(f, t, clause, pos, clause.sentence_players)
+    claim = _check_number(f, t, clause, pos)
+    if claim.ok or not _fraction(f, t):
+        return claim
+    # "P(Android)=0.78", "'big' +0.22": a probability or a contribution written as a fraction, as
+    # shap prints them. Beside a feature it is that feature's contribution; elsewhere a probability.
+    as_share = Token("num", t.text, value=t.value * 100, decimals=t.decimals - 2, signed=t.signed,
+                     unit="points" if any(q < pos for q, _ in clause.players) else "pct")
+    share = _check_number(f, as_share, clause, pos)
+    return share if share.ok else claim
+
+
+def _fraction(f: Facts, t: Token) -> bool:
+    """Whether ``t`` may be a share written as a fraction of 1 ("0.344", "+0.095")."""
+    return (f.unit == "probability" and not f.is_change and t.unit in ("", "points") and t.decimals >= 2
+            and abs(t.value) <= 1.0 and "%" not in t.text)
+
+
+def _check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
     if f.is_change and not t.unit and \
             any(x.kind == "word" and x.norm in count_words() for x in clause.toks[pos + 1:pos + 4]):

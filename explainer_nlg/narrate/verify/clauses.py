@@ -192,6 +192,21 @@ def collect(clause: Clause) -> None:
                     break
 
 
+def carry_subjects(clauses: list[Clause]) -> None:
+    """"Her number of pregnancies (none) raised her risk", "Blood pressure, at 114, raised it": a
+    clause that states a direction but names nothing takes the features of the clause before it
+    that named features but stated no direction, across asides that do neither."""
+    for k, c in enumerate(clauses):
+        if not c.cues or c.players or c.heat:
+            continue
+        for prev in reversed(clauses[:k]):
+            if prev.cues or prev.decision:
+                break
+            if prev.players:
+                c.players = [Placed(-1, ids) for _, ids in prev.players]
+                break
+
+
 def inherit(clauses: list[Clause]) -> None:
     """A clause that only continues a list ("..., B and C") takes its cue and rank from before."""
     prev = None
