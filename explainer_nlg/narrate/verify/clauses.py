@@ -14,6 +14,7 @@ from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
 from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS
 from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
 from .verdict import Claim
+from .word_forms import stem
 
 
 class Placed(NamedTuple):
@@ -101,6 +102,18 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
     """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
     about something the record does not hold."""
     toks = clause.toks
+    for t in toks:
+        if t.kind != "word" or t.used or norm_possessive(t.norm) in ctx.glue or t.norm in ctx.glue:
+            continue
+        form = ctx.forms.get(stem(t.norm))
+        if form is not None:
+            # Another form of a word the record names ("insurance" for "insured"), or of its unit.
+            t.used = True
+            if form != "glue":
+                t.ref = Reading("fact", (form,), first=True, text=t.text)
+                if form.kind == "player":
+                    claims.append(Claim("player", t.text, True, "read as another form of "
+                                                               f"{ctx.f.players[form.players[0]].noun}"))
     i = 0
     while i < len(toks):
         if stop_at_first and claims and not claims[-1].ok:
