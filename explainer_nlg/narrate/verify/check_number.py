@@ -117,9 +117,10 @@ def _check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
             c = f.players[i].contribution
             if c is not None and close(t, c * 100) and (not t.signed or (t.value >= 0) == (c >= 0)):
                 return Claim("number", shown, True)
-        # "Together, “arrived” and “torn” added about 19 points": the sum of the features named.
+        # "Together, “arrived” and “torn” added about 19 points": the sum of the features named (only
+        # where the sentence says they act together: with many words named, some sum fits by chance).
         named = sorted({i for _, ids in clause.players for i in ids} | set(clause.sentence_players))
-        if sum_fits(t, [f.players[i].contribution * 100 for i in named if f.players[i].contribution is not None],
+        if clause.together and sum_fits(t, [f.players[i].contribution * 100 for i in named if f.players[i].contribution is not None],
                      is_hedged(clause, pos)):
             return Claim("number", shown, True)
         p = f.players[idxs[0]]

@@ -48,6 +48,7 @@ class Clause:
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
     sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
+    together: bool = False  # the sentence says its players act together ("together", "combined")
 
 
 def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:

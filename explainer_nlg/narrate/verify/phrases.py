@@ -19,7 +19,7 @@ NEGATIONS = frozenset({"not", "never", "didn't", "did't", "doesn't", "don't", "h
 MOTION_VERBS = frozenset("""push pushed pushes pushing nudge nudged nudges nudging drive drove drives driving
 move moved moves moving bring brought brings bringing pull pulled pulls pulling drag dragged drags dragging
 send sent sends sending shift shifted shifts shifting tip tipped tips tipping knock knocked knocks knocking
-tilt tilted tilts tilting bump bumped bumps bumping""".split())
+tilt tilted tilts tilting bump bumped bumps bumping shave shaved shaves shaving""".split())
 # Directions stated relative to another: against the previous sentence's direction, or (first) against
 # where the features took the prediction overall.
 RELATIVE_CUES = frozenset({("other", "way"), ("other", "side"), ("opposite", "way"), ("other", "direction"),

@@ -82,8 +82,10 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
+    together = any(t.kind == "word" and t.norm in TOGETHER_WORDS for t in toks)
     for clause in clauses:
         clause.sentence_players = named
+        clause.together = together
     for clause in clauses:
         check_clause(clause, f, claims, mentioned)
     check_changes(clauses, f, claims)
@@ -93,9 +95,12 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     return Verdict(sentence, tuple(claims), frozenset(mentioned), stated_direction(clauses, f))
 
 
+TOGETHER_WORDS = frozenset({"together", "combined", "between", "jointly", "altogether", "total", "sum", "both"})
+
+
 def motion_particles(toks: list[Token]) -> None:
-    """"pushed the price up", "nudged it down": the particle after a verb of motion, in the same
-    clause, is a direction cue (the verb alone says nothing of the way)."""
+    """"pushed the price up", "nudged it down", "knocked $5,000 off": the particle after a verb of
+    motion, in the same clause, is a direction cue (the verb alone says nothing of the way)."""
     for i, t in enumerate(toks):
         if t.kind != "word" or t.norm not in MOTION_VERBS:
             continue
@@ -103,8 +108,8 @@ def motion_particles(toks: list[Token]) -> None:
             if x.kind == "punct":
                 break
             if x.kind == "word" and not x.used and x.norm in ("up", "down", "upward", "upwards", "downward",
-                                                               "downwards", "higher", "lower"):
-                x.used = True
+                                                               "downwards", "higher", "lower", "off"):
+                x.used = t.used = True  # the verb says nothing more than its particle
                 way = "up" if x.norm in ("up", "upward", "upwards", "higher") else "down"
                 x.ref = Reading("cue", cues=frozenset({way}), first=True, text=f"{t.text} … {x.text}")
                 break
