@@ -174,3 +174,14 @@ def test_ordinary_words_carry_no_claim(articles):
 def test_a_verb_of_motion_with_off_takes_away(lifeexp):
     assert accepted("The fertility rate knocked about 0.3 years off.", lifeexp)
     assert not accepted("The infant mortality rate knocked about 0.8 years off.", lifeexp)
+
+
+def test_the_age_of_a_year_built_column():
+    ev = Evidence.from_contributions([("Year_Built", 2005, 40092.0), ("Bedroom_AbvGr", 3, -2100.0)],
+                                     prediction=222000.0, base_value=184008.0, unit="$", name="Sale_Price")
+    assert accepted("Mostly it is the age of the house that pushes the price up.", ev)
+    assert not accepted("The age of the house pulled the price down.", ev)
+    both = Evidence.from_contributions([("Year_Built", 2005, 40092.0), ("Age", 40, -5000.0)],
+                                       prediction=219092.0, base_value=184000.0, unit="$", name="Sale_Price")
+    # With a feature that is an age, "age" is that feature only.
+    assert not accepted("The age raised the price.", both)
