@@ -185,3 +185,13 @@ def test_the_age_of_a_year_built_column():
                                        prediction=219092.0, base_value=184000.0, unit="$", name="Sale_Price")
     # With a feature that is an age, "age" is that feature only.
     assert not accepted("The age raised the price.", both)
+
+
+def test_the_row_named_by_what_it_is(penguin, tweet, articles):
+    assert accepted("The model is almost certain this penguin is a Gentoo.", penguin)
+    assert accepted("The classifier thinks this tweet was sent from an Android phone (78%).", tweet)
+    assert accepted("We expect this student to publish around seven articles.", articles)
+    # ... only as the subject of a statement about the prediction: elsewhere an unknown noun fails.
+    assert not accepted("This pool added about 3 articles.", articles)
+    assert not accepted("The student's budget raised the prediction.", articles)
+    assert not accepted("The model is almost certain this penguin is a Gentoo (62%).", penguin)

@@ -33,6 +33,7 @@ from .phrases import MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
 from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
+from .word_forms import stem
 
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
@@ -65,6 +66,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     cues = cue_table()
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
     motion_particles(toks)
+    the_row_itself(toks, ctx)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
@@ -96,6 +98,39 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
 
 
 TOGETHER_WORDS = frozenset({"together", "combined", "between", "jointly", "altogether", "total", "sum", "both"})
+
+
+# After "this <noun>", the words that make the noun the subject of a statement about the prediction.
+SUBJECT_VERBS = frozenset({"is", "was", "will", "would", "to", "has", "had", "gets", "got", "should", "could",
+                           "might", "may", "be", "being", "belongs"})
+
+
+def the_row_itself(toks: list[Token], ctx) -> None:
+    """"The model is almost certain this penguin is a Gentoo", "we expect this student to publish
+    about 7 articles": "this <noun>" names the row being explained, not a feature, when the noun is
+    followed by a verb of being and the sentence names a class or the predicted quantity (the row
+    is what the prediction is about); so does a noun right after a class, ending its clause ("an
+    Android phone"). Any other unknown noun still fails."""
+    names_outcome = any(t.ref is not None and (t.ref.is_fact("label") or "decision" in t.ref.cues)
+                        for t in toks) or any(t.kind == "word" and not t.used and
+                                              getattr(ctx.forms.get(stem(t.norm)), "kind", "") == "label"
+                                              for t in toks)
+    if not names_outcome:
+        return
+    for i in range(len(toks) - 1):
+        # "sent from an Android phone (78%)", "a Gentoo penguin.": the kind of thing the class is.
+        lab, noun = toks[i], toks[i + 1]
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        if lab.ref is not None and lab.ref.is_fact("label") and noun.kind == "word" and not noun.used \
+                and noun.norm not in ctx.glue and noun.norm not in ctx.forms \
+                and (after is None or after.kind == "punct" or (after.kind == "word" and after.norm in SUBJECT_VERBS)):
+            noun.used = True
+    for i in range(len(toks) - 2):
+        det, noun, verb = toks[i], toks[i + 1], toks[i + 2]
+        if det.kind == "word" and det.norm in ("this", "that") and noun.kind == "word" and not noun.used \
+                and noun.norm not in ctx.glue and noun.norm not in ctx.forms and verb.kind == "word" \
+                and verb.norm in SUBJECT_VERBS:
+            noun.used = True
 
 
 def motion_particles(toks: list[Token]) -> None:
