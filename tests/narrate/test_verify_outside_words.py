@@ -195,3 +195,12 @@ def test_the_row_named_by_what_it_is(penguin, tweet, articles):
     assert not accepted("This pool added about 3 articles.", articles)
     assert not accepted("The student's budget raised the prediction.", articles)
     assert not accepted("The model is almost certain this penguin is a Gentoo (62%).", penguin)
+
+
+def test_a_category_value_in_the_other_number():
+    # Found on the held-out set (test2, its one planted error accepted): "a woman" for gender=Women.
+    ev = Evidence.from_contributions([("mentor_articles", 0, -0.58), ("phd_prestige", 2.5, 0.19),
+                                      ("gender", "Women", -0.13)], prediction=1.12, base_value=1.64,
+                                     unit="articles", name="articles published")
+    assert not accepted("Being a woman slightly raised the predicted number of articles, by about 0.13.", ev)
+    assert accepted("Being a woman slightly lowered the predicted number of articles, by about 0.13.", ev)

@@ -19,6 +19,19 @@ PUNCTUATION_NAMES = {".": ("full stop", "full stops", "period", "periods"), ",":
                      ":": ("colon", "colons")}
 
 
+IRREGULAR_NUMBER = {"women": "woman", "woman": "women", "men": "man", "man": "men", "children": "child",
+                    "child": "children", "people": "person", "person": "people"}
+
+
+def _number_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase with its last word in the other grammatical number ("women" -> "woman")."""
+    *head, last = key
+    forms = [IRREGULAR_NUMBER[last]] if last in IRREGULAR_NUMBER else []
+    if last.isalpha() and len(last) > 3:
+        forms.append(last[:-1] if last.endswith("s") else last + "s")
+    return [(*head, f) for f in forms]
+
+
 class RecordContext:
     """The phrases of one record (phrase -> meanings), its connecting words, and MiniLM resolution
     of wordings the tables do not hold."""
@@ -97,9 +110,14 @@ class RecordContext:
             if key and not all(w in self.glue for w in key):
                 owners.setdefault(key, set()).add(p.index)
         for key, idx in owners.items():
-            if len(idx) == 1 and key not in self.phrases:
-                i = next(iter(idx))
-                self.phrases[key] = [Meaning("category", players=(i,), value=str(self.f.players[i].value))]
+            if len(idx) != 1:
+                continue
+            i = next(iter(idx))
+            # The value in the singular or the plural too ("a woman" for gender=Women): even where
+            # that form is a connecting word elsewhere, here it names the feature's value.
+            for form in {key, *_number_forms(key)}:
+                if form not in self.phrases:
+                    self.phrases[form] = [Meaning("category", players=(i,), value=str(self.f.players[i].value))]
 
     def _punctuation_names(self) -> None:
         """Words of a text named by what they are: "the full stops", "the commas"."""
