@@ -204,3 +204,13 @@ def test_a_category_value_in_the_other_number():
                                      unit="articles", name="articles published")
     assert not accepted("Being a woman slightly raised the predicted number of articles, by about 0.13.", ev)
     assert accepted("Being a woman slightly lowered the predicted number of articles, by about 0.13.", ev)
+
+
+def test_not_before_a_gerund_negates_the_subject_not_the_verb():
+    # Found on the first test half once "insurance" resolved: the cue was read as negated.
+    ev = Evidence.from_contributions([("selfemp", "no", 0.0232), ("married", "yes", 0.0409), ("ethnicity", "afam", -0.0173)],
+                                     prediction=0.8511, base_value=0.8043, unit="probability", kind="classification",
+                                     label="insured", probabilities={"uninsured": 0.1489, "insured": 0.8511})
+    assert not accepted("Not being self-employed lowered the chance of insurance by about 2 points.", ev)
+    assert accepted("Not being self-employed raised the chance of insurance by about 2 points.", ev)
+    assert not accepted("Being married did not raise the chance of insurance.", ev)

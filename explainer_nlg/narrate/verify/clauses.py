@@ -173,7 +173,10 @@ def collect(clause: Clause) -> None:
             tags = t.ref.cues
             if "decision" in tags:
                 clause.decision = True
-            negated = any(x.kind == "word" and x.norm in NEGATIONS for x in toks[max(0, pos - 3):pos])
+            # "did not raise" negates the cue; "Not being self-employed lowered ..." negates the subject.
+            window = toks[max(0, pos - 3):pos]
+            negated = any(x.kind == "word" and x.norm in NEGATIONS and not _gerund_follows(toks, toks.index(x))
+                          for x in window)
             for d, s in (("up", 1), ("down", -1)):
                 if d in tags:
                     clause.cues.append(Placed(pos, -s if negated else s))
@@ -219,6 +222,12 @@ def carry_subjects(clauses: list[Clause]) -> None:
             if prev.players:
                 c.players = [Placed(-1, ids) for _, ids in prev.players]
                 break
+
+
+def _gerund_follows(toks: list[Token], k: int) -> bool:
+    """Whether the word after position ``k`` is a gerund ("not being", "not having")."""
+    nxt = next((t for t in toks[k + 1:k + 2] if t.kind == "word"), None)
+    return nxt is not None and nxt.norm.endswith("ing") and len(nxt.norm) > 4
 
 
 def inherit(clauses: list[Clause]) -> None:
