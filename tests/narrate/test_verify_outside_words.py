@@ -214,3 +214,10 @@ def test_not_before_a_gerund_negates_the_subject_not_the_verb():
     assert not accepted("Not being self-employed lowered the chance of insurance by about 2 points.", ev)
     assert accepted("Not being self-employed raised the chance of insurance by about 2 points.", ev)
     assert not accepted("Being married did not raise the chance of insurance.", ev)
+
+
+def test_a_figure_beside_predicted_is_the_prediction(articles):
+    # 2 is near phd_prestige's contribution (2.11), but the sentence is about the prediction (7.19).
+    assert not accepted("This student is predicted to publish about two articles.", articles)
+    assert not accepted("The model predicts about 2 articles.", articles)
+    assert accepted("The model predicts about 7 articles, some 5.5 more than the mean prediction of 1.64.", articles)

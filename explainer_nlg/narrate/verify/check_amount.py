@@ -27,6 +27,8 @@ PLAIN_TOLERANCE = 0.02
 HEDGED_TOLERANCE = 0.10
 HEDGES = frozenset({"about", "roughly", "around", "some", "nearly", "almost", "approximately", "approx",
                     "circa", "close", "approaching", "under", "over", "just", "another", "~"})
+BASE_WORDS = frozenset({"average", "averages", "mean", "baseline", "base", "typical", "usual", "more", "less",
+                        "above", "below", "higher", "lower", "than", "over", "under", "fewer", "up", "down", "from"})
 MAX_SUM_PLAYERS = 6  # sums over at most this many of the sentence's features
 
 
@@ -125,6 +127,15 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         c = contribs.get(p.index, 0.0)
         return Claim("number", shown, False, f"{p.noun} moved {_what(f)} by {c:+,.4g}, not {shown} "
                                              f"(allowed: ±{tolerance(t, c, hedged):,.4g})")
+    if clause.decision and not f.is_change and f.prediction is not None and not sentence_players:
+        # "The model predicts about 2 articles": the prediction (or the average it is compared
+        # with, or the gap between them), never a feature's contribution that happens to be near.
+        # The average and the gap only where the clause speaks of them ("vs a mean prediction of 1.64").
+        compared = any(x.kind == "word" and x.norm in BASE_WORDS for x in clause.toks)
+        amounts = (f.prediction, f.base, f.prediction - f.base) if compared else (f.prediction,)
+        ok = any(near(t, v, hedged, side) for v in amounts)
+        return Claim("number", shown, ok, "" if ok else f"the prediction is {_fmt(f.prediction)} (average "
+                                                        f"{_fmt(f.base)}), not {shown}")
     if any(near(t, v, hedged, side) for v in record_amounts(f)):
         return Claim("number", shown, True)
     named = [contribs[i] for i in sentence_players if i in contribs]
