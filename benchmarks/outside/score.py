@@ -3,6 +3,8 @@
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev          # the half the verifier was tuned on
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py test         # measured once, at the end
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev --misses # and every case it got wrong
+    OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev2         # four new domains' dev half (2026-12-01)
+    OMP_NUM_THREADS=1 python benchmarks/outside/score.py test2        # their held-out half: once before, once at the end
 
 Each explanation in ``explanations.json`` (made with shap itself, see build_explanations.py) becomes
 an Evidence record through ``Evidence.from_contributions``, exactly as a user would bring it: the
@@ -31,13 +33,14 @@ def evidence(rec: dict):
         kw.update(label=rec["label"], probabilities=rec["probabilities"])
     else:
         kw.update(name=rec.get("target"))
-    if rec["domain"] == "reviews":
+    if "text" in rec:  # the reviews and the tweets: words of a text
         kw.update(input_kind="text", text=rec["text"])
     return Evidence.from_contributions([tuple(c) for c in rec["contributions"]], **kw)
 
 
 def records() -> dict:
     raw = json.loads((HERE / "explanations.json").read_text())
+    raw.update(json.loads((HERE / "explanations2.json").read_text()))  # the four domains of 2026-12-01
     return {k: evidence(v) for k, v in raw.items()}
 
 
@@ -83,7 +86,7 @@ def score(half: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("halves", nargs="*", default=["dev"], choices=["dev", "test"])
+    ap.add_argument("halves", nargs="*", default=["dev"], choices=["dev", "test", "dev2", "test2"])
     ap.add_argument("--misses", action="store_true")
     args = ap.parse_args()
     for half in args.halves:

@@ -272,6 +272,9 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     category_phrases = {v.lower(): k for k, v in categories.items()}
     if numeric and "year" in name.lower() and float(value).is_integer() and 1000 <= value < 3000:
         value = int(value)  # a year reads "2005", not "2,005"
+        if AGE_YEAR_WORDS & set(_split_name(name).split()):
+            # The year something was built or born is its age, as people say ("the age of the house").
+            aliases |= {"age", "its age", "the age"}
         phrase = f"{noun} {value}" if noun.endswith(("year built", "year")) else f"{noun} of {value}"
     elif numeric:
         pattern = spec.get("numeric", "{noun} of {value}")
@@ -297,6 +300,11 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
 
 
+# A year column with one of these words is also an age ("Year_Built", "birth_year").
+AGE_YEAR_WORDS = frozenset({"built", "construction", "constructed", "founded", "established", "born", "birth",
+                            "made", "manufactured", "opened", "remodeled", "remod", "renovated"})
+
+
 # Words of a column name too generic to name one feature on their own ("total", "number").
 GENERIC_NAME_WORDS = frozenset("""total number count mean average avg sum value values level rate index score
 size amount type kind first second last main other above below ground area square feet""".split())
@@ -306,6 +314,12 @@ def _word_aliases(players: list[Player]) -> None:
     """Give each feature the words of its name that no other feature's name has ("basement" for
     Total_Bsmt_SF, "ratio" for cholesterol_ratio), and the initials of a name of three or more
     words ("bmi" for body_mass_index): how people shorten column names in their own sentences."""
+    # "age" names a year-built column only when no other feature is an age.
+    ages = [p for p in players if "age" in p.aliases]
+    if len(ages) > 1:
+        for p in ages:
+            if p.name.lower() != "age" and "age" not in _split_name(p.name).split():
+                p.aliases = [a for a in p.aliases if a not in ("age", "its age", "the age")]
     owners: dict[str, set[int]] = {}
     for p in players:
         for w in set(expand_abbreviations(_split_name(p.name)).split()) | set(_split_name(p.name).split()):
@@ -353,6 +367,12 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
         players[-1].standard_error = a.standard_error
     if ev.kind == "tabular":
         _word_aliases(players)
+        # The unit and the predicted quantity name no feature ("articles" in mentor_articles when the
+        # model predicts articles): one word of a column name that is also theirs is not its alias.
+        own = set(words_of(str(ev.unit or ""))) | set(words_of(_split_name(str(ev.predicted_label or ""))))
+        if ev.is_regression:
+            for p in players:
+                p.aliases = [a for a in p.aliases if a not in own or a == p.name.lower()]
     labels = {c: label_aliases(c) for c in ev.probabilities}
     if ev.is_regression and ev.predicted_label:
         # The predicted quantity ("Sale_Price") is named like a feature ("sale price", "price").

@@ -27,6 +27,8 @@ PLAIN_TOLERANCE = 0.02
 HEDGED_TOLERANCE = 0.10
 HEDGES = frozenset({"about", "roughly", "around", "some", "nearly", "almost", "approximately", "approx",
                     "circa", "close", "approaching", "under", "over", "just", "another", "~"})
+BASE_WORDS = frozenset({"average", "averages", "mean", "baseline", "base", "typical", "usual", "more", "less",
+                        "above", "below", "higher", "lower", "than", "over", "under", "fewer", "up", "down", "from"})
 MAX_SUM_PLAYERS = 6  # sums over at most this many of the sentence's features
 
 
@@ -98,19 +100,21 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         # A bare figure beside a numeric feature may be its value ("a BMI of 26.2", "the 1,698
         # square-foot basement"): the feature named just before it, or the nearest one.
         beside = ([max(before)[1][0]] if before else []) + list(idxs)
-        if not t.unit:
+        if not t.unit or (t.unit == "money" and not _money_unit(f)):
+            # A value in money beside a feature of a model that predicts something else ("income per
+            # person, at about $3,300" for a life expectancy) is that feature's value.
             for i in beside:
                 p = f.players[i]
                 vals = p.value if f.is_change else (p.value,)
-                if any(is_number(v) and abs(t.value - float(v)) <= 0.5 * 10.0 ** (-max(t.decimals, 0)) + 1e-9
-                       for v in vals):
+                if any(is_number(v) and (abs(t.value - float(v)) <= 0.5 * 10.0 ** (-max(t.decimals, 0)) + 1e-9
+                                         or (hedged and near(t, float(v), True))) for v in vals):
                     return Claim("number", shown, True)
         for i in idxs:
             c = contribs.get(i)
             if c is not None and near(t, c, hedged, side) and (not t.signed or (t.value >= 0) == (c >= 0)):
                 return Claim("number", shown, True)
         named = sorted({i for _, ids in clause.players for i in ids} | set(sentence_players))
-        if _sum_fits(t, [contribs[i] for i in named if i in contribs], hedged):
+        if sum_fits(t, [contribs[i] for i in named if i in contribs], hedged):
             return Claim("number", shown, True)
         if not t.unit and before and is_number(f.players[max(before)[1][0]].value):
             p = f.players[max(before)[1][0]]
@@ -123,11 +127,26 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         c = contribs.get(p.index, 0.0)
         return Claim("number", shown, False, f"{p.noun} moved {_what(f)} by {c:+,.4g}, not {shown} "
                                              f"(allowed: ±{tolerance(t, c, hedged):,.4g})")
+    if clause.decision and not f.is_change and f.prediction is not None and not sentence_players:
+        # "The model predicts about 2 articles": the prediction (or the average it is compared
+        # with, or the gap between them), never a feature's contribution that happens to be near.
+        # The average and the gap only where the clause speaks of them ("vs a mean prediction of 1.64").
+        compared = any(x.kind == "word" and x.norm in BASE_WORDS for x in clause.toks)
+        amounts = (f.prediction, f.base, f.prediction - f.base) if compared else (f.prediction,)
+        ok = any(near(t, v, hedged, side) for v in amounts)
+        return Claim("number", shown, ok, "" if ok else f"the prediction is {_fmt(f.prediction)} (average "
+                                                        f"{_fmt(f.base)}), not {shown}")
     if any(near(t, v, hedged, side) for v in record_amounts(f)):
         return Claim("number", shown, True)
     named = [contribs[i] for i in sentence_players if i in contribs]
-    if _sum_fits(t, named, hedged):
+    if sum_fits(t, named, hedged):
         return Claim("number", shown, True)
+    if hedged and (not t.unit or (t.unit == "money" and not _money_unit(f))):
+        # "Income per person, at about $3,300, ...": a rounded value of a feature the sentence names.
+        for i in sentence_players:
+            p = f.players[i]
+            if any(is_number(v) and near(t, float(v), True) for v in (p.value if f.is_change else (p.value,))):
+                return Claim("number", shown, True)
     if not t.unit:
         rec = f.record
         values = [float(v) for p in f.players for v in (p.value if f.is_change else (p.value,)) if is_number(v)]
@@ -145,7 +164,7 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
                                          f"{_fmt(f.prediction)}, average {_fmt(f.base)}, or a contribution)")
 
 
-def _sum_fits(t: Token, values: list[float], hedged: bool) -> bool:
+def sum_fits(t: Token, values: list[float], hedged: bool) -> bool:
     """Whether the figure is the sum of two or more of ``values`` (features named together)."""
     if len(values) < 2:
         return False
@@ -155,6 +174,12 @@ def _sum_fits(t: Token, values: list[float], hedged: bool) -> bool:
             if near(t, s, hedged) and (not t.signed or (t.value >= 0) == (s >= 0)):
                 return True
     return False
+
+
+def _money_unit(f: Facts) -> bool:
+    """Whether the model's unit is money ("$", "EUR", "dollars"), so "$3,300" is one of its amounts."""
+    u = (f.unit or "").strip().lower()
+    return bool(u) and (any(ch in u for ch in "$€£¥") or u in {"usd", "eur", "gbp", "dollars", "euros", "pounds"})
 
 
 def _what(f: Facts) -> str:

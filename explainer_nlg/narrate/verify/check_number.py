@@ -5,7 +5,7 @@ bare number after a numeric feature its value; otherwise any figure of the right
 from __future__ import annotations
 
 from ..facts import Facts, fmt_number, heat_shares, is_number
-from .check_amount import check_amount
+from .check_amount import bound, check_amount, is_hedged, sum_fits
 from .clauses import Clause, nearest
 from .phrases import count_words
 from .tokens import Token
@@ -54,6 +54,24 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     if f.in_amounts and t.unit != "pct":
         return check_amount(f, t, clause, pos, clause.sentence_players)
+    claim = _check_number(f, t, clause, pos)
+    if claim.ok or not _fraction(f, t):
+        return claim
+    # "P(Android)=0.78", "'big' +0.22": a probability or a contribution written as a fraction, as
+    # shap prints them. Beside a feature it is that feature's contribution; elsewhere a probability.
+    as_share = Token("num", t.text, value=t.value * 100, decimals=t.decimals - 2, signed=t.signed,
+                     unit="points" if any(q < pos for q, _ in clause.players) else "pct")
+    share = _check_number(f, as_share, clause, pos)
+    return share if share.ok else claim
+
+
+def _fraction(f: Facts, t: Token) -> bool:
+    """Whether ``t`` may be a share written as a fraction of 1 ("0.344", "+0.095")."""
+    return (f.unit == "probability" and not f.is_change and t.unit in ("", "points") and t.decimals >= 2
+            and abs(t.value) <= 1.0 and "%" not in t.text)
+
+
+def _check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     shown = t.text + ("%" if t.unit == "pct" and "%" not in t.text else "")
     if f.is_change and not t.unit and \
             any(x.kind == "word" and x.norm in count_words() for x in clause.toks[pos + 1:pos + 4]):
@@ -73,7 +91,8 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
             lab = max(labs)[1]
             v = (f.new_probability if f.is_change and lab == f.new_label and lab != f.predicted
                  else f.probabilities.get(lab, -1)) * 100
-            ok = close(t, v)
+            side = bound(clause, pos)  # "over 99%", "under 20%": a floor or a ceiling
+            ok = close(t, v) or (side != 0 and (v - t.value) * side >= 0)
             if not ok and lab == f.target and not f.is_change:
                 # The explained class's other probabilities: with nothing known, or without the top k.
                 fa = f.record.faithfulness or {}
@@ -98,6 +117,12 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
             c = f.players[i].contribution
             if c is not None and close(t, c * 100) and (not t.signed or (t.value >= 0) == (c >= 0)):
                 return Claim("number", shown, True)
+        # "Together, “arrived” and “torn” added about 19 points": the sum of the features named (only
+        # where the sentence says they act together: with many words named, some sum fits by chance).
+        named = sorted({i for _, ids in clause.players for i in ids} | set(clause.sentence_players))
+        if clause.together and sum_fits(t, [f.players[i].contribution * 100 for i in named if f.players[i].contribution is not None],
+                     is_hedged(clause, pos)):
+            return Claim("number", shown, True)
         p = f.players[idxs[0]]
         return Claim("number", shown, False, f"{p.noun} moved the chance by {(p.contribution or 0) * 100:+.2f} "
                                              f"points, not {shown}")
@@ -111,7 +136,8 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
             if any(is_number(v) for v in vals):
                 ok = any(is_number(v) and close(t, float(v)) for v in vals)
                 return Claim("number", shown, ok, "" if ok else f"{p.noun} is {_fmt_vals(vals)}, not {shown}")
-    ok = any(close(t, v) for v in number_sets(f)[t.unit])
+    side = bound(clause, pos) if t.unit == "pct" else 0
+    ok = any(close(t, v) or (side and (v - t.value) * side >= 0) for v in number_sets(f)[t.unit])
     return Claim("number", shown, ok, "" if ok else f"{shown} is not a figure in the evidence")
 
 

@@ -4,6 +4,8 @@ region's place in the heat."""
 
 from __future__ import annotations
 
+import math
+
 from ..facts import EPS, Facts, Player, heat_shares
 from .clauses import Clause
 from .verdict import Claim
@@ -12,6 +14,8 @@ from .verdict import Claim
 def check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, max_abs: float,
                clause: Clause, th: dict) -> Claim:
     p = max(players, key=lambda q: abs(q.contribution))
+    if rank == "top" and not sign:
+        return _top_overall(f, p, clause)
     direction = sign if sign else (1 if p.contribution > 0 else -1)
     r = f.rank_in_direction(p, direction)
     n = sum(1 for q in f.players if q.contribution * direction > EPS)
@@ -30,6 +34,29 @@ def check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, max
         ok = abs(p.contribution) <= 0.5 * max_abs
     return Claim("rank", f"{word} {p.noun}", ok, "" if ok else
                  f"“{word}” does not fit {p.noun} (rank {r} of {n} {side})")
+
+
+def _top_overall(f: Facts, p: Player, clause: Clause) -> Claim:
+    """"X was the most important factor", with no direction said: X must have the largest
+    |contribution| of all, by more than twice the sampling standard error of the difference."""
+    from ...attribution.uncertainty import Z
+
+    word = next((t.text for t in clause.toks if t.ref and t.ref.tag == "cue" and "top" in t.ref.cues), "top")
+    c = abs(p.contribution)
+    others = [q for q in f.players if q is not p and q.contribution is not None]
+    above = [q for q in others if abs(q.contribution) > c + 1e-12]
+    if above:
+        lead = max(above, key=lambda q: abs(q.contribution))
+        return Claim("rank", f"{word} {p.noun}", False,
+                     f"“{word}” does not fit {p.noun}: {lead.noun} had a larger effect overall "
+                     f"(rank {1 + len(above)} of {len(f.players)} by size)")
+    for q in others:
+        se = math.hypot(p.standard_error or 0.0, q.standard_error or 0.0)
+        if se > 0 and c - abs(q.contribution) <= Z * se:
+            return Claim("rank", f"{word} {p.noun}", False,
+                         f"“{word}” is not backed: {p.noun} leads {q.noun} by less than twice the sampling "
+                         "standard error")
+    return Claim("rank", f"{word} {p.noun}", True)
 
 
 def check_heat_rank(f: Facts, p: Player, rank: str | None) -> Claim:

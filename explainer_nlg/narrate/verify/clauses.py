@@ -14,6 +14,7 @@ from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
 from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS
 from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
 from .verdict import Claim
+from .word_forms import stem
 
 
 class Placed(NamedTuple):
@@ -47,6 +48,7 @@ class Clause:
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
     sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
+    together: bool = False  # the sentence says its players act together ("together", "combined")
 
 
 def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:
@@ -101,6 +103,18 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
     """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
     about something the record does not hold."""
     toks = clause.toks
+    for t in toks:
+        if t.kind != "word" or t.used or norm_possessive(t.norm) in ctx.glue or t.norm in ctx.glue:
+            continue
+        form = ctx.forms.get(stem(t.norm))
+        if form is not None:
+            # Another form of a word the record names ("insurance" for "insured"), or of its unit.
+            t.used = True
+            if form != "glue":
+                t.ref = Reading("fact", (form,), first=True, text=t.text)
+                if form.kind == "player":
+                    claims.append(Claim("player", t.text, True, "read as another form of "
+                                                               f"{ctx.f.players[form.players[0]].noun}"))
     i = 0
     while i < len(toks):
         if stop_at_first and claims and not claims[-1].ok:
@@ -159,7 +173,10 @@ def collect(clause: Clause) -> None:
             tags = t.ref.cues
             if "decision" in tags:
                 clause.decision = True
-            negated = any(x.kind == "word" and x.norm in NEGATIONS for x in toks[max(0, pos - 3):pos])
+            # "did not raise" negates the cue; "Not being self-employed lowered ..." negates the subject.
+            window = toks[max(0, pos - 3):pos]
+            negated = any(x.kind == "word" and x.norm in NEGATIONS and not _gerund_follows(toks, toks.index(x))
+                          for x in window)
             for d, s in (("up", 1), ("down", -1)):
                 if d in tags:
                     clause.cues.append(Placed(pos, -s if negated else s))
@@ -190,6 +207,27 @@ def collect(clause: Clause) -> None:
                         role = "plain"
                     clause.labels.append(LabelAt(pos, m.label, role))
                     break
+
+
+def carry_subjects(clauses: list[Clause]) -> None:
+    """"Her number of pregnancies (none) raised her risk", "Blood pressure, at 114, raised it": a
+    clause that states a direction but names nothing takes the features of the clause before it
+    that named features but stated no direction, across asides that do neither."""
+    for k, c in enumerate(clauses):
+        if not c.cues or c.players or c.heat:
+            continue
+        for prev in reversed(clauses[:k]):
+            if prev.cues or prev.decision:
+                break
+            if prev.players:
+                c.players = [Placed(-1, ids) for _, ids in prev.players]
+                break
+
+
+def _gerund_follows(toks: list[Token], k: int) -> bool:
+    """Whether the word after position ``k`` is a gerund ("not being", "not having")."""
+    nxt = next((t for t in toks[k + 1:k + 2] if t.kind == "word"), None)
+    return nxt is not None and nxt.norm.endswith("ing") and len(nxt.norm) > 4
 
 
 def inherit(clauses: list[Clause]) -> None:

@@ -10,6 +10,26 @@ from ..vocabulary import vocabulary, words_of
 from .encoder import encoder
 from .phrases import STOPWORDS, action_table, base_glue, confidence_table
 from .tokens import Meaning
+from .word_forms import form_table
+
+# Names of punctuation marks that a text's Shapley players can be ("the full stops pulled ...").
+PUNCTUATION_NAMES = {".": ("full stop", "full stops", "period", "periods"), ",": ("comma", "commas"),
+                     "!": ("exclamation mark", "exclamation marks", "exclamation point", "exclamation points"),
+                     "?": ("question mark", "question marks"), ";": ("semicolon", "semicolons"),
+                     ":": ("colon", "colons")}
+
+
+IRREGULAR_NUMBER = {"women": "woman", "woman": "women", "men": "man", "man": "men", "children": "child",
+                    "child": "children", "people": "person", "person": "people"}
+
+
+def _number_forms(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase with its last word in the other grammatical number ("women" -> "woman")."""
+    *head, last = key
+    forms = [IRREGULAR_NUMBER[last]] if last in IRREGULAR_NUMBER else []
+    if last.isalpha() and len(last) > 3:
+        forms.append(last[:-1] if last.endswith("s") else last + "s")
+    return [(*head, f) for f in forms]
 
 
 class RecordContext:
@@ -71,8 +91,53 @@ class RecordContext:
                 key = tuple(words_of(w))
                 if len(key) == 1 and key[0] not in self.glue:
                     self.phrases.setdefault(key, []).append(Meaning("player", players=tuple(idx)))
+        if not words:
+            self._category_values()
+        else:
+            self._punctuation_names()
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self._alias_vectors = None
+        self.forms = self._forms()
+
+    def _category_values(self) -> None:
+        """A feature's own category value names it ("the Americas" for continent=Americas, "Dream
+        island"), when no other feature has that value and the words are not connecting words."""
+        owners: dict[tuple[str, ...], set[int]] = {}
+        for p in self.f.players:
+            if p.numeric or p.value is None or isinstance(p.value, (bool, float, int)):
+                continue
+            key = tuple(words_of(str(p.value)))
+            if key and not all(w in self.glue for w in key):
+                owners.setdefault(key, set()).add(p.index)
+        for key, idx in owners.items():
+            if len(idx) != 1:
+                continue
+            i = next(iter(idx))
+            # The value in the singular or the plural too ("a woman" for gender=Women): even where
+            # that form is a connecting word elsewhere, here it names the feature's value.
+            for form in {key, *_number_forms(key)}:
+                if form not in self.phrases:
+                    self.phrases[form] = [Meaning("category", players=(i,), value=str(self.f.players[i].value))]
+
+    def _punctuation_names(self) -> None:
+        """Words of a text named by what they are: "the full stops", "the commas"."""
+        for p in self.f.players:
+            for name in PUNCTUATION_NAMES.get(p.name.strip(), ()):
+                self.phrases.setdefault(tuple(words_of(name)), [Meaning("player", players=())])
+                old = self.phrases[tuple(words_of(name))][0]
+                self.phrases[tuple(words_of(name))] = [Meaning("player", players=(*old.players, p.index))]
+
+    def _forms(self) -> dict[str, object]:
+        """stem -> the Meaning another form of a record's word has, or "glue" for the unit's words
+        (word_forms.py)."""
+        entries: list[tuple[str, object]] = []
+        for key, meanings in self.phrases.items():
+            if len(key) == 1 and meanings and meanings[0].kind in ("label", "player", "category") \
+                    and key[0] not in self.glue:
+                entries.append((key[0], meanings[0]))
+        for w in words_of(str(getattr(self.f, "unit", "") or "")):
+            entries.append((w, "glue"))
+        return form_table(entries)
 
     def _add(self, phrase: str, meaning: Meaning) -> None:
         key = tuple(words_of(phrase))

@@ -15,6 +15,15 @@ SPLIT_WORDS = frozenset({"and", "while", "whilst", "whereas", "but", "although",
 # In a counterfactual sentence, a class named after these is the outcome after the changes.
 OUTCOME_WORDS = frozenset({"would", "will", "could", "gives", "give", "giving", "keeps", "keep", "yields"})
 NEGATIONS = frozenset({"not", "never", "didn't", "did't", "doesn't", "don't", "hardly", "neither", "nor"})
+# "pushed the price up", "nudged the estimate down": a verb of motion and its particle, apart.
+MOTION_VERBS = frozenset("""push pushed pushes pushing nudge nudged nudges nudging drive drove drives driving
+move moved moves moving bring brought brings bringing pull pulled pulls pulling drag dragged drags dragging
+send sent sends sending shift shifted shifts shifting tip tipped tips tipping knock knocked knocks knocking
+tilt tilted tilts tilting bump bumped bumps bumping shave shaved shaves shaving""".split())
+# Directions stated relative to another: against the previous sentence's direction, or (first) against
+# where the features took the prediction overall.
+RELATIVE_CUES = frozenset({("other", "way"), ("other", "side"), ("opposite", "way"), ("other", "direction"),
+                           ("opposite", "direction")})
 HEAT_WORDS = frozenset({"heatmap", "heat", "grad-cam", "gradcam", "saliency"})
 # The word before a replacement: "replaced by “fresh”", "swapped with", "changed to".
 REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})

@@ -82,6 +82,17 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _overall_direction(evidence: Any) -> int:
+    """Where the features took the explained output from its base value: +1 up, -1 down, 0 flat or
+    unknown. "The other way" in a text's first direction is the other of this."""
+    out, base = getattr(evidence, "output_value", None), getattr(evidence, "base_value", None)
+    try:
+        gap = float(out) - float(base)
+    except (TypeError, ValueError):
+        return 0
+    return 0 if abs(gap) < 1e-12 else (1 if gap > 0 else -1)
+
+
 def verify(text: str, evidence: Any, descriptions: dict[str, str] | None = None,
            aliases: dict[str, list[str]] | None = None) -> Report:
     """Check every sentence of ``text`` against ``evidence`` (an Evidence, its ``to_dict()``, or
@@ -98,7 +109,12 @@ def verify(text: str, evidence: Any, descriptions: dict[str, str] | None = None,
         notes.append(f"The text has {len(text):,} characters; only the first {MAX_TEXT_CHARS:,} were checked, "
                      "so it is not accepted as a whole.")
         text = text[:MAX_TEXT_CHARS]
-    verdicts = tuple(verify_sentence(s, evidence, descriptions, aliases) for s in _sentences(text))
+    verdicts: list[Verdict] = []
+    overall = _overall_direction(evidence)
+    for s in _sentences(text):
+        before = next((v.direction for v in reversed(verdicts) if v.direction), overall)
+        verdicts.append(verify_sentence(s, evidence, descriptions, aliases, other_way=-before if before else -1))
+    verdicts = tuple(verdicts)
     left_out: list[str] = []
     if isinstance(evidence, Evidence):
         named = {i for v in verdicts for kind, i in v.mentioned if kind == "player"}

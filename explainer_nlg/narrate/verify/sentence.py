@@ -18,21 +18,35 @@ from .check_direction import check_direction
 from .check_label import check_label
 from .check_number import check_number
 from .check_rank import check_heat_rank, check_rank
-from .clauses import Clause, collect, inherit, nearest, read_quote, resolve_leftovers, split_clauses
+from .clauses import (
+    Clause,
+    carry_subjects,
+    collect,
+    inherit,
+    nearest,
+    read_quote,
+    resolve_leftovers,
+    split_clauses,
+)
 from .context import context
-from .phrases import OUTCOME_WORDS, cue_table
-from .tokens import match_phrases, tokenise
+from .phrases import MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
+from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
+from .word_forms import stem
 
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
-                    aliases: dict[str, list[str]] | None = None, stop_at_first: bool = False) -> Verdict:
+                    aliases: dict[str, list[str]] | None = None, stop_at_first: bool = False,
+                    other_way: int = -1) -> Verdict:
     """Check one sentence against an Evidence record, a counterfactual/what-if dict, or a
     data-level record (feature effect, group comparison, similar cases, rule: ``view_records``;
     ``aliases`` are other words for their classes, {"good": ["approved", ...]}).
     ``stop_at_first``: return at the first word the record does not back, without reading the
-    rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time)."""
+    rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time).
+    ``other_way``: where "the other way" points, relative to the explained class (-1, away from
+    it, as the templates use it after their reasons; ``verify`` passes the opposite of the sentence
+    before)."""
     if is_view_record(record):
         return check_view_sentence(sentence, record, descriptions, aliases)
     ctx = context(record, descriptions)
@@ -51,6 +65,10 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     match_phrases(toks, ctx.phrases, ctx.max_len, "fact")
     cues = cue_table()
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
+    motion_particles(toks)
+    the_row_itself(toks, ctx)
+    if other_way > 0:
+        relative_cues_up(toks)
     clauses = split_clauses(toks)
     # "... would move from “a” (96%) to “b” (59%)": the parentheses split the clause, not its "would".
     for prev, clause in zip(clauses, clauses[1:]):
@@ -63,17 +81,99 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
             return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for clause in clauses:
         collect(clause)
+    carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
+    together = any(t.kind == "word" and t.norm in TOGETHER_WORDS for t in toks)
     for clause in clauses:
         clause.sentence_players = named
+        clause.together = together
     for clause in clauses:
         check_clause(clause, f, claims, mentioned)
     check_changes(clauses, f, claims)
     check_comparisons(clauses, f, claims)
     if not claims:
         claims.append(Claim("sentence", sentence[:40], True, "connecting words only"))
-    return Verdict(sentence, tuple(claims), frozenset(mentioned))
+    return Verdict(sentence, tuple(claims), frozenset(mentioned), stated_direction(clauses, f))
+
+
+TOGETHER_WORDS = frozenset({"together", "combined", "between", "jointly", "altogether", "total", "sum", "both"})
+
+
+# After "this <noun>", the words that make the noun the subject of a statement about the prediction.
+SUBJECT_VERBS = frozenset({"is", "was", "will", "would", "to", "has", "had", "gets", "got", "should", "could",
+                           "might", "may", "be", "being", "belongs"})
+
+
+def the_row_itself(toks: list[Token], ctx) -> None:
+    """"The model is almost certain this penguin is a Gentoo", "we expect this student to publish
+    about 7 articles": "this <noun>" names the row being explained, not a feature, when the noun is
+    followed by a verb of being and the sentence names a class or the predicted quantity (the row
+    is what the prediction is about); so does a noun right after a class, ending its clause ("an
+    Android phone"). Any other unknown noun still fails."""
+    names_outcome = any(t.ref is not None and (t.ref.is_fact("label") or "decision" in t.ref.cues)
+                        for t in toks) or any(t.kind == "word" and not t.used and
+                                              getattr(ctx.forms.get(stem(t.norm)), "kind", "") == "label"
+                                              for t in toks)
+    if not names_outcome:
+        return
+    for i in range(len(toks) - 1):
+        # "sent from an Android phone (78%)", "a Gentoo penguin.": the kind of thing the class is.
+        lab, noun = toks[i], toks[i + 1]
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        if lab.ref is not None and lab.ref.is_fact("label") and noun.kind == "word" and not noun.used \
+                and noun.norm not in ctx.glue and noun.norm not in ctx.forms \
+                and (after is None or after.kind == "punct" or (after.kind == "word" and after.norm in SUBJECT_VERBS)):
+            noun.used = True
+    for i in range(len(toks) - 2):
+        det, noun, verb = toks[i], toks[i + 1], toks[i + 2]
+        if det.kind == "word" and det.norm in ("this", "that") and noun.kind == "word" and not noun.used \
+                and noun.norm not in ctx.glue and noun.norm not in ctx.forms and verb.kind == "word" \
+                and verb.norm in SUBJECT_VERBS:
+            noun.used = True
+
+
+def motion_particles(toks: list[Token]) -> None:
+    """"pushed the price up", "nudged it down", "knocked $5,000 off": the particle after a verb of
+    motion, in the same clause, is a direction cue (the verb alone says nothing of the way)."""
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.norm not in MOTION_VERBS:
+            continue
+        for x in toks[i + 1:i + 6]:
+            if x.kind == "punct":
+                break
+            if x.kind == "word" and not x.used and x.norm in ("up", "down", "upward", "upwards", "downward",
+                                                               "downwards", "higher", "lower", "off"):
+                x.used = t.used = True  # the verb says nothing more than its particle
+                way = "up" if x.norm in ("up", "upward", "upwards", "higher") else "down"
+                x.ref = Reading("cue", cues=frozenset({way}), first=True, text=f"{t.text} … {x.text}")
+                break
+
+
+def relative_cues_up(toks: list[Token]) -> None:
+    """"the other way" points toward the explained class here (the sentence before went against it,
+    or the features took the prediction down overall)."""
+    for t in toks:
+        if t.ref is not None and t.ref.tag == "cue" and "down" in t.ref.cues and \
+                tuple(w.lower() for w in t.ref.text.split()[-2:]) in RELATIVE_CUES:
+            t.ref = Reading("cue", cues=(t.ref.cues - {"down"}) | {"up"}, first=t.ref.first, text=t.ref.text)
+
+
+def toward_of(clause: Clause, f: Facts) -> int:
+    """+1 when the clause measures directions against the explained class, -1 against the other of
+    two, 0 against a class the evidence does not explain."""
+    refs = [lab for _, lab, role in clause.labels if role == "reference"]
+    if refs and refs[0] != f.target and not f.is_change:
+        return -1 if refs[0] == f.binary_other else 0
+    return 1
+
+
+def stated_direction(clauses: list[Clause], f: Facts) -> int:
+    """The direction the sentence's last direction word states, relative to the explained class."""
+    for clause in reversed(clauses):
+        if clause.cues:
+            return clause.cues[-1].what * toward_of(clause, f)
+    return 0
 
 
 def check_clause(clause: Clause, f: Facts, claims: list[Claim], mentioned: set) -> None:
@@ -84,9 +184,7 @@ def check_clause(clause: Clause, f: Facts, claims: list[Claim], mentioned: set) 
     refs = [lab for _, lab, role in clause.labels if role == "reference"]
     ref_label = refs[0] if refs else None
     # The class a direction is measured toward: the explained one, unless the sentence names another.
-    toward = 1
-    if ref_label is not None and ref_label != f.target and not f.is_change:
-        toward = -1 if ref_label == f.binary_other else 0
+    toward = toward_of(clause, f)
 
     for pos, lab, role in clause.labels:
         mentioned.add(("label", lab))

@@ -15,7 +15,7 @@ from typing import Any
 from ..vocabulary import WORD_RE
 
 TOKEN_RE = re.compile(
-    r"(?P<quote>“[^”]*”|\"[^\"]*\")"
+    r"(?P<quote>“[^”]*”|\"[^\"]*\"|(?<![\w'’])'[^'\n]{1,40}?'(?![\w]))"
     r"|(?P<num>[+\-−]?(?P<cur>[$€£])?(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?P<k>(?<=\d)[kK])?(?![\w]))"
     r"(?P<pct>\s?%)?"
     r"|(?P<word>" + WORD_RE.pattern + ")"
@@ -84,6 +84,7 @@ def tokenise(sentence: str) -> list[Token]:
             toks.append(Token("word", m.group("word"), norm=m.group("word").lower().replace("’", "'")))
         else:
             toks.append(Token("punct", m.group("punct").strip()))
+    toks = spelled_numbers(toks)
     for i, t in enumerate(toks):
         if t.kind == "num" and t.unit in ("", "money"):
             nxt = [x.norm for x in toks[i + 1:i + 3] if x.kind == "word"]
@@ -99,6 +100,62 @@ def tokenise(sentence: str) -> list[Token]:
             elif t.signed:
                 t.unit = "points"
     return toks
+
+
+# Numbers people spell out ("about six articles", "three and a half years", "half a year").
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+FRACTION_WORDS = {"half": 0.5, "quarter": 0.25}
+# A spelled number is an amount only after one of these, or before a fraction word or a unit ("a
+# quarter of an article"); elsewhere "one" and "two" count things ("the two biggest factors").
+AMOUNT_LEADS = frozenset({"about", "around", "roughly", "some", "nearly", "almost", "approximately", "by",
+                          "another", "over", "under", "than", "just", "only", "of", "at", "to", "least", "most",
+                          "extra", "further", "additional"})
+# ... and these make it a count: "the two biggest", "two of them", "both ... the three factors".
+COUNT_LEADS = frozenset({"the", "these", "those", "top", "first", "last", "its", "their", "all"})
+COUNT_FOLLOWS = frozenset({"of", "biggest", "largest", "main", "most", "strongest", "top", "factors", "features",
+                           "reasons", "words", "signals", "things", "drivers", "effects", "ways", "other", "others",
+                           "or", "more"})
+
+
+def spelled_numbers(toks: list[Token]) -> list[Token]:
+    """Spelled-out amounts read as numbers, so that they are checked like figures: "about six
+    articles" (6), "three and a half years" (3.5), "half a year" (0.5), "a quarter of an article"
+    (0.25). A number word that counts things ("one of", "the two biggest") is left as a word.
+
+    >>> [(t.text, t.value, t.decimals) for t in tokenise("some three and a half years, then half a point")
+    ...  if t.kind == "num"]
+    [('three and a half', 3.5, 1), ('half', 0.5, 1)]
+    >>> [t.kind for t in tokenise("the two biggest factors")]
+    ['word', 'word', 'word', 'word']
+    """
+    out: list[Token] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        w = t.norm if t.kind == "word" else ""
+        nxt = [x.norm if x.kind == "word" else "" for x in toks[i + 1:i + 4]] + ["", "", ""]
+        prev = out[-1].norm if out and out[-1].kind == "word" else ""
+        if w in NUMBER_WORDS and nxt[:3] == ["and", "a", "half"]:
+            out.append(Token("num", " ".join(x.text for x in toks[i:i + 4]), value=NUMBER_WORDS[w] + 0.5,
+                             decimals=1))
+            i += 4
+            continue
+        if w in FRACTION_WORDS and (nxt[0] in ("a", "an", "of") or prev in ("a", "by", "another") | AMOUNT_LEADS):
+            if prev == "a" and out:
+                out.pop()  # "a quarter": the article is part of the figure
+            out.append(Token("num", t.text, value=FRACTION_WORDS[w], decimals=1 if w == "half" else 2))
+            i += 1
+            continue
+        counts = prev in COUNT_LEADS or nxt[0] in COUNT_FOLLOWS or (w == "one" and prev not in AMOUNT_LEADS)
+        if w in NUMBER_WORDS and not counts:
+            out.append(Token("num", t.text, value=float(NUMBER_WORDS[w]), decimals=0))
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
 
 
 def match_phrases(toks: list[Token], table: dict, max_len: int, tag: str) -> None:

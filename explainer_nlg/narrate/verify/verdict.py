@@ -22,6 +22,9 @@ class Verdict:
     sentence: str
     claims: tuple[Claim, ...]
     mentioned: frozenset = frozenset()  # players (index) and labels it names
+    # The direction its last direction word states, relative to the explained class (+1 toward,
+    # -1 away, 0 none): what "the other way" in the next sentence is the other of.
+    direction: int = 0
 
     @property
     def ok(self) -> bool:
