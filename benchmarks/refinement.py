@@ -28,7 +28,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="qwen2.5-coder-0.5b")
     ap.add_argument("--backend", default="transformers")
-    ap.add_argument("--dtype", action="append", default=[], help="transformers dtype (repeatable; default bfloat16)")
+    ap.add_argument("--dtype", action="append", default=[], help="transformers dtype (repeatable; default float32)")
     ap.add_argument("--rows", type=int, default=10)
     ap.add_argument("--limit", type=float, default=30.0)
     ap.add_argument("--audience", default="customer")
@@ -45,7 +45,7 @@ def main() -> None:
     from explainer_nlg.narrate.llm_loader import load_llm
 
     models = {}
-    for dtype in args.dtype or ["bfloat16"]:
+    for dtype in args.dtype or ["float32"]:
         t0 = time.perf_counter()
         models[dtype] = load_llm(args.model, backend=args.backend,
                                  **({"dtype": dtype} if args.backend == "transformers" else {}))

@@ -52,6 +52,8 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 
 
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
+    if t.unit == "money" and not f.in_amounts:
+        t.unit = ""  # "$1,500" in a record of probabilities (an LLM's wording): a value, as "1,500" is
     if f.in_amounts and t.unit != "pct":
         return check_amount(f, t, clause, pos, clause.sentence_players)
     claim = _check_number(f, t, clause, pos)
