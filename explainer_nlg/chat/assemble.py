@@ -531,7 +531,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            if not words or words <= NOT_FEATURES | _row_words(schema) or read_number(sp.text) is not None:
+            generic = words and words <= NOT_FEATURES | _row_words(schema) and \
+                linking.link_feature(sp.text, schema).score < 0.95  # "passenger class" is passengerClass
+            if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
                     sp.tag = "NUM"

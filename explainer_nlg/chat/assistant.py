@@ -227,7 +227,8 @@ class Assistant:
         text = "\n\n".join(p.text for p in parts)
         if turn.notes:
             text = " ".join(turn.notes) + "\n\n" + text
-        about = self._about_row(parts, turn.filters, turn.x)
+        overall = {o["op"] for o in turn.ops if o.get("scope") == "global"}  # "what matters most overall"
+        about = self._about_row([p for p in parts if p.op not in overall], turn.filters, turn.x)
         if about and about.lower() not in text.lower():
             text = f"About {about}: {text}"  # first, so a misread number shows at once
         return ChatAnswer(text, parsed, tuple(parts), str(session), time.perf_counter() - t0, input=turn.x)
