@@ -243,6 +243,11 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         for v in values:
             words = " ".join(split_words(str(v))) or str(v).lower()
             forms = {str(v).lower(), words, _singular(words), words + "s"}
+            # R's ordered levels carry their rank: "5. Advanced Degree" is said "advanced degree".
+            bare = re.sub(r"^\s*\d+\s*[.)]\s*", "", str(v).lower())
+            if bare != str(v).lower() and bare.strip():
+                bare_words = " ".join(split_words(bare)) or bare
+                forms |= {bare, bare_words, _singular(bare_words), bare_words + "s"}
             forms |= negated_forms(str(v).lower().replace("_", " ").replace("-", " ")) | negated_forms(words)
             phrases = {words}
             if f in schema.families:  # "travel rarely" for BusinessTravel's "rarely": the family's word with it
