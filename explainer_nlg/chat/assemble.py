@@ -233,9 +233,9 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
         if sp.tag == "K" and schema.kind == "tabular":
             word = re.match(r"\s*([a-z]+)", text[sp.end:].lower())
             if word and word.group(1) not in ("most", "top", "best", "biggest", "largest", "main", "more", "of"):
-                w = linking._singular(word.group(1))
+                w = linking.singular(word.group(1))
                 own = [f for f in schema.numeric if f not in schema.booleans and
-                       w in {linking._singular(x) for x in split_words(f) + ["".join(split_words(f))]}]
+                       w in {linking.singular(x) for x in split_words(f) + ["".join(split_words(f))]}]
                 if len(own) == 1:
                     sp.tag = "NUM"  # "2 fireplaces": the value of Fireplaces
         out.append(sp)
@@ -265,7 +265,7 @@ def _written_form(phrase: str, link: tuple, schema: ChatSchema) -> bool:
     quiet words such as "no", which must not vanish from a value phrase: "no credit history")."""
     low = re.sub(r"\s+", " ", phrase.lower()).strip()
     forms = {f for it in linking.index(schema).values if (it.feature, it.value) == tuple(link) for f in it.forms}
-    return low in forms or linking._singular(low) in forms
+    return low in forms or linking.singular(low) in forms
 
 
 def _value_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
@@ -353,14 +353,14 @@ def _granted(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
 def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
     """"people without insurance" for a target ``hasInsurance``: the target column named as a
     value, with its negation, is a class; in a group of rows, what the data records."""
-    words = {linking._singular(w) for w in split_words(schema.target or "")} - {"is", "has", "have", "status", "flag",
+    words = {linking.singular(w) for w in split_words(schema.target or "")} - {"is", "has", "have", "status", "flag",
                                                                                  "class", "label", "y", "target"}
     if not words or not schema.classes:
         return
     for sp in spans:
         if sp.tag not in ("FEAT", "VAL", "CLS", "PRED") or sp.used:
             continue
-        mine = {linking._singular(w) for w in split_words(sp.text)}
+        mine = {linking.singular(w) for w in split_words(sp.text)}
         if not mine or not mine <= words:
             continue
         neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
@@ -549,7 +549,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 continue
             r = linking.link_feature(sp.text, schema)
             in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
-                linking._singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
+                linking.singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
             if r.score < 0.95 and schema.classes and len(schema.classes) <= 20 and not in_name:
                 c = resolve(sp.text, schema)
                 if c is not None and is_outcome_word(sp.text, schema):

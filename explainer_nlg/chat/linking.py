@@ -51,6 +51,15 @@ class Link:
     ranked: list = field(default_factory=list)
 
 
+def singular(w: str) -> str:
+    """A plural word as the linker reads it ("fireplaces" -> "fireplace").
+
+    >>> singular("fireplaces"), singular("status"), singular("categories")
+    ('fireplace', 'status', 'category')
+    """
+    return _singular(w)
+
+
 def _singular(w: str) -> str:
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
