@@ -122,7 +122,7 @@ class BoostedTreeShapley:
                         or abs(ours.empty_value - generic.empty_value) > 1e-9:
                     return None
                 masks = np.random.default_rng(i).random((4, len(features))) < 0.5
-                predicted = TabularGame(predictor, row, small.background, target)._value(masks)
+                predicted = TabularGame(predictor, row, small.background, target).value(masks)
                 if not np.allclose(small.coalition_values(row, masks, target), predicted, atol=1e-9):
                     return None
             return built

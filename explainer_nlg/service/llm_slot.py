@@ -40,18 +40,18 @@ class SharedLLM:
     wait for (``waiting.stream``). Other attributes are the model's (name, ready, wait, ...)."""
 
     def __init__(self, llm: Any):
-        self._llm = llm
+        self.inner = llm  # the model itself, for callers that take their turn (``waiting``)
         self.slot = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._llm, name)
+        return getattr(self.inner, name)
 
     def stream(self, system: str, user: str) -> Iterator[str]:
         # A generator: the slot is taken at the first read, inside the try that frees it.
         if not self.slot.acquire(blocking=False):
             raise LLMBusy("the LLM is rewording another answer; this one keeps its verified templates")
         try:
-            yield from self._llm.stream(system, user)
+            yield from self.inner.stream(system, user)
         finally:
             self.slot.release()
 
@@ -71,6 +71,6 @@ class _Waiting:
     def stream(self, system: str, user: str) -> Iterator[str]:
         self._shared.slot.acquire()
         try:
-            yield from self._shared._llm.stream(system, user)
+            yield from self._shared.inner.stream(system, user)
         finally:
             self._shared.slot.release()

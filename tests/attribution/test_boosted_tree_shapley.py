@@ -105,7 +105,7 @@ def test_coalition_values_read_from_the_trees_equal_the_predicted_ones(loan):
     for rid in [17, data[data.isna().any(axis=1)].index[0]]:
         row = data.loc[[rid]]
         for target in (0, 1):
-            predicted = TabularGame(att.predictor, row, att.background, target)._value(masks)
+            predicted = TabularGame(att.predictor, row, att.background, target).value(masks)
             read = att.boosted.coalition_values(row, masks, target)
             assert np.allclose(read, predicted, atol=1e-10)
     game = loan.game(17)
