@@ -4,6 +4,8 @@
     python benchmarks/narration_judge.py --save before   # also keep our answers in data/narration_<name>.json
     python benchmarks/narration_judge.py --pairs before  # print before/after pairs (customer)
     python benchmarks/narration_judge.py --measure before  # the measures of saved answers
+    python benchmarks/narration_judge.py --llm qwen2.5-coder-0.5b@llama.cpp --audience customer
+                                                         # the LLM's reworded answers (no time limit)
 
 Per audience it prints, for our answers and for the references alike:
 
@@ -194,15 +196,23 @@ def judge(llm=None, time_limits=None, save: str | None = None, audiences=AUDIENC
     results: dict = {}
     for audience in audiences:
         ours, theirs = [], []
+        accepted = changed = total = 0
         for item in refs:
             ev = records[item["record"]]
-            text, _ = our_answer(ev, item["question"], audience, llm=llm, time_limits=time_limits)
+            text, answer = our_answer(ev, item["question"], audience, llm=llm, time_limits=time_limits)
             ours.append(measure(text, ev, item[audience]))
             theirs.append(measure(item[audience], ev))
             saved.setdefault(str(item["record"]), {"question": item["question"]})[audience] = text
+            if llm is not None:
+                accepted += sum(s.status == "rephrased" for s in answer.sentences)
+                changed += sum(s.status == "rephrased" and s.text != s.template for s in answer.sentences)
+                total += len(answer.sentences)
         results[audience] = {"ours": ours, "reference": theirs}
         print(f"{audience:9s} ours:      {summarise(ours, audience)}")
-        print(f"{'':9s} reference: {summarise(theirs, audience)}")
+        if llm is not None:
+            print(f"{'':9s} LLM {llm.name} ({getattr(llm, 'backend', '')}): sentences accepted {accepted}/{total}, "
+                  f"worded differently {changed}/{total}")
+        print(f"{'':9s} reference: {summarise(theirs, audience)}", flush=True)
     if save:
         path = HERE / "data" / f"narration_{save}.json"
         path.write_text(json.dumps(saved, indent=1, ensure_ascii=False) + "\n")
@@ -240,6 +250,8 @@ def main() -> None:
     ap.add_argument("--save", help="keep our answers as data/narration_NAME.json")
     ap.add_argument("--pairs", help="print before/after pairs against data/narration_NAME.json")
     ap.add_argument("--measure", help="measure the answers saved as data/narration_NAME.json")
+    ap.add_argument("--llm", help="reword with this LLM first: NAME[@BACKEND[:DTYPE]] (no time limit)")
+    ap.add_argument("--audience", action="append", default=[], help="audiences (default all three)")
     args = ap.parse_args()
     if args.measure:
         measure_saved(args.measure)
@@ -247,7 +259,14 @@ def main() -> None:
     if args.pairs:
         pairs(args.pairs)
         return
-    judge(save=args.save)
+    llm = None
+    if args.llm:
+        from explainer_nlg.narrate.llm_loader import load_llm
+
+        name, _, how = args.llm.partition("@")
+        backend, _, dtype = (how or "auto").partition(":")
+        llm = load_llm(name, backend=backend, **({"dtype": dtype} if dtype else {}))
+    judge(llm=llm, save=args.save, audiences=tuple(args.audience) or AUDIENCES)
 
 
 if __name__ == "__main__":
