@@ -106,7 +106,8 @@ def states_decision(sentence: str, ev) -> bool:
 
     words = set(words_of(sentence))
     labels = [c.split(",")[0].lower() for c in ev.probabilities]
-    quoted = [q.lower() for q in re.findall(r"“([^”]*)”", sentence)]
+    # Curly quotes in the templates; straight ones where the LLM reworded ("good").
+    quoted = [x.lower() for pair in re.findall(r"“([^”]*)”|\"([^\"]*)\"", sentence) for x in pair if x]
     return bool(words & _decision_words()) and ev.predicted_label.split(",")[0].lower() in quoted \
         and any(lab in quoted for lab in labels)
 
@@ -225,6 +226,8 @@ def measure_saved(name: str) -> None:
     saved = json.loads((HERE / "data" / f"narration_{name}.json").read_text())
     records = load_records()
     for audience in AUDIENCES:
+        if any(audience not in answers for answers in saved.values()):
+            continue  # saved for some audiences only (--audience)
         rows = [measure(saved[str(item["record"])][audience], records[item["record"]], item[audience])
                 for item in load_reference()]
         print(f"{audience:9s} {name}: {summarise(rows, audience)}")

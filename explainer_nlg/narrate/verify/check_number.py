@@ -53,7 +53,9 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     if t.unit == "money" and not f.in_amounts:
-        t.unit = ""  # "$1,500" in a record of probabilities (an LLM's wording): a value, as "1,500" is
+        # "$1,500" in a record of probabilities (an LLM's wording): the record names no currency for
+        # its values, so the dollar sign is a claim the evidence does not back.
+        return Claim("number", t.text, False, f"{t.text}: the evidence gives no currency for its figures")
     if f.in_amounts and t.unit != "pct":
         return check_amount(f, t, clause, pos, clause.sentence_players)
     claim = _check_number(f, t, clause, pos)
