@@ -224,7 +224,9 @@ def _upload_files(page: PageSession, what: str, tmp_path, marker):
         _evil_skops(tmp_path / "e.skops", marker)
         values["Fitted scikit-learn model"] = page.upload(tmp_path / "e.skops")
     elif what == "junk":
-        (tmp_path / "j.skops").write_bytes(os.urandom(256))
+        # Not random from the first byte: about 1 in 50 random files starts like a pickle (0x80,
+        # "(", "]", "}", "c") and is rightly refused as one, with another message.
+        (tmp_path / "j.skops").write_bytes(b"JUNK" + os.urandom(252))
         values["Fitted scikit-learn model"] = page.upload(tmp_path / "j.skops")
     elif what == "wrong-csv":
         (tmp_path / "w.csv").write_text("a,ok\n1,n\n4,y\n")
