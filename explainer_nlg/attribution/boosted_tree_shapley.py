@@ -42,6 +42,9 @@ MAX_DIFFERING = 22
 # At most this many coalitions summed over the references (memory and time bound, about 60 ms).
 MAX_COALITIONS = 4_000_000
 _ROWS_LOCK = threading.Lock()  # guards every explainer's small cache of transformed rows
+# SHAPLEY_WEIGHTS[n, s]: the weight s!(n-s-1)!/n! of a coalition of s among n players.
+SHAPLEY_WEIGHTS = np.array([[np.exp(lgamma(s + 1) + lgamma(n - s) - lgamma(n + 1)) if s < n else 0.0
+                             for s in range(MAX_DIFFERING + 1)] for n in range(MAX_DIFFERING + 1)])
 
 
 class BoostedTreeShapley:
@@ -207,14 +210,10 @@ class BoostedTreeShapley:
         if d.max(initial=0) > MAX_DIFFERING or int((2.0 ** d).sum()) > MAX_COALITIONS:
             return None
         output, sign = self._output_index(target)
-        weights = np.zeros((MAX_DIFFERING + 1, MAX_DIFFERING + 1))
-        for n in range(1, int(d.max(initial=0)) + 1):
-            for s in range(n):
-                weights[n, s] = np.exp(lgamma(s + 1) + lgamma(n - s) - lgamma(n + 1))
         phi, empty, full = _kernel()(
             x, refs, self.node_feature, self.threshold, self.missing_left, self.left, self.right,
             self.is_leaf, self.value, self.tree_start, self.tree_output, self.base, self.n_outputs,
-            output, sign, self.link, weights, self.max_depth + 2)
+            output, sign, self.link, SHAPLEY_WEIGHTS, self.max_depth + 2)
         b = len(refs)
         values = np.zeros(len(self.features))
         np.add.at(values, self.feature_of_column, phi / b)
@@ -237,24 +236,63 @@ class BoostedTreeShapley:
                                 self.tree_output, self.base, self.n_outputs, output, sign, self.link)
 
 
-_COMPILED: dict = {}
+_KERNELS: dict = {}
+_KERNELS_LOCK = threading.Lock()
 
 
 def _kernel():
-    """The numba kernel, compiled on first use (numba comes with shap)."""
-    return _compiled("shapley", _exact_per_reference)
+    """The Shapley kernel (numba, compiled on first use)."""
+    return _kernels()["shapley"]
 
 
 def _values_kernel():
-    return _compiled("values", _hybrid_values)
+    """The coalition-values kernel (numba, compiled on first use)."""
+    return _kernels()["values"]
 
 
-def _compiled(name: str, fn):
-    if name not in _COMPILED:
-        from numba import njit
+def _kernels() -> dict:
+    """Both kernels, compiled once. numba comes with shap, but importing it costs about a second,
+    so not at start-up. A numba kernel calls only compiled functions: the helpers it calls are
+    compiled first and bound to their module names, which the kernels then resolve."""
+    with _KERNELS_LOCK:
+        if not _KERNELS:
+            from numba import njit
 
-        _COMPILED[name] = njit(cache=True, nogil=True)(fn)
-    return _COMPILED[name]
+            names = globals()
+            for helper in ("_goes_left", "_bit_index", "_linked"):
+                names[helper] = njit(cache=True, nogil=True)(names[helper])
+            _KERNELS["shapley"] = njit(cache=True, nogil=True)(_exact_per_reference)
+            _KERNELS["values"] = njit(cache=True, nogil=True)(_hybrid_values)
+    return _KERNELS
+
+
+def _goes_left(v, node, missing_left, threshold):
+    """Where scikit-learn's histogram tree sends value ``v`` at ``node`` (a missing value as learned)."""
+    return missing_left[node] if np.isnan(v) else v <= threshold[node]
+
+
+def _bit_index(bit):
+    """The position of a mask's one set bit."""
+    p = 0
+    while (bit >> p) != 1:
+        p += 1
+    return p
+
+
+def _linked(raw, output, sign, link):
+    """The model's output ``output`` from its raw scores (one per output), under ``link``: softmax
+    (2), a logistic signed by ``sign`` for a binary model's class 0 (1), exp (3) or none (0)."""
+    if link == 2:
+        top = raw.max()
+        norm = 0.0
+        for k in range(raw.shape[0]):
+            norm += np.exp(raw[k] - top)
+        return np.exp(raw[output] - top) / norm
+    if link == 1:
+        return 1.0 / (1.0 + np.exp(-sign * raw[output]))
+    if link == 3:
+        return np.exp(raw[output])
+    return raw[output]
 
 
 def _hybrid_values(x, refs, keep, node_feature, threshold, missing_left, left, right, is_leaf, value,
@@ -275,22 +313,10 @@ def _hybrid_values(x, refs, keep, node_feature, threshold, missing_left, left, r
             for t in range(tree_start.shape[0]):
                 node = tree_start[t]
                 while not is_leaf[node]:
-                    v = z[node_feature[node]]
-                    go_left = missing_left[node] if np.isnan(v) else v <= threshold[node]
-                    node = left[node] if go_left else right[node]
+                    node = left[node] if _goes_left(z[node_feature[node]], node, missing_left, threshold) \
+                        else right[node]
                 raw[tree_output[t]] += value[node]
-            if link == 2:
-                top = raw.max()
-                norm = 0.0
-                for k in range(n_outputs):
-                    norm += np.exp(raw[k] - top)
-                total += np.exp(raw[output] - top) / norm
-            elif link == 1:
-                total += 1.0 / (1.0 + np.exp(-sign * raw[output]))
-            elif link == 3:
-                total += np.exp(raw[output])
-            else:
-                total += raw[output]
+            total += _linked(raw, output, sign, link)
         out[m] = total / refs.shape[0]
     return out
 
@@ -307,11 +333,11 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
     stack_node = np.empty(stack_size, dtype=np.int64)
     stack_in = np.empty(stack_size, dtype=np.int64)
     stack_out = np.empty(stack_size, dtype=np.int64)
+    players = np.empty(n_cols, dtype=np.int64)
     n_trees = tree_start.shape[0]
     for r in range(refs.shape[0]):
         b = refs[r]
         d = 0
-        players = np.empty(n_cols, dtype=np.int64)
         for j in range(n_cols):
             same = (x[j] == b[j]) or (np.isnan(x[j]) and np.isnan(b[j]))
             if same:
@@ -330,7 +356,6 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
         with_b = np.zeros((max(d, 1), n_outputs))
         for t in range(n_trees):
             k = tree_output[t]
-            top = 0
             stack_node[0] = tree_start[t]
             stack_in[0] = 0
             stack_out[0] = 0
@@ -342,14 +367,12 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
                 outside = stack_out[top]
                 while not is_leaf[node]:
                     f = node_feature[node]
-                    xv = x[f]
-                    bv = b[f]
-                    x_left = missing_left[node] if np.isnan(xv) else xv <= threshold[node]
+                    x_left = _goes_left(x[f], node, missing_left, threshold)
                     p = position[f]
                     if p < 0:
                         node = left[node] if x_left else right[node]
                         continue
-                    b_left = missing_left[node] if np.isnan(bv) else bv <= threshold[node]
+                    b_left = _goes_left(b[f], node, missing_left, threshold)
                     bit = 1 << p
                     if inside & bit:
                         node = left[node] if x_left else right[node]
@@ -370,9 +393,7 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
                     continue
                 either = inside | outside
                 if either & (either - 1) == 0:  # one constrained player
-                    p = 0
-                    while (either >> p) != 1:
-                        p += 1
+                    p = _bit_index(either)
                     if inside:
                         with_x[p, k] += v
                     else:
@@ -392,29 +413,14 @@ def _exact_per_reference(x, refs, node_feature, threshold, missing_left, left, r
                     first[0, k] += with_b[p, k]
             for s in range(1, n_sets):
                 low = s & (-s)
-                p = 0
-                while (low >> p) != 1:
-                    p += 1
+                p = _bit_index(low)
                 for k in range(n_outputs):
                     first[s, k] = first[s ^ low, k] - with_b[p, k] + with_x[p, k]
             margins += first
+        margins += constant
         out = np.empty(n_sets)
         for s in range(n_sets):
-            if link == 2:  # softmax over the outputs
-                top_margin = -np.inf
-                for k in range(n_outputs):
-                    top_margin = max(top_margin, margins[s, k] + constant[k])
-                total = 0.0
-                for k in range(n_outputs):
-                    total += np.exp(margins[s, k] + constant[k] - top_margin)
-                out[s] = np.exp(margins[s, output] + constant[output] - top_margin) / total
-            else:
-                m = margins[s, output] + constant[output]
-                if link == 1:
-                    m = 1.0 / (1.0 + np.exp(-sign * m))
-                elif link == 3:
-                    m = np.exp(m)
-                out[s] = m
+            out[s] = _linked(margins[s], output, sign, link)
         empty_total += out[0]
         full_total += out[everyone]
         for s in range(n_sets):
