@@ -180,6 +180,21 @@ class Service(RecordRequests):
 
         return load_image(self.images.resolve(text, ex))[0]
 
+    def _compute(self, ex: Any, x: Any, work: Callable[[], Any]) -> Any:
+        """``work()`` within the per-answer time and call budget. A text's or photo's explanation
+        takes seconds: it yields the CPU to quick questions (priority.py). A quick one counts as
+        busy, so that the LLM's background rewording pauses for it."""
+        from ..attribution.limits import explain_limits
+
+        def budgeted() -> Any:
+            with explain_limits(self.seconds, self.calls):
+                return work()
+
+        if is_long_work(ex, x):
+            return run_low(budgeted)
+        with self.refiner.busy:
+            return budgeted()
+
     def _input(self, ex: Any, x: Any) -> Any:
         """``input_for``, on a low-priority thread for a text or photo model: decoding a large photo
         takes seconds of CPU that quick questions should not wait for."""
@@ -234,22 +249,10 @@ class Service(RecordRequests):
         ``refine_seconds``; ``refine`` then receives the answer with each verified rewording in
         place of its template, already on the record as a "revision" of the first entry, or None
         (nothing reworded, too late, or the session asked something else meanwhile)."""
-        from ..attribution.limits import explain_limits
-
         turn = self.refiner.turn(key)  # the session's earlier rewordings are stale from now on
         pending: list | None = [] if refine is not None and self.llm is not None else None
-        def ask() -> Any:
-            with explain_limits(self.seconds, self.calls):
-                return assistant.ask(question, x=x, session=key, audience=audience, on_sentence=on_sentence,
-                                     record=False, defer=pending)
-
-        # A text's or photo's explanation takes seconds: it yields the CPU to quick questions.
-        # A quick one counts as busy, so that the LLM's background rewording pauses for it.
-        if is_long_work(assistant.ex, x):
-            answer = run_low(ask)
-        else:
-            with self.refiner.busy:
-                answer = ask()
+        answer = self._compute(assistant.ex, x, lambda: assistant.ask(
+            question, x=x, session=key, audience=audience, on_sentence=on_sentence, record=False, defer=pending))
         notes = shown_notes(answer)
         text = " ".join([*(before or []), answer.text, *notes])
         shown = assistant.record(dataclasses.replace(answer, text=text), question, source=source,
@@ -271,7 +274,6 @@ class Service(RecordRequests):
 
     @guarded("explaining the input")
     def explain(self, demo: Any = "loan", x: Any = "17", audience: Any = "customer", owner: str | None = None) -> dict:
-        from ..attribution.limits import explain_limits
         from ..narrate import narrate
 
         aud = requests.audience(audience)
@@ -279,15 +281,7 @@ class Service(RecordRequests):
         xi = self._input(ex, x)
         if xi is None:
             raise ExplainerInputError("Give an input to explain (a row id, a message or a photo).")
-        def evidence() -> Any:
-            with explain_limits(self.seconds, self.calls):
-                return assistant.evidence(xi)
-
-        if is_long_work(ex, xi):
-            ev = run_low(evidence)
-        else:
-            with self.refiner.busy:
-                ev = evidence()
+        ev = self._compute(ex, xi, lambda: assistant.evidence(xi))
         answer = narrate(ev, aud, llm=self.shared_llm, descriptions=ex.info.get("descriptions") or None)
         notes = [n for n in ev.notes if n.startswith(SHOWN_NOTES)]
         if isinstance(xi, dict):

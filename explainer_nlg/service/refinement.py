@@ -49,10 +49,10 @@ class Job:
 class Refiner:
     """Rewords shown answers in a background thread, oldest first, one at a time."""
 
-    def __init__(self, seconds: float = REFINE_SECONDS, busy: Busy | None = None):
+    def __init__(self, seconds: float = REFINE_SECONDS):
         self.seconds = float(seconds)
         # While answers are computed the LLM pauses between pieces (priority.PausingLLM).
-        self.busy = busy if busy is not None else Busy()
+        self.busy = Busy()
         self._turns: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
