@@ -32,7 +32,7 @@ import numpy as np
 
 from .lexicon import concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
-from .value_forms import frequency_forms, negated_forms, state_forms, state_names
+from .value_forms import frequency_forms, negated_forms, state_forms, state_names, unranked
 
 LINK = 0.62        # a match at least this good links
 CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
@@ -252,9 +252,8 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         for v in values:
             words = " ".join(split_words(str(v))) or str(v).lower()
             forms = {str(v).lower(), words, _singular(words), words + "s"}
-            # R's ordered levels carry their rank: "5. Advanced Degree" is said "advanced degree".
-            bare = re.sub(r"^\s*\d+\s*[.)]\s*", "", str(v).lower())
-            if bare != str(v).lower() and bare.strip():
+            bare = unranked(str(v))
+            if bare is not None:
                 bare_words = " ".join(split_words(bare)) or bare
                 forms |= {bare, bare_words, _singular(bare_words), bare_words + "s"}
             forms |= negated_forms(str(v).lower().replace("_", " ").replace("-", " ")) | negated_forms(words)

@@ -41,6 +41,18 @@ def negated_forms(words: str) -> set[str]:
     return out
 
 
+def unranked(value: str) -> str | None:
+    """An ordered level without the rank R stores in front of it ("5. Advanced Degree" is said
+    "advanced degree"); None for a value that carries no rank.
+
+    >>> unranked("5. Advanced Degree"), unranked("2) Married"), unranked("rent")
+    ('advanced degree', 'married', None)
+    """
+    low = str(value).lower()
+    bare = re.sub(r"^\s*\d+\s*[.)]\s*", "", low)
+    return bare if bare != low and bare.strip() else None
+
+
 # How often, in the words people use: "travel a lot" for Travel_Frequently.
 HOW_OFTEN = {"frequently": ("a lot", "often", "frequently", "frequent", "all the time"),
              "rarely": ("rarely", "seldom", "occasionally", "sometimes", "not often", "a little")}
