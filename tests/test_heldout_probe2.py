@@ -12,21 +12,10 @@ HELDOUT = Path(__file__).resolve().parents[1] / "benchmarks" / "heldout"
 sys.path.insert(0, str(HELDOUT))
 
 import models  # noqa: E402
-from gold import check_gold, load_toml  # noqa: E402
+from gold import check_gold, load_toml, perfect_parse  # noqa: E402
 from score import score_parse  # noqa: E402
 
 from explainer_nlg.chat.schema_pool import EXCLUDED  # noqa: E402
-
-
-def _perfect(entry: dict) -> dict:
-    op = {"changes": entry.get("changes", []), "features": entry.get("features", [])}
-    if entry.get("target") is not None:
-        op["target"] = entry["target"]
-    ops = [dict(op, op=name) for name in entry["ops"]]
-    if entry["ops"] == ["unsupported"]:
-        reason = entry.get("reason")
-        ops = [{"op": "unsupported", "reason": reason if isinstance(reason, str) else reason[0]}]
-    return {"ops": ops, "filters": entry.get("filters", []), "instance": entry.get("instance")}
 
 
 @pytest.mark.parametrize("name", ["hmda", "biopsy"])
@@ -36,10 +25,10 @@ def test_probe_sets_are_well_formed_and_score_perfectly_when_parsed_perfectly(na
     for n, e in enumerate(data["q"], 1):
         assert e["id"] == f"probe2-{name}-{n:03d}" and e["split"] == "probe", e["id"]
         assert check_gold(e, models.SCHEMAS[name]) == [], e["id"]
-        assert score_parse(_perfect(e), e, models.SCHEMAS[name])["full"], e["id"]
+        assert score_parse(perfect_parse(e), e, models.SCHEMAS[name])["full"], e["id"]
     # a wrong operation must score wrong
     e = data["q"][0]
-    assert not score_parse(dict(_perfect(e), ops=[{"op": "help"}]), e, models.SCHEMAS[name])["op"]
+    assert not score_parse(dict(perfect_parse(e), ops=[{"op": "help"}]), e, models.SCHEMAS[name])["op"]
 
 
 def test_probe_dialogues_are_well_formed():

@@ -13,21 +13,10 @@ HELDOUT = Path(__file__).resolve().parents[1] / "benchmarks" / "heldout"
 sys.path.insert(0, str(HELDOUT))
 
 import models  # noqa: E402
-from gold import check_gold, load_toml  # noqa: E402
+from gold import check_gold, load_toml, perfect_parse  # noqa: E402
 from score import score_parse  # noqa: E402
 
 from explainer_nlg.chat.schema_pool import EXCLUDED  # noqa: E402
-
-
-def _perfect(entry: dict) -> dict:
-    op = {"changes": entry.get("changes", []), "features": entry.get("features", [])}
-    if entry.get("target") is not None:
-        op["target"] = entry["target"]
-    ops = [dict(op, op=name) for name in entry["ops"]]
-    if entry["ops"] == ["unsupported"]:
-        reason = entry.get("reason")
-        ops = [{"op": "unsupported", "reason": reason if isinstance(reason, str) else reason[0]}]
-    return {"ops": ops, "filters": entry.get("filters", []), "instance": entry.get("instance")}
 
 
 @pytest.mark.parametrize("half", ["a", "b"])
@@ -38,9 +27,9 @@ def test_probe3_sets_are_well_formed_and_score_perfectly_when_parsed_perfectly(n
     for n, e in enumerate(data["q"], 1):
         assert e["id"] == f"probe3{half}-{name}-{n:03d}" and e["split"] == f"probe3{half}", e["id"]
         assert check_gold(e, models.SCHEMAS[name]) == [], e["id"]
-        assert score_parse(_perfect(e), e, models.SCHEMAS[name])["full"], e["id"]
+        assert score_parse(perfect_parse(e), e, models.SCHEMAS[name])["full"], e["id"]
     e = data["q"][0]
-    assert not score_parse(dict(_perfect(e), ops=[{"op": "help"}]), e, models.SCHEMAS[name])["op"]
+    assert not score_parse(dict(perfect_parse(e), ops=[{"op": "help"}]), e, models.SCHEMAS[name])["op"]
 
 
 @pytest.mark.parametrize("half", ["a", "b"])
