@@ -303,9 +303,13 @@ def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_em
         else:
             for form in it.forms:
                 if len(form) >= 4 and len(m) >= 4:
-                    r = difflib.SequenceMatcher(None, m, form).ratio()
-                    if r >= 0.82:
-                        best = max(best, 0.55 + 0.4 * r)
+                    # The quick ratios bound ratio() from above, for a fraction of its cost: most
+                    # forms are far from the mention, and a question tries about a hundred.
+                    near_form = difflib.SequenceMatcher(None, m, form)
+                    if near_form.real_quick_ratio() >= 0.82 and near_form.quick_ratio() >= 0.82:
+                        r = near_form.ratio()
+                        if r >= 0.82:
+                            best = max(best, 0.55 + 0.4 * r)
                 if form and (m.startswith(form) or form.startswith(m)) and min(len(form), len(m)) >= 4:
                     best = max(best, 0.8)  # "renters" / "rent", "graduates" / "graduate"
         if near is not None and it.feature == near:

@@ -17,6 +17,8 @@ explainer_nlg.errors.ExplainerInputError: job 'c' is not a value this model has 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +142,65 @@ def _is_missing(v: Any) -> bool:
         return False
 
 
+class OneRowOutputs:
+    """The model's outputs for the last ``size`` single rows it was asked about.
+
+    Why: a conversation asks about one row several times ("why?", "how sure?", "what if ...?"),
+    and a scikit-learn pipeline costs tens of milliseconds per call on one row (its column
+    transformer's pandas work), most of a quick answer's CPU. Only one-row batches are kept; a
+    value's type is part of the key, so True and 1 in an object column stay apart. A copy is
+    empty (pickling, deep copies): the cache belongs to one live model.
+
+    >>> cache, calls = OneRowOutputs(), []
+    >>> row = pd.DataFrame({"a": [1.0], "b": ["x"]})
+    >>> def model(batch):
+    ...     calls.append(len(batch))
+    ...     return np.array([[0.25, 0.75]])
+    >>> cache.outputs(row, ["a", "b"], model)[0, 1], cache.outputs(row.copy(), ["a", "b"], model)[0, 1], calls
+    (np.float64(0.75), np.float64(0.75), [1])
+    """
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._outputs: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {"size": self.size}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["size"])
+
+    @staticmethod
+    def _key(batch: pd.DataFrame, features: list[str]) -> tuple | None:
+        if len(batch) != 1:
+            return None
+        # NaN is never equal to itself: missing values get one stand-in so their rows are found again.
+        key = tuple((type(v).__name__, "NaN" if v != v else v) for v in batch[features].iloc[0].tolist())
+        try:
+            hash(key)
+        except TypeError:  # a value that cannot be a key (a list in a cell): not cached
+            return None
+        return key
+
+    def outputs(self, batch: pd.DataFrame, features: list[str], model: Any) -> np.ndarray:
+        """``model(batch[features])``, from the cache for a one-row batch seen before (a copy)."""
+        key = self._key(batch, features)
+        if key is not None:
+            with self._lock:
+                hit = self._outputs.get(key)
+                if hit is not None:
+                    self._outputs.move_to_end(key)
+                    return hit.copy()
+        out = model(batch[features])
+        if key is not None:
+            with self._lock:
+                self._outputs[key] = out.copy()
+                while len(self._outputs) > self.size:
+                    self._outputs.popitem(last=False)
+        return out
+
+
 class SklearnPredictor(Predictor):
     """A fitted scikit-learn classifier (or pipeline) that takes a DataFrame."""
 
@@ -163,9 +224,13 @@ class SklearnPredictor(Predictor):
         self.class_names = class_names or model_classes
         if not self.class_names:
             raise ExplainerInputError("The model has no classes_; pass class_names.")
+        self.one_rows = OneRowOutputs()
 
     def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.model.predict_proba(batch[self.features]), dtype=float)
+        return self.one_rows.outputs(batch, self.features, self._probabilities)
+
+    def _probabilities(self, batch: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(batch), dtype=float)
 
     def label_names(self, labels: Any) -> list[str]:
         """True labels as this predictor's class names. The data holds the values the model was
@@ -225,9 +290,13 @@ class SklearnRegressor(Predictor):
         self.features = list(features)
         self.class_names = [str(output_name).strip() or "prediction"]
         self.unit = check_unit(unit)
+        self.one_rows = OneRowOutputs()
 
     def predict_proba(self, batch: pd.DataFrame) -> np.ndarray:
-        out = np.asarray(self.model.predict(batch[self.features]), dtype=float)
+        return self.one_rows.outputs(batch, self.features, self._predictions)
+
+    def _predictions(self, batch: pd.DataFrame) -> np.ndarray:
+        out = np.asarray(self.model.predict(batch), dtype=float)
         if out.ndim > 1 and out.shape[1] != 1:
             raise ExplainerInputError(f"The model predicts {out.shape[1]} numbers per row; explanations take a "
                                       "regressor with one output.")
