@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="auto: llama.cpp where it is installed and works, else transformers")
     ap.add_argument("--no-llm", action="store_true", help="answer from the templates only")
     ap.add_argument("--smoke", action="store_true", help="build the app, answer one question, exit")
+    ap.add_argument("--no-worker-processes", action="store_true",
+                    help="explain texts and photos in the app's own process (default: a low-priority worker "
+                         "process per text or image model, so that quick answers never wait behind them)")
     ap.add_argument("--token", default=os.environ.get("EXPLAINER_NLG_TOKEN"),
                     help="ask every visitor for this token (user name: explainer; the REST API: Authorization: "
                          "Bearer TOKEN); default: EXPLAINER_NLG_TOKEN")
@@ -104,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         llm = BackgroundLLM(args.llm, backend=args.llm_backend, on_status=lambda m: print(m, flush=True))
     t0 = time.perf_counter()
     service = Service(llm=llm, budget=args.budget, policy=UploadPolicy(args.trust_uploaded_pickles, model_folder=args.model_folder),
-                      image_folder=args.image_folder, store=args.store)
+                      image_folder=args.image_folder, store=args.store,
+                      evidence_workers=not args.no_worker_processes and not args.smoke,
+                      on_status=lambda m: print(m, flush=True))
     app = build_app(service=service)
     if args.smoke:
         return smoke(service, llm, time.perf_counter() - t0)

@@ -69,6 +69,7 @@ def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tupl
     with log.open("w") as out:
         proc = subprocess.Popen(args, cwd=checkout, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, "PYTHONPATH": str(checkout)})
+    proc.log = log  # type: ignore[attr-defined]  # read by wait_for_workers
     url = f"http://127.0.0.1:{port}/"
     for _ in range(600):
         try:
@@ -94,6 +95,19 @@ def start_app(checkout: Path, store: str, images: str, extra: list[str]) -> tupl
     return proc, url, status
 
 
+def wait_for_workers(proc: subprocess.Popen, expected: int, timeout: float = 300.0) -> str:
+    """Wait until the app has printed ``expected`` worker-process status lines (ready or failed):
+    the figures are of the app in its steady state. Returns the lines."""
+    lines: list[str] = []
+    for _ in range(int(timeout)):
+        lines = sorted({line for line in proc.log.read_text(errors="replace").splitlines()  # type: ignore[attr-defined]
+                        if line.startswith(("Worker process for", "The worker process for"))})
+        if len(lines) >= expected:
+            break
+        time.sleep(1)
+    return "; ".join(lines) or "no worker processes"
+
+
 def workload(long_text: str, photo: str, heavy: bool = True, offset: int = 0) -> list[list[list]]:
     """Per session, its questions (each the /ask arguments after the session name). Without
     ``heavy``, the long text and the photo sessions ask what the others ask (same rows, same
@@ -111,7 +125,16 @@ def workload(long_text: str, photo: str, heavy: bool = True, offset: int = 0) ->
     return sessions
 
 
-def run(url: str, sessions: list, timeout: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, sessions: list, timeout: float, pid: int) -> dict:
     results: list[tuple[int, float, str]] = []
     barrier = threading.Barrier(len(sessions))
 
@@ -124,19 +147,19 @@ def run(url: str, sessions: list, timeout: float) -> dict:
             results.append((i, seconds, note))
 
     threads = [threading.Thread(target=one, args=(i, qs)) for i, qs in enumerate(sessions)]
-    load0, t0 = os.getloadavg(), time.perf_counter()
+    load0, t0, cpu0 = os.getloadavg(), time.perf_counter(), cpu_seconds(pid)
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall, load1 = time.perf_counter() - t0, os.getloadavg()
+    wall, load1, cpu = time.perf_counter() - t0, os.getloadavg(), cpu_seconds(pid) - cpu0
     others = sorted(s for i, s, _ in results if i >= 2)
     p95 = others[min(len(others) - 1, int(round(0.95 * len(others))) - 1)]
     return {"others_p50": statistics.median(others), "others_p95": p95, "others_max": others[-1],
             "answers": len(others), "long_text": [round(s, 1) for i, s, _ in results if i == 0],
             "photo": [round(s, 1) for i, s, _ in results if i == 1], "wall": wall,
             "load_before": [round(x, 1) for x in load0], "load_after": [round(x, 1) for x in load1],
-            "notes": sorted({n for _, _, n in results if n})}
+            "notes": sorted({n for _, _, n in results if n}), "app_cpu": cpu}
 
 
 def main() -> int:
@@ -170,11 +193,14 @@ def main() -> int:
             call(url, ["why was 1 denied?", "loan", "", "", "customer"], "warm", args.timeout)
             call(url, ["why?", "text", "Stale cookies.", "", "customer"], "warm", args.timeout)
             call(url, ["why?", "image", "chelsea", "", "customer"], "warm", args.timeout)
+            has_workers = "--no-worker-processes" in (checkout / "app.py").read_text()
+            workers = (wait_for_workers(proc, 2) if has_workers and "--no-worker-processes" not in args.app_args
+                       else "no worker processes")
             results = []
             for heavy in ([True, False] if args.light_too else [True]):
                 photo = "big.jpg" if checkout == ROOT else str(big)
                 results.append((heavy, run(url, workload(long_text, photo, heavy, 0 if heavy else 100),
-                                           args.timeout)))
+                                           args.timeout, proc.pid)))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -182,10 +208,12 @@ def main() -> int:
             print(f"\n{checkout} {args.app_args if checkout == ROOT else ''}"
                   f"{'' if heavy else ' (no heavy sessions: two more light ones instead)'}:")
             print(f"  {llm[:160]}")
+            print(f"  {workers[:200]}")
             print(f"  the other 18 sessions' {r['answers']} answers: p50 {r['others_p50']:.2f} s, p95 "
                   f"{r['others_p95']:.2f} s, max {r['others_max']:.2f} s")
             if heavy:
                 print(f"  long text: {r['long_text']} s; photo: {r['photo']} s")
+            print(f"  the app used {r['app_cpu']:.1f} CPU seconds ({r['app_cpu'] / r['wall']:.2f} cores)")
             print(f"  all done in {r['wall']:.1f} s; load average before {r['load_before']}, after "
                   f"{r['load_after']}; notes: {r['notes'] or 'none'}")
     return 0

@@ -106,6 +106,19 @@ class Assistant:
                 self._evidence.popitem(last=False)
         return ev
 
+    def has_evidence(self, x: Any, target: Any = None) -> bool:
+        """Whether ``evidence(x, target)`` is cached (a follow-up about the same input)."""
+        with self._lock:
+            return (self.key_of(x), target) in self._evidence
+
+    def remember_evidence(self, x: Any, evidence: Any, target: Any = None) -> None:
+        """Cache ``evidence`` as ``evidence(x, target)``: computed elsewhere (a worker process) for
+        exactly this input, target and budget."""
+        with self._lock:
+            self._evidence[(self.key_of(x), target)] = evidence
+            while len(self._evidence) > 64:
+                self._evidence.popitem(last=False)
+
     def cohort_importance(self, filters: list[dict]):
         """Mean Shapley values over the rows ``filters`` select (cached per filter: a follow-up
         about the same group does not recompute). See ``Explainer.cohort_importance``."""

@@ -116,11 +116,18 @@ def default_preprocess(size: int = 224, mean=(0.485, 0.456, 0.406), std=(0.229, 
 class TorchImagePredictor(Predictor):
     kind = "image"
 
+    @property
+    def torch(self) -> Any:
+        # The module, not an attribute: a predictor is pickled whole into worker processes
+        # (service/evidence_workers.py), and a module cannot be pickled.
+        import torch
+
+        return torch
+
     def __init__(self, model: Any, class_names: list[str] | None = None, preprocess: Callable | None = None,
                  batch_size: int = 32):
         import torch
 
-        self.torch = torch
         # channels-last runs CPU convolutions (depthwise ones above all) about 1.6x faster here;
         # the numbers are the same, only the memory layout of the weights changes.
         self.model = model.eval().to(memory_format=torch.channels_last)

@@ -20,11 +20,16 @@ class TransformersPredictor(Predictor):
 
     kind = "text"
 
-    def __init__(self, model: Any, tokenizer: Any, class_names: list[str] | None = None,
-                 unit: str | None = None, output_name: str | None = None):
+    @property
+    def torch(self) -> Any:
+        # The module, not an attribute: a predictor is pickled whole into worker processes
+        # (service/evidence_workers.py), and a module cannot be pickled.
         import torch
 
-        self.torch = torch
+        return torch
+
+    def __init__(self, model: Any, tokenizer: Any, class_names: list[str] | None = None,
+                 unit: str | None = None, output_name: str | None = None):
         self.model = model.eval()
         self.tokenizer = tokenizer
         n_labels = int(model.config.num_labels)

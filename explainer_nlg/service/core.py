@@ -27,6 +27,7 @@ from ..narrate.llm_refine import REFINE_SECONDS
 from . import requests
 from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
+from .evidence_workers import EvidenceWorkers
 from .images import ImageSources, gradio_upload_root
 from .json_data import json_safe
 from .llm_slot import SharedLLM
@@ -56,7 +57,9 @@ class Service(RecordRequests):
     every answer is recorded: an AuditLog or a URL; None: the store's database when ``store`` is
     a URL, else the default audit log (``EXPLAINER_NLG_AUDIT``); False, or ``store=False``: not
     recorded. ``refine_seconds``: how long after an answer the page still shows the LLM's
-    rewording of it (``answer(refine=...)``).
+    rewording of it (``answer(refine=...)``). ``evidence_workers``: explain texts and photos in
+    worker processes (``evidence_workers.py``; the app turns this on), not in this process;
+    ``on_status`` hears when each worker is ready.
     """
 
     def __init__(self, explainers: dict[str, Any] | None = None, llm: Any = None, budget: int | None = None, *,
@@ -64,14 +67,16 @@ class Service(RecordRequests):
                  policy: UploadPolicy | None = None, image_folder: str | None = None,
                  upload_roots: tuple | None = None, store: str | bool | None = None,
                  owned_ttl_s: float = 3600.0, max_owned: int = 8, audit: Any = None,
-                 refine_seconds: float = REFINE_SECONDS):
+                 refine_seconds: float = REFINE_SECONDS, evidence_workers: bool = False,
+                 on_status: Callable[[str], None] | None = None):
         self._explainers: dict[str, Any] = dict(explainers or {})
         self._assistants: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
         self.llm, self.budget, self.seconds, self.calls = llm, budget, seconds, calls
         # What answers use: the LLM when it is free, never a wait behind another session's rewording.
-        self.shared_llm = SharedLLM(llm) if llm is not None else None
+        self.refiner = Refiner(refine_seconds)
+        self.shared_llm = SharedLLM(llm, busy=self.refiner.busy) if llm is not None else None
         self.policy = policy or UploadPolicy()
         self.images = ImageSources(image_folder, upload_roots if upload_roots is not None else (gradio_upload_root(),))
         self.keys = SessionKeys()
@@ -82,7 +87,7 @@ class Service(RecordRequests):
 
             self._engine = make_engine(store if isinstance(store, str) else None)
         self.audit = _audit_log(audit, store)
-        self.refiner = Refiner(refine_seconds)
+        self.workers = EvidenceWorkers(enabled=evidence_workers, on_status=on_status)
 
     # ---- models ---------------------------------------------------------------------------
 
@@ -106,13 +111,15 @@ class Service(RecordRequests):
                 if name in self._assistants:
                     return self._explainers[name], self._assistants[name]
                 ex = self._explainers.get(name)
-            if ex is None:
+            built_demo = ex is None
+            if built_demo:
                 from ..explainer import Explainer
 
                 ex = Explainer.demo(name)
             assistant = self._assistant(ex, self._session_store(name))
             with self._lock:
                 self._explainers[name], self._assistants[name] = ex, assistant
+            self.workers.start(ex, demo=name if built_demo else None)
             return ex, assistant
 
     def model_names(self, owner: str | None = None) -> list[str]:
@@ -195,6 +202,18 @@ class Service(RecordRequests):
         with self.refiner.busy:
             return budgeted()
 
+    def _evidence_elsewhere(self, assistant: Any, x: Any) -> None:
+        """For a text or photo, the explanation most questions about it need, computed by the
+        model's worker process (``evidence_workers``) and cached in the assistant, so that the
+        answer's own work in this process is short. Without a ready worker: nothing (the answer
+        computes it in this process, on a low-priority thread)."""
+        if (not is_long_work(assistant.ex, x) or self.workers.worker_pid(assistant.ex) is None
+                or assistant.has_evidence(x)):
+            return
+        ev = self.workers.evidence(assistant.ex, x, None, assistant.budget, self.seconds, self.calls)
+        if ev is not None:
+            assistant.remember_evidence(x, ev)
+
     def _input(self, ex: Any, x: Any) -> Any:
         """``input_for``, on a low-priority thread for a text or photo model: decoding a large photo
         takes seconds of CPU that quick questions should not wait for."""
@@ -251,6 +270,7 @@ class Service(RecordRequests):
         (nothing reworded, too late, or the session asked something else meanwhile)."""
         turn = self.refiner.turn(key)  # the session's earlier rewordings are stale from now on
         pending: list | None = [] if refine is not None and self.llm is not None else None
+        self._evidence_elsewhere(assistant, x)
         answer = self._compute(assistant.ex, x, lambda: assistant.ask(
             question, x=x, session=key, audience=audience, on_sentence=on_sentence, record=False, defer=pending))
         notes = shown_notes(answer)
@@ -281,6 +301,7 @@ class Service(RecordRequests):
         xi = self._input(ex, x)
         if xi is None:
             raise ExplainerInputError("Give an input to explain (a row id, a message or a photo).")
+        self._evidence_elsewhere(assistant, xi)
         ev = self._compute(ex, xi, lambda: assistant.evidence(xi))
         answer = narrate(ev, aud, llm=self.shared_llm, descriptions=ex.info.get("descriptions") or None)
         notes = [n for n in ev.notes if n.startswith(SHOWN_NOTES)]
