@@ -10,6 +10,12 @@ free; otherwise its rewording ends at once ("the LLM is busy") and the templates
 when the LLM is slow. The page's background rewording (``refinement.Refiner``) is not in a hurry:
 it waits for the LLM (``waiting``).
 
+Nor does an answer reword while other answers wait for the CPU: the LLM takes a core for seconds,
+and with 18 sessions asking at once the answers it held up were the slowest twentieth (the p95 of
+benchmarks/concurrency.py). With ``busy`` (the count of answers being computed, the caller's own
+included), an inline rewording starts only when at most ``max_busy`` answers are in progress, and
+stops, keeping the lines already verified, as soon as more are.
+
 >>> class Echo:
 ...     name = "echo"
 ...     def stream(self, system, user):
@@ -22,6 +28,14 @@ it waits for the LLM (``waiting``).
 Traceback (most recent call last):
 ...
 explainer_nlg.service.llm_slot.LLMBusy: the LLM is rewording another answer; this one keeps its verified templates
+>>> from explainer_nlg.service.priority import Busy
+>>> busy = Busy()
+>>> polite = SharedLLM(Echo(), busy=busy)
+>>> with busy, busy:  # this answer and another one
+...     list(polite.stream("s", "hello"))
+Traceback (most recent call last):
+...
+explainer_nlg.service.llm_slot.LLMBusy: other answers are waiting for the CPU; this one keeps its verified templates
 """
 
 from __future__ import annotations
@@ -29,6 +43,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from typing import Any
+
+CROWDED = "other answers are waiting for the CPU; this one keeps its verified templates"
 
 
 class LLMBusy(RuntimeError):
@@ -39,19 +55,28 @@ class SharedLLM:
     """An LLM that inline callers use only when it is free (``stream``), and background callers
     wait for (``waiting.stream``). Other attributes are the model's (name, ready, wait, ...)."""
 
-    def __init__(self, llm: Any):
+    def __init__(self, llm: Any, busy: Any = None, max_busy: int = 1):
         self.inner = llm  # the model itself, for callers that take their turn (``waiting``)
         self.slot = threading.Lock()
+        self.busy, self.max_busy = busy, max_busy
+
+    def _crowded(self) -> bool:
+        return self.busy is not None and self.busy.count > self.max_busy
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     def stream(self, system: str, user: str) -> Iterator[str]:
         # A generator: the slot is taken at the first read, inside the try that frees it.
+        if self._crowded():
+            raise LLMBusy(CROWDED)
         if not self.slot.acquire(blocking=False):
             raise LLMBusy("the LLM is rewording another answer; this one keeps its verified templates")
         try:
-            yield from self.inner.stream(system, user)
+            for piece in self.inner.stream(system, user):
+                if self._crowded():
+                    raise LLMBusy(CROWDED)
+                yield piece
         finally:
             self.slot.release()
 

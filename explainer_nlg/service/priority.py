@@ -98,6 +98,12 @@ class Busy:
             if self._count == 0:
                 self._idle.notify_all()
 
+    @property
+    def count(self) -> int:
+        """How many answers are being computed now."""
+        with self._idle:
+            return self._count
+
     def wait_idle(self, timeout: float) -> bool:
         """Block until no answer is being computed, at most ``timeout`` seconds; True when idle."""
         with self._idle:

@@ -13,6 +13,7 @@ import pytest
 from explainer_nlg.attribution import limits
 from explainer_nlg.chat.reply import ChatAnswer
 from explainer_nlg.service import Service
+from explainer_nlg.service.llm_slot import LLMBusy, SharedLLM
 from explainer_nlg.service.priority import LOW_NICE, Busy, PausingLLM, is_long_work, run_low
 from explainer_nlg.store.audit import AuditLog
 
@@ -145,6 +146,7 @@ class GatedLLM:
 def test_an_answer_never_queues_for_an_llm_busy_with_another_session():
     llm = GatedLLM()
     svc = Service(store=False, audit=AuditLog("sqlite://"), llm=llm, budget=128)
+    svc.shared_llm.max_busy = 99  # the slot alone, not the crowd rule (tested below), keeps it out
     svc.ask("why was 17 denied?", "loan", "", "warm-up")  # row 17's evidence is computed once
     first = threading.Thread(target=svc.ask, args=("why was 17 denied?", "loan", "", "first"))
     first.start()
@@ -161,3 +163,16 @@ def test_an_answer_never_queues_for_an_llm_busy_with_another_session():
                              for s in sentences)
     llm.gate.set()
     first.join(30)
+
+
+def test_an_inline_rewording_stops_when_other_answers_arrive():
+    busy, llm = Busy(), CountingLLM()
+    shared = SharedLLM(llm, busy=busy)
+    with busy:  # this answer alone: it may reword
+        stream = shared.stream("s", "u")
+        assert next(stream) == "0 "
+        with busy:  # another answer comes in: the rewording ends, its model is freed
+            with pytest.raises(LLMBusy, match="waiting for the CPU"):
+                next(stream)
+    assert llm.closed and not shared.slot.locked()
+    assert len(llm.decoded) == 2  # the piece read when the other answer came was the last
