@@ -44,6 +44,7 @@ def _start_worker(recipe: tuple[str, Any], nice: int) -> None:
     """A worker's initialiser: lower its priority first (threads started later inherit it), then
     build or unpickle its explainer."""
     global _EXPLAINER
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="exit-with-app", daemon=True).start()
     try:
         os.nice(nice)
     except (AttributeError, OSError):  # pragma: no cover - no nice on this platform
@@ -55,6 +56,16 @@ def _start_worker(recipe: tuple[str, Any], nice: int) -> None:
         _EXPLAINER = Explainer.demo(what)
     else:
         _EXPLAINER = pickle.loads(what)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the app that started it is gone: an app stopped by a signal runs no
+    exit handlers, and would leave its workers (and their models' memory) behind."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _ready() -> int:

@@ -4,13 +4,19 @@ app's own process without a lost answer."""
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from explainer_nlg.service import Service
 from explainer_nlg.service.evidence_workers import EvidenceWorkers
+
+from .tiny_text_explainer import TinyTextExplainer
 
 TEXT = "The cookies were stale and the box arrived crushed, never again."
 
@@ -81,3 +87,46 @@ def test_tables_get_no_worker():
 
     workers.start(Table())
     assert workers._workers == {}
+
+
+def test_a_pickled_model_is_explained_in_its_worker():
+    workers = EvidenceWorkers()
+    ex = TinyTextExplainer()
+    workers.start(ex)
+    try:
+        assert workers.wait_ready(ex, 120)
+        out = workers.evidence(ex, "a text", None, None, 8.0, 100)
+        assert out == {"text": "a text", "explained_in": workers.worker_pid(ex)}
+        assert out["explained_in"] != os.getpid()
+    finally:
+        workers.close()
+
+
+def test_a_worker_ends_when_its_app_is_killed(tmp_path):
+    # An app stopped by a signal runs no exit handlers: the worker must notice by itself.
+    script = tmp_path / "app.py"
+    script.write_text(textwrap.dedent("""
+        import sys, time
+        from explainer_nlg.service.evidence_workers import EvidenceWorkers
+        from tests.service.tiny_text_explainer import TinyTextExplainer
+        if __name__ == "__main__":
+            workers, ex = EvidenceWorkers(), TinyTextExplainer()
+            workers.start(ex)
+            assert workers.wait_ready(ex, 120)
+            print(workers.worker_pid(ex), flush=True)
+            time.sleep(600)
+    """))
+    root = Path(__file__).resolve().parents[2]
+    app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        pid = int(app.stdout.readline())
+        assert Path(f"/proc/{pid}").exists()
+    finally:
+        app.kill()
+        app.wait(30)
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists():
+            break
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()
