@@ -61,11 +61,12 @@ def _start_worker(recipe: tuple[str, Any], nice: int) -> None:
 def _exit_with_parent(parent: int) -> None:
     """End this worker once the app that started it is gone: an app stopped by a signal runs no
     exit handlers, and would leave its workers (and their models' memory) behind."""
+    import signal
     import time
 
     while os.getppid() == parent:
         time.sleep(1.0)
-    os._exit(0)
+    os.kill(os.getpid(), signal.SIGTERM)  # this thread cannot end the process by returning
 
 
 def _ready() -> int:
