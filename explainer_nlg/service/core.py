@@ -28,7 +28,7 @@ from . import requests
 from .custom_models import UploadPolicy, load_custom
 from .errors import guarded
 from .evidence_workers import EvidenceWorkers
-from .images import ImageSources, gradio_upload_root
+from .images import DecodedImages, ImageSources, gradio_upload_root
 from .json_data import json_safe
 from .llm_slot import SharedLLM
 from .priority import is_long_work, run_low
@@ -79,6 +79,7 @@ class Service(RecordRequests):
         self.shared_llm = SharedLLM(llm, busy=self.refiner.busy) if llm is not None else None
         self.policy = policy or UploadPolicy()
         self.images = ImageSources(image_folder, upload_roots if upload_roots is not None else (gradio_upload_root(),))
+        self.decoded = DecodedImages()
         self.keys = SessionKeys()
         self.owned = OwnedModels(owned_ttl_s, max_owned)
         self._engine = None
@@ -183,9 +184,7 @@ class Service(RecordRequests):
         text = requests.text_field(x, "x").strip()
         if not text:
             return None
-        from ..models.image import load_image
-
-        return load_image(self.images.resolve(text, ex))[0]
+        return self.decoded.load(self.images.resolve(text, ex))
 
     def _compute(self, ex: Any, x: Any, work: Callable[[], Any]) -> Any:
         """``work()`` within the per-answer time and call budget. A text's or photo's explanation
@@ -232,11 +231,9 @@ class Service(RecordRequests):
             return x, []
         if ex.kind == "text":
             return requests.text_x(text), []
-        from ..models.image import load_image
-
         if upload:  # a path Gradio wrote for this upload; decoded here, within the pixel limit
-            return load_image(str(upload))[0], []
-        return load_image(self.images.resolve(photo or (ex.sample_names or [""])[0], ex))[0], []
+            return self.decoded.load(str(upload)), []
+        return self.decoded.load(self.images.resolve(photo or (ex.sample_names or [""])[0], ex)), []
 
     # ---- requests -------------------------------------------------------------------------
 

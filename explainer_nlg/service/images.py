@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +96,54 @@ class ImageSources:
             return base64.b64decode(payload, validate=True)
         except (binascii.Error, ValueError):
             raise ExplainerInputError("The data: URL's image is not valid base64.") from None
+
+
+class DecodedImages:
+    """The last ``size`` photos decoded, found again by file (path, size and modification time) or
+    by their bytes: each question about a 6000x6000 photo decoded it again, about a second of CPU,
+    and a conversation asks several. The arrays are shared, so they are read-only.
+
+    >>> import numpy as np, io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.fromarray(np.zeros((16, 16, 3), np.uint8)).save(buf, "PNG")
+    >>> decoded = DecodedImages()
+    >>> first = decoded.load(buf.getvalue())
+    >>> decoded.load(buf.getvalue()) is first, first.flags.writeable
+    (True, False)
+    """
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._arrays: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(source: Any) -> tuple | None:
+        if isinstance(source, bytes):
+            return ("bytes", hashlib.sha1(source).hexdigest())
+        if isinstance(source, (str, os.PathLike)):
+            try:
+                st = os.stat(source)
+            except OSError:
+                return None  # load_image says what is wrong with it
+            return ("file", str(source), st.st_size, st.st_mtime_ns)
+        return None  # an array or a PIL image is decoded already
+
+    def load(self, source: Any) -> Any:
+        """``models.image.load_image(source)[0]``, decoded once per file or bytes."""
+        from ..models.image import load_image
+
+        key = self._key(source)
+        if key is not None:
+            with self._lock:
+                if key in self._arrays:
+                    self._arrays.move_to_end(key)
+                    return self._arrays[key]
+        array = load_image(source)[0]
+        if key is not None:
+            array.setflags(write=False)
+            with self._lock:
+                self._arrays[key] = array
+                while len(self._arrays) > self.size:
+                    self._arrays.popitem(last=False)
+        return array

@@ -130,3 +130,18 @@ def test_a_worker_ends_when_its_app_is_killed(tmp_path):
             break
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_photo_is_decoded_once_until_its_file_changes(tmp_path):
+    from PIL import Image
+
+    from explainer_nlg.service.images import DecodedImages
+
+    path = tmp_path / "p.png"
+    Image.fromarray(np.zeros((20, 20, 3), np.uint8)).save(path)
+    decoded = DecodedImages(size=2)
+    first = decoded.load(str(path))
+    assert decoded.load(str(path)) is first and not first.flags.writeable
+    Image.fromarray(np.full((20, 30, 3), 255, np.uint8)).save(path)  # another photo under the same name
+    second = decoded.load(str(path))
+    assert second.shape == (20, 30, 3) and second.max() == 255
