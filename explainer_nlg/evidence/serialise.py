@@ -27,10 +27,15 @@ def to_plain(obj: Any) -> Any:
     >>> import pandas as pd
     >>> to_plain(pd.Series([1.0, None])), to_plain(pd.Timestamp("2024-01-02")), to_plain(True)
     ([1.0, None], '2024-01-02 00:00:00', True)
+    >>> import numpy as np
+    >>> to_plain(np.array([[0.5, np.nan], [1.0, 2.0]])), to_plain([1, 2.5, True])
+    ([[0.5, None], [1.0, 2.0]], [1, 2.5, True])
     """
     if isinstance(obj, dict):
         return {str(k): to_plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
+        if all(type(v) is float for v in obj):  # a row of numbers (a heatmap's): no call per number
+            return [None if math.isnan(v) else v for v in obj]
         return [to_plain(v) for v in obj]
     if isinstance(obj, str) or obj is None:
         return obj
