@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...errors import resolve_class
+from ...narrate.amounts import fmt_amount
 from ...narrate.facts import fmt_pct
 from ..reply import OpResult
 from .cohort_ops import cohort_top_features
@@ -21,6 +22,8 @@ def predict(ctx: Context) -> OpResult:
         return cohort_likelihood(ctx)
     x = ctx.need_x()
     probs = ctx.assistant.predict(x)
+    if getattr(ctx.ex.predictor, "is_regression", False):
+        return _predicted_number(ctx, x, probs)
     label = max(probs, key=probs.get)
     k = int(ctx.slots.get("k") or 3)
     text = f"The model predicts “{label}” for {ctx.input_name()} ({_probs_line(probs, k)})."
@@ -28,6 +31,22 @@ def predict(ctx: Context) -> OpResult:
     if ctx.kind == "tabular" and isinstance(x, int) and ctx.assistant.table().has_labels:
         truth = str(ctx.assistant.table().frame.loc[x, "label"])
         text += f" The true label in the data is “{truth}”, so the model is {'right' if truth == label else 'wrong'} here."
+        figures["label"] = truth
+    return OpResult("predict", text, figures=figures)
+
+
+def _predicted_number(ctx: Context, x, outputs: dict[str, float]) -> OpResult:
+    """A regressor's prediction in its unit ("The model puts the price for row 12 at $34,851"),
+    with the true value where the data has one: never as a class and a percentage."""
+    (name, value), = outputs.items()
+    unit = ctx.ex.predictor.unit
+    text = f"The model puts the {name} for {ctx.input_name()} at {fmt_amount(value, unit)}."
+    figures = {"prediction": value, "output": name, "unit": unit}
+    if ctx.kind == "tabular" and isinstance(x, int) and ctx.assistant.table().has_labels:
+        truth = float(ctx.assistant.table().frame.loc[x, "label"])
+        gap = value - truth
+        text += (f" The true {name} in the data is {fmt_amount(truth, unit)}, so the model is "
+                 f"{fmt_amount(abs(gap), unit)} {'above' if gap > 0 else 'below'} it.")
         figures["label"] = truth
     return OpResult("predict", text, figures=figures)
 
@@ -58,7 +77,9 @@ def named_contributions(ev, names: list[str]) -> list[str]:
             continue
         a = hits[0]
         rank = order.index(a) + 1
-        out.append(f"“{a.name}” contributed {a.contribution * 100:+.1f} percentage points toward “{ev.target_label}” "
+        amount = (fmt_amount(a.contribution, ev.unit, signed=True) if ev.is_regression
+                  else f"{a.contribution * 100:+.1f} percentage points")
+        out.append(f"“{a.name}” contributed {amount} toward “{ev.target_label}” "
                    f"(rank {rank} of {len(order)} by size).")
     return out
 

@@ -28,7 +28,9 @@ def _regression_similar(ctx: Context, sc, k: int) -> OpResult:
     """A regressor's neighbours: their predicted and true values (numbers, not classes), from the
     table's computed columns."""
     from ...narrate.amounts import fmt_amount
+    from ...narrate.views.phrases import singular
 
+    noun = getattr(sc, "row_noun", None) or "rows"
     table = ctx.assistant.table()
     unit = table.unit
     ids = [n.row_id for n in sc.neighbours]
@@ -39,8 +41,8 @@ def _regression_similar(ctx: Context, sc, k: int) -> OpResult:
     parts = []
     for i, r in frame.iterrows():
         truth = f", in fact {fmt_amount(float(r['label']), unit)}" if has and r["label"] == r["label"] else ""
-        parts.append(f"row {i} (predicted {fmt_amount(float(r['prediction']), unit)}{truth})")
-    text = (f"The {len(ids)} rows most like this one: {'; '.join(parts)}. The model predicts "
+        parts.append(f"{singular(noun)} {i} (predicted {fmt_amount(float(r['prediction']), unit)}{truth})")
+    text = (f"The {len(ids)} {noun} most like this one: {'; '.join(parts)}. The model predicts "
             f"{fmt_amount(own, unit)} for this one.")
     figures = {"k": k, "ids": ids, "predictions": [float(v) for v in frame["prediction"]]}
     if has:
