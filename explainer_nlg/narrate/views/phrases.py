@@ -50,10 +50,14 @@ def singular(noun: str) -> str:
 
     >>> singular("applicants"), singular("stores"), singular("people"), singular("companies"), singular("staff")
     ('applicant', 'store', 'person', 'company', 'staff')
+    >>> singular("women"), singular("Children"), singular("young men")
+    ('woman', 'child', 'young man')
     """
     n = noun.strip()
-    if n.lower() == "people":
-        return n[:-4] + "rson" if n.islower() else "person"
+    head, _, last = n.rpartition(" ")
+    irregular = {"people": "person", "women": "woman", "men": "man", "children": "child", "persons": "person"}
+    if last.lower() in irregular:
+        return f"{head} {irregular[last.lower()]}".strip()
     if n.endswith("ies") and len(n) > 3:
         return n[:-3] + "y"
     if n.endswith("s") and not n.endswith("ss"):
