@@ -307,6 +307,19 @@ class Explainer(TabularViews, ImageViews):
                                           progress=progress)
         return dict(self._learned.meta)
 
+    def has_preview(self) -> bool:
+        """Whether ``preview`` can answer: a text model with a learned explainer, trained by
+        ``learn_explainer`` or cached for this exact model (looked up once: the lookup hashes the
+        model's weights)."""
+        if self.kind != "text":
+            return False
+        if getattr(self, "_learned", None) is None and not getattr(self, "_looked_for_head", False):
+            from .attribution.text_learned import LearnedTextExplainer
+
+            self._looked_for_head = True
+            self._learned = LearnedTextExplainer.load(self.predictor)
+        return getattr(self, "_learned", None) is not None
+
     def preview(self, x: str, target: Any = None):
         """A learned explainer's one-pass word values (a ``Preview``, labelled "approximate preview,
         being refined"): never Shapley values; ``explain`` gives those. Needs ``learn_explainer``

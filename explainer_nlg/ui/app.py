@@ -43,6 +43,7 @@ from ..service import Service, ServiceError, as_service_error, evidence_panel
 from ..service.priority import is_long_work, lower_this_thread
 from ..service.rows import table_rows
 from ..service.sessions import is_key
+from .preview import PreviewLine, preview_line
 from .refining import Refinement, shown_text
 
 DEMOS = ("loan", "house", "text", "image")
@@ -177,6 +178,10 @@ class PageHandlers:
                          daemon=True).start()
         streamed = []
         while (s := sentences.get()) is not None:
+            if isinstance(s, PreviewLine):  # until the first verified sentence (ui/preview.py)
+                mine["content"] = s.html
+                yield history, history, *skips, session, gr.skip()
+                continue
             streamed.append(s)
             mine["content"] = html.escape(displayable(" ".join(streamed)))
             yield history, history, *skips, session, gr.skip()
@@ -266,6 +271,8 @@ class PageHandlers:
             q, aud, who = requests.question(message), requests.audience(audience), requests.operator(operator)
             if before:
                 sentences.put(" ".join(before))
+            elif (preview := preview_line(ex, x)) is not None:
+                sentences.put(preview)
             result["answer"] = self.service.answer(assistant, q, x, session, aud,
                                                    on_sentence=lambda s: sentences.put(s.text), before=before,
                                                    source="app", operator=who, refine=refine)
