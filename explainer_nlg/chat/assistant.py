@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -63,6 +64,7 @@ class Assistant:
         self._table: Table | None = None
         self._evidence: OrderedDict = OrderedDict()
         self._cohorts: OrderedDict = OrderedDict()
+        self._parses: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     # ---- computed things, cached ---------------------------------------------------------
@@ -157,8 +159,24 @@ class Assistant:
     def parse(self, question: Any) -> dict:
         """The question as a plain dict of operations, filters and slots (see ``chat.parser``).
         With ``settle_with_llm`` and an LLM that can choose under a grammar, the LLM settles the
-        questions the parser is unsure of (``chat.fallback``)."""
-        return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
+        questions the parser is unsure of (``chat.fallback``).
+
+        A parse depends on the words and the schema only (the conversation is read afterwards), so
+        the last 512 are kept: many visitors ask the same questions ("how confident is it?", the
+        page's examples), and a parse is most of a quick answer's CPU. Not with an LLM settling."""
+        if self.settle_with_llm and self.llm is not None or not isinstance(question, str):
+            return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
+        with self._lock:
+            hit = self._parses.get(question)
+            if hit is not None:
+                self._parses.move_to_end(question)
+        if hit is None:
+            hit = parse(question, self.schema)
+            with self._lock:
+                self._parses[question] = hit
+                while len(self._parses) > 512:
+                    self._parses.popitem(last=False)
+        return copy.deepcopy(hit)  # callers fill in the conversation's row and filters
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",
             on_sentence: Callable | None = None, record: bool = True, operator: str | None = None,
