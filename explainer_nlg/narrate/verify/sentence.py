@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..facts import Facts
@@ -20,16 +21,28 @@ from .check_number import check_number
 from .check_rank import check_heat_rank, check_rank
 from .clauses import (
     Clause,
+    appositive_ranks,
     carry_subjects,
     collect,
     inherit,
+    item_owners,
     nearest,
     read_quote,
     resolve_leftovers,
+    share_forward,
     split_clauses,
 )
 from .context import context
-from .phrases import MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
+from .phrases import (
+    EITHER_WAY,
+    LEVEL_WORDS,
+    MOTION_VERBS,
+    OUTCOME_WORDS,
+    PREDICTION_NOUNS,
+    REASON_CUES,
+    RELATIVE_CUES,
+    cue_table,
+)
 from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
@@ -67,6 +80,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
     motion_particles(toks)
     the_row_itself(toks, ctx)
+    prediction_level(toks, f, claims)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
@@ -81,6 +95,11 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
             return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for clause in clauses:
         collect(clause)
+    reasons_follow_the_prediction(clauses, f)
+    relative_within(clauses, f)
+    share_forward(clauses)
+    appositive_ranks(clauses)
+    item_owners(clauses)
     carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
@@ -97,6 +116,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     return Verdict(sentence, tuple(claims), frozenset(mentioned), stated_direction(clauses, f))
 
 
+IDENTIFIER = re.compile(r"[a-z][a-z0-9]*_\w")
 TOGETHER_WORDS = frozenset({"together", "combined", "between", "jointly", "altogether", "total", "sum", "both"})
 
 
@@ -131,6 +151,68 @@ def the_row_itself(toks: list[Token], ctx) -> None:
                 and noun.norm not in ctx.glue and noun.norm not in ctx.forms and verb.kind == "word" \
                 and verb.norm in SUBJECT_VERBS:
             noun.used = True
+
+
+def prediction_level(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
+    """"The model expects low ozone", "a high estimate": for a regression, "low" or "high" right
+    before the predicted quantity or a word for the prediction says where the prediction sits
+    against the average (the base value). Elsewhere the words stay unknown: "a low income" is a
+    claim about a value that the record cannot check."""
+    if f.output_kind != "regression" or f.prediction is None:
+        return
+    for i, t in enumerate(toks[:-1]):
+        nxt = toks[i + 1]
+        if t.kind != "word" or t.used or t.norm not in LEVEL_WORDS:
+            continue
+        names_prediction = (nxt.ref is not None and nxt.ref.is_fact("label")) or \
+            (nxt.kind == "word" and nxt.norm in PREDICTION_NOUNS)
+        if not names_prediction:
+            continue
+        t.used = True
+        way = LEVEL_WORDS[t.norm]
+        ok = (f.prediction - f.base) * way > 0
+        claims.append(Claim("level", f"{t.text} {nxt.text}", ok, "" if ok else
+                            f"the prediction ({f.prediction:.4g}) is {'above' if way < 0 else 'below'} the "
+                            f"average ({f.base:.4g}), not {t.text}"))
+
+
+def reasons_follow_the_prediction(clauses: list[Clause], f: Facts) -> None:
+    """A reason for a regression's prediction ("the main reason", "because of") points where the
+    features took it: down when the prediction is below the average."""
+    if f.output_kind != "regression" or f.prediction is None or f.prediction >= f.base:
+        return
+    for clause in clauses:
+        for k, placed in enumerate(clause.cues):
+            t = clause.toks[placed.pos] if placed.pos >= 0 else None
+            if t is not None and t.ref is not None and _is_reason(t.ref.text):
+                clause.cues[k] = placed._replace(what=-placed.what)
+
+
+def _is_reason(text: str) -> bool:
+    words = tuple(w.lower() for w in text.split())
+    return any(words[i:i + len(key)] == key for key in REASON_CUES for i in range(len(words)))
+
+
+def _relative(t: Token) -> bool:
+    return t.ref is not None and t.ref.tag == "cue" and \
+        tuple(w.lower() for w in t.ref.text.split()[-2:]) in RELATIVE_CUES
+
+
+def relative_within(clauses: list[Clause], f: Facts) -> None:
+    """"X pushed it toward the class, and Y pushed it the other way": "the other way" after a
+    clause of the same sentence that named a direction is the opposite of that direction."""
+    last = 0
+    for clause in clauses:
+        toward = toward_of(clause, f)
+        for k, placed in enumerate(clause.cues):
+            t = clause.toks[placed.pos] if placed.pos >= 0 else None
+            if t is not None and _relative(t):
+                if last:
+                    clause.cues[k] = placed._replace(what=-last * toward)
+            else:
+                last = placed.what * toward
+        if clause.cues:
+            last = clause.cues[-1].what * toward
 
 
 def motion_particles(toks: list[Token]) -> None:
@@ -217,13 +299,36 @@ def check_clause(clause: Clause, f: Facts, claims: list[Claim], mentioned: set) 
             claims.append(claim)
             if not players:
                 continue
+        if rank in ("top", "major") and _ordinal_after(clause, pos):
+            continue  # "with horsepower a close second": the ordinal is its rank (check_compare.py)
         if rank is not None and rank != "plain":
-            claims.append(check_rank(f, players, rank, cue * toward if cue is not None else None,
+            either = rank == "top" and _either_way(clause)
+            claims.append(check_rank(f, players, rank, cue * toward if cue is not None and not either else None,
                                      max_abs, clause, th))
 
     for pos, t in enumerate(clause.toks):
         if t.kind == "num":
             claims.append(check_number(f, t, clause, pos))
+
+
+ORDINAL_WORDS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"})
+
+
+def _ordinal_after(clause: Clause, pos: int) -> bool:
+    """Whether an ordinal follows the player at ``pos`` closely, before any other player."""
+    others = {p for p, _ in clause.players if p > pos}
+    for k in range(pos + 1, min(len(clause.toks), pos + 5)):
+        if k in others:
+            return False
+        t = clause.toks[k]
+        if t.kind == "word" and t.norm in ORDINAL_WORDS:
+            return True
+    return False
+
+
+def _either_way(clause: Clause) -> bool:
+    words = [t.norm for t in clause.toks if t.kind == "word"]
+    return any(tuple(words[i:i + 2]) in EITHER_WAY for i in range(len(words) - 1))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -236,7 +341,8 @@ def split_sentences(text: str) -> list[str]:
             depth = max(0, depth - 1)
         elif ch in ".!?" and depth == 0 and (i + 1 == len(text) or text[i + 1].isspace()):
             nxt = text[i + 1:].lstrip()
-            if not nxt or nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "“\"":
+            # A column name in lower case starts a sentence too ("... -0.58. phd_prestige adds ...").
+            if not nxt or nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "“\"" or IDENTIFIER.match(nxt):
                 out.append(text[start:i + 1].strip())
                 start = i + 1
     tail = text[start:].strip()

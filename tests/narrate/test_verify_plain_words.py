@@ -1,0 +1,154 @@
+"""The verifier reads the everyday English of narratives about outside evidence (issue 14, session
+of 2026-12-01 05:05, decision 0022): claim-free words, the row named by its kind, units' long forms,
+general synonyms, comparisons split by words, reasons and "the other way" in a regression. Each
+accepting test failed before its fix; beside each, the matching lie is still rejected.
+
+The records are small ``Evidence.from_contributions`` records shaped like the dev3 explanations
+(benchmarks/outside/explanations3.json), never the held-out test3 ones.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer_nlg import Evidence, verify
+
+
+@pytest.fixture(scope="module")
+def car():
+    # Fuel economy in mpg, predicted 15.16 against an average 23.83; only acceleration pushes up.
+    return Evidence.from_contributions(
+        [("cylinders", 8, -1.18), ("displacement", 455.0, -2.36), ("horsepower", 225, -2.19),
+         ("weight", 3086, -1.35), ("acceleration", 10.0, 0.26), ("year", 1970, -1.77), ("origin", "American", -0.08)],
+        prediction=15.16, base_value=23.83, unit="mpg", name="fuel economy")
+
+
+@pytest.fixture(scope="module")
+def ozone():
+    # Ozone in ppb, predicted 12.44 against 41.64; the month is the one push up.
+    return Evidence.from_contributions(
+        [("Solar.R", 24.0, -11.49), ("Wind", 13.8, -10.89), ("Temp", 81.0, -2.89), ("Month", 8.0, 0.60),
+         ("Day", 2.0, -4.54)], prediction=12.44, base_value=41.64, unit="ppb", name="Ozone")
+
+
+@pytest.fixture(scope="module")
+def labour():
+    # P(in the labour force) 0.565 against a base rate of 0.573.
+    return Evidence.from_contributions(
+        [("kids_under_6", 0, 0.0181), ("kids_6_to_18", 0, 0.0146), ("age", 50, -0.0585),
+         ("wife_college", "no", -0.0185), ("log_wage", 0.43, -0.0515), ("other_income", 5.1, 0.1052)],
+        prediction=0.565, base_value=0.573, unit="probability", kind="classification", label="in the labour force",
+        probabilities={"not in the labour force": 0.435, "in the labour force": 0.565})
+
+
+@pytest.fixture(scope="module")
+def student():
+    # Articles, predicted 1.12 against 1.64; the mentor's record pulls it down most.
+    return Evidence.from_contributions(
+        [("gender", "Women", -0.133), ("married", "Married", -0.012), ("kids_under_6", 1, 0.004),
+         ("phd_prestige", 2.5, 0.189), ("mentor_articles", 0, -0.579)],
+        prediction=1.12, base_value=1.644, unit="articles", name="articles published")
+
+
+def accepted(text: str, ev) -> bool:
+    return verify(text, ev).accepted
+
+
+def test_a_comparison_split_by_words_is_checked(car):
+    # "mattered more to the prediction than" was no comparison at all: the lie passed.
+    assert not accepted("The car's weight mattered more to the prediction than its horsepower.", car)
+    assert accepted("The horsepower mattered more to the prediction than the weight.", car)
+
+
+def test_words_about_explanations_make_no_claim(car):
+    assert accepted("The SHAP attributions show that displacement lowered the predicted fuel economy.", car)
+    assert not accepted("The SHAP attributions show that displacement raised the predicted fuel economy.", car)
+    assert not accepted("The SHAP attributions show that the turbocharger lowered the fuel economy.", car)
+
+
+def test_a_units_long_form_is_the_unit(car, ozone):
+    assert accepted("Displacement took about 2.4 miles per gallon off the estimate.", car)
+    assert not accepted("Displacement took about 5 miles per gallon off the estimate.", car)
+    assert accepted("The wind cut about 11 parts per billion from the forecast.", ozone)
+    assert not accepted("The wind cut about 20 parts per billion from the forecast.", ozone)
+
+
+def test_everyday_synonyms_name_the_feature_or_the_quantity(car, ozone):
+    assert accepted("The engine size hurt the mileage more than anything else.", car)
+    assert not accepted("The engine size raised the mileage.", car)
+    assert not accepted("The weight hurt the mileage more than anything else.", car)
+    assert accepted("Little solar radiation lowered the ozone level by about 11 ppb.", ozone)
+    assert not accepted("Little solar radiation raised the ozone level by about 11 ppb.", ozone)
+
+
+def test_a_synonym_naming_two_features_stays_unknown(labour):
+    # "children" could be kids_under_6 or kids_6_to_18: not read as either.
+    report = verify("The children raised the chance of working.", labour)
+    assert not report.accepted and "children" in report.reason
+
+
+def test_a_class_said_in_other_words(labour):
+    assert accepted("The model gives her about a 56% chance of working for pay.", labour)
+    assert not accepted("The model gives her about a 70% chance of working for pay.", labour)
+
+
+def test_other_words_for_the_unit_are_the_unit(student):
+    assert accepted("A mentor with no publications of their own lowered the forecast by about 0.6.", student)
+    assert not accepted("A mentor with no publications of their own raised the forecast by about 0.6.", student)
+
+
+def test_the_row_named_by_its_kind(car):
+    assert accepted("This car is predicted to do about 15 miles per gallon.", car)
+    assert not accepted("This car is predicted to do about 25 miles per gallon.", car)
+
+
+def test_a_low_or_high_prediction_is_checked(ozone):
+    assert accepted("The model expects low ozone, around 12 ppb.", ozone)
+    assert not accepted("The model expects high ozone, around 12 ppb.", ozone)
+
+
+def test_a_reason_for_a_regression_points_where_the_prediction_went(ozone):
+    assert accepted("Solar radiation was the main reason for this forecast.", ozone)
+    assert not accepted("The month was the main reason for this forecast.", ozone)
+
+
+def test_the_other_way_within_one_sentence(labour):
+    assert accepted("The family's other income pushed the prediction towards the labour force, and her age and "
+                    "her wage pushed it the other way.", labour)
+    assert not accepted("Her age pushed the prediction towards the labour force, and the family's other income "
+                        "pushed it the other way.", labour)
+
+
+def test_a_signed_figure_states_its_own_direction(student):
+    assert accepted("phd_prestige (2.5) adds +0.19 and gender (women) -0.13.", student)
+    assert not accepted("phd_prestige (2.5) adds +0.19 and gender (women) +0.13.", student)
+
+
+def test_a_share_after_parentheses_belongs_to_the_feature_before(labour):
+    assert accepted("Largest contribution: other_income (5.1) +0.105; then age (50) -0.059.", labour)
+    assert not accepted("Largest contribution: other_income (5.1) +0.205; then age (50) -0.059.", labour)
+
+
+def test_hedged_percentage_points(labour):
+    assert accepted("Her other income raised that by about 10 percentage points.", labour)
+    assert not accepted("Her other income raised that by about 15 percentage points.", labour)
+
+
+def test_a_sentence_may_start_with_a_column_name(student):
+    assert accepted("The largest SHAP value is mentor_articles at -0.58. phd_prestige adds +0.19.", student)
+    assert not accepted("The largest SHAP value is phd_prestige at +0.19. mentor_articles adds -0.58.", student)
+
+
+def test_an_ordinal_after_a_feature_is_its_rank(car):
+    assert accepted("The engine size hurt the mileage more than anything else, with horsepower a close second.", car)
+    assert not accepted("The engine size hurt the mileage more than anything else, with weight a close second.", car)
+
+
+def test_either_direction_means_among_all_features(car):
+    assert accepted("Displacement lowered the estimate, the biggest single effect in either direction.", car)
+    assert not accepted("Acceleration raised the estimate, the biggest single effect in either direction.", car)
+
+
+def test_positive_and_negative_are_directions(car):
+    assert accepted("Acceleration had a small positive effect.", car)
+    assert not accepted("Acceleration had a small negative effect.", car)
