@@ -35,6 +35,12 @@ def evidence(rec: dict):
         kw.update(label=rec["label"], probabilities=rec["probabilities"])
     else:
         kw.update(name=rec.get("target"))
+    # The row's name, as a user who knows which row they explained would give it (from 2026-12-01
+    # 05:20; the tables before that were scored without it): the car, or the country and year. A row
+    # number is not given: it would make one more figure a sentence may state.
+    name = rec.get("car") or (rec["row"] if isinstance(rec["row"], str) else None)
+    if name:
+        kw.update(row_id=name)
     if "text" in rec:  # the reviews and the tweets: words of a text
         kw.update(input_kind="text", text=rec["text"])
     return Evidence.from_contributions([tuple(c) for c in rec["contributions"]], **kw)

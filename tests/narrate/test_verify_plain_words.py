@@ -152,3 +152,39 @@ def test_either_direction_means_among_all_features(car):
 def test_positive_and_negative_are_directions(car):
     assert accepted("Acceleration had a small positive effect.", car)
     assert not accepted("Acceleration had a small negative effect.", car)
+
+
+def test_the_row_named_by_its_own_name():
+    ev = Evidence.from_contributions([("continent", "Asia", 1.87), ("gdp_per_person", 575.0, -0.93)],
+                                     prediction=64.3, base_value=63.36, unit="years", name="life expectancy",
+                                     row_id="India 2005")
+    assert accepted("For India the model estimates a life expectancy of about 64 years.", ev)
+    assert not accepted("For India the model estimates a life expectancy of about 80 years.", ev)
+    assert not accepted("For Brazil the model estimates a life expectancy of about 64 years.", ev)
+    plain = Evidence.from_contributions([("continent", "Asia", 1.87), ("gdp_per_person", 575.0, -0.93)],
+                                        prediction=64.3, base_value=63.36, unit="years", name="life expectancy")
+    assert not accepted("For India the model estimates a life expectancy of about 64 years.", plain)
+
+
+def test_a_bad_row_id_is_named():
+    from explainer_nlg.errors import ExplainerInputError
+
+    with pytest.raises(ExplainerInputError, match="row_id"):
+        Evidence.from_contributions([("a", 1.0, 0.5)], prediction=1.0, base_value=0.5, row_id="x\ny")
+
+
+def test_against_the_average_is_no_direction(labour):
+    assert accepted("P(in the labour force) = 0.565 against a base rate of 0.573; other_income adds 0.105.", labour)
+    assert not accepted("P(in the labour force) = 0.565 against a base rate of 0.573; other_income adds 0.305.",
+                        labour)
+
+
+def test_a_figure_after_prediction_of_is_the_prediction(student):
+    assert accepted("In summary, the prediction of 1.1 articles is mainly driven by the mentor.", student)
+    # 0.58 is the mentor's contribution, not the prediction.
+    assert not accepted("In summary, the prediction of 0.58 articles is mainly driven by the mentor.", student)
+
+
+def test_a_young_child_is_a_kid_under_six(student):
+    assert accepted("Having a young child made almost no difference.", student)
+    assert not accepted("Having a young child was the main reason for the low estimate.", student)

@@ -94,6 +94,13 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
     hedged = is_hedged(clause, pos)
     side = bound(clause, pos)
     contribs = {p.index: p.contribution for p in f.players if p.contribution is not None}
+    lead = _names_the_prediction(clause, pos) if not f.is_change and f.prediction is not None else ""
+    if lead:
+        # "the prediction of 1.1 articles is mainly driven by the mentor": the figure is the prediction
+        # ("the mean prediction of 1.64": the average).
+        true, what = (f.base, "average prediction") if lead == "base" else (f.prediction, "prediction")
+        ok = near(t, true, hedged, side)
+        return Claim("number", shown, ok, "" if ok else f"the {what} is {_fmt(true)}, not {shown}")
     if clause.players:
         idxs = nearest(clause.players, pos)
         before = [(p, i) for p, i in clause.players if p < pos]
@@ -162,6 +169,27 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
             return Claim("number", shown, True)  # a count ("the two biggest factors", "3 features")
     return Claim("number", shown, False, f"{shown} is not an amount in the evidence (prediction "
                                          f"{_fmt(f.prediction)}, average {_fmt(f.base)}, or a contribution)")
+
+
+PREDICTION_LEADS = frozenset({"prediction", "predicted", "forecast", "estimate", "output"})
+LEAD_FILLERS = frozenset({"of", "is", "was", "at", "a", "an", "the", "its", "model's"}) | HEDGES
+
+
+def _names_the_prediction(clause: Clause, pos: int) -> str:
+    """"prediction" when the figure directly follows "prediction of", "predicted", "forecast" (with
+    fillers and hedges between, no feature): it states the prediction itself; "base" after "the
+    mean prediction of"; else ""."""
+    start = max(0, pos - 4)
+    for k in range(pos - 1, start - 1, -1):
+        t = clause.toks[k]
+        if t.kind != "word" or (t.ref is not None and t.ref.is_fact("player")):
+            return ""
+        if t.norm in PREDICTION_LEADS:
+            before = clause.toks[k - 1] if k > 0 else None
+            return "base" if before is not None and before.kind == "word" and before.norm in BASE_WORDS else "prediction"
+        if t.norm not in LEAD_FILLERS:
+            return ""
+    return ""
 
 
 def sum_fits(t: Token, values: list[float], hedged: bool) -> bool:

@@ -79,6 +79,10 @@ class RecordContext:
         unit = getattr(f, "unit", None)
         # The record's own unit names no feature ("log-odds", "points", "kg").
         glue = set(base_glue()) | set(words_of(str(method or ""))) | set(words_of(str(unit or ""))) | unit_words(unit)
+        # The row's own name ("India 2005", "buick estate wagon") names the row, not a feature.
+        row_id = (getattr(f.record, "input", None) or {}).get("row_id") if not f.is_change else None
+        if isinstance(row_id, str):
+            glue |= set(words_of(row_id))
         glue -= (claimed_words - STOPWORDS)
         if f.is_change and f.input_kind in ("text", "image"):
             glue |= set(action_table())

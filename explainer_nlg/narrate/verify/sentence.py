@@ -79,6 +79,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     cues = cue_table()
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
     motion_particles(toks)
+    against_the_average(toks)
     the_row_itself(toks, ctx)
     prediction_level(toks, f, claims)
     if other_way > 0:
@@ -213,6 +214,18 @@ def relative_within(clauses: list[Clause], f: Facts) -> None:
                 last = placed.what * toward
         if clause.cues:
             last = clause.cues[-1].what * toward
+
+
+AVERAGE_WORDS = frozenset({"base", "baseline", "average", "mean", "typical", "expected", "usual", "reference"})
+
+
+def against_the_average(toks: list[Token]) -> None:
+    """"0.83 against a base rate of 0.18": "against" before the average compares figures; it is no
+    direction."""
+    for i, t in enumerate(toks):
+        if t.ref is not None and t.ref.tag == "cue" and t.ref.text.lower() == "against" and \
+                any(x.kind == "word" and x.norm in AVERAGE_WORDS for x in toks[i + 1:i + 4]):
+            t.ref = None  # still used: a connecting word here
 
 
 def motion_particles(toks: list[Token]) -> None:
