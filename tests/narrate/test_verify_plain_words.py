@@ -188,3 +188,23 @@ def test_a_figure_after_prediction_of_is_the_prediction(student):
 def test_a_young_child_is_a_kid_under_six(student):
     assert accepted("Having a young child made almost no difference.", student)
     assert not accepted("Having a young child was the main reason for the low estimate.", student)
+
+
+def test_features_that_cancel_out(labour, car):
+    # labour: the pushes net -0.008 of 0.29 in all; car: every push but one goes down.
+    assert accepted("Overall, the factors roughly cancel out.", labour)
+    assert not accepted("Overall, the factors roughly cancel out.", car)
+
+
+def test_two_features_at_the_top_together(car):
+    assert accepted("Its displacement and its horsepower cost it the most.", car)
+    assert not accepted("Its weight and its cylinders cost it the most.", car)
+
+
+def test_a_share_within_two_percent():
+    # age is -0.05849: "-0.059" is off by more than its rounding, within 2% of the figure.
+    ev = Evidence.from_contributions([("age", 50, -0.05849), ("other_income", 5.1, 0.1052)], prediction=0.62,
+                                     base_value=0.5733, unit="probability", kind="classification", label="working",
+                                     probabilities={"working": 0.62, "not working": 0.38})
+    assert accepted("age (50) -0.059.", ev)
+    assert not accepted("age (50) -0.065.", ev)

@@ -128,10 +128,10 @@ def _check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
         idxs = nearest(clause.players, pos)
         for i in idxs:
             c = f.players[i].contribution
-            # "about 10 percentage points" for 10.52: a hedged figure within the amounts' tolerance.
-            near_c = close(t, c * 100) if c is not None else False
-            if c is not None and not near_c and is_hedged(clause, pos):
-                near_c = abs(abs(t.value) - abs(c * 100)) <= tolerance(t, c * 100, True)
+            # "about 10 percentage points" for 10.52, "-0.059" for -0.05849: within the amounts'
+            # tolerance (the rounding shown or 2% of the true figure; 10% after a hedge).
+            near_c = c is not None and (close(t, c * 100) or
+                                        abs(abs(t.value) - abs(c * 100)) <= tolerance(t, c * 100, is_hedged(clause, pos)))
             if c is not None and near_c and (not t.signed or (t.value >= 0) == (c >= 0)):
                 return Claim("number", shown, True)
         # "Together, “arrived” and “torn” added about 19 points": the sum of the features named (only

@@ -265,7 +265,9 @@ def share_forward(clauses: list[Clause]) -> None:
                 and nxt.joined_by in ("and", "or") and nxt.players and nxt.cues \
                 and not any(t.kind == "num" for t in c.toks):
             c.cues = [Placed(-1, s) for _, s in nxt.cues[:1]]
-            c.ranks = [Placed(-1, r) for _, r in nxt.ranks[:1]]
+            # "X and Y cost it the most": together at the top, so each is one of the largest.
+            c.ranks = [Placed(-1, "major" if r == "top" else r) for _, r in nxt.ranks[:1]]
+            nxt.ranks = [Placed(p, "major" if r == "top" else r) for p, r in nxt.ranks]
             if not any(role == "reference" for _, _, role in c.labels):
                 c.labels = c.labels + [LabelAt(-1, lab, role) for _, lab, role in nxt.labels if role == "reference"]
 

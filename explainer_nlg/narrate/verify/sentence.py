@@ -89,6 +89,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     for prev, clause in zip(clauses, clauses[1:]):
         clause.after_outcome = prev.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS
                                                          for t in prev.toks)
+    cancel_out(clauses, f, claims)
     # Words left over are connecting words, or claims about something not in the record.
     for clause in clauses:
         resolve_leftovers(clause, ctx, claims, stop_at_first)
@@ -214,6 +215,31 @@ def relative_within(clauses: list[Clause], f: Facts) -> None:
                 last = placed.what * toward
         if clause.cues:
             last = clause.cues[-1].what * toward
+
+
+CANCEL_WORDS = frozenset({"cancel", "cancels", "cancelled", "canceled", "offset", "offsets"})
+# "The factors roughly cancel out": the prediction sits within this share of the total movement.
+CANCEL_SHARE = 0.25
+
+
+def cancel_out(clauses: list[Clause], f: Facts, claims: list[Claim]) -> None:
+    """"Overall, the factors roughly cancel out": in a clause naming no feature, the features'
+    pushes nearly cancel: the prediction is within ``CANCEL_SHARE`` of their total size from the
+    average. With features named ("A was cancelled out by B") the words stay unknown."""
+    if f.is_change or not f.players or any(p.contribution is None for p in f.players):
+        return
+    for clause in clauses:
+        hits = [t for t in clause.toks if t.kind == "word" and not t.used and t.norm in CANCEL_WORDS]
+        if not hits or any(t.ref is not None and t.ref.tag == "fact" for t in clause.toks):
+            continue
+        total = sum(abs(p.contribution) for p in f.players)
+        net = abs(sum(p.contribution for p in f.players))
+        ok = total > 0 and net <= CANCEL_SHARE * total
+        for t in hits:
+            t.used = True
+        claims.append(Claim("cancel", hits[0].text, ok, "" if ok else
+                            f"the features do not cancel out: together they moved the prediction by {net:.4g} "
+                            f"of {total:.4g} in all"))
 
 
 AVERAGE_WORDS = frozenset({"base", "baseline", "average", "mean", "typical", "expected", "usual", "reference"})
