@@ -208,3 +208,37 @@ def test_a_share_within_two_percent():
                                      probabilities={"working": 0.62, "not working": 0.38})
     assert accepted("age (50) -0.059.", ev)
     assert not accepted("age (50) -0.065.", ev)
+
+
+def test_more_words_that_claim_nothing(car):
+    assert accepted("According to the model, the remaining features each moved it by less than 2 mpg.", car)
+    assert accepted("Displacement is by far the largest driver, followed closely by horsepower.", car)
+    assert not accepted("Displacement is by far the largest driver, followed closely by weight.", car)
+
+
+def test_rests_on_gives_a_reason(car):
+    assert accepted("The estimate rests mostly on the displacement.", car)
+    assert not accepted("The estimate rests mostly on the acceleration.", car)
+
+
+def test_a_little_over_qualifies_the_amount(car):
+    assert accepted("Horsepower took off a little over 2 mpg.", car)
+    assert not accepted("Weight took off a little over 2 mpg.", car)
+
+
+def test_reducing_and_subtracting_are_directions(ozone):
+    assert accepted("Temperature only played a minor role, reducing the forecast by roughly 3 ppb.", ozone)
+    assert not accepted("Temperature only played a minor role, raising the forecast by roughly 3 ppb.", ozone)
+
+
+def test_no_direction_carried_across_while(car):
+    # "while" starts a contrast: weight does not take acceleration's "positive".
+    assert accepted("Acceleration contributes +0.26, the only positive contribution, while weight (3086) "
+                    "subtracts 1.35.", car)
+    assert not accepted("Acceleration contributes +0.26, the only positive contribution, while weight (3086) "
+                        "adds 1.35.", car)
+
+
+def test_the_day_of_the_month(ozone):
+    assert accepted("The day of the month lowered the forecast by about 4.5 ppb.", ozone)
+    assert not accepted("The day of the month raised the forecast by about 4.5 ppb.", ozone)

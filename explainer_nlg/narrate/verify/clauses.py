@@ -48,6 +48,7 @@ class Clause:
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
     item_players: tuple[int, ...] = ()  # naming none itself, after punctuation: the features just before
+    lent: bool = False  # a later clause took its features for its direction (carry_subjects)
     joined_by: str = ""  # the word that split it from the clause before ("and"), "" after punctuation
     sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
     together: bool = False  # the sentence says its players act together ("together", "combined")
@@ -224,6 +225,7 @@ def carry_subjects(clauses: list[Clause]) -> None:
                 break
             if prev.players and any(pos >= 0 for pos, _ in prev.players):  # not one borrowed (appositive_ranks)
                 c.players = [Placed(-1, ids) for _, ids in prev.players]
+                prev.lent = True
                 break
 
 
@@ -272,13 +274,18 @@ def share_forward(clauses: list[Clause]) -> None:
                 c.labels = c.labels + [LabelAt(-1, lab, role) for _, lab, role in nxt.labels if role == "reference"]
 
 
+CONTRAST_WORDS = frozenset({"while", "whilst", "whereas", "but", "although", "though", "however", "yet"})
+
+
 def inherit(clauses: list[Clause]) -> None:
     """A clause that only continues a list ("..., B and C") takes its cue and rank from before;
     not a direction where its own figure is signed ("gender (women) -0.13"), and "the largest"
     only as one of the largest (one feature can be the largest)."""
     prev = None
     for k, c in enumerate(clauses):
-        if prev is not None and not c.cues and not c.ranks and not c.decision and not c.heat:
+        if c.joined_by in CONTRAST_WORDS:
+            prev = None  # "X raised it, while Y ...": no direction carried across a contrast
+        if prev is not None and not c.cues and not c.ranks and not c.decision and not c.heat and not c.lent:
             signed = _signed_figure(clauses, k)
             c.cues = [] if signed else [Placed(-1, s) for _, s in prev.cues[-1:]]
             c.ranks = [Placed(-1, "major" if r == "top" else r) for _, r in prev.ranks[-1:]]

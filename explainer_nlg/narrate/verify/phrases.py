@@ -28,7 +28,9 @@ RELATIVE_CUES = frozenset({("other", "way"), ("other", "side"), ("opposite", "wa
 # Cues that give a reason rather than a way: for a regression they point where the features took
 # the prediction ("the main reason it is low"), as for a class they point toward the class explained.
 REASON_CUES = frozenset({("reason",), ("reasons",), ("because",), ("thanks", "to"), ("down", "to"), ("due", "to"),
-                         ("led", "to"), ("drove",), ("contributed",), ("counted", "most"), ("counted", "for")})
+                         ("led", "to"), ("drove",), ("contributed",), ("counted", "most"), ("counted", "for"),
+                         ("driven", "by"), ("rests", "on"), ("rest", "on"), ("relies", "on"), ("hinges", "on"),
+                         ("stems", "from"), ("rests",), ("relies",), ("hinges",)})
 # A rank said "in either direction" is a rank among all features, whatever way the clause names.
 EITHER_WAY = frozenset({("either", "direction"), ("either", "way"), ("any", "direction"), ("both", "directions"),
                         ("either", "side")})

@@ -80,6 +80,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
     motion_particles(toks)
     against_the_average(toks)
+    qualified_comparatives(toks)
     the_row_itself(toks, ctx)
     prediction_level(toks, f, claims)
     if other_way > 0:
@@ -240,6 +241,21 @@ def cancel_out(clauses: list[Clause], f: Facts, claims: list[Claim]) -> None:
         claims.append(Claim("cancel", hits[0].text, ok, "" if ok else
                             f"the features do not cancel out: together they moved the prediction by {net:.4g} "
                             f"of {total:.4g} in all"))
+
+
+COMPARATIVES = frozenset({"over", "under", "more", "less", "above", "below", "fewer", "higher", "lower"})
+
+
+def qualified_comparatives(toks: list[Token]) -> None:
+    """"took off a little over 2 mpg", "slightly more than age": "a little" qualifies the comparison
+    after it; it ranks no feature."""
+    for i, t in enumerate(toks[:-1]):
+        nxt = toks[i + 1]
+        if t.ref is not None and t.ref.tag == "cue" and t.ref.cues == frozenset({"minor"}) and \
+                nxt.kind == "word" and nxt.norm in COMPARATIVES:
+            for x in toks[max(0, i - 2):i + 1]:
+                if x.ref is t.ref or (x.ref is not None and x.ref.text == t.ref.text and x.ref.tag == "cue"):
+                    x.ref = None
 
 
 AVERAGE_WORDS = frozenset({"base", "baseline", "average", "mean", "typical", "expected", "usual", "reference"})
