@@ -242,3 +242,13 @@ def test_no_direction_carried_across_while(car):
 def test_the_day_of_the_month(ozone):
     assert accepted("The day of the month lowered the forecast by about 4.5 ppb.", ozone)
     assert not accepted("The day of the month raised the forecast by about 4.5 ppb.", ozone)
+
+
+def test_a_value_described_against_other_rows_is_not_backed(car, labour):
+    # Before, MiniLM read "light weight" and "heavy weight" alike as the feature weight: both passed,
+    # and one of them is false. The record holds the value (3086), not how it compares with other cars.
+    for text in ("The light weight lowered the estimate.", "The heavy weight lowered the estimate."):
+        report = verify(text, car)
+        assert not report.accepted and "describes a value" in report.reason
+    assert not accepted("Her household's high other income raised that by about 10 percentage points.", labour)
+    assert accepted("Her household's other income raised that by about 10 percentage points.", labour)

@@ -11,7 +11,7 @@ from ..facts import Facts, Player
 from ..vocabulary import vocabulary
 from .context import RecordContext
 from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
-from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS
+from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS, value_words
 from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
 from .verdict import Claim
 from .word_forms import stem
@@ -137,6 +137,13 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
             j += 1
         run = toks[i:j]
         text = " ".join(x.text for x in run)
+        if all(x.norm in value_words() for x in run):
+            # "the light weight", "her low income": how the value compares with other rows, which a
+            # record of contributions does not hold; never read as part of the feature's name.
+            claims.append(Claim("unknown", text, False, f"“{text}” describes a value against other rows, "
+                                                        "which the evidence does not hold"))
+            i = j
+            continue
         # A modifier next to a named feature ("monthly income") is read together with it.
         neighbours = [toks[k] for k in (i - 1, j) if 0 <= k < len(toks) and toks[k].ref
                       and toks[k].ref.is_fact("player")]

@@ -113,6 +113,12 @@ def unit_words(unit: str | None) -> set[str]:
     return {w for form in forms for w in words_of(form)}
 
 
+@functools.lru_cache(maxsize=1)
+def value_words() -> frozenset[str]:
+    """Words that describe a value against other rows ("light", "low"): ``[values]``."""
+    return frozenset(verifier_words()["values"]["words"].split())
+
+
 def synonym_groups() -> list[list[str]]:
     """Groups of everyday words that mean the same (``[synonyms]``)."""
     return verifier_words()["synonyms"]["groups"]

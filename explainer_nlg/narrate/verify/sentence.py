@@ -21,6 +21,7 @@ from .check_number import check_number
 from .check_rank import check_heat_rank, check_rank
 from .clauses import (
     Clause,
+    Placed,
     appositive_ranks,
     carry_subjects,
     collect,
@@ -188,7 +189,7 @@ def reasons_follow_the_prediction(clauses: list[Clause], f: Facts) -> None:
         for k, placed in enumerate(clause.cues):
             t = clause.toks[placed.pos] if placed.pos >= 0 else None
             if t is not None and t.ref is not None and _is_reason(t.ref.text):
-                clause.cues[k] = placed._replace(what=-placed.what)
+                clause.cues[k] = Placed(placed.pos, -placed.what)
 
 
 def _is_reason(text: str) -> bool:
@@ -211,7 +212,7 @@ def relative_within(clauses: list[Clause], f: Facts) -> None:
             t = clause.toks[placed.pos] if placed.pos >= 0 else None
             if t is not None and _relative(t):
                 if last:
-                    clause.cues[k] = placed._replace(what=-last * toward)
+                    clause.cues[k] = Placed(placed.pos, -last * toward)
             else:
                 last = placed.what * toward
         if clause.cues:
