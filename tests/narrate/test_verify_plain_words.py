@@ -252,3 +252,20 @@ def test_a_value_described_against_other_rows_is_not_backed(car, labour):
         assert not report.accepted and "describes a value" in report.reason
     assert not accepted("Her household's high other income raised that by about 10 percentage points.", labour)
     assert accepted("Her household's other income raised that by about 10 percentage points.", labour)
+
+
+def test_the_smallest_factor_is_checked(car):
+    # "smallest" was read as a connecting word: any feature could be called the smallest.
+    assert accepted("The origin was the smallest factor.", car)
+    assert not accepted("The horsepower was the smallest factor.", car)
+    assert not accepted("Acceleration mattered least.", car)
+
+
+def test_likely_and_unlikely_before_a_class_are_checked(labour):
+    # "unlikely to be in the labour force" passed at 56.5%.
+    assert not accepted("The model says she is unlikely to be in the labour force.", labour)
+    assert accepted("The model says she is likely to be in the labour force.", labour)
+    assert accepted("The model thinks she is slightly more likely to be working than not.", labour)
+    assert not accepted("The model thinks she is slightly more likely not to be working.", labour)
+    assert accepted("She is most likely in the labour force.", labour)
+    assert not accepted("She is most likely not in the labour force.", labour)

@@ -197,7 +197,7 @@ def collect(clause: Clause) -> None:
             # top, so each must be one of the strongest (major), not the strongest.
             nxt = next((x.norm for x in toks[pos + 1:] if x.kind == "word" and not (x.ref and x.ref.tag == "cue")), "")
             several = prev_word(toks, pos) in ("two", "three", "2", "3") or nxt in PLURAL_RANKED
-            for r in ("top", "major", "minor", "plain"):
+            for r in ("top", "major", "minor", "plain", "bottom"):
                 if r in tags and not (ordinal and r in ("top", "major")):
                     clause.ranks.append(Placed(pos, "major" if r == "top" and several else r))
         elif t.ref.tag == "fact":

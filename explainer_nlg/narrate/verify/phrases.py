@@ -45,8 +45,8 @@ REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
 
 @functools.lru_cache(maxsize=1)
 def cue_table() -> dict[tuple[str, ...], set[str]]:
-    """Phrase (as lowercase words) -> its tags: up / down (direction), top / major / minor / plain
-    (rank), decision (names the prediction)."""
+    """Phrase (as lowercase words) -> its tags: up / down (direction), top / major / minor / plain /
+    bottom (rank), decision (names the prediction)."""
     voc = vocabulary()
     table: dict[tuple[str, ...], set[str]] = {}
 
@@ -56,7 +56,7 @@ def cue_table() -> dict[tuple[str, ...], set[str]]:
     for tag in ("up", "down"):
         for p in voc["cues"][tag]:
             add(p, tag)
-    for tag in ("top", "major", "minor", "plain"):
+    for tag in ("top", "major", "minor", "plain", "bottom"):
         for p in voc["ranks"].get(tag, []):
             add(p, tag)
     for p in voc["language"]["decision_cues"]:

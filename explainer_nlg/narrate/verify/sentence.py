@@ -84,6 +84,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     qualified_comparatives(toks)
     the_row_itself(toks, ctx)
     prediction_level(toks, f, claims)
+    likelihood(toks, f, claims)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
@@ -178,6 +179,52 @@ def prediction_level(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
         claims.append(Claim("level", f"{t.text} {nxt.text}", ok, "" if ok else
                             f"the prediction ({f.prediction:.4g}) is {'above' if way < 0 else 'below'} the "
                             f"average ({f.base:.4g}), not {t.text}"))
+
+
+LIKELY_WORDS = {"likely": 1, "probably": 1, "probable": 1, "unlikely": -1, "improbable": -1}
+
+
+def likelihood(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
+    """"She is unlikely to be working", "most likely a Chinstrap", "more likely to be working than
+    not": a likelihood word before a class is a claim about its probability (above or below one
+    half; the highest for "most likely"; against the average after "than average")."""
+    if f.is_change or not f.probabilities:
+        return
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.norm not in LIKELY_WORDS:
+            continue
+        lab, between = None, []
+        for x in toks[i + 1:i + 7]:
+            if x.kind == "punct":
+                break
+            if x.ref is not None and x.ref.is_fact("label"):
+                lab = next(m.label for m in x.ref.meanings if m.kind == "label")
+                break
+            between.append(x.norm)
+        if lab is None or lab not in f.probabilities:
+            continue
+        p = f.probabilities[lab]
+        before = [x.norm for x in toks[max(0, i - 2):i] if x.kind == "word"]
+        after = [x.norm for x in toks[i + 1:] if x.kind == "word"]
+        # "not likely to be X", "likely not to be X": the other way (and "more likely not to be X": less).
+        negated = ("not" in before) != ("not" in between)
+        way = -LIKELY_WORDS[t.norm] if negated else LIKELY_WORDS[t.norm]
+        if before[-1:] == ["most"]:
+            ok, said = p >= max(f.probabilities.values()) - 1e-12, "the most likely class"
+        elif before[-1:] in (["more"], ["less"]):
+            d = (1 if before[-1] == "more" else -1) * (-1 if "not" in between else 1)
+            k = after.index("than") if "than" in after else -1
+            against_average = k >= 0 and any(w in AVERAGE_WORDS for w in after[k + 1:k + 4])
+            if against_average and not (lab == f.target and f.unit == "probability"):
+                continue  # an average in another unit: left to the other checks
+            if k < 0 and before[-1] == "less":
+                continue  # "less likely" with nothing to compare: no claim read here
+            ref = f.base if against_average else 0.5
+            ok, said = (p - ref) * d > 0, f"{'more' if d > 0 else 'less'} likely than {ref:.0%}"
+        else:
+            ok, said = (p - 0.5) * way > 0, "likely" if way > 0 else "unlikely"
+        claims.append(Claim("likelihood", f"{t.text} {lab}", ok, "" if ok else
+                            f"p({lab}) is {p:.1%}: not {said}"))
 
 
 def reasons_follow_the_prediction(clauses: list[Clause], f: Facts) -> None:
