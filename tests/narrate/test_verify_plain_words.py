@@ -269,3 +269,13 @@ def test_likely_and_unlikely_before_a_class_are_checked(labour):
     assert not accepted("The model thinks she is slightly more likely not to be working.", labour)
     assert accepted("She is most likely in the labour force.", labour)
     assert not accepted("She is most likely not in the labour force.", labour)
+
+
+def test_estimates_states_the_prediction():
+    ev = Evidence.from_contributions([("continent", "Americas", 2.03), ("fertility", 2.81, -0.31)],
+                                     prediction=67.57, base_value=64.07, unit="years", name="life expectancy",
+                                     row_id="Brazil 1990")
+    # "about 60" was read against any amount of the record (the average 64.07 is within 10%).
+    assert not accepted("In Brazil the model estimates a life expectancy of about 60 years.", ev)
+    assert accepted("For Brazil in 1990 the model estimates a life expectancy of about 67.5 years.", ev)
+    assert not accepted("For Brazil in 1991 the model estimates a life expectancy of about 67.5 years.", ev)

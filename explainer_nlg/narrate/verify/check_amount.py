@@ -134,6 +134,8 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         c = contribs.get(p.index, 0.0)
         return Claim("number", shown, False, f"{p.noun} moved {_what(f)} by {c:+,.4g}, not {shown} "
                                              f"(allowed: ±{tolerance(t, c, hedged):,.4g})")
+    if not t.unit and not t.signed and _in_row_name(f, t):
+        return Claim("number", shown, True, "part of the row's name")
     if clause.decision and not f.is_change and f.prediction is not None and not sentence_players:
         # "The model predicts about 2 articles": the prediction (or the average it is compared
         # with, or the gap between them), never a feature's contribution that happens to be near.
@@ -169,6 +171,12 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
             return Claim("number", shown, True)  # a count ("the two biggest factors", "3 features")
     return Claim("number", shown, False, f"{shown} is not an amount in the evidence (prediction "
                                          f"{_fmt(f.prediction)}, average {_fmt(f.base)}, or a contribution)")
+
+
+def _in_row_name(f: Facts, t: Token) -> bool:
+    """"For India in 2005": a number written as it stands in the row's own name ("India 2005")."""
+    row_id = (getattr(f.record, "input", None) or {}).get("row_id") if not f.is_change else None
+    return isinstance(row_id, str) and t.text.strip() in row_id.replace(",", " ").split()
 
 
 PREDICTION_LEADS = frozenset({"prediction", "predicted", "forecast", "estimate", "output"})
