@@ -279,3 +279,22 @@ def test_estimates_states_the_prediction():
     assert not accepted("In Brazil the model estimates a life expectancy of about 60 years.", ev)
     assert accepted("For Brazil in 1990 the model estimates a life expectancy of about 67.5 years.", ev)
     assert not accepted("For Brazil in 1991 the model estimates a life expectancy of about 67.5 years.", ev)
+
+
+def test_the_gap_after_the_prediction_is(car):
+    assert accepted("The prediction is 8.7 mpg lower than the baseline.", car)
+    assert not accepted("The prediction is 5 mpg lower than the baseline.", car)
+
+
+def test_influential_is_a_rank_and_balance_out_is_checked(car, labour):
+    assert accepted("Additionally, displacement is the most influential feature.", car)
+    assert not accepted("Additionally, weight is the most influential feature.", car)
+    assert accepted("This is close to the baseline of 57.3%, so the features roughly balance out.", labour)
+    assert not accepted("The features roughly balance out.", car)
+
+
+def test_a_scale_out_of(car):
+    teaching = Evidence.from_contributions([("beauty", 0.59, 0.26), ("students", 182, -0.13)], prediction=4.32,
+                                           base_value=4.19, name="evaluation score")
+    assert accepted("The course is predicted to receive an evaluation of 4.32 out of 5.", teaching)
+    assert not accepted("The course is predicted to receive an evaluation of 4.8 out of 5.", teaching)

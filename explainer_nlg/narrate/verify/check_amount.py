@@ -99,7 +99,9 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         # "the prediction of 1.1 articles is mainly driven by the mentor": the figure is the prediction
         # ("the mean prediction of 1.64": the average).
         true, what = (f.base, "average prediction") if lead == "base" else (f.prediction, "prediction")
-        ok = near(t, true, hedged, side)
+        # "The prediction is 8.7 mpg lower than the baseline": the gap, where the clause compares.
+        compared = lead != "base" and any(x.kind == "word" and x.norm in BASE_WORDS for x in clause.toks[pos + 1:])
+        ok = near(t, true, hedged, side) or (compared and near(t, f.prediction - f.base, hedged, side))
         return Claim("number", shown, ok, "" if ok else f"the {what} is {_fmt(true)}, not {shown}")
     if clause.players:
         idxs = nearest(clause.players, pos)
@@ -136,6 +138,8 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
                                              f"(allowed: ±{tolerance(t, c, hedged):,.4g})")
     if not t.unit and not t.signed and _in_row_name(f, t):
         return Claim("number", shown, True, "part of the row's name")
+    if not t.unit and not t.signed and [x.norm for x in clause.toks[max(0, pos - 2):pos]] == ["out", "of"]:
+        return Claim("number", shown, True, "the scale (“out of”)")
     if clause.decision and not f.is_change and f.prediction is not None and not sentence_players:
         # "The model predicts about 2 articles": the prediction (or the average it is compared
         # with, or the gap between them), never a feature's contribution that happens to be near.

@@ -266,7 +266,7 @@ def relative_within(clauses: list[Clause], f: Facts) -> None:
             last = clause.cues[-1].what * toward
 
 
-CANCEL_WORDS = frozenset({"cancel", "cancels", "cancelled", "canceled", "offset", "offsets"})
+CANCEL_WORDS = frozenset({"cancel", "cancels", "cancelled", "canceled", "offset", "offsets", "balance", "balances"})
 # "The factors roughly cancel out": the prediction sits within this share of the total movement.
 CANCEL_SHARE = 0.25
 
