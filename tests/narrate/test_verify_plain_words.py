@@ -298,3 +298,25 @@ def test_a_scale_out_of(car):
                                            base_value=4.19, name="evaluation score")
     assert accepted("The course is predicted to receive an evaluation of 4.32 out of 5.", teaching)
     assert not accepted("The course is predicted to receive an evaluation of 4.8 out of 5.", teaching)
+
+
+def test_a_reason_for_the_class_not_explained():
+    # shap explained "diabetes" (class 1); the model predicts "no diabetes".
+    ev = Evidence.from_contributions([("glucose", 100, -0.83), ("age", 45, 0.21), ("bmi", 24.1, -0.35)],
+                                     prediction=-1.45, base_value=-0.48, unit="log-odds", kind="classification",
+                                     label="diabetes", classes=["no diabetes", "diabetes"])
+    assert accepted("The model predicts no diabetes. The main reason is her glucose level of 100.", ev)
+    assert not accepted("The model predicts no diabetes. The main reason is her age.", ev)
+
+
+def test_the_price_is_low(car):
+    assert accepted("In short, the fuel economy is low mainly because of the engine size.", car)
+    assert not accepted("In short, the fuel economy is high mainly because of the engine size.", car)
+
+
+def test_employment_status_and_account_for():
+    ev = Evidence.from_contributions([("selfemp", "yes", -0.0896), ("age", 26, -0.0647), ("married", "yes", 0.0348)],
+                                     prediction=0.7073, base_value=0.8043, unit="probability", kind="classification",
+                                     label="insured", probabilities={"uninsured": 0.2927, "insured": 0.7073})
+    assert accepted("Employment status and age together account for about 15 points.", ev)
+    assert not accepted("Employment status and age together account for about 25 points.", ev)

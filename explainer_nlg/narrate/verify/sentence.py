@@ -165,14 +165,20 @@ def prediction_level(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
     claim about a value that the record cannot check."""
     if f.output_kind != "regression" or f.prediction is None:
         return
-    for i, t in enumerate(toks[:-1]):
-        nxt = toks[i + 1]
+    def names_prediction(x: Token | None) -> bool:
+        return x is not None and ((x.ref is not None and x.ref.is_fact("label")) or
+                                  (x.kind == "word" and x.norm in PREDICTION_NOUNS))
+
+    for i, t in enumerate(toks):
         if t.kind != "word" or t.used or t.norm not in LEVEL_WORDS:
             continue
-        names_prediction = (nxt.ref is not None and nxt.ref.is_fact("label")) or \
-            (nxt.kind == "word" and nxt.norm in PREDICTION_NOUNS)
-        if not names_prediction:
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        # "low ozone", or "the price is low"
+        before = toks[i - 2] if i >= 2 and toks[i - 1].kind == "word" and toks[i - 1].norm in ("is", "was", "looks",
+                                                                                               "seems") else None
+        if not names_prediction(nxt) and not names_prediction(before):
             continue
+        nxt = nxt if names_prediction(nxt) else before
         t.used = True
         way = LEVEL_WORDS[t.norm]
         ok = (f.prediction - f.base) * way > 0
@@ -229,10 +235,19 @@ def likelihood(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
 
 def reasons_follow_the_prediction(clauses: list[Clause], f: Facts) -> None:
     """A reason for a regression's prediction ("the main reason", "because of") points where the
-    features took it: down when the prediction is below the average."""
-    if f.output_kind != "regression" or f.prediction is None or f.prediction >= f.base:
+    features took it: down when the prediction is below the average. For two classes explained
+    toward the class not predicted (shap's class 1 when the model predicts class 0), a reason for
+    the prediction points away from the class explained, unless the clause names the class."""
+    if f.is_change:
+        return
+    if f.output_kind == "regression":
+        if f.prediction is None or f.prediction >= f.base:
+            return
+    elif not (f.predicted and f.binary_other and f.predicted == f.binary_other):
         return
     for clause in clauses:
+        if f.output_kind != "regression" and clause.labels:
+            continue
         for k, placed in enumerate(clause.cues):
             t = clause.toks[placed.pos] if placed.pos >= 0 else None
             if t is not None and t.ref is not None and _is_reason(t.ref.text):
