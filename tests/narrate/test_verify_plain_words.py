@@ -320,3 +320,20 @@ def test_employment_status_and_account_for():
                                      label="insured", probabilities={"uninsured": 0.2927, "insured": 0.7073})
     assert accepted("Employment status and age together account for about 15 points.", ev)
     assert not accepted("Employment status and age together account for about 25 points.", ev)
+
+
+def test_the_next_most_likely_class():
+    ev = Evidence.from_contributions([("bill_length_mm", 52.0, 0.375), ("island", "Dream", 0.2)], prediction=0.83,
+                                     base_value=0.255, unit="probability", kind="classification", label="Chinstrap",
+                                     probabilities={"Adelie": 0.16, "Chinstrap": 0.83, "Gentoo": 0.01})
+    assert accepted("The next most likely class is Adelie, at 16%.", ev)
+    assert not accepted("The next most likely class is Gentoo, at 1%.", ev)
+    assert not accepted("It is most likely an Adelie.", ev)
+
+
+def test_a_category_value_with_underscores():
+    ev = Evidence.from_contributions([("Neighborhood", "Northridge_Heights", 5031.8), ("Garage_Cars", 3, 15297.8)],
+                                     prediction=204823.3, base_value=184493.7, unit="$", name="Sale_Price")
+    assert accepted("Being in Northridge Heights added about $5,000.", ev)
+    assert not accepted("Being in Northridge Heights lowered the price by about $5,000.", ev)
+    assert not accepted("Being in Old Town added about $5,000.", ev)

@@ -119,9 +119,10 @@ class RecordContext:
         for p in self.f.players:
             if p.numeric or p.value is None or isinstance(p.value, (bool, float, int)):
                 continue
-            key = tuple(words_of(str(p.value)))
-            if key and not all(w in self.glue for w in key):
-                owners.setdefault(key, set()).add(p.index)
+            # "Northridge_Heights" is also "Northridge Heights"
+            for key in {tuple(words_of(str(p.value))), tuple(words_of(re.sub(r"[_]+", " ", str(p.value))))}:
+                if key and not all(w in self.glue for w in key):
+                    owners.setdefault(key, set()).add(p.index)
         for key, idx in owners.items():
             if len(idx) != 1:
                 continue

@@ -216,7 +216,11 @@ def likelihood(toks: list[Token], f: Facts, claims: list[Claim]) -> None:
         negated = ("not" in before) != ("not" in between)
         way = -LIKELY_WORDS[t.norm] if negated else LIKELY_WORDS[t.norm]
         if before[-1:] == ["most"]:
-            ok, said = p >= max(f.probabilities.values()) - 1e-12, "the most likely class"
+            # "the next (second) most likely class": the runner-up.
+            nth = 2 if before[:1] in (["next"], ["second"]) else 1
+            order = sorted(f.probabilities.values(), reverse=True)
+            ok = len(order) >= nth and p >= order[nth - 1] - 1e-12 and (nth == 1 or p < order[0])
+            said = "the most likely class" if nth == 1 else "the next most likely class"
         elif before[-1:] in (["more"], ["less"]):
             d = (1 if before[-1] == "more" else -1) * (-1 if "not" in between else 1)
             k = after.index("than") if "than" in after else -1
