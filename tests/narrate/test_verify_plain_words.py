@@ -337,3 +337,8 @@ def test_a_category_value_with_underscores():
     assert accepted("Being in Northridge Heights added about $5,000.", ev)
     assert not accepted("Being in Northridge Heights lowered the price by about $5,000.", ev)
     assert not accepted("Being in Old Town added about $5,000.", ev)
+
+
+def test_made_more_or_less_likely_is_a_direction(labour):
+    assert accepted("Her age made her less likely to be working.", labour)
+    assert not accepted("Her age made her more likely to be working.", labour)
