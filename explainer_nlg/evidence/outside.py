@@ -9,7 +9,8 @@ contributions do not make.
 
 The functions here return the record's fields; ``Evidence.from_contributions`` and
 ``Evidence.from_shap`` build the record from them (this module does not import attributions.py,
-which imports it).
+which imports it). One module of a little over 400 lines: both readers build the same fields and
+share their checks (unit, row id, numbers).
 
 >>> from explainer_nlg.evidence import Evidence
 >>> ev = Evidence.from_contributions([("bmi", 26.2, -24.5), ("blood pressure", 114, 12.0)],
@@ -64,6 +65,31 @@ def check_unit(unit: Any) -> str | None:
         raise ExplainerInputError(f"unit must be a short name on one line (at most {UNIT_MAX_CHARS} characters), "
                                   f"such as '$' or 'points'; got {unit[:40]!r}.")
     return unit
+
+
+ROW_ID_MAX_CHARS = 80
+
+
+def check_row_id(row_id: Any) -> str | int:
+    """A row's id as the record keeps it: a whole number, or a name on one line.
+
+    >>> check_row_id(17), check_row_id(" India 2005 ")
+    (17, 'India 2005')
+    >>> check_row_id(["a"])
+    Traceback (most recent call last):
+    ...
+    explainer_nlg.errors.ExplainerInputError: row_id must be a number or a short name such as 'India 2005', not list.
+    """
+    if isinstance(row_id, (int, np.integer)) and not isinstance(row_id, bool):
+        return int(row_id)
+    if not isinstance(row_id, str):
+        raise ExplainerInputError(f"row_id must be a number or a short name such as 'India 2005', not "
+                                  f"{type(row_id).__name__}.")
+    name = row_id.strip()
+    if not name or len(name) > ROW_ID_MAX_CHARS or any(ord(ch) < 32 for ch in name):
+        raise ExplainerInputError(f"row_id must be a short name on one line (at most {ROW_ID_MAX_CHARS} "
+                                  f"characters); got {row_id[:40]!r}.")
+    return name
 
 
 def _number(v: Any, what: str) -> float:
@@ -122,7 +148,7 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
                         predicted_label: str | None = None, name: str | None = None, input_kind: str = "tabular",
                         text: str | None = None, method: str = "contributions computed elsewhere",
                         standard_errors: Sequence[float] | None = None, notes: list[str] | None = None,
-                        extra: dict | None = None) -> dict:
+                        extra: dict | None = None, row_id: str | int | None = None) -> dict:
     """The fields of an Evidence record from plain contributions ``[(name, value, contribution), ...]``
     (attributions as dicts); ``Evidence.from_contributions`` builds the record.
 
@@ -134,6 +160,8 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
     None for unnamed units. For a classification in "probability" or in the log-odds of a two-class
     model, the probabilities follow from the prediction when they are not given. ``input_kind``:
     "tabular" (names are features) or "text" (names are words of ``text``, repeats allowed).
+    ``row_id``: which row this is, a number or a short name ("India 2005", "buick estate wagon"):
+    the verifier reads a text that calls the row by its name ("India's life expectancy").
     """
     if kind not in OUTPUT_KINDS:
         raise ExplainerInputError(f"kind must be one of {', '.join(OUTPUT_KINDS)}, not {kind!r}.")
@@ -220,6 +248,8 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
         input_ = {"text": text}
     else:
         input_ = {"row": {n: to_plain(v) for n, (_, v, _) in zip(names, items)}}
+    if row_id is not None:
+        input_["row_id"] = check_row_id(row_id)
     attributions = [{"name": n, "value": to_plain(v) if input_kind != "text" else n, "contribution": c,
                      "span": s, "standard_error": None if errors is None else errors[i]}
                     for i, (n, (_, v, _), c, s) in enumerate(zip(names, items, values, spans))]

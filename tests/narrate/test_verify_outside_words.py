@@ -125,7 +125,7 @@ def test_shares_written_as_fractions(penguin, tweet):
 def test_another_form_of_a_class_or_feature_word(insured, penguin, articles):
     assert accepted("Being self-employed cut the chance of insurance by about 9 percentage points.", insured)
     assert not accepted("Being self-employed raised the chance of insurance.", insured)
-    assert accepted("Its long flippers, 215 mm, were the strongest clue.", penguin)
+    assert accepted("Its flippers, 215 mm, were the strongest clue.", penguin)
     assert accepted("We expect around seven articles to be published.", articles)
 
 

@@ -94,6 +94,15 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
     hedged = is_hedged(clause, pos)
     side = bound(clause, pos)
     contribs = {p.index: p.contribution for p in f.players if p.contribution is not None}
+    lead = _names_the_prediction(clause, pos) if not f.is_change and f.prediction is not None else ""
+    if lead:
+        # "the prediction of 1.1 articles is mainly driven by the mentor": the figure is the prediction
+        # ("the mean prediction of 1.64": the average).
+        true, what = (f.base, "average prediction") if lead == "base" else (f.prediction, "prediction")
+        # "The prediction is 8.7 mpg lower than the baseline": the gap, where the clause compares.
+        compared = lead != "base" and any(x.kind == "word" and x.norm in BASE_WORDS for x in clause.toks[pos + 1:])
+        ok = near(t, true, hedged, side) or (compared and near(t, f.prediction - f.base, hedged, side))
+        return Claim("number", shown, ok, "" if ok else f"the {what} is {_fmt(true)}, not {shown}")
     if clause.players:
         idxs = nearest(clause.players, pos)
         before = [(p, i) for p, i in clause.players if p < pos]
@@ -127,6 +136,10 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         c = contribs.get(p.index, 0.0)
         return Claim("number", shown, False, f"{p.noun} moved {_what(f)} by {c:+,.4g}, not {shown} "
                                              f"(allowed: ±{tolerance(t, c, hedged):,.4g})")
+    if not t.unit and not t.signed and _in_row_name(f, t):
+        return Claim("number", shown, True, "part of the row's name")
+    if not t.unit and not t.signed and [x.norm for x in clause.toks[max(0, pos - 2):pos]] == ["out", "of"]:
+        return Claim("number", shown, True, "the scale (“out of”)")
     if clause.decision and not f.is_change and f.prediction is not None and not sentence_players:
         # "The model predicts about 2 articles": the prediction (or the average it is compared
         # with, or the gap between them), never a feature's contribution that happens to be near.
@@ -162,6 +175,33 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
             return Claim("number", shown, True)  # a count ("the two biggest factors", "3 features")
     return Claim("number", shown, False, f"{shown} is not an amount in the evidence (prediction "
                                          f"{_fmt(f.prediction)}, average {_fmt(f.base)}, or a contribution)")
+
+
+def _in_row_name(f: Facts, t: Token) -> bool:
+    """"For India in 2005": a number written as it stands in the row's own name ("India 2005")."""
+    row_id = (getattr(f.record, "input", None) or {}).get("row_id") if not f.is_change else None
+    return isinstance(row_id, str) and t.text.strip() in row_id.replace(",", " ").split()
+
+
+PREDICTION_LEADS = frozenset({"prediction", "predicted", "forecast", "estimate", "output"})
+LEAD_FILLERS = frozenset({"of", "is", "was", "at", "a", "an", "the", "its", "model's"}) | HEDGES
+
+
+def _names_the_prediction(clause: Clause, pos: int) -> str:
+    """"prediction" when the figure directly follows "prediction of", "predicted", "forecast" (with
+    fillers and hedges between, no feature): it states the prediction itself; "base" after "the
+    mean prediction of"; else ""."""
+    start = max(0, pos - 4)
+    for k in range(pos - 1, start - 1, -1):
+        t = clause.toks[k]
+        if t.kind != "word" or (t.ref is not None and t.ref.is_fact("player")):
+            return ""
+        if t.norm in PREDICTION_LEADS:
+            before = clause.toks[k - 1] if k > 0 else None
+            return "base" if before is not None and before.kind == "word" and before.norm in BASE_WORDS else "prediction"
+        if t.norm not in LEAD_FILLERS:
+            return ""
+    return ""
 
 
 def sum_fits(t: Token, values: list[float], hedged: bool) -> bool:

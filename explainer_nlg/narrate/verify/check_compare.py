@@ -23,6 +23,11 @@ MORE = ("more than", "bigger than", "larger than", "greater than", "stronger tha
         "followed by", "more strongly than", "more heavily than")
 LESS = ("less than", "smaller than", "weaker than", "less important than", "less weight than", "fewer than",
         "lighter than", "behind", "less strongly than")
+# "X mattered more to the prediction than Y": a comparative and its "than" a few words apart, with no
+# player between them (a player between is the thing compared: "more income than ...").
+SPLIT_COMPARATIVES = {"more": +1, "bigger": +1, "larger": +1, "greater": +1, "stronger": +1, "heavier": +1,
+                      "less": -1, "smaller": -1, "weaker": -1, "lighter": -1}
+SPLIT_GAP = 6
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 
 
@@ -60,6 +65,8 @@ def check_comparisons(clauses: list[Clause], f: Facts, claims: list[Claim]) -> N
     while k < len(flat):
         hit = next(((p, s) for p, s in phrases if tuple(words[k:k + len(p)]) == p), None)
         if hit is None:
+            hit = _split_comparative(flat, words, k)
+        if hit is None:
             k += 1
             continue
         phrase, sense = hit
@@ -81,6 +88,21 @@ def check_comparisons(clauses: list[Clause], f: Facts, claims: list[Claim]) -> N
         who = _ordinal_subject(flat, k, ci)
         if who is not None:
             claims.append(_ordinal(f, f.players[who], n, t.text, bool(clauses[ci].cues)))
+
+
+def _split_comparative(flat: list, words: list[str], k: int) -> tuple[tuple[str, ...], int] | None:
+    """"more to the prediction than": the words from the comparative to its "than" as one phrase,
+    when they are in one clause and name no player and no number."""
+    sense = SPLIT_COMPARATIVES.get(words[k])
+    if sense is None:
+        return None
+    for j in range(k + 1, min(len(flat), k + 1 + SPLIT_GAP)):
+        t, idx, ci = flat[j]
+        if idx is not None or t.kind in ("num", "quote") or ci != flat[k][2]:
+            return None
+        if words[j] == "than":
+            return tuple(words[k:j + 1]), sense
+    return None
 
 
 def _ordinal_subject(flat: list, k: int, ci: int) -> int | None:

@@ -4,9 +4,11 @@ bare number after a numeric feature its value; otherwise any figure of the right
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..facts import Facts, fmt_number, heat_shares, is_number
-from .check_amount import bound, check_amount, is_hedged, sum_fits
-from .clauses import Clause, nearest
+from .check_amount import bound, check_amount, is_hedged, sum_fits, tolerance
+from .clauses import Clause, Placed, nearest
 from .phrases import count_words
 from .tokens import Token
 from .verdict import Claim
@@ -52,6 +54,9 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
 
 
 def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
+    if not clause.players and clause.item_players and not clause.labels:
+        # "gender (women) -0.13": a figure split from its feature by parentheses is about that feature.
+        clause = replace(clause, players=[Placed(-1, list(clause.item_players))])
     if t.unit == "money" and not f.in_amounts:
         # "$1,500" in a record of probabilities (an LLM's wording): the record names no currency for
         # its values, so the dollar sign is a claim the evidence does not back.
@@ -63,9 +68,13 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
         return claim
     # "P(Android)=0.78", "'big' +0.22": a probability or a contribution written as a fraction, as
     # shap prints them. Beside a feature it is that feature's contribution; elsewhere a probability.
+    # "other_income (5.1) +0.105": the clause split at the parentheses; the feature is the one before.
+    owner = clause if any(q < pos for q, _ in clause.players) else None
+    if owner is None and clause.item_players:
+        owner = replace(clause, players=[Placed(-1, list(clause.item_players))])
     as_share = Token("num", t.text, value=t.value * 100, decimals=t.decimals - 2, signed=t.signed,
-                     unit="points" if any(q < pos for q, _ in clause.players) else "pct")
-    share = _check_number(f, as_share, clause, pos)
+                     unit="points" if owner is not None else "pct")
+    share = _check_number(f, as_share, owner or clause, pos)
     return share if share.ok else claim
 
 
@@ -119,7 +128,11 @@ def _check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
         idxs = nearest(clause.players, pos)
         for i in idxs:
             c = f.players[i].contribution
-            if c is not None and close(t, c * 100) and (not t.signed or (t.value >= 0) == (c >= 0)):
+            # "about 10 percentage points" for 10.52, "-0.059" for -0.05849: within the amounts'
+            # tolerance (the rounding shown or 2% of the true figure; 10% after a hedge).
+            near_c = c is not None and (close(t, c * 100) or
+                                        abs(abs(t.value) - abs(c * 100)) <= tolerance(t, c * 100, is_hedged(clause, pos)))
+            if c is not None and near_c and (not t.signed or (t.value >= 0) == (c >= 0)):
                 return Claim("number", shown, True)
         # "Together, “arrived” and “torn” added about 19 points": the sum of the features named (only
         # where the sentence says they act together: with many words named, some sum fits by chance).

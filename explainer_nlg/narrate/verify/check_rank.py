@@ -16,6 +16,8 @@ def check_rank(f: Facts, players: list[Player], rank: str, sign: int | None, max
     p = max(players, key=lambda q: abs(q.contribution))
     if rank == "top" and not sign:
         return _top_overall(f, p, clause)
+    if rank == "bottom":
+        return _bottom(f, min(players, key=lambda q: abs(q.contribution)), sign, clause)
     direction = sign if sign else (1 if p.contribution > 0 else -1)
     r = f.rank_in_direction(p, direction)
     n = sum(1 for q in f.players if q.contribution * direction > EPS)
@@ -56,6 +58,24 @@ def _top_overall(f: Facts, p: Player, clause: Clause) -> Claim:
             return Claim("rank", f"{word} {p.noun}", False,
                          f"“{word}” is not backed: {p.noun} leads {q.noun} by less than twice the sampling "
                          "standard error")
+    return Claim("rank", f"{word} {p.noun}", True)
+
+
+def _bottom(f: Facts, p: Player, sign: int | None, clause: Clause) -> Claim:
+    """"X was the smallest factor": no feature (pushing X's way, when the clause names a way) may
+    have a smaller |contribution| by more than twice the sampling standard error of the difference."""
+    from ...attribution.uncertainty import Z
+
+    word = next((t.text for t in clause.toks if t.ref and t.ref.tag == "cue" and "bottom" in t.ref.cues), "smallest")
+    c = abs(p.contribution)
+    pool = [q for q in f.players if q is not p and q.contribution is not None
+            and (not sign or q.contribution * sign > EPS)]
+    below = [q for q in pool if c - abs(q.contribution) > Z * math.hypot(p.standard_error or 0.0,
+                                                                          q.standard_error or 0.0) + 1e-12]
+    if below:
+        least = min(below, key=lambda q: abs(q.contribution))
+        return Claim("rank", f"{word} {p.noun}", False,
+                     f"“{word}” does not fit {p.noun}: {least.noun} had a smaller effect")
     return Claim("rank", f"{word} {p.noun}", True)
 
 

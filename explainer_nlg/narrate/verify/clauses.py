@@ -11,7 +11,7 @@ from ..facts import Facts, Player
 from ..vocabulary import vocabulary
 from .context import RecordContext
 from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
-from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS
+from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS, value_words
 from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
 from .verdict import Claim
 from .word_forms import stem
@@ -47,6 +47,9 @@ class Clause:
     decision: bool = False
     heat: bool = False
     after_outcome: bool = False  # an earlier clause of the sentence said "would", "gives", ...
+    item_players: tuple[int, ...] = ()  # naming none itself, after punctuation: the features just before
+    lent: bool = False  # a later clause took its features for its direction (carry_subjects)
+    joined_by: str = ""  # the word that split it from the clause before ("and"), "" after punctuation
     sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
     together: bool = False  # the sentence says its players act together ("together", "combined")
 
@@ -93,6 +96,7 @@ def split_clauses(toks: list[Token]) -> list[Clause]:
         if t.kind == "punct" or (t.kind == "word" and not t.used and t.norm in SPLIT_WORDS):
             if clauses[-1].toks:
                 clauses.append(Clause())
+            clauses[-1].joined_by = t.norm if t.kind == "word" else ""
             continue
         clauses[-1].toks.append(t)
     return [c for c in clauses if c.toks]
@@ -133,6 +137,13 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
             j += 1
         run = toks[i:j]
         text = " ".join(x.text for x in run)
+        if all(x.norm in value_words() for x in run):
+            # "the light weight", "her low income": how the value compares with other rows, which a
+            # record of contributions does not hold; never read as part of the feature's name.
+            claims.append(Claim("unknown", text, False, f"“{text}” describes a value against other rows, "
+                                                        "which the evidence does not hold"))
+            i = j
+            continue
         # A modifier next to a named feature ("monthly income") is read together with it.
         neighbours = [toks[k] for k in (i - 1, j) if 0 <= k < len(toks) and toks[k].ref
                       and toks[k].ref.is_fact("player")]
@@ -186,7 +197,7 @@ def collect(clause: Clause) -> None:
             # top, so each must be one of the strongest (major), not the strongest.
             nxt = next((x.norm for x in toks[pos + 1:] if x.kind == "word" and not (x.ref and x.ref.tag == "cue")), "")
             several = prev_word(toks, pos) in ("two", "three", "2", "3") or nxt in PLURAL_RANKED
-            for r in ("top", "major", "minor", "plain"):
+            for r in ("top", "major", "minor", "plain", "bottom"):
                 if r in tags and not (ordinal and r in ("top", "major")):
                     clause.ranks.append(Placed(pos, "major" if r == "top" and several else r))
         elif t.ref.tag == "fact":
@@ -219,8 +230,9 @@ def carry_subjects(clauses: list[Clause]) -> None:
         for prev in reversed(clauses[:k]):
             if prev.cues or prev.decision:
                 break
-            if prev.players:
+            if prev.players and any(pos >= 0 for pos, _ in prev.players):  # not one borrowed (appositive_ranks)
                 c.players = [Placed(-1, ids) for _, ids in prev.players]
+                prev.lent = True
                 break
 
 
@@ -230,17 +242,76 @@ def _gerund_follows(toks: list[Token], k: int) -> bool:
     return nxt is not None and nxt.norm.endswith("ing") and len(nxt.norm) > 4
 
 
-def inherit(clauses: list[Clause]) -> None:
-    """A clause that only continues a list ("..., B and C") takes its cue and rank from before."""
-    prev = None
+def item_owners(clauses: list[Clause]) -> None:
+    """"other_income (5.1) +0.105": a clause of figures alone, after punctuation, belongs to the
+    feature of the clause before (for the figures in it)."""
+    owner: tuple[int, ...] = ()
     for c in clauses:
-        if prev is not None and not c.cues and not c.ranks and not c.decision and not c.heat:
-            c.cues = [Placed(-1, s) for _, s in prev.cues[-1:]]
-            c.ranks = [Placed(-1, r) for _, r in prev.ranks[-1:]]
+        if c.players:
+            owner = tuple(i for _, ids in c.players[-1:] for i in ids)
+        elif not c.joined_by and not c.cues and all(t.kind == "num" for t in c.toks):
+            c.item_players = owner
+        else:
+            owner = ()
+
+
+def appositive_ranks(clauses: list[Clause]) -> None:
+    """"Acceleration raised it, the biggest single effect": a rank after a comma, naming no feature
+    and no direction of its own, is about the features of the clause before."""
+    for k in range(1, len(clauses)):
+        c, prev = clauses[k], clauses[k - 1]
+        if c.ranks and not c.players and not c.cues and not c.labels and not c.joined_by and prev.players \
+                and not c.decision:
+            c.players = [Placed(-1, ids) for _, ids in prev.players[-1:]]
+
+
+def share_forward(clauses: list[Clause]) -> None:
+    """"Her age and her wage pushed it the other way": features joined by "and" or "or" to the
+    clause that states their direction share it (and its rank), back along the chain."""
+    for k in range(len(clauses) - 2, -1, -1):
+        c, nxt = clauses[k], clauses[k + 1]
+        if c.players and not c.cues and not c.ranks and not c.decision and not c.heat \
+                and nxt.joined_by in ("and", "or") and nxt.players and nxt.cues \
+                and not any(t.kind == "num" for t in c.toks):
+            c.cues = [Placed(-1, s) for _, s in nxt.cues[:1]]
+            # "X and Y cost it the most": together at the top, so each is one of the largest.
+            c.ranks = [Placed(-1, "major" if r == "top" else r) for _, r in nxt.ranks[:1]]
+            nxt.ranks = [Placed(p, "major" if r == "top" else r) for p, r in nxt.ranks]
+            if not any(role == "reference" for _, _, role in c.labels):
+                c.labels = c.labels + [LabelAt(-1, lab, role) for _, lab, role in nxt.labels if role == "reference"]
+
+
+CONTRAST_WORDS = frozenset({"while", "whilst", "whereas", "but", "although", "though", "however", "yet"})
+
+
+def inherit(clauses: list[Clause]) -> None:
+    """A clause that only continues a list ("..., B and C") takes its cue and rank from before;
+    not a direction where its own figure is signed ("gender (women) -0.13"), and "the largest"
+    only as one of the largest (one feature can be the largest)."""
+    prev = None
+    for k, c in enumerate(clauses):
+        if c.joined_by in CONTRAST_WORDS:
+            prev = None  # "X raised it, while Y ...": no direction carried across a contrast
+        if prev is not None and not c.cues and not c.ranks and not c.decision and not c.heat and not c.lent:
+            signed = _signed_figure(clauses, k)
+            c.cues = [] if signed else [Placed(-1, s) for _, s in prev.cues[-1:]]
+            c.ranks = [Placed(-1, "major" if r == "top" else r) for _, r in prev.ranks[-1:]]
             if not any(role == "reference" for _, _, role in c.labels):
                 c.labels = c.labels + [LabelAt(-1, lab, role) for _, lab, role in prev.labels if role == "reference"]
             c.heat = prev.heat
         prev = c
+
+
+def _signed_figure(clauses: list[Clause], k: int) -> bool:
+    """Whether clause ``k``'s item carries a signed figure: in the clause, or in the clauses after it
+    that name no feature ("gender (women) -0.13" is split at its parentheses)."""
+    own = {i for _, ids in clauses[k].players for i in ids}
+    for c in clauses[k:]:
+        if c is not clauses[k] and (c.cues or any(i not in own for _, ids in c.players for i in ids)):
+            return False
+        if any(t.kind == "num" and t.signed for t in c.toks):
+            return True
+    return False
 
 
 def nearest(items: list[Placed], pos: int) -> Any:

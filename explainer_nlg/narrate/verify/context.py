@@ -3,12 +3,20 @@ and reused for every sentence checked against it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..facts import Facts, facts_for
 from ..vocabulary import vocabulary, words_of
 from .encoder import encoder
-from .phrases import STOPWORDS, action_table, base_glue, confidence_table
+from .phrases import (
+    STOPWORDS,
+    action_table,
+    base_glue,
+    confidence_table,
+    synonym_groups,
+    unit_words,
+)
 from .tokens import Meaning
 from .word_forms import form_table
 
@@ -70,7 +78,11 @@ class RecordContext:
         method = getattr(f.record, "method", None) or (f.record.get("method") if isinstance(f.record, dict) else None)
         unit = getattr(f, "unit", None)
         # The record's own unit names no feature ("log-odds", "points", "kg").
-        glue = set(base_glue()) | set(words_of(str(method or ""))) | set(words_of(str(unit or "")))
+        glue = set(base_glue()) | set(words_of(str(method or ""))) | set(words_of(str(unit or ""))) | unit_words(unit)
+        # The row's own name ("India 2005", "buick estate wagon") names the row, not a feature.
+        row_id = (getattr(f.record, "input", None) or {}).get("row_id") if not f.is_change else None
+        if isinstance(row_id, str):
+            glue |= set(words_of(row_id))
         glue -= (claimed_words - STOPWORDS)
         if f.is_change and f.input_kind in ("text", "image"):
             glue |= set(action_table())
@@ -95,6 +107,7 @@ class RecordContext:
             self._category_values()
         else:
             self._punctuation_names()
+        self._synonyms(with_players=not words)
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self._alias_vectors = None
         self.forms = self._forms()
@@ -106,9 +119,10 @@ class RecordContext:
         for p in self.f.players:
             if p.numeric or p.value is None or isinstance(p.value, (bool, float, int)):
                 continue
-            key = tuple(words_of(str(p.value)))
-            if key and not all(w in self.glue for w in key):
-                owners.setdefault(key, set()).add(p.index)
+            # "Northridge_Heights" is also "Northridge Heights"
+            for key in {tuple(words_of(str(p.value))), tuple(words_of(re.sub(r"[_]+", " ", str(p.value))))}:
+                if key and not all(w in self.glue for w in key):
+                    owners.setdefault(key, set()).add(p.index)
         for key, idx in owners.items():
             if len(idx) != 1:
                 continue
@@ -118,6 +132,62 @@ class RecordContext:
             for form in {key, *_number_forms(key)}:
                 if form not in self.phrases:
                     self.phrases[form] = [Meaning("category", players=(i,), value=str(self.f.players[i].value))]
+
+    def _synonyms(self, with_players: bool) -> None:
+        """Other everyday words for a feature or class (``[synonyms]`` in prompts/verifier_words.toml):
+        "publications" for mentor_articles' "articles", "mileage" for the predicted fuel economy.
+        A group applies when its phrases name exactly one thing of the record, and adds only phrases
+        that name nothing else here."""
+        owners_of: dict[tuple[str, ...], set[tuple[str, object]]] = {}
+
+        def own(key: tuple[str, ...], who: tuple[str, object]) -> None:
+            if key:
+                owners_of.setdefault(key, set()).add(who)
+
+        # A word names one thing when it is a word of that thing's names only (the predicted
+        # quantity's words are its own: "articles" of "articles published", not of mentor_articles).
+        word_owners: dict[str, set[tuple[str, object]]] = {}
+        label_words: set[str] = set()
+        for label, aliases in self.f.labels.items():
+            for a in aliases:
+                key = tuple(words_of(a))
+                own(key, ("label", label))
+                # "the labour force" for the class "in the labour force"
+                while key[:1] in (("in",), ("the",), ("a",), ("an",)):
+                    key = key[1:]
+                    own(key, ("label", label))
+                for w in key:
+                    if w not in self.glue:
+                        word_owners.setdefault(w, set()).add(("label", label))
+                        label_words.add(w)
+        if with_players:
+            for p in self.f.players:
+                keys = {tuple(words_of(a)) for a in p.aliases}
+                # The name's words without its numbers: "kids under" for kids_under_6.
+                keys.add(tuple(w for w in re.split(r"[^a-z]+", p.name.lower()) if w))
+                for key in keys:
+                    own(key, ("player", p.index))
+                    for w in key:
+                        if w not in self.glue and w not in label_words:
+                            word_owners.setdefault(w, set()).add(("player", p.index))
+        for w, who in word_owners.items():
+            if len(who) == 1 and len(w) > 2:
+                own((w,), next(iter(who)))
+        unit = set(words_of(str(getattr(self.f, "unit", "") or "")))
+        for group in synonym_groups():
+            keys = [tuple(words_of(m)) for m in group]
+            if unit and any(len(k) == 1 and k[0] in unit for k in keys):
+                # Other words for the record's unit ("publications" for "articles") name no feature.
+                self.glue = self.glue | {k[0] for k in keys if len(k) == 1}
+                continue
+            found = set().union(*(owners_of.get(k, set()) for k in keys))
+            if len(found) != 1:
+                continue
+            kind, what = next(iter(found))
+            meaning = Meaning("player", players=(what,)) if kind == "player" else Meaning("label", label=what)
+            for key in keys:
+                if key and key not in self.phrases and not all(w in STOPWORDS for w in key):
+                    self.phrases[key] = [meaning]
 
     def _punctuation_names(self) -> None:
         """Words of a text named by what they are: "the full stops", "the commas"."""

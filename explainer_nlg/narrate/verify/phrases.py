@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from ...prompt_files import load_prompt_file
 from ..vocabulary import template_words, vocabulary, words_of
 
 # Connecting words that belong to no claim even when a feature's name contains them.
@@ -24,6 +25,19 @@ tilt tilted tilts tilting bump bumped bumps bumping shave shaved shaves shaving"
 # where the features took the prediction overall.
 RELATIVE_CUES = frozenset({("other", "way"), ("other", "side"), ("opposite", "way"), ("other", "direction"),
                            ("opposite", "direction")})
+# Cues that give a reason rather than a way: for a regression they point where the features took
+# the prediction ("the main reason it is low"), as for a class they point toward the class explained.
+REASON_CUES = frozenset({("reason",), ("reasons",), ("because",), ("thanks", "to"), ("down", "to"), ("due", "to"),
+                         ("led", "to"), ("drove",), ("contributed",), ("counted", "most"), ("counted", "for"),
+                         ("driven", "by"), ("rests", "on"), ("rest", "on"), ("relies", "on"), ("hinges", "on"),
+                         ("stems", "from"), ("rests",), ("relies",), ("hinges",)})
+# A rank said "in either direction" is a rank among all features, whatever way the clause names.
+EITHER_WAY = frozenset({("either", "direction"), ("either", "way"), ("any", "direction"), ("both", "directions"),
+                        ("either", "side")})
+# "low ozone", "a high estimate": a level of the prediction itself, against the average.
+LEVEL_WORDS = {"low": -1, "high": 1}
+PREDICTION_NOUNS = frozenset({"prediction", "estimate", "forecast", "predictions", "estimates", "forecasts",
+                              "output", "value"})
 HEAT_WORDS = frozenset({"heatmap", "heat", "grad-cam", "gradcam", "saliency"})
 # The word before a replacement: "replaced by “fresh”", "swapped with", "changed to".
 REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
@@ -31,8 +45,8 @@ REPLACEMENT_PREPS = frozenset({"by", "with", "for", "to", "into"})
 
 @functools.lru_cache(maxsize=1)
 def cue_table() -> dict[tuple[str, ...], set[str]]:
-    """Phrase (as lowercase words) -> its tags: up / down (direction), top / major / minor / plain
-    (rank), decision (names the prediction)."""
+    """Phrase (as lowercase words) -> its tags: up / down (direction), top / major / minor / plain /
+    bottom (rank), decision (names the prediction)."""
     voc = vocabulary()
     table: dict[tuple[str, ...], set[str]] = {}
 
@@ -42,7 +56,7 @@ def cue_table() -> dict[tuple[str, ...], set[str]]:
     for tag in ("up", "down"):
         for p in voc["cues"][tag]:
             add(p, tag)
-    for tag in ("top", "major", "minor", "plain"):
+    for tag in ("top", "major", "minor", "plain", "bottom"):
         for p in voc["ranks"].get(tag, []):
             add(p, tag)
     for p in voc["language"]["decision_cues"]:
@@ -75,5 +89,36 @@ def count_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def base_glue() -> frozenset[str]:
-    """Connecting words for every record: the vocabulary's glue, the templates' own words, stopwords."""
-    return frozenset(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
+    """Connecting words for every record: the vocabulary's glue, the templates' own words, stopwords,
+    and the words that make no claim about a prediction or that name the kind of row it is about
+    (prompts/verifier_words.toml)."""
+    extra = verifier_words()["claim_free"]
+    return (frozenset(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
+            | frozenset(extra["words"].split()) | frozenset(extra["row_nouns"].split()))
+
+
+def verifier_words() -> dict:
+    """prompts/verifier_words.toml: claim-free words, row nouns, units' long forms, synonyms."""
+    return load_prompt_file("verifier_words.toml")
+
+
+def unit_words(unit: str | None) -> set[str]:
+    """The words of a unit's long forms ("miles per gallon" for "mpg"), connecting words for a record
+    in that unit.
+
+    >>> sorted(unit_words("ppb")), unit_words(None)
+    (['billion', 'part', 'parts', 'per'], set())
+    """
+    forms = verifier_words()["units"].get(str(unit or "").strip(), [])
+    return {w for form in forms for w in words_of(form)}
+
+
+@functools.lru_cache(maxsize=1)
+def value_words() -> frozenset[str]:
+    """Words that describe a value against other rows ("light", "low"): ``[values]``."""
+    return frozenset(verifier_words()["values"]["words"].split())
+
+
+def synonym_groups() -> list[list[str]]:
+    """Groups of everyday words that mean the same (``[synonyms]``)."""
+    return verifier_words()["synonyms"]["groups"]

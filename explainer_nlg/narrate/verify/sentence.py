@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..facts import Facts
@@ -20,16 +21,29 @@ from .check_number import check_number
 from .check_rank import check_heat_rank, check_rank
 from .clauses import (
     Clause,
+    appositive_ranks,
     carry_subjects,
     collect,
     inherit,
+    item_owners,
     nearest,
     read_quote,
     resolve_leftovers,
+    share_forward,
     split_clauses,
 )
 from .context import context
-from .phrases import MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
+from .phrases import EITHER_WAY, MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
+from .readings import (
+    against_the_average,
+    cancel_out,
+    likelihood,
+    prediction_level,
+    qualified_comparatives,
+    reasons_follow_the_prediction,
+    relative_within,
+    toward_of,
+)
 from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
@@ -66,7 +80,11 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     cues = cue_table()
     match_phrases(toks, cues, max(len(k) for k in cues), "cue")
     motion_particles(toks)
+    against_the_average(toks)
+    qualified_comparatives(toks)
     the_row_itself(toks, ctx)
+    prediction_level(toks, f, claims)
+    likelihood(toks, f, claims)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
@@ -74,6 +92,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     for prev, clause in zip(clauses, clauses[1:]):
         clause.after_outcome = prev.after_outcome or any(t.kind == "word" and t.norm in OUTCOME_WORDS
                                                          for t in prev.toks)
+    cancel_out(clauses, f, claims)
     # Words left over are connecting words, or claims about something not in the record.
     for clause in clauses:
         resolve_leftovers(clause, ctx, claims, stop_at_first)
@@ -81,6 +100,11 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
             return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for clause in clauses:
         collect(clause)
+    reasons_follow_the_prediction(clauses, f)
+    relative_within(clauses, f)
+    share_forward(clauses)
+    appositive_ranks(clauses)
+    item_owners(clauses)
     carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
@@ -97,6 +121,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     return Verdict(sentence, tuple(claims), frozenset(mentioned), stated_direction(clauses, f))
 
 
+IDENTIFIER = re.compile(r"[a-z][a-z0-9]*_\w")
 TOGETHER_WORDS = frozenset({"together", "combined", "between", "jointly", "altogether", "total", "sum", "both"})
 
 
@@ -159,15 +184,6 @@ def relative_cues_up(toks: list[Token]) -> None:
             t.ref = Reading("cue", cues=(t.ref.cues - {"down"}) | {"up"}, first=t.ref.first, text=t.ref.text)
 
 
-def toward_of(clause: Clause, f: Facts) -> int:
-    """+1 when the clause measures directions against the explained class, -1 against the other of
-    two, 0 against a class the evidence does not explain."""
-    refs = [lab for _, lab, role in clause.labels if role == "reference"]
-    if refs and refs[0] != f.target and not f.is_change:
-        return -1 if refs[0] == f.binary_other else 0
-    return 1
-
-
 def stated_direction(clauses: list[Clause], f: Facts) -> int:
     """The direction the sentence's last direction word states, relative to the explained class."""
     for clause in reversed(clauses):
@@ -217,13 +233,36 @@ def check_clause(clause: Clause, f: Facts, claims: list[Claim], mentioned: set) 
             claims.append(claim)
             if not players:
                 continue
+        if rank in ("top", "major") and _ordinal_after(clause, pos):
+            continue  # "with horsepower a close second": the ordinal is its rank (check_compare.py)
         if rank is not None and rank != "plain":
-            claims.append(check_rank(f, players, rank, cue * toward if cue is not None else None,
+            either = rank == "top" and _either_way(clause)
+            claims.append(check_rank(f, players, rank, cue * toward if cue is not None and not either else None,
                                      max_abs, clause, th))
 
     for pos, t in enumerate(clause.toks):
         if t.kind == "num":
             claims.append(check_number(f, t, clause, pos))
+
+
+ORDINAL_WORDS = frozenset({"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"})
+
+
+def _ordinal_after(clause: Clause, pos: int) -> bool:
+    """Whether an ordinal follows the player at ``pos`` closely, before any other player."""
+    others = {p for p, _ in clause.players if p > pos}
+    for k in range(pos + 1, min(len(clause.toks), pos + 5)):
+        if k in others:
+            return False
+        t = clause.toks[k]
+        if t.kind == "word" and t.norm in ORDINAL_WORDS:
+            return True
+    return False
+
+
+def _either_way(clause: Clause) -> bool:
+    words = [t.norm for t in clause.toks if t.kind == "word"]
+    return any(tuple(words[i:i + 2]) in EITHER_WAY for i in range(len(words) - 1))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -236,7 +275,8 @@ def split_sentences(text: str) -> list[str]:
             depth = max(0, depth - 1)
         elif ch in ".!?" and depth == 0 and (i + 1 == len(text) or text[i + 1].isspace()):
             nxt = text[i + 1:].lstrip()
-            if not nxt or nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "“\"":
+            # A column name in lower case starts a sentence too ("... -0.58. phd_prestige adds ...").
+            if not nxt or nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "“\"" or IDENTIFIER.match(nxt):
                 out.append(text[start:i + 1].strip())
                 start = i + 1
     tail = text[start:].strip()
