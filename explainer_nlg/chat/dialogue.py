@@ -30,6 +30,9 @@ CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first":
                 "the second": 2, "the third": 3, "last": -1, "the last": -1}
 COHORT_REF = re.compile(r"\b(?:them|those|these|of them|among them|that group|the same group|same people|"
                         r"those people|these people|of those|the group)\b")
+# "how many are there", "show me a few": the group just named, asked about again with no words of its own
+GROUP_AGAIN = re.compile(r"^\W*(?:and |so |ok )?(?:how many(?: (?:are|r|is|were) (?:there|they|that|those))?(?: in total| altogether)?|"
+                         r"(?:show|list|give)(?: me)? (?:a few|some|more|a couple|the rows|the list)|which ones?(?: are they)?)\W*$")
 LIST_REF = re.compile(r"^\W*(?:and |so |ok |but )?(?:why|why not|explain|how come|that one|this one|which one|"
                       r"show (?:me )?(?:that|this) one|and (?:that|this) one|what about (?:that|this) one|"
                       r"how sure|what could change (?:it|that)|why (?:that|this) one|why them)\W*$")
@@ -154,8 +157,12 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         elif filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
             # "and unmarried?" after "how many married ones were rearrested": another group, the
             # same outcome
-            filters = _carried(state.filters, filters, None if COHORT_REF.search(text) else OUTCOME_FEATURES)
-    elif COHORT_REF.search(text) and state.filters and parsed.get("instance") is None:
+            # "and men?" after "women over 85": the same group with one part swapped keeps the rest
+            swapped = {f["feature"] for f in filters} & {f["feature"] for f in state.filters}
+            filters = _carried(state.filters, filters,
+                               None if COHORT_REF.search(text) or swapped else OUTCOME_FEATURES)
+    elif (COHORT_REF.search(text) or GROUP_AGAIN.match(text) and not filters) and state.filters \
+            and parsed.get("instance") is None:
         # "how many of them were approved?", "and how many of those defaulted": the group, and what
         # the question adds to it
         filters = _carried(state.filters, filters)

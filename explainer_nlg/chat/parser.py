@@ -155,6 +155,19 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the
         # two readings the model split its belief between are one here
         chosen[0] = ("predict", min(1.0, chosen[0][1] + reading.ops.get("predict", 0.0)))
+    if chosen and chosen[0][0] in ("why", "why_not") and not a.unresolved and not any(
+            op == ("why_not" if chosen[0][0] == "why" else "why") for op, _ in chosen[1:]):
+        # "why was 100 denied": a why-not needs a negation ("why not", "why wasn't"); without one the
+        # two readings the model split its belief between are one, the why
+        other = "why_not" if chosen[0][0] == "why" else "why"
+        negated = re.search(r"\b(?:not|no|never|nt|n't|wont|cant|dont|didnt|isnt|wasnt|arent|werent|wouldnt|"
+                            r"couldnt|doesnt|hasnt|havent)\b|n['’]t\b", (split_parts(text) or [text])[0])
+        merged = min(1.0, chosen[0][1] + reading.ops.get(other, 0.0))
+        if not negated and chosen[0][0] == "why_not" and not any(
+                re.match(r"(?:not|no|non)\b", w.lower()) for _, w, _ in a.targets):
+            chosen[0] = ("why", merged)
+        elif (chosen[0][0] == "why") == (not negated):
+            chosen[0] = (chosen[0][0], merged)
     if chosen and chosen[0][0] == "why_not" and any(not neg and re.match(r"(?:not|no|non)\b", w.lower())
                                                    for _, w, neg in a.targets):
         # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not
