@@ -1145,9 +1145,20 @@ def _possessive_ids(text: str, spans: list[_Span]) -> list[_Span]:
     """"what if 45's mitoses were 1", "7's income": a number with a possessive is a row, whatever
     the tagger made of "45's" (a feature, a number)."""
     found = [m for m in re.finditer(r"(?<![\w.,$])(\d+)['’]s\b", text)]
-    if not found or any(sp.tag == "ID" and not re.fullmatch(r"\d+", sp.text.strip()) for sp in spans):
+    if not found:
+        # "worker 8s income", "is 3310s income verified": the apostrophe left out; never a decade
+        # ("in their 60s", "the 1990s")
+        found = [m for m in re.finditer(r"(?<![\w.,$])(\d+)s\s+(?=[a-z])", text)
+                 if not (int(m.group(1)) % 10 == 0 and (10 <= int(m.group(1)) <= 90 or 1800 <= int(m.group(1)) <= 2090))
+                 and (re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", text[:m.start()].lower())
+                      or re.match(r"^\W*(?:is|was|does|did|what(?:'s|s| is| was)?|how)\s+(?:\w+\s+)?$",
+                                  text[:m.start()].lower()))]
+    if not found or any(sp.tag == "ID" and not re.fullmatch(r"\d+['’]?s?", sp.text.strip()) for sp in spans):
         return spans
     m = found[0]
+    for sp in spans:  # a mention the tagger ran over the row ("12s job"): the words after it stay
+        if sp.start < m.end() and m.start() < sp.end and sp.end > m.end() and text[m.end():sp.end].strip():
+            sp.start, sp.text = m.end(), text[m.end():sp.end]
     keep = [sp for sp in spans if sp.end <= m.start() or sp.start >= m.end()]
     keep = [sp for sp in keep if sp.tag != "ID"]  # the possessive names the row
     keep.append(_Span(m.start(1), m.end(1), "ID", m.group(1)))
