@@ -147,12 +147,18 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
         if parsed.get("features") and not new.get("features"):
             new["features"] = list(parsed["features"])
-        last = state.ops
+        last, edited = state.ops, False
         if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
             last = [{"op": "why"}]  # "the second one" after a list: explain that one
+        if any(o["op"] == "what_if" for o in last) and filters and not new.get("changes") and \
+                state.x is not None and all(f["cmp"] == "==" for f in filters) and \
+                not any(f["feature"] in OUTCOME_FEATURES for f in filters):
+            # "and with a loan to value of 0.7?" after a what-if: the next edit, in place of the last
+            new["changes"] = [{"feature": f["feature"], "action": "set", "value": f["value"]} for f in filters]
+            filters, edited = [], True
         ops = [{**{k: v for k, v in o.items() if k != "features" or not new.get("features")}, **new}
                for o in last if registry.get(o["op"]).carries] or ops
-        if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
+        if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row") and not edited:
             filters = list(state.filters)  # "and for the next group?" keeps the group it names only
         elif filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
             # "and unmarried?" after "how many married ones were rearrested": another group, the

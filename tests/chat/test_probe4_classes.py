@@ -144,3 +144,11 @@ def test_a_row_with_its_possessive_apostrophe_left_out(clinic):
 def test_a_row_after_lend_to_is_the_row(risk):
     p = parse("would you lend to 12", risk)
     assert ops(p) == ["predict"] and p["instance"] == 12 and not p.get("clarify"), p
+
+
+def test_a_value_after_a_what_if_is_the_next_edit_not_a_filter(loan):
+    loan.ask("what if 17 had no records", session="edit")
+    r = loan.ask("and with an income of 300?", session="edit")
+    res = r.parsed["resolved"]
+    assert res["ops"] == ["what_if"] and res["instance"] == 17 and res["filters"] == [], res
+    assert [(c["feature"], c["value"]) for c in res["changes"]] == [("Income", 300)], res
