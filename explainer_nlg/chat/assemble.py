@@ -198,7 +198,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 # Spans a whole value phrase may swallow: words of a mention, never a number, id, comparison or edit.
 WORD_TAGS = ("FEAT", "VAL", "CLS", "PRED", "LABEL", "NEG", "MOD")
-AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*old\b|\s*(?:y/?o|yo)\b", re.I)
+AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*olds?\b|\s*(?:y/?o|yo)\b", re.I)
 
 
 def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
@@ -238,6 +238,17 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
         if sp.tag == "FEAT" and read_number(sp.text.strip()) is not None and any(
                 o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
             continue  # "2k" tagged both a number and a feature: the number
+        age = AGE_AFTER.match(text[sp.end:]) if sp.tag in ("ID", "NUM") else None
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric] if age else []
+        if age and len(ages) == 1 and re.fullmatch(r"\d+", sp.text.strip()):
+            # "17 year olds" on data with a column called year: the age, and "year" only its unit
+            a, b = sp.end, sp.end + age.end()
+            for o in spans:
+                if o is not sp and o.start < b and a < o.end and o.tag in WORD_TAGS:
+                    o.tag, o.used = "SAID", True
+            unit = _Span(a, b, "FEAT", text[a:b])
+            unit.link = ages[0]
+            out.append(unit)
         if sp.tag == "ID" and (AGE_AFTER.match(text[sp.end:]) or any(o.tag == "ID" and o.end <= sp.start for o in spans) and (
                 re.match(r"\s*(?:more|less|fewer|extra|higher|lower)\b", text[sp.end:].lower())
                 or ASK_BEFORE.search(text[:sp.start].lower()))):
@@ -578,6 +589,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
           cohort: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
+        if sp.tag == "FEAT" and sp.link is not None:
+            continue  # linked already by the words around it ("17 year olds": the age)
         if sp.tag == "FEAT" and re.fullmatch(r"(?:months?|years?|weeks?|days?)", sp.text.lower()) and \
                 re.search(r"\d\s*[km]?\s*(?:a|an|per|each|every|/)\s*$", text[:sp.start].lower()):
             sp.used = True  # "5,800 a month": the rate's unit, not a column about months
@@ -924,8 +937,11 @@ POLAR = {"good": True, "great": True, "excellent": True, "fine": True, "healthy"
 
 def _untagged_comparator(text: str, n: _Span) -> str | None:
     """"5+", "60 or more", "over 60": the comparison words next to a number, read by the lexicon."""
+    rest = text[n.end:]
+    unit = AGE_AFTER.match(rest)
+    rest = rest[unit.end():] if unit else rest  # "20 yrs old or younger"
     after = re.match(r"\s*(\+|or (?:more|less|above|below|over|under|fewer|older|younger)|and (?:over|up|above|under|below))",
-                     text[n.end:].lower())
+                     rest.lower())
     if after:
         return comparator(after.group(1))
     words = re.findall(r"[a-z<>=]+", text[max(0, n.start - 24):n.start].lower())

@@ -152,3 +152,13 @@ def test_a_value_after_a_what_if_is_the_next_edit_not_a_filter(loan):
     res = r.parsed["resolved"]
     assert res["ops"] == ["what_if"] and res["instance"] == 17 and res["filters"] == [], res
     assert [(c["feature"], c["value"]) for c in res["changes"]] == [("Income", 300)], res
+
+
+def test_n_year_olds_is_the_age_where_the_data_has_a_year_column():
+    rng = np.random.default_rng(9)
+    n = 200
+    df = pd.DataFrame({"year": rng.integers(1997, 2003, n), "age": rng.integers(12, 60, n),
+                       "sex": rng.choice(["female", "male"], n), "checks": rng.integers(0, 6, n)})
+    s = ChatSchema.from_frame(df, classes=["released", "held"], target="outcome")
+    p = parse("how many 19 year olds were held", s)
+    assert ("age", "==", "19") in filters(p) and not any(f[0] == "year" for f in filters(p)), p
