@@ -322,7 +322,7 @@ def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_em
                 if form and (m.startswith(form) or form.startswith(m)) and min(len(form), len(m)) >= 4:
                     best = max(best, 0.8)  # "renters" / "rent", "graduates" / "graduate"
             short = it.feature if it.boolean else str(it.value)
-            if " " not in short and abbreviates("".join(split_words(short)) or short, m.split()):
+            if " " in m and " " not in short and abbreviates("".join(split_words(short)) or short, m.split()):
                 best = max(best, 0.88)  # "african americans" for the value or yes/no column ``afam``
         if near is not None and it.feature == near:
             best += 0.05
