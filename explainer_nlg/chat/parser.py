@@ -77,6 +77,8 @@ METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?sco
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
+SQL_WORDS = re.compile(r"\b(?:(?:drop|truncate|alter)\s+table|delete\s+from|insert\s+into|union\s+(?:all\s+)?select)"
+                       r"\s+[\w.`\"\[\]]+", re.I)
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+\b", re.IGNORECASE)
 # Everyday words of other languages that English questions do not use: a short greeting or
 # question in one ("hola", "que tal", "danke") is another language, not a guess at an operation.
@@ -135,8 +137,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         model = LearnedParser.default()
     # The tagger never saw "1e308" written out: it reads a plain number of the same length in its
     # place, so the spans' offsets still point into the question as written, and its value is kept.
-    reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), clean))
-    chosen, ranked = _choose(reading, clean, model)
+    # SQL typed into a question ("17'; DROP TABLE records; --") is no clause of it: blanked for the
+    # model (offsets kept), so "records" there asks to see nothing
+    masked = SQL_WORDS.sub(lambda m: " " * len(m.group()), clean)
+    reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), masked))
+    chosen, ranked = _choose(reading, masked, model)
     if not chosen and PAY_CHANGE.search(text):
         # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
         chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
