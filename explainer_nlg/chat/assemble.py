@@ -44,7 +44,8 @@ GROUP_WORDS = re.compile(r"\b(?:the model|it|they|were|was|are|is|got|get|been|b
 # Nouns that put a row id after them ("customer 9", "row 17", "#3"): the English convention the old
 # slot filler relied on too; the tagger learns it, this catches what it misses.
 ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient|mother|record|entry|instance|"
-             r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|#)")
+             r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|employee|"
+             r"worker|student|loan|household|house|#)")
 PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
           r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
           r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
@@ -97,6 +98,12 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _value_phrases(text, spans, schema)
     spans = _granted(text, spans, schema)
     _target_mentions(text, spans, schema)
+    spans = _class_phrases(text, spans, schema)
+    if "statistics" in ops:
+        for sp in spans:  # "average doctor visits" where a class is called "average": the statistic
+            if sp.tag in ("CLS", "PRED", "LABEL") and sp.text.lower().strip() in linking.ASKING and \
+                    re.match(r"\s+[a-z]", text[sp.end:].lower()) and not GROUP_WORDS.search(text[:sp.start].lower()):
+                sp.tag, sp.used = "SAID", True
     for sp in spans:
         if sp.tag == "ID" and _is_amount(text, sp):
             sp.tag = "NUM"  # "$178,731", "150,000": an amount, not a row id
@@ -141,6 +148,11 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     pairs = _pairs(text, spans, out, schema, policy)
     attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
                  or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
+    # "does being a student matter", "does medicaid matter": the effect of the feature the value
+    # belongs to, where no feature is named apart from it (not the effect within that group)
+    attribute = attribute or bool(ops) and ops[0] == "effect" and mode == "filters" and out.instance is None and \
+        len(pairs) == 1 and pairs[0]["kind"] == "value" and not any(
+            sp.tag == "FEAT" and sp.link is not None and not sp.used for sp in spans)
     for p in pairs:
         feat, value, cmp, kind = p["feature"], p["value"], p["cmp"], p["kind"]
         if attribute and kind != "number":  # "is 19 a citizen": about the row, not a cohort
@@ -186,7 +198,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 # Spans a whole value phrase may swallow: words of a mention, never a number, id, comparison or edit.
 WORD_TAGS = ("FEAT", "VAL", "CLS", "PRED", "LABEL", "NEG", "MOD")
-AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*old\b|\s*(?:y/?o|yo)\b", re.I)
+AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*olds?\b|\s*(?:y/?o|yo)\b", re.I)
 
 
 def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
@@ -226,6 +238,17 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
         if sp.tag == "FEAT" and read_number(sp.text.strip()) is not None and any(
                 o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
             continue  # "2k" tagged both a number and a feature: the number
+        age = AGE_AFTER.match(text[sp.end:]) if sp.tag in ("ID", "NUM") else None
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric] if age else []
+        if age and len(ages) == 1 and re.fullmatch(r"\d+", sp.text.strip()):
+            # "17 year olds" on data with a column called year: the age, and "year" only its unit
+            a, b = sp.end, sp.end + age.end()
+            for o in spans:
+                if o is not sp and o.start < b and a < o.end and o.tag in WORD_TAGS:
+                    o.tag, o.used = "SAID", True
+            unit = _Span(a, b, "FEAT", text[a:b])
+            unit.link = ages[0]
+            out.append(unit)
         if sp.tag == "ID" and (AGE_AFTER.match(text[sp.end:]) or any(o.tag == "ID" and o.end <= sp.start for o in spans) and (
                 re.match(r"\s*(?:more|less|fewer|extra|higher|lower)\b", text[sp.end:].lower())
                 or ASK_BEFORE.search(text[:sp.start].lower()))):
@@ -374,6 +397,45 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
                     o.used, o.tag = True, "SAID"
 
 
+def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """Class names of several words said whole ("a high balance" where a class is "high balance")
+    are the class, whatever the tagger made of their words (a feature "balance"); and the target
+    column's own name beside a class word ("excellent health" for a target ``health``) belongs to
+    that class word, not asked about on its own."""
+    if schema.kind != "tabular" or not schema.classes:
+        return spans
+    low = text.lower()
+    placed: list[_Span] = []
+    for cls in sorted(schema.classes, key=lambda c: -len(str(c))):  # "not credit worthy" before "credit worthy"
+        if len(str(cls).split()) < 2:
+            continue
+        for m in re.finditer(r"\b" + re.escape(str(cls).lower()) + r"\b", low):
+            inside = [sp for sp in spans if sp.start < m.end() and m.start() < sp.end]
+            if inside and not any(sp in placed for sp in inside) and all(
+                    sp.tag in ("FEAT", "VAL", "CLS", "PRED", "LABEL", "MOD") and m.start() <= sp.start
+                    and sp.end <= m.end() for sp in inside):
+                tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
+                spans = [sp for sp in spans if sp not in inside]
+                new = _Span(m.start(), m.end(), tag, text[m.start():m.end()])
+                new.link = cls  # the class by its own name: read as written, never re-resolved
+                placed.append(new)
+                spans.append(new)
+    spans.sort(key=lambda x: (x.start, x.end))
+    words = {linking.singular(w) for w in split_words(schema.target or "")}
+    if not words:
+        return spans
+    for i, sp in enumerate(spans):
+        mine = {linking.singular(w) for w in split_words(sp.text)}
+        if sp.tag not in ("CLS", "PRED", "LABEL") or not mine or not mine <= words or resolve(sp.text, schema):
+            continue
+        prev = spans[i - 1] if i else None
+        if prev is not None and prev.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\s*", text[prev.end:sp.start]) \
+                and resolve(prev.text, schema) is not None:
+            prev.end, prev.text = sp.end, text[prev.start:sp.end]
+            sp.tag, sp.used = "SAID", True
+    return spans
+
+
 def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     """Whether an outcome word says what happened to people ("how many defaulted", "those who
     quit", "how many got the loan"), not what the model decided: counted from the true labels
@@ -463,7 +525,9 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
         before = text[max(0, sp.start - 12):sp.start]
         neg = is_negated(before)
         cls = None
-        if neg:  # "not credit worthy" may be a class's own name
+        if sp.link in schema.classes:  # a class said by its whole name (``_class_phrases``)
+            cls, neg = sp.link, False
+        elif neg:  # "not credit worthy" may be a class's own name
             m = re.search(r"(?:not|no|non)[\s-]*$", before.lower())
             if m:
                 cls = resolve(before[m.start():] + word, schema)
@@ -525,6 +589,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
           cohort: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
     for sp in spans:
+        if sp.tag == "FEAT" and sp.link is not None:
+            continue  # linked already by the words around it ("17 year olds": the age)
         if sp.tag == "FEAT" and re.fullmatch(r"(?:months?|years?|weeks?|days?)", sp.text.lower()) and \
                 re.search(r"\d\s*[km]?\s*(?:a|an|per|each|every|/)\s*$", text[:sp.start].lower()):
             sp.used = True  # "5,800 a month": the rate's unit, not a column about months
@@ -546,6 +612,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families) \
                     and v.best[0] not in schema.booleans:
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
+                continue
+            if v.best is not None and v.score >= 0.85 and linking.abbreviates_any(linking.content_words(sp.text), v.best[1]) \
+                    and linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.85:
+                sp.tag = "VAL"  # "african americans": the value ``afam`` of ethnicity, cut short
                 continue
             r = linking.link_feature(sp.text, schema)
             in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
@@ -581,6 +651,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.used = True
             elif r.ambiguous:  # a word half a dozen columns share ("work"): too vague to be one
                 sp.used = True
+            elif _widen_short(text, sp, spans, schema):
+                pass  # "african" + "americans": the words a short name (``afam``) was cut from
             else:
                 # An everyday word the lexicon knows but this data has no column for: not a
                 # feature mention at all ("who earns more" on data with no income).
@@ -596,6 +668,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             r = linking.link_value(sp.text, schema, near=near)
             if r.best is not None:
                 sp.link = r.best
+            elif _widen_short(text, sp, spans, schema):
+                pass  # "african" + "americans": the value or column ``afam``
             else:
                 # A value no category has may still be a feature's name ("students" for isStudent
                 # is indexed; "hypertension" reaches ``ht`` through its description).
@@ -625,6 +699,23 @@ def _id_as_value(text: str, spans: list[_Span], out: Assembled, schema: ChatSche
                 and re.fullmatch(r"\s*(?:of|=|is|at|:)?\s*", text[f.end:sp.start]) \
                 and re.search(r"\b(?:with|where|whose|having|has|have)\s+(?:an?\s+|the\s+)?$", text[:f.start].lower()):
             sp.tag, sp.used = "NUM", False
+            out.instance = None
+            return
+        # the feature's words tagged as something else or not at all ("with credit history 6")
+        m = re.search(r"\b(?:with|where|whose|having)\s+(?:an?\s+|the\s+)?([a-z][a-z._ ]{1,40}?)\s*(?:of|=|is|at|:)?\s*$",
+                      text[:sp.start].lower())
+        if m is None:
+            continue
+        r = linking.link_feature(m.group(1), schema, use_embeddings=False)
+        if isinstance(r.best, str) and r.score >= 0.9 and r.best in schema.numeric and r.best not in schema.booleans:
+            a, b = m.start(1), m.end(1)
+            spans[:] = [o for o in spans if not (o.start < b and a < o.end)]
+            feat = _Span(a, b, "FEAT", text[a:b])
+            feat.link = r.best
+            spans.append(feat)
+            spans.sort(key=lambda x: (x.start, x.end))
+            sp.tag, sp.used = "NUM", False
+            out.features = [f for f in out.features if f != r.best]
             out.instance = None
             return
 
@@ -661,6 +752,31 @@ def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candida
         second = r.ranked[1][1] if len(r.ranked) > 1 else 0.0
         if r.best in candidates and not r.ambiguous and r.score >= 0.8 and r.score - second >= 0.1:
             sp.start, sp.end, sp.text, sp.link = a, b, text[a:b], r.best
+            return True
+    return False
+
+
+def _widen_short(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema) -> bool:
+    """Link a mention that named nothing by the untagged words right after it, where together they
+    are what a short name was cut from ("african" + "americans" -> the yes/no column ``afam``, or
+    the value ``afam`` of ``ethnicity``). Sets the span's tag, link and extent."""
+    held = [o for o in spans if o is not sp]
+    after = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z'-]*", text[sp.end:]):
+        a, b = sp.end + m.start(), sp.end + m.end()
+        if any(o.start < b and a < o.end for o in held) or len(after) == 2 or not _same_clause(text, sp.end, a):
+            break
+        after.append(b)
+    for b in after:
+        phrase = text[sp.start:b]
+        words = linking.content_words(phrase)
+        v = linking.link_value(phrase, schema, use_embeddings=False)
+        if v.best is not None and v.score >= 0.85 and any(
+                linking.abbreviates_any(words, x) for x in (v.best[0], v.best[1])):
+            feat, value = v.best
+            link = (feat, schema.booleans[feat][1]) if feat in schema.booleans and feat not in schema.families \
+                and str(value).lower() not in ("no", "false", "0") else v.best
+            sp.end, sp.text, sp.tag, sp.link = b, phrase, "VAL", link
             return True
     return False
 
@@ -821,8 +937,11 @@ POLAR = {"good": True, "great": True, "excellent": True, "fine": True, "healthy"
 
 def _untagged_comparator(text: str, n: _Span) -> str | None:
     """"5+", "60 or more", "over 60": the comparison words next to a number, read by the lexicon."""
+    rest = text[n.end:]
+    unit = AGE_AFTER.match(rest)
+    rest = rest[unit.end():] if unit else rest  # "20 yrs old or younger"
     after = re.match(r"\s*(\+|or (?:more|less|above|below|over|under|fewer|older|younger)|and (?:over|up|above|under|below))",
-                     text[n.end:].lower())
+                     rest.lower())
     if after:
         return comparator(after.group(1))
     words = re.findall(r"[a-z<>=]+", text[max(0, n.start - 24):n.start].lower())
@@ -893,7 +1012,9 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
             return None, ages[0]  # "and for ppl under 30?" with the comparison untagged
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
-    near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)]
+    near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)
+            and not (sp.start > n.end and any(o.tag == "NUM" and o is not n and 0 <= o.start - sp.end <= 6 for o in spans))]
+    # (a comparison after the number with a number of its own, "70 with debt under 500", is that one's)
     lead = text[max(0, (near[0].start if near else n.start) - 16):(near[0].start if near else n.start)]
     named = [f for f in linking.concept_feature(" ".join(sp.text for sp in near) + " " + lead.split(" ")[-2]
                                                 if len(lead.split(" ")) >= 2 else " ".join(sp.text for sp in near), schema)
@@ -906,7 +1027,11 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     free = [f for f in feats if not f.used]
     before = [f for f in free if f.end <= n.start and _same_clause(text, f.end, n.start)
               and not any(o.tag == "NUM" and f.end <= o.start < n.start for o in spans)]
-    after = [f for f in free if f.start >= n.end and f.start - n.end <= 24 and _same_clause(text, n.end, f.start)]
+    # a feature after the number that has a number of its own ("over 60 with a limit under 3000") is not this one's
+    after_all = [f for f in free if f.start >= n.end and f.start - n.end <= 24 and _same_clause(text, n.end, f.start)]
+    after = [f for f in after_all if not any(o.tag == "NUM" and o is not n and 0 <= o.start - f.end <= 12
+                                             and _same_clause(text, f.end, o.start) for o in spans)]
+    after_own = len(after) < len(after_all)  # the words after the number name another number's feature
     if before and after and after[0].start - n.end < n.start - before[-1].end and (
             cmp_sp is None or cmp_sp.start > before[-1].end):
         return after[0], after[0].link
@@ -915,16 +1040,18 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     if after:
         return after[0], after[0].link
     # "older than 60", "10 years younger", "weighing 110 lbs": the comparison or edit names the feature
-    near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and abs(sp.start - n.end) <= 20 or
-            sp.tag in ("CMP", "ACT") and 0 <= n.start - sp.end <= 6]
-    words = " ".join(sp.text for sp in near) + " " + text[n.end:n.end + 12]
+    near = [sp for sp in spans if (sp.tag in ("CMP", "ACT") and abs(sp.start - n.end) <= 20 or
+                                   sp.tag in ("CMP", "ACT") and 0 <= n.start - sp.end <= 6)
+            and not (sp.start > n.end and any(o.tag == "NUM" and o is not n and 0 <= o.start - sp.end <= 6 for o in spans))]
+    words = " ".join(sp.text for sp in near) + " " + (text[n.end:n.end + 12] if not after_own else "")
     cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric]
     if len(cands) == 1:
         return None, cands[0]
     # "mothers over 35", "people under 25": a bare bound on a group of people is their age, where the
     # data has one age and the number is one of its values.
-    if cmp_sp is not None and re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|"
-                                           r"aged under)", cmp_sp.text.lower().strip()):
+    bound = cmp_sp.text.lower().strip() if cmp_sp is not None else (re.search(
+        r"\b(over|above|under|below|older than|younger than)\s+$", text[:n.start].lower()) or [None, ""])[1]
+    if re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|aged under)", bound or ""):
         ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
         value = read_number(n.text)
         if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
@@ -1015,13 +1142,17 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
     if any(sp.tag == "ID" for sp in spans):
         return
     for sp in spans:
-        if sp.tag != "NUM" or not re.fullmatch(r"#?\d+", sp.text.strip()):
-            continue
+        if sp.tag not in ("NUM", "VAL", "FEAT") or not re.fullmatch(r"#?\d+", sp.text.strip()):
+            continue  # a bare number the tagger read as a value or a feature ("what if 3 got married") as well
         before, after = low[:sp.start], low[sp.end:]
         if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
                 re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
                 and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"
-                             r"could|get|be|wasn't|wasnt|isn't|didn't)\b", after)):
+                             r"could|get|be|wasn't|wasnt|isn't|didn't|lost|took|takes|became|went|paid|moved|worked|"
+                             r"lived|quit|left|bought|sold|borrowed|applied|[a-z]{3,}ed)\b", after)) or (
+                re.search(r"\b(?:lend|loan|give (?:it|a loan|the loan|credit|money)|approve|deny|reject|accept|insure|"
+                          r"cover|hire|flag|predict|explain)\s+(?:(?:it\s+)?to\s+|for\s+)?$", before)
+                and re.fullmatch(r"\s*(?:or not)?\s*[?.!]*\s*", after)):  # "would you lend to 12"
             sp.tag = "ID"
             return
 
@@ -1030,9 +1161,20 @@ def _possessive_ids(text: str, spans: list[_Span]) -> list[_Span]:
     """"what if 45's mitoses were 1", "7's income": a number with a possessive is a row, whatever
     the tagger made of "45's" (a feature, a number)."""
     found = [m for m in re.finditer(r"(?<![\w.,$])(\d+)['’]s\b", text)]
-    if not found or any(sp.tag == "ID" and not re.fullmatch(r"\d+", sp.text.strip()) for sp in spans):
+    if not found:
+        # "worker 8s income", "is 3310s income verified": the apostrophe left out; never a decade
+        # ("in their 60s", "the 1990s")
+        found = [m for m in re.finditer(r"(?<![\w.,$])(\d+)s\s+(?=[a-z])", text)
+                 if not (int(m.group(1)) % 10 == 0 and (10 <= int(m.group(1)) <= 90 or 1800 <= int(m.group(1)) <= 2090))
+                 and (re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", text[:m.start()].lower())
+                      or re.match(r"^\W*(?:is|was|does|did|what(?:'s|s| is| was)?|how)\s+(?:\w+\s+)?$",
+                                  text[:m.start()].lower()))]
+    if not found or any(sp.tag == "ID" and not re.fullmatch(r"\d+['’]?s?", sp.text.strip()) for sp in spans):
         return spans
     m = found[0]
+    for sp in spans:  # a mention the tagger ran over the row ("12s job"): the words after it stay
+        if sp.start < m.end() and m.start() < sp.end and sp.end > m.end() and text[m.end():sp.end].strip():
+            sp.start, sp.text = m.end(), text[m.end():sp.end]
     keep = [sp for sp in spans if sp.end <= m.start() or sp.start >= m.end()]
     keep = [sp for sp in keep if sp.tag != "ID"]  # the possessive names the row
     keep.append(_Span(m.start(1), m.end(1), "ID", m.group(1)))

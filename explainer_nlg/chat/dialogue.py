@@ -30,6 +30,9 @@ CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first":
                 "the second": 2, "the third": 3, "last": -1, "the last": -1}
 COHORT_REF = re.compile(r"\b(?:them|those|these|of them|among them|that group|the same group|same people|"
                         r"those people|these people|of those|the group)\b")
+# "how many are there", "show me a few": the group just named, asked about again with no words of its own
+GROUP_AGAIN = re.compile(r"^\W*(?:and |so |ok )?(?:how many(?: (?:are|r|is|were) (?:there|they|that|those))?(?: in total| altogether)?|"
+                         r"(?:show|list|give)(?: me)? (?:a few|some|more|a couple|the rows|the list)|which ones?(?: are they)?)\W*$")
 LIST_REF = re.compile(r"^\W*(?:and |so |ok |but )?(?:why|why not|explain|how come|that one|this one|which one|"
                       r"show (?:me )?(?:that|this) one|and (?:that|this) one|what about (?:that|this) one|"
                       r"how sure|what could change (?:it|that)|why (?:that|this) one|why them)\W*$")
@@ -144,18 +147,28 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
         if parsed.get("features") and not new.get("features"):
             new["features"] = list(parsed["features"])
-        last = state.ops
+        last, edited = state.ops, False
         if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
             last = [{"op": "why"}]  # "the second one" after a list: explain that one
+        if any(o["op"] == "what_if" for o in last) and filters and not new.get("changes") and \
+                state.x is not None and all(f["cmp"] == "==" for f in filters) and \
+                not any(f["feature"] in OUTCOME_FEATURES for f in filters):
+            # "and with a loan to value of 0.7?" after a what-if: the next edit, in place of the last
+            new["changes"] = [{"feature": f["feature"], "action": "set", "value": f["value"]} for f in filters]
+            filters, edited = [], True
         ops = [{**{k: v for k, v in o.items() if k != "features" or not new.get("features")}, **new}
                for o in last if registry.get(o["op"]).carries] or ops
-        if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
+        if not filters and parsed.get("instance") is None and ref is None and not parsed.get("row") and not edited:
             filters = list(state.filters)  # "and for the next group?" keeps the group it names only
         elif filters and parsed.get("instance") is None and ref is None and not parsed.get("row"):
             # "and unmarried?" after "how many married ones were rearrested": another group, the
             # same outcome
-            filters = _carried(state.filters, filters, None if COHORT_REF.search(text) else OUTCOME_FEATURES)
-    elif COHORT_REF.search(text) and state.filters and parsed.get("instance") is None:
+            # "and men?" after "women over 85": the same group with one part swapped keeps the rest
+            swapped = {f["feature"] for f in filters} & {f["feature"] for f in state.filters}
+            filters = _carried(state.filters, filters,
+                               None if COHORT_REF.search(text) or swapped else OUTCOME_FEATURES)
+    elif (COHORT_REF.search(text) or GROUP_AGAIN.match(text) and not filters) and state.filters \
+            and parsed.get("instance") is None:
         # "how many of them were approved?", "and how many of those defaulted": the group, and what
         # the question adds to it
         filters = _carried(state.filters, filters)

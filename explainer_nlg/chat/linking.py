@@ -32,7 +32,14 @@ import numpy as np
 
 from .lexicon import concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
-from .value_forms import frequency_forms, negated_forms, state_forms, state_names, unranked
+from .value_forms import (
+    abbreviates,
+    frequency_forms,
+    negated_forms,
+    state_forms,
+    state_names,
+    unranked,
+)
 
 LINK = 0.62        # a match at least this good links
 CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
@@ -174,6 +181,12 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
     if m_raw == f.lower() or glued_m == ix.glued[f] or mw == fw:
         return 1.0
     best = 0.0
+    if f.lower() in mw or f.lower() in m_raw.split():
+        # the column's whole name among the words ("doctor visits" names ``visits``), above names
+        # that hold the word after a prefix (``novisits``)
+        best = 0.93
+    elif len(fw) == 1 and abbreviates(ix.glued[f], mw):
+        best = 0.88  # the name is the words cut short: "african americans" for ``afam``
     shared = [w for w in mw if w in fw]
     if shared and len(shared) == len(mw):  # every word of the mention is in the name
         distinct = all(ix.df.get(w, 1) == 1 for w in shared)
@@ -312,6 +325,9 @@ def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_em
                             best = max(best, 0.55 + 0.4 * r)
                 if form and (m.startswith(form) or form.startswith(m)) and min(len(form), len(m)) >= 4:
                     best = max(best, 0.8)  # "renters" / "rent", "graduates" / "graduate"
+            short = it.feature if it.boolean else str(it.value)
+            if " " in m and " " not in short and abbreviates("".join(split_words(short)) or short, m.split()):
+                best = max(best, 0.88)  # "african americans" for the value or yes/no column ``afam``
         if near is not None and it.feature == near:
             best += 0.05
         key = (it.feature, it.value)
@@ -324,6 +340,12 @@ def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_em
             key = (it.feature, it.value)
             scores[key] = max(scores.get(key, 0.0), float(np.clip(0.3 + 0.6 * (s - 0.25) / 0.55, 0, 0.85)))
     return _decide(scores)
+
+
+def abbreviates_any(words: list[str], name: Any) -> bool:
+    """Whether ``name`` (a column or a value) is ``words`` cut short and glued (``afam``)."""
+    glued = "".join(split_words(str(name))) or str(name).lower()
+    return " " not in str(name) and abbreviates(glued, words)
 
 
 def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None:

@@ -77,6 +77,8 @@ METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?sco
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
 
 
+SQL_WORDS = re.compile(r"\b(?:(?:drop|truncate|alter)\s+table|delete\s+from|insert\s+into|union\s+(?:all\s+)?select)"
+                       r"\s+[\w.`\"\[\]]+", re.I)
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?e[+-]?\d+\b", re.IGNORECASE)
 # Everyday words of other languages that English questions do not use: a short greeting or
 # question in one ("hola", "que tal", "danke") is another language, not a guess at an operation.
@@ -135,8 +137,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         model = LearnedParser.default()
     # The tagger never saw "1e308" written out: it reads a plain number of the same length in its
     # place, so the spans' offsets still point into the question as written, and its value is kept.
-    reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), clean))
-    chosen, ranked = _choose(reading, clean, model)
+    # SQL typed into a question ("17'; DROP TABLE records; --") is no clause of it: blanked for the
+    # model (offsets kept), so "records" there asks to see nothing
+    masked = SQL_WORDS.sub(lambda m: " " * len(m.group()), clean)
+    reading = model.read(SCIENTIFIC.sub(lambda m: "9" * len(m.group()), masked))
+    chosen, ranked = _choose(reading, masked, model)
     if not chosen and PAY_CHANGE.search(text):
         # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
         chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
@@ -155,6 +160,19 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the
         # two readings the model split its belief between are one here
         chosen[0] = ("predict", min(1.0, chosen[0][1] + reading.ops.get("predict", 0.0)))
+    if chosen and chosen[0][0] in ("why", "why_not") and not a.unresolved and not any(
+            op == ("why_not" if chosen[0][0] == "why" else "why") for op, _ in chosen[1:]):
+        # "why was 100 denied": a why-not needs a negation ("why not", "why wasn't"); without one the
+        # two readings the model split its belief between are one, the why
+        other = "why_not" if chosen[0][0] == "why" else "why"
+        negated = re.search(r"\b(?:not|no|never|nt|n't|wont|cant|dont|didnt|isnt|wasnt|arent|werent|wouldnt|"
+                            r"couldnt|doesnt|hasnt|havent)\b|n['’]t\b", (split_parts(text) or [text])[0])
+        merged = min(1.0, chosen[0][1] + reading.ops.get(other, 0.0))
+        if not negated and chosen[0][0] == "why_not" and not any(
+                re.match(r"(?:not|no|non)\b", w.lower()) for _, w, _ in a.targets):
+            chosen[0] = ("why", merged)
+        elif (chosen[0][0] == "why") == (not negated):
+            chosen[0] = (chosen[0][0], merged)
     if chosen and chosen[0][0] == "why_not" and any(not neg and re.match(r"(?:not|no|non)\b", w.lower())
                                                    for _, w, neg in a.targets):
         # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not

@@ -34,6 +34,7 @@ EXCLUDED = {
     ("MASS", "biopsy"),  # probe 2 (benchmarks/heldout/probe2_*.toml), with AER::HMDA above
     # probe 3 (probe3*_*.toml); openintro's Lending Club table holds the same kind of loans
     ("modeldata", "lending_club"), ("openintro", "loans_full_schema"), ("AER", "HealthInsurance"),
+    ("AER", "NMES1988"), ("ISLR", "Credit"),  # probe 4 (probe4*_*.toml)
 }
 # Class-name pairs people give their models, for tables with no categorical outcome of their own.
 # Each with target names that fit it.

@@ -112,3 +112,44 @@ def state_names(values: list) -> dict:
     if len(codes) < 5 or len(hits) < 0.8 * len(codes):
         return {}
     return {c: US_STATES[c.upper()] for c in hits}
+
+
+def abbreviates(short: str, words: list[str]) -> bool:
+    """Whether a one-word column name or value (``afam``, ``ovisits``) is the user's words cut
+    short and glued ("african americans", "outpatient visits"): each word gives a prefix, in order,
+    every prefix two letters or more except an initial before a whole word. A name that is an
+    English word itself (``age``) is never read as an abbreviation.
+
+    >>> abbreviates("afam", ["african", "americans"]), abbreviates("ovisits", ["outpatient", "visits"])
+    (True, True)
+    >>> abbreviates("age", ["average", "gender"]), abbreviates("afam", ["african"])
+    (False, False)
+    >>> abbreviates("hhsize", ["household", "size"]), abbreviates("numkids", ["number", "of", "kids"])
+    (False, False)
+    """
+    short = short.lower()
+    words = [w.lower() for w in words if w]
+    if len(words) < 2 or not short.isalpha() or len(short) < 3 or short in _english():
+        return False
+    if short == "".join(words):
+        return False
+
+    def fits(rest: str, k: int) -> bool:
+        if k == len(words):
+            return not rest
+        w = words[k]
+        for n in range(min(len(w), len(rest)), 0, -1):
+            if rest[:n] != w[:n]:
+                continue
+            whole_next = k + 1 < len(words) and rest[n:] == words[k + 1] and len(words[k + 1]) >= 4
+            if (n >= 2 or whole_next) and fits(rest[n:], k + 1):
+                return True
+        return False
+
+    return fits(short, 0)
+
+
+def _english() -> frozenset:
+    from .schema import _vocabulary
+
+    return _vocabulary()
