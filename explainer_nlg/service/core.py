@@ -188,18 +188,18 @@ class Service(RecordRequests):
 
     def _compute(self, ex: Any, x: Any, work: Callable[[], Any]) -> Any:
         """``work()`` within the per-answer time and call budget. A text's or photo's explanation
-        takes seconds: it yields the CPU to quick questions (priority.py). A quick one counts as
-        busy, so that the LLM's background rewording pauses for it."""
+        takes seconds: it yields the CPU to quick questions (priority.py). Every answer counts as
+        busy while it is computed: the LLM's background rewording pauses for it, and an inline
+        rewording (a long answer's above all: seconds of the app's CPU) runs only while its answer
+        is the only one in progress (llm_slot.py)."""
         from ..attribution.limits import explain_limits
 
         def budgeted() -> Any:
             with explain_limits(self.seconds, self.calls):
                 return work()
 
-        if is_long_work(ex, x):
-            return run_low(budgeted)
         with self.refiner.busy:
-            return budgeted()
+            return run_low(budgeted) if is_long_work(ex, x) else budgeted()
 
     def _evidence_elsewhere(self, assistant: Any, x: Any) -> None:
         """For a text or photo, the explanation most questions about it need, computed by the
