@@ -13,8 +13,10 @@ it waits for the LLM (``waiting``).
 Nor does an answer reword while other answers wait for the CPU: the LLM takes a core for seconds,
 and with 18 sessions asking at once the answers it held up were the slowest twentieth (the p95 of
 benchmarks/concurrency.py). With ``busy`` (the count of answers being computed, the caller's own
-included), an inline rewording starts only when at most ``max_busy`` answers are in progress, and
-stops, keeping the lines already verified, as soon as more are.
+included), an inline rewording starts only when at most ``max_busy`` answers are in progress and
+fewer than two finished in the last ``quiet_s`` seconds (the tail of a burst: more are coming; one
+client asking one question after another still gets its rewordings), and stops, keeping the lines
+already verified, as soon as more answers are in progress.
 
 >>> class Echo:
 ...     name = "echo"
@@ -35,7 +37,7 @@ explainer_nlg.service.llm_slot.LLMBusy: the LLM is rewording another answer; thi
 ...     list(polite.stream("s", "hello"))
 Traceback (most recent call last):
 ...
-explainer_nlg.service.llm_slot.LLMBusy: other answers are waiting for the CPU; this one keeps its verified templates
+explainer_nlg.service.llm_slot.LLMBusy: the app is busy with other answers; this one keeps its verified templates
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-CROWDED = "other answers are waiting for the CPU; this one keeps its verified templates"
+CROWDED = "the app is busy with other answers; this one keeps its verified templates"
 
 
 class LLMBusy(RuntimeError):
@@ -55,20 +57,23 @@ class SharedLLM:
     """An LLM that inline callers use only when it is free (``stream``), and background callers
     wait for (``waiting.stream``). Other attributes are the model's (name, ready, wait, ...)."""
 
-    def __init__(self, llm: Any, busy: Any = None, max_busy: int = 1):
+    def __init__(self, llm: Any, busy: Any = None, max_busy: int = 1, quiet_s: float = 1.0):
         self.inner = llm  # the model itself, for callers that take their turn (``waiting``)
         self.slot = threading.Lock()
-        self.busy, self.max_busy = busy, max_busy
+        self.busy, self.max_busy, self.quiet_s = busy, max_busy, quiet_s
 
-    def _crowded(self) -> bool:
-        return self.busy is not None and self.busy.count > self.max_busy
+    def _crowded(self, starting: bool = False) -> bool:
+        if self.busy is None:
+            return False
+        recent = starting and self.busy.done_within(self.quiet_s) >= 2
+        return self.busy.count > self.max_busy or recent
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     def stream(self, system: str, user: str) -> Iterator[str]:
         # A generator: the slot is taken at the first read, inside the try that frees it.
-        if self._crowded():
+        if self._crowded(starting=True):
             raise LLMBusy(CROWDED)
         if not self.slot.acquire(blocking=False):
             raise LLMBusy("the LLM is rewording another answer; this one keeps its verified templates")

@@ -23,6 +23,8 @@ import contextvars
 import logging
 import os
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -84,6 +86,7 @@ class Busy:
     """
 
     def __init__(self):
+        self._done: deque = deque(maxlen=8)  # when the last answers finished (time.monotonic())
         self._count = 0
         self._idle = threading.Condition()
 
@@ -95,8 +98,15 @@ class Busy:
     def __exit__(self, *exc: Any) -> None:
         with self._idle:
             self._count -= 1
+            self._done.append(time.monotonic())
             if self._count == 0:
                 self._idle.notify_all()
+
+    def done_within(self, seconds: float) -> int:
+        """How many answers finished in the last ``seconds`` (at most 8 are remembered)."""
+        since = time.monotonic() - seconds
+        with self._idle:
+            return sum(t >= since for t in self._done)
 
     @property
     def count(self) -> int:

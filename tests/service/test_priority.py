@@ -146,7 +146,7 @@ class GatedLLM:
 def test_an_answer_never_queues_for_an_llm_busy_with_another_session():
     llm = GatedLLM()
     svc = Service(store=False, audit=AuditLog("sqlite://"), llm=llm, budget=128)
-    svc.shared_llm.max_busy = 99  # the slot alone, not the crowd rule (tested below), keeps it out
+    svc.shared_llm.max_busy, svc.shared_llm.quiet_s = 99, 0.0  # the slot alone, not the crowd rules (below)
     svc.ask("why was 17 denied?", "loan", "", "warm-up")  # row 17's evidence is computed once
     first = threading.Thread(target=svc.ask, args=("why was 17 denied?", "loan", "", "first"))
     first.start()
@@ -172,7 +172,23 @@ def test_an_inline_rewording_stops_when_other_answers_arrive():
         stream = shared.stream("s", "u")
         assert next(stream) == "0 "
         with busy:  # another answer comes in: the rewording ends, its model is freed
-            with pytest.raises(LLMBusy, match="waiting for the CPU"):
+            with pytest.raises(LLMBusy, match="busy with other answers"):
                 next(stream)
     assert llm.closed and not shared.slot.locked()
     assert len(llm.decoded) == 2  # the piece read when the other answer came was the last
+
+
+def test_an_inline_rewording_waits_out_the_end_of_a_burst():
+    busy, llm = Busy(), CountingLLM()
+    shared = SharedLLM(llm, busy=busy, quiet_s=0.3)
+    with busy:
+        pass  # one answer just finished (one client asking one question after another): fine
+    with busy:
+        assert list(shared.stream("s", "u")) == ["0 ", "1 ", "2 "]
+    # two finished within quiet_s: the tail of a burst, more are likely on their way
+    with busy:
+        with pytest.raises(LLMBusy, match="busy with other answers"):
+            next(shared.stream("s", "u"))
+    time.sleep(0.35)
+    with busy:  # quiet for quiet_s: this answer may reword
+        assert list(shared.stream("s", "u")) == ["0 ", "1 ", "2 "]
