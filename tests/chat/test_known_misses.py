@@ -11,6 +11,8 @@ import pytest
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
+from .parse_parts import changes, filters, ops
+
 
 @pytest.fixture(scope="module")
 def loan():
@@ -55,18 +57,6 @@ def loans():
     s = ChatSchema.from_frame(df, classes=["will default", "will repay"], target="loan_status")
     s.has_labels = True
     return s
-
-
-def ops(p):
-    return [o["op"] for o in p["ops"]]
-
-
-def filters(p):
-    return sorted((f["feature"], f["cmp"], str(f["value"])) for f in p["filters"])
-
-
-def changes(p):
-    return [(c["feature"], c["action"], c["value"]) for o in p["ops"] for c in o.get("changes", [])]
 
 
 # ---- the brief's known misses ------------------------------------------------------------------

@@ -14,6 +14,8 @@ from explainer_nlg.chat.schema import ChatSchema
 from tests.parser_schemas import chat_schema
 from tests.parser_scoring import load, score
 
+from .parse_parts import ops
+
 
 @pytest.fixture(scope="module")
 def loan():
@@ -25,10 +27,6 @@ def loan():
 @pytest.fixture(scope="module")
 def user():
     return chat_schema("userbuilt")
-
-
-def ops(p):
-    return [o["op"] for o in p["ops"]]
 
 
 def test_parse_is_plain_json_with_the_contract_keys(loan):

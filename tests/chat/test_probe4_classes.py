@@ -19,6 +19,8 @@ from explainer_nlg.chat import Assistant
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
+from .parse_parts import changes, filters, ops
+
 
 @pytest.fixture(scope="module")
 def clinic():
@@ -43,18 +45,6 @@ def risk():
                        "NUM.LOANS": rng.integers(0, 6, n), "STUDENT": rng.choice(["No", "Yes"], n),
                        "MARRIED": rng.choice(["No", "Yes"], n)})
     return ChatSchema.from_frame(df, classes=["low spend", "high spend"], target="SPEND.BAND")
-
-
-def ops(p):
-    return [o["op"] for o in p["ops"]]
-
-
-def filters(p):
-    return sorted((f["feature"], f["cmp"], str(f["value"])) for f in p["filters"])
-
-
-def changes(p):
-    return [(c["feature"], c["action"], c["value"]) for o in p["ops"] for c in o.get("changes", [])]
 
 
 def test_words_a_short_column_name_was_cut_from_link_to_it(clinic):

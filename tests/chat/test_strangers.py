@@ -13,6 +13,8 @@ import pytest
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
+from .parse_parts import filters, ops
+
 
 @pytest.fixture(scope="module")
 def loan():
@@ -36,10 +38,6 @@ def mortgage():
     s = ChatSchema.from_frame(df, classes=["approved", "denied"], target="deny")
     s.has_labels = True
     return s
-
-
-def filters(p):
-    return sorted((f["feature"], f["cmp"], str(f["value"])) for f in p["filters"])
 
 
 def test_the_schema_knows_whether_the_data_has_true_labels(loan):
@@ -106,10 +104,6 @@ def biopsy():
     s = ChatSchema.from_frame(df, classes=["benign", "malignant"], target="Diagnosis")
     s.has_labels = True
     return s
-
-
-def ops(p):
-    return [o["op"] for o in p["ops"]]
 
 
 def test_a_row_id_with_a_possessive_is_the_row(biopsy):
