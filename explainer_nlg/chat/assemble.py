@@ -558,6 +558,8 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
             continue
         if sp.tag == "CLS":
             out.targets.append((cls, word, neg))
+        elif schema.is_regression:
+            continue  # "avg price for ...": the quantity predicted, not a group of rows
         else:
             if neg:
                 others = [c for c in schema.classes if c != cls]
@@ -625,6 +627,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 if c is not None and is_outcome_word(sp.text, schema):
                     sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
                     sp.used = True
+                    if schema.is_regression:
+                        continue  # the quantity predicted ("avg price"), not a group of rows
                     if cohort and (GROUP_WORDS.search(text[:sp.start].lower()) or
                                    MODEL_WORDS.search(text[max(0, sp.start - 12):sp.start].lower())):
                         # "avg income of ppl it approves": which rows, as for a tagged class word

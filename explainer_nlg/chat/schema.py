@@ -49,6 +49,9 @@ class ChatSchema:
     integers: set[str] = field(default_factory=set)  # numeric features whose values are whole numbers
     row_noun: str = "rows"  # what the rows are ("stores"): a word for them, never a column
     has_labels: bool = False  # the rows carry the true outcome ("how many defaulted" can count it)
+    # A regressor: its one "class" is the name of what it predicts ("price"), never a value a row's
+    # prediction equals, so no filter "prediction == price" is made of the word.
+    is_regression: bool = False
 
     @classmethod
     def from_frame(cls, df: Any, classes: list[str] | None = None, target: str | None = None,
@@ -118,6 +121,7 @@ class ChatSchema:
         schema.row_noun = str(ex.info.get("row_noun") or "rows")
         target = ex.info.get("target")
         schema.has_labels = bool(target and target in rows.columns and rows[target].notna().any())
+        schema.is_regression = bool(getattr(ex.predictor, "is_regression", False))
         return schema
 
     # ---- names ------------------------------------------------------------------------------

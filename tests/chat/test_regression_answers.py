@@ -37,3 +37,12 @@ def test_neighbours_are_called_what_the_rows_are(house):
     text = house.assistant().ask("which houses are most like this one? house 12", session="s").text
     assert text.startswith("The 5 houses most like this one: house ")
     assert " row " not in text
+
+
+def test_the_predicted_quantity_named_is_never_a_filter(house):
+    a = house.assistant()
+    p = a.parse("avg price for houses with central air vs without")
+    # before: a filter "label == price" (or "prediction == price"): no house's value is "price"
+    assert p["filters"] and all(str(f["value"]).lower() != "price" for f in p["filters"]), p
+    text = a.ask("avg price for houses with central air vs without", session="f").text
+    assert "is not a number" not in text
