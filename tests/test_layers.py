@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "explainer_nlg"
 # Bottom to top. A pattern names a module and everything under it ("explainer_nlg.models" covers
 # explainer_nlg.models.tabular); the longest matching pattern decides.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("records", ["explainer_nlg.errors", "explainer_nlg.cache", "explainer_nlg.prompt_files",
+    ("records", ["explainer_nlg.errors", "explainer_nlg.cache", "explainer_nlg.recent", "explainer_nlg.prompt_files",
                  "explainer_nlg.input_text", "explainer_nlg.evidence"]),
     ("models", ["explainer_nlg.models"]),
     ("attribution", ["explainer_nlg.attribution"]),

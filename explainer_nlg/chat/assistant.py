@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import copy
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import ExplainerInputError
+from ..recent import Recent
 from . import dialogue, registry
 from .cohort import Table
 from .operations import Context
@@ -62,10 +61,9 @@ class Assistant:
             audit = AuditLog.at()
         self.audit = audit
         self._table: Table | None = None
-        self._evidence: OrderedDict = OrderedDict()
-        self._cohorts: OrderedDict = OrderedDict()
-        self._parses: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._evidence = Recent(64)
+        self._cohorts = Recent(16)
+        self._parses = Recent(512)
 
     # ---- computed things, cached ---------------------------------------------------------
 
@@ -97,29 +95,21 @@ class Assistant:
     def evidence(self, x: Any, target: Any = None):
         """Evidence for ``x`` (cached per input and target: follow-ups do not recompute)."""
         key = (self.key_of(x), target)
-        with self._lock:
-            hit = self._evidence.get(key)
+        hit = self._evidence.get(key)
         if hit is not None:
             return hit
         ev = self.ex.explain(x, target, self.budget)
-        with self._lock:
-            self._evidence[key] = ev
-            while len(self._evidence) > 64:
-                self._evidence.popitem(last=False)
+        self._evidence.put(key, ev)
         return ev
 
     def has_evidence(self, x: Any, target: Any = None) -> bool:
         """Whether ``evidence(x, target)`` is cached (a follow-up about the same input)."""
-        with self._lock:
-            return (self.key_of(x), target) in self._evidence
+        return (self.key_of(x), target) in self._evidence
 
     def remember_evidence(self, x: Any, evidence: Any, target: Any = None) -> None:
         """Cache ``evidence`` as ``evidence(x, target)``: computed elsewhere (a worker process) for
         exactly this input, target and budget."""
-        with self._lock:
-            self._evidence[(self.key_of(x), target)] = evidence
-            while len(self._evidence) > 64:
-                self._evidence.popitem(last=False)
+        self._evidence.put((self.key_of(x), target), evidence)
 
     def cohort_importance(self, filters: list[dict]):
         """Mean Shapley values over the rows ``filters`` select (cached per filter: a follow-up
@@ -133,14 +123,11 @@ class Assistant:
 
     def _cohort(self, what: str, filters: list[dict], compute: Callable) -> Any:
         key = (what, repr(sorted(sorted(f.items()) for f in filters or [])))
-        with self._lock:
-            if key in self._cohorts:
-                return self._cohorts[key]
-        result = compute(list(self.table().filter(filters).index))
-        with self._lock:
-            self._cohorts[key] = result
-            while len(self._cohorts) > 16:
-                self._cohorts.popitem(last=False)
+        missing = object()  # None is a result here (no interaction values for this model)
+        result = self._cohorts.get(key, missing)
+        if result is missing:
+            result = compute(list(self.table().filter(filters).index))
+            self._cohorts.put(key, result)
         return result
 
     def predict(self, x: Any) -> dict[str, float]:
@@ -166,16 +153,10 @@ class Assistant:
         page's examples), and a parse is most of a quick answer's CPU. Not with an LLM settling."""
         if self.settle_with_llm and self.llm is not None or not isinstance(question, str):
             return parse(question, self.schema, llm=self.llm if self.settle_with_llm else None)
-        with self._lock:
-            hit = self._parses.get(question)
-            if hit is not None:
-                self._parses.move_to_end(question)
+        hit = self._parses.get(question)
         if hit is None:
             hit = parse(question, self.schema)
-            with self._lock:
-                self._parses[question] = hit
-                while len(self._parses) > 512:
-                    self._parses.popitem(last=False)
+            self._parses.put(question, hit)
         return copy.deepcopy(hit)  # callers fill in the conversation's row and filters
 
     def ask(self, question: Any, x: Any = None, session: str = "default", audience: str = "customer",

@@ -17,8 +17,6 @@ explainer_nlg.errors.ExplainerInputError: job 'c' is not a value this model has 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExplainerInputError
+from ..recent import Recent
 from .base import Predictor
 
 
@@ -161,15 +160,7 @@ class OneRowOutputs:
     """
 
     def __init__(self, size: int = 1024):
-        self.size = size
-        self._outputs: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        return {"size": self.size}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["size"])
+        self.recent = Recent(size)
 
     @staticmethod
     def _key(batch: pd.DataFrame, features: list[str]) -> tuple | None:
@@ -186,18 +177,12 @@ class OneRowOutputs:
     def outputs(self, batch: pd.DataFrame, features: list[str], model: Any) -> np.ndarray:
         """``model(batch[features])``, from the cache for a one-row batch seen before (a copy)."""
         key = self._key(batch, features)
-        if key is not None:
-            with self._lock:
-                hit = self._outputs.get(key)
-                if hit is not None:
-                    self._outputs.move_to_end(key)
-                    return hit.copy()
+        hit = self.recent.get(key) if key is not None else None
+        if hit is not None:
+            return hit.copy()
         out = model(batch[features])
         if key is not None:
-            with self._lock:
-                self._outputs[key] = out.copy()
-                while len(self._outputs) > self.size:
-                    self._outputs.popitem(last=False)
+            self.recent.put(key, out.copy())
         return out
 
 

@@ -29,12 +29,11 @@ import hashlib
 import os
 import re
 import tempfile
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExplainerInputError
+from ..recent import Recent
 from .errors import TooLarge
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -113,9 +112,7 @@ class DecodedImages:
     """
 
     def __init__(self, size: int = 8):
-        self.size = size
-        self._arrays: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self.recent = Recent(size)
 
     @staticmethod
     def _key(source: Any) -> tuple | None:
@@ -134,16 +131,11 @@ class DecodedImages:
         from ..models.image import load_image
 
         key = self._key(source)
-        if key is not None:
-            with self._lock:
-                if key in self._arrays:
-                    self._arrays.move_to_end(key)
-                    return self._arrays[key]
+        hit = self.recent.get(key) if key is not None else None
+        if hit is not None:
+            return hit
         array = load_image(source)[0]
         if key is not None:
             array.setflags(write=False)
-            with self._lock:
-                self._arrays[key] = array
-                while len(self._arrays) > self.size:
-                    self._arrays.popitem(last=False)
+            self.recent.put(key, array)
         return array

@@ -76,7 +76,7 @@ def test_regressor_rows_are_cached_and_a_copy_starts_empty(data):
     reg.predict_proba(X.iloc[[1]])
     assert model.calls == [1]
     copy = pickle.loads(pickle.dumps(reg))
-    assert len(copy.one_rows._outputs) == 0
+    assert len(copy.one_rows.recent) == 0
     np.testing.assert_allclose(copy.predict_proba(X.iloc[[1]]), reg.predict_proba(X.iloc[[1]]))
 
 
