@@ -51,6 +51,17 @@ CREDITCARD_COLUMNS = {
 }
 
 
+def _strings_one_hot(strings: list[str], name: str, estimator: Any) -> Any:
+    """A pipeline of ``estimator`` (step ``name``) after one-hot encoding the ``strings`` columns
+    (unknown values ignored; the other columns passed through as they are)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
+    return Pipeline([("prep", prep), (name, estimator)])
+
+
 def creditcard_frame():
     """Applicants for a credit card. ``share`` and ``expenditure`` are dropped: they are spending
     after the card was issued (zero for those refused), so they would leak the outcome. Income is
@@ -150,20 +161,15 @@ def rossi_frame():
 
 
 def rossi():
-    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import GradientBoostingClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
 
     from explainer_nlg import Explainer
 
     df = rossi_frame()
     X = df.drop(columns="arrested")
     strings = X.select_dtypes(exclude="number").columns.tolist()
-    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)],
-                             remainder="passthrough")
-    model = Pipeline([("prep", prep), ("trees", GradientBoostingClassifier(
-        n_estimators=100, max_depth=2, learning_rate=0.05, random_state=SEED))])
+    model = _strings_one_hot(strings, "trees", GradientBoostingClassifier(
+        n_estimators=100, max_depth=2, learning_rate=0.05, random_state=SEED))
     model.fit(X, df["arrested"])  # classes_: 0, 1
     return Explainer.from_sklearn(model, df, target="arrested",
                                   class_names=["not rearrested", "rearrested"])
@@ -454,19 +460,15 @@ def insurance_frame():
 
 
 def insurance():
-    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import RandomForestClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
 
     from explainer_nlg import Explainer
 
     df = insurance_frame()
     X = df.drop(columns="hasInsurance")
     strings = ["homeRegion", "ethnicity", "educationLevel"]
-    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
-    model = Pipeline([("prep", prep), ("rf", RandomForestClassifier(n_estimators=100, max_depth=8,
-                                                                    min_samples_leaf=5, random_state=SEED))])
+    model = _strings_one_hot(strings, "rf", RandomForestClassifier(n_estimators=100, max_depth=8,
+                                                                   min_samples_leaf=5, random_state=SEED))
     model.fit(X, df["hasInsurance"])  # classes_: no, yes
     return Explainer.from_sklearn(model, df, target="hasInsurance", class_names=["uninsured", "insured"])
 
@@ -515,19 +517,15 @@ def nmes_frame():
 
 
 def nmes():
-    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import RandomForestClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
 
     from explainer_nlg import Explainer
 
     df = nmes_frame()
     X = df.drop(columns="health")
     strings = X.select_dtypes(exclude="number").columns.tolist()
-    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
-    model = Pipeline([("prep", prep), ("rf", RandomForestClassifier(
-        n_estimators=100, max_depth=8, min_samples_leaf=5, class_weight="balanced", random_state=SEED))])
+    model = _strings_one_hot(strings, "rf", RandomForestClassifier(
+        n_estimators=100, max_depth=8, min_samples_leaf=5, class_weight="balanced", random_state=SEED))
     model.fit(X, df["health"])  # classes_: average, excellent, poor
     return Explainer.from_sklearn(model, df, target="health")
 
@@ -553,18 +551,14 @@ def cards_frame():
 
 
 def cards():
-    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import GradientBoostingClassifier
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
 
     from explainer_nlg import Explainer
 
     df = cards_frame()
     X = df.drop(columns="HIGH.BAL")
-    strings = ["GENDER", "STUDENT", "MARRIED", "ETHNICITY"]
-    prep = ColumnTransformer([("strings", OneHotEncoder(handle_unknown="ignore"), strings)], remainder="passthrough")
-    model = Pipeline([("prep", prep), ("gb", GradientBoostingClassifier(random_state=SEED))])
+    model = _strings_one_hot(["GENDER", "STUDENT", "MARRIED", "ETHNICITY"], "gb",
+                             GradientBoostingClassifier(random_state=SEED))
     model.fit(X, df["HIGH.BAL"])  # classes_: no, yes
     return Explainer.from_sklearn(model, df, target="HIGH.BAL", class_names=["low balance", "high balance"])
 
