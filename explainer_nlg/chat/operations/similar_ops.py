@@ -30,7 +30,7 @@ def _regression_similar(ctx: Context, sc, k: int) -> OpResult:
     from ...narrate.amounts import fmt_amount
     from ...narrate.views.phrases import singular
 
-    noun = getattr(sc, "row_noun", None) or "rows"
+    noun = sc.row_noun
     table = ctx.assistant.table()
     unit = table.unit
     ids = [n.row_id for n in sc.neighbours]
