@@ -57,6 +57,37 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def one_builder(path: str | os.PathLike) -> Iterator[None]:
+    """Held by one process at a time for ``path``: wrap the "is it built? if not, build it" step of
+    an artefact that takes minutes to make (a fine-tuned model, a converted LLM), so that two
+    processes starting together (the app and a test run, two test runs, two app workers) build it
+    once; the second waits, then finds it built. The lock is an ``flock`` on ``<path>.lock``,
+    released when the process ends, however it ends; where ``fcntl`` is missing (Windows), it
+    locks nothing and the artefact's own atomic write keeps it whole.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "model"
+    >>> with one_builder(target):
+    ...     built = not target.exists() and target.mkdir() is None
+    >>> built, (target.parent / "model.lock").exists()
+    (True, True)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(path.parent / f"{path.name}.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def read_npy_checked(path: str | os.PathLike, rows: int | None = None, unit_rows: bool = False):
     """The float array cached in ``path``, or None when it is absent or damaged (truncated, not
     an .npy file, the wrong number of rows, non-finite values, rows not of length one when

@@ -373,8 +373,10 @@ _LOCK = threading.Lock()
 
 def ensure_model(settings: Settings = FULL, progress: bool = True) -> Path:
     """The cached model folder, training it first where it is missing (once per cache)."""
+    from ..cache import one_builder
+
     target = model_dir(settings)
-    with _LOCK:
+    with _LOCK, one_builder(target):
         if not (target / "metrics.json").exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             train(target, settings, progress)

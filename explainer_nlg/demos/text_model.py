@@ -16,7 +16,7 @@ import shutil
 import time
 from pathlib import Path
 
-from ..cache import cache_dir
+from ..cache import cache_dir, one_builder
 
 # Bump when the recipe changes so stale caches are not reused.
 RECIPE_VERSION = "fine-foods-minilm-v1"
@@ -60,7 +60,10 @@ def ensure_text_model(progress: bool = True) -> Path:
     target = model_dir()
     if (target / "metrics.json").exists():
         return target
-    return train_text_model(target, progress=progress)
+    with one_builder(target):  # another process may be training it now: wait, then use theirs
+        if (target / "metrics.json").exists():
+            return target
+        return train_text_model(target, progress=progress)
 
 
 def text_model_intact(path: Path) -> bool:

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..cache import cache_dir
+from ..cache import cache_dir, one_builder
 
 DTYPES = ("bfloat16", "float32", "int8")
 # float32: on CPUs without native bfloat16 arithmetic (AVX2 only, like the development machine)
@@ -57,6 +57,13 @@ def convert_gguf(gguf_path: Path, dtype: str = DEFAULT_DTYPE, progress: bool = F
     target = converted_dir(gguf_path, dtype)
     if (target / DONE_FILE).exists():
         return target
+    with one_builder(target):  # a conversion takes minutes: one process converts, the rest wait
+        if (target / DONE_FILE).exists():
+            return target
+        return _convert(gguf_path, target, progress)
+
+
+def _convert(gguf_path: Path, target: Path, progress: bool) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
