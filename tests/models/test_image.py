@@ -68,3 +68,29 @@ def test_every_sample_photo_loads():
     for name in SAMPLE_PHOTOS:
         img = sample_photo(name)
         assert img.ndim == 3 and img.shape[2] == 3 and img.dtype == np.uint8, name
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_the_note_names_its_real_size(tmp_path):
+    """A JPEG larger than MAX_SIDE is decoded at 1/2, 1/4 or 1/8 of its size by the codec itself (a
+    tenth of the CPU for a 6000x6000 photo), since it is shrunk to MAX_SIDE anyway; what the model
+    sees barely differs from decoding it whole, and the note still gives the size the user sent."""
+    from explainer_nlg.models.image import MAX_SIDE, _decoded, load_image
+
+    ramp = np.linspace(0, 255, 4000, dtype=np.float32)
+    photo = np.stack([np.add.outer(ramp[:3000] * 0.5, ramp * 0.5)] * 3, axis=-1).astype(np.uint8)
+    path = tmp_path / "big.jpg"
+    Image.fromarray(photo).save(path, quality=90)
+
+    decoded = _decoded(path, "big.jpg")
+    assert decoded.size == (2000, 1500)  # the codec's 1/2 scale: the smallest that covers 1024 a side
+    assert decoded.info["full_size"] == (4000, 3000)
+    arr, notes = load_image(str(path))
+    assert arr.shape == (768, MAX_SIDE, 3)
+    assert notes == ["The image was 4000x3000 pixels; it was shrunk to 1024x768."]
+    whole = np.asarray(Image.open(path).convert("RGB").resize((MAX_SIDE, 768)), dtype=int)
+    assert np.abs(whole - arr.astype(int)).mean() < 1.0
+
+    png = tmp_path / "big.png"  # a format with no reduced decoding: decoded whole, as before
+    Image.fromarray(photo).save(png)
+    assert _decoded(png, "big.png").size == (4000, 3000)
+    assert load_image(str(png))[1] == ["The image was 4000x3000 pixels; it was shrunk to 1024x768."]
