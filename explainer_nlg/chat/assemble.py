@@ -27,7 +27,7 @@ from typing import Any
 
 from . import gazetteer, linking
 from .lexicon import action, comparator, is_negated, read_number
-from .outcomes import is_outcome_word, resolve
+from .outcomes import is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
 
 # Words the tagger may mark as a feature that name the model or the data, not a column.
@@ -363,14 +363,20 @@ GRANTED = re.compile(r"\b(?:got|get|gets|getting|received?|receives|receiving|wa
 
 def _granted(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     """A class span for "got the loan" where no outcome word is tagged (``outcomes`` reads the
-    thing granted as the desirable class)."""
-    if not schema.classes or any(sp.tag in ("CLS", "PRED", "LABEL") for sp in spans):
+    thing granted as the desirable class). Where the tagger marked only the thing ("loan" of
+    "received a loan"), the span takes the verb too, keeping its tag: the thing alone reads as the
+    target's event ("loan" of ``loan_status``: defaulting), the opposite of what was asked."""
+    if not schema.classes:
         return spans
     m = GRANTED.search(text)
     if m is None or resolve(m.group(0), schema) is None:
         return spans
+    outcome = [sp for sp in spans if sp.tag in ("CLS", "PRED", "LABEL")]
+    if any(not (m.start() <= sp.start and sp.end <= m.end()) for sp in outcome):
+        return spans  # an outcome word of its own elsewhere ("got the loan and defaulted")
+    tag = next((sp.tag for sp in outcome), "CLS")
     spans = [sp for sp in spans if not (sp.start < m.end() and m.start() < sp.end and sp.tag in WORD_TAGS)]
-    return sorted(spans + [_Span(m.start(), m.end(), "CLS", m.group(0))], key=lambda x: (x.start, x.end))
+    return sorted(spans + [_Span(m.start(), m.end(), tag, m.group(0))], key=lambda x: (x.start, x.end))
 
 
 def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
@@ -624,8 +630,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 linking.singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
             if r.score < 0.95 and schema.classes and len(schema.classes) <= 20 and not in_name:
                 c = resolve(sp.text, schema)
-                if c is not None and is_outcome_word(sp.text, schema):
-                    sp.tag = "CLS"  # "does 14 have diabetes": the class, not the pedigree column
+                if c is not None and (is_outcome_word(sp.text, schema) or names_event(sp.text)):
+                    # "does 14 have diabetes", "is 12 cancer" (classes benign / malignant): the
+                    # class, not the pedigree column or a column the data lacks
+                    sp.tag = "CLS"
                     sp.used = True
                     if schema.is_regression:
                         continue  # the quantity predicted ("avg price"), not a group of rows

@@ -87,6 +87,9 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         return "VAL"  # "men" for isFemale, "renters" for isHomeOwner: a yes/no column's other side
     if _names_feature(low, schema):
         return "FEAT"
+    cut = _cut_short(tuple(words), schema)
+    if cut:
+        return cut  # "african american" for a yes/no column ``afam`` (or a value so named)
     if " " not in low and low in _concept_words():
         named = linking.concept_feature(low, schema)
         if len(named) == 1 or len(named) == 2 and _co_pair(named):
@@ -154,6 +157,25 @@ def _names_feature(low: str, schema: ChatSchema) -> bool:
     hits: list[Any] = [f for f in ix.items if ix.words[f] == mine or "".join(mine) == ix.glued[f]
                        or " ".join(split_words(f)) == low]
     return bool(hits)
+
+
+def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:
+    """"FEAT" or "VAL" where two or more words are what a one-word column name or category value
+    was cut short and glued from (``afam``: "african american"), one such name only.
+
+    >>> s = ChatSchema(["afam", "age"], {"afam": ["no", "yes"]})
+    >>> _cut_short(("african", "american"), s), _cut_short(("average", "gender"), s)
+    ('FEAT', None)
+    """
+    from .value_forms import abbreviates
+
+    if len(words) < 2:
+        return None
+    feats = [f for f in schema.features if abbreviates(str(f), list(words))]
+    values = [v for vs in schema.categories.values() for v in vs if abbreviates(str(v), list(words))]
+    if len(feats) + len(values) != 1:
+        return None
+    return "FEAT" if feats else "VAL"
 
 
 def _co_pair(names: list[str]) -> bool:

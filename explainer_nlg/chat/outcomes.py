@@ -215,6 +215,18 @@ def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
     return False
 
 
+def names_event(word: str) -> bool:
+    """Whether a word is a named event the lexicon knows good or bad for a person ("cancer",
+    "diabetes", "default"), which is an outcome only where a model's classes read as it.
+
+    >>> names_event("cancer"), names_event("income")
+    (True, False)
+    """
+    o = lexicon()["outcomes"]
+    text = " " + " ".join(_words(spelled(_strip(word)))) + " "
+    return any(f" {w} " in text for k in ("undesirable_events", "desirable_events") for w in o[k])
+
+
 def _strip(word: str) -> str:
     text = re.sub(r"\s+", " ", str(word).lower().strip(" ?!.,'\""))
     return re.sub(r"^(?:(?:a|an|the|be|being|get|gets|got|getting|received?|receives|is|was|likely to|going to|to|has|"

@@ -72,6 +72,10 @@ please pls thanks ok okay hi hello hey""".split())
 METRICS = {"roc_auc": r"roc[\s_-]*auc|\bauc\b|area under", "f1": r"\bf1\b|f-?score|f one",
            "precision": r"precision|false positive", "recall": r"recall|sensitivity|false negative",
            "error_rate": r"error rate|how often .* wrong", "accuracy": r"accura|acuracy|accuarcy|how often .* right|correct"}
+# Whether the model was right about one row: "get 29 right", "wrong about 12", "correct for 7".
+ROW_RIGHT = re.compile(r"\b(?:get|got|gets|getting|have|had)\b.{0,30}\b(?:right|wrong|correct)\b"
+                       r"|\b(?:right|wrong|correct|mistaken)\s+(?:about|on|for|with)\b")
+ROW_RIGHT_OPS = ("performance", "confidence", "mistakes", "predict")
 # Tags, and whole script/style elements (their content is code, not words of the question).
 # A tag starts with a letter right after "<" (or "</"), so comparisons such as "income < 300" stay.
 MARKUP = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>|</?[a-z][a-z0-9-]*\b[^<>]{0,200}>", re.I | re.S)
@@ -160,6 +164,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the
         # two readings the model split its belief between are one here
         chosen[0] = ("predict", min(1.0, chosen[0][1] + reading.ops.get("predict", 0.0)))
+    if chosen and chosen[0][0] in ROW_RIGHT_OPS and a.instance is not None and ROW_RIGHT.search(text) and \
+            all(f["feature"] == "correct" for f in a.filters):
+        # "did the model get 29 right?", "was it wrong about 12": one row's prediction held against
+        # its true label (the predict answer gives both); the model's belief is split between that
+        # and the whole model's accuracy, its confidence and its mistakes, all one reading here
+        chosen[0] = ("predict", min(1.0, sum(reading.ops.get(op, 0.0) for op in ROW_RIGHT_OPS)))
+        a.filters = []  # "wrong" names no group of rows here: the one row is asked about
     if chosen and chosen[0][0] in ("why", "why_not") and not a.unresolved and not any(
             op == ("why_not" if chosen[0][0] == "why" else "why") for op, _ in chosen[1:]):
         # "why was 100 denied": a why-not needs a negation ("why not", "why wasn't"); without one the

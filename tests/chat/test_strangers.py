@@ -211,3 +211,13 @@ def test_loan_chatbot_phrasing_about_the_selected_row(question, op, loan_ex):
 def test_reaching_the_class_the_row_already_has_says_so(loan_ex):
     a = loan_ex.ask("what could they change to get approved", x=17, session="strangers-already")
     assert "already predicted “good”" in a.text and "ways to make" not in a.text, a.text
+
+
+def test_whether_the_model_was_right_about_a_row_is_its_prediction_against_the_label(biopsy):
+    """"was it wrong about 12": one row's prediction and true label, not the model's accuracy, its
+    confidence, or the group of rows it got wrong."""
+    for q in ("was the model wrong about sample 12?", "did it get 12 right", "is it correct for sample 12"):
+        p = parse(q, biopsy)
+        assert ops(p) == ["predict"] and p["instance"] == 12 and p["filters"] == [], (q, p)
+    p = parse("how often does the model get it right?", biopsy)
+    assert ops(p) == ["performance"] and p["instance"] is None, p
