@@ -24,7 +24,9 @@ def test_short_text_is_exact_and_equals_brute_force(text):
     assert ev.method == "exact enumeration"
     brute = exact_shapley(text.game(msg))
     assert np.allclose([a.contribution for a in ev.attributions], brute.values, atol=1e-9)
-    assert ev.efficiency_gap() < 1e-9
+    # The model computes in float32: the whole text's probability, from its own forward pass, may
+    # differ from the game's by one float32 step at 1.0 (1.2e-7; seen in CI with another thread count)
+    assert ev.efficiency_gap() < 1e-6
     for a in ev.attributions:  # spans point at the words as the user wrote them
         assert msg[a.span[0] : a.span[1]] == a.name
 
