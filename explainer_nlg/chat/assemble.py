@@ -846,6 +846,14 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             op = comparator(cmp_sp.text) or comparator(text[max(0, cmp_sp.start - 10):cmp_sp.end])
         if op is None:  # a comparison word the tagger missed, right after the number or before it
             op = _untagged_comparator(text, n)
+        amb = _ambiguous_after(text, n, spans, out) if policy == "group" else None
+        if amb is not None:
+            # "with 2 kids" where kids may be youngkids or oldkids: the number is that feature's,
+            # whichever it is (the question asked back carries it), never a feature named earlier
+            amb.update(value=value, cmp=op if op and op != "between" else "==")
+            n.used = True
+            i += 1
+            continue
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
@@ -956,7 +964,8 @@ def _untagged_comparator(text: str, n: _Span) -> str | None:
                      rest.lower())
     if after:
         return comparator(after.group(1))
-    words = re.findall(r"[a-z<>=]+", text[max(0, n.start - 24):n.start].lower())
+    # (only the words since the last number: "over 50 with 2 kids" compares the 50, not the 2)
+    words = re.findall(r"[a-z<>=]+", re.split(r"\d", text[max(0, n.start - 24):n.start])[-1].lower())
     for k in (2, 1):
         if len(words) >= k:
             op = comparator(" ".join(words[-k:]))
@@ -983,9 +992,19 @@ def _near(spans: list[_Span], n: _Span, tag: str, reach: int) -> _Span | None:
     return best[1] if best else None
 
 
+def _ambiguous_after(text: str, n: _Span, spans: list[_Span], out: Assembled) -> dict | None:
+    """The ambiguous feature mention right after a number ("2 kids"), as ``out.ambiguous`` holds it."""
+    for sp in spans:
+        if sp.tag == "FEAT" and sp.link is None and re.fullmatch(r"\s{1,2}", text[n.end:sp.start]):
+            return next((a for a in out.ambiguous if a["term"] == sp.text and "value" not in a), None)
+    return None
+
+
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
     """The comparison for a number: just before it ("over 60"), or just after ("60 or more")."""
-    before = [sp for sp in spans if sp.tag == "CMP" and sp.end <= n.start and n.start - sp.end <= 22]
+    before = [sp for sp in spans if sp.tag == "CMP" and sp.end <= n.start and n.start - sp.end <= 22
+              and not any(o.tag == "NUM" and sp.end <= o.start < n.start for o in spans)]
+    # (a comparison with a number of its own between, "over 50 with 2 kids", is that number's)
     if before:
         return before[-1]
     after = [sp for sp in spans if sp.tag == "CMP" and sp.start >= n.end and sp.start - n.end <= 3]
@@ -1040,7 +1059,9 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     before = [f for f in free if f.end <= n.start and _same_clause(text, f.end, n.start)
               and not any(o.tag == "NUM" and f.end <= o.start < n.start for o in spans)]
     # a feature after the number that has a number of its own ("over 60 with a limit under 3000") is not this one's
-    after_all = [f for f in free if f.start >= n.end and f.start - n.end <= 24 and _same_clause(text, n.end, f.start)]
+    # (nor one with another number between: "over 40 with more than 1 young kids")
+    after_all = [f for f in free if f.start >= n.end and f.start - n.end <= 24 and _same_clause(text, n.end, f.start)
+                 and not any(o.tag == "NUM" and n.end <= o.start < f.start for o in spans)]
     after = [f for f in after_all if not any(o.tag == "NUM" and o is not n and 0 <= o.start - f.end <= 12
                                              and _same_clause(text, f.end, o.start) for o in spans)]
     after_own = len(after) < len(after_all)  # the words after the number name another number's feature

@@ -41,6 +41,13 @@ LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", 
                   "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
                   "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
 MAX_WORDS = 4
+# "it approves", "the model says wont work", "the model thinks will default": the model's decision,
+# with a verb of saying and a modal or negation between (the negation is read where the class is)
+MODEL_SAYS = re.compile(
+    r"\b(?:it|the model|model)\s+(?:(?:says?|said|thinks?|thought|predicts?|predicted|expects?|reckons?|believes?|"
+    r"guess(?:es)?|figures?)\s+(?:(?:they|he|she|it)\s+)?)?(?:(?:will|would|wont|won't|will not|would not|wouldnt|"
+    r"wouldn't|does not|doesnt|doesn't|did not|didnt|didn't|is not|isnt|isn't|won't)\s+)?"
+    r"([a-z]+(?:\s+(?:down|away|out|off))?)\b")
 
 
 def fill(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str, float]]:
@@ -112,19 +119,21 @@ def _name_phrases(features: tuple[str, ...], families: tuple[str, ...]) -> froze
 def model_outcome(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str, float]]:
     """"ppl it approves", "tumours the model flags": an outcome verb right after "it" or "the model"
     is the model's decision, however it is inflected, where no tagged span covers it."""
-    from .outcomes import _lexicon_words, spelled
+    from .outcomes import _lexicon_words, _stem, spelled
 
     if not schema.classes:
         return []
+    # the target's own name is an outcome verb too ("says wont work" for a target ``works``)
+    target = {_stem(w) for w in split_words(schema.target or "") if len(w) >= 4}
     out = []
-    for m in re.finditer(r"\b(?:it|the model|model)\s+([a-z]+(?:\s+(?:down|away|out|off))?)\b", text.lower()):
+    for m in MODEL_SAYS.finditer(text.lower()):
         a, b = m.start(1), m.end(1)
         if any(sp[0] < b and a < sp[1] and sp[2] not in ("CLS", "PRED", "LABEL") for sp in spans):
             continue  # (a class word the tagger marked inside it, "down" of "turned down", is no rival)
         word = m.group(1)
         for form in (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word):
             form = spelled(form)
-            if len(form) >= 4 and form in _lexicon_words():
+            if len(form) >= 4 and (form in _lexicon_words() or _stem(form) in target):
                 out.append((a, b, "CLS", 0.5))
                 break
     return out

@@ -65,12 +65,21 @@ def negators() -> frozenset:
     return frozenset(lexicon()["negators"]["words"])
 
 
+# Negated modals ("the model says wont work"): kept here, not in the lexicon file, whose changes
+# retrain the parser; they negate the verb after them as "doesn't" does.
+MODAL_NEGATIONS = frozenset({"wont", "won't", "wouldnt", "wouldn't", "cant", "can't", "cannot", "couldnt", "couldn't"})
+
+
 def is_negated(before: str) -> bool:
-    """Whether the last word or two of ``before`` negate what follows ("non-", "not a", "without")."""
+    """Whether the last word or two of ``before`` negate what follows ("non-", "not a", "without").
+
+    >>> is_negated("people without "), is_negated("the model says wont "), is_negated("the model says ")
+    (True, True, False)
+    """
     words = re.findall(r"[a-z']+", before.lower())[-2:]
     if before.rstrip().lower().endswith(("non-", "non", "un")):
         return True
-    if words and words[-1] in negators():
+    if words and (words[-1] in negators() or words[-1] in MODAL_NEGATIONS):
         return True
     return len(words) == 2 and words[0] in negators() and words[1] in ("a", "an", "any", "the", "been")
 

@@ -394,6 +394,12 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
         amb = a.ambiguous[0]
         first["ambiguous"] = amb
         for cand in amb["candidates"][:3]:
+            if "value" in amb:  # "with 2 kids": the number given goes with each candidate, as a filter
+                extra = [{"feature": cand, "cmp": amb["cmp"], "value": amb["value"]}]
+                choices.append({"ops": out["ops"], "filters": out["filters"] + extra, "instance": out["instance"],
+                                "label": f"{_label(first.get('op', 'count'), describe_filters(out['filters'] + extra), ', '.join(first.get('features', [])) or cand)}"
+                                         f" (“{amb['term']}” as {cand})"})
+                continue
             ops = [dict(o, features=[cand] + [f for f in o.get("features", []) if f != cand]) for o in out["ops"]]
             choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
                             "label": f"{_label(first.get('op', 'statistics'), subject, cand)} (“{amb['term']}” as {cand})"})

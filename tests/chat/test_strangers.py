@@ -221,3 +221,36 @@ def test_whether_the_model_was_right_about_a_row_is_its_prediction_against_the_l
         assert ops(p) == ["predict"] and p["instance"] == 12 and p["filters"] == [], (q, p)
     p = parse("how often does the model get it right?", biopsy)
     assert ops(p) == ["performance"] and p["instance"] is None, p
+
+
+@pytest.fixture(scope="module")
+def labour():
+    """A labour-force survey (like AER::SwissLabor): two children counts, a target ``works``."""
+    rng = np.random.default_rng(3)
+    n = 300
+    df = pd.DataFrame({"income": rng.uniform(7, 12, n).round(2), "age": rng.integers(20, 63, n),
+                       "education": rng.integers(1, 21, n), "youngkids": rng.integers(0, 4, n),
+                       "oldkids": rng.integers(0, 5, n), "foreign": rng.choice(["no", "yes"], n)})
+    s = ChatSchema.from_frame(df, classes=["no", "yes"], target="works")
+    s.has_labels = True
+    return s
+
+
+def test_what_the_model_says_with_a_negated_modal_is_the_other_class(labour):
+    """"the model says wont work": the rows it predicts "no" for (the target's own name as the
+    outcome verb, "wont" negating it), not every row and not the "yes" rows."""
+    for q in ("show me someone the model says wont work", "list ppl it thinks wont work"):
+        p = parse(q, labour)
+        assert filters(p) == [("prediction", "==", "no")], (q, p)
+    p = parse("list people it predicts will work", labour)
+    assert filters(p) == [("prediction", "==", "yes")], p
+
+
+def test_a_number_before_an_ambiguous_feature_goes_with_it_into_the_question_asked_back(labour):
+    """"over 50 with 2 kids": the 2 is the kids' (young or old: asked), never a second bound on age."""
+    p = parse("how many people over 50 with 2 kids", labour)
+    assert filters(p) == [("age", ">", "50")], p
+    options = sorted(tuple(sorted((f["feature"], f["cmp"], str(f["value"])) for f in c["filters"])) for c in p["clarify"])
+    assert options == [(("age", ">", "50"), ("oldkids", "==", "2")), (("age", ">", "50"), ("youngkids", "==", "2"))], p
+    p = parse("how many over 40 with more than 1 young kids", labour)
+    assert filters(p) == [("age", ">", "40"), ("youngkids", ">", "1")], p
