@@ -100,8 +100,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     _target_mentions(text, spans, schema)
     spans = _class_phrases(text, spans, schema)
     if "statistics" in ops:
-        for sp in spans:  # "average doctor visits" where a class is called "average": the statistic
-            if sp.tag in ("CLS", "PRED", "LABEL") and sp.text.lower().strip() in linking.ASKING and \
+        for sp in spans:  # "average doctor visits" where a class (or a value) is "average": the statistic
+            if sp.tag in ("CLS", "PRED", "LABEL", "VAL") and sp.text.lower().strip() in linking.ASKING and \
                     re.match(r"\s+[a-z]", text[sp.end:].lower()) and not GROUP_WORDS.search(text[:sp.start].lower()):
                 sp.tag, sp.used = "SAID", True
     for sp in spans:
@@ -605,7 +605,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            generic = words and words <= NOT_FEATURES | _row_words(schema) and \
+            # "houses" on a house-price model whose rows are "rows": a word for the rows, not a column
+            row_nouns = {w for w in words if re.fullmatch(ROW_NOUNS, linking.singular(w))}
+            generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
                 linking.link_feature(sp.text, schema).score < 0.95  # "passenger class" is passengerClass
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
@@ -1172,8 +1174,24 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                         other.tag = "NUM"
                 sp.tag = "ID"
                 return
-    if any(sp.tag == "ID" for sp in spans):
+    ids = [sp for sp in spans if sp.tag == "ID"]
+    named = [sp for sp in ids if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", low[:sp.start])]
+    if len(ids) > 1 and len(named) == 1:
+        # "why did it predict 42000 for house 3": the number after a row noun is the row; the
+        # other, an amount
+        for sp in ids:
+            if sp is not named[0]:
+                sp.tag = "NUM"
+    if ids:
         return
+    columns = {w for f in (schema.features if schema is not None else []) for w in split_words(f)}
+    for sp in spans:
+        whole = re.fullmatch(r"(" + ROW_NOUNS + r")\s*#?\s*(\d+)\s*", sp.text.lower())
+        if sp.tag in ("NUM", "VAL", "FEAT") and whole and linking.singular(whole.group(1)) not in columns:
+            # the tagger took "house 5" as one mention, on data with no column of houses: a row
+            sp.start, sp.text, sp.tag = sp.start + whole.start(2), whole.group(2), "ID"
+            sp.end = sp.start + len(sp.text)
+            return
     for sp in spans:
         if sp.tag not in ("NUM", "VAL", "FEAT") or not re.fullmatch(r"#?\d+", sp.text.strip()):
             continue  # a bare number the tagger read as a value or a feature ("what if 3 got married") as well

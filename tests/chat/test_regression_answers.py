@@ -46,3 +46,15 @@ def test_the_predicted_quantity_named_is_never_a_filter(house):
     assert p["filters"] and all(str(f["value"]).lower() != "price" for f in p["filters"]), p
     text = a.ask("avg price for houses with central air vs without", session="f").text
     assert "is not a number" not in text
+
+
+def test_the_average_of_the_quantity_predicted_over_a_group(house):
+    """"average price of houses built after 2000": the predicted (and true) price over those houses,
+    not "which feature?", and "average" is the statistic, not the Overall_Cond value "Average"."""
+    p = house.parse("average price of houses built after 2000")
+    assert p["filters"] == [{"feature": "Year_Built", "cmp": ">", "value": 2000}], p
+    text = house.assistant().ask("average price of houses built after 2000", session="a").text
+    frame = house.assistant().table().frame
+    rows = frame[frame["Year_Built"] > 2000]
+    assert f"The model's predicted price over {len(rows)} rows" in text, text
+    assert f"mean ${rows['prediction'].mean():,.0f}" in text and f"mean ${rows['label'].mean():,.0f}" in text, text

@@ -254,3 +254,27 @@ def test_a_number_before_an_ambiguous_feature_goes_with_it_into_the_question_ask
     assert options == [(("age", ">", "50"), ("oldkids", "==", "2")), (("age", ">", "50"), ("youngkids", "==", "2"))], p
     p = parse("how many over 40 with more than 1 young kids", labour)
     assert filters(p) == [("age", ">", "40"), ("youngkids", ">", "1")], p
+
+
+@pytest.fixture(scope="module")
+def housing():
+    """A house-price regressor built with the default row noun ("rows"), columns like Ecdat::Housing."""
+    rng = np.random.default_rng(4)
+    n = 546
+    df = pd.DataFrame({"lotsize": rng.integers(1650, 16200, n), "bedrooms": rng.integers(1, 7, n),
+                       "bathrms": rng.integers(1, 5, n), "airco": rng.choice(["no", "yes"], n),
+                       "garagepl": rng.integers(0, 4, n)})
+    s = ChatSchema.from_frame(df, classes=["price"], target="price")
+    s.is_regression = True
+    return s
+
+
+def test_a_row_noun_the_data_has_no_column_for_names_the_row(housing):
+    """"house 5" on a model whose rows are just "rows": the row, not five bedrooms; and "42000 for
+    house 3": the house is the row, the 42000 an amount."""
+    p = parse("why is house 5 so expensive", housing)
+    assert ops(p) == ["why"] and p["instance"] == 5 and p["filters"] == [], p
+    p = parse("why did it predict 42000 for house 3?", housing)
+    assert p["instance"] == 3, p
+    p = parse("how many with 3 bedrooms", housing)
+    assert filters(p) == [("bedrooms", "==", "3")], p

@@ -88,10 +88,14 @@ def _features_or_ask(ctx: Context, op: str) -> list[str] | OpResult:
 def statistics(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return _no_table(ctx, "statistics")
+    table = ctx.assistant.table()
+    if table.is_regression and not (ctx.slots.get("features") or ctx.state.features):
+        # "average price of houses with central air": on a regressor, the quantity predicted
+        return _predicted_statistics(ctx, table)
     feats = _features_or_ask(ctx, "statistics")
     if isinstance(feats, OpResult):
         return feats
-    rows = ctx.assistant.table().filter(ctx.filters)
+    rows = table.filter(ctx.filters)
     if len(rows) == 0:
         return OpResult("statistics", f"No rows match ({describe_filters(ctx.filters)}).")
     texts, figures = [], {}
@@ -114,6 +118,28 @@ def statistics(ctx: Context) -> OpResult:
             texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): " +
                          ", ".join(f"{k} {v} ({fmt_pct(v / len(s))})" for k, v in d.items()) + ".")
         figures[f] = d
+    return OpResult("statistics", " ".join(texts), figures=figures)
+
+
+def _predicted_statistics(ctx: Context, table) -> OpResult:
+    """A regressor's predictions over the rows asked about, and the true values where the data has them."""
+    from ...narrate.amounts import fmt_amount
+
+    rows = table.filter(ctx.filters)
+    if len(rows) == 0:
+        return OpResult("statistics", f"No rows match ({describe_filters(ctx.filters)}).")
+    name = table.classes[0] if table.classes else "prediction"  # a regressor's one output, by its name
+    figures = {}
+    texts = []
+    for column, what in (("prediction", f"The model's predicted {name}"), ("label", f"The true {name}")):
+        if column not in rows.columns or rows[column].isna().all():
+            continue
+        s = rows[column].dropna()
+        d = {"mean": float(s.mean()), "median": float(s.median()), "min": float(s.min()), "max": float(s.max())}
+        figures[column] = d
+        texts.append(f"{what} over {len(s)} rows ({describe_filters(ctx.filters)}): mean {fmt_amount(d['mean'], table.unit)}, "
+                     f"median {fmt_amount(d['median'], table.unit)}, from {fmt_amount(d['min'], table.unit)} to "
+                     f"{fmt_amount(d['max'], table.unit)}.")
     return OpResult("statistics", " ".join(texts), figures=figures)
 
 
