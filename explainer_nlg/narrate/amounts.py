@@ -24,6 +24,7 @@ from .facts import (
     Facts,
     Player,
     facts_for,
+    fmt_apart,
     fmt_number,
     fmt_pct,
     fmt_value,
@@ -216,4 +217,9 @@ def change_sentences(f: Facts, audience: str) -> list[tuple[str, str]]:
 
 def _value(p: Player, which: int) -> str:
     v = p.value[which]
-    return fmt_value(p.name, v) if is_number(v) else quote(fmt_number(v))
+    if not is_number(v):
+        return quote(fmt_number(v))
+    shown = fmt_value(p.name, v)
+    if len(p.value) > 1 and is_number(p.value[1 - which]) and shown == fmt_value(p.name, p.value[1 - which]):
+        return fmt_apart(*p.value[:2])[which]  # a small change is not "from 0.99 to 0.99"
+    return shown

@@ -79,6 +79,23 @@ def fmt_value(name: str, v: Any) -> str:
     return fmt_number(v)
 
 
+def fmt_apart(a: Any, b: Any) -> tuple[str, str]:
+    """Two values of one feature as ``fmt_number`` writes them, with the decimals it takes to tell
+    two different numbers apart: a change from 0.9932 to 0.9871 is not "from 0.99 to 0.99".
+
+    >>> fmt_apart(0.9932, 0.9871), fmt_apart(1200, 1500.5), fmt_apart(2.5, 2.5)
+    (('0.993', '0.987'), ('1,200', '1,500.5'), ('2.5', '2.5'))
+    """
+    x, y = fmt_number(a), fmt_number(b)
+    if x != y or not (is_number(a) and is_number(b)) or a == b:
+        return x, y
+    for places in range(3, 9):
+        x, y = (f"{v:,.{places}f}".rstrip("0").rstrip(".") for v in (a, b))
+        if x != y:
+            break
+    return x, y
+
+
 def is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and not (
         isinstance(v, float) and math.isnan(v))

@@ -32,11 +32,13 @@ from .facts import (
     Player,
     confidence_words,
     facts_for,
+    fmt_apart,
     fmt_number,
     fmt_pct,
     fmt_points,
     fmt_value,
     heat_shares,
+    is_number,
     label_display,
     quote,
 )
@@ -379,7 +381,7 @@ def _counterfactual(f: Facts, audience: str) -> list[TemplateSentence]:
         ctx.update({
             "changes": join_list([_change(p) for p in f.players]),
             "changes_short": join_list([f"the {p.noun}" for p in f.players]),
-            "changes_list": ", ".join(f"{p.name} from {_shown(p, 0)} to {_shown(p, 1)}" for p in f.players),
+            "changes_list": ", ".join(f"{p.name} {_ends(p)}" for p in f.players),
         })
     else:
         forms = change_phrases(f)
@@ -427,8 +429,6 @@ def change_phrases(f: Facts) -> dict[str, list[str]]:
 
 
 def _shown(p: Player, which: int) -> str:
-    from .facts import is_number
-
     v = p.value[which]
     if is_number(v):
         return fmt_value(p.name, v)
@@ -436,5 +436,13 @@ def _shown(p: Player, which: int) -> str:
     return phrases.get(str(v), quote(fmt_number(v)))
 
 
+def _ends(p: Player) -> str:
+    """"from A to B" for a changed feature; a small change is not "from 0.99 to 0.99"."""
+    a, b = _shown(p, 0), _shown(p, 1)
+    if a == b and is_number(p.value[0]) and is_number(p.value[1]):
+        a, b = fmt_apart(*p.value[:2])
+    return f"from {a} to {b}"
+
+
 def _change(p: Player) -> str:
-    return f"the {p.noun} changed from {_shown(p, 0)} to {_shown(p, 1)}"
+    return f"the {p.noun} changed {_ends(p)}"

@@ -200,3 +200,20 @@ def test_change_records_are_deterministic_and_quote_words_literally():
     assert narrate(IMAGE_WI, "support").text == narrate(copy.deepcopy(IMAGE_WI), "support").text
     assert not verify_sentence("If the word “<b>stale</b>” were replaced by “name”, the model would predict "
                                "“great”.", rec).ok
+
+
+def test_a_small_change_is_written_with_the_decimals_that_tell_its_ends_apart():
+    """A counterfactual that moves a value from 0.9932 to 0.9871 read "from 0.99 to 0.99" (seen on
+    a model of carData::Mroz). The two ends are written apart, and the sentence still verifies."""
+    from explainer_nlg import Explainer
+    from explainer_nlg.narrate.records import as_record
+
+    ex = Explainer.demo("loan")
+    income = float(ex.rows().loc[17, "Income"])
+    w = ex.what_if(17, [{"feature": "Income", "action": "set", "value": income + 0.004}])
+    for audience in AUDIENCES:
+        text = narrate(w, audience).text
+        if audience == "customer" and "Income" not in text and "income" not in text:
+            continue  # the customer text may leave out a change that moved nothing
+        assert f"from {income:,.0f} to {income + 0.004:,.3f}" in text, (audience, text)
+        assert all(v.ok for v in verify_text(text, as_record(w))), (audience, text)

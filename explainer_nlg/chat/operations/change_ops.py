@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...narrate.facts import fmt_number, fmt_pct
+from ...narrate.facts import fmt_apart, fmt_number, fmt_pct
 from ...narrate.records import as_record
 from ..reply import OpResult
 from .context import Context
@@ -118,7 +118,7 @@ def counterfactual(ctx: Context) -> OpResult:
         pct = fmt_pct(cf.probabilities[cf.predicted_label])
         extra = [] if pct in answer.text else [f"p(“{cf.predicted_label}”) {pct}"]  # support already says it
         if ctx.kind == "tabular":
-            extra.insert(0, "; ".join(f"{ch.feature} {fmt_number(ch.from_value)} → {fmt_number(ch.to_value)}"
+            extra.insert(0, "; ".join(f"{ch.feature} {' → '.join(fmt_apart(ch.from_value, ch.to_value))}"
                                       for ch in cf.changes))
         texts.append(f"{i}. {answer.text}" + (f" ({'; '.join(extra)})" if extra else ""))
     fixed = cs.constraints.get("immutable") or []
