@@ -1028,6 +1028,14 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
             cands = [f for f in cands if words in split_words(f)] or cands
         if pattern and len(cands) == 1:
             return None, cands[0]
+    # "had no kids under 5" where no column is kids: the bound is that mention's, never an age by
+    # default (a word for people is the rows' own age only where they are not something possessed)
+    lead_word = cmp_sp.start if cmp_sp is not None else n.start
+    if any(sp.tag == "FEAT" and sp.link is None and 0 <= lead_word - sp.end <= 2 and (
+            not re.fullmatch(PEOPLE, sp.text.lower().strip()) or
+            re.search(r"\b(?:had|has|have|having|with|without|no|any|\d+)\s+$", text[:sp.start].lower()))
+           for sp in spans):
+        return None
     # "ppl over 40", "mothers under 20": a bound right after a word for people is their age, where the
     # data has one age and the number is a plausible one (whatever feature was named before).
     if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",

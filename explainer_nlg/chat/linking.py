@@ -228,10 +228,29 @@ def link_feature(mention: str, schema: ChatSchema, use_embeddings: bool = True) 
         names, descs = ix.embeddings()
         e = embed([mention.lower()])[0]
         sim = np.maximum(names @ e, descs @ e)
+        said = _concepts_said(mention)
         for f, s in zip(ix.items, sim):
+            named = _concepts_named(f)
+            if said and named and not said & named:
+                # "kids" is never ``age`` by resemblance (cosine 0.67): the lexicon knows both, as
+                # different things; "no kids" had set the age to 0
+                continue
             # cosine 0.55 reads as a weak link, 0.8 as a strong one
             scores[f] = max(scores[f], float(np.clip(0.3 + 0.6 * (s - 0.2) / 0.6, 0, 0.9)))
     return _decide(scores)
+
+
+def _concepts_said(mention: str) -> frozenset[int]:
+    """The lexicon's concepts (by index) whose everyday words the mention uses ("kids": children)."""
+    words = set(split_words(mention)) | {_singular(w) for w in split_words(mention)}
+    return frozenset(i for i, c in enumerate(lexicon()["concepts"]) if words & set(c["words"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _concepts_named(feature: str) -> frozenset[int]:
+    """The lexicon's concepts (by index) a column's name is a key of (``age``: age)."""
+    words = set(split_words(feature))
+    return frozenset(i for i, c in enumerate(lexicon()["concepts"]) if words & set(c["keys"]))
 
 
 def _decide(scores: dict) -> Link:

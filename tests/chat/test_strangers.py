@@ -13,7 +13,7 @@ import pytest
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
-from .parse_parts import filters, ops
+from .parse_parts import changes, filters, ops
 
 
 @pytest.fixture(scope="module")
@@ -278,3 +278,26 @@ def test_a_row_noun_the_data_has_no_column_for_names_the_row(housing):
     assert p["instance"] == 3, p
     p = parse("how many with 3 bedrooms", housing)
     assert filters(p) == [("bedrooms", "==", "3")], p
+
+
+@pytest.fixture(scope="module")
+def mroz():
+    """Column names as carData::Mroz has them: children counts ``k5`` / ``k618`` nobody would guess."""
+    rng = np.random.default_rng(5)
+    n = 300
+    df = pd.DataFrame({"k5": rng.integers(0, 3, n), "k618": rng.integers(0, 8, n), "age": rng.integers(30, 61, n),
+                       "wc": rng.choice(["no", "yes"], n), "hc": rng.choice(["no", "yes"], n),
+                       "lwg": rng.normal(1.1, 0.6, n).round(3), "inc": rng.uniform(1, 90, n).round(2)})
+    return ChatSchema.from_frame(df, classes=["no", "yes"], target="lfp")
+
+
+def test_a_word_the_lexicon_knows_is_not_linked_to_a_column_of_another_concept(mroz):
+    """"what if 3 had no kids" set the age to 0: "kids" resembles ``age`` (cosine 0.67) but the
+    lexicon knows children and age as different things. Said plainly instead: no column for kids."""
+    for q in ("what if 3 had no kids", "what if 3 had no kids under 5"):
+        p = parse(q, mroz)
+        assert ops(p) == ["unsupported"] and p["ops"][0]["term"] == "kids", (q, p)
+    p = parse("how many women under 30", mroz)
+    assert filters(p) == [("age", "<", "30")], p
+    p = parse("what if 3 was 10 years older", mroz)
+    assert changes(p) and changes(p)[0][0] == "age", p
