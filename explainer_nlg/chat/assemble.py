@@ -605,8 +605,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             continue
         if sp.tag == "FEAT":
             words = set(split_words(sp.text))
-            # "houses" on a house-price model whose rows are "rows": a word for the rows, not a column
-            row_nouns = {w for w in words if re.fullmatch(ROW_NOUNS, linking.singular(w))}
+            # "houses" on a house-price model whose rows are "rows": a word for the rows, not a
+            # column (plural: "own a house" names a thing, which the data may not have)
+            row_nouns = {w for w in words if linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w))}
             generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
                 linking.link_feature(sp.text, schema).score < 0.95  # "passenger class" is passengerClass
             if not words or generic or read_number(sp.text) is not None:
