@@ -67,6 +67,7 @@ class Assembled:
     loose_numbers: list[dict] = field(default_factory=list)  # {"text", "value", "cmp"} with no feature
     unresolved: list[str] = field(default_factory=list)     # outcome words that fit no class
     notes: list[str] = field(default_factory=list)          # unit readings etc., said in the answer
+    not_applied: list[str] = field(default_factory=list)    # group words the data cannot express ("women")
     bounds: bool = False  # a "change" was a bound ("if glucose is under 100"): a condition, not an edit
 
 
@@ -188,6 +189,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     out.features = list(dict.fromkeys(out.features))
     seen: set = set()
     out.changes = [c for c in out.changes if not (c["feature"] in seen or seen.add(c["feature"]))]
+    if policy == "group" and mode == "filters":
+        out.not_applied = _groups_not_in_data(text, schema)
     if "mistakes" not in ops and not flags.get("correction"):  # "the misclassified ones" is what the mistakes operation means anyway
         out.filters += _correct_filter(text)
     out.filters = _unique(out.filters)
@@ -1001,6 +1004,21 @@ def _ambiguous_after(text: str, n: _Span, spans: list[_Span], out: Assembled) ->
         if sp.tag == "FEAT" and sp.link is None and re.fullmatch(r"\s{1,2}", text[n.end:sp.start]):
             return next((a for a in out.ambiguous if a["term"] == sp.text and "value" not in a), None)
     return None
+
+
+# Words for people that name a group by sex: a filter where the data records it, else said plainly
+# to be left out (a count of "women over 50" on data with no sex column counts everyone over 50).
+SEXED = re.compile(r"\b(women|woman|men|man|females?|males?|ladies|lady|girls?|boys?|guys?)\b")
+SEX_WORDS = {"sex", "gender", "female", "male", "woman", "women", "man", "men"}
+
+
+def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
+    """The group words of ``text`` (by sex) that no column or value of ``schema`` can express."""
+    found = [m.group(1) for m in SEXED.finditer(text.lower())]
+    if not found or any(set(split_words(f)) & SEX_WORDS for f in schema.features):
+        return []
+    return [w for w in dict.fromkeys(found) if linking.link_value(w, schema, use_embeddings=False).best is None
+            and linking.opposite_boolean(w, schema) is None]
 
 
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:

@@ -185,6 +185,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         notes.append(f"Reading “{r['word']}” as “{r['class']}”.")
     for u in parsed.get("units") or []:
         notes.append(f"Reading {u}.")
+    for w in parsed.get("not_applied") or []:
+        notes.append(f"The data has no column for “{w}”, so the answer is not limited to them.")
     for n in parsed.get("left_out") or []:
         notes.append(f"I could not tell which feature {n} is about, so it is left out.")
     turn = Turn(ops, filters, state.x, notes)

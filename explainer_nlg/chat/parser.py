@@ -223,6 +223,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     out["readings"] = [{"word": w, "class": c} for c, w, _ in a.targets if not is_literal(w, c)]
     if a.notes:
         out["units"] = a.notes
+    if a.not_applied:
+        out["not_applied"] = a.not_applied
     _clarify(out, a, ranked, schema)
     if out.get("clarify") and llm is not None:
         settled = _settle(llm, clean, ranked, out)

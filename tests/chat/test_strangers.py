@@ -301,3 +301,21 @@ def test_a_word_the_lexicon_knows_is_not_linked_to_a_column_of_another_concept(m
     assert filters(p) == [("age", "<", "30")], p
     p = parse("what if 3 was 10 years older", mroz)
     assert changes(p) and changes(p)[0][0] == "age", p
+
+
+def test_a_group_by_sex_the_data_cannot_express_is_said_to_be_left_out(labour, loan):
+    """"how many women over 50" on data with no sex column counted everyone over 50 in silence:
+    the parse says which words were not applied (the answer says so); where the data has the
+    column, the word is a filter as before."""
+    p = parse("how many women over 50", labour)
+    assert filters(p) == [("age", ">", "50")] and p["not_applied"] == ["women"], p
+    p = parse("whats the avg income of men", labour)
+    assert p["not_applied"] == ["men"], p
+    p = parse("why is 5 a man", labour)
+    assert "not_applied" not in p, p
+    p = parse("how many married men", loan)  # the loan demo has no sex column either, but marital status
+    assert ("Marital", "==", "married") in filters(p) and p["not_applied"] == ["men"], p
+    from explainer_nlg import Explainer
+
+    text = Explainer.demo("loan").ask("how many married men", session="sex").text
+    assert text.startswith("The data has no column for “men”, so the answer is not limited to them."), text
