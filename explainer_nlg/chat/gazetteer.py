@@ -46,7 +46,7 @@ MAX_WORDS = 4
 MODEL_SAYS = re.compile(
     r"\b(?:it|the model|model)\s+(?:(?:says?|said|thinks?|thought|predicts?|predicted|expects?|reckons?|believes?|"
     r"guess(?:es)?|figures?)\s+(?:(?:they|he|she|it)\s+)?)?(?:(?:will|would|wont|won't|will not|would not|wouldnt|"
-    r"wouldn't|does not|doesnt|doesn't|did not|didnt|didn't|is not|isnt|isn't|won't)\s+)?"
+    r"wouldn't|does not|doesnt|doesn't|did not|didnt|didn't|is not|isnt|isn't)\s+)?"
     r"([a-z]+(?:\s+(?:down|away|out|off))?)\b")
 
 

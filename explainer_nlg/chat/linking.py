@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .lexicon import concept_keys, lexicon, value_words
+from .lexicon import _concepts, concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
 from .value_forms import (
     abbreviates,
@@ -243,14 +243,14 @@ def link_feature(mention: str, schema: ChatSchema, use_embeddings: bool = True) 
 def _concepts_said(mention: str) -> frozenset[int]:
     """The lexicon's concepts (by index) whose everyday words the mention uses ("kids": children)."""
     words = set(split_words(mention)) | {_singular(w) for w in split_words(mention)}
-    return frozenset(i for i, c in enumerate(lexicon()["concepts"]) if words & set(c["words"]))
+    return frozenset(i for i, (_, said) in enumerate(_concepts()) if words & said)
 
 
 @functools.lru_cache(maxsize=4096)
 def _concepts_named(feature: str) -> frozenset[int]:
     """The lexicon's concepts (by index) a column's name is a key of (``age``: age)."""
     words = set(split_words(feature))
-    return frozenset(i for i, c in enumerate(lexicon()["concepts"]) if words & set(c["keys"]))
+    return frozenset(i for i, (keys, _) in enumerate(_concepts()) if words & set(keys))
 
 
 def _decide(scores: dict) -> Link:

@@ -219,7 +219,6 @@ def _value(p: Player, which: int) -> str:
     v = p.value[which]
     if not is_number(v):
         return quote(fmt_number(v))
-    shown = fmt_value(p.name, v)
-    if len(p.value) > 1 and is_number(p.value[1 - which]) and shown == fmt_value(p.name, p.value[1 - which]):
-        return fmt_apart(*p.value[:2])[which]  # a small change is not "from 0.99 to 0.99"
-    return shown
+    if len(p.value) > 1 and is_number(p.value[1 - which]):
+        return fmt_apart(p.value[0], p.value[1], p.name)[which]  # a small change is not "from 0.99 to 0.99"
+    return fmt_value(p.name, v)

@@ -79,14 +79,16 @@ def fmt_value(name: str, v: Any) -> str:
     return fmt_number(v)
 
 
-def fmt_apart(a: Any, b: Any) -> tuple[str, str]:
-    """Two values of one feature as ``fmt_number`` writes them, with the decimals it takes to tell
-    two different numbers apart: a change from 0.9932 to 0.9871 is not "from 0.99 to 0.99".
+def fmt_apart(a: Any, b: Any, name: str = "") -> tuple[str, str]:
+    """Two values of feature ``name`` as ``fmt_value`` writes them, with the decimals it takes to
+    tell two different numbers apart: a change from 0.9932 to 0.9871 is not "from 0.99 to 0.99".
 
     >>> fmt_apart(0.9932, 0.9871), fmt_apart(1200, 1500.5), fmt_apart(2.5, 2.5)
     (('0.993', '0.987'), ('1,200', '1,500.5'), ('2.5', '2.5'))
+    >>> fmt_apart(1998, 2004, "Year_Built")
+    ('1998', '2004')
     """
-    x, y = fmt_number(a), fmt_number(b)
+    x, y = fmt_value(name, a), fmt_value(name, b)
     if x != y or not (is_number(a) and is_number(b)) or a == b:
         return x, y
     for places in range(3, 9):

@@ -438,10 +438,9 @@ def _shown(p: Player, which: int) -> str:
 
 def _ends(p: Player) -> str:
     """"from A to B" for a changed feature; a small change is not "from 0.99 to 0.99"."""
-    a, b = _shown(p, 0), _shown(p, 1)
-    if a == b and is_number(p.value[0]) and is_number(p.value[1]):
-        a, b = fmt_apart(*p.value[:2])
-    return f"from {a} to {b}"
+    if is_number(p.value[0]) and is_number(p.value[1]):
+        return "from {} to {}".format(*fmt_apart(p.value[0], p.value[1], p.name))
+    return f"from {_shown(p, 0)} to {_shown(p, 1)}"
 
 
 def _change(p: Player) -> str:
