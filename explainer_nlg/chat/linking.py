@@ -34,8 +34,10 @@ from .lexicon import _concepts, concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words
 from .value_forms import (
     abbreviates,
+    coded_sex,
     frequency_forms,
     negated_forms,
+    shortens,
     state_forms,
     state_names,
     unranked,
@@ -185,8 +187,12 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
         # the column's whole name among the words ("doctor visits" names ``visits``), above names
         # that hold the word after a prefix (``novisits``)
         best = 0.93
-    elif len(fw) == 1 and abbreviates(ix.glued[f], mw):
-        best = 0.88  # the name is the words cut short: "african americans" for ``afam``
+    elif len(fw) <= 2 and abbreviates(ix.glued[f], mw):
+        best = 0.88  # the name is the words cut short: "african americans" for ``afam``, ``alk.phos``
+    elif len(fw) == 1 and len(mw) == 1 and shortens(ix.glued[f], mw[0]):
+        best = 0.86  # the name is the word cut short: "cholesterol" for ``chol``, "treatment" for ``trt``
+    elif len(mw) == 1 and any(shortens(x, mw[0]) for x in fw):
+        best = 0.8  # one word of the name cut short: "alkaline" (of "alkaline phosphatase") for ``alk.phos``
     shared = [w for w in mw if w in fw]
     if shared and len(shared) == len(mw):  # every word of the mention is in the name
         distinct = all(ix.df.get(w, 1) == 1 for w in shared)
@@ -300,8 +306,9 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 forms |= frequency_forms(ph)
             if str(v) in states:  # "texas" for TX; the code itself only as typed, upper case
                 forms = state_forms(str(v), states[str(v)])
+            spelled = coded_sex(f, v)  # "f" of ``sex``: the words for "female"
             for vals, says in value_words():
-                if words in vals or str(v).lower() in vals:
+                if words in vals or str(v).lower() in vals or spelled in vals:
                     forms |= says
             items.append(ValueItem(f, v, tuple(sorted(forms))))
     for f, (_no, yes) in schema.booleans.items():

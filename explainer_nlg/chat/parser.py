@@ -449,7 +449,9 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
 def _label(op: str, subject: str, feature: str) -> str:
     label = registry.get(op).label
     return (label.replace("{subject}", subject).replace("{feature}", feature or "a feature")
-            .replace("{change}", "it changed").replace("{groups}", "the groups"))
+            .replace("{change}", "it changed")
+            # each choice names its own group ("rows where age = 30"), never three alike "the groups"
+            .replace("{groups}", subject if subject.startswith("rows where") else "the groups"))
 
 
 # ---- form rules ----------------------------------------------------------------------------------

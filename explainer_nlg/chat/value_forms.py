@@ -5,7 +5,7 @@ The value index of ``chat.linking`` reads a value by its own words; these are th
 stranger uses for the same value. They are rules of form, kept in code rather than in
 ``prompts/parser_lexicon.toml`` (whose every edit changes the learned parser's cache key and
 retrains it): a value that negates a word ("Non-Travel", "no_insurance", "not verified"), and
-US state codes, which people write out in full.
+US state codes, which people write out in full, and one-letter codes of sex (``f``, ``M``).
 
 >>> sorted(negated_forms("non travel"))[:4]
 ['do not travel', 'does not travel', "doesn't travel", 'doesnt travel']
@@ -17,6 +17,8 @@ set()
 'texas'
 >>> state_names(["rent", "own"])
 {}
+>>> coded_sex("sex", "f"), coded_sex("Gender", "M"), coded_sex("status", "f"), coded_sex("sex", "female")
+('female', 'male', None, None)
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ from __future__ import annotations
 import re
 
 NEGATED_VALUE = re.compile(r"^(?:non|no|not|never|without)\s+(.+)$")
+
+
+SEX_CODES = {"f": "female", "m": "male"}
+
+
+def coded_sex(feature: str, value) -> str | None:
+    """The word a one-letter code of a sex or gender column stands for ("f" -> "female"), so that
+    "women" finds ``sex == "f"``; None for any other column or value."""
+    words = set(re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", str(feature)).lower()))
+    return SEX_CODES.get(str(value).strip().lower()) if words & {"sex", "gender"} else None
 
 
 def negated_forms(words: str) -> set[str]:
@@ -147,6 +159,24 @@ def abbreviates(short: str, words: list[str]) -> bool:
         return False
 
     return fits(short, 0)
+
+
+def shortens(short: str, word: str) -> bool:
+    """Whether a one-word column name (``chol``, ``trt``) is one word of the user's cut short: its
+    start ("cholesterol"), or its first letter and consonants ("treatment"). Three letters at least,
+    two fewer than the word, and never an English word itself (``age`` is not "agent").
+
+    >>> shortens("chol", "cholesterol"), shortens("trt", "treatment"), shortens("plt", "platelets")
+    (True, True, True)
+    >>> shortens("age", "agent"), shortens("ast", "assets"), shortens("chol", "chole"), shortens("tr", "treatment")
+    (False, False, False, False)
+    """
+    short, word = short.lower(), word.lower()
+    if not (short.isalpha() and word.isalpha()) or len(short) < 3 or len(word) < len(short) + 2 \
+            or short in _english():
+        return False
+    skeleton = word[0] + re.sub(r"[aeiouy]", "", word[1:])
+    return word.startswith(short) or skeleton.startswith(short)
 
 
 def _english() -> frozenset:

@@ -319,3 +319,76 @@ def test_a_group_by_sex_the_data_cannot_express_is_said_to_be_left_out(labour, l
 
     text = Explainer.demo("loan").ask("how many married men", session="sex").text
     assert text.startswith("The data has no column for “men”, so the answer is not limited to them."), text
+
+
+# ---- a liver-disease model (columns as survival::pbc has them), stranger test of 2026-12-02 ------
+
+def _liver_frame(n: int = 240) -> pd.DataFrame:
+    rng = np.random.default_rng(6)
+    return pd.DataFrame({"trt": rng.integers(1, 3, n).astype(float), "age": rng.uniform(26, 78, n).round(1),
+                         "sex": rng.choice(["f", "m"], n, p=[0.85, 0.15]), "edema": rng.choice([0.0, 0.5, 1.0], n),
+                         "bili": rng.lognormal(0.5, 1.0, n).round(1), "chol": rng.uniform(120, 1700, n).round(0),
+                         "alk.phos": rng.uniform(289, 13000, n).round(1), "protime": rng.uniform(9, 17, n).round(1),
+                         "trig": rng.uniform(33, 600, n).round(0), "hepato": rng.integers(0, 2, n).astype(float)})
+
+
+@pytest.fixture(scope="module")
+def liver():
+    return ChatSchema.from_frame(_liver_frame(), classes=["died", "survived"], target="outcome")
+
+
+@pytest.mark.parametrize("question,wanted", [
+    ("accuracy for women over 60", [("sex", "==", "f"), ("age", ">", "60")]),
+    ("how many men", [("sex", "==", "m")]),
+    ("predictions for females", [("sex", "==", "f")]),
+])
+def test_one_letter_codes_of_a_sex_column_are_the_group_people_name(question, wanted, liver):
+    """``sex`` stored as "f" / "m": "women" dropped out of the filters in silence (the accuracy was
+    everyone's over 60), and "predictions for men" answered for the selected row."""
+    p = parse(question, liver)
+    assert sorted(filters(p)) == sorted(wanted) and "not_applied" not in p, p
+
+
+@pytest.mark.parametrize("word,feature", [("treatment", "trt"), ("cholesterol", "chol"), ("bilirubin", "bili"),
+                                          ("alkaline phosphatase", "alk.phos"), ("prothrombin time", "protime"),
+                                          ("triglycerides", "trig")])
+def test_a_column_named_by_a_short_form_is_found_from_the_word_in_full(word, feature, liver):
+    """"does the treatment matter" on a column ``trt`` said the data had nothing called treatment."""
+    p = parse(f"does {word} matter", liver)
+    assert ops(p) == ["effect"] and p["ops"][0].get("features") == [feature], p
+
+
+def test_a_word_is_not_read_as_a_short_column_it_merely_contains(liver):
+    p = parse("does the weather matter", liver)
+    assert ops(p) == ["unsupported"] and p["ops"][0]["term"] == "weather", p
+
+
+@pytest.fixture(scope="module")
+def liver_ex():
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = _liver_frame()
+    df["outcome"] = np.where(df.bili + 3 * df.edema > 3, "died", "survived")
+    X = df.drop(columns="outcome")
+    pre = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["sex"]), remainder="passthrough")
+    model = make_pipeline(pre, RandomForestClassifier(50, random_state=0)).fit(X, df.outcome)
+    return Explainer.from_sklearn(model, df, target="outcome", row_noun="patients")
+
+
+def test_a_what_if_to_the_value_a_row_already_has_says_nothing_changes(liver_ex):
+    """"what if 30 had no edema" where edema is already 0.0: "edema changed from 0 to 0" before."""
+    row = next(i for i, v in liver_ex.rows()["edema"].items() if v == 0.0)
+    a = liver_ex.ask(f"what if {row} had no edema", session="liver-same")
+    assert a.text.startswith("edema is already 0. So nothing changes: the model still predicts “"), a.text
+    assert "changed from" not in a.text, a.text
+
+
+def test_listing_mistakes_the_model_never_made_says_it_got_them_all_right(liver_ex):
+    """A forest that fits its training rows exactly: the listing said "0 rows (...); the first 0:"."""
+    a = liver_ex.ask("show me a patient the model got wrong", session="liver-none")
+    assert a.text.startswith("The model got all 240 labelled rows (all rows) right, so there is no mistake to show."), a.text

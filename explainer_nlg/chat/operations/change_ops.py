@@ -38,11 +38,23 @@ def what_if(ctx: Context) -> OpResult:
     notes = []
     if ctx.kind == "tabular":
         row = ctx.assistant.row_of(x)
-        same = [c for c in changes if c.get("action") == "set" and str(row.get(c["feature"])) == str(c.get("value"))]
+        same = [c for c in changes if c.get("action") == "set" and same_value(row.get(c["feature"]), c.get("value"))]
         notes += [f"{c['feature']} is already {fmt_number(c['value'])}." for c in same]
         changes = [c for c in changes if c not in same]
         if not changes:
-            return OpResult("what_if", " ".join(notes) + " Nothing to change.")
+            table = ctx.assistant.table()
+            if table.is_regression:
+                from ...narrate.amounts import fmt_amount
+
+                value = float(ctx.assistant.evidence(x).output_value)
+                said, figures = fmt_amount(value, table.unit), {"prediction": value}
+            else:
+                probs = ctx.ex.predict(x)
+                label = max(probs, key=probs.get)
+                said, figures = f"“{label}” ({probs[label]:.0%})", {"probabilities": probs}
+            return OpResult("what_if", " ".join(notes) + f" So nothing changes: the model still predicts {said} "
+                                                        f"for {ctx.input_name()}.",
+                            figures={**figures, "decision_changed": False})
     for c in changes:
         factor = c.pop("factor", None)
         if factor is not None and ctx.kind == "tabular":
@@ -64,6 +76,19 @@ def what_if(ctx: Context) -> OpResult:
     return OpResult("what_if", text, narration=answer, evidence=w,
                     figures={"probability_change": w.probability_change, "decision_changed": w.decision_changed,
                              "new_probabilities": w.new_probabilities})
+
+
+def same_value(current, wanted) -> bool:
+    """Whether a row's value already is the one a what-if sets: numbers by value (a stored 0.0 is
+    the 0 asked for), anything else as written.
+
+    >>> same_value(0.0, 0), same_value(1.5, 1), same_value("yes", "yes"), same_value("3", 3)
+    (True, False, True, True)
+    """
+    try:
+        return float(current) == float(wanted)
+    except (TypeError, ValueError):
+        return str(current) == str(wanted)
 
 
 def unreadable_value(question: str, schema) -> tuple[str, str] | None:

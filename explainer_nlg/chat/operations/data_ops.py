@@ -30,6 +30,8 @@ def show(ctx: Context) -> OpResult:
         return OpResult("show", f"{ctx.input_name().capitalize()}:\n" + "\n".join(lines),
                         table=[{f: row[f] for f in table.features}])
     rows = table.filter(ctx.filters)
+    if rows.empty:
+        return OpResult("show", _none_match(ctx, table), figures={"rows": 0, "ids": []})
     k = int(ctx.slots.get("k") or 5)
     ids = [int(i) for i in rows.index[:k]]
     ctx.state.ids = ids
@@ -39,6 +41,18 @@ def show(ctx: Context) -> OpResult:
     text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); the first {len(ids)}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
+
+
+def _none_match(ctx: Context, table) -> str:
+    """What an empty listing says: where the rows asked for are the model's mistakes and it made
+    none, that it got every labelled one right (and whether those rows include its training rows)."""
+    ctx.state.ids = []
+    if any(f.get("feature") == "correct" and f.get("value") is False for f in ctx.filters) and table.has_labels:
+        rest = [f for f in ctx.filters if f.get("feature") != "correct"]
+        labelled = int(table.filter(rest)["label"].notna().sum())
+        return (f"The model got all {labelled} labelled rows ({describe_filters(rest)}) right, so there is no "
+                "mistake to show. These rows include the rows the model was trained on, so they flatter it.")
+    return f"No rows match ({describe_filters(ctx.filters)}), so there is nothing to show."
 
 
 def count(ctx: Context) -> OpResult:
