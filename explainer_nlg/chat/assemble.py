@@ -132,6 +132,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     _merge_features(text, spans, schema)  # a class word that named no class may be a feature's first word
     cohort = bool(out.instance is None and ops and ops[0] in COHORT_OPS and not flags.get("new_row"))
     _link(text, spans, out, schema, person=bool(flags.get("new_row")), cohort=cohort)
+    _yes_no_compounds(text, spans, schema)
     _id_as_value(text, spans, out, schema)
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
             "row" if flags.get("new_row") and out.instance is None else
@@ -1012,11 +1013,19 @@ SEXED = re.compile(r"\b(women|woman|men|man|females?|males?|ladies|lady|girls?|b
 SEX_WORDS = {"sex", "gender", "female", "male", "woman", "women", "man", "men"}
 
 
+# ... and by race or ethnicity, which the tagger may pass over ("how many asian applicants")
+RACED = re.compile(r"\b(white|black|asian|hispanic|latino|latina|latinx|caucasian|african[- ]americans?|"
+                   r"native[- ]americans?)\b")
+
+
 def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
-    """The group words of ``text`` (by sex) that no column or value of ``schema`` can express."""
+    """The group words of ``text`` (by sex, race or ethnicity) that no column or value of ``schema``
+    can express."""
     found = [m.group(1) for m in SEXED.finditer(text.lower())]
-    if not found or any(set(split_words(f)) & SEX_WORDS for f in schema.features):
-        return []
+    if found and any(set(split_words(f)) & SEX_WORDS for f in schema.features):
+        found = []
+    found += [m.group(1) for m in RACED.finditer(text.lower())
+              if linking.link_feature(m.group(1), schema, use_embeddings=False).best is None]
     return [w for w in dict.fromkeys(found) if linking.link_value(w, schema, use_embeddings=False).best is None
             and linking.opposite_boolean(w, schema) is None]
 
@@ -1280,6 +1289,16 @@ def _merge_features(text: str, spans: list[_Span], schema: ChatSchema) -> None:
                 del spans[i + 1]
                 continue
         i += 1
+
+
+def _yes_no_compounds(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """"self employed" where a yes/no column is called ``self``: the word after the column's whole
+    name is the rest of its name said in full, not a second column ("employed" is not ``emp``)."""
+    for a, b in zip(spans, spans[1:]):
+        f = a.link[0] if isinstance(a.link, tuple) else a.link
+        if f in schema.booleans and isinstance(b.link, str) and b.link != f and \
+                a.text.lower().strip() == "".join(split_words(f)) and re.fullmatch(r"\s?-?\s?", text[a.end:b.start]):
+            b.link, b.used = None, True
 
 
 def _int(text: str) -> int | None:

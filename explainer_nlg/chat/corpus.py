@@ -980,3 +980,11 @@ def bank_examples(held_out: bool = False) -> list[Example]:
     chosen = held if held_out else train
     return [Example(q, [], [op], {"new_row": False, "correction": False}, {}, "bank", "bank", "")
             for op, qs in chosen.items() for q in qs]
+
+
+@functools.lru_cache(maxsize=1)
+def bank_words() -> frozenset[str]:
+    """Every word the example bank and the corpus templates ask with ("increase", "income"): the
+    words of questions themselves, never taken for a stranger's column cut short."""
+    texts = [q for qs in registry.phrasings().values() for q in qs] + [t for ts in templates().values() for t in ts]
+    return frozenset(w for q in texts for w in re.findall(r"[a-z']+", q.lower()))

@@ -178,6 +178,8 @@ def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:
     """
     from .value_forms import abbreviates
 
+    if len(words) == 1:
+        return _shortened(words[0], schema)
     if len(words) < 2:
         return None
     feats = [f for f in schema.features if abbreviates(str(f), list(words))]
@@ -185,6 +187,25 @@ def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:
     if len(feats) + len(values) != 1:
         return None
     return "FEAT" if feats else "VAL"
+
+
+def _shortened(word: str, schema: ChatSchema) -> str | None:
+    """"FEAT" where one word is what a one-word column name was cut from ("hispanic" for
+    ``hispan``, "treatment" for ``trt``), one such name only; never a word the example bank asks
+    with ("increase" is no column ``inc``).
+
+    >>> s = ChatSchema(["hispan", "inc", "age"], {})
+    >>> _shortened("hispanic", s), _shortened("increase", s), _shortened("agency", s)
+    ('FEAT', None, None)
+    """
+    from .corpus import bank_words
+    from .value_forms import shortens
+
+    if len(word) < 5 or word in bank_words():
+        return None
+    ix = linking.index(schema)
+    hits = [f for f in schema.features if len(ix.words.get(f, ())) == 1 and shortens(ix.glued[f], word)]
+    return "FEAT" if len(hits) == 1 else None
 
 
 def _co_pair(names: list[str]) -> bool:

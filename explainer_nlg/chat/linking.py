@@ -35,6 +35,7 @@ from .schema import ChatSchema, split_words
 from .value_forms import (
     abbreviates,
     coded_sex,
+    ends_short,
     frequency_forms,
     negated_forms,
     shortens,
@@ -193,6 +194,8 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
         best = 0.86  # the name is the word cut short: "cholesterol" for ``chol``, "treatment" for ``trt``
     elif len(mw) == 1 and any(shortens(x, mw[0]) for x in fw):
         best = 0.8  # one word of the name cut short: "alkaline" (of "alkaline phosphatase") for ``alk.phos``
+    elif len(fw) == 1 and len(mw) == 1 and ends_short(ix.glued[f], mw[0]):
+        best = 0.7  # the word cut short after a qualifier: "income" for ``appinc``
     shared = [w for w in mw if w in fw]
     if shared and len(shared) == len(mw):  # every word of the mention is in the name
         distinct = all(ix.df.get(w, 1) == 1 for w in shared)
@@ -235,7 +238,13 @@ def link_feature(mention: str, schema: ChatSchema, use_embeddings: bool = True) 
         e = embed([mention.lower()])[0]
         sim = np.maximum(names @ e, descs @ e)
         said = _concepts_said(mention)
+        one_word = len(content_words(mention)) == 1
         for f, s in zip(ix.items, sim):
+            if one_word and f in schema.booleans and scores[f] < 0.5:
+                # by resemblance alone a yes/no column is as near its opposite as itself ("white"
+                # for ``black``, cosine 0.8): its group of rows is never read from one word that
+                # shares nothing with its name ("health" still finds ``inGoodHealth``)
+                continue
             named = _concepts_named(f)
             if said and named and not said & named:
                 # "kids" is never ``age`` by resemblance (cosine 0.67): the lexicon knows both, as
@@ -408,8 +417,17 @@ def concept_feature(text: str, schema: ChatSchema) -> list[str]:
             name = set(ix.words[f])
             if keys & name:
                 tiers[f] = 2 if name <= keys else 1
-            elif keys & set(ix.desc[f][:6]):
-                tiers[f] = 0
+            elif keys & set(ix.desc[f][:6]) or len(name) == 1 and _cut_from(ix.glued[f], keys):
+                tiers[f] = 0  # (or a name cut from them: ``appinc`` for income, ``loanamt`` for loan amount)
         top = max(tiers.values(), default=None)
         out += [f for f, t in tiers.items() if t == top and f not in out]
     return out
+
+
+def _cut_from(glued: str, keys: set[str]) -> bool:
+    """Whether a one-word column name is a concept's word cut short (``appinc``: income), or two
+    of its words cut short and glued (``loanamt``: loan amount)."""
+    if any(shortens(glued, k) or ends_short(glued, k) for k in keys):
+        return True
+    one_word = [k for k in keys if " " not in k]
+    return any(abbreviates(glued, [a, b]) for a in one_word for b in one_word if a != b)

@@ -475,7 +475,9 @@ def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if len(words) == 3 and not any(w in _encoder_vocab() for w in words):
         return "language"  # three words none of which the (English) encoder holds whole: "waarom vertrekt medewerker"
     if len(words) >= 4:
-        known = ENGLISH | _bank_words() | {w for f in schema.features for w in schema.words(f)}
+        from .corpus import bank_words
+
+        known = ENGLISH | bank_words() | {w for f in schema.features for w in schema.words(f)}
         known |= {w for c in schema.classes for w in c.lower().split()}
         if sum(w in known for w in words) / len(words) < 0.3:
             return "language"
@@ -489,19 +491,6 @@ def _encoder_vocab() -> frozenset[str]:
     from transformers import AutoTokenizer
 
     return frozenset(w for w in AutoTokenizer.from_pretrained(str(get_model_path())).get_vocab() if w.isalpha())
-
-
-def _bank_words() -> set[str]:
-    global _BANK_WORDS
-    if _BANK_WORDS is None:
-        from .corpus import templates
-
-        texts = [q for qs in registry.phrasings().values() for q in qs] + [t for ts in templates().values() for t in ts]
-        _BANK_WORDS = {w for q in texts for w in re.findall(r"[a-z']+", q.lower())}
-    return _BANK_WORDS
-
-
-_BANK_WORDS: set[str] | None = None
 
 
 def followup_words(text: str) -> tuple[bool, Any]:
@@ -537,7 +526,7 @@ def _unknown_term(a: Assembled, chosen: list, out: dict) -> bool:
         return False
     if a.row:
         return False  # an applicant described in free text: a word not in the data is left out, not refused
-    if a.filters or a.changes or a.features:
+    if a.filters or a.changes or a.features or a.groups:
         # Other features were found: the unknown word may be loose talk; it still cannot be
         # answered as asked where it sits in a comparison with a number.
         return bool(a.loose_numbers)

@@ -129,8 +129,8 @@ def state_names(values: list) -> dict:
 def abbreviates(short: str, words: list[str]) -> bool:
     """Whether a one-word column name or value (``afam``, ``ovisits``) is the user's words cut
     short and glued ("african americans", "outpatient visits"): each word gives a prefix, in order,
-    every prefix two letters or more except an initial before a whole word. A name that is an
-    English word itself (``age``) is never read as an abbreviation.
+    every prefix two letters or more except an initial before four letters or more of the next word.
+    A name that is an English word itself (``age``) is never read as an abbreviation.
 
     >>> abbreviates("afam", ["african", "americans"]), abbreviates("ovisits", ["outpatient", "visits"])
     (True, True)
@@ -138,6 +138,8 @@ def abbreviates(short: str, words: list[str]) -> bool:
     (False, False)
     >>> abbreviates("hhsize", ["household", "size"]), abbreviates("numkids", ["number", "of", "kids"])
     (False, False)
+    >>> abbreviates("chist", ["credit", "history"]), abbreviates("chis", ["credit", "history"])
+    (True, False)
     """
     short = short.lower()
     words = [w.lower() for w in words if w]
@@ -153,8 +155,9 @@ def abbreviates(short: str, words: list[str]) -> bool:
         for n in range(min(len(w), len(rest)), 0, -1):
             if rest[:n] != w[:n]:
                 continue
-            whole_next = k + 1 < len(words) and rest[n:] == words[k + 1] and len(words[k + 1]) >= 4
-            if (n >= 2 or whole_next) and fits(rest[n:], k + 1):
+            # an initial goes before four letters of the next word at least ("chist": credit history)
+            long_next = k + 1 < len(words) and len(words[k + 1]) >= 4 and rest[n:n + 4] == words[k + 1][:4]
+            if (n >= 2 or long_next) and fits(rest[n:], k + 1):
                 return True
         return False
 
@@ -177,6 +180,22 @@ def shortens(short: str, word: str) -> bool:
         return False
     skeleton = word[0] + re.sub(r"[aeiouy]", "", word[1:])
     return word.startswith(short) or skeleton.startswith(short)
+
+
+def ends_short(short: str, word: str) -> bool:
+    """Whether a one-word column name ends with the user's word cut short, after a qualifier of
+    four letters at most: ``appinc`` ("app" + "inc") for "income", ``cototinc`` for "income".
+
+    >>> ends_short("appinc", "income"), ends_short("obrat", "ratio"), ends_short("income", "income")
+    (True, True, False)
+    >>> ends_short("appinc", "inc"), ends_short("longheadinc", "income"), ends_short("age", "agent")
+    (False, False, False)
+    """
+    short, word = short.lower(), word.lower()
+    if not (short.isalpha() and word.isalpha()) or short in _english() or len(word) < 5:
+        return False
+    return any(word.startswith(short[h:]) and len(word) >= len(short) - h + 2 for h in range(1, 5)
+               if len(short) - h >= 3)
 
 
 def _english() -> frozenset:

@@ -392,3 +392,61 @@ def test_listing_mistakes_the_model_never_made_says_it_got_them_all_right(liver_
     """A forest that fits its training rows exactly: the listing said "0 rows (...); the first 0:"."""
     a = liver_ex.ask("show me a patient the model got wrong", session="liver-none")
     assert a.text.startswith("The model got all 240 labelled rows (all rows) right, so there is no mistake to show."), a.text
+
+
+# ---- a mortgage model (columns as wooldridge::loanapp has them, 0/1 flags), 2026-12-02 -----------
+
+@pytest.fixture(scope="module")
+def mortgage01():
+    rng = np.random.default_rng(7)
+    n = 300
+    df = pd.DataFrame({"loanamt": rng.integers(20, 900, n), "appinc": rng.integers(10, 900, n),
+                       "married": rng.integers(0, 2, n), "emp": rng.integers(0, 30, n), "self": rng.integers(0, 2, n),
+                       "male": rng.integers(0, 2, n), "black": rng.integers(0, 2, n), "hispan": rng.integers(0, 2, n),
+                       "chist": rng.integers(0, 2, n), "netw": rng.normal(200, 80, n).round(1)})
+    s = ChatSchema.from_frame(df, classes=["0", "1"], target="approve")
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("question,wanted", [
+    ("how many hispanic applicants", [("hispan", "==", "1")]),
+    ("how many self employed applicants are there", [("self", "==", "1")]),
+    ("how many self-employed", [("self", "==", "1")]),
+    ("how many with bad credit history", [("chist", "==", "0")]),
+    ("how many earn over 100", [("appinc", ">", "100")]),
+])
+def test_short_column_names_of_a_user_table_are_found_from_everyday_words(question, wanted, mortgage01):
+    """"hispanic" for ``hispan`` was not tagged at all (everyone counted); "self employed" added
+    the years employed ``emp`` as a condition it then refused to count; "credit history" did not
+    reach ``chist``; "earn" did not reach ``appinc``."""
+    p = parse(question, mortgage01)
+    assert ops(p) == ["count"] and sorted(filters(p)) == sorted(wanted) and not p["ops"][0].get("features"), p
+
+
+def test_a_what_if_in_everyday_words_reaches_a_short_income_column(mortgage01):
+    p = parse("what if 25 earned 20 more", mortgage01)
+    assert changes(p) == [("appinc", "increase", 20)] and not p.get("clarify"), p
+
+
+def test_a_word_for_the_opposite_group_is_never_read_as_the_group_itself(mortgage01):
+    """"black applicants vs white" compared black = 1 with black = 1: "white" reached ``black`` by
+    resemblance alone (cosine 0.8). Now it compares the group with the rest, and "how many white
+    applicants" says the data has no column for it."""
+    p = parse("approval rate for black applicants vs white", mortgage01)
+    assert ops(p) == ["compare"] and p["ops"][0]["groups"] == [[{"feature": "black", "cmp": "==", "value": 1}]], p
+    p = parse("how many white applicants", mortgage01)
+    assert ops(p) == ["unsupported"] and p["ops"][0]["term"] == "white", p
+
+
+def test_a_group_by_race_the_data_cannot_express_is_said_to_be_left_out(mortgage01):
+    p = parse("how many asian applicants", mortgage01)
+    assert ops(p) == ["count"] and p["filters"] == [] and p["not_applied"] == ["asian"], p
+
+
+def test_how_important_one_feature_is_answers_with_its_place_first(liver_ex):
+    a = liver_ex.ask("how important is bili for 3", session="liver-rank")
+    assert a.text.startswith("bili ranks "), a.text
+    rank = int(a.text.split("ranks ")[1].split(" of")[0][:-2])
+    ev = liver_ex.explain(3)
+    assert [x.name for x in ev.top(len(ev.attributions))].index("bili") + 1 == rank, a.text

@@ -32,6 +32,26 @@ def direction(signed: float, toward: str) -> str:
     return f"on average {'toward' if signed >= 0 else 'against'} {toward}, mean {signed * 100:+.1f}"
 
 
+def ordinal(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 12 -> "12th", 23 -> "23rd"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def named_ranks(named: list[str], ranked: list[str], said: dict[str, str]) -> str:
+    """The sentence that answers "how important is X?" first: each feature asked about, its place
+    among all of them and its figure (``said``), before the usual top listing.
+
+    >>> named_ranks(["netw"], ["price", "obrat", "netw"], {"netw": "1.2 points"})
+    'netw ranks 3rd of 3 features (1.2 points). '
+    >>> named_ranks([], ["price"], {})
+    ''
+    """
+    parts = [f"{f} ranks {ordinal(ranked.index(f) + 1)} of {len(ranked)} features ({said[f]})"
+             for f in named if f in ranked and f in said]
+    return "; ".join(parts) + ". " if parts else ""
+
+
 def cohort_top_features(ctx: Context, k: int) -> OpResult:
     """Cohort importance: mean |Shapley value| per feature over the rows the filters select."""
     table = ctx.assistant.table()
@@ -41,37 +61,42 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
         return OpResult("top_features", f"No rows match ({where}).", figures={"rows": 0, "filters": ctx.filters})
     imp = ctx.assistant.cohort_importance(ctx.filters)
     if imp.output_kind == "regression":
-        return _regression_top_features(imp, k, where)
+        return _regression_top_features(imp, k, where, ctx.slots.get("features") or [])
     if len(imp.predicted) == 1:
         label = next(iter(imp.predicted))
         toward, goal = f"“{label}”", f"“{label}”, the class the model predicts for every one of these rows"
     else:
         counts = ", ".join(f"“{c}” for {n} of them" for c, n in imp.predicted.items())
         toward, goal = "the model's decision", f"each row's own predicted class (the model predicts {counts})"
-    top = imp.ranked()[:k]
+    ranked = imp.ranked()
+    top = ranked[:k]
     listing = "; ".join(f"{f} {points(imp.mean_abs[f])} points ({direction(imp.mean_signed[f], toward)})"
                         for f in top)
+    lead = named_ranks(ctx.slots.get("features") or [], ranked,
+                       {f: f"{points(imp.mean_abs[f])} points on average" for f in ranked})
     sampled = (f"{imp.rows_used} randomly sampled rows of the {imp.rows_matching} that match"
                if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching rows")
-    text = (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value toward "
+    text = lead + (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value toward "
             f"{goal}, in percentage points of probability: {listing}. Per row: {imp.method}. These are "
             f"averages over the group, not any one person's reasons.")
     figures = {**imp.to_dict(), "filters": ctx.filters, "top": top}
     return OpResult("top_features", text, figures=figures)
 
 
-def _regression_top_features(imp, k: int, where: str) -> OpResult:
+def _regression_top_features(imp, k: int, where: str, named: list[str]) -> OpResult:
     """Cohort importance of a regressor: mean |Shapley value| in the model's own unit."""
     from ...narrate.amounts import fmt_amount
 
-    top = imp.ranked()[:k]
+    ranked = imp.ranked()
+    top = ranked[:k]
     unit = imp.unit
+    lead = named_ranks(named, ranked, {f: f"{fmt_amount(imp.mean_abs[f], unit)} on average" for f in ranked})
     listing = "; ".join(f"{f} {fmt_amount(imp.mean_abs[f], unit)} (on average "
                         f"{'raising' if imp.mean_signed[f] >= 0 else 'lowering'} the prediction, mean "
                         f"{fmt_amount(imp.mean_signed[f], unit, signed=True)})" for f in top)
     sampled = (f"{imp.rows_used} randomly sampled rows of the {imp.rows_matching} that match"
                if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching rows")
-    text = (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value, in the "
+    text = lead + (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value, in the "
             f"model's unit ({unit or 'unnamed'}): {listing}. Per row: {imp.method}. These are averages over "
             "the group, not any one case's reasons.")
     return OpResult("top_features", text, figures={**imp.to_dict(), "top": top})

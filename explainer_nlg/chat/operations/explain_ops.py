@@ -6,7 +6,7 @@ from ...errors import resolve_class
 from ...narrate.amounts import fmt_amount
 from ...narrate.facts import fmt_pct
 from ..reply import OpResult
-from .cohort_ops import cohort_top_features
+from .cohort_ops import cohort_top_features, named_ranks
 from .context import Context
 
 
@@ -148,16 +148,21 @@ def top_features(ctx: Context) -> OpResult:
         top = ev.top(k)
         answer = ctx.narrate(ev)
         unit = {"tabular": "features", "text": "words", "image": "regions"}[ctx.kind]
+        every = ev.top(len(ev.attributions))
         if ev.is_regression:
             from ...narrate.amounts import fmt_amount
 
-            listing = "; ".join(f"{a.name} {fmt_amount(a.contribution, ev.unit, signed=True)}" for a in top)
+            said = {a.name: fmt_amount(a.contribution, ev.unit, signed=True) for a in every}
+            listing = "; ".join(f"{a.name} {said[a.name]}" for a in top)
             text = (f"The {len(top)} {unit} with the largest contributions to the predicted {ev.predicted_label} "
                     f"for {ctx.input_name()}: {listing}. {answer.text}")
         else:
+            said = {a.name: f"{a.contribution * 100:+.1f} points toward “{ev.target_label}”" for a in every}
             listing = "; ".join(f"{a.name} {a.contribution * 100:+.1f} points" for a in top)
             text = (f"The {len(top)} {unit} with the largest contributions toward “{ev.target_label}” for "
                     f"{ctx.input_name()} (in percentage points of probability): {listing}. {answer.text}")
+        if ctx.kind == "tabular":  # "how important is income for 17?": its place first
+            text = named_ranks(ctx.slots.get("features") or [], [a.name for a in every], said) + text
         return OpResult("top_features", text, narration=answer, evidence=ev,
                         figures={"top": [{"name": a.name, "value": a.value, "contribution": a.contribution} for a in top]})
     return cohort_top_features(ctx, k)
