@@ -330,9 +330,13 @@ def happened_word(word: str) -> bool:
 
     >>> happened_word("defaulted"), happened_word("actually defaulted"), happened_word("denied")
     (True, True, False)
+    >>> happened_word("reoffended"), happened_word("reofended")
+    (True, False)
     """
-    text = " " + " ".join(_words(spelled(_strip(word)))) + " "
-    return any(f" {' '.join(_words(w))} " in text for w in HAPPENED)
+    # as written too: the typo reading takes a word the lexicon lacks to its nearest ("reoffended"
+    # to "reoffend", which says nothing of whether it happened)
+    texts = {" " + " ".join(_words(form)) + " " for form in (_strip(word), spelled(_strip(word)))}
+    return any(f" {' '.join(_words(w))} " in text for w in HAPPENED for text in texts)
 
 
 def is_literal(word: str, cls: str) -> bool:

@@ -434,12 +434,21 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
             choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
                             "label": f"{_label(first.get('op', 'predict'), subject, '')} (“{word}” as “{c}”)"})
     elif out["confidence"] < CLARIFY and len(out["ops"]) == 1:
+        groups = first.get("groups") or []
         for op, p in ranked[:3]:
             if p < 0.05:
                 break
             slots = dict(out["ops"][0], op=op) if op != first.get("op") else out["ops"][0]
-            choices.append({"ops": [slots], "filters": out["filters"], "instance": out["instance"],
-                            "label": _label(op, subject, ", ".join(first.get("features", [])) or "a feature"),
+            filters, about = out["filters"], subject
+            if len(groups) == 1 and out.get("instance") is None:
+                # "reoffense rate for people with more than 3 priors": the one group named is the
+                # compared group, or, for any other reading, the rows it is asked about
+                about = describe_filters(out["filters"] + groups[0])
+                if op != "compare":
+                    slots = {k: v for k, v in slots.items() if k != "groups"}
+                    filters = out["filters"] + groups[0]
+            choices.append({"ops": [slots], "filters": filters, "instance": out["instance"],
+                            "label": _label(op, about, ", ".join(first.get("features", [])) or "a feature"),
                             "p": round(p, 3)})
     if len(choices) >= 2:
         out["clarify"] = choices

@@ -128,8 +128,9 @@ def state_names(values: list) -> dict:
 
 def abbreviates(short: str, words: list[str]) -> bool:
     """Whether a one-word column name or value (``afam``, ``ovisits``) is the user's words cut
-    short and glued ("african americans", "outpatient visits"): each word gives a prefix, in order,
-    every prefix two letters or more except an initial before four letters or more of the next word.
+    short and glued ("african americans", "outpatient visits"): each word gives a prefix (or three
+    consonants or more of it: "prg" for "program"), in order, every prefix two letters or more except
+    an initial before four letters or more of the next word.
     A name that is an English word itself (``age``) is never read as an abbreviation.
 
     >>> abbreviates("afam", ["african", "americans"]), abbreviates("ovisits", ["outpatient", "visits"])
@@ -139,6 +140,8 @@ def abbreviates(short: str, words: list[str]) -> bool:
     >>> abbreviates("hhsize", ["household", "size"]), abbreviates("numkids", ["number", "of", "kids"])
     (False, False)
     >>> abbreviates("chist", ["credit", "history"]), abbreviates("chis", ["credit", "history"])
+    (True, False)
+    >>> abbreviates("workprg", ["work", "program"]), abbreviates("loanamt", ["loan", "amount"])
     (True, False)
     """
     short = short.lower()
@@ -152,8 +155,10 @@ def abbreviates(short: str, words: list[str]) -> bool:
         if k == len(words):
             return not rest
         w = words[k]
+        skeleton = _skeleton(w)
         for n in range(min(len(w), len(rest)), 0, -1):
-            if rest[:n] != w[:n]:
+            # a prefix of the word, or of three letters or more of its consonants ("prg": program)
+            if rest[:n] != w[:n] and not (n >= 3 and rest[:n] == skeleton[:n]):
                 continue
             # an initial goes before four letters of the next word at least ("chist": credit history)
             long_next = k + 1 < len(words) and len(words[k + 1]) >= 4 and rest[n:n + 4] == words[k + 1][:4]
@@ -178,8 +183,12 @@ def shortens(short: str, word: str) -> bool:
     if not (short.isalpha() and word.isalpha()) or len(short) < 3 or len(word) < len(short) + 2 \
             or short in _english():
         return False
-    skeleton = word[0] + re.sub(r"[aeiouy]", "", word[1:])
-    return word.startswith(short) or skeleton.startswith(short)
+    return word.startswith(short) or _skeleton(word).startswith(short)
+
+
+def _skeleton(word: str) -> str:
+    """A word's first letter and its consonants: "treatment" -> "trtmnt"."""
+    return word[:1] + re.sub(r"[aeiouy]", "", word[1:])
 
 
 def ends_short(short: str, word: str) -> bool:

@@ -450,3 +450,44 @@ def test_how_important_one_feature_is_answers_with_its_place_first(liver_ex):
     rank = int(a.text.split("ranks ")[1].split(" of")[0][:-2])
     ev = liver_ex.explain(3)
     assert [x.name for x in ev.top(len(ev.attributions))].index("bili") + 1 == rank, a.text
+
+
+# ---- a recidivism model (columns as wooldridge::recid has them), 2026-12-02 --------------------
+
+@pytest.fixture(scope="module")
+def recid():
+    rng = np.random.default_rng(8)
+    n = 300
+    df = pd.DataFrame({"black": rng.integers(0, 2, n), "alcohol": rng.integers(0, 2, n), "drugs": rng.integers(0, 2, n),
+                       "felon": rng.integers(0, 2, n), "workprg": rng.integers(0, 2, n), "priors": rng.integers(0, 20, n),
+                       "educ": rng.integers(1, 19, n), "age": rng.integers(200, 900, n), "tserved": rng.integers(1, 200, n)})
+    s = ChatSchema.from_frame(df, classes=["no", "yes"], target="recid")
+    s.has_labels = True
+    return s
+
+
+def test_an_outcome_verb_the_lexicon_knows_only_in_its_base_form_says_what_happened(recid):
+    """"how many reoffended": the typo reading took "reoffended" to "reoffend" and lost the past
+    tense, so the model's predictions were counted instead of what happened."""
+    for q in ("how many reoffended", "how many felons reoffended"):
+        assert ("label", "==", "yes") in filters(parse(q, recid)), q
+    assert filters(parse("how many does the model think will reoffend", recid)) == [("prediction", "==", "yes")]
+
+
+def test_a_column_cut_to_its_consonants_is_found_from_the_words(recid):
+    """"the work program" for ``workprg`` said the data had nothing called "work"."""
+    p = parse("how many ppl in the work program", recid)
+    assert ops(p) == ["count"] and filters(p) == [("workprg", "==", "1")], p
+    p = parse("what if 5 was in the work program", recid)
+    assert changes(p) == [("workprg", "set", 1)], p
+
+
+def test_choices_offered_for_a_named_group_are_about_that_group(recid):
+    """The unsure reading of "reoffense rate for people with more than 3 priors" offered "How the
+    model treats the groups" and "How accurate the model is on this input" (the group dropped)."""
+    p = parse("reoffense rate for people with more than 3 priors", recid)
+    assert p.get("clarify"), p
+    for c in p["clarify"]:
+        assert "rows where priors > 3" in c["label"] or c["ops"][0]["op"] == "effect", c
+        if c["ops"][0]["op"] != "compare":
+            assert ("priors", ">", "3") in [(f["feature"], f["cmp"], str(f["value"])) for f in c["filters"]], c
