@@ -164,7 +164,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             out.changes.append(_change(p, schema))
             out.bounds = out.bounds or cmp in ("<", ">", "<=", ">=") and kind == "number" and not p.get("act")
         elif mode == "row":
-            out.row[feat] = value
+            # the description's own value stands: "no previous pancreatitis ...: would she get
+            # pancreatitis?" ends with the outcome asked, not a second value
+            out.row.setdefault(feat, value)
         elif mode == "groups":
             out.groups.append([{"feature": feat, "cmp": cmp, "value": value}])
         elif attribute:
@@ -1079,6 +1081,14 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
         value = read_number(n.text)
         if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
             return None, ages[0]  # "and for ppl under 30?" with the comparison untagged
+    if cmp_sp is None and re.search(r"\b(?:(?:she|he|they|i|you)\s*(?:is|was|are|were|am|'s|’s|'m)|shes|hes|im)\s+"
+                                    r"(?:now\s+|actually\s+|really\s+|only\s+|just\s+)?$", text[:n.start].lower()) \
+            and not re.match(r"\s*(?:%|percent|k\b|\$)", text[n.end:].lower()):
+        # "no, she is 60", "what if he was 45": a person said to be a bare number is that old
+        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+        value = read_number(n.text)
+        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
+            return None, ages[0]
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
     near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)

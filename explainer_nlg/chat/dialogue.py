@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import ExplainerInputError
 from ..narrate.facts import fmt_number
+from ..narrate.views.phrases import singular
 from . import registry
 
 CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3,
@@ -107,7 +108,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         state.x, state.instance = row, None
         state.described = dict(parsed["row"])
         given = ", ".join(f"{k} {fmt_number(v)}" for k, v in parsed["row"].items())
-        notes.append(f"A new applicant with {given}; the rest take typical values from the data "
+        noun = singular(str(ex.info.get("row_noun") or "rows"))  # "A new patient with ..."
+        notes.append(f"A new {noun} with {given}; the rest take typical values from the data "
                      f"({', '.join(f'{k} {fmt_number(v)}' for k, v in filled.items())}).")
     elif ref is not None and tabular:
         ids = list(ex.rows().index)

@@ -31,7 +31,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 QUIET = set("""a an the of to in on for by with and or but if is are was were be been being it its this that
 these those there here what which who whom whose how why when where do does did done have has had
 having can could would should will may might must not no yes any all some many much more most less few
-me my i you your we our they them their he him his she her one ones about than then so very just also
+me my i you your we our they them their he him his she her hers shes hes im theyre one ones about than then so very just also
 model data row rows people person applicant applicants customer customers case cases number value
 values feature features prediction predictions decision decisions outcome outcomes class label labels
 show tell give list explain get got make made change changed changes like same other others""".split())
@@ -191,7 +191,8 @@ def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:
 
 def _shortened(word: str, schema: ChatSchema) -> str | None:
     """"FEAT" where one word is what a one-word column name was cut from ("hispanic" for
-    ``hispan``, "treatment" for ``trt``), one such name only; never a word the example bank asks
+    ``hispan``, "treatment" for ``trt``), or the first word of its description ("treatment" for
+    ``rx`` described "treatment given"), one such column only; never a word the example bank asks
     with ("increase" is no column ``inc``).
 
     >>> s = ChatSchema(["hispan", "inc", "age"], {})
@@ -205,6 +206,9 @@ def _shortened(word: str, schema: ChatSchema) -> str | None:
         return None
     ix = linking.index(schema)
     hits = [f for f in schema.features if len(ix.words.get(f, ())) == 1 and shortens(ix.glued[f], word)]
+    if not hits and len(word) >= 6:
+        # the word that heads one column's description ("treatment" for ``rx``: "treatment given")
+        hits = [f for f in schema.features if ix.desc.get(f) and ix.desc[f][0] == word]
     return "FEAT" if len(hits) == 1 else None
 
 

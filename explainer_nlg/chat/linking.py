@@ -317,7 +317,7 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 forms = state_forms(str(v), states[str(v)])
             spelled = coded_sex(f, v)  # "f" of ``sex``: the words for "female"
             for vals, says in value_words():
-                if words in vals or str(v).lower() in vals or spelled in vals:
+                if words in vals or str(v).lower() in vals or spelled in vals or bare in vals:
                     forms |= says
             items.append(ValueItem(f, v, tuple(sorted(forms))))
     for f, (_no, yes) in schema.booleans.items():

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from .lexicon import lexicon
 from .schema import ChatSchema, split_words
+from .value_forms import unranked
 
 MANY_CLASSES = 20  # above this, classes are names of things, not outcomes: matched only as written
 YES = {"yes", "y", "1", "1.0", "true", "t", "positive", "pos"}
@@ -124,7 +125,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
     desirable: dict[str, bool | None] = {}
     event: dict[str, bool | None] = {}
     for c in classes:
-        low = c.lower().strip()
+        low = (unranked(c) or c).lower().strip()  # "1_yes" as R stores a ranked level: "yes"
         neg, core = _negated(low)
         r = _word_reading(low)
         cwords = " " + " ".join(_words(core)) + " "
@@ -295,6 +296,12 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             cands = [c for c, x in r.items() if x.event is want_event]
             if len(cands) == 1:
                 return cands[0]
+    # 3b. "at risk", "high risk": at risk of the event the target records, where its name does not
+    # say whether that is good ("outcome" yes / no; "recid"), not the class that merely reads bad
+    if RISK.fullmatch(core) and _target_polarity(schema) is None:
+        cands = [c for c, x in r.items() if x.event is (not neg)]
+        if len(cands) == 1:
+            return cands[0]
     # 4. good for the person, or the event happening, by the lexicon
     w = _word_reading(text)
     if w.desirable is not None:
@@ -306,6 +313,9 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         if len(cands) == 1:
             return cands[0]
     return None
+
+
+RISK = re.compile(r"(?:at|high|higher|big|real|serious)?\s*risk(?:y|ier)?|in danger")
 
 
 # Said with a verb of getting or a negation ("got the loan", "without insurance"): alone, "credit" or

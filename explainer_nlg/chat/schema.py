@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .value_forms import unranked
+
 YES_NO = ({"no", "yes"}, {"n", "y"}, {"false", "true"}, {"f", "t"})
 
 
@@ -89,10 +91,11 @@ class ChatSchema:
                 values = sorted(map(str, s.unique()))
                 cats[f] = values
                 typical[f] = str(s.astype(str).mode().iloc[0]) if len(s) else None
-                low = {v.lower() for v in values}
+                # "1_yes" / "0_no" as R stores ranked levels: yes/no all the same
+                plain = {v: (unranked(v) or v).lower() for v in values}
                 for pair in YES_NO:
-                    if low == pair:
-                        no, yes = sorted(values, key=lambda v: v.lower())  # "no" < "yes", "n" < "y", "false" < "true"
+                    if set(plain.values()) == pair:
+                        no, yes = sorted(values, key=plain.get)  # "no" < "yes", "n" < "y", "false" < "true"
                         booleans[f] = (no, yes)
         families = find_families(df, [f for f in booleans if f in numeric or booleans[f] == (False, True)])
         max_id = None

@@ -59,9 +59,11 @@ def unranked(value: str) -> str | None:
 
     >>> unranked("5. Advanced Degree"), unranked("2) Married"), unranked("rent")
     ('advanced degree', 'married', None)
+    >>> unranked("1_female"), unranked("0_placebo"), unranked("1-2 years")
+    ('female', 'placebo', None)
     """
     low = str(value).lower()
-    bare = re.sub(r"^\s*\d+\s*[.)]\s*", "", low)
+    bare = re.sub(r"^\s*\d+\s*(?:[.)]|_)\s*", "", low)
     return bare if bare != low and bare.strip() else None
 
 

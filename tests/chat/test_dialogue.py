@@ -87,7 +87,8 @@ def test_a_free_text_applicant_becomes_a_new_row_with_typical_values(user):
                  "would you approve?", session="new")
     res = r.parsed["resolved"]
     assert res["instance"] == "new" and res["row"]["ApplicantIncome"] == 5800
-    assert "A new applicant with" in r.text and "the rest take typical values from the data" in r.text
+    # (the model names no row noun, so the new row is called a row)
+    assert "A new row with" in r.text and "the rest take typical values from the data" in r.text
     assert "Gender Male" in r.text  # a field not mentioned, named with the value it took
     assert r.parts[0].op == "predict"
 

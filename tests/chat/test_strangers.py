@@ -491,3 +491,81 @@ def test_choices_offered_for_a_named_group_are_about_that_group(recid):
         assert "rows where priors > 3" in c["label"] or c["ops"][0]["op"] == "effect", c
         if c["ops"][0]["op"] != "compare":
             assert ("priors", ">", "3") in [(f["feature"], f["cmp"], str(f["value"])) for f in c["filters"]], c
+
+
+# ---- a trial's table with R's ranked levels ("1_female", "0_no"; medicaldata::indo_rct), 2026-12-02
+
+def _trial_frame(n: int = 240) -> pd.DataFrame:
+    rng = np.random.default_rng(9)
+    yn = ["0_no", "1_yes"]
+    return pd.DataFrame({"age": rng.integers(19, 90, n), "risk": rng.choice([1.0, 1.5, 2.0, 3.0, 4.5], n),
+                         "gender": rng.choice(["1_female", "2_male"], n), "sod": rng.choice(yn, n),
+                         "pep": rng.choice(yn, n), "difcan": rng.choice(yn, n),
+                         "rx": rng.choice(["0_placebo", "1_indomethacin"], n)})
+
+
+TRIAL_DESCRIPTIONS = {"pep": "previous post-ERCP pancreatitis", "rx": "treatment given"}
+
+
+@pytest.fixture(scope="module")
+def trial():
+    s = ChatSchema.from_frame(_trial_frame(), classes=["0_no", "1_yes"], target="outcome",
+                              descriptions=TRIAL_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+def test_ranked_levels_read_as_their_words(trial):
+    """"0_no" / "1_yes" columns are yes/no; "women" is "1_female"; "placebo" is "0_placebo"."""
+    assert trial.booleans["pep"] == ("0_no", "1_yes")
+    p = parse("how many women had pep before", trial)
+    assert sorted(filters(p)) == [("gender", "==", "1_female"), ("pep", "==", "1_yes")], p
+    p = parse("what if 3 got the placebo instead", trial)
+    assert changes(p) == [("rx", "set", "0_placebo")], p
+    p = parse("and if she was a man", trial)
+    assert changes(p) == [("gender", "set", "2_male")], p
+    p = parse("does indomethacin help", trial)
+    assert ops(p) == ["effect"] and p["ops"][0]["features"] == ["rx"], p
+
+
+def test_at_risk_is_the_event_where_the_targets_name_says_nothing_of_good_or_bad(trial):
+    """"why is patient 10 at risk" read "at risk" as "0_no" (the class that reads bad by default)."""
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve("at risk", trial) == "1_yes" and resolve("not at risk", trial) == "0_no"
+    assert resolve("at risk", ChatSchema(["age"], {}, ["no", "yes"], target="approved")) == "no"
+
+
+def test_a_column_named_by_the_first_word_of_its_description(trial):
+    p = parse("is the treatment effective for women", trial)
+    assert ops(p) == ["effect"] and p["ops"][0]["features"] == ["rx"], p
+    assert filters(p) == [("gender", "==", "1_female")], p
+
+
+@pytest.mark.parametrize("question,age", [("no, she is 60", 60), ("actually shes 70", 70), ("what if he was 45", 45)])
+def test_a_person_said_to_be_a_bare_number_is_that_old(question, age, trial):
+    p = parse(question, trial)
+    assert changes(p) == [("age", "set", age)], p
+
+
+def test_a_described_patient_keeps_the_values_the_description_gives(trial):
+    """"no previous pancreatitis ...: would she get pancreatitis?": the outcome asked at the end
+    set pep to yes over the description's no."""
+    p = parse("a 45 year old woman with sod, no previous pancreatitis, given placebo: would she get pancreatitis?", trial)
+    assert p["row"] == {"age": 45, "gender": "1_female", "sod": "1_yes", "pep": "0_no", "rx": "0_placebo"}, p
+
+
+def test_a_described_row_is_named_with_the_models_row_noun():
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+
+    from explainer_nlg import Explainer
+
+    df = _trial_frame()
+    df["outcome"] = np.where((df.pep == "1_yes") & (df.rx == "0_placebo"), "1_yes", "0_no")
+    X = df.drop(columns="outcome")
+    model = make_pipeline(OrdinalEncoder(), RandomForestClassifier(30, random_state=0)).fit(X, df.outcome)
+    ex = Explainer.from_sklearn(model, df, target="outcome", row_noun="patients", descriptions=TRIAL_DESCRIPTIONS)
+    a = ex.ask("a 45 year old woman with sod, no previous pancreatitis, given placebo: would she get it?", session="trial")
+    assert a.text.startswith("A new patient with age 45, gender 1_female, sod 1_yes, pep 0_no, rx 0_placebo;"), a.text
