@@ -1026,6 +1026,9 @@ def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
     found = [m.group(1) for m in SEXED.finditer(text.lower())]
     if found and any(set(split_words(f)) & SEX_WORDS for f in schema.features):
         found = []
+    rows_are = {w for w in split_words(getattr(schema, "row_noun", "") or "")}
+    found = [w for w in found if w not in rows_are and linking.singular(w) not in {linking.singular(r) for r in rows_are}]
+    # (every row is one of the "women" where that is what the rows are)
     found += [m.group(1) for m in RACED.finditer(text.lower())
               if linking.link_feature(m.group(1), schema, use_embeddings=False).best is None]
     return [w for w in dict.fromkeys(found) if linking.link_value(w, schema, use_embeddings=False).best is None
@@ -1200,6 +1203,15 @@ def _correct_filter(text: str) -> list[dict]:
     return []
 
 
+# A question opened by a modal or auxiliary (typos too) right before a number ...
+QUESTION_ROW = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:would|wuld|woud|wud|wld|will|wil|does|dose|did|can|"
+                          r"could|should|might|is|was)\s+$")
+# ... unless the words after it make the number an amount ("would 2 kids change it", "is 50 too old")
+NOT_A_ROW_AFTER = re.compile(r"\s+(?:years?|yrs?|months?|days?|kids?|children|more|less|fewer|extra|percent|"
+                             r"times|or|and|to|of|k|dollars?|too|a|an|the|be|enough|still|really|high|low|"
+                             r"old|young|big|small|much|many|hours?|weeks?|points?|people|ppl|persons?)\b")
+
+
 def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None) -> None:
     """A number the tagger read as a value, where English makes it a row: right after a row noun
     ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had").
@@ -1239,9 +1251,16 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             sp.end = sp.start + len(sp.text)
             return
     for sp in spans:
-        if sp.tag not in ("NUM", "VAL", "FEAT") or not re.fullmatch(r"#?\d+", sp.text.strip()):
+        if sp.tag not in ("NUM", "VAL", "FEAT", "K") or not re.fullmatch(r"#?\d+", sp.text.strip()):
             continue  # a bare number the tagger read as a value or a feature ("what if 3 got married") as well
         before, after = low[:sp.start], low[sp.end:]
+        if QUESTION_ROW.search(before) and re.match(r"\s+[a-z]", after) and not NOT_A_ROW_AFTER.match(after):
+            # "wuld 7 work if she had no young kids", "will 12 pay back": a question opened by a
+            # modal, then a number, then a verb: the number is who it asks about
+            sp.tag = "ID"
+            return
+        if sp.tag == "K":
+            continue
         if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
                 re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
                 and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"

@@ -84,3 +84,28 @@ def describe_filters(filters: list[dict]) -> str:
         else:
             parts.append(f"{col} {'=' if cmp == '==' else cmp} {v}")
     return "rows where " + " and ".join(parts)
+
+
+def out_of_range(filters: list[dict], frame: pd.DataFrame) -> list[str]:
+    """Notes for bounds no row can meet because they lie outside the data's range ("age > 50" where
+    age is in decades, 2 to 6.2): said before the empty answer, so that the unit can be put right.
+
+    >>> frame = pd.DataFrame({"age": [2.0, 4.5, 6.2]})
+    >>> out_of_range([{"feature": "age", "cmp": ">", "value": 50}], frame)
+    ['No row has age > 50: age runs from 2 to 6.2 in the data.']
+    >>> out_of_range([{"feature": "age", "cmp": "<", "value": 5}], frame)
+    []
+    """
+    from ..narrate.facts import fmt_number
+
+    notes = []
+    for f in filters:
+        col, cmp, v = f.get("feature"), f.get("cmp"), f.get("value")
+        if col not in frame.columns or cmp not in ("<", "<=", ">", ">=") or isinstance(v, bool) or \
+                not isinstance(v, (int, float)) or not pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        lo, hi = float(frame[col].min()), float(frame[col].max())
+        if cmp == ">" and v >= hi or cmp == ">=" and v > hi or cmp == "<" and v <= lo or cmp == "<=" and v < lo:
+            notes.append(f"No row has {col} {cmp} {fmt_number(v)}: {col} runs from {fmt_number(lo)} to "
+                         f"{fmt_number(hi)} in the data.")
+    return notes

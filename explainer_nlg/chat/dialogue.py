@@ -25,6 +25,7 @@ from ..errors import ExplainerInputError
 from ..narrate.facts import fmt_number
 from ..narrate.views.phrases import singular
 from . import registry
+from .cohort import out_of_range
 
 CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3,
                 "1st": 1, "2nd": 2, "3rd": 3, "yes": 1, "yep": 1, "yeah": 1, "y": 1, "the first": 1,
@@ -74,8 +75,9 @@ def pick_choice(question: Any, parsed: dict, state: Any) -> dict:
               "chosen": choice.get("label")}
     picked.pop("clarify", None)
     picked.pop("elliptical", None)
-    if choice.get("row"):
-        picked["row"] = choice["row"]
+    for key in ("row", "not_applied", "units"):
+        if choice.get(key):
+            picked[key] = choice[key]
     return picked
 
 
@@ -191,6 +193,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         notes.append(f"The data has no column for “{w}”, so the answer is not limited to them.")
     for n in parsed.get("left_out") or []:
         notes.append(f"I could not tell which feature {n} is about, so it is left out.")
+    if tabular and filters:
+        notes += out_of_range(filters, ex.rows())
     turn = Turn(ops, filters, state.x, notes)
     if parsed.get("clarify") and not parsed.get("chosen"):
         turn.ask, turn.choices = clarify_question(parsed), list(parsed["clarify"])

@@ -149,7 +149,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if not chosen and PAY_CHANGE.search(text):
         # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
         chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
+    chosen = _by_form(text, chosen, reading.ops)
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
+    if flags.get("correction") and re.search(r"\b(?:if|suppose|supposing|imagine|say)\b", text):
+        # "wuld 7 work if she had no young kids": a hypothesis, not a correction of the data
+        flags["correction"] = False
     a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     if a.bounds and a.instance is None and any(op == "what_if" for op, _ in chosen) and not (
             flags.get("new_row") or flags.get("correction")):
@@ -226,6 +230,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if a.not_applied:
         out["not_applied"] = a.not_applied
     _clarify(out, a, ranked, schema)
+    for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
+        choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})
     if out.get("clarify") and llm is not None:
         settled = _settle(llm, clean, ranked, out)
         if settled:
@@ -272,6 +278,28 @@ def _choose(reading: Any, text: str, model: Any) -> tuple[list[tuple[str, float]
     if "why" in names and "why_not" in names:  # one question read two ways
         chosen = [c for c in chosen if c[0] != ("why" if reading.ops["why_not"] > reading.ops["why"] else "why_not")]
     return chosen, ranked
+
+
+# "how many ...": a count, unless it counts the model's hits or misses ("how many did it get wrong")
+HOW_MANY = re.compile(r"^\W*(?:and\s+|so\s+)?how many\b")
+ABOUT_HITS = re.compile(r"\b(?:times|wrong|right|mistakes?|errors?|correct\w*|incorrect\w*|misclassifi\w*|"
+                        r"accura\w*|precision|recall|miss(?:ed|es)?)\b")
+LISTING = re.compile(r"^\W*(?:pls\s+|please\s+|can you\s+|could you\s+)?(?:show|list|give|display|pull up)\b")
+
+
+def _by_form(text: str, chosen: list, ops: dict) -> list:
+    """The reading the question's form settles where the model split its belief: "how many does the
+    model think will work" is a count (not the accuracy), "show 5 women the model got wrong" a listing
+    of them (not the analysis of where it errs)."""
+    if not chosen or len(chosen) > 1:
+        return chosen
+    op, p = chosen[0]
+    if op in ("performance", "confidence", "mistakes") and HOW_MANY.match(text) and not ABOUT_HITS.search(text) \
+            and ops.get("count", 0.0) >= 0.2:
+        return [("count", min(1.0, p + ops["count"]))]
+    if op == "mistakes" and LISTING.match(text) and ops.get("show", 0.0) >= 0.2:
+        return [("show", min(1.0, p + ops["show"]))]
+    return chosen
 
 
 def _confidence(chosen: list, ranked: list) -> float:

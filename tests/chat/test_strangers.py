@@ -569,3 +569,57 @@ def test_a_described_row_is_named_with_the_models_row_noun():
     ex = Explainer.from_sklearn(model, df, target="outcome", row_noun="patients", descriptions=TRIAL_DESCRIPTIONS)
     a = ex.ask("a 45 year old woman with sod, no previous pancreatitis, given placebo: would she get it?", session="trial")
     assert a.text.startswith("A new patient with age 45, gender 1_female, sod 1_yes, pep 0_no, rx 0_placebo;"), a.text
+
+
+# ---- the labour-force survey again: misses left open on 2026-12-02 morning ----------------------
+
+@pytest.mark.parametrize("question,row", [("wuld 7 work if she had no young kids", 7),
+                                          ("would 7 work if she had no young kids", 7), ("will 12 work", 12)])
+def test_a_number_between_a_modal_and_a_verb_is_the_row_asked_about(question, row, labour):
+    """"would 7 work if she had no young kids" set youngkids to 7 (and then asked which row)."""
+    p = parse(question, labour)
+    assert p["instance"] == row and ("youngkids", "set", 7) not in changes(p), p
+    assert not p.get("correction"), p  # a hypothesis ("if"), not a correction of the data
+
+
+def test_a_number_after_a_modal_that_is_an_amount_is_not_a_row(labour):
+    p = parse("would 2 kids change it", labour)
+    assert p["instance"] is None, p
+
+
+def test_a_bound_outside_the_datas_range_is_said_before_the_empty_answer(liver_ex):
+    """"age > 150" (or "> 50" where age is in decades) matches nothing: the answer says why."""
+    a = liver_ex.ask("how many patients older than 150", session="liver-range")
+    lo, hi = liver_ex.rows()["age"].min(), liver_ex.rows()["age"].max()
+    assert a.text.startswith(f"No row has age > 150: age runs from {lo:g} to {hi:g} in the data."), a.text
+
+
+def test_how_many_the_model_thinks_is_a_count_and_a_listing_of_its_mistakes_a_listing(labour):
+    """Both were asked back: "how many does the model think will work" between the accuracy and a
+    count; "show 5 women the model got wrong" between the error analysis and a listing."""
+    p = parse("how many does the model think will work", labour)
+    assert ops(p) == ["count"] and not p.get("clarify"), p
+    p = parse("show 5 women the model got wrong", labour)
+    assert ops(p) == ["show"] and filters(p) == [("correct", "==", "False")] and not p.get("clarify"), p
+    assert ops(parse("how many did it get wrong", labour)) != ["count"]
+
+
+def test_a_note_owed_by_the_question_survives_the_choice_made_after_it(labour):
+    """"how many women over 50 with 2 kids" on data with no sex column asks which kids; the answer
+    after "2" forgot to say the women were not applied."""
+    from explainer_nlg.chat.dialogue import pick_choice
+    from explainer_nlg.chat.state import DialogueState
+
+    p = parse("how many women over 50 with 2 kids", labour)
+    assert p["not_applied"] == ["women"] and all(c["not_applied"] == ["women"] for c in p["clarify"]), p
+    state = DialogueState()
+    state.pending = p["clarify"]
+    picked = pick_choice("2", parse("2", labour), state)
+    assert picked["not_applied"] == ["women"], picked
+
+
+def test_the_rows_own_noun_is_no_group_to_leave_out(labour):
+    """On a survey of women (row noun "women") the word names every row, not a missing column."""
+    s = replace(labour, row_noun="women")
+    assert "not_applied" not in parse("how many women over 50", s)
+    assert parse("how many men over 50", s)["not_applied"] == ["men"]
