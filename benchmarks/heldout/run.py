@@ -8,6 +8,8 @@
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe3 b [--dialogues]  # 3b: frozen, run once at the end
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe4 a [--dialogues]  # probe 4a (nmes, cards)
     OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe4 b [--dialogues]  # 4b: frozen, run once at the end
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe5 a [--dialogues]  # probe 5a (k401k, rotterdam)
+    OMP_NUM_THREADS=1 python benchmarks/heldout/run.py --probe5 b [--dialogues]  # 5b: frozen, run once at the end
     python benchmarks/heldout/run.py --split dev --dataset pima --by-op --failures
 
 Single questions go through ``ex.parse(q)``; each conversation through ``ex.ask(q, x=...)`` in a
@@ -38,16 +40,18 @@ DATASETS = ("creditcard", "pima", "rossi", "attrition")
 PROBE = ("hmda", "biopsy")  # probe 2: probe2_*.toml, every entry split "probe"
 PROBE3 = ("lending", "insurance")  # probe 3: probe3a_*.toml (readable) and probe3b_*.toml (frozen)
 PROBE4 = ("nmes", "cards")  # probe 4: probe4a_*.toml (readable) and probe4b_*.toml (frozen)
+PROBE5 = ("k401k", "rotterdam")  # probe 5: probe5a_*.toml (readable) and probe5b_*.toml (frozen)
 NEW_OPS = {"effect", "compare", "similar", "rules"}  # issue 12's operations: today's parser has none
 
 
 def probe_of(name: str) -> str | None:
-    """'probe3' or 'probe4' for a table of a split probe, else None."""
-    return "probe3" if name in PROBE3 else "probe4" if name in PROBE4 else None
+    """'probe3', 'probe4' or 'probe5' for a table of a split probe, else None."""
+    return ("probe3" if name in PROBE3 else "probe4" if name in PROBE4 else "probe5" if name in PROBE5
+            else None)
 
 
 def load_set(name: str, probe3: str | None = None) -> list[dict]:
-    """``probe3`` is the half (a or b) of probe 3 or probe 4, whichever ``name`` belongs to."""
+    """``probe3`` is the half (a or b) of probe 3, 4 or 5, whichever ``name`` belongs to."""
     if probe_of(name):
         if probe3 not in ("a", "b"):
             raise SystemExit(f"{name} belongs to {probe_of(name)}: say --{probe_of(name)} a or b")
@@ -152,7 +156,7 @@ def run_sets(datasets: list[str], splits: list[str], by_op: bool, failures: bool
                 got = {k: parsed.get(k) for k in ("ops", "filters", "instance", "clarify")}
                 print(f"  FAIL {e['id']} {e['q']!r}\n       gold {json.dumps({k: e.get(k) for k in ('ops', 'instance', 'filters', 'changes', 'reason')})}"
                       f"\n       got  {json.dumps(got, default=str)}" + (f"\n       error {error}" if error else ""))
-    known = DATASETS + PROBE + PROBE3 + PROBE4
+    known = DATASETS + PROBE + PROBE3 + PROBE4 + PROBE5
     order = sorted(groups, key=lambda k: (k[0] not in known, k[0] == "all-new4",
                                           known.index(k[0]) if k[0] in known else 0, k[1]))
     table = print_table("Single questions (ex.parse); all-new4: without effect, compare, similar, rules",
@@ -232,28 +236,31 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=("dev", "test", "all"), default=None)
     ap.add_argument("--dialogues", action="store_true", help="run the conversations (default: the single questions)")
-    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + PROBE3 + PROBE4 + ("loan",),
+    ap.add_argument("--dataset", action="append", choices=DATASETS + PROBE + PROBE3 + PROBE4 + PROBE5 + ("loan",),
                     help="only these (repeatable)")
     ap.add_argument("--probe", action="store_true", help="probe 2 (hmda, biopsy; all entries) instead of the frozen sets")
     ap.add_argument("--probe3", choices=("a", "b"),
                     help="probe 3 (lending, insurance): half a may be read, half b is run once at the end")
     ap.add_argument("--probe4", choices=("a", "b"),
                     help="probe 4 (nmes, cards): half a may be read, half b is run once now and once at the end")
+    ap.add_argument("--probe5", choices=("a", "b"),
+                    help="probe 5 (k401k, rotterdam): half a may be read, half b is run once now and once at the end")
     ap.add_argument("--by-op", action="store_true", help="also break the single questions down by gold operation")
     ap.add_argument("--failures", action="store_true", help="print each wrong parse (dev only)")
     ap.add_argument("--json", type=Path, help="write the summary figures here")
     args = ap.parse_args()
-    which = "probe4" if args.probe4 else "probe3"
-    half = args.probe4 or args.probe3
+    which = "probe5" if args.probe5 else "probe4" if args.probe4 else "probe3"
+    half = args.probe5 or args.probe4 or args.probe3
     split = args.split or ("all" if args.dialogues else "dev")
     splits = ([f"{which}{half}"] if half else ["probe"] if args.probe
               else ["dev", "test"] if split == "all" else [split])
     if args.failures and ("test" in splits or half == "b"):
-        raise SystemExit("--failures is for the dev split and probes 3a and 4a: the test split and probes 3b "
-                         "and 4b are measured, never read for tuning.")
-    if args.probe3 and args.probe4:
-        raise SystemExit("one probe at a time: --probe3 or --probe4")
-    group = PROBE4 if args.probe4 else PROBE3 if args.probe3 else PROBE if args.probe else DATASETS
+        raise SystemExit("--failures is for the dev split and probes 3a, 4a and 5a: the test split and probes "
+                         "3b, 4b and 5b are measured, never read for tuning.")
+    if sum(bool(p) for p in (args.probe3, args.probe4, args.probe5)) > 1:
+        raise SystemExit("one probe at a time: --probe3, --probe4 or --probe5")
+    group = (PROBE5 if args.probe5 else PROBE4 if args.probe4 else PROBE3 if args.probe3
+             else PROBE if args.probe else DATASETS)
     t = time.perf_counter()
     if args.dialogues:
         result = run_dialogues(args.dataset or list(group if (args.probe or half) else DATASETS + ("loan",)),
