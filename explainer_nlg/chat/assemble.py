@@ -119,7 +119,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             out.k = _int(sp.text)
             sp.used = True
     if out.instance is None and ops and not flags.get("new_row") and ops[0] not in ("predict", "why", "why_not",
-                                                                                      "counterfactual", "confidence"):
+                                                                                      "counterfactual", "confidence",
+                                                                                      "what_if"):
+        # ("would i get approved if i earned more": the outcome the what-if asks about, not a group)
         for sp in spans:
             # "how many were approved", "approved applicants": the rows the model approved
             if sp.tag == "CLS" and (ops[0] in COHORT_OPS or GROUP_WORDS.search(text[:sp.start].lower())
@@ -547,6 +549,10 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                     word, neg = (before[m.start():] + word).strip(), False
                 else:
                     cls = None
+        if cls is None and schema.kind == "tabular" and len(word.split()) >= 2 and \
+                linking.link_feature(word, schema, use_embeddings=False).score >= 0.9:
+            sp.tag = "FEAT"  # "marital status" where the target is ``Status``: the column, not its event
+            continue
         cls = cls or resolve(word, schema, use_embeddings=is_outcome_word(word, schema))
         if cls is None and schema.kind == "tabular":
             # Not an outcome after all, but a value of the data ("critical", "education"), or a
@@ -637,7 +643,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             r = linking.link_feature(sp.text, schema)
             in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
                 linking.singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
-            if r.score < 0.95 and schema.classes and len(schema.classes) <= 20 and not in_name:
+            # (a near-whole column name is that column: "marital status" where the target is ``Status``)
+            if r.score < 0.9 and schema.classes and len(schema.classes) <= 20 and not in_name:
                 c = resolve(sp.text, schema)
                 if c is not None and (is_outcome_word(sp.text, schema) or names_event(sp.text)):
                     # "does 14 have diabetes", "is 12 cancer" (classes benign / malignant): the
@@ -659,10 +666,13 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.tag, sp.link = "VAL", opposite
                 continue
             named = linking.concept_feature(sp.text, schema) if r.best is None and r.ambiguous else []
+            asked = _asked_amount(text, sp, schema, r.ambiguous) if r.best is None and r.ambiguous else None
             if r.best is not None:
                 sp.link = r.best
             elif len(named) == 1 and named[0] in r.ambiguous:  # "borrowed": the one amount column
                 sp.link = named[0]
+            elif asked is not None:  # "asked for less money": the amount asked for
+                sp.link = asked
             elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
                 sp.link = _own(r.ambiguous)
             elif r.ambiguous and _widen(text, sp, spans, schema, r.ambiguous):
@@ -999,6 +1009,19 @@ def _near(spans: list[_Span], n: _Span, tag: str, reach: int) -> _Span | None:
             if 0 <= d <= reach and (best is None or d < best[0]):
                 best = (d, sp)
     return best[1] if best else None
+
+
+def _asked_amount(text: str, sp: _Span, schema: ChatSchema, candidates: list) -> str | None:
+    """The one candidate a verb before a vague word settles: "asked for less money" is the amount
+    asked for, "earned more money" the income."""
+    before = text[:sp.start].lower()
+    before = re.sub(r"(?:less|more|fewer|extra|a lot|lots|a bit|some)\s+(?:of\s+)?$", "", before)
+    for words, pattern in (("borrowed", ASK_BEFORE), ("income", EARN_BEFORE)):
+        if pattern.search(before):
+            cands = [f for f in linking.concept_feature(words, schema) if f in candidates]
+            if len(cands) == 1:
+                return cands[0]
+    return None
 
 
 def _ambiguous_after(text: str, n: _Span, spans: list[_Span], out: Assembled) -> dict | None:

@@ -127,3 +127,9 @@ def read_number(text: str) -> int | float | None:
             return None
         v *= SCALES[m.group(2)]
     return int(v) if float(v).is_integer() and abs(v) < 1e15 else v
+
+
+# Thanks and goodbyes, said on their own: answered briefly, never asked back (a rule of form, kept in
+# code: the lexicon file's edits retrain the parser).
+THANKS = re.compile(r"(?:ok(?:ay)?|cool|great|nice|perfect|got it|i see|alright|all right|awesome)?[\s,.!]*"
+                    r"(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|bye|goodbye|that'?s all|that helps?)?[\s.!]*")

@@ -41,6 +41,7 @@ from typing import Any
 from ..input_text import clean_question
 from . import registry
 from .assemble import Assembled, assemble
+from .lexicon import THANKS
 from .outcomes import is_literal
 
 MAX_CHARS = 1000
@@ -280,6 +281,9 @@ def _choose(reading: Any, text: str, model: Any) -> tuple[list[tuple[str, float]
     return chosen, ranked
 
 
+# "what's my score": the model's output for the row, not the row's values
+SCORE_ASK = re.compile(r"\b(?:my|our|his|her|their|the|its)\s+(?:credit\s+)?(?:score|probability|chances?|odds|"
+                       r"likelihood|rating|result|verdict)\b")
 # "how many ...": a count, unless it counts the model's hits or misses ("how many did it get wrong")
 HOW_MANY = re.compile(r"^\W*(?:and\s+|so\s+)?how many\b")
 ABOUT_HITS = re.compile(r"\b(?:times|wrong|right|mistakes?|errors?|correct\w*|incorrect\w*|misclassifi\w*|"
@@ -291,9 +295,14 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
     """The reading the question's form settles where the model split its belief: "how many does the
     model think will work" is a count (not the accuracy), "show 5 women the model got wrong" a listing
     of them (not the analysis of where it errs)."""
+    if text.strip() and THANKS.fullmatch(text.strip()):
+        return [("help", 1.0)]
     if not chosen or len(chosen) > 1:
         return chosen
     op, p = chosen[0]
+    if op in ("predict", "show", "confidence") and SCORE_ASK.search(text) and ops.get("predict", 0.0) >= 0.2:
+        # the readings split between are one here: as sure of it as of them together
+        return [("predict", min(1.0, ops.get("predict", 0.0) + sum(ops.get(o, 0.0) for o in ("show", "confidence"))))]
     if op in ("performance", "confidence", "mistakes") and HOW_MANY.match(text) and not ABOUT_HITS.search(text) \
             and ops.get("count", 0.0) >= 0.2:
         return [("count", min(1.0, p + ops["count"]))]
@@ -331,6 +340,8 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
                                     r"example|one|record|patient|passenger|client|borrower|individual)\b", text.lower()):
         slots["k"] = 1  # "show me an applicant the model denied": one row
     target = _target(op, a, text)
+    if op == "counterfactual" and target is None and IMPROVE.search(text.lower()):
+        target = _good_class(schema)  # "how can i improve my chances": toward the outcome good for them
     if op == "why_not" and target:
         # "why is 12 not credit worthy?" where "not credit worthy" is a class: why it got that class
         for c in schema.classes:
@@ -376,6 +387,20 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
         if changes:
             slots["changes"] = changes
     return slots
+
+
+# Asking how to do better, with no class named: the outcome good for the person is the one to reach.
+IMPROVE = re.compile(r"\b(?:improve|boost|raise|increase|better|up)\s+(?:my|our|his|her|their|the|your)?\s*"
+                     r"(?:chances?|odds|score|outcome|result|application|case|prospects?)\b|"
+                     r"\b(?:do|get|score)\s+better\b")
+
+
+def _good_class(schema: Any) -> str | None:
+    """The class good for the person (the favourable one), where the classes say which."""
+    from .outcomes import readings
+
+    good = [c for c, r in readings(schema).items() if r.desirable]
+    return good[0] if len(good) == 1 else None
 
 
 def _target(op: str, a: Assembled, text: str) -> str | None:

@@ -623,3 +623,44 @@ def test_the_rows_own_noun_is_no_group_to_leave_out(labour):
     s = replace(labour, row_noun="women")
     assert "not_applied" not in parse("how many women over 50", s)
     assert parse("how many men over 50", s)["not_applied"] == ["men"]
+
+
+# ---- a loan-decision chatbot's customer, about their own application (row 17, approved) --------
+
+@pytest.mark.parametrize("question,op", [
+    ("how can i improve my chances", "counterfactual"), ("what's my score", "predict"),
+    ("why do you need my marital status", "why"), ("what if i asked for less money", "what_if"),
+    ("would i get approved if i earned more", "what_if"), ("ok thanks", "help"),
+])
+def test_a_customer_asking_about_their_own_application(question, op, loan_ex):
+    a = loan_ex.ask(question, x=17, session=f"customer-{question}")
+    res = a.parsed["resolved"]
+    assert res["ops"] == [op] and res["instance"] == 17 and not res["filters"], res
+    assert not a.parsed.get("clarify"), a.parsed
+
+
+def test_improving_ones_chances_is_toward_the_good_outcome_not_away_from_it(loan_ex):
+    """"how can i improve my chances" on an approved row listed three ways to be turned down."""
+    a = loan_ex.ask("how can i improve my chances", x=17, session="customer-improve")
+    assert "already predicted “good”" in a.text and "ways to make" not in a.text, a.text
+
+
+def test_a_column_named_like_the_target_is_the_column(loan_ex):
+    """"marital status" on a model whose target is ``Status`` was read as the class "bad"."""
+    a = loan_ex.ask("why do you need my marital status", x=17, session="customer-marital")
+    assert "Reading “marital status”" not in a.text and "“Marital” contributed" in a.text, a.text
+
+
+def test_asking_for_less_money_is_the_amount_asked_for(loan_ex):
+    a = loan_ex.ask("what if i asked for less money", x=17, session="customer-money")
+    assert a.parsed["resolved"]["ops"] == ["what_if"] and "amount requested changed from 1,500" in a.text, a.text
+
+
+def test_a_group_the_data_has_no_column_for_gets_a_true_answer_about_fairness(loan_ex):
+    a = loan_ex.ask("do you discriminate against women", x=17, session="customer-women")
+    assert a.text.startswith("The data has no column for “women”, so I cannot compare how the model treats them"), a.text
+
+
+def test_thanks_gets_a_short_reply_not_the_menu_or_a_question_back(loan_ex):
+    a = loan_ex.ask("ok thanks", x=17, session="customer-thanks")
+    assert a.text.startswith("You're welcome.") and "I explain this model" not in a.text, a.text

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ...narrate.facts import fmt_number
+from ..lexicon import THANKS
 from ..reply import OpResult
 from .context import Context
 
@@ -18,8 +21,17 @@ EXAMPLES = {
 }
 
 
+# Words for groups by sex, race or ethnicity that a data set may have no column for.
+GROUP_WORDS = re.compile(r"(?:wom[ae]n|m[ae]n|females?|males?|ladies|lady|girls?|boys?|gender|sex|race|ethnicity|"
+                         r"white|black|asian|hispanic|latin[oax]|caucasian|african[- ]americans?)")
+
+
 def help_(ctx: Context) -> OpResult:
     ex = EXAMPLES[ctx.kind]
+    if ctx.question.strip() and THANKS.fullmatch(ctx.question.lower().strip()):
+        # "ok thanks", "bye": a short reply, not the whole menu
+        return OpResult("help", "You're welcome. Ask me anything else about this model's decisions, for example "
+                                f"“{ex[0]}” or “{ex[2]}”.", figures={"examples": ex})
     text = ("I explain this model's predictions from computed evidence. You can ask why it predicted "
             "something (or why not another class), how confident it is, what matters most, what would change "
             "the outcome, and, for tables, about the data, its statistics, the model's accuracy and mistakes. "
@@ -40,6 +52,12 @@ def unsupported(ctx: Context) -> OpResult:
     if reason == "unknown_feature":
         term = ctx.slots.get("term", "")
         feats = ctx.assistant.table().features if ctx.kind == "tabular" else []
+        if GROUP_WORDS.fullmatch(term.lower()):
+            # "do you discriminate against women": what the data cannot show, and what it can
+            return OpResult("unsupported", f"The data has no column for “{term}”, so I cannot compare how the model "
+                                           "treats them: the model is not given it. Features related to it can still "
+                                           "carry it into the decisions, which this data cannot measure. The "
+                                           f"features are: {', '.join(feats)}.")
         return OpResult("unsupported", f"The data has nothing called “{term}”. The features are: {', '.join(feats)}.")
     if reason == "injection":
         return _refuse(ctx)
