@@ -93,6 +93,24 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 out.k = _int(sp.text)
         return out
     spans = _possessive_ids(text, spans)
+    # "at" tagged as a feature before "risk" tagged as a class: "at risk", one class phrase
+    for a, b in zip(list(spans), list(spans)[1:]):
+        if a.tag in ("FEAT", "VAL") and a.text.lower().strip() in ("at", "in", "of", "on", "a", "an", "the") and \
+                b.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\s", text[a.end:b.start]):
+            b.start, b.text = a.start, text[a.start:b.end]
+            spans.remove(a)
+    # "pre-menopausal" tagged as "pre" and "menopausal", or "menopausal" alone: one mention with its prefix
+    for sp in list(spans):
+        m = re.search(r"\b(pre|post)[\s-]?$", text[:sp.start].lower())
+        if m and sp.tag in ("FEAT", "VAL") and re.match(r"[a-z]", sp.text.lower()):
+            for o in [o for o in spans if o is not sp and o.start >= m.start() and o.end <= sp.start]:
+                spans.remove(o)
+            sp.start, sp.text = m.start(), text[m.start():sp.end]
+    # the same number tagged twice ("40s" as the row and as a feature): the row reading stands
+    rows = {(sp.start, sp.end) for sp in spans if sp.tag == "ID"}
+    spans = [sp for sp in spans if sp.tag == "ID" or (sp.start, sp.end) not in rows
+             or not re.fullmatch(r"#?\d+(?:['’]?s)?", sp.text.strip())]
+    spans = _feature_then_number(text, spans, schema)
     _ids_by_form(text, spans, schema)
     _merge_features(text, spans, schema)
     spans = _number_words(text, spans, schema)
@@ -135,6 +153,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     cohort = bool(out.instance is None and ops and ops[0] in COHORT_OPS and not flags.get("new_row"))
     _link(text, spans, out, schema, person=bool(flags.get("new_row")), cohort=cohort)
     _yes_no_compounds(text, spans, schema)
+    # "grade 3 tumours": a vague word one of whose candidates the question names outright is that one
+    named = {sp.link for sp in spans if sp.tag == "FEAT" and isinstance(sp.link, str)}
+    out.ambiguous = [a for a in out.ambiguous if "value" in a or not named & set(a["candidates"])]
     _id_as_value(text, spans, out, schema)
     mode = ("changes" if "what_if" in ops or flags.get("correction") else
             "row" if flags.get("new_row") and out.instance is None else
@@ -152,6 +173,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     pairs = _pairs(text, spans, out, schema, policy)
     attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
                  or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
+    # "does age interact with menopause": a yes/no column named by its value is a feature paired, not a group
+    paired = bool(ops) and ops[0] == "interactions" and out.instance is None
     # "does being a student matter", "does medicaid matter": the effect of the feature the value
     # belongs to, where no feature is named apart from it (not the effect within that group)
     attribute = attribute or bool(ops) and ops[0] == "effect" and mode == "filters" and out.instance is None and \
@@ -159,8 +182,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             sp.tag == "FEAT" and sp.link is not None and not sp.used for sp in spans)
     for p in pairs:
         feat, value, cmp, kind = p["feature"], p["value"], p["cmp"], p["kind"]
-        if attribute and kind != "number":  # "is 19 a citizen": about the row, not a cohort
-            out.features.append(feat)
+        if attribute and kind != "number" or paired and kind == "value" and feat in schema.booleans:
+            out.features.append(feat)  # "is 19 a citizen": about the row, not a cohort
             continue
         if mode == "changes":
             out.changes.append(_change(p, schema))
@@ -553,6 +576,9 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 linking.link_feature(word, schema, use_embeddings=False).score >= 0.9:
             sp.tag = "FEAT"  # "marital status" where the target is ``Status``: the column, not its event
             continue
+        if cls is None and schema.kind == "tabular" and _described_feature(word, schema):
+            sp.tag = "FEAT"  # "eligible" where ``e401k`` is described "=1 if eligible for 401(k)": that column
+            continue
         cls = cls or resolve(word, schema, use_embeddings=is_outcome_word(word, schema))
         if cls is None and schema.kind == "tabular":
             # Not an outcome after all, but a value of the data ("critical", "education"), or a
@@ -644,7 +670,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
                 linking.singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
             # (a near-whole column name is that column: "marital status" where the target is ``Status``)
-            if r.score < 0.9 and schema.classes and len(schema.classes) <= 20 and not in_name:
+            if r.score < 0.9 and schema.classes and len(schema.classes) <= 20 and not in_name and \
+                    not _described_feature(sp.text, schema):
                 c = resolve(sp.text, schema)
                 if c is not None and (is_outcome_word(sp.text, schema) or names_event(sp.text)):
                     # "does 14 have diabetes", "is 12 cancer" (classes benign / malignant): the
@@ -987,6 +1014,8 @@ def _untagged_comparator(text: str, n: _Span) -> str | None:
     words = re.findall(r"[a-z<>=]+", re.split(r"\d", text[max(0, n.start - 24):n.start])[-1].lower())
     for k in (2, 1):
         if len(words) >= k:
+            if k == 2 and words[-2] in ("and", "or"):
+                continue  # "and under 40?" is under 40; "40 and under" (after the number) is 40 or less
             op = comparator(" ".join(words[-k:]))
             if op not in (None, "==", "!=", "between"):
                 return op
@@ -1025,7 +1054,11 @@ def _asked_amount(text: str, sp: _Span, schema: ChatSchema, candidates: list) ->
 
 
 def _ambiguous_after(text: str, n: _Span, spans: list[_Span], out: Assembled) -> dict | None:
-    """The ambiguous feature mention right after a number ("2 kids"), as ``out.ambiguous`` holds it."""
+    """The ambiguous feature mention right after a number ("2 kids"), as ``out.ambiguous`` holds it;
+    none where a linked feature's name comes right before the number ("grade 3 tumours": the grade's)."""
+    if any(sp.tag == "FEAT" and isinstance(sp.link, str) and re.fullmatch(r"\s?", text[sp.end:n.start])
+           for sp in spans):
+        return None
     for sp in spans:
         if sp.tag == "FEAT" and sp.link is None and re.fullmatch(r"\s{1,2}", text[n.end:sp.start]):
             return next((a for a in out.ambiguous if a["term"] == sp.text and "value" not in a), None)
@@ -1294,6 +1327,63 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 and re.fullmatch(r"\s*(?:or not)?\s*[?.!]*\s*", after)):  # "would you lend to 12"
             sp.tag = "ID"
             return
+
+
+def _described_feature(word: str, schema: ChatSchema) -> bool:
+    """Whether a word tagged as an outcome is, by the string alone, a word of one column's name or
+    description and of no class's name (so it names that column, not an outcome)."""
+    from .outcomes import _polar, _same, _stem, happened_word
+
+    w = word.lower().strip()
+    if " " in w or len(w) < 5 or any(_same(_stem(w), _stem(x)) for c in schema.classes for x in str(c).lower().split()):
+        return False
+    if happened_word(w) or any(_same(_stem(w), _stem(e)) for e in _polar()["undesirable_events"] if " " not in e):
+        return False  # "defaulted" beside a column "prior default records": the outcome, as before
+    import difflib
+
+    def said(x: str) -> bool:  # the word, or a typo of a long one ("elegible")
+        return x == w or len(x) >= 6 and difflib.SequenceMatcher(None, w, x).ratio() >= 0.85
+
+    ix = linking.index(schema)
+    hits = [f for f in ix.items if any(said(x) for x in (*ix.desc.get(f, ()), *ix.words.get(f, ())))]
+    return len(hits) == 1
+
+
+def _feature_then_number(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """"grade 3" tagged as one feature mention, or its 3 tagged as a count ("how many grade 3
+    tumours"): a numeric column's name and then a number in its range is that column's value."""
+    out: list[_Span] = []
+    for sp in spans:
+        m = re.fullmatch(r"(.*?[a-z].*?)\s+(\d+(?:\.\d+)?)", sp.text, re.I) if sp.tag in ("FEAT", "VAL") else None
+        if m and _numeric_in_range(m.group(1), float(m.group(2)), schema):
+            out.append(_Span(sp.start, sp.start + len(m.group(1)), "FEAT", m.group(1)))
+            out.append(_Span(sp.start + m.start(2), sp.end, "NUM", m.group(2)))
+            continue
+        prev = out[-1] if out else None
+        if sp.tag == "K" and prev is not None and prev.tag == "FEAT" and re.fullmatch(r"\s?", text[prev.end:sp.start]) \
+                and re.fullmatch(r"\d+(?:\.\d+)?", sp.text.strip()) and \
+                _numeric_in_range(prev.text, float(sp.text.strip()), schema):
+            sp.tag = "NUM"
+        word = re.search(r"([a-z][a-z_.]+)\s$", text[:sp.start].lower())
+        if sp.tag in ("ID", "K") and word and re.fullmatch(r"\d+", sp.text.strip()) and \
+                not re.fullmatch(ROW_NOUNS + r"s?", word.group(1)) and \
+                not any(o.start < sp.start and word.start(1) < o.end for o in spans if o is not sp) and \
+                _numeric_in_range(word.group(1), float(sp.text), schema):
+            # "grade 3 patients" with "grade" untagged and the 3 read as a row: the grade's value
+            out.append(_Span(word.start(1), word.end(1), "FEAT", text[word.start(1):word.end(1)]))
+            sp.tag = "NUM"
+        out.append(sp)
+    out.sort(key=lambda x: (x.start, x.end))
+    return out
+
+
+def _numeric_in_range(words: str, value: float, schema: ChatSchema) -> bool:
+    """Whether ``words`` name one numeric column (by its name, not by resemblance) whose range holds ``value``."""
+    r = linking.link_feature(words, schema, use_embeddings=False)
+    if r.best is None or r.best not in schema.numeric or r.best in schema.booleans:
+        return False
+    lo, hi = schema.numeric[r.best]
+    return lo <= value <= hi
 
 
 def _possessive_ids(text: str, spans: list[_Span]) -> list[_Span]:

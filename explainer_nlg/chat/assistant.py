@@ -231,6 +231,11 @@ class Assistant:
         if parsed.get("correction") and any(p.op == "what_if" and getattr(p.evidence, "new_input", None) for p in parts):
             edited = next(p.evidence.new_input for p in parts if p.op == "what_if")
             state.x = edited.get("row", state.x) if isinstance(edited, dict) else state.x
+            if state.instance is None and state.described:  # a described person, corrected: the values given now
+                for o in turn.ops:
+                    for c in o.get("changes") or []:
+                        if c.get("action") == "set":
+                            state.described[c["feature"]] = c["value"]
         feats = [f for o in turn.ops for f in o.get("features", [])]
         if feats:
             state.features = feats

@@ -30,7 +30,8 @@ from .cohort import out_of_range
 CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3,
                 "1st": 1, "2nd": 2, "3rd": 3, "yes": 1, "yep": 1, "yeah": 1, "y": 1, "the first": 1,
                 "the second": 2, "the third": 3, "last": -1, "the last": -1}
-COHORT_REF = re.compile(r"\b(?:them|those|these|of them|among them|that group|the same group|same people|"
+COHORT_REF = re.compile(r"\b(?:their (?:average|avg|mean|median|typical|total|range)|them|those|these|of them|"
+                        r"among them|that group|the same group|same people|"
                         r"those people|these people|of those|the group)\b")
 # "how many are there", "show me a few": the group just named, asked about again with no words of its own
 GROUP_AGAIN = re.compile(r"^\W*(?:and |so |ok )?(?:how many(?: (?:are|r|is|were) (?:there|they|that|those))?(?: in total| altogether)?|"

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from . import linking
+from .corpus import bank_words
 from .schema import ChatSchema, split_words
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -153,7 +154,16 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
             return len(low) >= 3 and not low.isdigit()
     if low in LOOSE_OUTCOMES or len(low) < 5:
         return False
-    return low in _lexicon_words() and bool(schema.classes)
+    if low in _lexicon_words() and bool(schema.classes):
+        return True
+    # one word of a class's own name, inflected ("enroll", "enrollment" for a class "enrolled"),
+    # where the class names are few (a photo model's thousand nouns are not outcomes)
+    from .outcomes import _negated, _same, _stem
+
+    if " " in low or not 2 <= len(schema.classes) <= 20 or low in bank_words():
+        return False
+    core = [_stem(w) for c in schema.classes for w in _negated(str(c).lower())[1].split() if len(w) >= 5]
+    return any(_same(_stem(low), w) for w in core)
 
 
 def _names_feature(low: str, schema: ChatSchema) -> bool:
@@ -199,7 +209,6 @@ def _shortened(word: str, schema: ChatSchema) -> str | None:
     >>> _shortened("hispanic", s), _shortened("increase", s), _shortened("agency", s)
     ('FEAT', None, None)
     """
-    from .corpus import bank_words
     from .value_forms import shortens
 
     if len(word) < 5 or word in bank_words():

@@ -48,6 +48,7 @@ LINK = 0.62        # a match at least this good links
 CLOSE = 0.06       # a runner-up this close (and itself linkable) makes the mention ambiguous
 STOP = {"the", "a", "an", "of", "their", "her", "his", "my", "its", "our", "your", "this", "that", "s", "in", "on",
         "for", "to", "is", "are", "has", "have", "had", "with", "at", "by"}
+PRE_POST = {"post": "pre", "pre": "post"}
 PREFIXES = {"is", "has", "have", "num", "n", "no", "nr", "flag", "was", "does", "did", "had"}
 
 
@@ -196,6 +197,9 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
         best = 0.8  # one word of the name cut short: "alkaline" (of "alkaline phosphatase") for ``alk.phos``
     elif len(fw) == 1 and len(mw) == 1 and ends_short(ix.glued[f], mw[0]):
         best = 0.7  # the word cut short after a qualifier: "income" for ``appinc``
+    elif len(mw) == 1 and len(mw[0]) >= 4 and mw[0].isalpha() and any(
+            x.startswith(mw[0]) and len(x) >= len(mw[0]) + 3 for x in fw):
+        best = 0.8  # the user's word cut short from the name's: "chemo" for ``chemotherapy``
     shared = [w for w in mw if w in fw]
     if shared and len(shared) == len(mw):  # every word of the mention is in the name
         distinct = all(ix.df.get(w, 1) == 1 for w in shared)
@@ -216,7 +220,9 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
                     best = max(best, 0.8)
     d = ix.desc[f]
     if d:
-        hit = [w for w in mw if w in d]
+        # a description's word as written, or a long one misspelt ("elegible" for "eligible")
+        hit = [w for w in mw if w in d or len(w) >= 6 and any(
+            len(x) >= 6 and difflib.SequenceMatcher(None, w, x).ratio() >= 0.85 for x in d)]
         if hit and len(hit) == len(mw):
             best = max(best, 0.72 + 0.1 * min(1.0, len(hit) / 2))
         elif hit:
@@ -326,6 +332,8 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         words = [w for w in split_words(f) if w not in PREFIXES] or split_words(f)
         name = " ".join(words)
         forms = {name, _singular(name), name + "s", name + "ers", name + "r"}
+        if len(words) >= 2 and words[0] in PRE_POST:
+            forms.add("".join(words))  # "postmenopausal" for ``post_menopausal``
         for c in lexicon()["concepts"]:
             if set(words) & set(c["keys"]):
                 forms |= {w for w in c["words"] if " " not in w}
@@ -389,6 +397,13 @@ def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None
     m = " ".join(content_words(mention)) or mention.lower().strip()
     raw = mention.lower().strip()
     inside = {c for members in schema.families.values() for c in members.values()}
+    glued = re.sub(r"[\s_-]+", "", raw)
+    for f in schema.booleans:  # "premenopausal" for ``post_menopausal``: pre and post are each other's "no"
+        words = split_words(f)
+        rest = "".join(words[1:])
+        if f not in inside and len(words) >= 2 and words[0] in PRE_POST and glued.startswith(PRE_POST[words[0]]) \
+                and difflib.SequenceMatcher(None, glued[len(PRE_POST[words[0]]):], rest).ratio() >= 0.8:
+            return f, schema.booleans[f][0]  # ("menopausal" for "menopause" too)
     for pair in lexicon().get("opposites", []):
         for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
             if raw not in mine and m not in mine:

@@ -71,9 +71,21 @@ def _negated(text: str) -> tuple[bool, str]:
     return False, t
 
 
+# Named events bad for the person that the lexicon file lacks (kept in code: its edits retrain the
+# parser). "recurrence" for a target ``recurred`` read as the good outcome, so "will she be ok"
+# asked about a recurrence and "how many relapsed" counted the rows without one.
+MORE_BAD_EVENTS = ("recur", "recurs", "recurred", "recurrence", "recurrences", "relapse", "relapsed", "relapses",
+                   "readmit", "readmitted", "readmission", "rearrest", "rearrested", "reoffend", "reoffended",
+                   "reoffense", "reconvicted", "reconviction", "churn", "churned", "fraud", "fraudulent", "death",
+                   "dead", "mortality", "bankrupt", "bankruptcy", "delinquent", "delinquency", "dropout",
+                   "dropped out", "metastasis", "complication", "complications", "infection", "infected",
+                   "stroke", "heart attack", "failure", "failed", "foreclosure", "arrest", "arrested", "injury")
+
+
 @functools.lru_cache(maxsize=1)
 def _polar() -> dict:
-    o = lexicon()["outcomes"]
+    o = dict(lexicon()["outcomes"])
+    o["undesirable_events"] = list(dict.fromkeys(list(o["undesirable_events"]) + list(MORE_BAD_EVENTS)))
     return {k: sorted(o[k], key=len, reverse=True) for k in o}
 
 
@@ -109,7 +121,7 @@ def _target_polarity(schema: ChatSchema) -> bool | None:
         return None
     t = " " + " ".join(split_words(schema.target)) + " "
     p = lexicon()["outcomes"]
-    bad = any(f" {w} " in t for w in p["undesirable_events"])
+    bad = any(f" {w} " in t for w in _polar()["undesirable_events"])
     good = any(f" {w} " in t for w in p["desirable_events"])
     if bad != good:
         return good
@@ -135,7 +147,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
             desirable[c] = None
         elif r.desirable is not None:
             desirable[c] = r.desirable
-        elif any(f" {w} " in cwords for w in p["undesirable_events"]):
+        elif any(f" {w} " in cwords for w in _polar()["undesirable_events"]):
             desirable[c] = neg  # "diabetes": bad; "no diabetes": good
         elif any(f" {w} " in cwords for w in p["desirable_events"]):
             desirable[c] = not neg
@@ -145,7 +157,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
             event[c] = not neg  # "low birth weight" for a ``low`` column: the event
         elif event[c] is None and neg:
             event[c] = False
-        elif event[c] is None and any(f" {w} " in cwords for w in p["undesirable_events"]):
+        elif event[c] is None and any(f" {w} " in cwords for w in _polar()["undesirable_events"]):
             event[c] = not neg  # a named bad event ("diabetic", "rearrested", "leaves") is what is flagged
     # A pair where one class is the other negated ("diabetes" / "no diabetes"): the plain one is
     # the event.
@@ -223,7 +235,7 @@ def names_event(word: str) -> bool:
     >>> names_event("cancer"), names_event("income")
     (True, False)
     """
-    o = lexicon()["outcomes"]
+    o = _polar()
     text = " " + " ".join(_words(spelled(_strip(word)))) + " "
     return any(f" {w} " in text for k in ("undesirable_events", "desirable_events") for w in o[k])
 

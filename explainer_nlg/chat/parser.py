@@ -40,7 +40,7 @@ from typing import Any
 
 from ..input_text import clean_question
 from . import registry
-from .assemble import Assembled, assemble
+from .assemble import ROW_NOUNS, Assembled, assemble
 from .lexicon import THANKS
 from .outcomes import is_literal
 
@@ -217,6 +217,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
             out["guesses"] = [op for op, _ in ranked[:3]]
             return _done(out, t0)
     ops = [_op_slots(op, clean, a, schema) for op, _ in chosen]
+    if len(ops) > 1 and ops[0]["op"] in ("why", "why_not", "predict") and any(o["op"] == "counterfactual" for o in ops):
+        # "why was 12 denied and what could change it": the outcome to reach is not the one the first
+        # clause named; only a class word in a later clause names it ("... to get approved")
+        later = " ".join(split_parts(clean.lower())[1:])
+        for o in ops:
+            if o["op"] == "counterfactual" and not any(w.lower() in later for _, w, _ in a.targets):
+                o.pop("target", None)
     out["ops"] = ops
     out["filters"] = a.filters
     if elliptical and not ops and a.features:
@@ -225,7 +232,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         out["row"] = a.row
     if flags.get("correction"):
         out["correction"] = True
-    out["readings"] = [{"word": w, "class": c} for c, w, _ in a.targets if not is_literal(w, c)]
+    out["readings"] = [dict(r) for r in dict.fromkeys(((("word", w), ("class", c)) for c, w, _ in a.targets
+                                                        if not is_literal(w, c)))]
     if a.notes:
         out["units"] = a.notes
     if a.not_applied:
@@ -263,7 +271,10 @@ def _choose(reading: Any, text: str, model: Any) -> tuple[list[tuple[str, float]
     if not ranked or reading.none > ranked[0][1]:
         return [], ranked
     top = ranked[0]
-    parts = [p for p in split_parts(text) if re.search(r"[a-z]{2,}", p.lower())]
+    # a clause that only names the row ("will she be ok? patient 77") says whom the other is about
+    parts = [p for p in split_parts(text) if re.search(r"[a-z]{2,}", p.lower())
+             and not re.fullmatch(r"(?:(?:for|about|re|its|it's|this is)\s+)?(?:the\s+)?" + ROW_NOUNS + r"s?\s*#?\s*\d+",
+                                  p.lower().strip())]
     if len(parts) < 2:
         return [top], ranked
     # Several clauses: each one's own first operation, in clause order, where it is sure of it.
@@ -291,6 +302,9 @@ ABOUT_HITS = re.compile(r"\b(?:times|wrong|right|mistakes?|errors?|correct\w*|in
 LISTING = re.compile(r"^\W*(?:pls\s+|please\s+|can you\s+|could you\s+)?(?:show|list|give|display|pull up)\b")
 
 
+MAKES_LIKELY = re.compile(r"^\W*(?:does|do|did|would|will|can|could)\b.*\bmakes?\b.*\b(?:more|less)\s+likely\b")
+
+
 def _by_form(text: str, chosen: list, ops: dict) -> list:
     """The reading the question's form settles where the model split its belief: "how many does the
     model think will work" is a count (not the accuracy), "show 5 women the model got wrong" a listing
@@ -308,6 +322,9 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
         return [("count", min(1.0, p + ops["count"]))]
     if op == "mistakes" and LISTING.match(text) and ops.get("show", 0.0) >= 0.2:
         return [("show", min(1.0, p + ops["show"]))]
+    if op == "compare" and MAKES_LIKELY.search(text) and ops.get("effect", 0.0) >= 0.1:
+        # "does having an ira make ppl more likely to join": what the feature does to the outcome
+        return [("effect", min(1.0, p + ops["effect"]))]
     return chosen
 
 
