@@ -42,6 +42,9 @@ LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", 
                   "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
                   "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
 MAX_WORDS = 4
+# Target names that say nothing of the outcome ("outcome", "label"): never an outcome word's stem.
+GENERIC_TARGETS = {"target", "label", "labels", "class", "outcome", "result", "status", "response", "y", "flag",
+                   "category", "output", "prediction", "decision"}
 # "it approves", "the model says wont work", "the model thinks will default": the model's decision,
 # with a verb of saying and a modal or negation between (the negation is read where the class is)
 MODEL_SAYS = re.compile(
@@ -163,6 +166,8 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
     if " " in low or not 2 <= len(schema.classes) <= 20 or low in bank_words():
         return False
     core = [_stem(w) for c in schema.classes for w in _negated(str(c).lower())[1].split() if len(w) >= 5]
+    # ... or of the target's own name ("cheaters" for a target ``cheated``), a word of substance
+    core += [_stem(w) for w in split_words(schema.target or "") if len(w) >= 5 and w not in GENERIC_TARGETS]
     return any(_same(_stem(low), w) for w in core)
 
 

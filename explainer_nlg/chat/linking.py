@@ -35,6 +35,7 @@ from .schema import ChatSchema, split_words
 from .value_forms import (
     abbreviates,
     coded_sex,
+    codings,
     ends_short,
     frequency_forms,
     negated_forms,
@@ -326,6 +327,11 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 if words in vals or str(v).lower() in vals or spelled in vals or bare in vals:
                     forms |= says
             items.append(ValueItem(f, v, tuple(sorted(forms))))
+    for f in schema.numeric:  # "very religious" where the description codes 5 = very religious
+        if f in schema.booleans or f in inside:
+            continue
+        for words, code in codings(schema.descriptions.get(f, "")).items():
+            items.append(ValueItem(f, code, (words,)))
     for f, (_no, yes) in schema.booleans.items():
         if f in inside:
             continue

@@ -96,7 +96,7 @@ varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".spli
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
-                      r"doesnt|doesn't|not|would|will|cant|can't)\b)", re.IGNORECASE)
+                      r"doesnt|doesn't|not|would|will|cant|can't)\b|\s*\?+\s*$|\s*$)", re.IGNORECASE)  # "y?" alone too
 
 
 def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dict:
@@ -164,6 +164,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         chosen = [c for c in chosen if c[0] != "what_if"] or [(next((op for op, _ in ranked if op != "what_if"),
                                                                     "predict"), sure)]
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
+    rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
+    if chosen and len(chosen) == 1 and chosen[0][0] in ("performance", "statistics", "count", "mistakes") and rate \
+            and a.instance is None and any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets):
+        # "whats the cheating rate for very religious people": how likely the outcome is in the group
+        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in ("performance", "statistics", "count",
+                                                                              "mistakes", "predict"))))]
+        a = assemble(clean, reading.spans, ["predict"], flags, schema)
     if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
             r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the

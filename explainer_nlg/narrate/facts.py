@@ -269,7 +269,23 @@ def expand_abbreviations(name: str) -> str:
 
 
 def _short_description(desc: str) -> str:
-    return re.sub(r"\s*\([^)]*\)", "", desc).strip().lower()
+    """A description's first clause, without parentheses or codings, as a feature's name.
+
+    >>> _short_description("self rating of marriage, 1 = very unhappy to 5 = very happy")
+    'self rating of marriage'
+    >>> _short_description("Plasma glucose concentration (2 hours)"), _short_description("annual income; $1000s")
+    ('plasma glucose concentration', 'annual income')
+    """
+    s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
+    return re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().lower()
+
+
+def _names_a_thing(short: str) -> bool:
+    """Whether a short description reads as a name ("annual income"), not a coding ("=1 if
+    married", "1 = anti to 5 = very religious") or a unit ("in years")."""
+    words = short.split()
+    return bool(words) and len(words) <= 8 and re.match(r"[a-z]", short) is not None and \
+        words[0] not in {"in", "of", "for", "with", "if", "=", "per", "from", "measured"}
 
 
 def tabular_player(index: int, name: str, value: Any, contribution: float | None,
@@ -281,7 +297,8 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     """
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
-    noun = spec.get("noun") or (_short_description(desc) if desc else _split_name(name))
+    short = _short_description(desc) if desc else ""
+    noun = spec.get("noun") or (short if _names_a_thing(short) else _split_name(name))
     aliases = {name.lower(), _split_name(name), noun.lower(), expand_abbreviations(_split_name(name))}
     if desc:
         aliases |= {desc.lower(), _short_description(desc)}

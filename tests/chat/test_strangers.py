@@ -775,3 +775,59 @@ def test_an_inflected_class_word_the_tagger_missed_is_still_the_class(savings):
 
 def test_does_having_x_make_it_more_likely_asks_for_the_effect(savings):
     assert ops(parse("does having an ira make ppl more likely to enroll", savings)) == ["effect"]
+
+
+# ---- a marriage survey (columns as AER::Affairs has them; descriptions with codes), 2026-12-02 ----
+
+AFFAIRS_DESCRIPTIONS = {"rating": "self rating of marriage, 1 = very unhappy to 5 = very happy",
+                        "religiousness": "1 = anti to 5 = very religious"}
+
+
+def _affairs_frame(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(12)
+    return pd.DataFrame({"gender": rng.choice(["female", "male"], n), "age": rng.integers(17, 58, n).astype(float),
+                         "yearsmarried": rng.choice([0.125, 0.417, 0.75, 1.5, 4.0, 7.0, 10.0, 15.0], n),
+                         "children": rng.choice(["no", "yes"], n), "religiousness": rng.integers(1, 6, n),
+                         "education": rng.integers(9, 21, n), "rating": rng.integers(1, 6, n)})
+
+
+@pytest.fixture(scope="module")
+def affairs():
+    s = ChatSchema.from_frame(_affairs_frame(), classes=["no", "yes"], target="cheated", descriptions=AFFAIRS_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+def test_the_words_a_description_gives_a_code_are_that_value(affairs):
+    """"very religious" where religiousness is described "1 = anti to 5 = very religious"."""
+    p = parse("whats the cheating rate for very religious people", affairs)
+    assert ops(p) == ["predict"] and p["ops"][0].get("scope") == "cohort", p
+    assert filters(p) == [("religiousness", "==", "5")] and p["ops"][0]["target"] == "yes", p
+    assert changes(parse("what if 20 was very happy", affairs)) == [("rating", "set", 5)]
+
+
+def test_a_rate_of_an_outcome_in_a_group_is_how_likely_it_is_there(affairs):
+    """"whats the cheating rate for women" was asked back between the accuracy and statistics."""
+    p = parse("whats the cheating rate for women", affairs)
+    assert ops(p) == ["predict"] and filters(p) == [("gender", "==", "female")] and not p.get("clarify"), p
+    assert ops(parse("whats the error rate for women", affairs)) == ["performance"]
+
+
+def test_a_noun_made_from_the_targets_name_is_the_outcome(affairs):
+    """"show me 3 cheaters" (target ``cheated``) showed the selected row instead."""
+    p = parse("show me 3 cheaters", affairs)
+    assert ops(p) == ["show"] and p["ops"][0]["k"] == 3 and filters(p) == [("prediction", "==", "yes")], p
+
+
+@pytest.mark.parametrize("question", ["y", "y?", "Y"])
+def test_y_alone_is_why(question, affairs):
+    assert ops(parse(question, affairs)) == ["why"]
+
+
+def test_a_description_that_codes_values_names_the_feature_by_its_first_clause():
+    """The narration called ``rating`` "self rating of marriage, 1 = very unhappy to 5 = very happy"
+    ("... to 5 = very happy of 3"); a coding alone ("1 = anti ...") is no name at all."""
+    from explainer_nlg.narrate.facts import tabular_player
+
+    assert tabular_player(0, "rating", 3, 0.1, AFFAIRS_DESCRIPTIONS).phrase == "self rating of marriage of 3"
+    assert tabular_player(0, "religiousness", 2, 0.1, AFFAIRS_DESCRIPTIONS).phrase == "religiousness of 2"
