@@ -932,6 +932,9 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             i += 2
             continue
         act_sp = _near(spans, n, "ACT", 24)
+        if act_sp is not None and re.fullmatch(r"(?:is|was|are|were|be|'s)", act_sp.text.lower().strip()) and \
+                op in ("<", ">", "<=", ">="):
+            act_sp = None  # "if glucose is under 100": a condition with its verb, not an edit
         if act_sp is None:  # an edit word the tagger missed ("lost 5 points", "5 more")
             window = text[max(0, n.start - 16):n.end + 12]
             if action(window) in ("increase", "decrease"):

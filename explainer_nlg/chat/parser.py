@@ -329,6 +329,10 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
         return [("count", min(1.0, p + ops["count"]))]
     if op == "mistakes" and LISTING.match(text) and ops.get("show", 0.0) >= 0.2:
         return [("show", min(1.0, p + ops["show"]))]
+    if op in ("interactions", "top_features") and re.search(r"\binteract\w*|\binterplay\b", text) and \
+            ops.get("interactions", 0.0) >= 0.2:
+        # "which features interact the most": interactions, whatever "the most" adds
+        return [("interactions", min(1.0, ops["interactions"] + ops.get("top_features", 0.0)))]
     if op == "compare" and MAKES_LIKELY.search(text) and ops.get("effect", 0.0) >= 0.1:
         # "does having an ira make ppl more likely to join": what the feature does to the outcome
         return [("effect", min(1.0, p + ops["effect"]))]

@@ -831,3 +831,14 @@ def test_a_description_that_codes_values_names_the_feature_by_its_first_clause()
 
     assert tabular_player(0, "rating", 3, 0.1, AFFAIRS_DESCRIPTIONS).phrase == "self rating of marriage of 3"
     assert tabular_player(0, "religiousness", 2, 0.1, AFFAIRS_DESCRIPTIONS).phrase == "religiousness of 2"
+
+
+def test_a_bound_said_with_is_after_if_is_a_condition_not_an_edit(liver):
+    """"chance of surviving if bili is under 2": the patients with bili under 2, not bili set to 2."""
+    p = parse("chance of surviving if bili is under 2", liver)
+    assert ops(p) == ["predict"] and filters(p) == [("bili", "<", "2")] and not changes(p), p
+
+
+def test_which_features_interact_is_interactions_not_asked_back(liver):
+    p = parse("which features interact the most", liver)
+    assert ops(p) == ["interactions"] and not p.get("clarify"), p
