@@ -150,20 +150,21 @@ def _concept_words() -> set[str]:
 
 
 def _class_word(low: str, schema: ChatSchema) -> bool:
-    from .outcomes import _lexicon_words
+    from .outcomes import _lexicon_words, _negated, _same, _stem, _verb_group
 
     for c in schema.classes:
         if low == str(c).lower() or low in [a.lower() for a in schema.class_aliases.get(c, [])]:
             return len(low) >= 3 and not low.isdigit()
+    few = 2 <= len(schema.classes) <= 20  # a photo model's thousand nouns are not outcomes
+    group = _verb_group(low)  # "join", "sign up" where a class is "enrolled"
+    if few and group is not None and any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes):
+        return True
     if low in LOOSE_OUTCOMES or len(low) < 5:
         return False
     if low in _lexicon_words() and bool(schema.classes):
         return True
-    # one word of a class's own name, inflected ("enroll", "enrollment" for a class "enrolled"),
-    # where the class names are few (a photo model's thousand nouns are not outcomes)
-    from .outcomes import _negated, _same, _stem
-
-    if " " in low or not 2 <= len(schema.classes) <= 20 or low in bank_words():
+    # one word of a class's own name, inflected ("enroll", "enrollment" for a class "enrolled")
+    if not few or " " in low or low in bank_words():
         return False
     core = [_stem(w) for c in schema.classes for w in _negated(str(c).lower())[1].split() if len(w) >= 5]
     # ... or of the target's own name ("cheaters" for a target ``cheated``), a word of substance

@@ -292,6 +292,12 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
                 hits.append(c)
     if len(hits) == 1:
         return hits[0]
+    # 2b. another verb for the class's own ("join", "sign up" where the class is "enrolled")
+    group = _verb_group(core)
+    if group is not None:
+        hits = [c for c in schema.classes if _negated(c)[0] == neg and _verb_group(_negated(c)[1]) == group]
+        if len(hits) == 1:
+            return hits[0]
     r = readings(schema)
     # 3a. the thing a person is granted ("got the loan", "get a card"): the outcome good for them
     # ("without insurance": the other), before the target's name ("loan" of ``loan_status`` would
@@ -328,6 +334,26 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
 
 
 RISK = re.compile(r"(?:at|high|higher|big|real|serious)?\s*risk(?:y|ier)?|in danger")
+
+
+# Verbs people use for one another's outcome ("join" a plan the data calls "enrolled"), by stem;
+# kept in code (the lexicon file's edits retrain the parser).
+VERB_GROUPS = (
+    frozenset({"enroll", "enrol", "join", "sign up", "signed up", "signs up", "participat", "take part", "took part",
+               "subscrib", "register", "opt in", "opted in"}),
+    frozenset({"churn", "cancel", "quit", "leav", "left", "unsubscrib", "drop out", "dropped out"}),
+    frozenset({"click", "respond", "reply", "replied", "answer", "engag"}),
+    frozenset({"purchas", "buy", "bought", "convert"}),
+)
+
+
+def _verb_group(text: str) -> int | None:
+    """The index of the group of verbs ``text`` (a word or two) belongs to, by stem; None if none."""
+    t = " ".join(_words(text.lower()))
+    for i, group in enumerate(VERB_GROUPS):
+        if any(t == g or (" " not in g and " " not in t and len(g) >= 4 and t.startswith(g)) for g in group):
+            return i
+    return None
 
 
 # Said with a verb of getting or a negation ("got the loan", "without insurance"): alone, "credit" or

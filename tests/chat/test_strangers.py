@@ -842,3 +842,17 @@ def test_a_bound_said_with_is_after_if_is_a_condition_not_an_edit(liver):
 def test_which_features_interact_is_interactions_not_asked_back(liver):
     p = parse("which features interact the most", liver)
     assert ops(p) == ["interactions"] and not p.get("clarify"), p
+
+
+@pytest.mark.parametrize("question", ["will 12 sign up", "will 5 participate", "would 40 join"])
+def test_another_verb_for_the_class_is_the_class(question, savings):
+    """"join", "sign up", "participate" where the class is "enrolled" were read as no class at all."""
+    p = parse(question, savings)
+    assert ops(p) == ["predict"] and p["ops"][0].get("target") == "enrolled", p
+
+
+def test_verbs_of_another_group_are_not_taken_for_the_class(savings):
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve("join", savings) == "enrolled" and resolve("not join", savings) == "not enrolled"
+    assert resolve("click", savings) is None
