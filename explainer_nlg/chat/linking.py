@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .lexicon import _concepts, concept_keys, lexicon, value_words
-from .schema import ChatSchema, split_words
+from .schema import ChatSchema, split_words, unranked
 from .value_forms import (
     abbreviates,
     coded_sex,
@@ -42,7 +42,6 @@ from .value_forms import (
     shortens,
     state_forms,
     state_names,
-    unranked,
 )
 
 LINK = 0.62        # a match at least this good links

@@ -29,8 +29,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import lexicon
-from .schema import ChatSchema, split_words
-from .value_forms import unranked
+from .schema import ChatSchema, split_words, unranked
 
 MANY_CLASSES = 20  # above this, classes are names of things, not outcomes: matched only as written
 YES = {"yes", "y", "1", "1.0", "true", "t", "positive", "pos"}

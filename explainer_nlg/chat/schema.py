@@ -26,9 +26,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .value_forms import unranked
-
 YES_NO = ({"no", "yes"}, {"n", "y"}, {"false", "true"}, {"f", "t"})
+
+
+def unranked(value: str) -> str | None:
+    """An ordered level without the rank R stores in front of it ("5. Advanced Degree" is said
+    "advanced degree"); None for a value that carries no rank.
+
+    >>> unranked("5. Advanced Degree"), unranked("2) Married"), unranked("rent")
+    ('advanced degree', 'married', None)
+    >>> unranked("1_female"), unranked("0_placebo"), unranked("1-2 years")
+    ('female', 'placebo', None)
+    """
+    low = str(value).lower()
+    bare = re.sub(r"^\s*\d+\s*(?:[.)]|_)\s*", "", low)
+    return bare if bare != low and bare.strip() else None
 
 
 @dataclass

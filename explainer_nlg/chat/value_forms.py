@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from .schema import _vocabulary
+
 NEGATED_VALUE = re.compile(r"^(?:non|no|not|never|without)\s+(.+)$")
 
 
@@ -66,20 +68,6 @@ def negated_forms(words: str) -> set[str]:
     if " " not in core and core.endswith(("ed", "able")):
         out.add(f"un{core}")  # "not verified" -> "unverified", "not insured" -> "uninsured"
     return out
-
-
-def unranked(value: str) -> str | None:
-    """An ordered level without the rank R stores in front of it ("5. Advanced Degree" is said
-    "advanced degree"); None for a value that carries no rank.
-
-    >>> unranked("5. Advanced Degree"), unranked("2) Married"), unranked("rent")
-    ('advanced degree', 'married', None)
-    >>> unranked("1_female"), unranked("0_placebo"), unranked("1-2 years")
-    ('female', 'placebo', None)
-    """
-    low = str(value).lower()
-    bare = re.sub(r"^\s*\d+\s*(?:[.)]|_)\s*", "", low)
-    return bare if bare != low and bare.strip() else None
 
 
 # How often, in the words people use: "travel a lot" for Travel_Frequently.
@@ -225,6 +213,4 @@ def ends_short(short: str, word: str) -> bool:
 
 
 def _english() -> frozenset:
-    from .schema import _vocabulary
-
     return _vocabulary()
