@@ -192,6 +192,12 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         notes.append(f"Reading {u}.")
     for w in parsed.get("not_applied") or []:
         notes.append(f"The data has no column for “{w}”, so the answer is not limited to them.")
+    if parsed.get("not_a_class"):  # "is it sarcastic" of a model of great / other reviews
+        names = [f"“{c}”" for c in ex.class_names]
+        classes = (f"its classes are {', '.join(names[:-1])} and {names[-1]}" if 1 < len(names) <= 6 else
+                   f"none of its {len(names)} classes is called that")
+        notes.append(f"The model has no class “{parsed['not_a_class']}”, so it cannot say that; {classes}. "
+                     "What it does predict:")
     for n in parsed.get("left_out") or []:
         notes.append(f"I could not tell which feature {n} is about, so it is left out.")
     if tabular and filters:

@@ -42,7 +42,7 @@ from ..input_text import clean_question
 from . import registry
 from .assemble import ROW_NOUNS, Assembled, assemble
 from .lexicon import THANKS
-from .outcomes import is_literal
+from .outcomes import is_literal, resolve
 
 MAX_CHARS = 1000
 OP_ON = 0.5        # an operation whose probability reaches this is asked for
@@ -151,6 +151,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
         chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
     chosen = _by_form(text, chosen, reading.ops)
+    asked_class = IS_IT.match(text) if getattr(schema, "kind", "tabular") != "tabular" else None
+    if asked_class:
+        chosen = [("predict", 1.0)]  # "is it sarcastic", "is this spam": what the model says it is
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
     if flags.get("correction") and re.search(r"\b(?:if|suppose|supposing|imagine|say)\b", text):
         # "wuld 7 work if she had no young kids": a hypothesis, not a correction of the data
@@ -245,6 +248,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         out["units"] = a.notes
     if a.not_applied:
         out["not_applied"] = a.not_applied
+    if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
+        out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     _clarify(out, a, ranked, schema)
     for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
         choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})
@@ -309,6 +314,9 @@ ABOUT_HITS = re.compile(r"\b(?:times|wrong|right|mistakes?|errors?|correct\w*|in
 LISTING = re.compile(r"^\W*(?:pls\s+|please\s+|can you\s+|could you\s+)?(?:show|list|give|display|pull up)\b")
 
 
+# "is it sarcastic", "is this one a dog": a yes/no question about a text's or photo's class
+IS_IT = re.compile(r"^\W*(?:is|was|isn'?t)\s+(?:it|this|that)(?:\s+(?:one|message|review|text|comment|email|photo|image|"
+                   r"picture|pic))?\s+(?:an?\s+|really\s+|actually\s+)?([a-z][a-z -]{1,30}?)\s*\??$")
 MAKES_LIKELY = re.compile(r"^\W*(?:does|do|did|would|will|can|could)\b.*\bmakes?\b.*\b(?:more|less)\s+likely\b")
 
 

@@ -856,3 +856,18 @@ def test_verbs_of_another_group_are_not_taken_for_the_class(savings):
 
     assert resolve("join", savings) == "enrolled" and resolve("not join", savings) == "not enrolled"
     assert resolve("click", savings) is None
+
+
+def test_a_class_a_text_model_does_not_have_is_said_and_its_prediction_given():
+    """"is it sarcastic" of a model of great / other reviews answered with its confidence in
+    "other", as if sarcasm were asked about and answered."""
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("text")
+    x = "The staff were rude and the food was cold, but the view was great."
+    a = ex.ask("is it sarcastic", x=x, session="text-class")
+    assert a.text.startswith("The model has no class “sarcastic”, so it cannot say that; its classes are “great” "
+                             "and “other”."), a.text
+    assert a.parsed["resolved"]["ops"] == ["predict"], a.parsed
+    a = ex.ask("is it great", x=x, session="text-class-2")
+    assert a.parsed["resolved"]["ops"] == ["predict"] and "has no class" not in a.text, a.text
