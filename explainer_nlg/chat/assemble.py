@@ -21,12 +21,13 @@ order in which they claim spans is the algorithm; split across files, that order
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import gazetteer, linking
-from .lexicon import action, comparator, is_negated, read_number
+from .lexicon import RACED, SEXED, action, comparator, is_negated, read_number
 from .outcomes import is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
 
@@ -93,23 +94,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 out.k = _int(sp.text)
         return out
     spans = _possessive_ids(text, spans)
-    # "at" tagged as a feature before "risk" tagged as a class: "at risk", one class phrase
-    for a, b in zip(list(spans), list(spans)[1:]):
-        if a.tag in ("FEAT", "VAL") and a.text.lower().strip() in ("at", "in", "of", "on", "a", "an", "the") and \
-                b.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\s", text[a.end:b.start]):
-            b.start, b.text = a.start, text[a.start:b.end]
-            spans.remove(a)
-    # "pre-menopausal" tagged as "pre" and "menopausal", or "menopausal" alone: one mention with its prefix
-    for sp in list(spans):
-        m = re.search(r"\b(pre|post)[\s-]?$", text[:sp.start].lower())
-        if m and sp.tag in ("FEAT", "VAL") and re.match(r"[a-z]", sp.text.lower()):
-            for o in [o for o in spans if o is not sp and o.start >= m.start() and o.end <= sp.start]:
-                spans.remove(o)
-            sp.start, sp.text = m.start(), text[m.start():sp.end]
-    # the same number tagged twice ("40s" as the row and as a feature): the row reading stands
-    rows = {(sp.start, sp.end) for sp in spans if sp.tag == "ID"}
-    spans = [sp for sp in spans if sp.tag == "ID" or (sp.start, sp.end) not in rows
-             or not re.fullmatch(r"#?\d+(?:['’]?s)?", sp.text.strip())]
+    spans = _joined_pieces(text, spans)
     spans = _feature_then_number(text, spans, schema)
     _ids_by_form(text, spans, schema)
     _merge_features(text, spans, schema)
@@ -1068,15 +1053,10 @@ def _ambiguous_after(text: str, n: _Span, spans: list[_Span], out: Assembled) ->
     return None
 
 
-# Words for people that name a group by sex: a filter where the data records it, else said plainly
-# to be left out (a count of "women over 50" on data with no sex column counts everyone over 50).
-SEXED = re.compile(r"\b(women|woman|men|man|females?|males?|ladies|lady|girls?|boys?|guys?)\b")
+# Column words that record sex: where a column holds one, a group by sex (``lexicon.SEXED``) is a
+# filter; else it is said plainly to be left out (a count of "women over 50" on data with no sex
+# column counts everyone over 50).
 SEX_WORDS = {"sex", "gender", "female", "male", "woman", "women", "man", "men"}
-
-
-# ... and by race or ethnicity, which the tagger may pass over ("how many asian applicants")
-RACED = re.compile(r"\b(white|black|asian|hispanic|latino|latina|latinx|caucasian|african[- ]americans?|"
-                   r"native[- ]americans?)\b")
 
 
 def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
@@ -1085,13 +1065,20 @@ def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
     found = [m.group(1) for m in SEXED.finditer(text.lower())]
     if found and any(set(split_words(f)) & SEX_WORDS for f in schema.features):
         found = []
-    rows_are = {w for w in split_words(getattr(schema, "row_noun", "") or "")}
-    found = [w for w in found if w not in rows_are and linking.singular(w) not in {linking.singular(r) for r in rows_are}]
-    # (every row is one of the "women" where that is what the rows are)
+    # every row is one of the "women" where that is what the rows are
+    rows_are = {linking.singular(w) for w in split_words(getattr(schema, "row_noun", "") or "")}
+    found = [w for w in found if linking.singular(w) not in rows_are]
     found += [m.group(1) for m in RACED.finditer(text.lower())
               if linking.link_feature(m.group(1), schema, use_embeddings=False).best is None]
     return [w for w in dict.fromkeys(found) if linking.link_value(w, schema, use_embeddings=False).best is None
             and linking.opposite_boolean(w, schema) is None]
+
+
+def _age_for(n: _Span, schema: ChatSchema) -> str | None:
+    """The data's one age column, where the number is a plausible age (0 to 120); None otherwise."""
+    ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+    value = read_number(n.text)
+    return ages[0] if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120 else None
 
 
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
@@ -1133,24 +1120,21 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
                                         text[:cmp_sp.start].lower()) \
             and re.fullmatch(r"(?:over|above|under|below|older than|younger than)", cmp_sp.text.lower().strip()):
-        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
-        value = read_number(n.text)
-        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
-            return None, ages[0]
+        age = _age_for(n, schema)
+        if age is not None:
+            return None, age
     if cmp_sp is None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?(?:over|above|under|below|"
                                     r"older than|younger than)\s+$", text[:n.start].lower()):
-        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
-        value = read_number(n.text)
-        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
-            return None, ages[0]  # "and for ppl under 30?" with the comparison untagged
+        age = _age_for(n, schema)
+        if age is not None:
+            return None, age  # "and for ppl under 30?" with the comparison untagged
     if cmp_sp is None and re.search(r"\b(?:(?:she|he|they|i|you)\s*(?:is|was|are|were|am|'s|’s|'m)|shes|hes|im)\s+"
                                     r"(?:now\s+|actually\s+|really\s+|only\s+|just\s+)?$", text[:n.start].lower()) \
             and not re.match(r"\s*(?:%|percent|k\b|\$)", text[n.end:].lower()):
         # "no, she is 60", "what if he was 45": a person said to be a bare number is that old
-        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
-        value = read_number(n.text)
-        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
-            return None, ages[0]
+        age = _age_for(n, schema)
+        if age is not None:
+            return None, age
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
     # feature, before any word such as "years" that only gives the unit.
     near = [sp for sp in spans if sp.tag in ("CMP", "ACT") and (0 <= sp.start - n.end <= 12 or 0 <= n.start - sp.end <= 6)
@@ -1195,10 +1179,9 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     bound = cmp_sp.text.lower().strip() if cmp_sp is not None else (re.search(
         r"\b(over|above|under|below|older than|younger than)\s+$", text[:n.start].lower()) or [None, ""])[1]
     if re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|aged under)", bound or ""):
-        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
-        value = read_number(n.text)
-        if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120:
-            return None, ages[0]
+        age = _age_for(n, schema)
+        if age is not None:
+            return None, age
     return None
 
 
@@ -1342,14 +1325,34 @@ def _described_feature(word: str, schema: ChatSchema) -> bool:
         return False
     if happened_word(w) or any(_same(_stem(w), _stem(e)) for e in _polar()["undesirable_events"] if " " not in e):
         return False  # "defaulted" beside a column "prior default records": the outcome, as before
-    import difflib
-
     def said(x: str) -> bool:  # the word, or a typo of a long one ("elegible")
         return x == w or len(x) >= 6 and difflib.SequenceMatcher(None, w, x).ratio() >= 0.85
 
     ix = linking.index(schema)
     hits = [f for f in ix.items if any(said(x) for x in (*ix.desc.get(f, ()), *ix.words.get(f, ())))]
     return len(hits) == 1
+
+
+def _joined_pieces(text: str, spans: list[_Span]) -> list[_Span]:
+    """Mentions the tagger cut in pieces, made whole: "at" + "risk" (a feature word, then a class
+    word) is the class phrase "at risk"; "pre" + "menopausal", or "menopausal" after an untagged
+    "pre-", is one mention with its prefix; a number tagged twice ("40s" as the row and as a feature)
+    is the row."""
+    spans = list(spans)
+    for a, b in zip(list(spans), list(spans)[1:]):
+        if a.tag in ("FEAT", "VAL") and a.text.lower().strip() in ("at", "in", "of", "on", "a", "an", "the") and \
+                b.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\s", text[a.end:b.start]):
+            b.start, b.text = a.start, text[a.start:b.end]
+            spans.remove(a)
+    for sp in list(spans):
+        m = re.search(r"\b(pre|post)[\s-]?$", text[:sp.start].lower())
+        if m and sp.tag in ("FEAT", "VAL") and re.match(r"[a-z]", sp.text.lower()):
+            for o in [o for o in spans if o is not sp and o.start >= m.start() and o.end <= sp.start]:
+                spans.remove(o)
+            sp.start, sp.text = m.start(), text[m.start():sp.end]
+    rows = {(sp.start, sp.end) for sp in spans if sp.tag == "ID"}
+    return [sp for sp in spans if sp.tag == "ID" or (sp.start, sp.end) not in rows
+            or not re.fullmatch(r"#?\d+(?:['’]?s)?", sp.text.strip())]
 
 
 def _feature_then_number(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:

@@ -133,3 +133,23 @@ def read_number(text: str) -> int | float | None:
 # code: the lexicon file's edits retrain the parser).
 THANKS = re.compile(r"(?:ok(?:ay)?|cool|great|nice|perfect|got it|i see|alright|all right|awesome)?[\s,.!]*"
                     r"(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers|bye|goodbye|that'?s all|that helps?)?[\s.!]*")
+
+
+# Words for people that name a group by sex, and by race or ethnicity (the tagger may pass these
+# over: "how many asian applicants"). Where the data has no column for them, the parser says they
+# were not applied and the refusal says the data cannot compare them.
+SEXED = re.compile(r"\b(women|woman|men|man|females?|males?|ladies|lady|girls?|boys?|guys?)\b")
+RACED = re.compile(r"\b(white|black|asian|hispanic|latino|latina|latinx|caucasian|african[- ]americans?|"
+                   r"native[- ]americans?)\b")
+GROUP_NOUNS = {"gender", "sex", "race", "ethnicity"}
+
+
+def names_group(word: str) -> bool:
+    """Whether ``word`` is a word for a group of people by sex, race or ethnicity, or the name of one
+    of those attributes.
+
+    >>> names_group("women"), names_group("Hispanic"), names_group("gender"), names_group("income")
+    (True, True, True, False)
+    """
+    w = word.lower().strip()
+    return bool(SEXED.fullmatch(w) or RACED.fullmatch(w)) or w in GROUP_NOUNS

@@ -119,8 +119,8 @@ def _target_polarity(schema: ChatSchema) -> bool | None:
     if not schema.target:
         return None
     t = " " + " ".join(split_words(schema.target)) + " "
-    p = lexicon()["outcomes"]
-    bad = any(f" {w} " in t for w in _polar()["undesirable_events"])
+    p = _polar()
+    bad = any(f" {w} " in t for w in p["undesirable_events"])
     good = any(f" {w} " in t for w in p["desirable_events"])
     if bad != good:
         return good
@@ -132,7 +132,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
     schema = ChatSchema([], classes=list(classes), target=target)
     target_good = _target_polarity(schema)
     target_stems = {_stem(w) for w in split_words(target)} if target else set()
-    p = lexicon()["outcomes"]
+    p = _polar()  # the lexicon's outcome words, and the bad events it lacks
     desirable: dict[str, bool | None] = {}
     event: dict[str, bool | None] = {}
     for c in classes:
@@ -146,7 +146,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
             desirable[c] = None
         elif r.desirable is not None:
             desirable[c] = r.desirable
-        elif any(f" {w} " in cwords for w in _polar()["undesirable_events"]):
+        elif any(f" {w} " in cwords for w in p["undesirable_events"]):
             desirable[c] = neg  # "diabetes": bad; "no diabetes": good
         elif any(f" {w} " in cwords for w in p["desirable_events"]):
             desirable[c] = not neg
@@ -156,7 +156,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, R
             event[c] = not neg  # "low birth weight" for a ``low`` column: the event
         elif event[c] is None and neg:
             event[c] = False
-        elif event[c] is None and any(f" {w} " in cwords for w in _polar()["undesirable_events"]):
+        elif event[c] is None and any(f" {w} " in cwords for w in p["undesirable_events"]):
             event[c] = not neg  # a named bad event ("diabetic", "rearrested", "leaves") is what is flagged
     # A pair where one class is the other negated ("diabetes" / "no diabetes"): the plain one is
     # the event.

@@ -41,8 +41,9 @@ from typing import Any
 from ..input_text import clean_question
 from . import registry
 from .assemble import ROW_NOUNS, Assembled, assemble
+from .corpus import bank_words
 from .lexicon import THANKS
-from .outcomes import is_literal, resolve
+from .outcomes import is_literal, readings, resolve
 
 MAX_CHARS = 1000
 OP_ON = 0.5        # an operation whose probability reaches this is asked for
@@ -433,8 +434,6 @@ IMPROVE = re.compile(r"\b(?:improve|boost|raise|increase|better|up)\s+(?:my|our|
 
 def _good_class(schema: Any) -> str | None:
     """The class good for the person (the favourable one), where the classes say which."""
-    from .outcomes import readings
-
     good = [c for c, r in readings(schema).items() if r.desirable]
     return good[0] if len(good) == 1 else None
 
@@ -573,8 +572,6 @@ def _refusal(raw: str, text: str, schema: Any) -> str | None:
     if len(words) == 3 and not any(w in _encoder_vocab() for w in words):
         return "language"  # three words none of which the (English) encoder holds whole: "waarom vertrekt medewerker"
     if len(words) >= 4:
-        from .corpus import bank_words
-
         known = ENGLISH | bank_words() | {w for f in schema.features for w in schema.words(f)}
         known |= {w for c in schema.classes for w in c.lower().split()}
         if sum(w in known for w in words) / len(words) < 0.3:

@@ -301,7 +301,7 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     noun = spec.get("noun") or (short if _names_a_thing(short) else _split_name(name))
     aliases = {name.lower(), _split_name(name), noun.lower(), expand_abbreviations(_split_name(name))}
     if desc:
-        aliases |= {desc.lower(), _short_description(desc)}
+        aliases |= {desc.lower(), short}
     aliases |= {s.lower() for s in spec.get("synonyms", [])}
     numeric = is_number(value)
     categories = {str(k): v for k, v in spec.get("categories", {}).items()}

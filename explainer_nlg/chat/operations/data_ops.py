@@ -31,6 +31,7 @@ def show(ctx: Context) -> OpResult:
                         table=[{f: row[f] for f in table.features}])
     rows = table.filter(ctx.filters)
     if rows.empty:
+        ctx.state.ids = []  # nothing listed: "the first one" after this refers to no row
         return OpResult("show", _none_match(ctx, table), figures={"rows": 0, "ids": []})
     k = int(ctx.slots.get("k") or 5)
     ids = [int(i) for i in rows.index[:k]]
@@ -45,8 +46,7 @@ def show(ctx: Context) -> OpResult:
 
 def _none_match(ctx: Context, table) -> str:
     """What an empty listing says: where the rows asked for are the model's mistakes and it made
-    none, that it got every labelled one right (and whether those rows include its training rows)."""
-    ctx.state.ids = []
+    none, that it got every labelled one right."""
     if any(f.get("feature") == "correct" and f.get("value") is False for f in ctx.filters) and table.has_labels:
         rest = [f for f in ctx.filters if f.get("feature") != "correct"]
         labelled = int(table.filter(rest)["label"].notna().sum())

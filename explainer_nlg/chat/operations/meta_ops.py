@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ...narrate.facts import fmt_number
-from ..lexicon import THANKS
+from ..lexicon import THANKS, names_group
 from ..reply import OpResult
 from .context import Context
 
@@ -19,11 +17,6 @@ EXAMPLES = {
     "image": ["why?", "what part of the picture mattered?", "how confident is it?",
               "what if we cover the centre?", "what are the top 3 classes?"],
 }
-
-
-# Words for groups by sex, race or ethnicity that a data set may have no column for.
-GROUP_WORDS = re.compile(r"(?:wom[ae]n|m[ae]n|females?|males?|ladies|lady|girls?|boys?|gender|sex|race|ethnicity|"
-                         r"white|black|asian|hispanic|latin[oax]|caucasian|african[- ]americans?)")
 
 
 def help_(ctx: Context) -> OpResult:
@@ -52,7 +45,7 @@ def unsupported(ctx: Context) -> OpResult:
     if reason == "unknown_feature":
         term = ctx.slots.get("term", "")
         feats = ctx.assistant.table().features if ctx.kind == "tabular" else []
-        if GROUP_WORDS.fullmatch(term.lower()):
+        if names_group(term):
             # "do you discriminate against women": what the data cannot show, and what it can
             return OpResult("unsupported", f"The data has no column for “{term}”, so I cannot compare how the model "
                                            "treats them: the model is not given it. Features related to it can still "
