@@ -40,6 +40,7 @@ from itertools import combinations
 
 import numpy as np
 
+from .coalitions import all_masks, exact_shapley_weights  # noqa: F401  (also imported from here)
 from .game import CachedGame, FunctionGame, Game  # noqa: F401  (FunctionGame: doctest)
 from .limits import current as current_limits
 
@@ -61,23 +62,6 @@ class ShapleyResult:
 
     def efficiency_gap(self) -> float:
         return float(abs(self.values.sum() - (self.full_value - self.empty_value)))
-
-
-def all_masks(n: int) -> np.ndarray:
-    """All 2^n coalitions as a (2^n, n) boolean array; row s has player i iff bit i of s is set."""
-    idx = np.arange(2**n, dtype=np.int64)[:, None]
-    return ((idx >> np.arange(n)) & 1).astype(bool)
-
-
-def exact_shapley_weights(masks: np.ndarray) -> np.ndarray:
-    """(2^n, n) coefficients C with phi = v @ C, for v over ``all_masks(n)`` (any row order)."""
-    n = masks.shape[1]
-    sizes = masks.sum(1)
-    # w[k] = k!(n-k-1)!/n!: weight of a coalition of size k not containing i.
-    w = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)])
-    w_with = np.where(sizes > 0, w[np.clip(sizes - 1, 0, n - 1)], 0.0)  # S contains i, |S \ i| = size-1
-    w_without = np.where(sizes < n, w[np.clip(sizes, 0, n - 1)], 0.0)
-    return np.where(masks, w_with[:, None], -w_without[:, None])
 
 
 def exact_shapley(game: Game, batch_size: int = 4096) -> ShapleyResult:
@@ -281,6 +265,7 @@ def estimate_shapley(
     seed: int = 0,
     calls_spent: int = 0,
     control: np.ndarray | None = None,
+    surrogate: str | None = None,
 ) -> ShapleyResult:
     """Estimate Shapley values with at most ``budget`` evaluations of the game.
 
@@ -299,6 +284,16 @@ def estimate_shapley(
     for the same design an additive control variate leaves the values unchanged (up to rounding);
     see docs/decisions/0001-text-game-and-estimator.md. It is kept as the seam for surrogates that
     change the design or are not additive.
+
+    ``surrogate="logistic"`` (opt-in): for a game whose values are probabilities, fit
+    u(S) = sigmoid(a + sum of w over S) to the sampled coalitions and report
+    KR(v) - KR(u) + phi(u): the kernel regression corrected by the error the same design makes on
+    u, whose Shapley values cost no model call (``logistic_surrogate.py``). Efficiency still
+    holds exactly, and the standard errors are the residual game's. It helps where the log-odds
+    are close to additive (a confident model with a few decisive players: about 3x lower error
+    on such games); on 24 of the demo text model's training reviews it measured a median 2% lower
+    error, and up to 47% higher on some at 2n calls, so it is off by default (decision 0001). A game whose
+    values leave [0, 1] is estimated without it.
     """
     start = time.perf_counter()
     n = game.n_players
@@ -307,6 +302,8 @@ def estimate_shapley(
     g = np.zeros(n) if control is None else np.asarray(control, dtype=float).reshape(-1)
     if g.shape != (n,) or not np.all(np.isfinite(g)):
         raise ValueError(f"control must be {n} finite per-player values; got shape {g.shape}.")
+    if surrogate not in ("logistic", None):
+        raise ValueError(f"surrogate must be 'logistic' or None; got {surrogate!r}.")
     ends = cached.value(np.array([np.zeros(n, bool), np.ones(n, bool)]))
     v0, v1 = float(ends[0]), float(ends[1])
     if n == 1:
@@ -328,6 +325,7 @@ def estimate_shapley(
     values = np.full(n, (v1 - v0) / n)
     converged = False
     rounds = 0
+    fitted = None
     while True:
         spent = cached.n_evaluations - calls_before
         room = limited_cap - spent
@@ -348,9 +346,17 @@ def estimate_shapley(
             converged = True  # nothing left to sample: every coalition has been evaluated
             break
         masks = np.array(design.masks)
-        y = cached.value(masks) - v0 - masks @ g  # the residual game v - u (u(empty) = v0)
+        sampled = cached.value(masks)
+        y = sampled - v0 - masks @ g  # the residual game v - u (u(empty) = v0)
         weights = design.weights()
-        values = _solve_constrained_wls(masks, y, weights, v1 - v0 - g.sum()) + g
+        residual_total = v1 - v0 - g.sum()
+        values = _solve_constrained_wls(masks, y, weights, residual_total) + g
+        fitted = _logistic_correction(masks, sampled, weights, ends, surrogate, seed)
+        if fitted is not None:
+            correction, on_design, u_total = fitted
+            values = values + correction
+            # the residual of both surrogates, for the standard errors
+            y, residual_total = y - on_design, residual_total - u_total
         rounds += 1
         order = np.argsort(-np.abs(values))[:top_k]
         signature = frozenset((int(i), bool(values[i] > 0)) for i in order)
@@ -361,10 +367,15 @@ def estimate_shapley(
             converged = True
             break
     method = "kernel-paired-stratified"
-    se = sampling_standard_errors(design, masks, y, weights, values - g) if rounds else np.zeros(n)
+    se = np.zeros(n)
+    if rounds:
+        residual_fit = _solve_constrained_wls(masks, y, weights, residual_total)
+        se = sampling_standard_errors(design, masks, y, weights, residual_fit)
     diagnostics = {"rounds": rounds, "coalitions": len(design.masks)}
     if control is not None:
         diagnostics["control_variate"] = "additive"
+    if rounds and fitted is not None:
+        diagnostics["surrogate"] = "logistic"
     if stopped:
         diagnostics["stopped"] = stopped
     return ShapleyResult(values, v0, v1, cached.n_evaluations - calls_before,
@@ -372,6 +383,28 @@ def estimate_shapley(
                          # a fixed budget has no stopping rule, unless it evaluated every coalition
                          False if stopped else (converged if adaptive or converged else None),
                          diagnostics, se)
+
+
+def _logistic_correction(masks, sampled, weights, ends, surrogate, seed):
+    """(phi(u) - KR(u), u(S) - u(empty) on the design, u(all) - u(empty)) for a logistic
+    surrogate u fitted to the sampled coalitions and the two ends, or None where it does not
+    apply."""
+    from .logistic_surrogate import fit_logistic_game, is_probability_game
+
+    seen = np.concatenate([sampled, ends])
+    if surrogate is None or not is_probability_game(seen):
+        return None
+    n = masks.shape[1]
+    both = np.array([np.zeros(n, bool), np.ones(n, bool)])
+    # the ends weigh as much as everything else: every coalition's value is measured from them
+    fit_weights = np.concatenate([np.ones(len(masks)), [len(masks) / 2.0] * 2])
+    u = fit_logistic_game(np.vstack([masks, both]), seen, fit_weights)
+    u0, u1 = u.value(both)
+    on_design = u.value(masks) - u0
+    correction = u.shapley_values(seed) - _solve_constrained_wls(masks, on_design, weights, u1 - u0)
+    if not np.all(np.isfinite(correction)):
+        return None
+    return correction, on_design, float(u1 - u0)
 
 
 def sampling_standard_errors(design: _PairedStratifiedDesign, masks: np.ndarray, y: np.ndarray,
