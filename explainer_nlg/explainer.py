@@ -434,17 +434,19 @@ def _demo_key(name: str) -> str:
 
 @functools.cache
 def _row_noun(noun: Any) -> str:
-    """What rows are called, checked: a few plain words.
+    """What rows are called, checked: a few plain words, plural ("patient" is taken as "patients").
 
-    >>> _row_noun(" Patients "), _row_noun("")
-    ('patients', 'rows')
+    >>> _row_noun(" Patients "), _row_noun(""), _row_noun("patient")
+    ('patients', 'rows', 'patients')
     """
     text = " ".join(str(noun or "").split()).lower()
     if not text:
         return "rows"
     if len(text) > 40 or not all(w.isalpha() or w.replace("-", "").isalpha() for w in text.split()):
         raise ExplainerInputError(f"row_noun is what a row is, in a word or two (such as 'patients'), not {str(noun)[:40]!r}.")
-    return text
+    from .narrate.views.phrases import plural
+
+    return plural(text)
 
 
 def _demo(key: str) -> Explainer:

@@ -50,6 +50,8 @@ ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient
 PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
           r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
           r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
+# "patients with diabetes", "those who are approved": the rows a class word after them picks
+HAVING = r"\s+(?:with|who|that)(?:\s+(?:have|has|had|are|is|were|was|got|get))?\s+(?:an?\s+|the\s+)?$"
 STOPWORDS = {"a", "an", "the", "it", "or", "and", "of", "to", "is", "be", "lot", "one", "ones", "that", "this"}
 
 
@@ -156,6 +158,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     else:
         policy = "said"  # "does smoking matter", "stats on smoke": the feature itself
     pairs = _pairs(text, spans, out, schema, policy)
+    if mode == "row" and any(p["cmp"] in ("<", ">", "<=", ">=") and p["kind"] == "number" for p in pairs):
+        mode = "filters"  # "someone with a credit history of 4 or more": a group, not one person described
     attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
                  or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
     # "does age interact with menopause": a yes/no column named by its value is a feature paired, not a group
@@ -666,8 +670,11 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     if schema.is_regression:
                         continue  # the quantity predicted ("avg price"), not a group of rows
                     if cohort and (GROUP_WORDS.search(text[:sp.start].lower()) or
-                                   MODEL_WORDS.search(text[max(0, sp.start - 12):sp.start].lower())):
-                        # "avg income of ppl it approves": which rows, as for a tagged class word
+                                   MODEL_WORDS.search(text[max(0, sp.start - 12):sp.start].lower()) or
+                                   re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower()) or
+                                   re.search(r"\b" + PEOPLE + HAVING, text[:sp.start].lower())):
+                        # "avg income of ppl it approves", "avg glucose of diabetic patients": which
+                        # rows, as for a tagged class word
                         feature = "label" if _happened(text, sp, schema) else "prediction"
                         out.filters.append({"feature": feature, "cmp": "==", "value": c})
                     else:
@@ -1011,10 +1018,18 @@ def _untagged_comparator(text: str, n: _Span) -> str | None:
 
 
 def _negated_span(text: str, spans: list[_Span], idx: int) -> bool:
+    """Whether a negation comes right before the mention: a NEG span in its clause, with no other
+    mention of a column, value or number between ("no previous pancreatitis", where "previous"
+    was read as a class word), or a negating word."""
     sp = spans[idx]
-    if idx > 0 and spans[idx - 1].tag == "NEG" and _same_clause(text, spans[idx - 1].end, sp.start) \
-            and sp.start - spans[idx - 1].end <= 16:
-        return True
+    for j in range(idx - 1, -1, -1):
+        o = spans[j]
+        if o.tag == "NEG":
+            if _same_clause(text, o.end, sp.start) and sp.start - o.end <= 16:
+                return True
+            break
+        if o.tag not in ("CLS", "MOD") or sp.start - o.end > 16:
+            break
     return is_negated(text[max(0, sp.start - 14):sp.start])
 
 
@@ -1260,6 +1275,13 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
     A whole number right after what the rows are called ("house 7" for a model of houses) is a
     row whatever the tagger made of it, and is the row the question names."""
     low = text.lower()
+    for sp in list(spans):  # "why was -5 denied" with "-5" read as a class and "5" as the row: "-5" is the row
+        inner = [o for o in spans if o.tag == "ID" and sp.start <= o.start and o.end <= sp.end and o is not sp]
+        if inner and sp.tag != "ID" and re.fullmatch(r"\s*-\s*\d+\s*", sp.text) and \
+                (schema is None or sp.text.strip() not in {str(c) for c in schema.classes}):
+            for o in inner:
+                spans.remove(o)
+            sp.tag = "ID"
     own = "|".join(re.escape(w) for w in sorted(_row_words(schema))) if schema is not None else ""
     if own:
         for sp in spans:

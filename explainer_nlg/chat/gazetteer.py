@@ -26,6 +26,7 @@ from typing import Any
 from . import linking
 from .corpus import bank_words
 from .schema import ChatSchema, split_words
+from .value_forms import codings
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Words that are never a mention by themselves, however a schema spells its names.
@@ -85,6 +86,8 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
     words = low.split()
     if len(words) >= 2 and schema.kind == "tabular" and _full_name(low, schema):
         return "FEAT"  # "loan to value" for loan.to.value: a whole name, quiet words and all
+    if len(words) >= 2 and schema.kind == "tabular" and _coded(low, schema):
+        return "VAL"  # "very happy" where a description codes 5 = very happy: quiet words and all
     if not words or words[0] in QUIET or words[-1] in QUIET:
         return None
     if _class_word(low, schema):
@@ -106,6 +109,13 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         if len(named) == 1 or len(named) == 2 and _co_pair(named):
             return "FEAT"  # "borrowed" where the data has one amount column; "earning" of an applicant and co-applicant
     return None
+
+
+def _coded(low: str, schema: ChatSchema) -> bool:
+    """The words a numeric column's description gives one of its codes ("1 = very unhappy to 5 =
+    very happy"), exactly."""
+    return any(low in codings(schema.descriptions.get(f, "")) for f in schema.numeric
+               if f not in schema.booleans)
 
 
 def _full_name(low: str, schema: ChatSchema) -> bool:

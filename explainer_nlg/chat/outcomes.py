@@ -114,11 +114,42 @@ def _word_reading(text: str) -> Reading:
     return Reading(desirable, event)
 
 
+def _target_words(schema: ChatSchema) -> list[str]:
+    """The words the target is called by: its name, and the first words of its description, where
+    its name says nothing (``type``: "diabetic according to WHO criteria" -> "type diabetic").
+
+    >>> _target_words(ChatSchema([], classes=["No", "Yes"], target="type",
+    ...                          descriptions={"type": "diabetic according to WHO criteria"}))
+    ['type', 'diabetic']
+    """
+    if not schema.target:
+        return []
+    words = split_words(schema.target)
+    desc = (schema.descriptions or {}).get(schema.target, "")
+    clause = re.split(r"[,;:(=]|\s-\s", desc.lower())[0]
+    for w in _words(clause)[:TARGET_DESCRIPTION_WORDS]:
+        if w in DESCRIPTION_STOPS:
+            break
+        if w not in words and w not in DESCRIPTION_FILLERS:
+            words.append(w)
+    return words
+
+
+# A target's description is read up to its first qualifier ("diabetic according to WHO criteria"),
+# and only its first few words: the rest describes how it was measured.
+TARGET_DESCRIPTION_WORDS = 4
+DESCRIPTION_STOPS = {"according", "as", "by", "in", "on", "at", "from", "for", "per", "measured", "based", "using",
+                     "within", "after", "during", "when", "where", "which", "if"}
+DESCRIPTION_FILLERS = {"a", "an", "the", "whether", "is", "was", "has", "had", "got", "did", "does", "ever", "be",
+                       "been", "patient", "person", "of", "to", "indicator", "dummy", "flag", "1", "0", "yes", "no",
+                       "or", "and"}
+
+
 def _target_polarity(schema: ChatSchema) -> bool | None:
     """Whether the target's "yes" is good for the person (``default``: False, ``released``: True)."""
     if not schema.target:
         return None
-    t = " " + " ".join(split_words(schema.target)) + " "
+    t = " " + " ".join(_target_words(schema)) + " "
     p = _polar()
     bad = any(f" {w} " in t for w in p["undesirable_events"])
     good = any(f" {w} " in t for w in p["desirable_events"])
@@ -128,8 +159,9 @@ def _target_polarity(schema: ChatSchema) -> bool | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _class_readings(classes: tuple[str, ...], target: str | None) -> dict[str, Reading]:
-    schema = ChatSchema([], classes=list(classes), target=target)
+def _class_readings(classes: tuple[str, ...], target: str | None, target_description: str = "") -> dict[str, Reading]:
+    schema = ChatSchema([], classes=list(classes), target=target,
+                        descriptions={target: target_description} if target and target_description else {})
     target_good = _target_polarity(schema)
     target_stems = {_stem(w) for w in split_words(target)} if target else set()
     p = _polar()  # the lexicon's outcome words, and the bad events it lacks
@@ -194,7 +226,8 @@ def _complete(classes: tuple[str, ...], known: dict[str, bool | None]) -> None:
 
 def readings(schema: ChatSchema) -> dict[str, Reading]:
     """How each of the schema's classes reads (good for the person? the event happening?)."""
-    return _class_readings(tuple(schema.classes), schema.target)
+    return _class_readings(tuple(schema.classes), schema.target,
+                           (schema.descriptions or {}).get(schema.target or "", ""))
 
 
 @functools.lru_cache(maxsize=1)
@@ -307,7 +340,7 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             return cands[0]
     # 3. the target's own name ("defaults" for a ``default`` column): its event class
     if schema.target:
-        tstems = {_stem(w) for w in split_words(schema.target)}
+        tstems = {_stem(w) for w in _target_words(schema)}
         if any(_same(x, y) and len(x) >= 4 for x in core_stems for y in tstems):
             want_event = not neg
             cands = [c for c, x in r.items() if x.event is want_event]

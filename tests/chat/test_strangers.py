@@ -871,3 +871,55 @@ def test_a_class_a_text_model_does_not_have_is_said_and_its_prediction_given():
     assert a.parsed["resolved"]["ops"] == ["predict"], a.parsed
     a = ex.ask("is it great", x=x, session="text-class-2")
     assert a.parsed["resolved"]["ops"] == ["predict"] and "has no class" not in a.text, a.text
+
+
+# ---- diabetes in Pima women (MASS::Pima.tr): classes "Yes" / "No" of a target called ``type`` ----
+PIMA_DESCRIPTIONS = {"glu": "plasma glucose concentration", "bp": "diastolic blood pressure (mm Hg)",
+                     "npreg": "number of pregnancies", "type": "diabetic according to WHO criteria"}
+
+
+@pytest.fixture(scope="module")
+def pima():
+    rng = np.random.default_rng(3)
+    n = 150
+    df = pd.DataFrame({"npreg": rng.integers(0, 15, n), "glu": rng.integers(60, 200, n),
+                       "bp": rng.integers(40, 110, n), "bmi": rng.uniform(18, 50, n).round(1),
+                       "age": rng.integers(21, 80, n), "type": rng.choice(["No", "Yes"], n)})
+    s = ChatSchema.from_frame(df, classes=["No", "Yes"], target="type", descriptions=PIMA_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("word,cls", [("diabetes", "Yes"), ("diabetic", "Yes"), ("have diabetes", "Yes"),
+                                      ("healthy", "No"), ("not diabetic", "No")])
+def test_the_targets_description_says_what_its_yes_means(word, cls, pima):
+    """``type`` says nothing, but its description ("diabetic according to WHO criteria") does:
+    "diabetes" was read as "No" (a bad event, and "Yes" was taken as the good class), and
+    "healthy" as "Yes"."""
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve(word, pima) == cls
+
+
+@pytest.mark.parametrize("question,cls", [("whats the average glucose of diabetic patients", "Yes"),
+                                          ("average bmi for patients with diabetes", "Yes"),
+                                          ("avg age of healthy patients", "No")])
+def test_a_class_word_beside_the_people_picks_the_rows(question, cls, pima):
+    """"diabetic patients", "patients with diabetes": the statistic was taken over every row, the
+    class word said back ("Reading “diabetic” as “Yes”") and then not used."""
+    p = parse(question, pima)
+    assert ops(p) == ["statistics"] and filters(p) == [("prediction", "==", cls)], p
+
+
+def test_a_singular_row_noun_is_made_plural():
+    """row_noun="patient" gave "On average over 300 patient"."""
+    from explainer_nlg.explainer import _row_noun
+
+    assert _row_noun("patient") == "patients" and _row_noun("loan applicant") == "loan applicants"
+    assert _row_noun("people") == "people" and _row_noun("company") == "companies"
+
+
+def test_a_negative_row_id_read_as_a_class_is_the_row(loan):
+    """"why was -5 denied?" where the tagger read "-5" as a class word and only "5" as the row."""
+    p = parse("why was -5 denied?", loan)
+    assert p["instance"] == -5, p

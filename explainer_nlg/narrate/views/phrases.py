@@ -65,6 +65,34 @@ def singular(noun: str) -> str:
     return n
 
 
+# Nouns that are already plural without an "s", or that have none ("staff", "data").
+PLURAL_AS_IS = {"people", "women", "men", "children", "staff", "data", "police", "cattle", "sheep", "fish",
+                "deer", "series", "species", "personnel", "folk", "youth", "clergy"}
+
+
+def plural(noun: str) -> str:
+    """Many of a thing, where a singular was given: "patient" -> "patients"; plurals stay.
+
+    >>> plural("patient"), plural("patients"), plural("company"), plural("business"), plural("people")
+    ('patients', 'patients', 'companies', 'businesses', 'people')
+    >>> plural("loan applicant"), plural("woman"), plural("boy"), plural("staff")
+    ('loan applicants', 'women', 'boys', 'staff')
+    """
+    n = noun.strip()
+    head, _, last = n.rpartition(" ")
+    low = last.lower()
+    irregular = {"person": "people", "woman": "women", "man": "men", "child": "children"}
+    if low in irregular:
+        return f"{head} {irregular[low]}".strip()
+    if low in PLURAL_AS_IS or (low.endswith("s") and not low.endswith(("ss", "us", "is"))):
+        return n
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return n[:-1] + "ies"
+    if low.endswith(("ss", "sh", "ch", "x", "z", "us", "is")):
+        return n + "es"
+    return n + "s"
+
+
 def count(n: int) -> str:
     return f"{int(n):,}"
 
