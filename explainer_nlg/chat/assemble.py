@@ -208,6 +208,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     out.changes = [c for c in out.changes if not (c["feature"] in seen or seen.add(c["feature"]))]
     if policy == "group" and mode == "filters":
         out.not_applied = _groups_not_in_data(text, schema)
+        out.filters += _age_groups(text, spans, out, schema)
     if "mistakes" not in ops and not flags.get("correction"):  # "the misclassified ones" is what the mistakes operation means anyway
         out.filters += _correct_filter(text)
     out.filters = _unique(out.filters)
@@ -526,6 +527,12 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
         nxt = spans[i + 1] if i + 1 < len(spans) else None
         if nxt is not None and nxt.tag in ("FEAT", "VAL") and nxt.start - sp.end <= 1 and schema.kind == "tabular" \
                 and len(schema.classes) <= 20 and linking.link_feature(nxt.text, schema, use_embeddings=False).best:
+            both = linking.link_value(text[sp.start:nxt.end], schema, use_embeddings=False)
+            if both.best is not None and both.score >= 1.0 and resolve(sp.text, schema) is None:
+                # "2nd class" (passengerClass 2nd): the two words are one of the feature's values
+                sp.end, sp.text, sp.tag, sp.link = nxt.end, text[sp.start:nxt.end], "VAL", both.best
+                nxt.tag, nxt.used = "SAID", True
+                continue
             # "a bad credit history", "a good job": the word describes the feature after it
             sp.tag = "MOD"
             continue
@@ -636,7 +643,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             # column (plural: "own a house" names a thing, which the data may not have)
             row_nouns = {w for w in words if linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w))}
             generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
-                linking.link_feature(sp.text, schema).score < 0.95  # "passenger class" is passengerClass
+                linking.link_feature(sp.text, schema).score < 0.95 and \
+                not _one_column_word(words, schema)  # "passenger class", "class" are passengerClass
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
@@ -1087,6 +1095,47 @@ def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
               if linking.link_feature(m.group(1), schema, use_embeddings=False).best is None]
     return [w for w in dict.fromkeys(found) if linking.link_value(w, schema, use_embeddings=False).best is None
             and linking.opposite_boolean(w, schema) is None]
+
+
+# People of an age, said by a word: the bound on the data's age column it means.
+AGE_GROUPS = ((re.compile(r"\b(?:kids|children|child|minors|under-?age)\b"), "<", 18),
+              (re.compile(r"\b(?:adults|grown-?ups)\b"), ">=", 18),
+              (re.compile(r"\b(?:seniors|elderly|pensioners|retirees|old people|older people)\b"), ">=", 65))
+
+
+def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> list[dict]:
+    """"how many kids survived": a bound on the data's one age column, where no column is about
+    children and the question bounds no age itself (no filter was added before, "kids" was dropped
+    without a word)."""
+    ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+    if len(ages) != 1 or any(f["feature"] == ages[0] for f in out.filters):
+        return []
+    low = text.lower()
+    found = []
+    for pattern, cmp, bound in AGE_GROUPS:
+        m = pattern.search(low)
+        if m is None or linking.link_feature(m.group(), schema, use_embeddings=False).best not in (None, ages[0]):
+            continue  # "children" where the data counts them: that column, for the linker
+        if re.search(r"\b(?:with|without|have|has|had|having|no|any|their|her|his)\s+(?:\w+\s+)?$", low[:m.start()]):
+            continue  # "applicants with kids", "no children": having them, not being one
+        if any(sp.start < m.end() and m.start() < sp.end and sp.tag in ("FEAT", "VAL") and sp.link is not None
+               and sp.link != ages[0] for sp in spans):
+            continue
+        found.append({"feature": ages[0], "cmp": cmp, "value": bound})
+        if ages[0] in out.features:  # "seniors" read as the age column itself: it was the group
+            out.features.remove(ages[0])
+    return found[:1]
+
+
+def _one_column_word(words: set[str], schema: ChatSchema) -> bool:
+    """Whether one word the tagger marked ("class") is a word of exactly one column's name
+    (``passengerClass``), and not of the target's: that column, though the word often names the
+    model's class."""
+    if len(words) != 1 or schema.kind != "tabular":
+        return False
+    (word,) = words
+    return word not in split_words(schema.target or "") and \
+        sum(word in split_words(f) for f in schema.features) == 1
 
 
 def _age_for(n: _Span, schema: ChatSchema) -> str | None:

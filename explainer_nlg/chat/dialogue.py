@@ -112,8 +112,10 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         state.described = dict(parsed["row"])
         given = ", ".join(f"{k} {fmt_number(v)}" for k, v in parsed["row"].items())
         noun = singular(str(ex.info.get("row_noun") or "rows"))  # "A new patient with ..."
-        notes.append(f"A new {noun} with {given}; the rest take typical values from the data "
-                     f"({', '.join(f'{k} {fmt_number(v)}' for k, v in filled.items())}).")
+        rest = ", ".join(f"{k} {fmt_number(v)}" for k, v in filled.items())
+        # every feature given: nothing was filled in, so no "the rest" to name
+        notes.append(f"A new {noun} with {given}; the rest take typical values from the data ({rest})."
+                     if rest else f"A new {noun} with {given}.")
     elif ref is not None and tabular:
         ids = list(ex.rows().index)
         if (ref in ("next", "previous") and state.instance not in ids) or (isinstance(ref, int) and not state.ids):

@@ -42,6 +42,8 @@ LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", 
                   "negative", "pass", "live", "stay", "held", "late", "release", "likely", "unlikely", "flag",
                   "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
                   "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
+# Outcome words under five letters that are never anything else.
+SHORT_OUTCOMES = {"died", "dies", "dead"}
 MAX_WORDS = 4
 # Target names that say nothing of the outcome ("outcome", "label"): never an outcome word's stem.
 GENERIC_TARGETS = {"target", "label", "labels", "class", "outcome", "result", "status", "response", "y", "flag",
@@ -169,6 +171,8 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
     group = _verb_group(low)  # "join", "sign up" where a class is "enrolled"
     if few and group is not None and any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes):
         return True
+    if low in SHORT_OUTCOMES and few:
+        return True  # "how many passengers under 10 died"
     if low in LOOSE_OUTCOMES or len(low) < 5:
         return False
     if low in _lexicon_words() and bool(schema.classes):

@@ -101,8 +101,18 @@ def concept_keys(word: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def value_words() -> list[tuple[set[str], set[str]]]:
-    """(ways a value is written in data, what people say for it) pairs ("female" / "women")."""
-    return [(set(v["value"]), set(v["words"])) for v in lexicon()["values"]]
+    """(ways a value is written in data, what people say for it) pairs ("female" / "women").
+
+    >>> next(says for vals, says in value_words() if "female" in vals) >= {"girl", "women"}
+    True
+    """
+    return [(set(v["value"]), set(v["words"]) | MORE_VALUE_WORDS.get(v["value"][0], set()))
+            for v in lexicon()["values"]]
+
+
+# Words the lexicon file lacks, kept in code (its edits retrain the parser): one girl or boy
+# ("a 5 year old girl") as well as many.
+MORE_VALUE_WORDS = {"female": {"girl", "lady", "gal"}, "male": {"boy", "guy", "gentleman", "gentlemen"}}
 
 
 def read_number(text: str) -> int | float | None:

@@ -96,6 +96,10 @@ kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada voc
 varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
+# The readings a "<outcome> rate" question splits between: all of them ask how likely the outcome is.
+RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict", "effect")
+# "a 5 year old girl", "an 80-year-old man": one person described by age, whatever else follows
+DESCRIBED_PERSON = re.compile(r"\b(?:a|an)\s+\d+(?:\.\d+)?[\s-]*(?:years?|yrs?|yo)(?:[\s-]*old)?\b")
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
                       r"doesnt|doesn't|not|would|will|cant|can't)\b|\s*\?+\s*$|\s*$)", re.IGNORECASE)  # "y?" alone too
 
@@ -156,6 +160,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if asked_class:
         chosen = [("predict", 1.0)]  # "is it sarcastic", "is this spam": what the model says it is
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
+    if not flags.get("new_row") and chosen and chosen[0][0] in ("predict", "confidence", "why", "counterfactual") \
+            and DESCRIBED_PERSON.search(text):
+        flags["new_row"] = True  # "the chance a 5 year old girl in 2nd class survives": one person, described
     if flags.get("correction") and re.search(r"\b(?:if|suppose|supposing|imagine|say)\b", text):
         # "wuld 7 work if she had no young kids": a hypothesis, not a correction of the data
         flags["correction"] = False
@@ -169,11 +176,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                                                     "predict"), sure)]
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
-    if chosen and len(chosen) == 1 and chosen[0][0] in ("performance", "statistics", "count", "mistakes") and rate \
+    if chosen and chosen[0][0] in RATE_OPS and (len(chosen) == 1 or chosen[0][0] == "predict") and rate \
             and a.instance is None and any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets):
-        # "whats the cheating rate for very religious people": how likely the outcome is in the group
-        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in ("performance", "statistics", "count",
-                                                                              "mistakes", "predict"))))]
+        # "whats the cheating rate for very religious people", "survival rate for women": how
+        # likely the outcome is in the group, which the model's belief split between these readings
+        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
     if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
             r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):

@@ -484,10 +484,12 @@ def test_a_column_cut_to_its_consonants_is_found_from_the_words(recid):
 
 def test_choices_offered_for_a_named_group_are_about_that_group(recid):
     """The unsure reading of "reoffense rate for people with more than 3 priors" offered "How the
-    model treats the groups" and "How accurate the model is on this input" (the group dropped)."""
+    model treats the groups" and "How accurate the model is on this input" (the group dropped).
+    Since "<outcome> rate for a group" is read as its likelihood there, it is answered; any choice
+    offered still keeps the group."""
     p = parse("reoffense rate for people with more than 3 priors", recid)
-    assert p.get("clarify"), p
-    for c in p["clarify"]:
+    assert ops(p) == ["predict"] and filters(p) == [("priors", ">", "3")], p
+    for c in p.get("clarify") or []:
         assert "rows where priors > 3" in c["label"] or c["ops"][0]["op"] == "effect", c
         if c["ops"][0]["op"] != "compare":
             assert ("priors", ">", "3") in [(f["feature"], f["cmp"], str(f["value"])) for f in c["filters"]], c
@@ -923,3 +925,79 @@ def test_a_negative_row_id_read_as_a_class_is_the_row(loan):
     """"why was -5 denied?" where the tagger read "-5" as a class word and only "5" as the row."""
     p = parse("why was -5 denied?", loan)
     assert p["instance"] == -5, p
+
+
+# ---- Titanic passengers (carData::TitanicSurvival): survived yes / no, sex, age, passengerClass ----
+def _titanic_frame(n=300, seed=4):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"sex": rng.choice(["female", "male"], n), "age": rng.uniform(0.5, 80, n).round(1),
+                       "passengerClass": rng.choice(["1st", "2nd", "3rd"], n)})
+    df["survived"] = np.where((df.sex == "female") | (df.age < 10), "yes", "no")
+    return df
+
+
+@pytest.fixture(scope="module")
+def titanic():
+    s = ChatSchema.from_frame(_titanic_frame(), classes=["no", "yes"], target="survived")
+    s.has_labels = True
+    s.row_noun = "passengers"
+    return s
+
+
+def test_died_is_an_outcome_word_though_short(titanic):
+    """"how many passengers under 10 died": "died" (four letters) was dropped without a word."""
+    p = parse("how many passengers under 10 died", titanic)
+    assert sorted(filters(p)) == [("age", "<", "10"), ("label", "==", "no")], p
+
+
+@pytest.mark.parametrize("question,row", [
+    ("whats the chance a 5 year old girl in 2nd class survives", {"age": 5, "sex": "female", "passengerClass": "2nd"}),
+    ("would a 30 year old man in third class survive?", {"age": 30, "sex": "male", "passengerClass": "3rd"}),
+])
+def test_one_person_described_by_age(question, row, titanic):
+    """"the chance a 5 year old girl in 2nd class survives" was the rate among the 5-year-olds, with
+    "girl" and "2nd class" left out without a word."""
+    p = parse(question, titanic)
+    assert ops(p) == ["predict"] and p.get("row") == row and not p["filters"], p
+
+
+@pytest.mark.parametrize("question,bound", [("how many kids survived", ("age", "<", "18")),
+                                            ("survival rate of children", ("age", "<", "18")),
+                                            ("how many seniors died", ("age", ">=", "65"))])
+def test_words_for_an_age_group_bound_the_age(question, bound, titanic):
+    """"kids" and "children" where no column counts them: the age column's bound ("kids" was
+    dropped, and every survivor counted)."""
+    assert bound in filters(parse(question, titanic))
+
+
+def test_having_children_is_not_being_a_child(loan):
+    assert not any(f[0] == "Age" for f in filters(parse("how many applicants with kids were denied", loan)))
+
+
+def test_an_outcome_rate_for_a_group_is_its_likelihood_without_asking(titanic):
+    """"survival rate for women" offered three readings; all of them ask how likely survival is."""
+    p = parse("survival rate for women", titanic)
+    assert ops(p) == ["predict"] and not p.get("clarify") and filters(p) == [("sex", "==", "female")], p
+
+
+def test_a_person_described_in_full_has_no_empty_rest():
+    """Every feature given: the note ended "the rest take typical values from the data ()"."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+
+    from explainer_nlg import Explainer
+
+    df = _titanic_frame()
+    X = df.drop(columns="survived")
+    model = make_pipeline(OrdinalEncoder(), RandomForestClassifier(30, random_state=0)).fit(X, df.survived)
+    ex = Explainer.from_sklearn(model, df, target="survived", row_noun="passenger")
+    a = ex.ask("would a 30 year old man in third class survive?", session="titanic")
+    assert a.text.startswith("A new passenger with age 30, sex male, passengerClass 3rd."), a.text
+    assert "()" not in a.text
+
+
+def test_a_word_of_one_columns_name_is_that_column(titanic):
+    """"does class matter" asked "Which feature?": "class" was taken for the model's class word."""
+    p = parse("does class matter", titanic)
+    assert ops(p) == ["effect"] and p["ops"][0].get("features") == ["passengerClass"], p
