@@ -1160,6 +1160,8 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
+    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema) is not None:
+        return None, _age_for(n, schema)  # "a 30 year old earning 300k": the age, whatever follows
     # "a 2k raise", "a 500 pay cut": the income; "asked for 5k less", "wants 10k": the amount asked for
     tenure = TENURE_AFTER.match(text[n.end:].lower())
     for words, pattern in (("income", PAY_AFTER.match(text[n.end:].lower())),
@@ -1268,7 +1270,34 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
         new = int(new) if float(new).is_integer() else new
         out.notes.append(f"{n.text} as {new} for {feat} (it counts thousands)")
         return new
+    scale = _description_scale(schema.descriptions.get(feat, ""))
+    if scale and value > hi * 5 and lo <= value / scale <= hi:
+        # "earning 30k" where income is described "yearly income (in USD 10,000)": 3
+        new = value / scale
+        new = int(new) if float(new).is_integer() else round(new, 6)
+        out.notes.append(f"{n.text} as {new} for {feat} (it counts {scale:,}s)")
+        return new
     return value
+
+
+SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+def _description_scale(description: str) -> int | None:
+    """The unit a description says a column counts in ("in USD 10,000" -> 10000, "$1000s" -> 1000,
+    "in thousands of dollars" -> 1000), or None.
+
+    >>> _description_scale("yearly income (in USD 10,000)"), _description_scale("income, $1000s")
+    (10000, 1000)
+    >>> _description_scale("in thousands of dollars"), _description_scale("number of children") is None
+    (1000, True)
+    """
+    low = description.lower()
+    m = re.search(r"(?:\bin\s+|\(|,\s*|\b)(?:usd|us\$|\$|€|£|eur|dollars?)?\s*(10,000|10000|1,000|1000|100,000|100000)s?\b", low)
+    if m:
+        return int(m.group(1).replace(",", ""))
+    m = re.search(r"\bin\s+(hundred|thousand|million)s?\b", low)
+    return SCALE_WORDS[m.group(1)] if m else None
 
 
 def _direction_near(text: str, sp: _Span, spans: list[_Span]) -> tuple[str, float | None] | None:

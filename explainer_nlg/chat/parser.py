@@ -96,6 +96,11 @@ kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada voc
 varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
+# "is income important", "are reports a big factor": where the named feature ranks.
+IS_IMPORTANT = re.compile(r"^\W*(?:is|are|was|were)\s+(?:the\s+)?[\w .'-]+?\s+(?:(?:very|really|that|so)\s+)?"
+                          r"(?:important|significant|relevant|influential|a (?:big|major|key|main) (?:factor|reason))"
+                          r"(?:\s+(?:here|at all|for (?:the model|it|this model)))?\W*$")
+IMPORTANCE_OPS = ("top_features", "effect", "why", "define")
 # The readings a "<outcome> rate" question splits between: all of them ask how likely the outcome is.
 RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict", "effect")
 # "a 5 year old girl", "an 80-year-old man": one person described by age, whatever else follows
@@ -182,6 +187,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # likely the outcome is in the group, which the model's belief split between these readings
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
+    if chosen and chosen[0][0] in IMPORTANCE_OPS and a.features and IS_IMPORTANT.match(text):
+        # "is income important": where the feature ranks (the answer starts with its place); the
+        # model's belief split between that, its effect and the reasons for one row
+        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS)))]
+        a = assemble(clean, reading.spans, ["top_features"], flags, schema)
     if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
             r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the

@@ -1001,3 +1001,52 @@ def test_a_word_of_one_columns_name_is_that_column(titanic):
     """"does class matter" asked "Which feature?": "class" was taken for the model's class word."""
     p = parse("does class matter", titanic)
     assert ops(p) == ["effect"] and p["ops"][0].get("features") == ["passengerClass"], p
+
+
+# ---- credit card applications (AER::CreditCard): income counted in USD 10,000 ----------------------
+CARD_DESCRIPTIONS = {"income": "yearly income (in USD 10,000)", "reports": "number of major derogatory reports",
+                     "owner": "does the individual own their home"}
+
+
+def _card_frame(n=300, seed=5):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"reports": rng.integers(0, 5, n), "age": rng.uniform(18, 80, n).round(1),
+                       "income": rng.uniform(0.2, 13.5, n).round(2), "owner": rng.choice(["no", "yes"], n)})
+    df["card"] = np.where((df.reports == 0) & (df.income > 2), "yes", "no")
+    return df
+
+
+@pytest.fixture(scope="module")
+def card_ex():
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+
+    from explainer_nlg import Explainer
+
+    df = _card_frame()
+    X = df.drop(columns="card")
+    model = make_pipeline(OrdinalEncoder(), RandomForestClassifier(30, random_state=0)).fit(X, df.card)
+    return Explainer.from_sklearn(model, df, target="card", row_noun="applicants", descriptions=CARD_DESCRIPTIONS)
+
+
+def test_an_amount_in_the_unit_the_description_gives(card_ex):
+    """"earning 30k" where income is "(in USD 10,000)" was income 30,000, far beyond the data, with
+    no word said; and the age of "a 30 year old earning ..." was dropped."""
+    p = card_ex.parse("would a 25 year old renter earning 30k get a card")
+    assert p["row"] == {"age": 25, "owner": "no", "income": 3}, p
+    p = card_ex.parse("would a 30 year old earning 300k get a card")
+    assert p["row"] == {"age": 30, "income": 300000}, p
+
+
+def test_a_described_value_outside_the_data_is_said(card_ex):
+    a = card_ex.ask("would a 30 year old earning 300k get a card", session="card-range")
+    assert "Note: income 300,000 is outside the range in the data" in a.text, a.text
+
+
+@pytest.mark.parametrize("question,feature", [("is income important", "income"),
+                                              ("are derogatory reports a big factor", "reports")])
+def test_is_x_important_is_where_x_ranks(question, feature, card_ex):
+    """"is income important" asked which of three readings was meant."""
+    p = card_ex.parse(question)
+    assert ops(p) == ["top_features"] and p["ops"][0].get("features") == [feature] and not p.get("clarify"), p
