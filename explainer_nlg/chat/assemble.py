@@ -50,8 +50,6 @@ ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient
 PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
           r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
           r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
-# "patients with diabetes", "those who are approved": the rows a class word after them picks
-HAVING = r"\s+(?:with|who|that)(?:\s+(?:have|has|had|are|is|were|was|got|get))?\s+(?:an?\s+|the\s+)?$"
 STOPWORDS = {"a", "an", "the", "it", "or", "and", "of", "to", "is", "be", "lot", "one", "ones", "that", "this"}
 
 
@@ -677,12 +675,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.used = True
                     if schema.is_regression:
                         continue  # the quantity predicted ("avg price"), not a group of rows
-                    if cohort and (GROUP_WORDS.search(text[:sp.start].lower()) or
-                                   MODEL_WORDS.search(text[max(0, sp.start - 12):sp.start].lower()) or
-                                   re.match(r"\s+" + PEOPLE + r"\b", text[sp.end:].lower()) or
-                                   re.search(r"\b" + PEOPLE + HAVING, text[:sp.start].lower())):
-                        # "avg income of ppl it approves", "avg glucose of diabetic patients": which
-                        # rows, as for a tagged class word
+                    if cohort:
+                        # "avg income of ppl it approves", "avg glucose of diabetic patients", "avg
+                        # body mass of chinstraps": which rows, as for a tagged class word
                         feature = "label" if _happened(text, sp, schema) else "prediction"
                         out.filters.append({"feature": feature, "cmp": "==", "value": c})
                     else:
@@ -702,6 +697,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.link = asked
             elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
                 sp.link = _own(r.ambiguous)
+            elif r.ambiguous and _fits_one_range(text, sp, spans, schema, r.ambiguous):
+                sp.link = _fits_one_range(text, sp, spans, schema, r.ambiguous)  # "a 45mm bill": the length
             elif r.ambiguous and _widen(text, sp, spans, schema, r.ambiguous):
                 pass  # "payment to income ratio": the untagged words beside "income ratio" settle it
             elif r.ambiguous and len(r.ambiguous) <= 3:
@@ -1270,6 +1267,10 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
         new = int(new) if float(new).is_integer() else new
         out.notes.append(f"{n.text} as {new} for {feat} (it counts thousands)")
         return new
+    if re.search(r"\d\s*kg\b", n.text.lower() + text[n.end:n.end + 4].lower()) and \
+            split_words(feat)[-1:] in (["g"], ["grams"]) and lo <= value * 1000 <= hi:
+        out.notes.append(f"{n.text} as {value * 1000:g} for {feat} (it counts grams)")
+        return int(value * 1000) if float(value * 1000).is_integer() else value * 1000  # "5kg" of body_mass_g
     scale = _description_scale(schema.descriptions.get(feat, ""))
     if scale and value > hi * 5 and lo <= value / scale <= hi:
         # "earning 30k" where income is described "yearly income (in USD 10,000)": 3
@@ -1481,6 +1482,20 @@ def _feature_then_number(text: str, spans: list[_Span], schema: ChatSchema) -> l
         out.append(sp)
     out.sort(key=lambda x: (x.start, x.end))
     return out
+
+
+def _fits_one_range(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candidates: list) -> str | None:
+    """Of the columns a vague mention could be ("bill": bill_length_mm or bill_depth_mm), the one
+    whose range in the data holds the number right beside it ("a 45mm bill": only the length
+    runs that high), or None."""
+    near = [o for o in spans if o.tag == "NUM" and _same_clause(text, min(o.end, sp.end), max(o.start, sp.start)) and
+            (0 <= sp.start - o.end <= 12 or 0 <= o.start - sp.end <= 12)]
+    values = [v for o in near if isinstance(v := read_number(o.text.strip()), (int, float))]
+    if len(values) != 1:
+        return None
+    fits = [c for c in candidates if isinstance(c, str) and c in schema.numeric and c not in schema.booleans
+            and schema.numeric[c][0] <= values[0] <= schema.numeric[c][1]]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _numeric_in_range(words: str, value: float, schema: ChatSchema) -> bool:

@@ -165,8 +165,9 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
     from .outcomes import _lexicon_words, _negated, _same, _stem, _verb_group
 
     for c in schema.classes:
-        if low == str(c).lower() or low in [a.lower() for a in schema.class_aliases.get(c, [])]:
-            return len(low) >= 3 and not low.isdigit()
+        if low == str(c).lower() or low in [a.lower() for a in schema.class_aliases.get(c, [])] or \
+                low in (str(c).lower() + "s", str(c).lower() + "es") and len(schema.classes) <= 20:
+            return len(low) >= 3 and not low.isdigit()  # a class's name, or its plural ("adelies")
     few = 2 <= len(schema.classes) <= 20  # a photo model's thousand nouns are not outcomes
     group = _verb_group(low)  # "join", "sign up" where a class is "enrolled"
     if few and group is not None and any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes):

@@ -25,6 +25,10 @@ NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 SCALES = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mil": 1_000_000, "million": 1_000_000, "grand": 1000,
           "bn": 1_000_000_000, "billion": 1_000_000_000, "hundred": 100}
 
+# Units of measure written on a number ("220mm", "5kg"): the number as written; a column's own
+# unit is put right by the parser (``assemble._units``).
+MEASURES = {"mm", "cm", "km", "kg", "g", "mg", "lb", "lbs", "ml", "cl", "ft", "kph", "mph", "kmh"}
+
 
 def lexicon() -> dict:
     return load_prompt_file("parser_lexicon.toml")
@@ -133,9 +137,9 @@ def read_number(text: str) -> int | float | None:
     except ValueError:
         return None
     if m.group(2):
-        if m.group(2) not in SCALES:
+        if m.group(2) not in SCALES and m.group(2) not in MEASURES:
             return None
-        v *= SCALES[m.group(2)]
+        v *= SCALES.get(m.group(2), 1)
     return int(v) if float(v).is_integer() and abs(v) < 1e15 else v
 
 

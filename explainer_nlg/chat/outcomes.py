@@ -114,11 +114,11 @@ def _word_reading(text: str) -> Reading:
     return Reading(desirable, event)
 
 
-def _target_words(schema: ChatSchema) -> list[str]:
+def target_words(schema: ChatSchema) -> list[str]:
     """The words the target is called by: its name, and the first words of its description, where
     its name says nothing (``type``: "diabetic according to WHO criteria" -> "type diabetic").
 
-    >>> _target_words(ChatSchema([], classes=["No", "Yes"], target="type",
+    >>> target_words(ChatSchema([], classes=["No", "Yes"], target="type",
     ...                          descriptions={"type": "diabetic according to WHO criteria"}))
     ['type', 'diabetic']
     """
@@ -149,7 +149,7 @@ def _target_polarity(schema: ChatSchema) -> bool | None:
     """Whether the target's "yes" is good for the person (``default``: False, ``released``: True)."""
     if not schema.target:
         return None
-    t = " " + " ".join(_target_words(schema)) + " "
+    t = " " + " ".join(target_words(schema)) + " "
     p = _polar()
     bad = any(f" {w} " in t for w in p["undesirable_events"])
     good = any(f" {w} " in t for w in p["desirable_events"])
@@ -311,6 +311,9 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             return c
     if len(schema.classes) > MANY_CLASSES:
         return None  # ImageNet's 1000 names are ordinary nouns: only a name as written counts
+    plural = [c for c in schema.classes if text in (c.lower() + "s", c.lower() + "es")]
+    if len(plural) == 1:
+        return plural[0]  # "adelies", "gentoos": many of one class
     neg, core = _negated(text)
     core_stems = {_stem(w) for w in _words(core)}
     # 2. a word of a class name ("worthy" -> "credit worthy"; "not worthy" -> "not credit worthy")
@@ -340,7 +343,7 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             return cands[0]
     # 3. the target's own name ("defaults" for a ``default`` column): its event class
     if schema.target:
-        tstems = {_stem(w) for w in _target_words(schema)}
+        tstems = {_stem(w) for w in target_words(schema)}
         if any(_same(x, y) and len(x) >= 4 for x in core_stems for y in tstems):
             want_event = not neg
             cands = [c for c, x in r.items() if x.event is want_event]

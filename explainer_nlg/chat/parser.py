@@ -96,6 +96,18 @@ kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada voc
 varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
+def _asks_the_target(text: str, schema: Any) -> bool:
+    """Whether a question opens by asking which class a row is ("what species is 5", "which class
+    was 12"): "what" or "which", then the target's name (or "class", "category"), then a verb."""
+    from .outcomes import target_words
+
+    names = set(target_words(schema)) | {"class", "category", "label", "kind", "type", "group"}
+    names = {n for n in names if n and len(n) >= 3}
+    words = "|".join(re.escape(n) + "s?" for n in sorted(names, key=len, reverse=True))
+    return bool(words) and re.match(r"^\W*(?:what|which|wat|wht)\s+(?:(?:kind|type|sort) of\s+)?(?:" + words +
+                                    r")\s+(?:is|was|would|will|does|do|are|'s)\b", text) is not None
+
+
 # "is income important", "are reports a big factor": where the named feature ranks.
 IS_IMPORTANT = re.compile(r"^\W*(?:is|are|was|were)\s+(?:the\s+)?[\w .'-]+?\s+(?:(?:very|really|that|so)\s+)?"
                           r"(?:important|significant|relevant|influential|a (?:big|major|key|main) (?:factor|reason))"
@@ -186,6 +198,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
+        a = assemble(clean, reading.spans, ["predict"], flags, schema)
+    if chosen and chosen[0][0] in ("show", "define", "describe_data") and a.instance is not None and \
+            _asks_the_target(text, schema):
+        # "what species is penguin 5", "which class is 12": the model's answer for that row
+        chosen = [("predict", max(chosen[0][1], reading.ops.get("predict", 0.0)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
     if chosen and chosen[0][0] in IMPORTANCE_OPS and a.features and IS_IMPORTANT.match(text):
         # "is income important": where the feature ranks (the answer starts with its place); the

@@ -1050,3 +1050,48 @@ def test_is_x_important_is_where_x_ranks(question, feature, card_ex):
     """"is income important" asked which of three readings was meant."""
     p = card_ex.parse(question)
     assert ops(p) == ["top_features"] and p["ops"][0].get("features") == [feature] and not p.get("clarify"), p
+
+
+# ---- Palmer penguins (palmerpenguins::penguins): three species, columns with their units ------------
+@pytest.fixture(scope="module")
+def penguins():
+    rng = np.random.default_rng(6)
+    n = 240
+    species = rng.choice(["Adelie", "Chinstrap", "Gentoo"], n)
+    df = pd.DataFrame({"island": rng.choice(["Biscoe", "Dream", "Torgersen"], n),
+                       "bill_length_mm": rng.uniform(32, 60, n).round(1), "bill_depth_mm": rng.uniform(13, 21.5, n).round(1),
+                       "flipper_length_mm": rng.integers(172, 231, n), "body_mass_g": rng.integers(2700, 6300, n),
+                       "sex": rng.choice(["female", "male"], n), "species": species})
+    s = ChatSchema.from_frame(df, classes=["Adelie", "Chinstrap", "Gentoo"], target="species")
+    s.has_labels = True
+    s.row_noun = "penguins"
+    return s
+
+
+@pytest.mark.parametrize("question", ["what species is penguin 5", "which species was 5"])
+def test_which_class_a_row_is_asked_by_the_targets_name(question, penguins):
+    """"what species is penguin 5" showed the row's values, not the model's answer."""
+    p = parse(question, penguins)
+    assert ops(p) == ["predict"] and p["instance"] == 5, p
+
+
+@pytest.mark.parametrize("question,cls", [("average body mass of chinstraps", "Chinstrap"),
+                                          ("which island has the most adelies", "Adelie")])
+def test_a_class_named_as_the_rows_picks_them(question, cls, penguins):
+    """The class was read ("Reading “chinstraps” as “Chinstrap”") and then not used: the average was
+    over every penguin."""
+    assert ("prediction", "==", cls) in filters(parse(question, penguins))
+
+
+@pytest.mark.parametrize("question,change", [("what if its flipper was 220mm", ("flipper_length_mm", "set", 220)),
+                                             ("what if it weighed 5kg", ("body_mass_g", "set", 5000)),
+                                             ("what if its bill was 16mm", ("bill_depth_mm", "set", 16))])
+def test_a_number_with_its_unit(question, change, penguins):
+    """"220mm" was no number at all; "5kg" of a column in grams is 5000; "bill" is the one of bill
+    length and bill depth whose range holds the number."""
+    assert changes(parse(question, penguins)) == [change]
+
+
+def test_a_vague_column_is_settled_by_the_numbers_range(penguins):
+    p = parse("a male penguin from dream with a 45mm bill, what species", penguins)
+    assert p.get("row") == {"sex": "male", "island": "Dream", "bill_length_mm": 45} and not p.get("clarify"), p
