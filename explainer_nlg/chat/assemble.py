@@ -156,8 +156,11 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     else:
         policy = "said"  # "does smoking matter", "stats on smoke": the feature itself
     pairs = _pairs(text, spans, out, schema, policy)
-    if mode == "row" and any(p["cmp"] in ("<", ">", "<=", ">=") and p["kind"] == "number" for p in pairs):
-        mode = "filters"  # "someone with a credit history of 4 or more": a group, not one person described
+    if mode == "row" and any(p["cmp"] in ("<", ">", "<=", ">=") and p["kind"] == "number" for p in pairs) and \
+            not AGED_PERSON.search(text.lower()):
+        # "someone with a credit history of 4 or more": a group, not one person described ("a 30
+        # year old with an income over 100" stays one person)
+        mode = "filters"
     attribute = (out.instance is not None and ops and all(o in INSTANCE_OPS for o in ops) and mode == "filters"
                  or bool(ops) and ops[0] in ("define", "describe_data", "describe_model"))
     # "does age interact with menopause": a yes/no column named by its value is a feature paired, not a group
@@ -215,6 +218,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 # ---- numbers and values said with their words ---------------------------------------------------
 
+# "a 30 year old", "an 80-year-old": one person described by age (as ``parser.DESCRIBED_PERSON``)
+AGED_PERSON = re.compile(r"\b(?:a|an)\s+\d+(?:\.\d+)?[\s-]*(?:years?|yrs?|yo)(?:[\s-]*old)?\b")
 # Spans a whole value phrase may swallow: words of a mention, never a number, id, comparison or edit.
 WORD_TAGS = ("FEAT", "VAL", "CLS", "PRED", "LABEL", "NEG", "MOD")
 AGE_AFTER = re.compile(r"\s*-?\s*(?:years?|yrs?|yr)[\s-]*olds?\b|\s*(?:y/?o|yo)\b", re.I)
@@ -642,7 +647,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             row_nouns = {w for w in words if linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w))}
             generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
                 linking.link_feature(sp.text, schema).score < 0.95 and \
-                not _one_column_word(words, schema)  # "passenger class", "class" are passengerClass
+                not (_one_column_word(words, schema) and not MODEL_WORDS.search(text.lower()) and
+                     not re.search(r"\beach\b|\bdistribution\b", text.lower()))  # "class" is passengerClass
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
@@ -1113,8 +1119,15 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
         m = pattern.search(low)
         if m is None or linking.link_feature(m.group(), schema, use_embeddings=False).best not in (None, ages[0]):
             continue  # "children" where the data counts them: that column, for the linker
-        if re.search(r"\b(?:with|without|have|has|had|having|no|any|their|her|his)\s+(?:\w+\s+)?$", low[:m.start()]):
-            continue  # "applicants with kids", "no children": having them, not being one
+        if re.search(r"\b(?:with|without|have|has|had|having|no|any|their|her|his|whose|and|or)\s+(?:\w+\s+)?$",
+                     low[:m.start()]) or re.match(r"\s+(?:support|care|benefits?|tax|custody|allowance|seats?)\b",
+                                                  low[m.end():]):
+            # "applicants with kids", "no children": having them, not being one; "women and
+            # children": a union no one filter can say; "child support": another thing
+            continue
+        lo, hi = schema.numeric[ages[0]]
+        if cmp == "<" and lo >= bound or cmp == ">=" and hi < bound:
+            continue  # "children" where everyone in the data is an adult: not about age here
         if any(sp.start < m.end() and m.start() < sp.end and sp.tag in ("FEAT", "VAL") and sp.link is not None
                and sp.link != ages[0] for sp in spans):
             continue
@@ -1272,7 +1285,8 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
         out.notes.append(f"{n.text} as {value * 1000:g} for {feat} (it counts grams)")
         return int(value * 1000) if float(value * 1000).is_integer() else value * 1000  # "5kg" of body_mass_g
     scale = _description_scale(schema.descriptions.get(feat, ""))
-    if scale and value > hi * 5 and lo <= value / scale <= hi:
+    if scale and value > hi * 5 and value >= scale and value / scale >= lo:
+        # (beyond the data's range too: "earning 300k" is 30, which the answer then says is outside it)
         # "earning 30k" where income is described "yearly income (in USD 10,000)": 3
         new = value / scale
         new = int(new) if float(new).is_integer() else round(new, 6)
@@ -1286,16 +1300,20 @@ SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 def _description_scale(description: str) -> int | None:
     """The unit a description says a column counts in ("in USD 10,000" -> 10000, "$1000s" -> 1000,
-    "in thousands of dollars" -> 1000), or None.
+    "in thousands of dollars" -> 1000), or None. Never a rate ("per 1000 births"), a range
+    ("1000-2020") or part of a longer number ("$10,000,000").
 
     >>> _description_scale("yearly income (in USD 10,000)"), _description_scale("income, $1000s")
     (10000, 1000)
     >>> _description_scale("in thousands of dollars"), _description_scale("number of children") is None
     (1000, True)
+    >>> [_description_scale(d) for d in ("price in $10,000,000", "per 1000 live births", "year built (1000-2020)")]
+    [None, None, None]
     """
-    low = description.lower()
-    m = re.search(r"(?:\bin\s+|\(|,\s*|\b)(?:usd|us\$|\$|€|£|eur|dollars?)?\s*(10,000|10000|1,000|1000|100,000|100000)s?\b", low)
-    if m:
+    low = str(description or "").lower()
+    m = re.search(r"(?:\bin\s+|\(|,\s*|^)(?:usd|us\$|\$|€|£|eur|dollars?)?\s*(10,000|10000|1,000|1000|100,000|100000)s?"
+                  r"(?![\d,.])(?!\s*[-–])", low)
+    if m and not re.search(r"\bper\s*$", low[:m.start(1)].rstrip("$€£ ").rstrip()):
         return int(m.group(1).replace(",", ""))
     m = re.search(r"\bin\s+(hundred|thousand|million)s?\b", low)
     return SCALE_WORDS[m.group(1)] if m else None

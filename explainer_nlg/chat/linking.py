@@ -85,7 +85,10 @@ ASKING = {"avg", "average", "mean", "median", "typical", "max", "maximum", "min"
 
 
 def content_words(text: str) -> list[str]:
-    ws = [_singular(w) for w in split_words(text.replace("'s", "").replace("’s", ""))]
+    # a plural made singular is split as a name holding it would be ("flippers" -> "flipper" ->
+    # "flip" "per", as ``flipper_length_mm`` is split), so the two meet
+    ws = [x for w in split_words(text.replace("'s", "").replace("’s", ""))
+          for x in ([_singular(w)] if _singular(w) == w else split_words(_singular(w)) or [_singular(w)])]
     return [w for w in ws if w not in STOP and w not in ASKING] or ws
 
 

@@ -115,34 +115,39 @@ def _word_reading(text: str) -> Reading:
 
 
 def target_words(schema: ChatSchema) -> list[str]:
-    """The words the target is called by: its name, and the first words of its description, where
-    its name says nothing (``type``: "diabetic according to WHO criteria" -> "type diabetic").
+    """The words the target is called by: its name, and the outcome words its description uses
+    where its name has none (``type``: "Yes or No, for diabetic according to WHO criteria" ->
+    "type diabetic"; ``card``: "was the application for a credit card accepted" -> "card
+    accepted"). Only words the outcome lexicon knows: a description's other words ("client",
+    "application", "factor", "levels") say what was measured, not the outcome.
 
     >>> target_words(ChatSchema([], classes=["No", "Yes"], target="type",
-    ...                          descriptions={"type": "diabetic according to WHO criteria"}))
+    ...                          descriptions={"type": "Yes or No, for diabetic according to WHO criteria."}))
     ['type', 'diabetic']
+    >>> target_words(ChatSchema([], classes=["no", "yes"], target="survived",
+    ...                         descriptions={"survived": "a factor with levels no yes"}))
+    ['survived']
     """
     if not schema.target:
         return []
     words = split_words(schema.target)
-    desc = (schema.descriptions or {}).get(schema.target, "")
-    clause = re.split(r"[,;:(=]|\s-\s", desc.lower())[0]
-    for w in _words(clause)[:TARGET_DESCRIPTION_WORDS]:
-        if w in DESCRIPTION_STOPS:
-            break
-        if w not in words and w not in DESCRIPTION_FILLERS:
+    known = _outcome_lexicon()
+    if any(w in known for w in words):
+        return words  # the name says it ("default", "survived")
+    desc = str((schema.descriptions or {}).get(schema.target) or "")
+    for w in _words(re.sub(r"\([^)]*\)", " ", desc))[:DESCRIPTION_WORDS]:
+        if w in known and w not in words:
             words.append(w)
     return words
 
 
-# A target's description is read up to its first qualifier ("diabetic according to WHO criteria"),
-# and only its first few words: the rest describes how it was measured.
-TARGET_DESCRIPTION_WORDS = 4
-DESCRIPTION_STOPS = {"according", "as", "by", "in", "on", "at", "from", "for", "per", "measured", "based", "using",
-                     "within", "after", "during", "when", "where", "which", "if"}
-DESCRIPTION_FILLERS = {"a", "an", "the", "whether", "is", "was", "has", "had", "got", "did", "does", "ever", "be",
-                       "been", "patient", "person", "of", "to", "indicator", "dummy", "flag", "1", "0", "yes", "no",
-                       "or", "and"}
+DESCRIPTION_WORDS = 16  # the start of a description names the outcome; the rest, how it was measured
+
+
+@functools.lru_cache(maxsize=1)
+def _outcome_lexicon() -> frozenset[str]:
+    """Every one-word outcome word of the lexicon's lists ("diabetic", "accepted", "defaulted")."""
+    return frozenset(w for ws in _polar().values() for w in ws if " " not in w) - {"risk", "status", "bad", "good"} - YES - NO
 
 
 def _target_polarity(schema: ChatSchema) -> bool | None:

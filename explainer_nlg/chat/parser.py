@@ -40,7 +40,7 @@ from typing import Any
 
 from ..input_text import clean_question
 from . import registry
-from .assemble import ROW_NOUNS, Assembled, assemble
+from .assemble import AGED_PERSON, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
 from .outcomes import is_literal, readings, resolve
@@ -114,9 +114,8 @@ IS_IMPORTANT = re.compile(r"^\W*(?:is|are|was|were)\s+(?:the\s+)?[\w .'-]+?\s+(?
                           r"(?:\s+(?:here|at all|for (?:the model|it|this model)))?\W*$")
 IMPORTANCE_OPS = ("top_features", "effect", "why", "define")
 # The readings a "<outcome> rate" question splits between: all of them ask how likely the outcome is.
-RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict", "effect")
-# "a 5 year old girl", "an 80-year-old man": one person described by age, whatever else follows
-DESCRIBED_PERSON = re.compile(r"\b(?:a|an)\s+\d+(?:\.\d+)?[\s-]*(?:years?|yrs?|yo)(?:[\s-]*old)?\b")
+RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict")
+AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
                       r"doesnt|doesn't|not|would|will|cant|can't)\b|\s*\?+\s*$|\s*$)", re.IGNORECASE)  # "y?" alone too
 
@@ -178,7 +177,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         chosen = [("predict", 1.0)]  # "is it sarcastic", "is this spam": what the model says it is
     flags = {k: v >= OP_ON for k, v in reading.flags.items()}
     if not flags.get("new_row") and chosen and chosen[0][0] in ("predict", "confidence", "why", "counterfactual") \
-            and DESCRIBED_PERSON.search(text):
+            and AGED_PERSON.search(text):
         flags["new_row"] = True  # "the chance a 5 year old girl in 2nd class survives": one person, described
     if flags.get("correction") and re.search(r"\b(?:if|suppose|supposing|imagine|say)\b", text):
         # "wuld 7 work if she had no young kids": a hypothesis, not a correction of the data
@@ -193,11 +192,14 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                                                     "predict"), sure)]
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
-    if chosen and chosen[0][0] in RATE_OPS and (len(chosen) == 1 or chosen[0][0] == "predict") and rate \
-            and a.instance is None and any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets):
+    if chosen and chosen[0][0] in RATE_OPS + ("effect",) and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
+            and rate \
+            and a.instance is None and any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) \
+            and not AFFECTS.search(text):
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
-        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
+        # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
+        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS + ("effect",))))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
     if chosen and chosen[0][0] in ("show", "define", "describe_data") and a.instance is not None and \
             _asks_the_target(text, schema):
@@ -209,6 +211,10 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # model's belief split between that, its effect and the reasons for one row
         chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS)))]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
+        # "is being married a big factor": the feature the value belongs to, ranked over all rows
+        named = [f["feature"] for f in a.filters if f["feature"] not in ("prediction", "label", "correct")]
+        a.features = list(dict.fromkeys(list(a.features) + named))
+        a.filters = [f for f in a.filters if f["feature"] in ("prediction", "label", "correct")]
     if chosen and chosen[0][0] == "show" and a.targets and a.instance is not None and re.match(
             r"^\W*(?:is|was|does|did|will|would|has|can|could)\b", text):
         # "is sample 12 cancer", "does 14 have diabetes": a yes/no question about a row's class; the

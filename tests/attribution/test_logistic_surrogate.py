@@ -116,3 +116,12 @@ def test_off_by_default_and_left_out_for_games_that_are_not_probabilities():
 def test_an_unknown_surrogate_is_refused_by_name():
     with pytest.raises(ValueError, match="surrogate must be"):
         estimate_shapley(saturating_game(5), 20, surrogate="trees")
+
+
+def test_standard_errors_are_the_residual_games():
+    """On a game the surrogate fits exactly, the residual is zero, and so are its standard errors;
+    the regression alone has sampling error there."""
+    game = saturating_game(12, 4)
+    with_u = estimate_shapley(game, 6 * 12, seed=0, surrogate="logistic")
+    without = estimate_shapley(game, 6 * 12, seed=0)
+    assert with_u.standard_errors.max() < 1e-3 < without.standard_errors.max()

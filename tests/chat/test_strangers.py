@@ -876,8 +876,9 @@ def test_a_class_a_text_model_does_not_have_is_said_and_its_prediction_given():
 
 
 # ---- diabetes in Pima women (MASS::Pima.tr): classes "Yes" / "No" of a target called ``type`` ----
+# as MASS documents them: the target's description starts "Yes or No"
 PIMA_DESCRIPTIONS = {"glu": "plasma glucose concentration", "bp": "diastolic blood pressure (mm Hg)",
-                     "npreg": "number of pregnancies", "type": "diabetic according to WHO criteria"}
+                     "npreg": "number of pregnancies", "type": "Yes or No, for diabetic according to WHO criteria."}
 
 
 @pytest.fixture(scope="module")
@@ -1036,12 +1037,13 @@ def test_an_amount_in_the_unit_the_description_gives(card_ex):
     p = card_ex.parse("would a 25 year old renter earning 30k get a card")
     assert p["row"] == {"age": 25, "owner": "no", "income": 3}, p
     p = card_ex.parse("would a 30 year old earning 300k get a card")
-    assert p["row"] == {"age": 30, "income": 300000}, p
+    assert p["row"] == {"age": 30, "income": 30}, p
 
 
 def test_a_described_value_outside_the_data_is_said(card_ex):
+    """300k is 30 in units of USD 10,000, beyond the data's highest income: said, not silently used."""
     a = card_ex.ask("would a 30 year old earning 300k get a card", session="card-range")
-    assert "Note: income 300,000 is outside the range in the data" in a.text, a.text
+    assert "Note: income 30 is outside the range in the data" in a.text, a.text
 
 
 @pytest.mark.parametrize("question,feature", [("is income important", "income"),
@@ -1095,3 +1097,60 @@ def test_a_number_with_its_unit(question, change, penguins):
 def test_a_vague_column_is_settled_by_the_numbers_range(penguins):
     p = parse("a male penguin from dream with a 45mm bill, what species", penguins)
     assert p.get("row") == {"sex": "male", "island": "Dream", "bill_length_mm": 45} and not p.get("clarify"), p
+
+
+def test_a_plural_finds_a_column_whose_name_the_splitter_cuts(penguins):
+    """"flippers" found nothing: ``flipper_length_mm`` is split "flip per length mm", and the plural
+    was made singular after splitting, so "flipper" never met "flip per"."""
+    from explainer_nlg.chat import linking
+
+    assert linking.link_feature("flippers", penguins, use_embeddings=False).best == "flipper_length_mm"
+    assert linking.link_feature("flipper", penguins, use_embeddings=False).best == "flipper_length_mm"
+
+
+
+# ---- a review of the rules above (2026-12-02 evening): where they reached too far ---------------------
+@pytest.mark.parametrize("question", ["how does age affect the approval rate", "does income affect the default rate"])
+def test_how_a_feature_affects_a_rate_stays_an_effect(question, loan):
+    assert ops(parse(question, loan)) == ["effect"]
+
+
+@pytest.mark.parametrize("question,feature", [("is being married a big factor", "Marital"),
+                                              ("is having records important", "Records")])
+def test_is_a_value_important_ranks_its_feature_over_all_rows(question, feature, loan):
+    p = parse(question, loan)
+    assert ops(p) == ["top_features"] and feature in p["ops"][0].get("features", []) and not filters(p), p
+
+
+@pytest.mark.parametrize("question", ["how many children were denied", "how many child support payers are denied",
+                                      "how many applicants whose children are young were denied"])
+def test_children_bound_no_age_where_everyone_is_an_adult_or_it_is_not_about_them(question, loan):
+    assert not any(f[0] == "Age" for f in filters(parse(question, loan)))
+
+
+def test_women_and_children_is_no_one_filter(titanic):
+    assert ("age", "<", "18") not in filters(parse("how many women and children survived", titanic))
+
+
+def test_a_person_of_an_age_with_a_bound_stays_one_person(loan):
+    p = parse("would a 30 year old with an income over 100 be approved", loan)
+    assert p.get("row", {}).get("Age") == 30 and not filters(p), p
+
+
+@pytest.mark.parametrize("noun", ["business", "address", "diagnosis", "box"])
+def test_a_row_noun_is_named_back_in_the_singular(noun):
+    from explainer_nlg.explainer import _row_noun
+    from explainer_nlg.narrate.views.phrases import singular
+
+    assert singular(_row_noun(noun)) == noun
+
+
+def test_a_description_that_is_not_text_is_no_crash():
+    s = ChatSchema.from_frame(pd.DataFrame({"x": [1, 2, 3], "card": ["no", "yes", "no"]}), classes=["no", "yes"],
+                              target="card", descriptions={"card": 123})
+    assert ops(parse("why was 1 accepted", s)) == ["why"]
+
+
+def test_class_is_the_models_class_where_the_question_is_about_the_model(titanic):
+    p = parse("how many of each class does the model predict", titanic)
+    assert "passengerClass" not in (p["ops"][0].get("features") or []), p

@@ -52,6 +52,8 @@ def singular(noun: str) -> str:
     ('applicant', 'store', 'person', 'company', 'staff')
     >>> singular("women"), singular("Children"), singular("young men")
     ('woman', 'child', 'young man')
+    >>> singular("businesses"), singular("boxes"), singular("diagnoses"), singular("business")
+    ('business', 'box', 'diagnosis', 'business')
     """
     n = noun.strip()
     head, _, last = n.rpartition(" ")
@@ -60,7 +62,11 @@ def singular(noun: str) -> str:
         return f"{head} {irregular[last.lower()]}".strip()
     if n.endswith("ies") and len(n) > 3:
         return n[:-3] + "y"
-    if n.endswith("s") and not n.endswith("ss"):
+    if n.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return n[:-2]  # "businesses", "boxes", "churches"
+    if n.endswith("ses") and n[:-3].endswith(("ly", "gno", "the", "cri")):
+        return n[:-3] + "sis"  # "analyses", "diagnoses", "crises"
+    if n.endswith("s") and not n.endswith(("ss", "is", "us")):
         return n[:-1]
     return n
 
@@ -77,6 +83,8 @@ def plural(noun: str) -> str:
     ('patients', 'patients', 'companies', 'businesses', 'people')
     >>> plural("loan applicant"), plural("woman"), plural("boy"), plural("staff")
     ('loan applicants', 'women', 'boys', 'staff')
+    >>> plural("diagnosis"), plural("box"), plural("church")
+    ('diagnoses', 'boxes', 'churches')
     """
     n = noun.strip()
     head, _, last = n.rpartition(" ")
@@ -88,7 +96,9 @@ def plural(noun: str) -> str:
         return n
     if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
         return n[:-1] + "ies"
-    if low.endswith(("ss", "sh", "ch", "x", "z", "us", "is")):
+    if low.endswith("is") and len(low) > 3:
+        return n[:-2] + "es"  # "diagnosis", "analysis"
+    if low.endswith(("ss", "sh", "ch", "x", "z", "us")):
         return n + "es"
     return n + "s"
 
