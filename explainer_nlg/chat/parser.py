@@ -96,6 +96,29 @@ kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada voc
 varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
+# "most likely to default", "the riskiest", "least likely to be approved": rows in order of a chance.
+MOST_LIKELY = re.compile(r"\b(?:(most|least) likely|likeliest|(riskiest|safest)|most at risk|"
+                         r"highest (?:chance|risk|probability|odds)|(lowest) (?:chance|risk|probability|odds))\b")
+RANKING_OPS = ("show", "top_features", "predict", "why", "count", "statistics", "confidence")
+
+
+def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
+    """{"class", "order"} where a question asks for the rows the model gives the highest (or
+    lowest) chance of a class, none being named; None otherwise."""
+    m = MOST_LIKELY.search(text)
+    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or \
+            getattr(schema, "is_regression", False):
+        return None
+    low_first = m.group(1) == "least" or m.group(3) is not None
+    cls = a.targets[0][0] if a.targets else None
+    if cls is None and (m.group(2) or "risk" in m.group(0)):
+        cls = resolve("at risk", schema)  # "the riskiest": the event the target records
+        low_first = low_first or m.group(2) == "safest"
+    if cls is None:
+        return None
+    return {"class": cls, "order": "ascending" if low_first else "descending"}
+
+
 def _asks_the_target(text: str, schema: Any) -> bool:
     """Whether a question opens by asking which class a row is ("what species is 5", "which class
     was 12"): "what" or "which", then the target's name (or "class", "category"), then a verb."""
@@ -275,6 +298,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         for o in ops:
             if o["op"] == "counterfactual" and not any(w.lower() in later for _, w, _ in a.targets):
                 o.pop("target", None)
+    ranked_by = _ranked_by(text, a, schema) if ops and ops[0]["op"] in RANKING_OPS else None
+    if ranked_by is not None:
+        # "who is most likely to default", "show me the riskiest customers": rows in order of the
+        # model's chance of that class, not its features' importance or the data's first rows
+        ops = [{"op": "show", "rank": ranked_by, **({"k": a.k} if a.k else {})}]
     out["ops"] = ops
     out["filters"] = a.filters
     if elliptical and not ops and a.features:
@@ -292,6 +320,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     _clarify(out, a, ranked, schema)
+    if ranked_by is not None:
+        out.pop("clarify", None)  # a ranking asked in so many words is no unsure reading
     for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
         choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})
     if out.get("clarify") and llm is not None:

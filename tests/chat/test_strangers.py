@@ -1154,3 +1154,23 @@ def test_a_description_that_is_not_text_is_no_crash():
 def test_class_is_the_models_class_where_the_question_is_about_the_model(titanic):
     p = parse("how many of each class does the model predict", titanic)
     assert "passengerClass" not in (p["ops"][0].get("features") or []), p
+
+
+# ---- credit default (ISLR::Default): who is most likely to default ------------------------------------
+@pytest.mark.parametrize("question,cls,order", [("who is most likely to be approved", "good", "descending"),
+                                                ("show me the riskiest applicants", "bad", "descending"),
+                                                ("which applicants are least likely to be denied", "bad", "ascending")])
+def test_most_likely_lists_rows_by_the_models_chance(question, cls, order, loan):
+    """"who is most likely to default" answered with the features' importance, and "the riskiest
+    customers" with the data's first five rows."""
+    p = parse(question, loan)
+    assert ops(p) == ["show"] and p["ops"][0]["rank"] == {"class": cls, "order": order} and not p.get("clarify"), p
+
+
+def test_a_ranked_listing_is_in_order_of_the_chance(card_ex):
+    import re as _re
+
+    a = card_ex.ask("who is most likely to get a card", session="card-rank")
+    chances = [float(x) for x in _re.findall(r"chance of “yes” ([\d.]+)%", a.text)]
+    assert len(chances) == 5 and chances == sorted(chances, reverse=True), a.text
+    assert "the 5 with the highest chance of “yes”" in a.text, a.text

@@ -34,12 +34,21 @@ def show(ctx: Context) -> OpResult:
         ctx.state.ids = []  # nothing listed: "the first one" after this refers to no row
         return OpResult("show", _none_match(ctx, table), figures={"rows": 0, "ids": []})
     k = int(ctx.slots.get("k") or 5)
+    rank = ctx.slots.get("rank") or {}
+    chance = f"p({rank.get('class')})"
+    if chance not in rows.columns:
+        rank = {}
+    if rank:  # "who is most likely to default": in order of the model's chance of that class
+        rows = rows.sort_values(chance, ascending=rank.get("order") == "ascending", kind="stable")
     ids = [int(i) for i in rows.index[:k]]
     ctx.state.ids = ids
     shown = rows.head(k)
     lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in table.features[:8]) +
-             f"; predicted “{shown.loc[i, 'prediction']}”" for i in shown.index]
-    text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); the first {len(ids)}:\n" + "\n".join(lines)
+             f"; predicted “{shown.loc[i, 'prediction']}”" +
+             (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank else "") for i in shown.index]
+    which = (f"the {len(ids)} with the {'lowest' if rank.get('order') == 'ascending' else 'highest'} chance of "
+             f"“{rank['class']}” the model gives" if rank else f"the first {len(ids)}")
+    text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); {which}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
 
