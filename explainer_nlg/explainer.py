@@ -34,6 +34,7 @@ from .evidence import Evidence
 from .evidence.changes import CounterfactualSet, WhatIf
 from .explainer_image import ImageViews
 from .explainer_views import TabularViews
+from .narrate.views.phrases import plural
 
 _CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
 
@@ -444,8 +445,6 @@ def _row_noun(noun: Any) -> str:
         return "rows"
     if len(text) > 40 or not all(w.isalpha() or w.replace("-", "").isalpha() for w in text.split()):
         raise ExplainerInputError(f"row_noun is what a row is, in a word or two (such as 'patients'), not {str(noun)[:40]!r}.")
-    from .narrate.views.phrases import plural
-
     return plural(text)
 
 

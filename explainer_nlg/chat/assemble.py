@@ -218,7 +218,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
 
 # ---- numbers and values said with their words ---------------------------------------------------
 
-# "a 30 year old", "an 80-year-old": one person described by age (as ``parser.DESCRIBED_PERSON``)
+# "a 30 year old", "an 80-year-old": one person described by age (the parser's flag and the row mode)
 AGED_PERSON = re.compile(r"\b(?:a|an)\s+\d+(?:\.\d+)?[\s-]*(?:years?|yrs?|yo)(?:[\s-]*old)?\b")
 # Spans a whole value phrase may swallow: words of a mention, never a number, id, comparison or edit.
 WORD_TAGS = ("FEAT", "VAL", "CLS", "PRED", "LABEL", "NEG", "MOD")
@@ -263,15 +263,15 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
                 o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
             continue  # "2k" tagged both a number and a feature: the number
         age = AGE_AFTER.match(text[sp.end:]) if sp.tag in ("ID", "NUM") else None
-        ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric] if age else []
-        if age and len(ages) == 1 and re.fullmatch(r"\d+", sp.text.strip()):
+        column = _age_column(schema) if age else None
+        if column is not None and re.fullmatch(r"\d+", sp.text.strip()):
             # "17 year olds" on data with a column called year: the age, and "year" only its unit
             a, b = sp.end, sp.end + age.end()
             for o in spans:
                 if o is not sp and o.start < b and a < o.end and o.tag in WORD_TAGS:
                     o.tag, o.used = "SAID", True
             unit = _Span(a, b, "FEAT", text[a:b])
-            unit.link = ages[0]
+            unit.link = column
             out.append(unit)
         if sp.tag == "ID" and (AGE_AFTER.match(text[sp.end:]) or any(o.tag == "ID" and o.end <= sp.start for o in spans) and (
                 re.match(r"\s*(?:more|less|fewer|extra|higher|lower)\b", text[sp.end:].lower())
@@ -703,8 +703,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.link = asked
             elif person and _own(r.ambiguous):  # an applicant described: "earning" is their own income
                 sp.link = _own(r.ambiguous)
-            elif r.ambiguous and _fits_one_range(text, sp, spans, schema, r.ambiguous):
-                sp.link = _fits_one_range(text, sp, spans, schema, r.ambiguous)  # "a 45mm bill": the length
+            elif r.ambiguous and (fit := _fits_one_range(text, sp, spans, schema, r.ambiguous)):
+                sp.link = fit  # "a 45mm bill": the length
             elif r.ambiguous and _widen(text, sp, spans, schema, r.ambiguous):
                 pass  # "payment to income ratio": the untagged words beside "income ratio" settle it
             elif r.ambiguous and len(r.ambiguous) <= 3:
@@ -1110,14 +1110,14 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
     """"how many kids survived": a bound on the data's one age column, where no column is about
     children and the question bounds no age itself (no filter was added before, "kids" was dropped
     without a word)."""
-    ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
-    if len(ages) != 1 or any(f["feature"] == ages[0] for f in out.filters):
+    age = _age_column(schema)
+    if age is None or any(f["feature"] == age for f in out.filters):
         return []
     low = text.lower()
     found = []
     for pattern, cmp, bound in AGE_GROUPS:
         m = pattern.search(low)
-        if m is None or linking.link_feature(m.group(), schema, use_embeddings=False).best not in (None, ages[0]):
+        if m is None or linking.link_feature(m.group(), schema, use_embeddings=False).best not in (None, age):
             continue  # "children" where the data counts them: that column, for the linker
         if re.search(r"\b(?:with|without|have|has|had|having|no|any|their|her|his|whose|and|or)\s+(?:\w+\s+)?$",
                      low[:m.start()]) or re.match(r"\s+(?:support|care|benefits?|tax|custody|allowance|seats?)\b",
@@ -1125,15 +1125,15 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
             # "applicants with kids", "no children": having them, not being one; "women and
             # children": a union no one filter can say; "child support": another thing
             continue
-        lo, hi = schema.numeric[ages[0]]
+        lo, hi = schema.numeric[age]
         if cmp == "<" and lo >= bound or cmp == ">=" and hi < bound:
             continue  # "children" where everyone in the data is an adult: not about age here
         if any(sp.start < m.end() and m.start() < sp.end and sp.tag in ("FEAT", "VAL") and sp.link is not None
-               and sp.link != ages[0] for sp in spans):
+               and sp.link != age for sp in spans):
             continue
-        found.append({"feature": ages[0], "cmp": cmp, "value": bound})
-        if ages[0] in out.features:  # "seniors" read as the age column itself: it was the group
-            out.features.remove(ages[0])
+        found.append({"feature": age, "cmp": cmp, "value": bound})
+        if age in out.features:  # "seniors" read as the age column itself: it was the group
+            out.features.remove(age)
     return found[:1]
 
 
@@ -1148,11 +1148,16 @@ def _one_column_word(words: set[str], schema: ChatSchema) -> bool:
         sum(word in split_words(f) for f in schema.features) == 1
 
 
+def _age_column(schema: ChatSchema) -> str | None:
+    """The data's one numeric age column, or None (none, or more than one)."""
+    ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+    return ages[0] if len(ages) == 1 else None
+
+
 def _age_for(n: _Span, schema: ChatSchema) -> str | None:
     """The data's one age column, where the number is a plausible age (0 to 120); None otherwise."""
-    ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
     value = read_number(n.text)
-    return ages[0] if len(ages) == 1 and isinstance(value, (int, float)) and 0 < value <= 120 else None
+    return _age_column(schema) if isinstance(value, (int, float)) and 0 < value <= 120 else None
 
 
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from ..errors import ExplainerInputError
 from ..narrate.facts import fmt_number
 from ..narrate.views.phrases import singular
@@ -116,7 +118,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         # every feature given: nothing was filled in, so no "the rest" to name
         notes.append(f"A new {noun} with {given}; the rest take typical values from the data ({rest})."
                      if rest else f"A new {noun} with {given}.")
-        notes += _outside_the_data(ex, parsed["row"])
+        # a number beyond the data's range: its answer is an extrapolation, said before it is given
+        notes += ex.schema.out_of_range(pd.DataFrame([row]))
     elif ref is not None and tabular:
         ids = list(ex.rows().index)
         if (ref in ("next", "previous") and state.instance not in ids) or (isinstance(ref, int) and not state.ids):
@@ -284,17 +287,3 @@ def new_row(assistant: Any, given: dict) -> tuple[dict, dict]:
     if missing:
         raise ExplainerInputError(f"I could not fill in {', '.join(missing)} for the new applicant: please give them.")
     return row, filled
-
-
-def _outside_the_data(ex: Any, row: dict) -> list[str]:
-    """Notes for a described row's numbers outside the range the model saw ("income 300,000" where
-    income runs from 0.21 to 13.5): its answer is an extrapolation, said before it is given."""
-    ranges = getattr(getattr(ex, "schema", None), "numeric_range", None) or {}
-    notes = []
-    for feature, value in row.items():
-        if feature in ranges and isinstance(value, (int, float)) and not isinstance(value, bool):
-            lo, hi = ranges[feature]
-            if not lo <= value <= hi:
-                notes.append(f"Note: {feature} {fmt_number(value)} is outside the range in the data ({fmt_number(lo)} to "
-                             f"{fmt_number(hi)}), so the model is extrapolating.")
-    return notes

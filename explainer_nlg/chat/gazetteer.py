@@ -116,8 +116,14 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
 def _coded(low: str, schema: ChatSchema) -> bool:
     """The words a numeric column's description gives one of its codes ("1 = very unhappy to 5 =
     very happy"), exactly."""
-    return any(low in codings(schema.descriptions.get(f, "")) for f in schema.numeric
-               if f not in schema.booleans)
+    return low in _coded_phrases(tuple(schema.descriptions.get(f, "") for f in schema.numeric
+                                       if f not in schema.booleans))
+
+
+@functools.lru_cache(maxsize=64)
+def _coded_phrases(descriptions: tuple[str, ...]) -> frozenset[str]:
+    """Every coded phrase of the descriptions (once per schema: every run of words asks)."""
+    return frozenset(words for d in descriptions for words in codings(d))
 
 
 def _full_name(low: str, schema: ChatSchema) -> bool:

@@ -43,7 +43,7 @@ from . import registry
 from .assemble import AGED_PERSON, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
-from .outcomes import is_literal, readings, resolve
+from .outcomes import is_literal, readings, resolve, target_words
 
 MAX_CHARS = 1000
 OP_ON = 0.5        # an operation whose probability reaches this is asked for
@@ -95,7 +95,6 @@ je suis vous est ça voudrais prêt pret hallo guten morgen danke bitte warum wi
 kredit ciao buongiorno grazie perché perche sono olá ola obrigado obrigada você voce não nao hej
 varför hoi waarom niet ik wil namaste konnichiwa arigato privet spasibo""".split())
 PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bonus)\b")
-# "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 # "most likely to default", "the riskiest", "least likely to be approved": rows in order of a chance.
 MOST_LIKELY = re.compile(r"\b(?:(most|least) likely|likeliest|(riskiest|safest)|most at risk|"
                          r"highest (?:chance|risk|probability|odds)|(lowest) (?:chance|risk|probability|odds))\b")
@@ -122,8 +121,6 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
 def _asks_the_target(text: str, schema: Any) -> bool:
     """Whether a question opens by asking which class a row is ("what species is 5", "which class
     was 12"): "what" or "which", then the target's name (or "class", "category"), then a verb."""
-    from .outcomes import target_words
-
     names = set(target_words(schema)) | {"class", "category", "label", "kind", "type", "group"}
     names = {n for n in names if n and len(n) >= 3}
     words = "|".join(re.escape(n) + "s?" for n in sorted(names, key=len, reverse=True))
@@ -139,6 +136,7 @@ IMPORTANCE_OPS = ("top_features", "effect", "why", "define")
 # The readings a "<outcome> rate" question splits between: all of them ask how likely the outcome is.
 RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
+# "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
                       r"doesnt|doesn't|not|would|will|cant|can't)\b|\s*\?+\s*$|\s*$)", re.IGNORECASE)  # "y?" alone too
 
