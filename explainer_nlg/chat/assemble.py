@@ -28,14 +28,16 @@ from typing import Any
 
 from . import gazetteer, linking
 from .lexicon import RACED, SEXED, action, comparator, is_negated, read_number
-from .outcomes import is_outcome_word, names_event, resolve
+from .outcomes import YES, in_target_description, is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
 
 # Words the tagger may mark as a feature that name the model or the data, not a column.
 NOT_FEATURES = {"model", "data", "prediction", "predictions", "decision", "outcome", "result", "features", "feature",
                 "rows", "row", "people", "applicant", "applicants", "it", "this", "that", "one", "case", "cases",
                 "factor", "factors", "reason", "reasons", "variables", "columns", "chance", "chances", "odds",
-                "probability", "risk", "class", "label", "accuracy", "everyone", "anything", "things", "score"}
+                "probability", "risk", "class", "label", "accuracy", "everyone", "anything", "things", "score",
+                # words of no column that the tagger can take for one ("been *in* her job 10 yrs")
+                "in", "on", "at", "of", "to", "for", "by", "the", "a", "an", "her", "his", "their", "its"}
 CLAUSE = re.compile(r"[,;?!.]|\b(?:and|but|or|then|also|while|whereas)\b")
 INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "show", "counterfactual", "similar", "rules"}
 # Operations about a group of rows: an outcome word there says which rows ("how many were denied").
@@ -101,6 +103,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _number_words(text, spans, schema)
     spans = _value_phrases(text, spans, schema)
     spans = _granted(text, spans, schema)
+    spans = _target_named(text, spans, schema)
     _target_mentions(text, spans, schema)
     spans = _class_phrases(text, spans, schema)
     if "statistics" in ops:
@@ -156,6 +159,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     else:
         policy = "said"  # "does smoking matter", "stats on smoke": the feature itself
     pairs = _pairs(text, spans, out, schema, policy)
+    # "for 3 *years*" read as the unit of a number: not a vague mention of the columns about years
+    units = {sp.text for sp in spans if sp.tag == "UNIT"}
+    out.ambiguous = [a for a in out.ambiguous if "value" in a or a["term"] not in units]
     if mode == "row" and any(p["cmp"] in ("<", ">", "<=", ">=") and p["kind"] == "number" for p in pairs) and \
             not AGED_PERSON.search(text.lower()):
         # "someone with a credit history of 4 or more": a group, not one person described ("a 30
@@ -197,6 +203,10 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             out.loose_numbers.remove(n)
     for sp in spans:
         if sp.tag == "FEAT" and not sp.used and sp.link is not None:
+            if policy == "group" and mode == "filters" and len(schema.categories.get(sp.link) or ()) == 1:
+                # "blue collar workers" where every row's ``bluecol`` is "yes": the column's one value
+                out.filters.append({"feature": sp.link, "cmp": "==", "value": schema.categories[sp.link][0]})
+                continue
             if mode == "changes" and sp.link in schema.numeric and sp.link not in schema.booleans:
                 direction = _direction_near(text, sp, spans)
                 if direction:
@@ -378,6 +388,10 @@ EARN_BEFORE = re.compile(r"\b(?:earn(?:s|ing|ed)?|mak(?:e|es|ing)|made|paid|sala
 # "8 yrs on the job", "3 years at their address": how long, at what (the column the place names)
 TENURE_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:at|on|in|with)\s+(?:the |their |her |his |my |a |this |"
                           r"that |current |same )?(job|work|employer|company|address|home|residence)\b")
+# "been in her job 10 yrs", "at the same address for 3 years": the place first, then how long
+TENURE_BEFORE = re.compile(r"\b(?:in|at|on|with)\s+(?:the |their |her |his |my |a |this |that |current |same )?"
+                           r"(job|work|employer|company|address|home|residence)\s+(?:for\s+)?(?:about\s+|around\s+)?$")
+DURATION = re.compile(r"\b(?:tenure|duration|length|since|years?|yrs|months?|time)\b")
 # "got the loan", "get a card", "received coverage": what the person was given, said as the thing
 # itself; an outcome (the desirable class), and where it "got" it, what happened.
 GRANTED = re.compile(r"\b(?:got|get|gets|getting|received?|receives|receiving|was given|were given|granted)\s+"
@@ -401,6 +415,45 @@ def _granted(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     tag = next((sp.tag for sp in outcome), "CLS")
     spans = [sp for sp in spans if not (sp.start < m.end() and m.start() < sp.end and sp.tag in WORD_TAGS)]
     return sorted(spans + [_Span(m.start(), m.end(), tag, m.group(0))], key=lambda x: (x.start, x.end))
+
+
+# "make 8 get ui", "had she received ui": the target's own name after a verb of getting or being
+GOT_THE_TARGET = r"\b(?:get|gets|got|getting|receive[sd]?|receiving|ha[sd]|have|having|on|be|been)\s+(?:the\s+|any\s+)?$"
+
+
+def _target_named(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """A class span for the target's own name, untagged, after a verb of getting ("what would make
+    8 get ui" for a yes/no target ``ui``): the tagger knows outcome words, not a column's short name."""
+    name = (schema.target or "").lower()
+    if not schema.classes or schema.kind != "tabular" or not re.fullmatch(r"[a-z][a-z0-9]+", name) or \
+            name in {f.lower() for f in schema.features}:
+        return spans
+    yes = [c for c in schema.classes if str(c).lower() in YES]
+    if len(schema.classes) == 2 and len(yes) == 1:
+        # "how many blue collar workers applied" where ``ui`` is described "applied for ... benefits":
+        # the description's own verb, said of the rows, is its "yes"
+        for m in re.finditer(r"\b(?:" + PEOPLE + r"|" + ROW_NOUNS + r"s?|who|that)\s+(?:have\s+|had\s+|ever\s+)?([a-z]{3,}ed)\b",
+                             text.lower()):
+            a, b = m.span(1)
+            over = [sp for sp in spans if sp.start < b and a < sp.end]
+            # (a feature mention of that word alone that names no column is the tagger's guess)
+            if in_target_description(m.group(1), schema) and all(
+                    sp.tag == "FEAT" and (sp.start, sp.end) == (a, b) and
+                    linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.8 for sp in over):
+                spans = sorted([sp for sp in spans if sp not in over] + [_Span(a, b, "CLS", text[a:b], link=yes[0])],
+                               key=lambda x: (x.start, x.end))
+    for m in re.finditer(r"\b" + re.escape(name) + r"\b", text.lower()):
+        verb = re.search(GOT_THE_TARGET, text[:m.start()].lower())
+        if any(sp.start < m.end() and m.start() < sp.end for sp in spans) or verb is None:
+            continue
+        # "not get ui", "never had ui": the other class, the negation with it
+        neg = re.search(r"\b(?:not|never|no|n't)\s+$", text[:verb.start()].lower())
+        start = neg.start() if neg else m.start()
+        if resolve(("not " if neg else "") + m.group(0), schema) is None:
+            continue
+        spans = [sp for sp in spans if not (sp.tag == "NEG" and start <= sp.start and sp.end <= m.end())]
+        spans = sorted(spans + [_Span(start, m.end(), "CLS", text[start:m.end()])], key=lambda x: (x.start, x.end))
+    return spans
 
 
 def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
@@ -474,7 +527,9 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     if not schema.has_labels:
         return False
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
-    if sp.link == "target":  # the target column itself, named as a value: what the data records
+    if sp.link == "target" or sp.link in schema.classes and in_target_description(sp.text, schema):
+        # the target column itself, named as a value, or the verb its description records ("applied"):
+        # what the data records
         return not MODEL_WORDS.search(text[start:sp.start].lower())
     if re.match(r"(?:got|received?|was given|were given)\b", sp.text.lower()) and GRANTED.match(sp.text):
         return not MODEL_WORDS.search(text[max(0, sp.start - 20):sp.start].lower())
@@ -807,8 +862,9 @@ def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candida
                        key=lambda kj: (kj[0] + kj[1], kj[1])):
         a = before[-k].start() if k else sp.start
         b = after[j - 1].end() if j else sp.end
-        if not _same_clause(text, a, b) or re.search(r"[,;?!]", text[a:b]):
-            continue
+        if not _same_clause(text, a, b) or re.search(r"[,;?!]", text[a:b]) or \
+                any(a <= o.start and o.end <= b for o in held):
+            continue  # (never over another mention: "was *10* years" is a number and its unit)
         r = linking.link_feature(text[a:b], schema, use_embeddings=False)
         second = r.ranked[1][1] if len(r.ranked) > 1 else 0.0
         if r.best in candidates and not r.ambiguous and r.score >= 0.8 and r.score - second >= 0.1:
@@ -906,6 +962,8 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
+        if f is not None:
+            _unit_used(n, spans)
         free = [x for x in feats if not x.used and x.link is not None]
         if f is None and policy == "always" and len(nums) == 1 and len(free) == 1:
             f = free[0], free[0].link  # "the income is wrong, it's 4,000": one feature, one number, two clauses
@@ -1171,6 +1229,13 @@ def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
     return after[0] if after else None
 
 
+def _unit_used(n: _Span, spans: list[_Span]) -> None:
+    """Marks a unit said right after a number ("10 *yrs*") as read: it names no column of its own."""
+    for f in spans:
+        if f.tag == "FEAT" and re.fullmatch(r"(?:years?|yrs?|months?|days?)", f.text.lower()) and abs(f.start - n.end) <= 3:
+            f.used, f.tag = True, "UNIT"
+
+
 def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], schema: ChatSchema,
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
@@ -1178,12 +1243,18 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema) is not None:
         return None, _age_for(n, schema)  # "a 30 year old earning 300k": the age, whatever follows
     # "a 2k raise", "a 500 pay cut": the income; "asked for 5k less", "wants 10k": the amount asked for
-    tenure = TENURE_AFTER.match(text[n.end:].lower())
+    tenure = TENURE_AFTER.match(text[n.end:].lower()) or (
+        re.match(r"\s*(?:years?|yrs?|months?)\b", text[n.end:].lower()) and TENURE_BEFORE.search(text[:n.start].lower()))
     for words, pattern in (("income", PAY_AFTER.match(text[n.end:].lower())),
                            ("borrowed", ASK_BEFORE.search(text[:n.start].lower())),
                            ("income", EARN_BEFORE.search(text[:n.start].lower())),
                            (tenure.group(1) if tenure else "", tenure)):
         cands = [f for f in linking.concept_feature(words, schema) if f in schema.numeric and f not in schema.booleans]
+        if pattern is tenure and tenure and not cands:
+            # the job's own column is no number (``joblost``: why it was lost): a numeric column
+            # that mentions the job, and of those, the one that is a length of time (``tenure``)
+            cands = [f for f in linking.concept_feature(words, schema, among=schema.numeric) if f not in schema.booleans]
+            cands = [f for f in cands if DURATION.search(" ".join(split_words(f)))] or cands
         if pattern and len(cands) > 1:  # "MonthlyIncome" and "PercentSalaryHike": the one named so
             cands = [f for f in cands if words in split_words(f)] or cands
         if pattern and len(cands) == 1:
@@ -1226,9 +1297,6 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                                                 if len(lead.split(" ")) >= 2 else " ".join(sp.text for sp in near), schema)
              if f in schema.numeric]
     if len(named) == 1:
-        for f in feats:
-            if not f.used and re.fullmatch(r"(?:years?|yrs?|months?|days?)", f.text.lower()) and abs(f.start - n.end) <= 3:
-                f.used = True
         return None, named[0]
     free = [f for f in feats if not f.used]
     before = [f for f in free if f.end <= n.start and _same_clause(text, f.end, n.start)

@@ -79,13 +79,17 @@ def is_negated(before: str) -> bool:
 
     >>> is_negated("people without "), is_negated("the model says wont "), is_negated("the model says ")
     (True, True, False)
+    >>> is_negated("make 8 not get "), is_negated("make 8 get ")
+    (True, False)
     """
     words = re.findall(r"[a-z']+", before.lower())[-2:]
     if before.rstrip().lower().endswith(("non-", "non", "un")):
         return True
     if words and (words[-1] in negators() or words[-1] in MODAL_NEGATIONS):
         return True
-    return len(words) == 2 and words[0] in negators() and words[1] in ("a", "an", "any", "the", "been")
+    # ("not a", "never been", "not get": a verb of getting or being between is no second clause)
+    return len(words) == 2 and words[0] in negators() and words[1] in ("a", "an", "any", "the", "been", "be", "get",
+                                                                       "getting", "got", "receive", "have")
 
 
 @functools.lru_cache(maxsize=1)

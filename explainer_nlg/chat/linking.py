@@ -425,8 +425,9 @@ def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None
     return None
 
 
-def concept_feature(text: str, schema: ChatSchema) -> list[str]:
-    """Features an everyday word in ``text`` points at ("older than" -> the age column)."""
+def concept_feature(text: str, schema: ChatSchema, among: Any = None) -> list[str]:
+    """Features an everyday word in ``text`` points at ("older than" -> the age column); only
+    those in ``among`` where given (the numeric columns, for a number)."""
     ix = index(schema)
     out = []
     for w in re.findall(r"[a-z]+", text.lower()):
@@ -436,7 +437,7 @@ def concept_feature(text: str, schema: ChatSchema) -> list[str]:
         # The closest names only: a name made of the concept's words ("LoanAmount" for "borrowed"),
         # then a name holding one of them ("Loan_Amount_Term"), then a description that mentions one.
         tiers: dict[str, int] = {}
-        for f in ix.items:
+        for f in ix.items if among is None else [f for f in ix.items if f in among]:
             name = set(ix.words[f])
             if keys & name:
                 tiers[f] = 2 if name <= keys else 1

@@ -141,6 +141,23 @@ def target_words(schema: ChatSchema) -> list[str]:
     return words
 
 
+def in_target_description(word: str, schema: ChatSchema) -> bool:
+    """Whether ``word`` is a word the target's description names it by, and no feature's name has
+    ("benefit" of ``ui``: "applied for unemployment insurance benefits"), so that "benefit rate"
+    is the rate of the outcome.
+
+    >>> s = ChatSchema(["tenure"], classes=["no", "yes"], target="ui",
+    ...                descriptions={"ui": "applied for unemployment insurance benefits"})
+    >>> [in_target_description(w, s) for w in ("benefit", "tenure", "for")]
+    [True, False, False]
+    """
+    desc = str((schema.descriptions or {}).get(schema.target or "") or "")
+    stem = _stem(word.lower())
+    if len(stem) < 4 or any(_same(stem, _stem(w)) for f in schema.features for w in split_words(f)):
+        return False
+    return any(_same(stem, _stem(w)) for w in _words(re.sub(r"\([^)]*\)", " ", desc))[:DESCRIPTION_WORDS])
+
+
 DESCRIPTION_WORDS = 16  # the start of a description names the outcome; the rest, how it was measured
 
 
@@ -354,6 +371,11 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             cands = [c for c, x in r.items() if x.event is want_event]
             if len(cands) == 1:
                 return cands[0]
+    # 3a. a short name said whole ("ui" for a ``ui`` column of yes / no): too short for the stems
+    if schema.target and core.strip() == schema.target.lower() and len(core.strip()) < 4:
+        cands = [c for c, x in r.items() if x.event is (not neg)]
+        if len(cands) == 1:
+            return cands[0]
     # 3b. "at risk", "high risk": at risk of the event the target records, where its name does not
     # say whether that is good ("outcome" yes / no; "recid"), not the class that merely reads bad
     if RISK.fullmatch(core) and _target_polarity(schema) is None:

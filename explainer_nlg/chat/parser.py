@@ -43,7 +43,7 @@ from . import registry
 from .assemble import AGED_PERSON, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
-from .outcomes import is_literal, readings, resolve, target_words
+from .outcomes import NO, YES, in_target_description, is_literal, readings, resolve, target_words
 
 MAX_CHARS = 1000
 OP_ON = 0.5        # an operation whose probability reaches this is asked for
@@ -98,6 +98,8 @@ PAY_CHANGE = re.compile(r"\b\d[\d,.]*\s*k?\s+(?:pay ?)?(?:raise|rise|pay ?cut|bo
 # "most likely to default", "the riskiest", "least likely to be approved": rows in order of a chance.
 MOST_LIKELY = re.compile(r"\b(?:(most|least) likely|likeliest|(riskiest|safest)|most at risk|"
                          r"highest (?:chance|risk|probability|odds)|(lowest) (?:chance|risk|probability|odds))\b")
+# "who is least likely to ...", "which ones are most likely to ...": rows, not groups, are compared
+WHO_RANKS = re.compile(r"^\W*(?:who|which (?:ones?|of (?:them|these|those)|" + ROW_NOUNS + r"s?))\b(?!.*\b(?:or|vs|versus|than)\b)")
 RANKING_OPS = ("show", "top_features", "predict", "why", "count", "statistics", "confidence")
 
 
@@ -113,9 +115,20 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     if cls is None and (m.group(2) or "risk" in m.group(0)):
         cls = resolve("at risk", schema)  # "the riskiest": the event the target records
         low_first = low_first or m.group(2) == "safest"
+    if cls is None and m.group(1) and len(schema.classes or ()) == 2:
+        # "who is least likely to claim" on a yes / no model: the verb is the target's own, its "yes"
+        yes = [c for c in schema.classes if str(c).lower() in YES]
+        cls = yes[0] if len(yes) == 1 and sum(str(c).lower() in NO for c in schema.classes) == 1 else None
     if cls is None:
         return None
     return {"class": cls, "order": "ascending" if low_first else "descending"}
+
+
+def _names_feature(words: str, schema: Any) -> bool:
+    """Whether ``words`` name a column outright ("unemployment rate": ``stateur``, "state unemployment rate")."""
+    from . import linking
+
+    return schema.kind == "tabular" and linking.link_feature(words, schema, use_embeddings=False).score >= 0.8
 
 
 def _asks_the_target(text: str, schema: Any) -> bool:
@@ -128,6 +141,8 @@ def _asks_the_target(text: str, schema: Any) -> bool:
                                     r")\s+(?:is|was|would|will|does|do|are|'s)\b", text) is not None
 
 
+# "what would stop her getting approved", "how can he avoid default": the class named is the one to leave
+AVERT = re.compile(r"\b(?:stop(?:s|ped)?|prevent\w*|avoid\w*|keep\w* (?:\w+ ){0,3}from)\b")
 # "is income important", "are reports a big factor": where the named feature ranks.
 IS_IMPORTANT = re.compile(r"^\W*(?:is|are|was|were)\s+(?:the\s+)?[\w .'-]+?\s+(?:(?:very|really|that|so)\s+)?"
                           r"(?:important|significant|relevant|influential|a (?:big|major|key|main) (?:factor|reason))"
@@ -215,7 +230,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
     if chosen and chosen[0][0] in RATE_OPS + ("effect",) and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
             and rate \
-            and a.instance is None and any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) \
+            and a.instance is None and (any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) or
+                                        in_target_description(rate.group(1), schema) and not _names_feature(rate.group(0), schema)) \
             and not AFFECTS.search(text):
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
@@ -296,7 +312,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         for o in ops:
             if o["op"] == "counterfactual" and not any(w.lower() in later for _, w, _ in a.targets):
                 o.pop("target", None)
-    ranked_by = _ranked_by(text, a, schema) if ops and ops[0]["op"] in RANKING_OPS else None
+    ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
+                                                        WHO_RANKS.match(text) and not a.filters) else None
     if ranked_by is not None:
         # "who is most likely to default", "show me the riskiest customers": rows in order of the
         # model's chance of that class, not its features' importance or the data's first rows
@@ -447,6 +464,11 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
     target = _target(op, a, text)
     if op == "counterfactual" and target is None and IMPROVE.search(text.lower()):
         target = _good_class(schema)  # "how can i improve my chances": toward the outcome good for them
+    if op == "counterfactual" and a.targets and target == a.targets[-1][0] and len(schema.classes or ()) == 2 and \
+            a.targets[-1][2] != bool(AVERT.search(text.lower())):
+        # "what would make 8 not get ui", "what would stop 8 getting ui", "how can she avoid
+        # default": away from the class named
+        target = next(c for c in schema.classes if c != target)
     if op == "why_not" and target:
         # "why is 12 not credit worthy?" where "not credit worthy" is a class: why it got that class
         for c in schema.classes:
@@ -689,7 +711,9 @@ def _unknown_term(a: Assembled, chosen: list, out: dict) -> bool:
         return False
     if a.row:
         return False  # an applicant described in free text: a word not in the data is left out, not refused
-    if a.filters or a.changes or a.features or a.groups:
+    # (a filter on the outcome alone, "workers that applied", leaves the unknown word the only condition)
+    if [f for f in a.filters if f["feature"] not in ("prediction", "label", "correct")] or a.changes or a.features or \
+            a.groups:
         # Other features were found: the unknown word may be loose talk; it still cannot be
         # answered as asked where it sits in a comparison with a number.
         return bool(a.loose_numbers)

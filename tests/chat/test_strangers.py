@@ -1174,3 +1174,80 @@ def test_a_ranked_listing_is_in_order_of_the_chance(card_ex):
     chances = [float(x) for x in _re.findall(r"chance of “yes” ([\d.]+)%", a.text)]
     assert len(chances) == 5 and chances == sorted(chances, reverse=True), a.text
     assert "the 5 with the highest chance of “yes”" in a.text, a.text
+
+
+# ---- unemployment benefits (Ecdat::Benefits, 2026-12-02 night): a short target, its description's words ----
+@pytest.fixture(scope="module")
+def benefits():
+    """Blue-collar workers who lost their job; target ``ui`` (yes / no): applied for benefits.
+    Every row's ``bluecol`` is "yes"; the descriptions are the data's documentation."""
+    rng = np.random.default_rng(3)
+    n = 300
+    df = pd.DataFrame({"stateur": rng.uniform(2, 18, n).round(1), "statemb": rng.integers(84, 294, n),
+                       "age": rng.integers(20, 62, n), "tenure": rng.integers(1, 40, n),
+                       "joblost": rng.choice(["other", "position_abolished", "seasonal_job_ended", "slack_work"], n),
+                       "sex": rng.choice(["female", "male"], n), "bluecol": ["yes"] * n,
+                       "married": rng.choice(["no", "yes"], n), "dkids": rng.choice(["no", "yes"], n),
+                       "dykids": rng.choice(["no", "yes"], n), "yrdispl": rng.integers(1, 11, n)})
+    s = ChatSchema.from_frame(df, classes=["no", "yes"], target="ui", descriptions={
+        "ui": "applied for (and received) unemployment insurance benefits", "stateur": "state unemployment rate (in %)",
+        "statemb": "state maximum benefit level", "tenure": "years of tenure in job lost",
+        "joblost": "reason the job was lost", "bluecol": "blue collar worker", "dkids": "has kids",
+        "dykids": "has young kids (0-5 yrs)", "yrdispl": "year of job displacement (1=1982, 10=1991)"})
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("question,feature,value", [("wat if she had been in her job 10 yrs", "tenure", 10),
+                                                    ("what if he was in his job for 3 years", "tenure", 3)])
+def test_years_in_a_job_are_the_numeric_column_of_time_in_it(question, feature, value, benefits):
+    """"in", then a yes/no column about young kids ("(0-5 yrs)"): the job's own column ``joblost``
+    is no number, so the time in it was nobody's."""
+    p = parse(question, benefits)
+    assert ops(p) == ["what_if"] and changes(p) == [(feature, "set", value)] and not p.get("clarify"), p
+
+
+def test_a_unit_after_a_number_is_no_column_of_its_own(benefits):
+    """"10 years older" also raised ``yrdispl`` by nothing: "was 10 years" had been widened over the number."""
+    p = parse("what if she was 10 years older", benefits)
+    assert changes(p) == [("age", "increase", 10)] and not p.get("clarify"), p
+
+
+@pytest.mark.parametrize("question,cls", [("what would make 8 get ui", "yes"), ("what would make 8 not get ui", "no"),
+                                          ("what would stop 8 getting ui", "no")])
+def test_a_short_target_name_after_a_verb_of_getting_is_its_class(question, cls, benefits):
+    """"get ui" was no class: the search went the other way, toward "no"."""
+    p = parse(question, benefits)
+    assert ops(p) == ["counterfactual"] and p["ops"][0].get("target") == cls and p["instance"] == 8, p
+
+
+def test_stopping_an_outcome_searches_toward_the_other_class(loan):
+    p = parse("what would stop 17 from being approved", loan)
+    assert ops(p) == ["counterfactual"] and p["ops"][0].get("target") == "bad", p
+
+
+def test_least_likely_to_an_unknown_verb_ranks_by_the_yes_class(benefits):
+    """"who is least likely to claim" asked which of three readings was meant."""
+    p = parse("who is least likely to claim", benefits)
+    assert ops(p) == ["show"] and p["ops"][0]["rank"] == {"class": "yes", "order": "ascending"}, p
+    assert ops(parse("who is more likely to claim, men or women", benefits)) == ["compare"]
+
+
+def test_a_rate_named_by_the_targets_description_is_the_outcomes_rate(benefits):
+    p = parse("benefit rate for women with young kids", benefits)
+    assert ops(p) == ["predict"] and not p.get("clarify"), p
+    assert set(filters(p)) == {("sex", "==", "female"), ("dykids", "==", "yes")}, p
+    # a rate a feature's name or description says is that feature's
+    assert ops(parse("does the unemployment rate matter", benefits)) == ["effect"]
+
+
+def test_a_column_with_one_value_and_the_targets_own_verb_are_counted(benefits):
+    """"how many blue collar workers applied": "could not tell which bluecol to count"."""
+    p = parse("how many blue collar workers applied", benefits)
+    assert ops(p) == ["count"] and set(filters(p)) == {("bluecol", "==", "yes"), ("label", "==", "yes")}, p
+
+
+def test_an_outcome_filter_alone_does_not_make_an_unknown_word_loose_talk(benefits):
+    """A condition the parser could not read was dropped from the count, with only the outcome kept."""
+    p = parse("how many workers that applied had young kids", benefits)
+    assert ("dykids", "==", "yes") in filters(p) or ops(p) == ["unsupported"], p
