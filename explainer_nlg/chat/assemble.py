@@ -104,6 +104,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _value_phrases(text, spans, schema)
     spans = _granted(text, spans, schema)
     spans = _target_named(text, spans, schema)
+    spans = _target_phrase(text, spans, schema)
     _target_mentions(text, spans, schema)
     spans = _class_phrases(text, spans, schema)
     if "statistics" in ops:
@@ -206,6 +207,10 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if policy == "group" and mode == "filters" and len(schema.categories.get(sp.link) or ()) == 1:
                 # "blue collar workers" where every row's ``bluecol`` is "yes": the column's one value
                 out.filters.append({"feature": sp.link, "cmp": "==", "value": schema.categories[sp.link][0]})
+                continue
+            had = _had_any(text, sp, schema) if policy == "group" and mode == "filters" else None
+            if had is not None:
+                out.filters.append({"feature": sp.link, "cmp": had[0], "value": had[1]})
                 continue
             if mode == "changes" and sp.link in schema.numeric and sp.link not in schema.booleans:
                 direction = _direction_near(text, sp, spans)
@@ -454,6 +459,47 @@ def _target_named(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
         spans = [sp for sp in spans if not (sp.tag == "NEG" and start <= sp.start and sp.end <= m.end())]
         spans = sorted(spans + [_Span(start, m.end(), "CLS", text[start:m.end()])], key=lambda x: (x.start, x.end))
     return spans
+
+
+# "had premature labor", "with no complaints": whether a count column is above zero
+HAD = re.compile(r"\b(?:(no|never had|never|without|not had|hasn't had|hadn't had)|had|has|have|having|with|who had|"
+                 r"that had|any)\s+(?:a |an |any |some |previous |prior |past )*$")
+
+
+def _had_any(text: str, sp: _Span, schema: ChatSchema) -> tuple[str, Any] | None:
+    """(">", 0) for a count column named after "had" or "with" and no number ("moms who had
+    premature labor": ``ptl``, "number of previous premature labours"); ("==", 0) after "no" or
+    "without". None for any other column, or where a number is near."""
+    f = sp.link
+    desc = str(schema.descriptions.get(f, "") or "").lower()
+    if f not in schema.numeric or f in schema.booleans or schema.numeric[f][0] != 0 or \
+            not re.match(r"\s*(?:the )?(?:number|count|no\.) of\b", desc):
+        return None
+    m = HAD.search(text[max(0, sp.start - 40):sp.start].lower())
+    if m is None or re.search(r"\d", text[max(0, sp.start - 12):sp.end + 12]):
+        return None
+    return ("==", 0) if m.group(1) else (">", 0)
+
+
+def _target_phrase(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """One class span for an outcome word and the words of the target's description after it ("low
+    birth weight", "normal weight" for ``low``, "indicator of birth weight less than 2.5 kg"),
+    where the tagger split them and took the description's words for a feature (``lwt``: the
+    mother's weight)."""
+    if not schema.classes or schema.kind != "tabular":
+        return spans
+    out: list[_Span] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if sp.tag == "FEAT" and prev is not None and prev.tag in ("CLS", "PRED", "CMP", "VAL") and \
+                re.fullmatch(r"\s*", text[prev.end:sp.start]) and \
+                all(in_target_description(w, schema) for w in linking.content_words(sp.text)):
+            phrase = text[prev.start:sp.end]
+            if resolve(phrase, schema) is not None and resolve(prev.text, schema) is not None:
+                out[-1] = _Span(prev.start, sp.end, "PRED" if prev.tag == "PRED" else "CLS", phrase)
+                continue
+        out.append(sp)
+    return out
 
 
 def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:

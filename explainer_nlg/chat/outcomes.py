@@ -148,14 +148,16 @@ def in_target_description(word: str, schema: ChatSchema) -> bool:
 
     >>> s = ChatSchema(["tenure"], classes=["no", "yes"], target="ui",
     ...                descriptions={"ui": "applied for unemployment insurance benefits"})
-    >>> [in_target_description(w, s) for w in ("benefit", "tenure", "for")]
-    [True, False, False]
+    >>> [in_target_description(w, s) for w in ("benefit", "tenure", "for", "insurancebenefits")]
+    [True, False, False, True]
     """
     desc = str((schema.descriptions or {}).get(schema.target or "") or "")
     stem = _stem(word.lower())
     if len(stem) < 4 or any(_same(stem, _stem(w)) for f in schema.features for w in split_words(f)):
         return False
-    return any(_same(stem, _stem(w)) for w in _words(re.sub(r"\([^)]*\)", " ", desc))[:DESCRIPTION_WORDS])
+    words = _words(re.sub(r"\([^)]*\)", " ", desc))[:DESCRIPTION_WORDS]
+    words += [a + b for a, b in zip(words, words[1:])]  # "birthweight" of "birth weight"
+    return any(_same(stem, _stem(w)) for w in words)
 
 
 DESCRIPTION_WORDS = 16  # the start of a description names the outcome; the rest, how it was measured

@@ -124,6 +124,14 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     return {"class": cls, "order": "ascending" if low_first else "descending"}
 
 
+def _row_noun_one(schema: Any) -> str:
+    """The schema's own word for one row, as a pattern ("mother" of "mothers"); "row" where none."""
+    from ..narrate.views.phrases import singular
+
+    noun = str(getattr(schema, "row_noun", "") or "").lower().strip()
+    return re.escape(singular(noun)) if re.fullmatch(r"[a-z][a-z -]*", noun) else "row"
+
+
 def _names_feature(words: str, schema: Any) -> bool:
     """Whether ``words`` name a column outright ("unemployment rate": ``stateur``, "state unemployment rate")."""
     from . import linking
@@ -243,7 +251,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "what species is penguin 5", "which class is 12": the model's answer for that row
         chosen = [("predict", max(chosen[0][1], reading.ops.get("predict", 0.0)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
-    if chosen and chosen[0][0] in IMPORTANCE_OPS and a.features and IS_IMPORTANT.match(text):
+    if chosen and chosen[0][0] in IMPORTANCE_OPS and IS_IMPORTANT.match(text) and (a.features or any(
+            f["feature"] not in ("prediction", "label", "correct") for f in a.filters)):
         # "is income important": where the feature ranks (the answer starts with its place); the
         # model's belief split between that, its effect and the reasons for one row
         chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS)))]
@@ -459,7 +468,8 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
     if a.k:
         slots["k"] = a.k
     elif op == "show" and re.search(r"\b(?:an?|one|some(?:one|body)|any)\s+(?:\w+\s+)?(?:applicant|person|customer|row|case|"
-                                    r"example|one|record|patient|passenger|client|borrower|individual)\b", text.lower()):
+                                    r"example|one|record|patient|passenger|client|borrower|individual|mom|mother|woman|"
+                                    r"man|" + ROW_NOUNS + "|" + _row_noun_one(schema) + r")\b", text.lower()):
         slots["k"] = 1  # "show me an applicant the model denied": one row
     target = _target(op, a, text)
     if op == "counterfactual" and target is None and IMPROVE.search(text.lower()):

@@ -1251,3 +1251,61 @@ def test_an_outcome_filter_alone_does_not_make_an_unknown_word_loose_talk(benefi
     """A condition the parser could not read was dropped from the count, with only the outcome kept."""
     p = parse("how many workers that applied had young kids", benefits)
     assert ("dykids", "==", "yes") in filters(p) or ops(p) == ["unsupported"], p
+
+
+# ---- birth weight (MASS::birthwt, 2026-12-02 night): a target named by an adjective, count columns ------
+@pytest.fixture(scope="module")
+def birthwt():
+    """Mothers; target ``low`` (0 / 1): "indicator of birth weight less than 2.5 kg"; ``lwt`` is the
+    mother's own weight, ``ptl`` and ``ftv`` count things."""
+    rng = np.random.default_rng(5)
+    n = 189
+    df = pd.DataFrame({"age": rng.integers(14, 45, n), "lwt": rng.integers(80, 250, n), "race": rng.integers(1, 4, n),
+                       "smoke": rng.integers(0, 2, n), "ptl": rng.choice([0, 0, 0, 1, 2, 3], n),
+                       "ht": rng.integers(0, 2, n), "ui": rng.integers(0, 2, n), "ftv": rng.integers(0, 6, n)})
+    s = ChatSchema.from_frame(df, classes=["0", "1"], target="low", descriptions={
+        "low": "indicator of birth weight less than 2.5 kg", "age": "mother's age in years",
+        "lwt": "mother's weight in pounds at last menstrual period", "smoke": "smoking status during pregnancy",
+        "ptl": "number of previous premature labours", "ht": "history of hypertension",
+        "ui": "presence of uterine irritability", "ftv": "number of physician visits during the first trimester"})
+    s.has_labels = True
+    return replace(s, row_noun="mothers")
+
+
+@pytest.mark.parametrize("question,feature", [("how many smokers had low birth weight babies", "smoke"),
+                                              ("avg mother weight for low birthweight babies", None)])
+def test_an_outcome_word_with_the_targets_description_is_the_class(question, feature, birthwt):
+    """"low birth weight" was the mother's weight (``lwt``), and the group of low-weight babies
+    was dropped: the average was over all rows."""
+    p = parse(question, birthwt)
+    outcome = [f for f in filters(p) if f[0] in ("prediction", "label")]
+    assert [f[2] for f in outcome] == ["1"], p
+    assert "lwt" not in [f[0] for f in filters(p)], p
+
+
+def test_normal_for_a_target_named_low_is_the_other_class(birthwt):
+    p = parse("what would make 10 normal weight", birthwt)
+    assert ops(p) == ["counterfactual"] and p["ops"][0].get("target") == "0" and "features" not in p["ops"][0], p
+
+
+def test_is_a_yes_no_column_important_ranks_it(birthwt):
+    """"is hypertension important" asked which of three readings was meant (``ht`` is 0 / 1, so
+    the word read as the group ht = 1)."""
+    p = parse("is hypertension important", birthwt)
+    assert ops(p) == ["top_features"] and p["ops"][0].get("features") == ["ht"] and not filters(p), p
+
+
+@pytest.mark.parametrize("question,want", [("show me a mom who smokes and had premature labor", ("ptl", ">", "0")),
+                                           ("how many moms with no premature labours", ("ptl", "==", "0")),
+                                           ("how many mothers had physician visits", ("ftv", ">", "0"))])
+def test_having_what_a_count_column_counts_is_a_count_above_zero(question, want, birthwt):
+    """"had premature labor" was dropped from the rows shown, without a word."""
+    assert want in filters(parse(question, birthwt))
+
+
+def test_a_count_column_with_a_number_keeps_the_number(birthwt):
+    assert ("ptl", "==", "2") in filters(parse("avg age of moms with 2 premature labors", birthwt))
+
+
+def test_a_row_in_the_rows_own_word_shows_one(birthwt):
+    assert parse("show me a mother who smokes", birthwt)["ops"][0].get("k") == 1
