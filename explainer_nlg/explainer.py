@@ -34,6 +34,7 @@ from .evidence import Evidence
 from .evidence.changes import CounterfactualSet, WhatIf
 from .explainer_image import ImageViews
 from .explainer_views import TabularViews
+from .narrate.amounts import unit_of
 from .narrate.views.phrases import plural
 
 _CONSTRUCTORS = {"tabular": "from_sklearn", "text": "from_transformers", "image": "from_torch_image"}
@@ -123,6 +124,8 @@ class Explainer(TabularViews, ImageViews):
             if class_names is not None or positive_class is not None:
                 raise ExplainerInputError(f"{type(model).__name__} predicts a number, so it takes no class_names "
                                           "or positive_class (name the output with output_name=, its unit with unit=).")
+            if unit is None and target is not None:
+                unit = unit_of(str((descriptions or {}).get(target) or ""))  # "price in US dollars": "$"
             predictor = SklearnRegressor(model, features, output_name or target or "prediction", unit)
         else:
             if unit is not None or output_name is not None:

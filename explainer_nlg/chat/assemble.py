@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import gazetteer, linking
-from .lexicon import RACED, SEXED, action, comparator, is_negated, read_number
+from .lexicon import MEASURES, RACED, SEXED, action, comparator, is_negated, read_number
 from .outcomes import YES, in_target_description, is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
 
@@ -95,6 +95,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "K":
                 out.k = _int(sp.text)
         return out
+    spans = _measured_numbers(text, spans)
     spans = _possessive_ids(text, spans)
     spans = _joined_pieces(text, spans)
     spans = _feature_then_number(text, spans, schema)
@@ -461,9 +462,9 @@ def _target_named(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
     return spans
 
 
-# "had premature labor", "with no complaints": whether a count column is above zero
+# "had premature labor", "with no complaints", "with a garage": whether a count column is above zero
 HAD = re.compile(r"\b(?:(no|never had|never|without|not had|hasn't had|hadn't had)|had|has|have|having|with|who had|"
-                 r"that had|any)\s+(?:a |an |any |some |previous |prior |past )*$")
+                 r"that had|any)\s+((?:a |an |any |some |previous |prior |past )*)$")
 
 
 def _had_any(text: str, sp: _Span, schema: ChatSchema) -> tuple[str, Any] | None:
@@ -472,11 +473,16 @@ def _had_any(text: str, sp: _Span, schema: ChatSchema) -> tuple[str, Any] | None
     "without". None for any other column, or where a number is near."""
     f = sp.link
     desc = str(schema.descriptions.get(f, "") or "").lower()
-    if f not in schema.numeric or f in schema.booleans or schema.numeric[f][0] != 0 or \
-            not re.match(r"\s*(?:the )?(?:number|count|no\.) of\b", desc):
+    if f not in schema.numeric or f in schema.booleans or schema.numeric[f][0] != 0:
         return None
     m = HAD.search(text[max(0, sp.start - 40):sp.start].lower())
     if m is None or re.search(r"\d", text[max(0, sp.start - 12):sp.end + 12]):
+        return None
+    # a column its description says counts, or a whole-number one said with "a", "any" or "no"
+    # ("with a garage" for ``Garage_Cars``, "without a fireplace")
+    counts = re.match(r"\s*(?:the )?(?:number|count|no\.) of\b", desc) or \
+        f in schema.integers and (m.group(1) or re.search(r"\b(?:a|an|any|some)\b", m.group(2)))
+    if not counts:
         return None
     return ("==", 0) if m.group(1) else (">", 0)
 
@@ -1275,6 +1281,33 @@ def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
     return after[0] if after else None
 
 
+# A number with a unit of measure ("66mhz", "340 mb", "220mm"): never a row id, and one number
+MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + r")\b", re.I)
+
+
+def _measured_numbers(text: str, spans: list[_Span]) -> list[_Span]:
+    """One number span for each number written with a unit ("a 66mhz 8mb ram 340mb hd"), in
+    place of the tagger's pieces: an id "340mb", a mention "66mhz 8mb" across two numbers."""
+    for m in MEASURED.finditer(text):
+        a, b = m.span()
+        spans = [sp for sp in spans if not (sp.start < b and a < sp.end)]
+        spans.append(_Span(a, b, "NUM", text[a:b]))
+    return sorted(spans, key=lambda x: (x.start, x.end))
+
+
+def _unit_feature(n: _Span, schema: ChatSchema) -> str | None:
+    """The one numeric column whose name or description gives the unit a number is written in
+    ("66mhz": ``speed``, "clock speed in MHz"); None where none or several do ("mb": hard drive
+    and ram)."""
+    m = MEASURED.fullmatch(n.text.strip())
+    if m is None:
+        return None
+    unit = m.group(2).lower()
+    found = [f for f in schema.numeric if f not in schema.booleans and unit in
+             split_words(f) + re.findall(r"[a-z]+", str(schema.descriptions.get(f, "") or "").lower())]
+    return found[0] if len(found) == 1 else None
+
+
 def _unit_used(n: _Span, spans: list[_Span]) -> None:
     """Marks a unit said right after a number ("10 *yrs*") as read: it names no column of its own."""
     for f in spans:
@@ -1288,6 +1321,14 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
     if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema) is not None:
         return None, _age_for(n, schema)  # "a 30 year old earning 300k": the age, whatever follows
+    unit = _unit_feature(n, schema)
+    if unit is not None:
+        return None, unit  # "66mhz": the one column in MHz
+    if MEASURED.fullmatch(n.text.strip()):
+        # "8mb ram 340mb hd": a measure is of the mention right after it
+        right_after = [f for f in feats if not f.used and 0 <= f.start - n.end <= 2]
+        if right_after:
+            return right_after[0], right_after[0].link
     # "a 2k raise", "a 500 pay cut": the income; "asked for 5k less", "wants 10k": the amount asked for
     tenure = TENURE_AFTER.match(text[n.end:].lower()) or (
         re.match(r"\s*(?:years?|yrs?|months?)\b", text[n.end:].lower()) and TENURE_BEFORE.search(text[:n.start].lower()))

@@ -27,7 +27,8 @@ SCALES = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mil": 1_000_000, "millio
 
 # Units of measure written on a number ("220mm", "5kg"): the number as written; a column's own
 # unit is put right by the parser (``assemble._units``).
-MEASURES = {"mm", "cm", "km", "kg", "g", "mg", "lb", "lbs", "ml", "cl", "ft", "kph", "mph", "kmh"}
+MEASURES = {"mm", "cm", "km", "kg", "g", "mg", "lb", "lbs", "ml", "cl", "ft", "kph", "mph", "kmh",
+            "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "px", "sqft"}  # ("500mb", "66mhz")
 
 
 def lexicon() -> dict:

@@ -432,8 +432,8 @@ def concept_feature(text: str, schema: ChatSchema, among: Any = None) -> list[st
     out = []
     for w in re.findall(r"[a-z]+", text.lower()):
         keys = {_singular(k) for k in concept_keys(w)}
-        if not keys:
-            continue
+        if not keys or schema.is_regression and keys & {_singular(t) for t in split_words(schema.target or "")}:
+            continue  # (a word for the amount predicted, "expensive" where a regressor's target is ``price``, is no feature's)
         # The closest names only: a name made of the concept's words ("LoanAmount" for "borrowed"),
         # then a name holding one of them ("Loan_Amount_Term"), then a description that mentions one.
         tiers: dict[str, int] = {}

@@ -44,6 +44,7 @@ from .assemble import AGED_PERSON, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
 from .outcomes import NO, YES, in_target_description, is_literal, readings, resolve, target_words
+from .schema import split_words
 
 MAX_CHARS = 1000
 OP_ON = 0.5        # an operation whose probability reaches this is asked for
@@ -106,9 +107,10 @@ RANKING_OPS = ("show", "top_features", "predict", "why", "count", "statistics", 
 def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     """{"class", "order"} where a question asks for the rows the model gives the highest (or
     lowest) chance of a class, none being named; None otherwise."""
+    if getattr(schema, "is_regression", False):
+        return _ranked_by_amount(text, a, schema)
     m = MOST_LIKELY.search(text)
-    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or \
-            getattr(schema, "is_regression", False):
+    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
         return None
     low_first = m.group(1) == "least" or m.group(3) is not None
     cls = a.targets[0][0] if a.targets else None
@@ -137,6 +139,48 @@ def _names_feature(words: str, schema: Any) -> bool:
     from . import linking
 
     return schema.kind == "tabular" and linking.link_feature(words, schema, use_embeddings=False).score >= 0.8
+
+
+# "the most expensive", "cheapest", "the highest price": rows in order of a regressor's prediction
+MOST_AMOUNT = re.compile(r"\b(?:(?:the )?(most|least) (?:expensive|costly|valuable|pricey|pricy)|(?:the )?(?:(cheapest|lowest|"
+                         r"smallest|least)|priciest|costliest|dearest|highest|biggest|largest|greatest|top))\b"
+                         r"(?:\s+(?:predicted\s+)?([a-z][a-z ]{1,30}))?")
+
+
+def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
+    """{"order"} where a question asks for the rows a regressor predicts the most (or least) for:
+    "which computers are the most expensive", "the 3 cheapest houses", "the highest price"; None
+    where a feature follows ("the highest ram": that column's order, which listings do not sort by)."""
+    m = MOST_AMOUNT.search(text)
+    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+        return None
+    after = (m.group(3) or "").strip()
+    if after:
+        from . import linking
+
+        first = " ".join(after.split()[:2])
+        if not set(split_words(first)) & set(split_words(schema.target or "")) and \
+                linking.link_feature(first, schema, use_embeddings=False).score >= 0.8:
+            return None
+    low_first = bool(m.group(1) == "least" or m.group(2))
+    return {"order": "ascending" if low_first else "descending"}
+
+
+# "how much would 12 cost", and with a change: "... with a cd drive", "... without the garage" (a what-if)
+WOULD_COST = re.compile(r"^\W*(?:how much|what)\s+(?:would|will|could|might|does|do)\s+(?:it|he|she|they|this|that|"
+                        r"(?:\w+\s+)?\d+)\s+(?:cost|be worth|sell for|go for|fetch|be priced at)\b(.*\b(?:with|without|if)\b)?")
+
+
+def _averages_the_target(text: str, schema: Any) -> bool:
+    """Whether a question about a regressor averages what it predicts: "avg price of premium
+    pcs", "average predicted price", "mean value for houses with a garage" (the target's name, or
+    "predicted", right after the statistic)."""
+    if not getattr(schema, "is_regression", False) or getattr(schema, "kind", "tabular") != "tabular":
+        return False
+    names = {w for w in target_words(schema) if len(w) >= 3} | {"prediction", "predictions", "predicted"}
+    words = "|".join(re.escape(n) + "s?" for n in sorted(names, key=len, reverse=True))
+    return re.search(r"\b(?:avg|average|mean|median|typical|range of|spread of|distribution of)\s+(?:the\s+)?"
+                     r"(?:predicted\s+|model'?s\s+)?(?:" + words + r")\b", text) is not None
 
 
 def _asks_the_target(text: str, schema: Any) -> bool:
@@ -246,6 +290,23 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS + ("effect",))))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
+    would = WOULD_COST.search(text) if chosen and chosen[0][0] in ("counterfactual", "predict", "what_if", "statistics", "define",
+                                                                  "show") and \
+        a.instance is not None and not flags.get("new_row") else None
+    if would:
+        # "how much would 12 cost with a cd drive": the row with that change, not a search for
+        # changes; "how much would 12 cost": the model's figure for it
+        op = "what_if" if would.group(1) else "predict"
+        chosen = [(op, min(1.0, max(chosen[0][1], sum(reading.ops.get(o, 0.0) for o in ("counterfactual", "predict",
+                                                                                        "what_if")))))]
+        a = assemble(clean, reading.spans, [op], flags, schema)
+    of_prediction = bool(chosen) and chosen[0][0] == "statistics" and a.instance is None and \
+        _averages_the_target(text, schema)
+    if of_prediction:
+        # "avg price of premium pcs" on a price model: the quantity predicted over a group, every
+        # other mention a condition on the group (as a count reads it), not a column to average
+        a = assemble(clean, reading.spans, ["count", "statistics"], flags, schema)
+        a.features = []
     if chosen and chosen[0][0] in ("show", "define", "describe_data") and a.instance is not None and \
             _asks_the_target(text, schema):
         # "what species is penguin 5", "which class is 12": the model's answer for that row
@@ -321,6 +382,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         for o in ops:
             if o["op"] == "counterfactual" and not any(w.lower() in later for _, w, _ in a.targets):
                 o.pop("target", None)
+    if of_prediction:
+        ops[0]["of"] = "prediction"
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
                                                         WHO_RANKS.match(text) and not a.filters) else None
     if ranked_by is not None:
@@ -344,8 +407,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     _clarify(out, a, ranked, schema)
-    if ranked_by is not None:
-        out.pop("clarify", None)  # a ranking asked in so many words is no unsure reading
+    if ranked_by is not None or would:
+        out.pop("clarify", None)  # a ranking (or a row's price) asked in so many words is no unsure reading
     for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
         choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})
     if out.get("clarify") and llm is not None:

@@ -17,6 +17,7 @@ Year built 1963 took about $8,000 off.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .facts import (
@@ -222,3 +223,23 @@ def _value(p: Player, which: int) -> str:
     if len(p.value) > 1 and is_number(p.value[1 - which]):
         return fmt_apart(p.value[0], p.value[1], p.name)[which]  # a small change is not "from 0.99 to 0.99"
     return fmt_value(p.name, v)
+
+
+def unit_of(description: str) -> str | None:
+    """The unit a target's description gives its values in, as amounts are written with it; None
+    where it names none.
+
+    >>> unit_of("price in US dollars of 486 PCs"), unit_of("median value in $1000s"), unit_of("weight in kg")
+    ('$', None, 'kg')
+    >>> unit_of("the sale price"), unit_of("rent (euros per month)")
+    (None, '€')
+    """
+    d = description.lower()
+    if re.search(r"\$\s?1,?000s|thousands", d):
+        return None  # (the amounts are not in the unit's own size: "$1000s" would read 24 as $24)
+    if re.search(r"\b(?:us |u\.s\. |american )?dollars?\b|\busd\b|\$", d):
+        return "$"
+    if re.search(r"\beuros?\b|\beur\b|€", d):
+        return "€"
+    m = re.search(r"\bin (kg|grams|points|years|months|days|hours|minutes|percent|cm|mm|inches|stars)\b", d)
+    return m.group(1) if m else None

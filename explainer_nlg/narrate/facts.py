@@ -275,17 +275,29 @@ def _short_description(desc: str) -> str:
     'self rating of marriage'
     >>> _short_description("Plasma glucose concentration (2 hours)"), _short_description("annual income; $1000s")
     ('plasma glucose concentration', 'annual income')
+    >>> _short_description("clock speed in MHz"), _short_description("change in income")
+    ('clock speed', 'change in income')
     """
     s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
-    return re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().lower()
+    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().lower()
+    # the unit at the end is the value's, not the name's ("clock speed in MHz" of 66 is "clock speed of 66")
+    return re.sub(r"\s+in\s+(?:the\s+)?" + UNITS + r"$", "", s) or s
+
+
+# Units a description names its values in ("in years", "in MB", "in US dollars")
+UNITS = (r"(?:(?:us |u\.s\. )?dollars|usd|euros?|pounds|lbs?|kg|g|grams|cm|mm|m|meters|metres|inch(?:es)?|feet|"
+         r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|kb|mb|gb|tb|mhz|ghz|hz|percent|%|thousands?|"
+         r"\$?1,?000s)")
 
 
 def _names_a_thing(short: str) -> bool:
     """Whether a short description reads as a name ("annual income"), not a coding ("=1 if
     married", "1 = anti to 5 = very religious") or a unit ("in years")."""
     words = short.split()
-    return bool(words) and len(words) <= 8 and re.match(r"[a-z]", short) is not None and \
-        words[0] not in {"in", "of", "for", "with", "if", "=", "per", "from", "measured"}
+    # (nor a question: "is a CD-ROM present?" names no thing)
+    return bool(words) and len(words) <= 8 and re.match(r"[a-z]", short) is not None and not short.endswith("?") and \
+        words[0] not in {"in", "of", "for", "with", "if", "=", "per", "from", "measured", "is", "are", "was", "were",
+                         "does", "do", "did", "has", "have", "had", "whether", "can", "will"}
 
 
 def tabular_player(index: int, name: str, value: Any, contribution: float | None,

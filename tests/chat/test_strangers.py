@@ -1309,3 +1309,95 @@ def test_a_count_column_with_a_number_keeps_the_number(birthwt):
 
 def test_a_row_in_the_rows_own_word_shows_one(birthwt):
     assert parse("show me a mother who smokes", birthwt)["ops"][0].get("k") == 1
+
+
+# ---- computer prices (Ecdat::Computers, 2026-12-02 night): a regressor, units written on numbers ---------
+@pytest.fixture(scope="module")
+def computers():
+    """A price regressor; ``cd``, ``multi``, ``premium`` are yes / no; sizes in MB, speed in MHz."""
+    rng = np.random.default_rng(6)
+    n = 400
+    df = pd.DataFrame({"speed": rng.choice([25, 33, 50, 66, 75, 100], n), "hd": rng.integers(80, 2100, n),
+                       "ram": rng.choice([2, 4, 8, 16, 24, 32], n), "screen": rng.choice([14, 15, 17], n),
+                       "cd": rng.choice(["no", "yes"], n), "multi": rng.choice(["no", "yes"], n),
+                       "premium": rng.choice(["no", "yes"], n), "ads": rng.integers(39, 340, n),
+                       "trend": rng.integers(1, 36, n)})
+    s = ChatSchema.from_frame(df, classes=["price"], target="price", descriptions={
+        "price": "price in US dollars of 486 PCs", "speed": "clock speed in MHz", "hd": "size of hard drive in MB",
+        "ram": "size of Ram in MB", "screen": "size of screen in inches", "cd": "is a CD-ROM present?",
+        "multi": "is a multimedia kit (speakers, sound card) included?",
+        "premium": "is the manufacturer a 'premium' firm (IBM, COMPAQ)?",
+        "ads": "number of 486 price listings for each month",
+        "trend": "time trend indicating month starting from January of 1993 to November of 1995"})
+    s.is_regression = True
+    return replace(s, row_noun="computers")
+
+
+def test_a_word_for_the_quantity_predicted_names_no_feature(computers):
+    """"why is computer 12 so expensive" also asked about ``ads``, whose description mentions price."""
+    p = parse("why is computer 12 so expensive", computers)
+    assert ops(p) == ["why"] and not p["ops"][0].get("features"), p
+
+
+@pytest.mark.parametrize("question,op,want", [
+    ("how much would 12 cost with a cd drive", "what_if", [("cd", "set", "yes")]),
+    ("how much would computer 12 cost without the multimedia kit", "what_if", [("multi", "set", "no")]),
+    ("how much does computer 5 cost", "predict", [])])
+def test_how_much_a_row_would_cost_is_its_prediction(question, op, want, computers):
+    """They searched for changes that reach a range the question never gave."""
+    p = parse(question, computers)
+    assert ops(p) == [op] and changes(p) == want and not p.get("clarify"), p
+
+
+@pytest.mark.parametrize("question,order,k", [("which computers are the most expensive", "descending", None),
+                                              ("show me the 3 cheapest", "ascending", 3)])
+def test_the_most_expensive_rows_are_listed_by_prediction(question, order, k, computers):
+    p = parse(question, computers)
+    assert ops(p) == ["show"] and p["ops"][0]["rank"] == {"order": order} and p["ops"][0].get("k") == k, p
+    assert "rank" not in parse("which have the highest ram", computers)["ops"][0]
+
+
+@pytest.mark.parametrize("question,group", [("avg price of premium pcs", [("premium", "==", "yes")]),
+                                            ("average price of computers with a cd", [("cd", "==", "yes")]),
+                                            ("what is the average predicted price", [])])
+def test_the_average_of_what_is_predicted_is_over_the_group(question, group, computers):
+    """"avg price of premium pcs" gave the count of premium and not premium computers."""
+    p = parse(question, computers)
+    assert ops(p) == ["statistics"] and p["ops"][0].get("of") == "prediction" and filters(p) == group, p
+    assert "features" not in p["ops"][0], p
+
+
+@pytest.mark.parametrize("question,want", [
+    ("how many computers have more than 500mb hard drive", {"filters": [("hd", ">", "500")]}),
+    ("predict price for a 66mhz 8mb ram 340mb hd", {"row": {"speed": 66, "ram": 8, "hd": 340}})])
+def test_numbers_written_with_units_are_read(question, want, computers):
+    """"340mb" was row 340; "500mb" was no number at all."""
+    p = parse(question, computers)
+    if "filters" in want:
+        assert filters(p) == want["filters"], p
+    else:
+        assert p.get("row") == want["row"] and p.get("instance") is None, p
+
+
+def test_a_cheaper_than_bound_is_the_range_to_reach():
+    from explainer_nlg.chat.operations.change_ops import amount_range
+
+    assert amount_range("what would make 12 cheaper than 2000") == (None, 2000.0)
+
+
+def test_a_regressors_unit_comes_from_its_targets_description():
+    from sklearn.linear_model import LinearRegression
+
+    from explainer_nlg import Explainer
+
+    df = pd.DataFrame({"ram": [2, 4, 8, 16, 4, 8], "price": [1000, 1500, 2200, 3900, 1400, 2300]})
+    ex = Explainer.from_sklearn(LinearRegression().fit(df[["ram"]], df["price"]), df, target="price",
+                                descriptions={"price": "price in US dollars"})
+    assert ex.explain(df.iloc[[0]][["ram"]]).unit == "$"
+
+
+def test_a_description_that_asks_a_question_is_not_the_features_name():
+    from explainer_nlg.narrate.facts import tabular_player
+
+    assert tabular_player(0, "cd", "yes", 1.0, {"cd": "is a CD-ROM present?"}).noun == "cd"
+    assert tabular_player(0, "speed", 66, 1.0, {"speed": "clock speed in MHz"}).noun == "clock speed"

@@ -166,6 +166,8 @@ def amount_range(question: str) -> tuple[float | None, float | None] | None:
     ((None, 150000.0), (2500.0, None))
     >>> amount_range("what would put it between 100 and 120 points?"), amount_range("why so high?")
     ((100.0, 120.0), None)
+    >>> amount_range("what would make 12 cheaper than 2000"), amount_range("what makes it pricier than 3k")
+    ((None, 2000.0), (3000.0, None))
     """
     t = question.lower().replace(",", "")
 
@@ -177,10 +179,12 @@ def amount_range(question: str) -> tuple[float | None, float | None] | None:
     if m:
         lo, hi = sorted((value(m, 1), value(m, 3)))
         return lo, hi
-    m = re.search(rf"\b(?:under|below|less than|lower than|at most|no more than|beneath|down to)\s+{AMOUNT}", t)
+    m = re.search(rf"\b(?:under|below|less than|lower than|at most|no more than|beneath|down to|(?:cheaper|smaller|"
+                  rf"shorter|less expensive|fewer|lighter) th[ae]n)\s+{AMOUNT}", t)
     if m:
         return None, value(m)
-    m = re.search(rf"\b(?:over|above|more than|higher than|at least|exceeds?|up to)\s+{AMOUNT}", t)
+    m = re.search(rf"\b(?:over|above|more than|higher than|at least|exceeds?|up to|(?:more expensive|pricier|dearer|"
+                  rf"bigger|larger|greater|longer|heavier) th[ae]n)\s+{AMOUNT}", t)
     if m:
         return value(m), None
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...narrate.amounts import fmt_amount
 from ...narrate.facts import fmt_number, fmt_pct
 from ..cohort import describe_filters
 from ..reply import OpResult
@@ -35,19 +36,30 @@ def show(ctx: Context) -> OpResult:
         return OpResult("show", _none_match(ctx, table), figures={"rows": 0, "ids": []})
     k = int(ctx.slots.get("k") or 5)
     rank = ctx.slots.get("rank") or {}
-    chance = f"p({rank.get('class')})"
+    # "who is most likely to default": in order of the model's chance of that class; "the most
+    # expensive" (a regressor): in order of its prediction
+    amount = bool(rank) and "class" not in rank and pd.api.types.is_numeric_dtype(rows["prediction"])
+    chance = "prediction" if amount else f"p({rank.get('class')})"
     if chance not in rows.columns:
         rank = {}
-    if rank:  # "who is most likely to default": in order of the model's chance of that class
+    if rank:
         rows = rows.sort_values(chance, ascending=rank.get("order") == "ascending", kind="stable")
     ids = [int(i) for i in rows.index[:k]]
     ctx.state.ids = ids
     shown = rows.head(k)
+
+    def predicted(i) -> str:
+        p = shown.loc[i, "prediction"]
+        return fmt_amount(float(p), table.unit) if amount or pd.api.types.is_float(p) else f"“{p}”"
+
     lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in table.features[:8]) +
-             f"; predicted “{shown.loc[i, 'prediction']}”" +
-             (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank else "") for i in shown.index]
-    which = (f"the {len(ids)} with the {'lowest' if rank.get('order') == 'ascending' else 'highest'} chance of "
-             f"“{rank['class']}” the model gives" if rank else f"the first {len(ids)}")
+             f"; predicted {predicted(i)}" +
+             (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank and not amount else "")
+             for i in shown.index]
+    order = "lowest" if rank.get("order") == "ascending" else "highest"
+    which = (f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
+             f"the {len(ids)} with the {order} chance of “{rank['class']}” the model gives" if rank else
+             f"the first {len(ids)}")
     text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); {which}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
@@ -74,7 +86,6 @@ def count(ctx: Context) -> OpResult:
         return OpResult("count", _condition_not_read(ctx, unread[0]))
     rows = table.filter(ctx.filters)
     if table.is_regression:
-        from ...narrate.amounts import fmt_amount
 
         text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."
         if len(rows):
@@ -112,7 +123,7 @@ def statistics(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return _no_table(ctx, "statistics")
     table = ctx.assistant.table()
-    if table.is_regression and not (ctx.slots.get("features") or ctx.state.features):
+    if table.is_regression and (ctx.slots.get("of") == "prediction" or not (ctx.slots.get("features") or ctx.state.features)):
         # "average price of houses with central air": on a regressor, the quantity predicted
         return _predicted_statistics(ctx, table)
     feats = _features_or_ask(ctx, "statistics")
