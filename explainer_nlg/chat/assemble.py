@@ -99,6 +99,11 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _possessive_ids(text, spans)
     spans = _joined_pieces(text, spans)
     spans = _feature_then_number(text, spans, schema)
+    classes = {str(c).lower() for c in schema.classes or ()}
+    for sp in spans:
+        if sp.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\d+(?:\.\d+)?", sp.text.strip()) and \
+                sp.text.strip() not in classes and any(o.tag == "FEAT" and 0 < o.start - sp.end <= 2 for o in spans):
+            sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
     _merge_features(text, spans, schema)
     spans = _number_words(text, spans, schema)
@@ -191,7 +196,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             # pancreatitis?" ends with the outcome asked, not a second value
             out.row.setdefault(feat, value)
         elif mode == "groups":
-            out.groups.append([{"feature": feat, "cmp": cmp, "value": value}])
+            group = [{"feature": feat, "cmp": cmp, "value": value}]
+            if group not in out.groups:  # "homeowners and renters": a group read twice is one group
+                out.groups.append(group)
         elif attribute:
             out.features.append(feat)
         else:
@@ -521,6 +528,8 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
         mine = {linking.singular(w) for w in split_words(sp.text)}
         if not mine or not mine <= words:
             continue
+        if _counted(text, sp, schema):
+            continue  # "2 more cards" where the target is ``card``: things counted, a column that counts them
         neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
         start = neg.start() if neg else sp.start
         cls = resolve(text[start:sp.end], schema)
@@ -530,6 +539,17 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
             for o in spans:  # the negation is the class's now
                 if o is not sp and o.tag == "NEG" and o.start >= start and o.end <= sp.end:
                     o.used, o.tag = True, "SAID"
+
+
+COUNTED_BEFORE = re.compile(r"(?:\b\d[\d,.]*|\b(?:more|fewer|another|extra|additional|several|many|few))\s+"
+                            r"(?:more\s+|fewer\s+|extra\s+|additional\s+|other\s+)?$")
+
+
+def _counted(text: str, sp: _Span, schema: ChatSchema) -> bool:
+    """Whether a mention is of things counted ("2 more cards", "another card") that a column
+    counts: a feature, even where the words also name the target (``card``: was one granted)."""
+    return COUNTED_BEFORE.search(text[:sp.start].lower()) is not None and \
+        linking.link_feature(sp.text, schema).score >= 0.8
 
 
 def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
@@ -762,7 +782,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.tag = "NUM"
                     sp.used = False
                 continue
-            if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"}:
+            if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"} \
+                    and not _counted(text, sp, schema):
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
@@ -1052,7 +1073,10 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             window = text[max(0, n.start - 16):n.end + 12]
             if action(window) in ("increase", "decrease"):
                 act_sp = _Span(n.start, n.end, "ACT", re.sub(r"\b(?:was|were|is|to|of|at|had|set)\b", "", window))
-        if feat in schema.booleans and feat not in schema.families:
+        relative = act_sp is not None and action(act_sp.text) in ("increase", "decrease") and \
+            feat in schema.numeric and isinstance(value, (int, float))
+        if feat in schema.booleans and feat not in schema.families and not relative:
+            # (not "2 more cards" of a 0 / 1 count column: an amount to add, not its "yes")
             value = schema.booleans[feat][1] if value not in (0, 1) else schema.booleans[feat][int(value)]
         pairs.append({"feature": feat, "cmp": op if op and op != "between" else "==", "value": value,
                       "kind": "number", "span": n, "act": act_sp.text if act_sp is not None else None})
@@ -1582,6 +1606,10 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             return
         if sp.tag == "K":
             continue
+        if re.search(r"^\W*(?:and |so |ok )?(?:what|how) about\s+$", before) and \
+                re.match(r"\s+(?:with|without|having|if)\b", after):
+            sp.tag = "ID"  # "what about 25 with no reports": that row, with a change
+            return
         if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
                 re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
                 and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"

@@ -9,7 +9,7 @@
 >>> a.ask("and what about the next one?", session="ann").parsed["resolved"]["instance"]
 18
 >>> a.ask("how many applicants are older than 60?").text
-'106 of 4454 rows match (rows where Age > 60). The model predicts “bad” for 16, “good” for 90.'
+'106 of 4454 applicants match (Age > 60). The model predicts “bad” for 16, “good” for 90.'
 """
 
 from __future__ import annotations

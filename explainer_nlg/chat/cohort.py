@@ -62,16 +62,25 @@ class Table:
         return self.frame[select(self.frame, filters, schema=self.ex.schema, features=self.features)]
 
 
-def describe_filters(filters: list[dict]) -> str:
-    """'applicants with Age > 60 and Records = yes' style wording, from the filters themselves.
+def describe_filters(filters: list[dict], noun: str = "rows") -> str:
+    """'applicants where Age > 60 and Records = yes' style wording, from the filters themselves;
+    ``noun`` is what a row is, as the model's owner named it.
 
     >>> describe_filters([{"feature": "Age", "cmp": ">", "value": 60}, {"feature": "prediction", "cmp": "==", "value": "bad"}])
     'rows where Age > 60 and the model predicts “bad”'
-    >>> describe_filters([])
-    'all rows'
+    >>> describe_filters([], "applicants")
+    'all applicants'
     """
-    if not filters:
-        return "all rows"
+    where = conditions(filters)
+    return f"{noun} where {where}" if where else f"all {noun}"
+
+
+def conditions(filters: list[dict]) -> str:
+    """The filters alone, joined ('' where there are none), for a sentence that names the rows itself.
+
+    >>> conditions([{"feature": "label", "cmp": "==", "value": "yes"}, {"feature": "reports", "cmp": ">=", "value": 3}])
+    'the true label is “yes” and reports >= 3'
+    """
     parts = []
     for f in filters:
         col, cmp, v = f["feature"], f.get("cmp", "=="), f.get("value")
@@ -83,7 +92,7 @@ def describe_filters(filters: list[dict]) -> str:
             parts.append("the model got it right" if bool(v) == (cmp == "==") else "the model got it wrong")
         else:
             parts.append(f"{col} {'=' if cmp == '==' else cmp} {v}")
-    return "rows where " + " and ".join(parts)
+    return " and ".join(parts)
 
 
 def out_of_range(filters: list[dict], frame: pd.DataFrame) -> list[str]:

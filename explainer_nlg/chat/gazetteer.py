@@ -37,6 +37,9 @@ me my i you your we our they them their he him his she her hers shes hes im they
 model data row rows people person applicant applicants customer customers case cases number value
 values feature features prediction predictions decision decisions outcome outcomes class label labels
 show tell give list explain get got make made change changed changes like same other others""".split())
+# "what makes someone get accepted", "what made them deny her": a verb of causing, not earnings
+CAUSING = re.compile(r"(?i)(?:makes|making)\s+(?:someone|somebody|people|persons?|them|him|her|me|us|you|it|one|"
+                     r"this|that|these|those|an?|the(?!\s+(?:most|least)\b))\b")
 # Outcome words too loose to take from untagged text ("left" a job, "likely" anything).
 LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", "false", "true", "positive",
                   "negative", "pass", "live", "stay", "held", "late", "release", "likely", "unlikely", "flag",
@@ -70,7 +73,7 @@ def fill(text: str, spans: list, schema: ChatSchema) -> list[tuple[int, int, str
     while i < len(words):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             a, b = words[i][0], words[i + n - 1][1]
-            if any(covered[a:b]):
+            if any(covered[a:b]) or n == 1 and CAUSING.match(text, a):
                 continue
             tag = kind(text[a:b], schema)
             if tag:

@@ -40,7 +40,7 @@ from typing import Any
 
 from ..input_text import clean_question
 from . import registry
-from .assemble import AGED_PERSON, ROW_NOUNS, Assembled, assemble
+from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
 from .outcomes import NO, YES, in_target_description, is_literal, readings, resolve, target_words
@@ -117,6 +117,11 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     if cls is None and (m.group(2) or "risk" in m.group(0)):
         cls = resolve("at risk", schema)  # "the riskiest": the event the target records
         low_first = low_first or m.group(2) == "safest"
+    if cls is None:
+        # "who is most likely to get rejected": the outcome, read as the rows' predicted class, is
+        # the one ranked by (never the "yes" of a yes / no model by default)
+        said = [f["value"] for f in a.filters if f["feature"] == "prediction" and f.get("cmp", "==") == "=="]
+        cls = said[0] if said else None
     if cls is None and m.group(1) and len(schema.classes or ()) == 2:
         # "who is least likely to claim" on a yes / no model: the verb is the target's own, its "yes"
         yes = [c for c in schema.classes if str(c).lower() in YES]
@@ -170,6 +175,11 @@ def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
 WOULD_COST = re.compile(r"^\W*(?:how much|what)\s+(?:would|will|could|might|does|do)\s+(?:it|he|she|they|this|that|"
                         r"(?:\w+\s+)?\d+)\s+(?:cost|be worth|sell for|go for|fetch|be priced at)\b(.*\b(?:with|without|if)\b)?")
 
+# "would 25 be approved with no reports", "will she get it if her income were 5": a row's outcome under changes
+WOULD_WITH = re.compile(r"^\W*(?:would|will|could|might|can)\b.*?\b(?:with|without|if|having|had)\b")
+
+ABOUT_WITH = re.compile(r"^\W*(?:and |so |ok )?(?:what|how) about\b.*\b(?:with|without|having|if)\b")
+
 
 def _averages_the_target(text: str, schema: Any) -> bool:
     """Whether a question about a regressor averages what it predicts: "avg price of premium
@@ -198,10 +208,26 @@ AVERT = re.compile(r"\b(?:stop(?:s|ped)?|prevent\w*|avoid\w*|keep\w* (?:\w+ ){0,
 # "is income important", "are reports a big factor": where the named feature ranks.
 IS_IMPORTANT = re.compile(r"^\W*(?:is|are|was|were)\s+(?:the\s+)?[\w .'-]+?\s+(?:(?:very|really|that|so)\s+)?"
                           r"(?:important|significant|relevant|influential|a (?:big|major|key|main) (?:factor|reason))"
-                          r"(?:\s+(?:here|at all|for (?:the model|it|this model)))?\W*$")
+                          r"(?:\s+(?:here|at all|for (?:the model|it|this model|(?:this|that) (?:one|person|case|row|"
+                          r"applicant|customer|patient)|(?:her|him|them|me))))?\W*$")
 IMPORTANCE_OPS = ("top_features", "effect", "why", "define")
+# "does the model use age", "does it even look at income", "is race taken into account": where it ranks
+USES_FEATURE = re.compile(r"^\W*(?:(?:does|do|did|will|would|can)\s+(?:the\s+|this\s+|your\s+)?(?:model|it|algorithm|ai|"
+                          r"system|classifier|bot)\s+(?:even\s+|really\s+|actually\s+)?(?:use|look at|consider|care about|"
+                          r"take into account|pay attention to|rely on|factor in|weigh|account for|see)\b|"
+                          r"(?:is|are)\s+(?:the\s+)?[\w .'-]+?\s+(?:used|considered|taken into account|factored in|looked at)\b)")
+# "what makes someone get accepted", "which factors lead applicants to default", "why do people get
+# rejected": the outcome's drivers over all rows (ROWNOUN: the schema's own word for a row)
+USES_OPS = ("describe_model", "describe_data", "statistics", "compare", "predict")
+GENERAL_WHY = re.compile(r"^\W*(?:(?:what|which (?:features?|factors?|things?|variables?|columns?))\s+(?:makes?|gets?|"
+                         r"leads?|causes?|drives?|decides?|determines?|predicts?)|(?:why|how come)\s+(?:do|does|are|"
+                         r"were|would|will|did)(?:\s+(?:so many|most|some|the|many))?)\s+(?:an?\s+)?(?:" + PEOPLE + r"|ROWNOUN)\b")
+GENERAL_WHY_OPS = ("why", "why_not", "counterfactual", "top_features", "predict", "confidence", "effect")
 # The readings a "<outcome> rate" question splits between: all of them ask how likely the outcome is.
 RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict")
+# "what percent of renters get a card", "what proportion of smokers have cancer": a group's rate
+PERCENT_OF = re.compile(r"\b(?:what|which|how many)\s+(?:percent(?:age)?|per cent|proportion|fraction|%)\s+(?:of\b|do\b|are\b)|"
+                        r"\bhow\s+many\s+%")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
@@ -232,7 +258,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
     out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
                            "followup": False, "ref": None, "confidence": 1.0}
-    clean = clean_text(q)
+    clean = _shorthand(clean_text(q), schema)
     text = clean.lower()
     reason = _refusal(q, text, schema)
     if reason:
@@ -290,6 +316,16 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS + ("effect",))))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
+    if chosen and chosen[0][0] in ("count", "statistics") and a.instance is None and PERCENT_OF.search(text) and \
+            any(f["feature"] == "prediction" for f in a.filters):
+        # "what percent of renters get a card": how likely the outcome is in the group (the rate
+        # the cohort prediction gives, with its interval), not a count of rows with both
+        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
+        a = assemble(clean, reading.spans, ["predict"], flags, schema)
+        said = [f for f in a.filters if f["feature"] == "prediction" and f.get("cmp", "==") == "=="]
+        if said and not a.targets:  # "what percentage of self employed applicants are rejected"
+            a.targets = [(said[0]["value"], str(said[0]["value"]), False)]
+            a.filters = [f for f in a.filters if f not in said]
     would = WOULD_COST.search(text) if chosen and chosen[0][0] in ("counterfactual", "predict", "what_if", "statistics", "define",
                                                                   "show") and \
         a.instance is not None and not flags.get("new_row") else None
@@ -300,6 +336,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         chosen = [(op, min(1.0, max(chosen[0][1], sum(reading.ops.get(o, 0.0) for o in ("counterfactual", "predict",
                                                                                         "what_if")))))]
         a = assemble(clean, reading.spans, [op], flags, schema)
+    if chosen and chosen[0][0] == "predict" and a.instance is not None and a.features and WOULD_WITH.search(text):
+        # "would 25 be approved with no reports and 5 active accounts": the row with those values,
+        # not its prediction as it stands with the features merely named
+        edited = assemble(clean, reading.spans, ["what_if"], flags, schema)
+        if edited.changes:
+            chosen = [("what_if", min(1.0, sum(reading.ops.get(o, 0.0) for o in ("predict", "what_if", "counterfactual"))))]
+            a = edited
     of_prediction = bool(chosen) and chosen[0][0] == "statistics" and a.instance is None and \
         _averages_the_target(text, schema)
     if of_prediction:
@@ -312,11 +355,24 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "what species is penguin 5", "which class is 12": the model's answer for that row
         chosen = [("predict", max(chosen[0][1], reading.ops.get("predict", 0.0)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
-    if chosen and chosen[0][0] in IMPORTANCE_OPS and IS_IMPORTANT.match(text) and (a.features or any(
+    if chosen and chosen[0][0] in GENERAL_WHY_OPS and a.instance is None and not a.row and not flags.get("new_row") \
+            and re.match(GENERAL_WHY.pattern.replace("ROWNOUN", _row_noun_one(schema) + "s?"), text):
+        # "what makes someone get accepted", "why do people get rejected": what drives the outcome
+        # over the rows the model gives it, not one row's reasons (there is none asked about)
+        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in GENERAL_WHY_OPS)))]
+        a = assemble(clean, reading.spans, ["top_features"], flags, schema)
+        said = {f["value"] for f in a.filters if f["feature"] == "prediction"}
+        a.filters += [{"feature": "prediction", "cmp": "==", "value": c} for c, _, neg in a.targets[:1]
+                      if not neg and c not in said]
+        a.targets = []
+    uses = bool(chosen) and chosen[0][0] in IMPORTANCE_OPS + USES_OPS and a.instance is None and \
+        USES_FEATURE.match(text) is not None
+    if chosen and (chosen[0][0] in IMPORTANCE_OPS and IS_IMPORTANT.match(text) or uses) and (a.features or a.groups or any(
             f["feature"] not in ("prediction", "label", "correct") for f in a.filters)):
         # "is income important": where the feature ranks (the answer starts with its place); the
-        # model's belief split between that, its effect and the reasons for one row
-        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS)))]
+        # model's belief split between that, its effect and the reasons for one row ("does the
+        # model use age": between that and describing the model or the data)
+        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS + (USES_OPS if uses else ()))))]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
         # "is being married a big factor": the feature the value belongs to, ranked over all rows
         named = [f["feature"] for f in a.filters if f["feature"] not in ("prediction", "label", "correct")]
@@ -351,6 +407,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                                    for _, w, neg in a.targets):
         # "why is 12 not credit worthy?" names the class "not credit worthy": a why, not a why-not
         chosen[0] = ("why", chosen[0][1])
+    if not chosen and a.instance is not None and (a.filters or a.features) and ABOUT_WITH.match(text):
+        # "what about 25 with 2 more cards": that row with the change, not the last question again
+        edited = assemble(clean, reading.spans, ["what_if"], flags, schema)
+        if edited.changes:
+            chosen, a = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))], edited
     out["instance"] = a.instance
     out["confidence"] = _confidence(chosen, ranked)
     if _unknown_term(a, chosen, out):
@@ -384,6 +445,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                 o.pop("target", None)
     if of_prediction:
         ops[0]["of"] = "prediction"
+    if uses and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
+        ops[0]["scope"] = "global"  # "does the model use age": the model, whatever row is in view
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
                                                         WHO_RANKS.match(text) and not a.filters) else None
     if ranked_by is not None:
@@ -424,6 +487,28 @@ def clean_text(q: str) -> str:
     t = MARKUP.sub(" ", q)
     t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", t).strip()
+
+
+# Chat shorthand the tagger never saw in training, written out: "what abt 25", "wat r the features",
+# "w/ 2 more cards". A word that is a column's own name stays as typed.
+SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wut": "what", "wht": "what", "u": "you", "ur": "your",
+             "r": "are", "w/": "with", "w/o": "without", "wo/": "without", "bc": "because", "cuz": "because",
+             "coz": "because", "pls": "please", "plz": "please", "thru": "through", "b4": "before", "hw": "how",
+             "wen": "when", "ppls": "people's", "bcuz": "because", "becuz": "because", "shud": "should",
+             "wud": "would", "cud": "could"}
+SHORTHAND_WORD = re.compile(r"(?<![\w/])(?:" + "|".join(sorted(map(re.escape, SHORTHAND), key=len, reverse=True)) +
+                            r")(?![\w/])", re.IGNORECASE)
+
+
+def _shorthand(text: str, schema: Any) -> str:
+    """``text`` with chat shorthand written out ("what abt 25 w/ 2 more cards" -> "what about 25
+    with 2 more cards"); never a word that names a column.
+
+    >>> _shorthand("wat r the features", None), _shorthand("what abt 25 w/ 2 more cards", None)
+    ('what are the features', 'what about 25 with 2 more cards')
+    """
+    own = {str(f).lower() for f in getattr(schema, "features", None) or ()}
+    return SHORTHAND_WORD.sub(lambda m: m.group(0) if m.group(0).lower() in own else SHORTHAND[m.group(0).lower()], text)
 
 
 def _done(out: dict, t0: float) -> dict:
@@ -532,8 +617,8 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
         slots["k"] = a.k
     elif op == "show" and re.search(r"\b(?:an?|one|some(?:one|body)|any)\s+(?:\w+\s+)?(?:applicant|person|customer|row|case|"
                                     r"example|one|record|patient|passenger|client|borrower|individual|mom|mother|woman|"
-                                    r"man|" + ROW_NOUNS + "|" + _row_noun_one(schema) + r")\b", text.lower()):
-        slots["k"] = 1  # "show me an applicant the model denied": one row
+                                    r"man|" + ROW_NOUNS + "|" + _row_noun_one(schema) + r")\b|\bsome(?:one|body)\b", text.lower()):
+        slots["k"] = 1  # "show me an applicant the model denied", "someone who was rejected": one row
     target = _target(op, a, text)
     if op == "counterfactual" and target is None and IMPROVE.search(text.lower()):
         target = _good_class(schema)  # "how can i improve my chances": toward the outcome good for them

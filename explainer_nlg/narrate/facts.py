@@ -39,6 +39,11 @@ def fmt_number(v: Any) -> str:
 
     >>> fmt_number(16500.0), fmt_number(0.25), fmt_number(3), fmt_number("priv"), fmt_number(None)
     ('16,500', '0.25', '3', 'priv', 'unknown')
+
+    A small value keeps two significant digits: a ratio of 0.00064 is not "0".
+
+    >>> fmt_number(0.000637), fmt_number(-0.0042)
+    ('0.00064', '-0.0042')
     """
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "unknown"
@@ -46,6 +51,9 @@ def fmt_number(v: Any) -> str:
         return str(v)
     if float(v).is_integer():
         return f"{int(v):,}"
+    if abs(v) < 0.005:
+        places = min(12, 1 - math.floor(math.log10(abs(v))))
+        return f"{v:.{places}f}".rstrip("0").rstrip(".")
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -277,9 +285,12 @@ def _short_description(desc: str) -> str:
     ('plasma glucose concentration', 'annual income')
     >>> _short_description("clock speed in MHz"), _short_description("change in income")
     ('clock speed', 'change in income')
+    >>> _short_description("Yearly income (in USD 10,000)."), _short_description("Number of dependents.")
+    ('yearly income', 'number of dependents')
     """
     s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
-    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().lower()
+    # (a sentence's full stop ends the name too: "Yearly income (in USD 10,000)." is "yearly income")
+    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().lower().rstrip(".").strip()
     # the unit at the end is the value's, not the name's ("clock speed in MHz" of 66 is "clock speed of 66")
     return re.sub(r"\s+in\s+(?:the\s+)?" + UNITS + r"$", "", s) or s
 

@@ -46,7 +46,7 @@ def test_followups_resolve_from_state(bot):
     assert bot.ask("show me", session="f").parts[0].table[0]["Amount"] == 600
     bot.ask("average income for denied applicants", session="f")
     r = bot.ask("what about age?", session="f")
-    assert r.parsed["resolved"]["ops"] == ["statistics"] and r.text.startswith("Age over 1043 rows")
+    assert r.parsed["resolved"]["ops"] == ["statistics"] and r.text.startswith("Age over 1043 applicants")
     bot.ask("show me the mistakes", session="f")
     r = bot.ask("the second one", session="f")
     assert r.parsed["resolved"]["ops"] == ["why"] and r.parsed["resolved"]["instance"] == 46
@@ -61,15 +61,15 @@ def test_sessions_stay_apart(bot):
 
 
 @pytest.mark.parametrize("question,starts", [
-    ("how many applicants are older than 60?", "106 of 4454 rows match (rows where Age > 60)."),
-    ("how many people with prior records were denied?", "442 of 4454 rows match"),
+    ("how many applicants are older than 60?", "106 of 4454 applicants match (Age > 60)."),
+    ("how many people with prior records were denied?", "442 of 4454 applicants match"),
     ("what does seniority mean?", "Seniority: job seniority (years). A number from 0 to 48"),
     ("describe the data", "The data has 4454 rows and 13 features"),
     ("what model is this", "The model is loan"),
-    ("how accurate is the model?", "On 4454 labelled rows (all rows): accuracy 0.876"),
-    ("show me the mistakes", "The model is wrong on 551 of 4454 rows (12.4%; all rows)."),
-    ("top features for applicants older than 60", "Over 40 randomly sampled rows of the 106 that match (rows where Age > 60)"),
-    ("do income and amount interact", "SHAP interaction values over 500 randomly sampled rows of the 4454 that match"),
+    ("how accurate is the model?", "On 4454 labelled applicants (all applicants): accuracy 0.876"),
+    ("show me the mistakes", "The model is wrong on 551 of 4454 applicants (12.4%; all applicants)."),
+    ("top features for applicants older than 60", "Over 40 randomly sampled applicants of the 106 that match (applicants where Age > 60)"),
+    ("do income and amount interact", "SHAP interaction values over 500 randomly sampled applicants of the 4454 that match"),
     ("what can I ask?", "I explain this model's predictions"),
 ])
 def test_data_and_model_operations_give_computed_figures(bot, question, starts):

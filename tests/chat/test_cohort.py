@@ -110,7 +110,7 @@ def test_loan_cohort_importance_matches_single_explanations(loan_bot):
         assert fig["mean_abs"][f] == pytest.approx(np.abs(vals).mean(), abs=1e-9)
         assert fig["mean_signed"][f] == pytest.approx(vals.mean(), abs=1e-9)
     _check_listing(r.text, fig)
-    assert "all 11 matching rows (rows where Age > 65)" in r.text
+    assert "all 11 matching applicants (applicants where Age > 65)" in r.text
 
 
 def test_logistic_regression_cohort_and_interaction_fallback():

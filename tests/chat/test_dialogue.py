@@ -54,7 +54,7 @@ def test_a_comparison_does_not_leak_into_the_next_question(loan):
     assert r.parsed["resolved"]["ops"] in (["compare"], ["unsupported"]) and r.parsed["resolved"]["filters"] == []
     r = loan.ask("which applicants are most similar to this one?", x=17, session="cmp")
     assert r.parsed["resolved"]["filters"] == [] and r.parsed["ops"][0]["op"] == "similar"
-    assert "0 of 4454 rows match" not in r.text
+    assert "0 of 4454 applicants match" not in r.text
 
 
 def test_reaching_the_class_already_predicted_says_so(loan):

@@ -56,5 +56,5 @@ def test_the_average_of_the_quantity_predicted_over_a_group(house):
     text = house.assistant().ask("average price of houses built after 2000", session="a").text
     frame = house.assistant().table().frame
     rows = frame[frame["Year_Built"] > 2000]
-    assert f"The model's predicted price over {len(rows)} rows" in text, text
+    assert f"The model's predicted price over {len(rows)} houses" in text, text
     assert f"mean ${rows['prediction'].mean():,.0f}" in text and f"mean ${rows['label'].mean():,.0f}" in text, text

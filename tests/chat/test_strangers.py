@@ -4,6 +4,7 @@ what happened are counted from the true labels; a bare yes/true after a yes/no c
 Each test failed on main at e7f2e5b. The learned model is the cached full one (as in
 test_chat_parser.py)."""
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -391,7 +392,7 @@ def test_a_what_if_to_the_value_a_row_already_has_says_nothing_changes(liver_ex)
 def test_listing_mistakes_the_model_never_made_says_it_got_them_all_right(liver_ex):
     """A forest that fits its training rows exactly: the listing said "0 rows (...); the first 0:"."""
     a = liver_ex.ask("show me a patient the model got wrong", session="liver-none")
-    assert a.text.startswith("The model got all 240 labelled rows (all rows) right, so there is no mistake to show."), a.text
+    assert a.text.startswith("The model got all 240 labelled patients (all patients) right, so there is no mistake to show."), a.text
 
 
 # ---- a mortgage model (columns as wooldridge::loanapp has them, 0/1 flags), 2026-12-02 -----------
@@ -1401,3 +1402,143 @@ def test_a_description_that_asks_a_question_is_not_the_features_name():
 
     assert tabular_player(0, "cd", "yes", 1.0, {"cd": "is a CD-ROM present?"}).noun == "cd"
     assert tabular_player(0, "speed", 66, 1.0, {"speed": "clock speed in MHz"}).noun == "clock speed"
+
+
+# ---- a credit card model (columns as AER::CreditCard has them; target ``card``), 2026-12-03 -----
+
+CREDITCARD_DESCRIPTIONS = {
+    "card": "Was the application for a credit card accepted?", "reports": "Number of major derogatory reports.",
+    "age": "Age in years plus twelfths of a year.", "income": "Yearly income (in USD 10,000).",
+    "share": "Ratio of monthly credit card expenditure to yearly income.",
+    "expenditure": "Average monthly credit card expenditure.", "owner": "Does the individual own their home?",
+    "selfemp": "Is the individual self-employed?", "dependents": "Number of dependents.",
+    "months": "Months living at current address.", "majorcards": "Number of major credit cards held.",
+    "active": "Number of active credit accounts."}
+
+
+def _creditcard_frame(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"reports": rng.choice([0, 0, 0, 1, 2, 3, 5], n), "age": rng.uniform(18, 80, n).round(2),
+                       "income": rng.uniform(1.5, 10, n).round(2), "share": rng.uniform(0.0001, 0.3, n).round(5),
+                       "expenditure": rng.uniform(0, 500, n).round(2), "owner": rng.choice(["no", "yes"], n),
+                       "selfemp": rng.choice(["no", "yes"], n, p=[0.9, 0.1]), "dependents": rng.integers(0, 5, n),
+                       "months": rng.integers(1, 300, n), "majorcards": rng.integers(0, 2, n),
+                       "active": rng.integers(0, 30, n)})
+    df.index = pd.RangeIndex(1, n + 1)
+    return df
+
+
+@pytest.fixture(scope="module")
+def creditcard():
+    s = ChatSchema.from_frame(_creditcard_frame(), classes=["no", "yes"], target="card", descriptions=CREDITCARD_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("question,target,group", [
+    ("what percent of renters get a card", "yes", [("owner", "==", "no")]),
+    ("what percentage of self employed applicants are rejected", "no", [("selfemp", "==", "yes")])])
+def test_what_percent_of_a_group_gets_an_outcome_is_the_groups_rate(question, target, group, creditcard):
+    """It counted the rows that were in the group and got the outcome, out of all rows."""
+    p = parse(question, creditcard)
+    assert ops(p) == ["predict"] and p["ops"][0].get("scope") == "cohort", p
+    assert p["ops"][0].get("target") == target and filters(p) == group, p
+
+
+def test_most_likely_to_get_an_outcome_ranks_by_that_outcome(creditcard):
+    """"who is most likely to get rejected" listed the rejected with the highest chance of "yes"."""
+    p = parse("who is most likely to get rejected", creditcard)
+    assert ops(p) == ["show"] and p["ops"][0]["rank"] == {"class": "no", "order": "descending"}, p
+
+
+def test_would_a_row_get_an_outcome_with_values_is_a_what_if(creditcard):
+    """The values were dropped: the answer was the row's prediction as it stands."""
+    p = parse("would 25 be approved with no reports and 5 active accounts", creditcard)
+    assert ops(p) == ["what_if"] and p["instance"] == 25, p
+    assert changes(p) == [("reports", "set", 0), ("active", "set", 5)], p
+
+
+@pytest.mark.parametrize("question,group", [
+    ("what makes someone get accepted", [("prediction", "==", "yes")]),
+    ("why do people get rejected", [("prediction", "==", "no")]),
+    ("why do applicants with 3 reports get denied", [("prediction", "==", "no"), ("reports", "==", "3")])])
+def test_what_makes_people_get_an_outcome_is_what_drives_it_over_the_rows(question, group, creditcard):
+    """These asked back about "this input" (there was none), and "makes" was read as the income."""
+    p = parse(question, creditcard)
+    assert ops(p) == ["top_features"] and filters(p) == group and not p.get("clarify"), p
+    assert "features" not in p["ops"][0], p
+
+
+@pytest.mark.parametrize("question,feature", [
+    ("does the model use age", "age"), ("does it even look at income", "income"),
+    ("does the model consider home ownership", "owner")])
+def test_whether_the_model_uses_a_feature_is_where_it_ranks(question, feature, creditcard):
+    """Asked back between describing the model and the data, or compared homeowners with no one."""
+    p = parse(question, creditcard)
+    assert ops(p) == ["top_features"] and p["ops"][0]["features"] == [feature], p
+    assert p["ops"][0].get("scope") == "global" and filters(p) == [], p
+
+
+def test_is_a_feature_important_for_this_one_is_not_asked_back(creditcard):
+    p = parse("is income important for this one", creditcard)
+    assert ops(p) == ["top_features"] and p["ops"][0]["features"] == ["income"] and not p.get("clarify"), p
+
+
+@pytest.mark.parametrize("question,want", [
+    ("what abt 25 with 2 more cards", [("majorcards", "increase", 2)]),
+    ("what about 25 with no reports", [("reports", "set", 0)])])
+def test_what_about_a_row_with_a_change_is_a_what_if_on_that_row(question, want, creditcard):
+    """Not understood; "2 more cards" was the target (``card``), then 1 (a 0 / 1 column's "yes");
+    "25" was a number of reports."""
+    p = parse(question, creditcard)
+    assert ops(p) == ["what_if"] and p["instance"] == 25 and changes(p) == want, p
+
+
+def test_two_words_for_one_group_compare_it_once(creditcard):
+    p = parse("compare homeowners and renters", creditcard)
+    assert p["ops"][0]["groups"] == [[{"feature": "owner", "cmp": "==", "value": "yes"}],
+                                     [{"feature": "owner", "cmp": "==", "value": "no"}]], p
+
+
+def test_someone_shown_is_one_row(creditcard):
+    p = parse("show me someone who was rejected", creditcard)
+    assert ops(p) == ["show"] and p["ops"][0].get("k") == 1, p
+
+
+def test_chat_shorthand_is_read():
+    from explainer_nlg.chat.parser import _shorthand
+
+    assert _shorthand("wat r the features", None) == "what are the features"
+    assert _shorthand("what is r", type("S", (), {"features": ["r"]})()) == "what is r"  # a column named r stays
+
+
+@pytest.fixture(scope="module")
+def creditcard_ex():
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    df = _creditcard_frame()
+    df["card"] = np.where(df.expenditure - 40 * df.reports > 60, "yes", "no")
+    pre = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["owner", "selfemp"]), remainder="passthrough")
+    model = make_pipeline(pre, GradientBoostingClassifier(n_estimators=30, random_state=0))
+    model.fit(df.drop(columns="card"), df.card)
+    return Explainer.from_sklearn(model, df, target="card", descriptions=CREDITCARD_DESCRIPTIONS, row_noun="applicants")
+
+
+def test_data_answers_name_rows_with_the_models_own_noun(creditcard_ex):
+    text = creditcard_ex.ask("how many have 3 or more reports", session="cards-noun").text
+    assert re.match(r"\d+ of 300 applicants match \(reports >= 3\)\.", text), text
+
+
+def test_a_description_that_is_a_sentence_names_the_feature_without_its_full_stop(creditcard_ex):
+    text = creditcard_ex.ask("why was 5 rejected", session="cards-stop").text
+    assert ". of " not in text and "expenditure. " not in text, text
+
+
+def test_a_value_asked_of_a_row_is_shown_alone(creditcard_ex):
+    text = creditcard_ex.ask("how many dependents does 25 have", session="cards-show").text
+    assert "dependents: " in text and "income: " not in text, text

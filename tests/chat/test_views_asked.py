@@ -29,7 +29,7 @@ def test_two_groups_are_compared_not_filtered_together(bot):
     gc = r.parts[0].evidence
     assert isinstance(gc, GroupComparison)
     assert [g.name for g in gc.groups] == ["Marital = married", "Marital = single"]
-    assert "0 of 4454 rows match" not in r.text and "not by itself proof of unfairness" in r.text
+    assert "0 of 4454 applicants match" not in r.text and "not by itself proof of unfairness" in r.text
 
 
 def test_similar_cases_and_a_follow_up_about_one_of_them(bot):

@@ -217,7 +217,7 @@ def test_the_chat_keeps_answering_and_says_it_is_not_recording(tmp_path):
     ex = Explainer.demo("loan")
     a = Assistant(ex, budget=64, audit=AuditLog(f"sqlite:///{bad}"))
     r = a.ask("how many applicants are older than 60?")
-    assert r.text.startswith("106 of 4454 rows match") and "Not on the record" in r.text
+    assert r.text.startswith("106 of 4454 applicants match") and "Not on the record" in r.text
     assert r.audit["recorded"] is False and "cannot be written" in r.audit["error"]
     svc = Service(store=False, audit=f"sqlite:///{bad}", budget=64)
     out = svc.ask("how confident is it?", "loan", "17")

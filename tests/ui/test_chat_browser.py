@@ -112,11 +112,11 @@ def test_a_question_sent_while_an_answer_streams_is_answered_after_it(app_url):
                                timeout=30_000, polling=200)
         box.fill("how many applicants are there?")  # while the first answer is still being computed
         page.locator("#send").click()
-        page.wait_for_function("document.querySelector('#chat').innerText.includes('4454 of 4454 rows match')",
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('4454 of 4454 applicants match')",
                                timeout=180_000, polling=500)
         text = page.locator("#chat").inner_text()
         assert "mean absolute Shapley value" in text
-        assert text.index("mean absolute Shapley value") < text.index("4454 of 4454 rows match")
+        assert text.index("mean absolute Shapley value") < text.index("4454 of 4454 applicants match")
 
 
 def test_a_page_conversation_survives_a_server_restart(tmp_path):

@@ -56,12 +56,12 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
     """Cohort importance: mean |Shapley value| per feature over the rows the filters select."""
     table = ctx.assistant.table()
     rows = table.filter(ctx.filters)
-    where = describe_filters(ctx.filters)
+    where = describe_filters(ctx.filters, ctx.noun)
     if len(rows) == 0:
-        return OpResult("top_features", f"No rows match ({where}).", figures={"rows": 0, "filters": ctx.filters})
+        return OpResult("top_features", f"No {ctx.noun} match ({where}).", figures={"rows": 0, "filters": ctx.filters})
     imp = ctx.assistant.cohort_importance(ctx.filters)
     if imp.output_kind == "regression":
-        return _regression_top_features(imp, k, where, ctx.slots.get("features") or [])
+        return _regression_top_features(imp, k, where, ctx.slots.get("features") or [], ctx.noun)
     if len(imp.predicted) == 1:
         label = next(iter(imp.predicted))
         toward, goal = f"“{label}”", f"“{label}”, the class the model predicts for every one of these rows"
@@ -74,8 +74,8 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
                         for f in top)
     lead = named_ranks(ctx.slots.get("features") or [], ranked,
                        {f: f"{points(imp.mean_abs[f])} points on average" for f in ranked})
-    sampled = (f"{imp.rows_used} randomly sampled rows of the {imp.rows_matching} that match"
-               if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching rows")
+    sampled = (f"{imp.rows_used} randomly sampled {ctx.noun} of the {imp.rows_matching} that match"
+               if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching {ctx.noun}")
     text = lead + (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value toward "
             f"{goal}, in percentage points of probability: {listing}. Per row: {imp.method}. These are "
             f"averages over the group, not any one person's reasons.")
@@ -83,7 +83,7 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
     return OpResult("top_features", text, figures=figures)
 
 
-def _regression_top_features(imp, k: int, where: str, named: list[str]) -> OpResult:
+def _regression_top_features(imp, k: int, where: str, named: list[str], noun: str = "rows") -> OpResult:
     """Cohort importance of a regressor: mean |Shapley value| in the model's own unit."""
     from ...narrate.amounts import fmt_amount
 
@@ -94,8 +94,8 @@ def _regression_top_features(imp, k: int, where: str, named: list[str]) -> OpRes
     listing = "; ".join(f"{f} {fmt_amount(imp.mean_abs[f], unit)} (on average "
                         f"{'raising' if imp.mean_signed[f] >= 0 else 'lowering'} the prediction, mean "
                         f"{fmt_amount(imp.mean_signed[f], unit, signed=True)})" for f in top)
-    sampled = (f"{imp.rows_used} randomly sampled rows of the {imp.rows_matching} that match"
-               if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching rows")
+    sampled = (f"{imp.rows_used} randomly sampled {noun} of the {imp.rows_matching} that match"
+               if imp.rows_used < imp.rows_matching else f"all {imp.rows_used} matching {noun}")
     text = lead + (f"Over {sampled} ({where}), the features with the largest mean absolute Shapley value, in the "
             f"model's unit ({unit or 'unnamed'}): {listing}. Per row: {imp.method}. These are averages over "
             "the group, not any one case's reasons.")
@@ -128,9 +128,9 @@ def interactions(ctx: Context) -> OpResult:
         unit = "log-odds (this boosted model's raw score; its interaction values are not in probability units)"
         shown = {p: f"{v:.3f} log-odds" for p, v in value.items()}
     listing = "; ".join(f"{a} × {b} {shown[(a, b)]}" for a, b in pairs[:3])
-    sampled = (f"{len(ci.row_ids)} randomly sampled rows of the {ci.rows_matching} that match"
-               if len(ci.row_ids) < ci.rows_matching else f"all {len(ci.row_ids)} matching rows")
-    text = (f"SHAP interaction values over {sampled} ({describe_filters(ctx.filters)}): the mean absolute "
+    sampled = (f"{len(ci.row_ids)} randomly sampled {ctx.noun} of the {ci.rows_matching} that match"
+               if len(ci.row_ids) < ci.rows_matching else f"all {len(ci.row_ids)} matching {ctx.noun}")
+    text = (f"SHAP interaction values over {sampled} ({describe_filters(ctx.filters, ctx.noun)}): the mean absolute "
             f"interaction of each pair toward each row's predicted class, in {unit}: {listing}. Computed by "
             f"shap's TreeExplainer (tree_path_dependent), which weighs the trees' own training splits rather "
             f"than the background rows a single explanation uses.")
@@ -162,7 +162,7 @@ def _shuffle_interactions(ctx: Context, rows, named: list[str]) -> OpResult:
     ranked = sorted(strength.items(), key=lambda kv: -kv[1])
     listing = "; ".join(f"{a} × {b} {points(v)} points" for (a, b), v in ranked[:3])
     text = (f"This is not a tree model, so shap's interaction values do not apply; instead a shuffle test, "
-            f"not a Shapley value, over {fmt_number(len(sample))} rows ({describe_filters(ctx.filters)}): the mean "
+            f"not a Shapley value, over {fmt_number(len(sample))} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): the mean "
             f"absolute change in p(predicted class) when two features are shuffled together, beyond the sum "
             f"of shuffling each alone, in percentage points: {listing}.")
     return OpResult("interactions", text, figures={"method": "shuffle interaction (not Shapley)", "rows_used": len(sample),

@@ -43,6 +43,11 @@ class Context:
             raise ExplainerInputError(f"There is no {what} to talk about yet: give me one first.")
         return self.x
 
+    @property
+    def noun(self) -> str:
+        """What a row is, plural, as the model's owner named it ("applicants"; "rows" where unnamed)."""
+        return self.ex.info.get("row_noun") or "rows"
+
     def input_name(self) -> str:
         if self.kind == "tabular":
             return f"row {self.state.instance}" if self.state.instance is not None else "this row"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...narrate.amounts import fmt_amount
 from ...narrate.facts import fmt_number, fmt_pct
-from ..cohort import describe_filters
+from ..cohort import conditions, describe_filters
 from ..reply import OpResult
 from .context import Context
 
@@ -27,7 +27,9 @@ def show(ctx: Context) -> OpResult:
     table = ctx.assistant.table()
     if ctx.x is not None and not ctx.filters:
         row = ctx.assistant.row_of(ctx.x)
-        lines = [f"{f}: {fmt_number(row[f])}" for f in table.features]
+        # "how many dependents does 25 have": the values asked for; the whole row where none is named
+        named = [f for f in ctx.slots.get("features") or [] if f in table.features]
+        lines = [f"{f}: {fmt_number(row[f])}" for f in named or table.features]
         return OpResult("show", f"{ctx.input_name().capitalize()}:\n" + "\n".join(lines),
                         table=[{f: row[f] for f in table.features}])
     rows = table.filter(ctx.filters)
@@ -60,7 +62,7 @@ def show(ctx: Context) -> OpResult:
     which = (f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
              f"the {len(ids)} with the {order} chance of “{rank['class']}” the model gives" if rank else
              f"the first {len(ids)}")
-    text = f"{len(rows)} rows ({describe_filters(ctx.filters)}); {which}:\n" + "\n".join(lines)
+    text = f"{len(rows)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}); {which}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
 
@@ -71,9 +73,9 @@ def _none_match(ctx: Context, table) -> str:
     if any(f.get("feature") == "correct" and f.get("value") is False for f in ctx.filters) and table.has_labels:
         rest = [f for f in ctx.filters if f.get("feature") != "correct"]
         labelled = int(table.filter(rest)["label"].notna().sum())
-        return (f"The model got all {labelled} labelled rows ({describe_filters(rest)}) right, so there is no "
+        return (f"The model got all {labelled} labelled {ctx.noun} ({describe_filters(rest, ctx.noun)}) right, so there is no "
                 "mistake to show. These rows include the rows the model was trained on, so they flatter it.")
-    return f"No rows match ({describe_filters(ctx.filters)}), so there is nothing to show."
+    return f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}), so there is nothing to show."
 
 
 def count(ctx: Context) -> OpResult:
@@ -87,7 +89,7 @@ def count(ctx: Context) -> OpResult:
     rows = table.filter(ctx.filters)
     if table.is_regression:
 
-        text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."
+        text = _matching(ctx, len(rows), len(table.frame))
         if len(rows):
             text += (f" The model's prediction for them averages {fmt_amount(float(rows['prediction'].mean()), table.unit)}"
                      f" (from {fmt_amount(float(rows['prediction'].min()), table.unit)} to "
@@ -96,10 +98,15 @@ def count(ctx: Context) -> OpResult:
                                                 "mean_prediction": float(rows["prediction"].mean()) if len(rows) else None})
     by = rows["prediction"].value_counts().to_dict()
     split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
-    text = f"{len(rows)} of {len(table.frame)} rows match ({describe_filters(ctx.filters)})."
+    text = _matching(ctx, len(rows), len(table.frame))
     if len(rows):
         text += f" The model predicts {split}."
     return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame), "by_prediction": by})
+
+
+def _matching(ctx: Context, n: int, total: int) -> str:
+    """'106 of 4454 applicants match (Age > 60).': the rows by their own noun, then the conditions."""
+    return f"{n} of {total} {ctx.noun} match ({conditions(ctx.filters) or 'all ' + ctx.noun})."
 
 
 def _condition_not_read(ctx: Context, feature: str) -> str:
@@ -131,7 +138,7 @@ def statistics(ctx: Context) -> OpResult:
         return feats
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
-        return OpResult("statistics", f"No rows match ({describe_filters(ctx.filters)}).")
+        return OpResult("statistics", f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}).")
     texts, figures = [], {}
     for f in feats:
         s = rows[f]
@@ -142,14 +149,14 @@ def statistics(ctx: Context) -> OpResult:
             # one decimal below: "5,403.98" claims a precision the data does not have.
             whole = bool(len(s.dropna())) and bool((s.dropna().astype(float) % 1 == 0).all())
             places = (0 if abs(d["mean"]) >= 100 else 1) if whole else 2
-            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): mean "
+            texts.append(f"{f} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): mean "
                          f"{fmt_number(round(d['mean'], places))}, median {fmt_number(d['median'])}, from "
                          f"{fmt_number(d['min'])} to {fmt_number(d['max'])} (standard deviation "
                          f"{fmt_number(round(d['std'], places))}).")
         else:
             counts = s.astype(str).value_counts()
             d = {str(k): int(v) for k, v in counts.items()}
-            texts.append(f"{f} over {len(s)} rows ({describe_filters(ctx.filters)}): " +
+            texts.append(f"{f} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): " +
                          ", ".join(f"{k} {v} ({fmt_pct(v / len(s))})" for k, v in d.items()) + ".")
         figures[f] = d
     return OpResult("statistics", " ".join(texts), figures=figures)
@@ -161,7 +168,7 @@ def _predicted_statistics(ctx: Context, table) -> OpResult:
 
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
-        return OpResult("statistics", f"No rows match ({describe_filters(ctx.filters)}).")
+        return OpResult("statistics", f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}).")
     name = table.classes[0] if table.classes else "prediction"  # a regressor's one output, by its name
     figures = {}
     texts = []
@@ -171,7 +178,7 @@ def _predicted_statistics(ctx: Context, table) -> OpResult:
         s = rows[column].dropna()
         d = {"mean": float(s.mean()), "median": float(s.median()), "min": float(s.min()), "max": float(s.max())}
         figures[column] = d
-        texts.append(f"{what} over {len(s)} rows ({describe_filters(ctx.filters)}): mean {fmt_amount(d['mean'], table.unit)}, "
+        texts.append(f"{what} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): mean {fmt_amount(d['mean'], table.unit)}, "
                      f"median {fmt_amount(d['median'], table.unit)}, from {fmt_amount(d['min'], table.unit)} to "
                      f"{fmt_amount(d['max'], table.unit)}.")
     return OpResult("statistics", " ".join(texts), figures=figures)
