@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import gazetteer, linking
+from . import gazetteer, linking, value_forms
 from .lexicon import MEASURES, RACED, SEXED, action, comparator, is_negated, read_number
 from .outcomes import YES, in_target_description, is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
@@ -112,6 +112,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _target_named(text, spans, schema)
     spans = _target_phrase(text, spans, schema)
     _target_mentions(text, spans, schema)
+    _class_then_rows(spans, schema)
     spans = _class_phrases(text, spans, schema)
     if "statistics" in ops:
         for sp in spans:  # "average doctor visits" where a class (or a value) is "average": the statistic
@@ -274,7 +275,8 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
             sp.start = sp.start + m.end()
             sp.text = text[sp.start:sp.end]
         tail = re.search(r"(?<=[A-Za-z])\s+(\d[\d,.]*\s*k?)\W*$", sp.text, re.I)
-        if sp.tag == "FEAT" and tail and read_number(tail.group(1).rstrip(".,")) is not None:
+        if sp.tag == "FEAT" and tail and read_number(tail.group(1).rstrip(".,")) is not None and \
+                " ".join(split_words(sp.text)).lower() not in _numbered_columns(schema):  # (never "store 7" of Store7)
             # "bmi 33" tagged as one feature mention: the feature, then its number
             a = sp.start + tail.start(1)
             b = a + len(tail.group(1).rstrip(".,"))
@@ -608,7 +610,14 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     from .outcomes import happened_word
 
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+    if CHOSE.search(text[start:sp.start].lower()):
+        # "how many bought MM", "people who chose the premium plan": a choice made, which the data records
+        return not MODEL_WORDS.search(text[start:sp.start].lower())
     return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
+
+
+CHOSE = re.compile(r"\b(?:bought|purchased|chose|picked|selected|ordered|went with|went for|opted for|switched to)\s+"
+                   r"(?:the\s+|a\s+|an\s+)?$")
 
 
 def _yes_no_values(text: str, spans: list[_Span], schema: ChatSchema) -> None:
@@ -749,6 +758,18 @@ def _own(candidates: list[str]) -> str | None:
         if other == "co" + mine or other.startswith("co") and other[2:] == mine:
             return name
     return None
+
+
+def _class_then_rows(spans: list[_Span], schema: ChatSchema) -> None:
+    """"MM purchases", "CH buyers" tagged as one feature mention: a class named exactly, then the
+    rows (the purchases of MM), not a column ("purchases" is no ``WeekofPurchase``)."""
+    classes = {str(c).lower(): c for c in schema.classes or ()}
+    rows = _row_words(schema) | {"purchase", "purchases", "buyer", "buyers", "customer", "customers", "people", "ones",
+                                 "case", "cases", "sale", "sales", "order", "orders"}
+    for sp in spans:
+        m = re.fullmatch(r"(\S+)\s+([a-z]+)", sp.text, re.I) if sp.tag == "FEAT" and sp.link is None else None
+        if m and m.group(1).lower() in classes and m.group(2).lower() in rows:
+            sp.end, sp.text, sp.tag = sp.start + m.end(1), m.group(1), "CLS"
 
 
 def _row_words(schema: ChatSchema) -> set[str]:
@@ -914,7 +935,11 @@ def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candida
     the candidates ("income ratio" -> "payment to income ratio" -> payment.to.income). Sets the
     span's link and extent; False where no widening settles it."""
     # words no other mention holds (a class word that named no class, "credit" of "credit history", is free)
-    held = [o for o in spans if o is not sp and not (o.tag in ("CLS", "PRED", "LABEL", "MOD") and resolve(o.text, schema) is None)]
+    # (nor is a class that is a code the column names carry: "MM" of "special on MM", ``SpecialMM``)
+    codes = set(value_forms.code_words(schema.features, []))
+    held = [o for o in spans if o is not sp and not (
+        o.tag in ("CLS", "PRED", "LABEL", "MOD") and resolve(o.text, schema) is None or
+        o.tag in ("CLS", "PRED", "LABEL", "MOD", "FEAT", "VAL") and o.text.strip() in codes)]
     words = [m for m in re.finditer(r"[A-Za-z][A-Za-z'-]*", text)]
 
     def free(m: re.Match) -> bool:
@@ -940,7 +965,11 @@ def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candida
             continue  # (never over another mention: "was *10* years" is a number and its unit)
         r = linking.link_feature(text[a:b], schema, use_embeddings=False)
         second = r.ranked[1][1] if len(r.ranked) > 1 else 0.0
-        if r.best in candidates and not r.ambiguous and r.score >= 0.8 and r.score - second >= 0.1:
+        # (or, surer, another column the words name whole: "price difference" is PriceDiff, not PriceCH)
+        if not r.ambiguous and r.score - second >= 0.1 and (r.best in candidates and r.score >= 0.8 or
+                                                            isinstance(r.best, str) and r.score >= 0.85):
+            for o in [o for o in spans if o is not sp and a <= o.start and o.end <= b]:
+                o.tag, o.used = "SAID", True  # the code word is the column's now
             sp.start, sp.end, sp.text, sp.link = a, b, text[a:b], r.best
             return True
     return False
@@ -1046,6 +1075,15 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             v = linking.link_value(word, schema, use_embeddings=False)
             if v.best is not None and v.score >= 0.95:
                 n.tag, n.link, n.text = "VAL", v.best, word
+                i += 1
+                continue
+            open_ = [a for a in out.ambiguous if "value" not in a]
+            if policy == "always" and len(open_) == 1 and second is None and not any(
+                    sp.tag == "FEAT" and sp.link is not None and not sp.used for sp in spans):
+                # "what if the MM discount for 5 was 0.4" where the discount may be DiscMM or
+                # PctDiscMM: the one number is that feature's, carried into the question asked back
+                open_[0].update(value=value, cmp=op if op and op != "between" else "==")
+                n.used = True
                 i += 1
                 continue
             out.loose_numbers.append({"text": n.text, "value": value, "cmp": op if op and op != "between" else "=="})
@@ -1610,6 +1648,10 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 re.match(r"\s+(?:with|without|having|if)\b", after):
             sp.tag = "ID"  # "what about 25 with no reports": that row, with a change
             return
+        if schema is not None and re.search(r"\bfor\s+#?$", before) and re.fullmatch(r"\s*[?.!]*\s*", after) and \
+                _no_feature_takes(int(sp.text.strip().lstrip("#")), spans, schema):
+            sp.tag = "ID"  # "what if CH is on special for 10": no feature named can be 10, so it is the row
+            return
         if re.search(r"\b" + ROW_NOUNS + r"\s*#?\s*$", before) or re.search(r"#\s*$", before) or (
                 re.search(r"\b(?:if|why (?:was|is|did)|did|would|does|was|is|could)\s+$", before)
                 and re.match(r"\s+(?:had|has|have|was|were|is|got|gets|earned|earns|made|makes|asked|owed|did|would|"
@@ -1687,7 +1729,39 @@ def _feature_then_number(text: str, spans: list[_Span], schema: ChatSchema) -> l
             sp.tag = "NUM"
         out.append(sp)
     out.sort(key=lambda x: (x.start, x.end))
+    return _numbered_names(text, out, schema)
+
+
+def _numbered_names(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """"store 7" where a column is named ``Store7``: the word and the number are one mention of
+    that column (a yes / no column: the sale was at store 7), not the number 7 of a ``STORE`` column."""
+    names = _numbered_columns(schema)
+    if not names:
+        return spans
+    out: list[_Span] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if prev is not None and prev.tag == "FEAT" and sp.tag in ("NUM", "ID", "K") and \
+                re.fullmatch(r"\s?", text[prev.end:sp.start]) and \
+                " ".join(split_words(prev.text) + [sp.text.strip()]).lower() in names:
+            out[-1] = _Span(prev.start, sp.end, "FEAT", text[prev.start:sp.end])
+            continue
+        out.append(sp)
     return out
+
+
+def _no_feature_takes(n: int, spans: list[_Span], schema: ChatSchema) -> bool:
+    """Whether some feature is named and none of those named can have the value ``n`` (a yes / no
+    column, or a numeric one whose range in the data stops short of it)."""
+    named = [linking.link_feature(sp.text, schema, use_embeddings=False) for sp in spans if sp.tag == "FEAT"]
+    cols = [c for r in named for c in ([r.best] if isinstance(r.best, str) else list(r.ambiguous or []))]
+    return bool(cols) and all(c in schema.booleans or c in schema.numeric and not (
+        schema.numeric[c][0] <= n <= schema.numeric[c][1]) for c in cols)
+
+
+def _numbered_columns(schema: ChatSchema) -> dict[str, str]:
+    """Columns whose name ends in a number, by their words ({"store 7": "Store7"})."""
+    return {" ".join(split_words(f)): f for f in schema.features if re.search(r"[a-z]\s*\d+$", " ".join(split_words(f)))}
 
 
 def _fits_one_range(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candidates: list) -> str | None:

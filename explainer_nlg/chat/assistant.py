@@ -256,6 +256,8 @@ class Assistant:
             return None
         one_row = {"predict", "why", "why_not", "confidence", "counterfactual", "what_if"}
         cohort = [p for p in parts if p.op == "predict" and "positive_rate" in (p.figures or {})]  # a group's likelihood
-        if any(p not in cohort and (p.op in one_row or (p.op in ("show", "top_features") and not filters)) for p in parts):
+        listed = [p for p in parts if p.op == "show" and (p.figures or {}).get("ids") is not None]  # rows listed, not this one
+        if any(p not in cohort and p not in listed and (p.op in one_row or (p.op in ("show", "top_features") and not filters))
+               for p in parts):
             return f"row {x}"
         return None

@@ -205,7 +205,26 @@ def _names_feature(low: str, schema: ChatSchema) -> bool:
         return False
     hits: list[Any] = [f for f in ix.items if ix.words[f] == mine or "".join(mine) == ix.glued[f]
                        or " ".join(split_words(f)) == low]
-    return bool(hits)
+    return bool(hits) or _names_coded_column(mine, schema)
+
+
+def _names_coded_column(mine: list[str], schema: ChatSchema) -> bool:
+    """The words are a column's name without the code it carries, word for word or by stem
+    ("loyalty" for ``LoyalCH``, "discount" for ``DiscMM``)."""
+    from .value_forms import code_words
+
+    codes = {c.lower() for c in code_words(schema.features, [])}
+    if not codes:
+        return False
+
+    def stem(a: str, b: str) -> bool:
+        return a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
+
+    for f in schema.features:
+        words = [w for w in split_words(f) if w not in codes]
+        if words and len(words) < len(split_words(f)) and len(words) == len(mine) and all(map(stem, mine, words)):
+            return True
+    return False
 
 
 def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:

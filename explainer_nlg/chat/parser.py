@@ -39,7 +39,8 @@ import time
 from typing import Any
 
 from ..input_text import clean_question
-from . import registry
+from ..narrate.facts import fmt_number
+from . import linking, registry, value_forms
 from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
 from .lexicon import THANKS
@@ -228,6 +229,8 @@ RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict")
 # "what percent of renters get a card", "what proportion of smokers have cancer": a group's rate
 PERCENT_OF = re.compile(r"\b(?:what|which|how many)\s+(?:percent(?:age)?|per cent|proportion|fraction|%)\s+(?:of\b|do\b|are\b)|"
                         r"\bhow\s+many\s+%")
+HOW_IS_ROW = re.compile(r"^\W*how\s+([a-z]+)\s+(?:is|was|are|were)\b")
+SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")  # (where no column is called "share")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
@@ -258,7 +261,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     q = clean_question(question)  # escapes, control characters gone; NFC; a lone surrogate is refused
     out: dict[str, Any] = {"question": q[:MAX_CHARS], "ops": [], "filters": [], "instance": None,
                            "followup": False, "ref": None, "confidence": 1.0}
-    clean = _shorthand(clean_text(q), schema)
+    clean = _codes_named(_shorthand(clean_text(q), schema), schema)
     text = clean.lower()
     reason = _refusal(q, text, schema)
     if reason:
@@ -316,8 +319,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS + ("effect",))))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
-    if chosen and chosen[0][0] in ("count", "statistics") and a.instance is None and PERCENT_OF.search(text) and \
-            any(f["feature"] == "prediction" for f in a.filters):
+    share = SHARE_OF.search(text) if not any(str(f).lower() == "share" for f in schema.features) else None
+    if chosen and chosen[0][0] in ("count", "statistics") and a.instance is None and (PERCENT_OF.search(text) or share) \
+            and any(f["feature"] == "prediction" for f in a.filters):
         # "what percent of renters get a card": how likely the outcome is in the group (the rate
         # the cohort prediction gives, with its interval), not a count of rows with both
         chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
@@ -365,6 +369,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a.filters += [{"feature": "prediction", "cmp": "==", "value": c} for c, _, neg in a.targets[:1]
                       if not neg and c not in said]
         a.targets = []
+    how = HOW_IS_ROW.match(text)
+    if how and chosen and chosen[0][0] != "show" and a.instance is not None and a.features and not a.changes and \
+            any(linking.link_feature(how.group(1), schema, use_embeddings=False).best == f for f in a.features):
+        # "how loyal is customer 5 to CH", "how old is applicant 12": that row's value of the
+        # feature the word names, not the model's confidence
+        chosen = [("show", max(chosen[0][1], reading.ops.get("show", 0.0)))]
+        a = assemble(clean, reading.spans, ["show"], flags, schema)
     uses = bool(chosen) and chosen[0][0] in IMPORTANCE_OPS + USES_OPS and a.instance is None and \
         USES_FEATURE.match(text) is not None
     if chosen and (chosen[0][0] in IMPORTANCE_OPS and IS_IMPORTANT.match(text) or uses) and (a.features or a.groups or any(
@@ -509,6 +520,23 @@ def _shorthand(text: str, schema: Any) -> str:
     """
     own = {str(f).lower() for f in getattr(schema, "features", None) or ()}
     return SHORTHAND_WORD.sub(lambda m: m.group(0) if m.group(0).lower() in own else SHORTHAND[m.group(0).lower()], text)
+
+
+def _codes_named(text: str, schema: Any) -> str:
+    """``text`` with the names a data set's codes stand for replaced by the codes ("why did 5 buy
+    minute maid" -> "why did 5 buy MM" where the documentation says MM is Minute Maid): the
+    classes, the values and the column names hold the codes."""
+    names = _spelled(tuple(str(d) for d in (getattr(schema, "descriptions", None) or {}).values()),
+                     value_forms.code_words(list(getattr(schema, "features", None) or []),
+                                            [str(c) for c in getattr(schema, "classes", None) or []]))
+    for name, code in names.items():
+        text = re.sub(r"(?<![\w-])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w-])", code, text, flags=re.I)
+    return text
+
+
+@functools.lru_cache(maxsize=64)
+def _spelled(descriptions: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, str]:
+    return value_forms.spelled_codes(descriptions, codes) if codes else {}
 
 
 def _done(out: dict, t0: float) -> dict:
@@ -732,6 +760,13 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
         amb = a.ambiguous[0]
         first["ambiguous"] = amb
         for cand in amb["candidates"][:3]:
+            if "value" in amb and first.get("op") == "what_if" and out["instance"] is not None:
+                # "what if the MM discount for 5 was 0.4": the value goes with each candidate, as an edit
+                edit = {"feature": cand, "action": "set", "value": amb["value"]}
+                ops = [dict(o, changes=list(o.get("changes", [])) + [edit]) for o in out["ops"]]
+                choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
+                                "label": f"What changes if {cand} = {fmt_number(amb['value'])} (“{amb['term']}” as {cand})"})
+                continue
             if "value" in amb:  # "with 2 kids": the number given goes with each candidate, as a filter
                 extra = [{"feature": cand, "cmp": amb["cmp"], "value": amb["value"]}]
                 choices.append({"ops": out["ops"], "filters": out["filters"] + extra, "instance": out["instance"],

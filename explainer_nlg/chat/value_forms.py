@@ -214,3 +214,43 @@ def ends_short(short: str, word: str) -> bool:
 
 def _english() -> frozenset:
     return _vocabulary()
+
+
+def spelled_codes(texts: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, str]:
+    """The names that a data set's capital-letter codes stand for, read from its own documentation:
+    {"citrus hill": "CH"} where a description says "... levels CH and MM indicating ... Citrus Hill
+    or Minute Maid". A name is a run of capitalised words whose initials spell a code the data uses
+    (a class, or the capitals of a column's name such as ``PriceCH``), so a stranger can say the
+    brand where the table says ``MM``.
+
+    >>> spelled_codes(("levels CH and MM: whether the customer purchased Citrus Hill or Minute Maid Orange Juice",),
+    ...               ("CH", "MM", "ID"))
+    {'citrus hill': 'CH', 'minute maid': 'MM'}
+    >>> spelled_codes(("Store ID",), ("ID",))
+    {}
+    """
+    out: dict[str, str] = {}
+    wanted = {c.upper() for c in codes if re.fullmatch(r"[A-Za-z]{2,5}", c)}
+    for text in texts:
+        words = re.findall(r"[A-Za-z][\w'-]*", text or "")
+        for i in range(len(words)):
+            for code in wanted:
+                run = words[i:i + len(code)]
+                # (every word capitalised and none all capitals: "Citrus Hill", not "MM CH" or "the house")
+                if len(run) == len(code) and all(w[0].isupper() and not w.isupper() for w in run) and \
+                        "".join(w[0] for w in run).upper() == code:
+                    out.setdefault(" ".join(run).lower(), code)
+    return out
+
+
+def code_words(features: list[str], classes: list[str]) -> tuple[str, ...]:
+    """The capital-letter codes a data set uses: its classes so written and the capitals inside its
+    column names ("CH" of ``PriceCH``, ``LoyalCH``).
+
+    >>> code_words(["PriceCH", "LoyalCH", "STORE", "age"], ["CH", "MM"])
+    ('CH', 'MM', 'STORE')
+    """
+    found = [c for c in classes if re.fullmatch(r"[A-Z]{2,5}", str(c))]
+    for f in features:
+        found += re.findall(r"(?<![A-Z])[A-Z]{2,5}(?![a-z])", str(f))
+    return tuple(dict.fromkeys(found))

@@ -1542,3 +1542,105 @@ def test_a_description_that_is_a_sentence_names_the_feature_without_its_full_sto
 def test_a_value_asked_of_a_row_is_shown_alone(creditcard_ex):
     text = creditcard_ex.ask("how many dependents does 25 have", session="cards-show").text
     assert "dependents: " in text and "income: " not in text, text
+
+
+# ---- orange juice purchases (columns as ISLR::OJ has them: codes CH / MM in classes and names) ----
+
+OJ_DESCRIPTIONS = {
+    "Purchase": "A factor with levels CH and MM indicating whether the customer purchased Citrus Hill or Minute "
+                "Maid Orange Juice", "PriceCH": "Price charged for CH", "PriceMM": "Price charged for MM",
+    "DiscCH": "Discount offered for CH", "DiscMM": "Discount offered for MM", "SpecialCH": "Indicator of special on CH",
+    "SpecialMM": "Indicator of special on MM", "LoyalCH": "Customer brand loyalty for CH",
+    "PriceDiff": "Sale price of MM less sale price of CH", "Store7": "A factor with levels No and Yes indicating "
+    "whether the sale is at Store 7", "ListPriceDiff": "List price of MM less list price of CH",
+    "STORE": "Which of 5 possible stores the sale occured at", "PctDiscMM": "Percentage discount for MM"}
+
+
+def _oj_frame(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame({"PriceCH": rng.choice([1.69, 1.79, 1.86, 1.99], n), "PriceMM": rng.choice([1.69, 1.99, 2.09, 2.18], n),
+                       "DiscCH": rng.choice([0, 0, 0.1, 0.2], n), "DiscMM": rng.choice([0, 0, 0.3, 0.4], n),
+                       "SpecialCH": rng.integers(0, 2, n), "SpecialMM": rng.integers(0, 2, n),
+                       "LoyalCH": rng.uniform(0, 1, n).round(3), "PriceDiff": rng.uniform(-0.6, 0.6, n).round(2),
+                       "Store7": rng.choice(["No", "Yes"], n), "ListPriceDiff": rng.uniform(0, 0.4, n).round(2),
+                       "STORE": rng.integers(0, 5, n), "PctDiscMM": rng.choice([0, 0, 0.15, 0.4], n)})
+    df.index = pd.RangeIndex(1, n + 1)
+    return df
+
+
+@pytest.fixture(scope="module")
+def oj():
+    s = ChatSchema.from_frame(_oj_frame(), classes=["CH", "MM"], target="Purchase", descriptions=OJ_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+def test_a_code_is_found_from_the_name_the_documentation_spells_out():
+    from explainer_nlg.chat.value_forms import code_words, spelled_codes
+
+    codes = code_words(["PriceCH", "SpecialMM", "STORE"], ["CH", "MM"])
+    assert spelled_codes((OJ_DESCRIPTIONS["Purchase"],), codes) == {"citrus hill": "CH", "minute maid": "MM"}
+
+
+@pytest.mark.parametrize("question,op,target", [
+    ("why did customer 5 buy minute maid", "why", "MM"),
+    ("what would make 5 buy citrus hill instead", "counterfactual", "CH")])
+def test_a_class_said_by_the_name_its_code_stands_for(question, op, target, oj):
+    """"The data has nothing called “minute”"."""
+    p = parse(question, oj)
+    assert ops(p) == [op] and p["ops"][0].get("target") == target and p["instance"] == 5, p
+
+
+@pytest.mark.parametrize("question,want", [
+    ("what if 10 had a special on MM", [("SpecialMM", "set", 1)]),
+    ("what happens if citrus hill is on special for 10", [("SpecialCH", "set", 1)])])
+def test_a_code_beside_a_vague_word_settles_which_column(question, want, oj):
+    """Asked back between SpecialCH and SpecialMM; "for 10" (no special is 10) was its value."""
+    p = parse(question, oj)
+    assert ops(p) == ["what_if"] and p["instance"] == 10 and changes(p) == want, p
+
+
+@pytest.mark.parametrize("question,op,feature", [
+    ("how does the price difference affect the choice", "effect", "PriceDiff"),
+    ("avg loyalty of people who bought MM", "statistics", "LoyalCH"),
+    ("how loyal is customer 5 to citrus hill", "show", "LoyalCH")])
+def test_a_column_named_by_its_words_without_its_code(question, op, feature, oj):
+    """"price" was asked back as PriceCH or PriceMM; "loyalty" was nothing; "how loyal" the confidence."""
+    p = parse(question, oj)
+    assert ops(p) == [op] and p["ops"][0].get("features") == [feature] and not p.get("clarify"), p
+
+
+def test_a_choice_made_is_what_the_data_records(oj):
+    p = parse("how many bought minute maid at store 7", oj)
+    assert filters(p) == [("Store7", "==", "Yes"), ("label", "==", "MM")], p
+
+
+def test_a_column_named_with_a_number_is_that_column(oj):
+    """"store 7" was STORE = 7 (no row matched), where ``Store7`` says whether the sale was there."""
+    p = parse("are customers at store 7 more likely to buy citrus hill", oj)
+    assert ops(p) == ["compare"] and p["ops"][0]["groups"] == [[{"feature": "Store7", "cmp": "==", "value": "Yes"}]], p
+
+
+def test_the_share_of_a_class_in_a_group_is_its_rate(oj):
+    p = parse("whats the share of MM purchases when there is a special on MM", oj)
+    assert ops(p) == ["predict"] and p["ops"][0].get("scope") == "cohort" and p["ops"][0].get("target") == "MM", p
+    assert filters(p) == [("SpecialMM", "==", "1")], p
+
+
+def test_a_number_for_a_vague_feature_in_a_what_if_goes_into_the_question_asked_back(oj):
+    p = parse("what if the minute maid discount for 5 was 0.4", oj)
+    """The options asked back changed nothing: the 0.4 was left out of them."""
+    got = sorted(tuple(c["ops"][0]["changes"][0].values()) for c in p["clarify"])
+    assert got == [("DiscMM", "set", 0.4), ("PctDiscMM", "set", 0.4)], p
+
+
+def test_a_code_in_a_feature_description_keeps_its_capitals():
+    from explainer_nlg.narrate.facts import tabular_player
+
+    assert tabular_player(0, "LoyalCH", 0.9, 1.0, OJ_DESCRIPTIONS).noun == "customer brand loyalty for CH"
+
+
+def test_a_ranked_listing_is_not_about_the_row_in_view(liver_ex):
+    liver_ex.ask("why 5", session="liver-rank")
+    text = liver_ex.ask("who is most likely to die", session="liver-rank").text
+    assert not text.startswith("About row 5") and "the 5 with the highest chance" in text, text

@@ -25,7 +25,8 @@ def show(ctx: Context) -> OpResult:
         ctx.need_x()
         return OpResult("show", "The photo is shown in the panel beside the chat.")
     table = ctx.assistant.table()
-    if ctx.x is not None and not ctx.filters:
+    if ctx.x is not None and not ctx.filters and not ctx.slots.get("rank"):
+        # ("who is most likely to buy MM" ranks every row, whichever one is in view)
         row = ctx.assistant.row_of(ctx.x)
         # "how many dependents does 25 have": the values asked for; the whole row where none is named
         named = [f for f in ctx.slots.get("features") or [] if f in table.features]
@@ -61,7 +62,7 @@ def show(ctx: Context) -> OpResult:
     order = "lowest" if rank.get("order") == "ascending" else "highest"
     which = (f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
              f"the {len(ids)} with the {order} chance of “{rank['class']}” the model gives" if rank else
-             f"the first {len(ids)}")
+             "the first" if len(ids) == 1 else f"the first {len(ids)}")
     text = f"{len(rows)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}); {which}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
