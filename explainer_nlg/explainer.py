@@ -21,6 +21,7 @@ members and batch runs live in explainer_views.py, explainer_image.py and explai
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -132,6 +133,10 @@ class Explainer(TabularViews, ImageViews):
                 raise ExplainerInputError(f"{type(model).__name__} is a classifier: its outputs are class "
                                           "probabilities, so it takes no unit or output_name.")
             predictor = SklearnPredictor(model, features, class_names)
+            coded = None if class_names is not None else coded_class_names(
+                predictor.class_names, str((descriptions or {}).get(target) or ""), row_noun)
+            if coded:  # "1=patient survived to discharge or 0=patient died": answers say "died", not "0"
+                predictor = SklearnPredictor(model, features, coded)
         unknown = [f for f in protected or [] if f not in features]
         if unknown:
             raise ExplainerInputError(f"protected names {', '.join(map(repr, unknown))}, which "
@@ -434,6 +439,33 @@ def _demo_key(name: str) -> str:
     if key not in DEMOS:
         raise ExplainerInputError(f"There is no demo {name!r}. Demos: {', '.join(DEMOS)}.")
     return key
+
+
+def coded_class_names(classes: list[str], description: str, row_noun: str = "rows") -> list[str] | None:
+    """Readable names for numeric classes, where the target's description codes each of them
+    ("1=patient survived to discharge or 0=patient died"), without the row's own noun in front;
+    None where it does not code them all (the classes stay as the model has them).
+
+    >>> coded_class_names(["0", "1"], "1=patient survived to discharge or 0=patient died", "patients")
+    ['died', 'survived to discharge']
+    >>> coded_class_names(["0", "1"], "indicator of birth weight less than 2.5 kg") is None
+    True
+    """
+    from .narrate.codings import codings
+    from .narrate.views.phrases import singular
+
+    codes = codings(description)
+    by_value = {v: k for k, v in codes.items()}
+    try:
+        values = [int(float(c)) for c in classes]
+    except (TypeError, ValueError):
+        return None
+    if len(codes) != len(classes) or set(values) != set(by_value):
+        return None
+    noun = singular(str(row_noun or "").lower().strip())
+    names = [re.sub(r"^(?:the |a |an )?(?:" + re.escape(noun) + r"|person|case|row)\s+", "", by_value[v]).strip() or by_value[v]
+             for v in values]
+    return names if len(set(names)) == len(names) else None
 
 
 @functools.cache

@@ -690,6 +690,11 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
         if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
             sp.used = True
             continue
+        if schema.kind == "tabular" and not any(word.lower().strip() == str(c).lower() for c in schema.classes) and \
+                linking.link_feature(word, schema, use_embeddings=False).score >= 0.95 and \
+                re.search(r"\b(?:without|with|no|any|had|has|have|having)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower()):
+            sp.tag = "FEAT"  # "survive without an infection" (a column ``Infection``): the column, not an event class
+            continue
         if sp.tag != "LABEL" and re.search(r"\b(?:actual+y|acutally|realy|really|truly|in fact|labell?ed(?: as)?|"
                                            r"true label (?:is|of))\s+$",
                                            text[:sp.start].lower()):

@@ -179,6 +179,7 @@ WOULD_COST = re.compile(r"^\W*(?:how much|what)\s+(?:would|will|could|might|does
 # "would 25 be approved with no reports", "will she get it if her income were 5": a row's outcome under changes
 WOULD_WITH = re.compile(r"^\W*(?:would|will|could|might|can)\b.*?\b(?:with|without|if|having|had)\b")
 
+WOULD_THEY = re.compile(r"^\W*(?:would|will|could|might|can)\s+(?:she|he|they|it|this (?:one|person|\w+)|that one)\b")
 ABOUT_WITH = re.compile(r"^\W*(?:and |so |ok )?(?:what|how) about\b.*\b(?:with|without|having|if)\b")
 
 
@@ -229,6 +230,11 @@ RATE_OPS = ("performance", "statistics", "count", "mistakes", "predict")
 # "what percent of renters get a card", "what proportion of smokers have cancer": a group's rate
 PERCENT_OF = re.compile(r"\b(?:what|which|how many)\s+(?:percent(?:age)?|per cent|proportion|fraction|%)\s+(?:of\b|do\b|are\b)|"
                         r"\bhow\s+many\s+%")
+MORE_IMPORTANT = re.compile(r"\bmore (?:important|influential|predictive)\b|\bmatters? (?:the )?more\b|"
+                            r"\b(?:bigger|larger|stronger) (?:factor|effect|influence|impact)\b")
+# "explain the predictions on data where ...", "why are these patients predicted to die": rows, plural
+COHORT_WHY = re.compile(r"\b(?:predictions|instances|data|rows|people|ppl|patients|cases|these|those|them|they|"
+                        r"everyone|all)\b")
 HOW_IS_ROW = re.compile(r"^\W*how\s+([a-z]+)\s+(?:is|was|are|were)\b")
 SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")  # (where no column is called "share")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
@@ -340,9 +346,12 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         chosen = [(op, min(1.0, max(chosen[0][1], sum(reading.ops.get(o, 0.0) for o in ("counterfactual", "predict",
                                                                                         "what_if")))))]
         a = assemble(clean, reading.spans, [op], flags, schema)
-    if chosen and chosen[0][0] == "predict" and a.instance is not None and a.features and WOULD_WITH.search(text):
+    if chosen and chosen[0][0] == "predict" and WOULD_WITH.search(text) and (
+            a.instance is not None and a.features or
+            a.instance is None and WOULD_THEY.match(text) and (a.features or a.filters)):
         # "would 25 be approved with no reports and 5 active accounts": the row with those values,
-        # not its prediction as it stands with the features merely named
+        # not its prediction as it stands with the features merely named ("would she survive
+        # without an infection": the row in view, by its pronoun)
         edited = assemble(clean, reading.spans, ["what_if"], flags, schema)
         if edited.changes:
             chosen = [("what_if", min(1.0, sum(reading.ops.get(o, 0.0) for o in ("predict", "what_if", "counterfactual"))))]
@@ -369,6 +378,20 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a.filters += [{"feature": "prediction", "cmp": "==", "value": c} for c, _, neg in a.targets[:1]
                       if not neg and c not in said]
         a.targets = []
+    two_ranked = bool(chosen) and len(a.features) >= 2 and MORE_IMPORTANT.search(text) is not None \
+        and chosen[0][0] in IMPORTANCE_OPS + ("compare", "interactions")
+    overall = two_ranked and a.instance is None and not out["followup"] and \
+        not re.search(r"\bfor (?:her|him|them|me|this|that)\b|\b(?:her|his|my|their)\b", text)
+    if two_ranked:
+        # "which is more important, pulse or age", "is pulse more important than age": where each ranks
+        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS + ("compare", "interactions"))))]
+        a = assemble(clean, reading.spans, ["top_features"], flags, schema)
+    if chosen and chosen[0][0] == "why" and a.instance is None and not out["followup"] and \
+            any(f["feature"] not in ("prediction", "label", "correct") for f in a.filters) and COHORT_WHY.search(text):
+        # "explain the predictions on data where age is 20": what drives the predictions of those
+        # rows (not the reasons for whichever row is in view)
+        chosen = [("top_features", chosen[0][1])]
+        a = assemble(clean, reading.spans, ["top_features"], flags, schema)
     how = HOW_IS_ROW.match(text)
     if how and chosen and chosen[0][0] != "show" and a.instance is not None and a.features and not a.changes and \
             any(linking.link_feature(how.group(1), schema, use_embeddings=False).best == f for f in a.features):
@@ -456,8 +479,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                 o.pop("target", None)
     if of_prediction:
         ops[0]["of"] = "prediction"
-    if uses and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
-        ops[0]["scope"] = "global"  # "does the model use age": the model, whatever row is in view
+    if (uses or overall) and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
+        ops[0]["scope"] = "global"  # "does the model use age", "is pulse more important than age": the model
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
                                                         WHO_RANKS.match(text) and not a.filters) else None
     if ranked_by is not None:

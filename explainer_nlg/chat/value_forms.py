@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from ..narrate.codings import CODING, codings  # noqa: F401 (the chat layer's name for them)
 from .schema import _vocabulary
 
 NEGATED_VALUE = re.compile(r"^(?:non|no|not|never|without)\s+(.+)$")
@@ -40,19 +41,6 @@ def coded_sex(feature: str, value) -> str | None:
     return SEX_CODES.get(str(value).strip().lower()) if words & {"sex", "gender"} else None
 
 
-CODING = re.compile(r"(?<![\w.])(\d+)\s*=\s*([a-z][a-z' -]*?)\s*(?=,|;|\.|\bto\s+\d|\d+\s*=|\)|$)", re.I)
-
-
-def codings(description: str) -> dict[str, int]:
-    """The words a description gives for a numeric code ("1 = very unhappy to 5 = very happy"):
-    {"very unhappy": 1, "very happy": 5}; {} where it gives none.
-
-    >>> codings("self rating of marriage, 1 = very unhappy to 5 = very happy")
-    {'very unhappy': 1, 'very happy': 5}
-    >>> codings("1 = anti, 2 = not at all, 5 = very religious"), codings("=1 if married")
-    ({'anti': 1, 'not at all': 2, 'very religious': 5}, {})
-    """
-    return {m.group(2).strip().lower(): int(m.group(1)) for m in CODING.finditer(description or "")}
 
 
 def negated_forms(words: str) -> set[str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..evidence import Evidence
+from .codings import codings
 from .records import change_action, input_kind, validate
 from .vocabulary import vocabulary, words_of
 
@@ -321,6 +322,8 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
 
     >>> tabular_player(0, "Seniority", 1.0, 0.1).phrase, tabular_player(0, "Seniority", 2.0, 0.1).phrase
     ('1 year in the current job', '2 years in the current job')
+    >>> tabular_player(0, "Sex", 1, 0.1, {"Sex": "1=female or 0=male"}).phrase
+    'sex “female”'
     """
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
@@ -332,6 +335,11 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     aliases |= {s.lower() for s in spec.get("synonyms", [])}
     numeric = is_number(value)
     categories = {str(k): v for k, v in spec.get("categories", {}).items()}
+    coded = {code: said for said, code in codings(desc).items()} if desc and not categories else {}
+    if numeric and len(coded) >= 2 and float(value).is_integer() and int(value) in coded:
+        # "1=female or 0=male": a coded value is said in its words ('sex “female”'), a category
+        categories = {str(code): _coded_phrase(noun, said) for code, said in coded.items()}
+        value, numeric = str(int(value)), False
     category_phrases = {v.lower(): k for k, v in categories.items()}
     if numeric and "year" in name.lower() and float(value).is_integer() and 1000 <= value < 3000:
         value = int(value)  # a year reads "2005", not "2,005"
@@ -361,6 +369,18 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
         phrase = f"{noun} {quote(str(value))}"
     aliases = sorted(a for a in aliases if a)
     return Player(index, name, value, contribution, phrase, noun, aliases, category_phrases, numeric)
+
+
+def _coded_phrase(noun: str, said: str) -> str:
+    """A coded value in words: alone where they name the feature too ("emergency admission", "no
+    infection"), else after its noun ('sex “female”', 'age group “old”').
+
+    >>> _coded_phrase("emergency", "emergency admission"), _coded_phrase("sex", "female")
+    ('emergency admission', 'sex “female”')
+    """
+    if set(words_of(noun)) & set(words_of(said)):
+        return said
+    return f"{noun} {quote(said)}"
 
 
 # A year column with one of these words is also an age ("Year_Built", "birth_year").

@@ -1644,3 +1644,91 @@ def test_a_ranked_listing_is_not_about_the_row_in_view(liver_ex):
     liver_ex.ask("why 5", session="liver-rank")
     text = liver_ex.ask("who is most likely to die", session="liver-rank").text
     assert not text.startswith("About row 5") and "the 5 with the highest chance" in text, text
+
+
+# ---- an intensive care unit (columns as Stat2Data::ICU has them: 0 / 1 codes described) ---------
+
+ICU_DESCRIPTIONS = {
+    "Survive": "1=patient survived to discharge or 0=patient died", "Age": "Age (in years)",
+    "AgeGroup": "1= young (under 50), 2= middle (50-69), 3 = old (70+)", "Sex": "1=female or 0=male",
+    "Infection": "1=infection suspected or 0=no infection", "SysBP": "Systolic blood pressure (in mm of Hg)",
+    "Pulse": "Heart rate (beats per minute)", "Emergency": "1=emergency admission or 0=elective admission"}
+
+
+def _icu_frame(n: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(9)
+    age = rng.integers(16, 92, n)
+    df = pd.DataFrame({"Age": age, "AgeGroup": np.where(age < 50, 1, np.where(age < 70, 2, 3)),
+                       "Sex": rng.integers(0, 2, n), "Infection": rng.integers(0, 2, n),
+                       "SysBP": rng.integers(40, 230, n), "Pulse": rng.integers(40, 190, n),
+                       "Emergency": rng.integers(0, 2, n)})
+    df["Survive"] = ((df.SysBP > 90) & ~((df.Infection == 1) & (df.AgeGroup == 3))).astype(int)
+    df.index = pd.RangeIndex(1, n + 1)
+    return df
+
+
+@pytest.fixture(scope="module")
+def icu_ex():
+    from sklearn.linear_model import LogisticRegression
+
+    from explainer_nlg import Explainer
+
+    df = _icu_frame()
+    model = LogisticRegression(max_iter=2000).fit(df.drop(columns="Survive"), df.Survive)
+    return Explainer.from_sklearn(model, df, target="Survive", descriptions=ICU_DESCRIPTIONS, row_noun="patients")
+
+
+def test_numeric_classes_take_the_names_the_targets_description_codes(icu_ex):
+    """Answers said “0” and “1”, and "who is most at risk" ranked by the chance of surviving."""
+    assert list(icu_ex.class_names) == ["died", "survived to discharge"]
+    text = icu_ex.ask("who is most at risk", session="icu-risk").text
+    assert "highest chance of “died”" in text, text
+
+
+def test_a_coded_value_is_said_in_its_words(icu_ex):
+    row = next(i for i in icu_ex.rows().index if icu_ex.rows().loc[i, "Sex"] == 1)
+    ev = icu_ex.explain(int(row))
+    from explainer_nlg.narrate.facts import tabular_player
+
+    assert tabular_player(0, "Sex", 1, 0.1, ICU_DESCRIPTIONS).phrase == "sex “female”"
+    assert tabular_player(0, "Emergency", 1, 0.1, ICU_DESCRIPTIONS).phrase == "emergency admission"
+    assert ev.predicted_label in ("died", "survived to discharge")
+
+
+def test_a_column_said_after_without_is_the_column_not_an_event(icu_ex):
+    """"would she survive without an infection": "infection" was read as the class “died”, and
+    the change was dropped (the row's prediction as it stands)."""
+    icu_ex.ask("why did patient 1 die", session="icu-without")
+    a = icu_ex.ask("would she survive without an infection", session="icu-without")
+    assert a.parsed["ops"][0]["op"] == "what_if", a.parsed
+    assert a.parsed["ops"][0]["changes"] == [{"feature": "Infection", "action": "set", "value": 0}], a.parsed
+
+
+def test_a_coded_word_names_its_value(icu_ex):
+    """"old patients" (AgeGroup 3 = old (70+)) could not be counted."""
+    p = icu_ex.parse("how many old patients survived")
+    assert filters(p) == [("AgeGroup", "==", "3"), ("label", "==", "survived to discharge")], p
+
+
+@pytest.fixture(scope="module")
+def icu():
+    s = ChatSchema.from_frame(_icu_frame().drop(columns="Survive"), classes=["died", "survived to discharge"],
+                              target="Survive", descriptions=ICU_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("question,scope", [
+    ("which is more important, pulse or age", "global"), ("is pulse more important than age", "global"),
+    ("is pulse more important than age for her", None)])
+def test_which_of_two_features_matters_more_is_where_each_ranks(question, scope, icu):
+    """Asked back between the reasons for "this input", an effect and comparing groups."""
+    p = parse(question, icu)
+    assert ops(p) == ["top_features"] and p["ops"][0]["features"] == ["Pulse", "Age"], p
+    assert p["ops"][0].get("scope") == scope and not p.get("clarify"), p
+
+
+def test_explaining_the_predictions_of_a_group_is_what_drives_them(icu):
+    """It explained whichever row was in view, dropping the group."""
+    p = parse("explain the predictions on data where age is 20", icu)
+    assert ops(p) == ["top_features"] and filters(p) == [("Age", "==", "20")], p
