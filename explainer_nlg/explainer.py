@@ -93,7 +93,8 @@ class Explainer(TabularViews, ImageViews):
         the model records its own (``feature_names_in_``). ``protected``: features that must never
         be a reason to change (counterfactuals keep them fixed; fairness answers name them).
         ``positive_class``: the favourable class that rates count (default: for two classes, the
-        second, as scikit-learn orders them). ``row_noun``: what a row is, plural, as answers should
+        second, as scikit-learn orders them). ``class_names`` (default: the model's classes, or
+        the names the target's description codes them with, "1=survived or 0=died"). ``row_noun``: what a row is, plural, as answers should
         say it ("applicants", "patients", "stores"; default "rows").
 
         Regressors (anything scikit-learn tags as one, or a model with ``predict`` and no
