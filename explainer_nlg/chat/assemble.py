@@ -690,6 +690,10 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
         if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
             sp.used = True
             continue
+        if re.search(r"\btoo\s+$", text[:sp.start].lower()) and \
+                not any(word.lower().strip() == str(c).lower() for c in schema.classes):
+            sp.tag, sp.used = "SAID", True  # "is my income too low": the income's size, not the class "bad"
+            continue
         if schema.kind == "tabular" and not any(word.lower().strip() == str(c).lower() for c in schema.classes) and \
                 linking.link_feature(word, schema, use_embeddings=False).score >= 0.95 and \
                 re.search(r"\b(?:without|with|no|any|had|has|have|having)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower()):

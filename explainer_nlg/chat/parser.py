@@ -235,6 +235,13 @@ MORE_IMPORTANT = re.compile(r"\bmore (?:important|influential|predictive)\b|\bma
 # "explain the predictions on data where ...", "why are these patients predicted to die": rows, plural
 COHORT_WHY = re.compile(r"\b(?:predictions|instances|data|rows|people|ppl|patients|cases|these|those|them|they|"
                         r"everyone|all)\b")
+PAID_OFF = re.compile(r"\b(?:pa(?:y|ys|id|ying)|clear(?:s|ed|ing)?|settl(?:e|es|ed|ing))\s+off\s+(?:all\s+(?:of\s+)?)?"
+                      r"(?:my|her|his|their|the|its|our|your)?\s*([a-z]+(?:\s+[a-z]+)?)")
+ABOUT_ME = re.compile(r"\b(?:data|information|info|details|records?|everything)\b.*\b(?:about|on|for|of)\s+"
+                      r"(?:me|her|him|them|this (?:one|person|applicant|customer|patient|case|row))\b|"
+                      r"\bwhat do you (?:know|have) (?:about|on) (?:me|her|him|them)\b")
+OWN_VALUE = re.compile(r"^\W*(?:(?:but|well|ok|so|and)\s+)?(?:i(?:'m| am| earn| make| have| owe| work| pay| rent| own)\b|"
+                       r"my\s+\w+(?:\s+\w+)?\s+(?:is|was|are)\s+\$?\d)")
 HOW_IS_ROW = re.compile(r"^\W*how\s+([a-z]+)\s+(?:is|was|are|were)\b")
 SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")  # (where no column is called "share")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
@@ -392,6 +399,29 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # rows (not the reasons for whichever row is in view)
         chosen = [("top_features", chosen[0][1])]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
+    if chosen and chosen[0][0] in ("what_if", "predict") and a.instance is None and OWN_VALUE.search(text) and \
+            (a.changes or chosen[0][0] == "predict" and (a.filters or a.features)):
+        # "i earn 200 a month, is that enough", "my income is 300, would i get it": the asker's own
+        # row with that value, however unsure the model was between the edit and the prediction
+        edited = a if a.changes else assemble(clean, reading.spans, ["what_if"], flags, schema)
+        if edited.changes and all(c.get("value") is not None or c.get("action") != "set" for c in edited.changes):
+            chosen = [("what_if", max(CLARIFY, sum(reading.ops.get(o, 0.0) for o in ("what_if", "predict"))))]
+            a = edited
+    paid = PAID_OFF.search(text)
+    if paid and chosen and chosen[0][0] in ("what_if", "predict", "counterfactual") and not a.changes:
+        named = linking.link_feature(paid.group(1), schema, use_embeddings=False)
+        if isinstance(named.best, str) and named.score >= 0.8 and named.best in getattr(schema, "numeric", {}):
+            # "will i get the loan if i pay off my debt": that amount down to nothing
+            if chosen[0][0] != "what_if":
+                chosen = [("what_if", chosen[0][1])]
+                a = assemble(clean, reading.spans, ["what_if"], flags, schema)
+            a.changes = [{"feature": named.best, "action": "set", "value": 0}]
+            a.features = [f for f in a.features if f != named.best]
+    if chosen and chosen[0][0] in ("describe_data", "statistics", "define") and a.instance is None and ABOUT_ME.search(text):
+        # "what data do you have about me": the row in view, not a summary of the table
+        chosen = [("show", chosen[0][1])]
+        a = assemble(clean, reading.spans, ["show"], flags, schema)
+        out["followup"] = True
     how = HOW_IS_ROW.match(text)
     if how and chosen and chosen[0][0] != "show" and a.instance is not None and a.features and not a.changes and \
             any(linking.link_feature(how.group(1), schema, use_embeddings=False).best == f for f in a.features):

@@ -1732,3 +1732,26 @@ def test_explaining_the_predictions_of_a_group_is_what_drives_them(icu):
     """It explained whichever row was in view, dropping the group."""
     p = parse("explain the predictions on data where age is 20", icu)
     assert ops(p) == ["top_features"] and filters(p) == [("Age", "==", "20")], p
+
+
+# ---- the loan demo, asked as its customer would (2026-12-03) -----------------------------------
+
+@pytest.mark.parametrize("question,want", [
+    ("i earn 200 a month is that enough", [("Income", "set", 200)]),
+    ("will i get the loan if i pay off my debt", [("Debt", "set", 0)]),
+    ("what if 17 paid off her debt", [("Debt", "set", 0)])])
+def test_a_customer_stating_their_own_value_is_a_what_if(question, want, loan):
+    """"i earn 200 ..." was asked back; "pay off my debt" asked what to change."""
+    p = parse(question, loan)
+    assert ops(p) == ["what_if"] and changes(p) == want and not p.get("clarify"), p
+
+
+def test_what_data_you_have_about_me_is_my_row(loan_ex):
+    text = loan_ex.ask("what data do you have about me", x=12, session="strangers-about-me").text
+    assert text.startswith("Row 12:") and "Income: " in text, text
+
+
+def test_a_feature_too_low_is_not_an_outcome(loan):
+    """"Reading “low” as “bad”"."""
+    p = parse("is my income too low", loan)
+    assert p["readings"] == [] and "Income" in p["ops"][0].get("features", []), p
