@@ -451,10 +451,16 @@ def coded_class_names(classes: list[str], description: str, row_noun: str = "row
     ['died', 'survived to discharge']
     >>> coded_class_names(["0", "1"], "indicator of birth weight less than 2.5 kg") is None
     True
+    >>> coded_class_names(["N", "Y"], "a factor with levels: N, will vote no (against); Y, will vote yes.")
+    ['will vote no', 'will vote yes']
     """
-    from .narrate.codings import codings
+    from .narrate.codings import codings, letter_codes
     from .narrate.views.phrases import singular
 
+    lettered = letter_codes(description)
+    if lettered and set(map(str, classes)) == set(lettered):  # "A, will abstain; N, will vote no; ..."
+        names = [lettered[str(c)] for c in classes]
+        return names if len(set(names)) == len(names) else None
     codes = codings(description)
     by_value = {v: k for k, v in codes.items()}
     try:

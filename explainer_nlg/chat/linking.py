@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..narrate.codings import letter_codes
 from .lexicon import _concepts, concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words, unranked
 from .value_forms import (
@@ -324,6 +325,9 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 forms |= frequency_forms(ph)
             if str(v) in states:  # "texas" for TX; the code itself only as typed, upper case
                 forms = state_forms(str(v), states[str(v)])
+            said = letter_codes(schema.descriptions.get(f, "")).get(str(v))
+            if said:  # "post-secondary" for ``PS`` where the description says "PS, Post-secondary"
+                forms |= {said, said.replace("-", " "), said.replace("-", "")}
             spelled = coded_sex(f, v)  # "f" of ``sex``: the words for "female"
             for vals, says in value_words():
                 if words in vals or str(v).lower() in vals or spelled in vals or bare in vals:

@@ -23,3 +23,30 @@ def codings(description: str) -> dict[str, int]:
     {'young': 1, 'middle': 2, 'old': 3}
     """
     return {m.group(2).strip().lower(): int(m.group(1)) for m in CODING.finditer(description or "")}
+
+
+LEVELS = re.compile(r"\blevels?\b", re.I)
+LETTER_CODE = re.compile(r"(?:^|[:;]|\blevels?\b)\s*[`'\"]?([A-Za-z][\w.+-]{0,5})[`'\"]?\s*,\s*([^;:]+?)\s*(?=;|\.?\s*$)")
+
+
+def letter_codes(description: str) -> dict[str, str]:
+    """The words a description gives each short code of a factor, R's documentation style
+    ("A factor with levels: F, female; M, male."): {"F": "female", "M": "male"}; {} where it gives
+    none. Parentheses are left out of the words.
+
+    >>> letter_codes("A factor with levels: C, Central; M, Metropolitan Santiago area; SA, city of Santiago.")
+    {'C': 'central', 'M': 'metropolitan santiago area', 'SA': 'city of santiago'}
+    >>> letter_codes("a factor with levels: A, will abstain; N, will vote no (against Pinochet); U, undecided.")
+    {'A': 'will abstain', 'N': 'will vote no', 'U': 'undecided'}
+    >>> letter_codes("Monthly income, in Pesos.")
+    {}
+    """
+    if not description or not LEVELS.search(description):
+        return {}
+    body = description[LEVELS.search(description).end():]
+    out = {}
+    for m in LETTER_CODE.finditer(body):
+        words = re.sub(r"\s*\([^)]*\)", "", m.group(2)).strip().rstrip(".").lower()
+        if words and len(words.split()) <= 6:
+            out[m.group(1)] = words
+    return out if len(out) >= 2 else {}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..evidence import Evidence
-from .codings import codings
+from .codings import codings, letter_codes
 from .records import change_action, input_kind, validate
 from .vocabulary import vocabulary, words_of
 
@@ -311,7 +311,9 @@ def _names_a_thing(short: str) -> bool:
     married", "1 = anti to 5 = very religious") or a unit ("in years")."""
     words = short.split()
     # (nor a question: "is a CD-ROM present?" names no thing)
+    # (nor R's "a factor with levels ...": a coding, which ``codings.letter_codes`` reads)
     return bool(words) and len(words) <= 8 and re.match(r"[a-z]", short) is not None and not short.endswith("?") and \
+        not re.match(r"(?:an? )?factor\b", short) and \
         words[0] not in {"in", "of", "for", "with", "if", "=", "per", "from", "measured", "is", "are", "was", "were",
                          "does", "do", "did", "has", "have", "had", "whether", "can", "will"}
 
@@ -336,6 +338,9 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     numeric = is_number(value)
     categories = {str(k): v for k, v in spec.get("categories", {}).items()}
     coded = {code: said for said, code in codings(desc).items()} if desc and not categories else {}
+    lettered = letter_codes(desc) if desc and not categories and not numeric else {}
+    if str(value) in lettered:  # "A factor with levels: F, female; M, male": 'sex “female”', not 'sex “F”'
+        categories = {code: _coded_phrase(noun, said) for code, said in lettered.items()}
     if numeric and len(coded) >= 2 and float(value).is_integer() and int(value) in coded:
         # "1=female or 0=male": a coded value is said in its words ('sex “female”'), a category
         categories = {str(code): _coded_phrase(noun, said) for code, said in coded.items()}

@@ -433,7 +433,9 @@ def _shown(p: Player, which: int) -> str:
     if is_number(v):
         return fmt_value(p.name, v)
     phrases = {k: ph for ph, k in p.category_phrases.items()}
-    return phrases.get(str(v), quote(fmt_number(v)))
+    said = phrases.get(str(v), quote(fmt_number(v)))
+    # 'the sex changed from “female”', not 'from sex “female”': the noun is said once
+    return said[len(p.noun) + 1:] if p.noun and said.lower().startswith(p.noun.lower() + " “") else said
 
 
 def _ends(p: Player) -> str:

@@ -1755,3 +1755,61 @@ def test_a_feature_too_low_is_not_an_outcome(loan):
     """"Reading “low” as “bad”"."""
     p = parse("is my income too low", loan)
     assert p["readings"] == [] and "Income" in p["ops"][0].get("features", []), p
+
+
+# ---- a poll (columns as carData::Chile has them: R's "levels: X, words" codes), 2026-12-03 -------
+
+CHILE_DESCRIPTIONS = {
+    "region": "A factor with levels: C, Central; M, Metropolitan Santiago area; N, North; S, South; SA, city of Santiago.",
+    "sex": "A factor with levels: F, female; M, male.", "age": "in years.",
+    "education": "A factor with levels (note: out of order): P, Primary; PS, Post-secondary; S, Secondary.",
+    "statusquo": "Scale of support for the status-quo.",
+    "vote": "a factor with levels: A, will abstain; N, will vote no (against Pinochet); U, undecided; "
+            "Y, will vote yes (for Pinochet)."}
+
+
+@pytest.fixture(scope="module")
+def chile_ex():
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from explainer_nlg import Explainer
+
+    rng = np.random.default_rng(10)
+    n = 400
+    df = pd.DataFrame({"region": rng.choice(["C", "M", "N", "S", "SA"], n), "sex": rng.choice(["F", "M"], n),
+                       "age": rng.integers(18, 80, n), "education": rng.choice(["P", "PS", "S"], n),
+                       "statusquo": rng.normal(0, 1, n).round(3)})
+    df["vote"] = np.select([df.statusquo > 0.8, df.statusquo < -0.8, df.age < 25], ["Y", "N", "A"], "U")
+    df.index = pd.RangeIndex(1, n + 1)
+    pre = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["region", "sex", "education"]),
+                                  remainder="passthrough")
+    model = make_pipeline(pre, RandomForestClassifier(60, random_state=0)).fit(df.drop(columns="vote"), df.vote)
+    return Explainer.from_sklearn(model, df, target="vote", descriptions=CHILE_DESCRIPTIONS, row_noun="respondents")
+
+
+def test_letter_coded_classes_and_values_are_said_in_the_documentations_words(chile_ex):
+    """Answers said “Y” and 'a factor with levels “N”' (the description's first clause as a noun)."""
+    assert list(chile_ex.class_names) == ["will abstain", "will vote no", "undecided", "will vote yes"]
+    row = int(chile_ex.rows().index[(chile_ex.rows().region == "N").to_numpy()][0])
+    text = chile_ex.ask(f"why did {row} get its prediction", session="chile-words").text
+    assert "factor with levels" not in text and "“Y”" not in text, text
+
+
+def test_a_value_named_by_its_documented_words(chile_ex):
+    p = chile_ex.parse("what if respondent 3 was from the south")
+    assert changes(p) == [("region", "set", "S")], p
+
+
+def test_the_rate_of_the_outcome_asked_about_not_the_favourable_one(chile_ex):
+    """"Name the class to count as the outcome" where the question named it."""
+    text = chile_ex.ask("what share of women will vote no", session="chile-share").text
+    assert re.search(r"where sex = F, the model predicts “will vote no” for \d", text), text
+
+
+def test_the_rate_of_a_binary_models_other_class_when_asked(creditcard_ex):
+    """It gave the rate of “yes” for "what percentage ... are rejected"."""
+    text = creditcard_ex.ask("what percentage of self employed applicants are rejected", session="cards-rate").text
+    assert re.search(r"the model predicts “no” for \d", text), text

@@ -128,7 +128,9 @@ def cohort_likelihood(ctx: Context) -> OpResult:
         from .data_ops import count
 
         return count(ctx)  # a number has no likelihood: what the model predicts for the group
-    gc = ctx.ex.cohort(data_filters, positive=ctx.ex.positive_class)
+    # the outcome asked about ("what share of women will vote no", "how many self-employed are
+    # rejected"), else the favourable class
+    gc = ctx.ex.cohort(data_filters, positive=ctx.slots.get("target") or ctx.ex.positive_class)
     answer = ctx.narrate(gc)
     g = gc.groups[0]
     figures = {"rows": g.size, "positive_rate": g.positive_rate, "mean_probability": g.mean_probability,
