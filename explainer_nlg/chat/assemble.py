@@ -1729,11 +1729,12 @@ def _feature_then_number(text: str, spans: list[_Span], schema: ChatSchema) -> l
                 _numeric_in_range(prev.text, float(sp.text.strip()), schema):
             sp.tag = "NUM"
         word = re.search(r"([a-z][a-z_.]+)\s$", text[:sp.start].lower())
-        if sp.tag in ("ID", "K") and word and re.fullmatch(r"\d+", sp.text.strip()) and \
+        if sp.tag in ("ID", "K", "FEAT") and word and re.fullmatch(r"\d+", sp.text.strip()) and \
                 not re.fullmatch(ROW_NOUNS + r"s?", word.group(1)) and \
                 not any(o.start < sp.start and word.start(1) < o.end for o in spans if o is not sp) and \
                 _numeric_in_range(word.group(1), float(sp.text), schema):
-            # "grade 3 patients" with "grade" untagged and the 3 read as a row: the grade's value
+            # "grade 3 patients" with "grade" untagged and the 3 read as a row (or as the feature):
+            # the grade's value
             out.append(_Span(word.start(1), word.end(1), "FEAT", text[word.start(1):word.end(1)]))
             sp.tag = "NUM"
         out.append(sp)

@@ -34,7 +34,8 @@ CHOICE_WORDS = {"1": 1, "2": 2, "3": 3, "one": 1, "two": 2, "three": 3, "first":
                 "the second": 2, "the third": 3, "last": -1, "the last": -1}
 COHORT_REF = re.compile(r"\b(?:their (?:average|avg|mean|median|typical|total|range)|them|those|these|of them|"
                         r"among them|that group|the same group|same people|"
-                        r"those people|these people|of those|the group)\b")
+                        r"those people|these people|of those|the group|in that group|in there)\b|"
+                        r"(?<!\bare )(?<!\bis )\bthere\W*$")  # "what's the avg income there"
 # "how many are there", "show me a few": the group just named, asked about again with no words of its own
 GROUP_AGAIN = re.compile(r"^\W*(?:and |so |ok )?(?:how many(?: (?:are|r|is|were) (?:there|they|that|those))?(?: in total| altogether)?|"
                          r"(?:show|list|give)(?: me)? (?:a few|some|more|a couple|the rows|the list)|which ones?(?: are they)?)\W*$")
@@ -161,6 +162,12 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         last, edited = state.ops, False
         if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
             last = [{"op": "why"}]  # "the second one" after a list: explain that one
+        bare = parsed.get("bare_number")
+        done = [c for o in last if o["op"] == "what_if" for c in o.get("changes") or []]
+        if bare and len({c["feature"] for c in done}) == 1 and not new.get("changes"):
+            # "and with 0?" after "what if they had 2 reports": the same feature, the new value
+            new["changes"] = [{"feature": done[0]["feature"], "action": "set", "value": bare["value"]}]
+            edited = True
         if any(o["op"] == "what_if" for o in last) and filters and not new.get("changes") and \
                 state.x is not None and all(f["cmp"] == "==" for f in filters) and \
                 not any(f["feature"] in OUTCOME_FEATURES for f in filters):

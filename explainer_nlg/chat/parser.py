@@ -43,7 +43,7 @@ from ..narrate.facts import fmt_number
 from . import linking, registry, value_forms
 from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, assemble
 from .corpus import bank_words
-from .lexicon import THANKS
+from .lexicon import THANKS, read_number
 from .outcomes import NO, YES, in_target_description, is_literal, readings, resolve, target_words
 from .schema import split_words
 
@@ -180,6 +180,10 @@ WOULD_COST = re.compile(r"^\W*(?:how much|what)\s+(?:would|will|could|might|does
 WOULD_WITH = re.compile(r"^\W*(?:would|will|could|might|can)\b.*?\b(?:with|without|if|having|had)\b")
 
 WOULD_THEY = re.compile(r"^\W*(?:would|will|could|might|can)\s+(?:she|he|they|it|this (?:one|person|\w+)|that one)\b")
+# "and 13?", "what about #14", "and with 0?" (a value: group 1 says so): a number and nothing else
+BARE_NUMBER = re.compile(r"^\W*(?:(?:and|also|so|ok|now|then|or)\s+)*(?:(?:what|how)\s+about\s+)?(?:(?:for|row|id|no\.?)\s+)?"
+                         r"((?:with|if|at|to|of)\s+)?#?(\d[\d,]*(?:\.\d+)?)\s*\W*$")
+FOR_GROUP = re.compile(r"^\W*(?:and |ok |so |now )?(?:the )?(?:same (?:for|with)|for|and for|same thing for)\b")
 ABOUT_WITH = re.compile(r"^\W*(?:and |so |ok )?(?:what|how) about\b.*\b(?:with|without|having|if)\b")
 
 
@@ -489,6 +493,17 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "what about the weather?": a follow-up about something the data has no column for
         out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": about.group(1).strip()}]
         return _done(out, t0)
+    bare = BARE_NUMBER.match(text) if elliptical and not (a.features or a.filters or a.changes or a.row) else None
+    if bare:
+        n = read_number(bare.group(2))
+        if bare.group(1) and isinstance(n, (int, float)):
+            # "and with 0?" after a what-if: a new value for the feature last changed (the dialogue
+            # knows which), not row 0
+            out["bare_number"] = {"text": bare.group(2), "value": n}
+            a.instance = None
+            out["instance"] = None
+        elif a.instance is None and isinstance(n, (int, float)) and float(n).is_integer():
+            a.instance = out["instance"] = int(n)  # "and 13?": that row, asked the same
     if elliptical:
         out["followup"] = True
         out["confidence"] = max(out["confidence"], CLARIFY)
@@ -519,6 +534,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         ops = [{"op": "show", "rank": ranked_by, **({"k": a.k} if a.k else {})}]
     out["ops"] = ops
     out["filters"] = a.filters
+    yes_no = [f for f in a.features if f in (getattr(schema, "booleans", None) or {})]
+    if elliptical and not ops and yes_no and len(yes_no) == len(a.features) and FOR_GROUP.match(text):
+        # "same for self employed", "and for smokers?": the group, a yes / no column's "yes"
+        out["filters"] = out["filters"] + [{"feature": f, "cmp": "==", "value": schema.booleans[f][1]} for f in yes_no]
+        a.features = []
     if elliptical and not ops and a.features:
         out["features"] = list(a.features)  # "what about age?": the feature the last question is asked again for
     if a.row and flags.get("new_row") and a.instance is None:

@@ -1813,3 +1813,33 @@ def test_the_rate_of_a_binary_models_other_class_when_asked(creditcard_ex):
     """It gave the rate of “yes” for "what percentage ... are rejected"."""
     text = creditcard_ex.ask("what percentage of self employed applicants are rejected", session="cards-rate").text
     assert re.search(r"the model predicts “no” for \d", text), text
+
+
+def test_follow_ups_that_are_a_number_or_a_place(creditcard_ex):
+    """"and 13?" stayed on row 12; "and with 0?" after a what-if asked for row 0; "the avg income
+    there" dropped the group; "same for self employed" gave the statistics of selfemp."""
+    ask = creditcard_ex.ask
+    ask("why was 12 rejected", session="cards-follow")
+    assert ask("and 13?", session="cards-follow").parsed["resolved"]["instance"] == 13
+    ask("what if they had 2 reports", session="cards-follow")
+    r = ask("and with 0?", session="cards-follow")
+    assert r.parsed["resolved"]["instance"] == 13 and r.parsed["resolved"]["changes"] == [
+        {"feature": "reports", "action": "set", "value": 0}], r.parsed["resolved"]
+    ask("how many renters got a card", session="cards-follow")
+    r = ask("what's the avg income there", session="cards-follow")
+    assert {"feature": "owner", "cmp": "==", "value": "no"} in r.parsed["resolved"]["filters"], r.parsed["resolved"]
+    r = ask("same for self employed", session="cards-follow")
+    assert r.parsed["resolved"]["ops"] == ["statistics"], r.parsed["resolved"]
+    assert {"feature": "selfemp", "cmp": "==", "value": "yes"} in r.parsed["resolved"]["filters"], r.parsed["resolved"]
+
+
+def test_a_number_the_tagger_took_for_a_feature_after_a_columns_word_is_its_value():
+    """"show me grade 3 patients ..." with "grade" untagged and "3" tagged as a feature: the grade
+    was dropped (the tagger's read on a fresh machine)."""
+    from explainer_nlg.chat.assemble import assemble
+
+    s = ChatSchema.from_frame(pd.DataFrame({"tumor_grade": [2, 3, 3, 2], "age": [30, 50, 70, 45]}),
+                              classes=["no recurrence", "recurrence"])
+    text = "show me grade 3 patients under 40 predicted to relapse"
+    a = assemble(text, [(14, 15, "FEAT", 0.33), (25, 30, "CMP", 0.81), (31, 33, "NUM", 0.91)], ["show"], {}, s)
+    assert {"feature": "tumor_grade", "cmp": "==", "value": 3} in a.filters and not a.loose_numbers, a
