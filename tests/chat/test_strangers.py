@@ -1843,3 +1843,10 @@ def test_a_number_the_tagger_took_for_a_feature_after_a_columns_word_is_its_valu
     text = "show me grade 3 patients under 40 predicted to relapse"
     a = assemble(text, [(14, 15, "FEAT", 0.33), (25, 30, "CMP", 0.81), (31, 33, "NUM", 0.91)], ["show"], {}, s)
     assert {"feature": "tumor_grade", "cmp": "==", "value": 3} in a.filters and not a.loose_numbers, a
+
+
+def test_is_this_fair_compares_by_the_protected_features(loan_ex):
+    """It asked which groups, where the model's owner had marked Age and Marital protected."""
+    text = loan_ex.ask("is this fair", session="strangers-fair").text
+    assert text.startswith("By Age, a protected feature") and "compare by Marital" in text, text
+    assert re.search(r"of Age <= \d+ \([\d,]+\) and [\d.]+% of Age > \d+", text), text

@@ -56,6 +56,14 @@ def compare(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return OpResult("compare", "Groups are compared for tabular models; here there is no table of rows.")
     kwargs, ask = _groups(ctx)
+    lead = ""
+    protected = [p for p in ctx.ex.info.get("protected") or [] if p in ctx.assistant.table().features]
+    if ask and protected and not ctx.slots.get("groups") and not ctx.slots.get("features") and not ctx.filters:
+        # "is this fair?" with no group named: by the features the model's owner marked protected
+        kwargs, ask = {"by": protected[0]}, None
+        others = ", ".join(f"“compare by {p}”" for p in protected[1:])
+        lead = (f"By {protected[0]}, a protected feature" + (f" (for the others, ask {others})" if others else "") +
+                ": ")
     if ask:
         return OpResult("compare", ask)
     if ctx.assistant.table().is_regression:
@@ -67,7 +75,7 @@ def compare(ctx: Context) -> OpResult:
     answer = ctx.narrate(gc)
     figures = {"groups": [{"name": g.name, "size": g.size, "positive_rate": g.positive_rate} for g in gc.groups],
                "gaps": gc.gaps, "unavailable": gc.unavailable}
-    return OpResult("compare", answer.text, narration=answer, evidence=gc, figures=figures)
+    return OpResult("compare", lead + answer.text, narration=answer, evidence=gc, figures=figures)
 
 
 def _regression_compare(ctx: Context, kwargs: dict) -> OpResult:
