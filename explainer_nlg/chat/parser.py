@@ -239,15 +239,20 @@ MORE_IMPORTANT = re.compile(r"\bmore (?:important|influential|predictive)\b|\bma
 # "explain the predictions on data where ...", "why are these patients predicted to die": rows, plural
 COHORT_WHY = re.compile(r"\b(?:predictions|instances|data|rows|people|ppl|patients|cases|these|those|them|they|"
                         r"everyone|all)\b")
+# "if i pay off my debt", "cleared off the balance": an amount down to nothing
 PAID_OFF = re.compile(r"\b(?:pa(?:y|ys|id|ying)|clear(?:s|ed|ing)?|settl(?:e|es|ed|ing))\s+off\s+(?:all\s+(?:of\s+)?)?"
                       r"(?:my|her|his|their|the|its|our|your)?\s*([a-z]+(?:\s+[a-z]+)?)")
+# "what data do you have about me": the row in view
 ABOUT_ME = re.compile(r"\b(?:data|information|info|details|records?|everything)\b.*\b(?:about|on|for|of)\s+"
                       r"(?:me|her|him|them|this (?:one|person|applicant|customer|patient|case|row))\b|"
                       r"\bwhat do you (?:know|have) (?:about|on) (?:me|her|him|them)\b")
+# "i earn 200 a month", "my income is 300": the asker's own value, stated
 OWN_VALUE = re.compile(r"^\W*(?:(?:but|well|ok|so|and)\s+)?(?:i(?:'m| am| earn| make| have| owe| work| pay| rent| own)\b|"
                        r"my\s+\w+(?:\s+\w+)?\s+(?:is|was|are)\s+\$?\d)")
+# "how loyal is customer 5", "how old is 12": a row's value of the feature the word names
 HOW_IS_ROW = re.compile(r"^\W*how\s+([a-z]+)\s+(?:is|was|are|were)\b")
-SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")  # (where no column is called "share")
+# "the share of MM purchases when ...": a group's rate (where no column is called "share")
+SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
 TEXT_WHY = re.compile(r"^y(?=\s+(?:is|was|did|does|do|are|were|has|had|wont|won't|isnt|isn't|didnt|didn't|"
