@@ -22,6 +22,7 @@ order in which they claim spans is the algorithm; split across files, that order
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -687,14 +688,14 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 out.instance = int(n)
                 sp.used = True
             continue
-        if word.lower().strip() in STOPWORDS and word.lower().strip() not in [c.lower() for c in schema.classes]:
+        a_class = word.lower().strip() in {str(c).lower() for c in schema.classes}  # a class's own name
+        if word.lower().strip() in STOPWORDS and not a_class:
             sp.used = True
             continue
-        if re.search(r"\btoo\s+$", text[:sp.start].lower()) and \
-                not any(word.lower().strip() == str(c).lower() for c in schema.classes):
+        if re.search(r"\btoo\s+$", text[:sp.start].lower()) and not a_class:
             sp.tag, sp.used = "SAID", True  # "is my income too low": the income's size, not the class "bad"
             continue
-        if schema.kind == "tabular" and not any(word.lower().strip() == str(c).lower() for c in schema.classes) and \
+        if schema.kind == "tabular" and not a_class and \
                 linking.link_feature(word, schema, use_embeddings=False).score >= 0.95 and \
                 re.search(r"\b(?:without|with|no|any|had|has|have|having)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower()):
             sp.tag = "FEAT"  # "survive without an infection" (a column ``Infection``): the column, not an event class
@@ -945,7 +946,7 @@ def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candida
     span's link and extent; False where no widening settles it."""
     # words no other mention holds (a class word that named no class, "credit" of "credit history", is free)
     # (nor is a class that is a code the column names carry: "MM" of "special on MM", ``SpecialMM``)
-    codes = set(value_forms.code_words(schema.features, []))
+    codes = value_forms.column_codes(tuple(schema.features))
     held = [o for o in spans if o is not sp and not (
         o.tag in ("CLS", "PRED", "LABEL", "MOD") and resolve(o.text, schema) is None or
         o.tag in ("CLS", "PRED", "LABEL", "MOD", "FEAT", "VAL") and o.text.strip() in codes)]
@@ -1771,7 +1772,14 @@ def _no_feature_takes(n: int, spans: list[_Span], schema: ChatSchema) -> bool:
 
 def _numbered_columns(schema: ChatSchema) -> dict[str, str]:
     """Columns whose name ends in a number, by their words ({"store 7": "Store7"})."""
-    return {" ".join(split_words(f)): f for f in schema.features if re.search(r"[a-z]\s*\d+$", " ".join(split_words(f)))}
+    return _numbered_names_of(tuple(schema.features))
+
+
+@functools.lru_cache(maxsize=64)
+def _numbered_names_of(features: tuple[str, ...]) -> dict[str, str]:
+    # (once per schema: asked of every mention that ends in a number)
+    named = {" ".join(split_words(f)): f for f in features}
+    return {words: f for words, f in named.items() if re.search(r"[a-z]\s*\d+$", words)}
 
 
 def _fits_one_range(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candidates: list) -> str | None:

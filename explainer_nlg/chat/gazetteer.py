@@ -23,10 +23,10 @@ import functools
 import re
 from typing import Any
 
+from ..narrate.codings import codings
 from . import linking
 from .corpus import bank_words
 from .schema import ChatSchema, split_words
-from .value_forms import codings
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Words that are never a mention by themselves, however a schema spells its names.
@@ -211,20 +211,28 @@ def _names_feature(low: str, schema: ChatSchema) -> bool:
 def _names_coded_column(mine: list[str], schema: ChatSchema) -> bool:
     """The words are a column's name without the code it carries, word for word or by stem
     ("loyalty" for ``LoyalCH``, "discount" for ``DiscMM``)."""
-    from .value_forms import code_words
-
-    codes = {c.lower() for c in code_words(schema.features, [])}
-    if not codes:
-        return False
 
     def stem(a: str, b: str) -> bool:
         return a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
 
-    for f in schema.features:
-        words = [w for w in split_words(f) if w not in codes]
-        if words and len(words) < len(split_words(f)) and len(words) == len(mine) and all(map(stem, mine, words)):
-            return True
-    return False
+    return any(len(words) == len(mine) and all(map(stem, mine, words))
+               for words in _uncoded_names(tuple(schema.features)))
+
+
+@functools.lru_cache(maxsize=64)
+def _uncoded_names(features: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Each column name that carries a code, as its words without the code (``LoyalCH``:
+    ("loyal",)), once per schema: every run of words asks."""
+    from .value_forms import column_codes
+
+    codes = {c.lower() for c in column_codes(features)}
+    out = []
+    for f in features:
+        words = split_words(f)
+        bare = tuple(w for w in words if w not in codes)
+        if bare and len(bare) < len(words):
+            out.append(bare)
+    return tuple(out)
 
 
 def _cut_short(words: tuple[str, ...], schema: ChatSchema) -> str | None:

@@ -30,13 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from ..narrate.codings import letter_codes
+from ..narrate.codings import codings, letter_codes
 from .lexicon import _concepts, concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words, unranked
 from .value_forms import (
     abbreviates,
     coded_sex,
-    codings,
     ends_short,
     frequency_forms,
     negated_forms,

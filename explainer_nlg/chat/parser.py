@@ -162,8 +162,6 @@ def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
         return None
     after = (m.group(3) or "").strip()
     if after:
-        from . import linking
-
         first = " ".join(after.split()[:2])
         if not set(split_words(first)) & set(split_words(schema.target or "")) and \
                 linking.link_feature(first, schema, use_embeddings=False).score >= 0.8:
@@ -339,14 +337,14 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
-        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS + ("effect",))))]
+        chosen = [("predict", _pooled(reading, RATE_OPS + ("effect",)))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
     share = SHARE_OF.search(text) if not any(str(f).lower() == "share" for f in schema.features) else None
     if chosen and chosen[0][0] in ("count", "statistics") and a.instance is None and (PERCENT_OF.search(text) or share) \
             and any(f["feature"] == "prediction" for f in a.filters):
         # "what percent of renters get a card": how likely the outcome is in the group (the rate
         # the cohort prediction gives, with its interval), not a count of rows with both
-        chosen = [("predict", min(1.0, sum(reading.ops.get(o, 0.0) for o in RATE_OPS)))]
+        chosen = [("predict", _pooled(reading, RATE_OPS))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
         said = [f for f in a.filters if f["feature"] == "prediction" and f.get("cmp", "==") == "=="]
         if said and not a.targets:  # "what percentage of self employed applicants are rejected"
@@ -359,8 +357,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "how much would 12 cost with a cd drive": the row with that change, not a search for
         # changes; "how much would 12 cost": the model's figure for it
         op = "what_if" if would.group(1) else "predict"
-        chosen = [(op, min(1.0, max(chosen[0][1], sum(reading.ops.get(o, 0.0) for o in ("counterfactual", "predict",
-                                                                                        "what_if")))))]
+        chosen = [(op, max(chosen[0][1], _pooled(reading, ("counterfactual", "predict", "what_if"))))]
         a = assemble(clean, reading.spans, [op], flags, schema)
     if chosen and chosen[0][0] == "predict" and WOULD_WITH.search(text) and (
             a.instance is not None and a.features or
@@ -370,7 +367,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # without an infection": the row in view, by its pronoun)
         edited = assemble(clean, reading.spans, ["what_if"], flags, schema)
         if edited.changes:
-            chosen = [("what_if", min(1.0, sum(reading.ops.get(o, 0.0) for o in ("predict", "what_if", "counterfactual"))))]
+            chosen = [("what_if", _pooled(reading, ("predict", "what_if", "counterfactual")))]
             a = edited
     of_prediction = bool(chosen) and chosen[0][0] == "statistics" and a.instance is None and \
         _averages_the_target(text, schema)
@@ -388,7 +385,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
             and re.match(GENERAL_WHY.pattern.replace("ROWNOUN", _row_noun_one(schema) + "s?"), text):
         # "what makes someone get accepted", "why do people get rejected": what drives the outcome
         # over the rows the model gives it, not one row's reasons (there is none asked about)
-        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in GENERAL_WHY_OPS)))]
+        chosen = [("top_features", _pooled(reading, GENERAL_WHY_OPS))]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
         said = {f["value"] for f in a.filters if f["feature"] == "prediction"}
         a.filters += [{"feature": "prediction", "cmp": "==", "value": c} for c, _, neg in a.targets[:1]
@@ -400,7 +397,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         not re.search(r"\bfor (?:her|him|them|me|this|that)\b|\b(?:her|his|my|their)\b", text)
     if two_ranked:
         # "which is more important, pulse or age", "is pulse more important than age": where each ranks
-        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS + ("compare", "interactions"))))]
+        chosen = [("top_features", _pooled(reading, IMPORTANCE_OPS + ("compare", "interactions")))]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
     if chosen and chosen[0][0] == "why" and a.instance is None and not out["followup"] and \
             any(f["feature"] not in ("prediction", "label", "correct") for f in a.filters) and COHORT_WHY.search(text):
@@ -414,7 +411,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # row with that value, however unsure the model was between the edit and the prediction
         edited = a if a.changes else assemble(clean, reading.spans, ["what_if"], flags, schema)
         if edited.changes and all(c.get("value") is not None or c.get("action") != "set" for c in edited.changes):
-            chosen = [("what_if", max(CLARIFY, sum(reading.ops.get(o, 0.0) for o in ("what_if", "predict"))))]
+            chosen = [("what_if", max(CLARIFY, _pooled(reading, ("what_if", "predict"))))]
             a = edited
     paid = PAID_OFF.search(text)
     if paid and chosen and chosen[0][0] in ("what_if", "predict", "counterfactual") and not a.changes:
@@ -445,7 +442,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "is income important": where the feature ranks (the answer starts with its place); the
         # model's belief split between that, its effect and the reasons for one row ("does the
         # model use age": between that and describing the model or the data)
-        chosen = [("top_features", min(1.0, sum(reading.ops.get(o, 0.0) for o in IMPORTANCE_OPS + (USES_OPS if uses else ()))))]
+        chosen = [("top_features", _pooled(reading, IMPORTANCE_OPS + (USES_OPS if uses else ())))]
         a = assemble(clean, reading.spans, ["top_features"], flags, schema)
         # "is being married a big factor": the feature the value belongs to, ranked over all rows
         named = [f["feature"] for f in a.filters if f["feature"] not in ("prediction", "label", "correct")]
@@ -605,15 +602,17 @@ def _codes_named(text: str, schema: Any) -> str:
     minute maid" -> "why did 5 buy MM" where the documentation says MM is Minute Maid): the
     classes, the values and the column names hold the codes."""
     names = _spelled(tuple(str(d) for d in (getattr(schema, "descriptions", None) or {}).values()),
-                     value_forms.code_words(list(getattr(schema, "features", None) or []),
-                                            [str(c) for c in getattr(schema, "classes", None) or []]))
+                     tuple(str(f) for f in getattr(schema, "features", None) or ()),
+                     tuple(str(c) for c in getattr(schema, "classes", None) or ()))
     for name, code in names.items():
         text = re.sub(r"(?<![\w-])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w-])", code, text, flags=re.I)
     return text
 
 
 @functools.lru_cache(maxsize=64)
-def _spelled(descriptions: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, str]:
+def _spelled(descriptions: tuple[str, ...], features: tuple[str, ...], classes: tuple[str, ...]) -> dict[str, str]:
+    """The names spelled out for a schema's codes (once per schema: every question asks)."""
+    codes = value_forms.code_words(list(features), list(classes))
     return value_forms.spelled_codes(descriptions, codes) if codes else {}
 
 
@@ -694,6 +693,12 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
         # "does having an ira make ppl more likely to join": what the feature does to the outcome
         return [("effect", min(1.0, p + ops["effect"]))]
     return chosen
+
+
+def _pooled(reading: Any, ops: tuple) -> float:
+    """The model's belief in any of ``ops``: where a rule settles which of several readings a
+    question is, it is as sure of the one it keeps as the model was of all of them together."""
+    return min(1.0, sum(reading.ops.get(o, 0.0) for o in ops))
 
 
 def _confidence(chosen: list, ranked: list) -> float:

@@ -23,9 +23,9 @@ set()
 
 from __future__ import annotations
 
+import functools
 import re
 
-from ..narrate.codings import CODING, codings  # noqa: F401 (the chat layer's name for them)
 from .schema import _vocabulary
 
 NEGATED_VALUE = re.compile(r"^(?:non|no|not|never|without)\s+(.+)$")
@@ -39,8 +39,6 @@ def coded_sex(feature: str, value) -> str | None:
     "women" finds ``sex == "f"``; None for any other column or value."""
     words = set(re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", str(feature)).lower()))
     return SEX_CODES.get(str(value).strip().lower()) if words & {"sex", "gender"} else None
-
-
 
 
 def negated_forms(words: str) -> set[str]:
@@ -242,3 +240,14 @@ def code_words(features: list[str], classes: list[str]) -> tuple[str, ...]:
     for f in features:
         found += re.findall(r"(?<![A-Z])[A-Z]{2,5}(?![a-z])", str(f))
     return tuple(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=64)
+def column_codes(features: tuple[str, ...]) -> frozenset[str]:
+    """``code_words`` of the column names alone (once per schema: the linker and the gazetteer ask
+    for every run of words).
+
+    >>> sorted(column_codes(("PriceCH", "SpecialMM", "age")))
+    ['CH', 'MM']
+    """
+    return frozenset(code_words(list(features), []))

@@ -13,7 +13,6 @@ import itertools
 import numpy as np
 
 from ...narrate.facts import fmt_number
-from ..cohort import describe_filters
 from ..reply import OpResult
 from .context import Context
 
@@ -56,9 +55,9 @@ def cohort_top_features(ctx: Context, k: int) -> OpResult:
     """Cohort importance: mean |Shapley value| per feature over the rows the filters select."""
     table = ctx.assistant.table()
     rows = table.filter(ctx.filters)
-    where = describe_filters(ctx.filters, ctx.noun)
+    where = ctx.where
     if len(rows) == 0:
-        return OpResult("top_features", f"No {ctx.noun} match ({where}).", figures={"rows": 0, "filters": ctx.filters})
+        return OpResult("top_features", ctx.no_match(), figures={"rows": 0, "filters": ctx.filters})
     imp = ctx.assistant.cohort_importance(ctx.filters)
     if imp.output_kind == "regression":
         return _regression_top_features(imp, k, where, ctx.slots.get("features") or [], ctx.noun)
@@ -130,7 +129,7 @@ def interactions(ctx: Context) -> OpResult:
     listing = "; ".join(f"{a} × {b} {shown[(a, b)]}" for a, b in pairs[:3])
     sampled = (f"{len(ci.row_ids)} randomly sampled {ctx.noun} of the {ci.rows_matching} that match"
                if len(ci.row_ids) < ci.rows_matching else f"all {len(ci.row_ids)} matching {ctx.noun}")
-    text = (f"SHAP interaction values over {sampled} ({describe_filters(ctx.filters, ctx.noun)}): the mean absolute "
+    text = (f"SHAP interaction values over {sampled} ({ctx.where}): the mean absolute "
             f"interaction of each pair toward each row's predicted class, in {unit}: {listing}. Computed by "
             f"shap's TreeExplainer (tree_path_dependent), which weighs the trees' own training splits rather "
             f"than the background rows a single explanation uses.")
@@ -162,7 +161,7 @@ def _shuffle_interactions(ctx: Context, rows, named: list[str]) -> OpResult:
     ranked = sorted(strength.items(), key=lambda kv: -kv[1])
     listing = "; ".join(f"{a} × {b} {points(v)} points" for (a, b), v in ranked[:3])
     text = (f"This is not a tree model, so shap's interaction values do not apply; instead a shuffle test, "
-            f"not a Shapley value, over {fmt_number(len(sample))} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): the mean "
+            f"not a Shapley value, over {fmt_number(len(sample))} {ctx.noun} ({ctx.where}): the mean "
             f"absolute change in p(predicted class) when two features are shuffled together, beyond the sum "
             f"of shuffling each alone, in percentage points: {listing}.")
     return OpResult("interactions", text, figures={"method": "shuffle interaction (not Shapley)", "rows_used": len(sample),

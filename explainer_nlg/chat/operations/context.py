@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import ExplainerInputError
+from ..cohort import describe_filters
 from ..state import DialogueState
 
 
@@ -47,6 +48,15 @@ class Context:
     def noun(self) -> str:
         """What a row is, plural, as the model's owner named it ("applicants"; "rows" where unnamed)."""
         return self.ex.info.get("row_noun") or "rows"
+
+    @property
+    def where(self) -> str:
+        """The rows this operation is about, in words ("applicants where Age > 60", "all applicants")."""
+        return describe_filters(self.filters, self.noun)
+
+    def no_match(self) -> str:
+        """What an answer over no rows says ("No applicants match (applicants where Age > 100).")."""
+        return f"No {self.noun} match ({self.where})."
 
     def input_name(self) -> str:
         if self.kind == "tabular":

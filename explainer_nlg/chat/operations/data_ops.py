@@ -63,7 +63,7 @@ def show(ctx: Context) -> OpResult:
     which = (f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
              f"the {len(ids)} with the {order} chance of “{rank['class']}” the model gives" if rank else
              "the first" if len(ids) == 1 else f"the first {len(ids)}")
-    text = f"{len(rows)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}); {which}:\n" + "\n".join(lines)
+    text = f"{len(rows)} {ctx.noun} ({ctx.where}); {which}:\n" + "\n".join(lines)
     return OpResult("show", text, figures={"rows": len(rows), "ids": ids},
                     table=shown[table.features + ["prediction"]].reset_index().to_dict("records"))
 
@@ -76,7 +76,7 @@ def _none_match(ctx: Context, table) -> str:
         labelled = int(table.filter(rest)["label"].notna().sum())
         return (f"The model got all {labelled} labelled {ctx.noun} ({describe_filters(rest, ctx.noun)}) right, so there is no "
                 "mistake to show. These rows include the rows the model was trained on, so they flatter it.")
-    return f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}), so there is nothing to show."
+    return f"No {ctx.noun} match ({ctx.where}), so there is nothing to show."
 
 
 def count(ctx: Context) -> OpResult:
@@ -139,7 +139,7 @@ def statistics(ctx: Context) -> OpResult:
         return feats
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
-        return OpResult("statistics", f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}).")
+        return OpResult("statistics", ctx.no_match())
     texts, figures = [], {}
     for f in feats:
         s = rows[f]
@@ -150,14 +150,14 @@ def statistics(ctx: Context) -> OpResult:
             # one decimal below: "5,403.98" claims a precision the data does not have.
             whole = bool(len(s.dropna())) and bool((s.dropna().astype(float) % 1 == 0).all())
             places = (0 if abs(d["mean"]) >= 100 else 1) if whole else 2
-            texts.append(f"{f} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): mean "
+            texts.append(f"{f} over {len(s)} {ctx.noun} ({ctx.where}): mean "
                          f"{fmt_number(round(d['mean'], places))}, median {fmt_number(d['median'])}, from "
                          f"{fmt_number(d['min'])} to {fmt_number(d['max'])} (standard deviation "
                          f"{fmt_number(round(d['std'], places))}).")
         else:
             counts = s.astype(str).value_counts()
             d = {str(k): int(v) for k, v in counts.items()}
-            texts.append(f"{f} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): " +
+            texts.append(f"{f} over {len(s)} {ctx.noun} ({ctx.where}): " +
                          ", ".join(f"{k} {v} ({fmt_pct(v / len(s))})" for k, v in d.items()) + ".")
         figures[f] = d
     return OpResult("statistics", " ".join(texts), figures=figures)
@@ -169,7 +169,7 @@ def _predicted_statistics(ctx: Context, table) -> OpResult:
 
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
-        return OpResult("statistics", f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}).")
+        return OpResult("statistics", ctx.no_match())
     name = table.classes[0] if table.classes else "prediction"  # a regressor's one output, by its name
     figures = {}
     texts = []
@@ -179,7 +179,7 @@ def _predicted_statistics(ctx: Context, table) -> OpResult:
         s = rows[column].dropna()
         d = {"mean": float(s.mean()), "median": float(s.median()), "min": float(s.min()), "max": float(s.max())}
         figures[column] = d
-        texts.append(f"{what} over {len(s)} {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): mean {fmt_amount(d['mean'], table.unit)}, "
+        texts.append(f"{what} over {len(s)} {ctx.noun} ({ctx.where}): mean {fmt_amount(d['mean'], table.unit)}, "
                      f"median {fmt_amount(d['median'], table.unit)}, from {fmt_amount(d['min'], table.unit)} to "
                      f"{fmt_amount(d['max'], table.unit)}.")
     return OpResult("statistics", " ".join(texts), figures=figures)

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from ...narrate.facts import fmt_number, fmt_pct
-from ..cohort import describe_filters
 from ..reply import OpResult
 from .context import Context
 
@@ -20,7 +19,7 @@ def _labelled(ctx: Context, op: str):
         return OpResult(op, "The data has no true labels (no target column), so I cannot measure that.")
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
-        return OpResult(op, f"No {ctx.noun} match ({describe_filters(ctx.filters, ctx.noun)}).")
+        return OpResult(op, ctx.no_match())
     return rows
 
 
@@ -64,7 +63,7 @@ def performance(ctx: Context) -> OpResult:
     names = {"accuracy": "accuracy", "precision": f"precision for “{pos}”", "recall": f"recall for “{pos}”",
              "f1": f"F1 for “{pos}”", "roc_auc": "ROC AUC", "error_rate": "error rate"}
     listing = ", ".join(f"{names[m]} {figs[m]:.3f}" for m in wanted)
-    text = (f"On {len(rows)} labelled {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): {listing}. These rows include the "
+    text = (f"On {len(rows)} labelled {ctx.noun} ({ctx.where}): {listing}. These rows include the "
             f"rows the model was trained on, so they flatter it. {_recorded_metrics(ctx)}").strip()
     return OpResult("performance", text, figures=figs)
 
@@ -97,7 +96,7 @@ def _regression_performance(ctx: Context, rows: pd.DataFrame) -> OpResult:
     if not e["rows"]:
         return OpResult("performance", "None of these rows has a true value to measure the model against.")
     r2 = f"R² {e['r2']:.3f}; " if "r2" in e else ""
-    text = (f"On {e['rows']} labelled {ctx.noun} ({describe_filters(ctx.filters, ctx.noun)}): {r2}mean absolute error "
+    text = (f"On {e['rows']} labelled {ctx.noun} ({ctx.where}): {r2}mean absolute error "
             f"{fmt_amount(e['mae'], unit)}, root mean squared error {fmt_amount(e['rmse'], unit)}; half the "
             f"predictions are within {fmt_amount(e['median_abs_error'], unit)} of the true value and 90% within "
             f"{fmt_amount(e['p90_abs_error'], unit)}. These rows include the rows the model was trained on, "
@@ -115,7 +114,7 @@ def _regression_mistakes(ctx: Context, rows: pd.DataFrame, k: int = 5) -> OpResu
     listing = "; ".join(f"row {i}: predicted {fmt_amount(float(r['prediction']), unit)}, in fact "
                         f"{fmt_amount(float(r['label']), unit)}" for i, r in worst.iterrows())
     text = (f"This model predicts a number, so it is never simply right or wrong: on {e['rows']} labelled {ctx.noun} "
-            f"({describe_filters(ctx.filters, ctx.noun)}) it is off by {fmt_amount(e['mae'], unit)} on average. "
+            f"({ctx.where}) it is off by {fmt_amount(e['mae'], unit)} on average. "
             f"Furthest off: {listing}.")
     ctx.state.ids = list(worst.index)  # "why was the first one so far off?" follows up on them
     return OpResult("mistakes", text, figures={**e, "ids": list(worst.index)},
@@ -131,7 +130,7 @@ def mistakes(ctx: Context) -> OpResult:
         return _regression_mistakes(ctx, rows)
     wrong = rows[~rows["correct"]]
     text = (f"The model is wrong on {len(wrong)} of {len(rows)} {ctx.noun} ({fmt_pct(len(wrong) / len(rows))}; "
-            f"{describe_filters(ctx.filters, ctx.noun)}).")
+            f"{ctx.where}).")
     pairs = wrong.groupby(["label", "prediction"]).size().sort_values(ascending=False)
     if len(pairs):
         text += " " + "; ".join(f"{n} were “{lab}” but predicted “{pred}”" for (lab, pred), n in pairs.items()) + "."
