@@ -369,6 +369,13 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     if schema.target:
         tstems = {_stem(w) for w in target_words(schema)}
         if any(_same(x, y) and len(x) >= 4 for x in core_stems for y in tstems):
+            said = _word_reading(core).desirable
+            if said is not None and not {c.lower() for c in schema.classes} <= YES | NO:
+                # "survived" of a ``survived`` column whose classes are alive / dead: the class as
+                # good (or bad) as the word, not the class that is an event ("dead")
+                cands = [c for c, x in r.items() if x.desirable is (said is not neg)]
+                if len(cands) == 1:
+                    return cands[0]
             want_event = not neg
             cands = [c for c, x in r.items() if x.event is want_event]
             if len(cands) == 1:

@@ -290,10 +290,12 @@ def _short_description(desc: str) -> str:
     ('yearly income', 'number of dependents')
     >>> _short_description("Customer brand loyalty for CH")
     'customer brand loyalty for CH'
+    >>> _short_description("Transplant status with levels control (did not receive one) and treatment.")
+    'transplant status'
     """
     s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
     # (a sentence's full stop ends the name too: "Yearly income (in USD 10,000)." is "yearly income")
-    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+", s)[0].strip().rstrip(".").strip()
+    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+|\s+with levels?\b", s)[0].strip().rstrip(".").strip()
     # lower case, but a code stays as written: "brand loyalty for CH", not "for ch"
     s = re.sub(r"[A-Za-z][\w'-]*", lambda m: m.group(0) if re.fullmatch(r"[A-Z]{2,5}", m.group(0)) else m.group(0).lower(), s)
     # the unit at the end is the value's, not the name's ("clock speed in MHz" of 66 is "clock speed of 66")

@@ -1850,3 +1850,26 @@ def test_is_this_fair_compares_by_the_protected_features(loan_ex):
     text = loan_ex.ask("is this fair", session="strangers-fair").text
     assert text.startswith("By Age, a protected feature") and "compare by Marital" in text, text
     assert re.search(r"of Age <= \d+ \([\d,]+\) and [\d.]+% of Age > \d+", text), text
+
+
+# ---- a heart transplant study (openintro::heart_transplant: target ``survived``, classes alive / dead)
+
+def test_the_targets_own_good_word_is_the_good_class_not_the_event():
+    """"who is most likely to survive", "how many survived" ranked and counted the dead: the
+    target's name ("survived") was read as its event, and "dead" is the event of alive / dead."""
+    s = ChatSchema.from_frame(pd.DataFrame({"age": [53, 43, 52], "prior": ["no", "yes", "no"]}),
+                              classes=["alive", "dead"], target="survived")
+    s.has_labels = True
+    p = parse("who is most likely to survive", s)
+    assert p["ops"][0].get("rank") == {"class": "alive", "order": "descending"}, p
+    assert ("label", "==", "alive") in filters(parse("how many ppl with prior surgery survived", s)), p
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve("not survive", s) == "dead" and resolve("died", s) == "dead"
+
+
+def test_a_description_with_levels_names_the_feature_by_what_comes_before():
+    from explainer_nlg.narrate.facts import tabular_player
+
+    desc = {"transplant": "Transplant status with levels control (did not receive a transplant) and treatment."}
+    assert tabular_player(0, "transplant", "control", 0.1, desc).noun == "transplant status"
