@@ -49,7 +49,7 @@ GROUP_WORDS = re.compile(r"\b(?:the model|it|they|were|was|are|is|got|get|been|b
 # slot filler relied on too; the tagger learns it, this catches what it misses.
 ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient|mother|record|entry|instance|"
              r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|employee|"
-             r"worker|student|loan|household|house|#)")
+             r"worker|student|loan|household|house|mom|baby|#)")
 PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
           r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
           r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
@@ -147,6 +147,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     _yes_no_values(text, spans, schema)
     _classes(text, spans, out, schema)
     _merge_features(text, spans, schema)  # a class word that named no class may be a feature's first word
+    _opposite_sides(spans, schema)
     cohort = bool(out.instance is None and ops and ops[0] in COHORT_OPS and not flags.get("new_row"))
     _link(text, spans, out, schema, person=bool(flags.get("new_row")), cohort=cohort)
     _yes_no_compounds(text, spans, schema)
@@ -218,6 +219,18 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 # "blue collar workers" where every row's ``bluecol`` is "yes": the column's one value
                 out.filters.append({"feature": sp.link, "cmp": "==", "value": schema.categories[sp.link][0]})
                 continue
+            if mode in ("changes", "row") or policy == "group" and mode == "filters":
+                # "smoking moms", "if she didnt smoke": the value of a two-valued column that the
+                # word's side of a pair of opposites names (smoker / nonsmoker), negated or not
+                side = linking.side_value(sp.text, sp.link, schema, negated=_negated_span(text, spans, spans.index(sp)))
+                if side is not None:
+                    if mode == "changes":
+                        out.changes.append({"feature": sp.link, "action": "set", "value": side})
+                    elif mode == "row":
+                        out.row.setdefault(sp.link, side)
+                    else:
+                        out.filters.append({"feature": sp.link, "cmp": "==", "value": side})
+                    continue
             had = _had_any(text, sp, schema) if policy == "group" and mode == "filters" else None
             if had is not None:
                 out.filters.append({"feature": sp.link, "cmp": had[0], "value": had[1]})
@@ -788,6 +801,24 @@ def _row_words(schema: ChatSchema) -> set[str]:
     return words | {w[:-1] for w in words if w.endswith("s")}
 
 
+def _row_noun_plural(word: str) -> bool:
+    """"moms", "passengers": a plural of a noun for the rows (a group of them)."""
+    w = word.lower().strip()
+    return linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w)) is not None
+
+
+def _opposite_sides(spans: list[_Span], schema: ChatSchema) -> None:
+    """A word the tagger took for a modifier or an outcome that names no class, but one side of a
+    two-valued column through the lexicon's pairs of opposites ("smoking moms" where ``habit`` is
+    smoker / nonsmoker): a mention of that column, whose value the question's form then gives."""
+    for sp in spans:
+        if sp.tag not in ("MOD", "CLS", "PRED") or sp.used or resolve(sp.text, schema) is not None:
+            continue
+        named = [f for f in schema.categories if linking.side_value(sp.text, f, schema) is not None]
+        if len(named) == 1:
+            sp.tag, sp.link = "FEAT", named[0]
+
+
 def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False,
           cohort: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
@@ -802,10 +833,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             words = set(split_words(sp.text))
             # "houses" on a house-price model whose rows are "rows": a word for the rows, not a
             # column (plural: "own a house" names a thing, which the data may not have)
-            row_nouns = {w for w in words if linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w))}
+            row_nouns = {w for w in words if _row_noun_plural(w)}
             generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
                 linking.link_feature(sp.text, schema).score < 0.95 and \
-                not (_one_column_word(words, schema) and not MODEL_WORDS.search(text.lower()) and
+                not (_one_column_word(words, schema) and not words <= row_nouns and not MODEL_WORDS.search(text.lower()) and
                      not re.search(r"\beach\b|\bdistribution\b", text.lower()))  # "class" is passengerClass
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
@@ -852,6 +883,11 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
                 sp.tag, sp.link = "VAL", opposite
                 continue
+            sides = [f for f in schema.categories if linking.side_value(sp.text, f, schema) is not None] \
+                if r.best is None else []
+            if len(sides) == 1:  # "smoked" where ``habit`` is smoker / nonsmoker
+                sp.link = sides[0]
+                continue
             named = linking.concept_feature(sp.text, schema) if r.best is None and r.ambiguous else []
             asked = _asked_amount(text, sp, schema, r.ambiguous) if r.best is None and r.ambiguous else None
             if r.best is not None:
@@ -894,6 +930,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 # A value no category has may still be a feature's name ("students" for isStudent
                 # is indexed; "hypertension" reaches ``ht`` through its description).
                 f = linking.link_feature(sp.text, schema)
+                if _row_noun_plural(sp.text) and f.score < 0.95:
+                    sp.used = True  # "smoking moms" where a column is ``whitemom``: the rows, not the column
+                    continue
                 if f.best is not None and f.best in schema.booleans:
                     sp.link = (f.best, schema.booleans[f.best][1])
                 elif f.best is not None:
@@ -1284,6 +1323,8 @@ def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
 
 # People of an age, said by a word: the bound on the data's age column it means.
 AGE_GROUPS = ((re.compile(r"\b(?:kids|children|child|minors|under-?age)\b"), "<", 18),
+              # (teenagers are 13 to 19: a lower bound too, where the data has younger people)
+              (re.compile(r"\b(?:teens?|teenagers?|teenaged?)\b"), "<", 20),
               (re.compile(r"\b(?:adults|grown-?ups)\b"), ">=", 18),
               (re.compile(r"\b(?:seniors|elderly|pensioners|retirees|old people|older people)\b"), ">=", 65))
 
@@ -1292,7 +1333,7 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
     """"how many kids survived": a bound on the data's one age column, where no column is about
     children and the question bounds no age itself (no filter was added before, "kids" was dropped
     without a word)."""
-    age = _age_column(schema)
+    age = _age_column(schema, text)
     if age is None or any(f["feature"] == age for f in out.filters):
         return []
     low = text.lower()
@@ -1314,9 +1355,12 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
                and sp.link != age for sp in spans):
             continue
         found.append({"feature": age, "cmp": cmp, "value": bound})
+        if bound == 20 and lo < 13:
+            found.append({"feature": age, "cmp": ">=", "value": 13})
         if age in out.features:  # "seniors" read as the age column itself: it was the group
             out.features.remove(age)
-    return found[:1]
+        break
+    return found
 
 
 def _one_column_word(words: set[str], schema: ChatSchema) -> bool:
@@ -1330,16 +1374,30 @@ def _one_column_word(words: set[str], schema: ChatSchema) -> bool:
         sum(word in split_words(f) for f in schema.features) == 1
 
 
-def _age_column(schema: ChatSchema) -> str | None:
-    """The data's one numeric age column, or None (none, or more than one)."""
+# Whose age a word for people asks about, where the data has an age for each ("Mother's age",
+# "Father's age"): the words of that column's description or name.
+WHOSE_AGE = ((re.compile(r"\b(?:moms?|mothers?|mums?|maternal|wi(?:fe|ves))\b"), re.compile(r"\b(?:mother|mom|mum|maternal|wife)")),
+             (re.compile(r"\b(?:dads?|fathers?|paternal|husbands?)\b"), re.compile(r"\b(?:father|dad|paternal|husband)")))
+
+
+def _age_column(schema: ChatSchema, text: str = "") -> str | None:
+    """The data's one numeric age column, or None (none, or more than one). Of several, the one
+    whose person ``text`` names ("mothers under 20" for "Mother's age" beside "Father's age")."""
     ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
+    if len(ages) > 1 and text:
+        for said, whose in WHOSE_AGE:
+            if said.search(text.lower()):
+                own = [f for f in ages if whose.search(f"{' '.join(split_words(f))} {schema.descriptions.get(f, '')}".lower())]
+                ages = own if len(own) == 1 else ages
+                break
     return ages[0] if len(ages) == 1 else None
 
 
-def _age_for(n: _Span, schema: ChatSchema) -> str | None:
-    """The data's one age column, where the number is a plausible age (0 to 120); None otherwise."""
+def _age_for(n: _Span, schema: ChatSchema, text: str = "") -> str | None:
+    """The data's one age column (see ``_age_column``), where the number is a plausible age (0 to
+    120); None otherwise."""
     value = read_number(n.text)
-    return _age_column(schema) if isinstance(value, (int, float)) and 0 < value <= 120 else None
+    return _age_column(schema, text) if isinstance(value, (int, float)) and 0 < value <= 120 else None
 
 
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
@@ -1391,8 +1449,8 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
-    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema) is not None:
-        return None, _age_for(n, schema)  # "a 30 year old earning 300k": the age, whatever follows
+    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema, text) is not None:
+        return None, _age_for(n, schema, text)  # "a 30 year old earning 300k": the age, whatever follows
     unit = _unit_feature(n, schema)
     if unit is not None:
         return None, unit  # "66mhz": the one column in MHz
@@ -1431,19 +1489,19 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
                                         text[:cmp_sp.start].lower()) \
             and re.fullmatch(r"(?:over|above|under|below|older than|younger than)", cmp_sp.text.lower().strip()):
-        age = _age_for(n, schema)
+        age = _age_for(n, schema, text)
         if age is not None:
             return None, age
     if cmp_sp is None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?(?:over|above|under|below|"
                                     r"older than|younger than)\s+$", text[:n.start].lower()):
-        age = _age_for(n, schema)
+        age = _age_for(n, schema, text)
         if age is not None:
             return None, age  # "and for ppl under 30?" with the comparison untagged
     if cmp_sp is None and re.search(r"\b(?:(?:she|he|they|i|you)\s*(?:is|was|are|were|am|'s|’s|'m)|shes|hes|im)\s+"
                                     r"(?:now\s+|actually\s+|really\s+|only\s+|just\s+)?$", text[:n.start].lower()) \
             and not re.match(r"\s*(?:%|percent|k\b|\$)", text[n.end:].lower()):
         # "no, she is 60", "what if he was 45": a person said to be a bare number is that old
-        age = _age_for(n, schema)
+        age = _age_for(n, schema, text)
         if age is not None:
             return None, age
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
@@ -1487,7 +1545,7 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     bound = cmp_sp.text.lower().strip() if cmp_sp is not None else (re.search(
         r"\b(over|above|under|below|older than|younger than)\s+$", text[:n.start].lower()) or [None, ""])[1]
     if re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|aged under)", bound or ""):
-        age = _age_for(n, schema)
+        age = _age_for(n, schema, text)
         if age is not None:
             return None, age
     return None

@@ -190,6 +190,11 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         # "how many of them were approved?", "and how many of those defaulted": the group, and what
         # the question adds to it
         filters = _carried(state.filters, filters)
+    if tabular and state.instance is not None and parsed.get("instance") is None and ref is None and not follow \
+            and not filters and ops and all(o["op"] == "top_features" for o in ops) and _left_the_row(state):
+        # "what matters most for survival" after "how many women survived": the conversation has
+        # moved from its row to groups of rows, so the question is of the model, not of that row
+        ops = [{**o, "scope": o.get("scope") or "global"} for o in ops]
     if parsed.get("correction") and state.x is not None:
         notes.append("Taking that as a correction to the current input.")
     # Recognised but not built yet: answered with what the assistant can do instead.
@@ -223,6 +228,15 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
 
 
 OUTCOME_FEATURES = ("prediction", "label", "correct")
+
+
+def _left_the_row(state: Any) -> bool:
+    """Whether the last answer was about a group of rows or the whole data, not the current row
+    (a count, a rate over a group, a list): a question of no row after it is not of that row."""
+    # (the features' importance asked before, for the row or overall, leaves the row in focus:
+    # "what matters most overall", then "what matters most" is the row's again)
+    last = [o for o in state.ops if o["op"] != "top_features"]
+    return bool(state.filters) or bool(last) and not any(registry.get(o["op"]).needs_input for o in last)
 
 
 def _carried(before: list[dict], now: list[dict], only: tuple | None = None) -> list[dict]:

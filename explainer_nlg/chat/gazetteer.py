@@ -46,7 +46,7 @@ LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", 
                   "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
                   "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
 # Outcome words under five letters that are never anything else.
-SHORT_OUTCOMES = {"died", "dies", "dead"}
+SHORT_OUTCOMES = {"died", "dies", "dead", "die"}
 MAX_WORDS = 4
 # Target names that say nothing of the outcome ("outcome", "label"): never an outcome word's stem.
 GENERIC_TARGETS = {"target", "label", "labels", "class", "outcome", "result", "status", "response", "y", "flag",

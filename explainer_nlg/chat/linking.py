@@ -428,6 +428,38 @@ def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None
     return None
 
 
+def side_value(mention: str, feature: str, schema: ChatSchema, negated: bool = False) -> Any:
+    """The value of a two-valued ``feature`` that ``mention`` names by a word of the same side of
+    one of the lexicon's pairs of opposites: "smoking" (or "smoke") for the value "smoker" of
+    ``habit`` whose values are smoker / nonsmoker, and the other value where ``negated`` ("didnt
+    smoke"). None where no pair settles it.
+
+    >>> s = ChatSchema(["habit"], {"habit": ["nonsmoker", "smoker"]}, ["low", "not low"])
+    >>> side_value("smoking", "habit", s), side_value("smoke", "habit", s, negated=True)
+    ('smoker', 'nonsmoker')
+    >>> side_value("age", "habit", s) is None
+    True
+    """
+    values = [v for v in schema.categories.get(feature) or () if str(v).lower() not in ("nan", "none", "")]
+    words = [w for w in re.findall(r"[a-z][a-z'-]*", mention.lower())]
+    if len(values) != 2 or not words or len(words) > 2:
+        return None
+    def stem(w: str) -> str:  # "smoke", "smoker", "smokes", "smoking", "smoked": one stem
+        w = re.sub(r"(?<=\w{4})(?:ing|ers|er|ed|es|s)$", "", w)
+        return w[:-1] if w.endswith("e") and len(w) >= 5 else w
+
+    said = {stem(w) for w in words} | {" ".join(words)}
+    for pair in lexicon().get("opposites", []):
+        for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
+            if not said & ({stem(w) for w in mine} | set(mine)):
+                continue
+            own = [v for v in values if str(v).lower() in mine]
+            other = [v for v in values if str(v).lower() in theirs]
+            if len(own) == 1 and len(other) == 1:
+                return other[0] if negated else own[0]
+    return None
+
+
 def concept_feature(text: str, schema: ChatSchema, among: Any = None) -> list[str]:
     """Features an everyday word in ``text`` points at ("older than" -> the age column); only
     those in ``among`` where given (the numeric columns, for a number)."""

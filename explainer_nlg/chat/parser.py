@@ -665,6 +665,10 @@ LISTING = re.compile(r"^\W*(?:pls\s+|please\s+|can you\s+|could you\s+)?(?:show|
 # "is it sarcastic", "is this one a dog": a yes/no question about a text's or photo's class
 IS_IT = re.compile(r"^\W*(?:is|was|isn'?t)\s+(?:it|this|that)(?:\s+(?:one|message|review|text|comment|email|photo|image|"
                    r"picture|pic))?\s+(?:an?\s+|really\s+|actually\s+)?([a-z][a-z -]{1,30}?)\s*\??$")
+# "did 3 survive?", "will 40 default": a yes/no question about a numbered row is what the model says
+# of it (the tagger, having seen "why did 3 survive", gives the why a share)
+ROW_YES_NO = re.compile(r"^\W*(?:did|does|do|will|would|is|was|has|had)\s+(?:(?:row|id|no\.?|number|#)\s*)?\d+\b"
+                        r"(?!.*\b(?:why|how come|reasons?|because)\b)")
 MAKES_LIKELY = re.compile(r"^\W*(?:does|do|did|would|will|can|could)\b.*\bmakes?\b.*\b(?:more|less)\s+likely\b")
 
 
@@ -689,6 +693,8 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
             ops.get("interactions", 0.0) >= 0.2:
         # "which features interact the most": interactions, whatever "the most" adds
         return [("interactions", min(1.0, ops["interactions"] + ops.get("top_features", 0.0)))]
+    if op == "predict" and ROW_YES_NO.match(text) and ops.get("why", 0.0) >= 0.1:
+        return [("predict", min(1.0, p + ops["why"]))]
     if op == "compare" and MAKES_LIKELY.search(text) and ops.get("effect", 0.0) >= 0.1:
         # "does having an ira make ppl more likely to join": what the feature does to the outcome
         return [("effect", min(1.0, p + ops["effect"]))]

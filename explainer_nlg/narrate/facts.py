@@ -308,6 +308,10 @@ UNITS = (r"(?:(?:us |u\.s\. )?dollars|usd|euros?|pounds|lbs?|kg|g|grams|cm|mm|m|
          r"\$?1,?000s)")
 
 
+# A description that only lists a column's values, one word each: "female or male", "no, yes".
+VALUE_LIST = re.compile(r"[\w-]+(?:,\s*[\w-]+)*,?\s+or\s+[\w-]+")
+
+
 def _names_a_thing(short: str) -> bool:
     """Whether a short description reads as a name ("annual income"), not a coding ("=1 if
     married", "1 = anti to 5 = very religious") or a unit ("in years")."""
@@ -328,10 +332,14 @@ def tabular_player(index: int, name: str, value: Any, contribution: float | None
     ('1 year in the current job', '2 years in the current job')
     >>> tabular_player(0, "Sex", 1, 0.1, {"Sex": "1=female or 0=male"}).phrase
     'sex “female”'
+    >>> tabular_player(0, "sex", "male", 0.1, {"sex": "female or male"}).phrase
+    'sex “male”'
     """
     spec = vocabulary().get("features", {}).get(name, {})
     desc = (descriptions or {}).get(name, "")
     short = _short_description(desc) if desc else ""
+    if not is_number(value) and VALUE_LIST.fullmatch(short):
+        short = ""  # "female or male" (R's documentation of a factor) lists its values, names nothing
     noun = spec.get("noun") or (short if _names_a_thing(short) else _split_name(name))
     aliases = {name.lower(), _split_name(name), noun.lower(), expand_abbreviations(_split_name(name))}
     if desc:

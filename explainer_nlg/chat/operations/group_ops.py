@@ -9,6 +9,8 @@ marital statuses differently?": one group per category, or a split at the median
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...errors import ExplainerInputError
 from ..reply import OpResult
 from .context import Context
@@ -26,6 +28,17 @@ def complement(f: dict) -> dict:
     return {**f, "cmp": OPPOSITE[f.get("cmp", "==")]}
 
 
+def _other_value(f: dict, table: Any) -> dict:
+    """``f`` said plainly: "not X" of a column whose only values are X and Y is "Y"."""
+    if f.get("cmp") != "!=" or f.get("feature") not in getattr(table.frame, "columns", ()):
+        return f
+    values = [v for v in table.frame[f["feature"]].dropna().unique()]
+    if len(values) == 2 and any(str(v) == str(f["value"]) for v in values):
+        other = next(v for v in values if str(v) != str(f["value"]))
+        return {**f, "cmp": "==", "value": other.item() if hasattr(other, "item") else other}
+    return f
+
+
 def _groups(ctx: Context) -> tuple[dict, str | None]:
     """Keyword arguments for ``Explainer.compare``, or a question back to the user."""
     table = ctx.assistant.table()
@@ -38,11 +51,15 @@ def _groups(ctx: Context) -> tuple[dict, str | None]:
     if len(groups) == 1 and len(groups[0]) == 1:
         # "are students treated differently?": one group named, so it is compared with the rest
         groups.append([complement(groups[0][0])])
+    # "whitemom != not white" is "whitemom = white" where the column has two values; a group so
+    # read twice ("smokers and nonsmokers", with "non smokers" read as "not smokers") is one group
+    plain = [[_other_value(f, table) for f in g] for g in groups]
+    groups = [g for i, g in enumerate(plain) if g not in plain[:i]]
     if groups:
         return {"groups": groups, "within": data_filters or None}, None
     if len(data_filters) == 1:
         f = data_filters[0]
-        return {"groups": [[f], [complement(f)]]}, None
+        return {"groups": [[_other_value(f, table)], [_other_value(complement(f), table)]]}, None
     feats = [f for f in (slots.get("features") or []) if f in table.features]
     if feats and not data_filters:
         return {"by": feats[0], "within": data_filters or None}, None
