@@ -73,6 +73,7 @@ class Assembled:
     notes: list[str] = field(default_factory=list)          # unit readings etc., said in the answer
     not_applied: list[str] = field(default_factory=list)    # group words the data cannot express ("women")
     bounds: bool = False  # a "change" was a bound ("if glucose is under 100"): a condition, not an edit
+    all_rows: bool = False  # a rate asked of no group ("whats the approval rate"): over every row
 
 
 @dataclass
@@ -302,7 +303,7 @@ def _number_words(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
                 o.tag == "NUM" and (o.start, o.end) == (sp.start, sp.end) for o in spans):
             continue  # "2k" tagged both a number and a feature: the number
         age = AGE_AFTER.match(text[sp.end:]) if sp.tag in ("ID", "NUM") else None
-        column = _age_column(schema) if age else None
+        column = age_column(schema) if age else None
         if column is not None and re.fullmatch(r"\d+", sp.text.strip()):
             # "17 year olds" on data with a column called year: the age, and "year" only its unit
             a, b = sp.end, sp.end + age.end()
@@ -1333,7 +1334,7 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
     """"how many kids survived": a bound on the data's one age column, where no column is about
     children and the question bounds no age itself (no filter was added before, "kids" was dropped
     without a word)."""
-    age = _age_column(schema, text)
+    age = age_column(schema, text)
     if age is None or any(f["feature"] == age for f in out.filters):
         return []
     low = text.lower()
@@ -1380,7 +1381,7 @@ WHOSE_AGE = ((re.compile(r"\b(?:moms?|mothers?|mums?|maternal|wi(?:fe|ves))\b"),
              (re.compile(r"\b(?:dads?|fathers?|paternal|husbands?)\b"), re.compile(r"\b(?:father|dad|paternal|husband)")))
 
 
-def _age_column(schema: ChatSchema, text: str = "") -> str | None:
+def age_column(schema: ChatSchema, text: str = "") -> str | None:
     """The data's one numeric age column, or None (none, or more than one). Of several, the one
     whose person ``text`` names ("mothers under 20" for "Mother's age" beside "Father's age")."""
     ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
@@ -1394,10 +1395,10 @@ def _age_column(schema: ChatSchema, text: str = "") -> str | None:
 
 
 def _age_for(n: _Span, schema: ChatSchema, text: str = "") -> str | None:
-    """The data's one age column (see ``_age_column``), where the number is a plausible age (0 to
+    """The data's one age column (see ``age_column``), where the number is a plausible age (0 to
     120); None otherwise."""
     value = read_number(n.text)
-    return _age_column(schema, text) if isinstance(value, (int, float)) and 0 < value <= 120 else None
+    return age_column(schema, text) if isinstance(value, (int, float)) and 0 < value <= 120 else None
 
 
 def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
@@ -1564,6 +1565,11 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
         return int(value * 12) if float(value * 12).is_integer() else value * 12
     if re.match(r"\s*months?\b", after) and "year" in " ".join(words) and not float(value) <= hi:
         return value / 12
+    if "decades" in words and (re.match(r"\s*(?:years?|yrs?)\b", after) or value > hi * 1.5) and value / 10 <= hi * 1.5:
+        # "women over 50", "10 years younger" where age is "Age in decades (years divided by 10)"
+        new = int(value / 10) if float(value / 10).is_integer() else value / 10
+        out.notes.append(f"{n.text} years as {new} for {feat} (it counts decades)")
+        return new
     if value > hi * 5 and lo <= value / 1000 <= hi and ("thousand" in " ".join(words) or
                                                          re.search(r"\d\s*k\b|thousand", n.text.lower())):
         new = value / 1000

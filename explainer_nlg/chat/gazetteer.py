@@ -171,7 +171,7 @@ def _concept_words() -> set[str]:
 
 
 def _class_word(low: str, schema: ChatSchema) -> bool:
-    from .outcomes import _lexicon_words, _negated, _same, _stem, _verb_group
+    from .outcomes import _lexicon_words, _negated, _same, _stem, _verb_group, target_groups
 
     for c in schema.classes:
         if low == str(c).lower() or low in [a.lower() for a in schema.class_aliases.get(c, [])] or \
@@ -179,8 +179,9 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
             return len(low) >= 3 and not low.isdigit()  # a class's name, or its plural ("adelies")
     few = 2 <= len(schema.classes) <= 20  # a photo model's thousand nouns are not outcomes
     group = _verb_group(low)  # "join", "sign up" where a class is "enrolled"
-    if few and group is not None and any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes):
-        return True
+    if few and group is not None and (any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes)
+                                      or group in target_groups(schema)):
+        return True  # ("work" where the target is labour-force participation)
     if low in SHORT_OUTCOMES and few:
         return True  # "how many passengers under 10 died"
     if low in LOOSE_OUTCOMES or len(low) < 5:

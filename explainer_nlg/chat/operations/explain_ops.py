@@ -16,7 +16,8 @@ def _probs_line(probs: dict[str, float], k: int = 3) -> str:
 
 
 def predict(ctx: Context) -> OpResult:
-    if ctx.slots.get("scope") == "cohort" and ctx.filters:  # "how likely are people over 60 to be approved?"
+    # "how likely are people over 60 to be approved?"; with no group, "whats the approval rate": all rows
+    if ctx.slots.get("scope") == "cohort":
         from .group_ops import cohort_likelihood
 
         return cohort_likelihood(ctx)
