@@ -845,6 +845,9 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.tag = "NUM"
                     sp.used = False
                 continue
+            if schema.is_regression and set(linking.content_words(sp.text)) <= linking.quantity_words(schema):
+                sp.used = True  # "price", "value", "expensive" where the model predicts a home's value
+                continue
             if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"} \
                     and not _counted(text, sp, schema):
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
@@ -1580,7 +1583,7 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
             split_words(feat)[-1:] in (["g"], ["grams"]) and lo <= value * 1000 <= hi:
         out.notes.append(f"{n.text} as {value * 1000:g} for {feat} (it counts grams)")
         return int(value * 1000) if float(value * 1000).is_integer() else value * 1000  # "5kg" of body_mass_g
-    scale = _description_scale(schema.descriptions.get(feat, ""))
+    scale = description_scale(schema.descriptions.get(feat, ""))
     if scale and value > hi * 5 and value >= scale and value / scale >= lo:
         # (beyond the data's range too: "earning 300k" is 30, which the answer then says is outside it)
         # "earning 30k" where income is described "yearly income (in USD 10,000)": 3
@@ -1594,16 +1597,16 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
 SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 
-def _description_scale(description: str) -> int | None:
+def description_scale(description: str) -> int | None:
     """The unit a description says a column counts in ("in USD 10,000" -> 10000, "$1000s" -> 1000,
     "in thousands of dollars" -> 1000), or None. Never a rate ("per 1000 births"), a range
     ("1000-2020") or part of a longer number ("$10,000,000").
 
-    >>> _description_scale("yearly income (in USD 10,000)"), _description_scale("income, $1000s")
+    >>> description_scale("yearly income (in USD 10,000)"), description_scale("income, $1000s")
     (10000, 1000)
-    >>> _description_scale("in thousands of dollars"), _description_scale("number of children") is None
+    >>> description_scale("in thousands of dollars"), description_scale("number of children") is None
     (1000, True)
-    >>> [_description_scale(d) for d in ("price in $10,000,000", "per 1000 live births", "year built (1000-2020)")]
+    >>> [description_scale(d) for d in ("price in $10,000,000", "per 1000 live births", "year built (1000-2020)")]
     [None, None, None]
     """
     low = str(description or "").lower()
@@ -1721,6 +1724,9 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
         if re.search(r"^\W*(?:and |so |ok )?(?:what|how) about\s+$", before) and \
                 re.match(r"\s+(?:with|without|having|if)\b", after):
             sp.tag = "ID"  # "what about 25 with no reports": that row, with a change
+            return
+        if re.search(r"\b(?:in|of|for)\s+#?$", before) and re.match(r"\s+(?:was|were|is|went|had been)\s+(?:to\s+)?[$€£]?\d", after):
+            sp.tag = "ID"  # "what if the pupil teacher ratio in 12 was 15": the row, then the value
             return
         if schema is not None and re.search(r"\bfor\s+#?$", before) and re.fullmatch(r"\s*[?.!]*\s*", after) and \
                 _no_feature_takes(int(sp.text.strip().lstrip("#")), spans, schema):

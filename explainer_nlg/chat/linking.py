@@ -460,6 +460,39 @@ def side_value(mention: str, feature: str, schema: ChatSchema, negated: bool = F
     return None
 
 
+# Words of a money amount, where a regressor's quantity is a price, a cost or a value
+MONEY_WORDS = frozenset({"price", "prices", "priced", "pricey", "pricy", "cost", "costs", "costly", "value", "values",
+                         "valuable", "worth", "expensive", "cheap", "cheaper", "cheapest", "dear"})
+# A statistic or a scale in a description's name of its quantity ("median value", "log of wages")
+QUANTITY_STATISTICS = frozenset({"median", "mean", "average", "total", "log", "logarithm", "natural", "annual",
+                                 "yearly", "monthly", "estimated", "predicted"})
+
+
+def quantity_words(schema: ChatSchema) -> frozenset[str]:
+    """The words that name what a regressor predicts: its target's name, the head of its target's
+    description ("median value of owner-occupied homes" -> "value"), and, where that is money, the
+    everyday words for an amount of it ("price", "expensive", "worth"). Empty for a classifier.
+
+    >>> s = ChatSchema(["tax", "rm"], target="medv", descriptions={"medv": "median value of homes in $1000s."})
+    >>> s.is_regression = True
+    >>> sorted(w for w in quantity_words(s) if w in {"medv", "value", "price", "expensive", "tax", "homes"})
+    ['expensive', 'medv', 'price', 'value']
+    """
+    if not schema.is_regression or not schema.target:
+        return frozenset()
+    return _quantity_words(schema.target, str((schema.descriptions or {}).get(schema.target) or ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _quantity_words(target: str, description: str) -> frozenset[str]:
+    words = set(split_words(target))
+    head = re.split(r"\s+(?:of|in|for|per|from|at)\s+|[,;(.]", description.lower().strip(), maxsplit=1)[0]
+    words |= {w for w in re.findall(r"[a-z]+", head) if w not in STOP and w not in QUANTITY_STATISTICS}
+    if words & MONEY_WORDS:
+        words |= MONEY_WORDS
+    return frozenset(words)
+
+
 def concept_feature(text: str, schema: ChatSchema, among: Any = None) -> list[str]:
     """Features an everyday word in ``text`` points at ("older than" -> the age column); only
     those in ``among`` where given (the numeric columns, for a number)."""
@@ -467,7 +500,8 @@ def concept_feature(text: str, schema: ChatSchema, among: Any = None) -> list[st
     out = []
     for w in re.findall(r"[a-z]+", text.lower()):
         keys = {_singular(k) for k in concept_keys(w)}
-        if not keys or schema.is_regression and keys & {_singular(t) for t in split_words(schema.target or "")}:
+        if not keys or schema.is_regression and keys & ({_singular(t) for t in split_words(schema.target or "")} |
+                                                        quantity_words(schema)):
             continue  # (a word for the amount predicted, "expensive" where a regressor's target is ``price``, is no feature's)
         # The closest names only: a name made of the concept's words ("LoanAmount" for "borrowed"),
         # then a name holding one of them ("Loan_Amount_Term"), then a description that mentions one.

@@ -166,13 +166,15 @@ def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
     """{"order"} where a question asks for the rows a regressor predicts the most (or least) for:
     "which computers are the most expensive", "the 3 cheapest houses", "the highest price"; None
     where a feature follows ("the highest ram": that column's order, which listings do not sort by)."""
-    m = MOST_AMOUNT.search(text)
-    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+    found = list(MOST_AMOUNT.finditer(text))
+    if not found or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
         return None
+    # "top 3 cheapest": the word of order that says which end ("top" only counts them)
+    m = next((f for f in found if f.group(1) or f.group(2)), found[0])
     after = (m.group(3) or "").strip()
     if after:
         first = " ".join(after.split()[:2])
-        if not set(split_words(first)) & set(split_words(schema.target or "")) and \
+        if not set(split_words(first)) & (set(split_words(schema.target or "")) | linking.quantity_words(schema)) and \
                 linking.link_feature(first, schema, use_embeddings=False).score >= 0.8:
             return None
     low_first = bool(m.group(1) == "least" or m.group(2))
@@ -200,7 +202,8 @@ def _averages_the_target(text: str, schema: Any) -> bool:
     "predicted", right after the statistic)."""
     if not getattr(schema, "is_regression", False) or getattr(schema, "kind", "tabular") != "tabular":
         return False
-    names = {w for w in target_words(schema) if len(w) >= 3} | {"prediction", "predictions", "predicted"}
+    names = {w for w in target_words(schema) if len(w) >= 3} | {"prediction", "predictions", "predicted"} | \
+        linking.quantity_words(schema)
     words = "|".join(re.escape(n) + "s?" for n in sorted(names, key=len, reverse=True))
     return re.search(r"\b(?:avg|average|mean|median|typical|range of|spread of|distribution of)\s+(?:the\s+)?"
                      r"(?:predicted\s+|model'?s\s+)?(?:" + words + r")\b", text) is not None
@@ -892,8 +895,10 @@ def _clarify(out: dict, a: Assembled, ranked: list, schema: Any) -> None:
             ops = [dict(o, features=[cand] + [f for f in o.get("features", []) if f != cand]) for o in out["ops"]]
             choices.append({"ops": ops, "filters": out["filters"], "instance": out["instance"],
                             "label": f"{_label(first.get('op', 'statistics'), subject, cand)} (“{amb['term']}” as {cand})"})
-    elif a.loose_numbers and out["ops"] and first.get("op") not in ("top_features", "predict", "show") or \
-            a.loose_numbers and out["ops"] and not out.get("instance") and not a.k:
+    elif (a.loose_numbers and out["ops"] and first.get("op") not in ("top_features", "predict", "show") or
+          a.loose_numbers and out["ops"] and not out.get("instance") and not a.k) and \
+            not (getattr(schema, "is_regression", False) and first.get("op") == "counterfactual"):
+        # (a regressor's counterfactual: the number is the amount to reach, "worth more than 30k")
         num = a.loose_numbers[0]
         cands = [f for f in schema.numeric if f not in schema.booleans and
                  schema.numeric[f][0] <= float(num["value"]) <= schema.numeric[f][1]][:3]

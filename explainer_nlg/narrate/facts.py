@@ -292,10 +292,13 @@ def _short_description(desc: str) -> str:
     'customer brand loyalty for CH'
     >>> _short_description("Transplant status with levels control (did not receive one) and treatment.")
     'transplant status'
+    >>> _short_description("full-value property-tax rate per $10,000.")
+    'full-value property-tax rate per $10,000'
     """
     s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
     # (a sentence's full stop ends the name too: "Yearly income (in USD 10,000)." is "yearly income")
-    s = re.split(r"\s*[,;:]\s+|\s*[,;]|\s+=|\s+-\s+|\s+with levels?\b", s)[0].strip().rstrip(".").strip()
+    # (never at a comma inside a number: "property-tax rate per $10,000")
+    s = re.split(r"\s*[,;:]\s+|\s*[,;](?!\d{3}\b)|\s+=|\s+-\s+|\s+with levels?\b", s)[0].strip().rstrip(".").strip()
     # lower case, but a code stays as written: "brand loyalty for CH", not "for ch"
     s = re.sub(r"[A-Za-z][\w'-]*", lambda m: m.group(0) if re.fullmatch(r"[A-Z]{2,5}", m.group(0)) else m.group(0).lower(), s)
     # the unit at the end is the value's, not the name's ("clock speed in MHz" of 66 is "clock speed of 66")

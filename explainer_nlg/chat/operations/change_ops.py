@@ -6,6 +6,7 @@ import re
 
 from ...narrate.facts import fmt_apart, fmt_number, fmt_pct
 from ...narrate.records import as_record
+from ..assemble import description_scale
 from ..reply import OpResult
 from .context import Context
 
@@ -190,11 +191,34 @@ def amount_range(question: str) -> tuple[float | None, float | None] | None:
     return None
 
 
+def _in_target_units(ctx: Context, bounds: tuple | None) -> tuple | None:
+    """Bounds said in full amounts ("30k") for a target its description counts in thousands
+    ("median value of homes in $1000s"): in the target's own units, where only that fits its data."""
+    target = ctx.ex.info.get("target")
+    scale = description_scale(str((ctx.ex.info.get("descriptions") or {}).get(target) or ""))
+    table = ctx.assistant.table()
+    if bounds is None or not scale or "label" not in table.frame.columns:
+        return bounds
+    top = float(table.frame["label"].max())
+    said = [b for b in bounds if b is not None]
+    if said and all(b > top * 5 and b / scale <= top * 5 for b in said):
+        return tuple(None if b is None else b / scale for b in bounds)
+    return bounds
+
+
 def _counterfactual_range(ctx: Context, x, k: int) -> OpResult:
     """A regressor's counterfactual: the fewest changes that bring its prediction into the range
     the question names ("under 150,000")."""
     name = ctx.ex.class_names[0]
     bounds = amount_range(ctx.question)
+    worth = re.search(rf"\b(?:be\s+)?(?:worth|cost|sell for|go for|priced at)\s+{AMOUNT}", ctx.question.lower().replace(",", ""))
+    if bounds is None and worth is not None:
+        # "what would it take for 12 to be worth 30k": at least that where it is predicted less, at
+        # most that where it is predicted more
+        (_, now), = ctx.assistant.predict(x).items()
+        amount = float(worth.group(1)) * {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(worth.group(2) or "", 1.0)
+        bounds = (amount, None) if amount > now else (None, amount)
+    bounds = _in_target_units(ctx, bounds)
     if bounds is None:
         return OpResult("counterfactual", f"This model predicts a number ({name}), so say the range to reach, "
                                           f"for instance “what would bring the {name} under 150,000?”.")
