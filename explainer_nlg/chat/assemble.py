@@ -49,7 +49,7 @@ GROUP_WORDS = re.compile(r"\b(?:the model|it|they|were|was|are|is|got|get|been|b
 # slot filler relied on too; the tagger learns it, this catches what it misses.
 ROW_NOUNS = (r"(?:row|id|applicant|customer|client|case|person|passenger|patient|mother|record|entry|instance|"
              r"sample|number|no\.|borrower|individual|member|user|account|subject|respondent|participant|employee|"
-             r"worker|student|loan|household|house|mom|baby|#)")
+             r"worker|student|loan|household|house|#)")
 PEOPLE = (r"(?:people|ppl|persons?|applicants?|customers?|clients?|patients?|passengers?|mothers?|moms?|those|ones|"
           r"anyone|everyone|kids|children|adults|men|women|guys|girls|boys|folks|borrowers?|individuals?|"
           r"members?|users?|employees?|workers?|staff|students?|seniors|someone|somebody)")
@@ -802,10 +802,17 @@ def _row_words(schema: ChatSchema) -> set[str]:
     return words | {w[:-1] for w in words if w.endswith("s")}
 
 
+# Parents: no row's id ("a mom 20 or younger" is a mother's age), but their plural is a group of the
+# rows of a data set of births ("smoking moms"). Never children ("with 2 kids": things had) nor
+# women or men (the value of a column of sex).
+PERSON_NOUNS = r"(?:mom|mum|mother|dad|father)"
+
+
 def _row_noun_plural(word: str) -> bool:
-    """"moms", "passengers": a plural of a noun for the rows (a group of them)."""
+    """"moms", "passengers": a plural of a noun for the rows or for people (a group of them)."""
     w = word.lower().strip()
-    return linking.singular(w) != w and re.fullmatch(ROW_NOUNS, linking.singular(w)) is not None
+    one = linking.singular(w)
+    return one != w and (re.fullmatch(ROW_NOUNS, one) is not None or re.fullmatch(PERSON_NOUNS, one) is not None)
 
 
 def _opposite_sides(spans: list[_Span], schema: ChatSchema) -> None:
@@ -815,7 +822,7 @@ def _opposite_sides(spans: list[_Span], schema: ChatSchema) -> None:
     for sp in spans:
         if sp.tag not in ("MOD", "CLS", "PRED") or sp.used or resolve(sp.text, schema) is not None:
             continue
-        named = [f for f in schema.categories if linking.side_value(sp.text, f, schema) is not None]
+        named = linking.side_columns(sp.text, schema)
         if len(named) == 1:
             sp.tag, sp.link = "FEAT", named[0]
 
@@ -887,8 +894,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             if opposite is not None:  # "renters" for isHomeOwner, "men" for IsFemale
                 sp.tag, sp.link = "VAL", opposite
                 continue
-            sides = [f for f in schema.categories if linking.side_value(sp.text, f, schema) is not None] \
-                if r.best is None else []
+            sides = linking.side_columns(sp.text, schema) if r.best is None else []
             if len(sides) == 1:  # "smoked" where ``habit`` is smoker / nonsmoker
                 sp.link = sides[0]
                 continue
@@ -1326,11 +1332,11 @@ def _groups_not_in_data(text: str, schema: ChatSchema) -> list[str]:
 
 
 # People of an age, said by a word: the bound on the data's age column it means.
-AGE_GROUPS = ((re.compile(r"\b(?:kids|children|child|minors|under-?age)\b"), "<", 18),
-              # (teenagers are 13 to 19: a lower bound too, where the data has younger people)
-              (re.compile(r"\b(?:teens?|teenagers?|teenaged?)\b"), "<", 20),
-              (re.compile(r"\b(?:adults|grown-?ups)\b"), ">=", 18),
-              (re.compile(r"\b(?:seniors|elderly|pensioners|retirees|old people|older people)\b"), ">=", 65))
+# (pattern, comparison, bound, and the lower bound of a span of ages: teenagers are 13 to 19)
+AGE_GROUPS = ((re.compile(r"\b(?:kids|children|child|minors|under-?age)\b"), "<", 18, None),
+              (re.compile(r"\b(?:teens?|teenagers?|teenaged?)\b"), "<", 20, 13),
+              (re.compile(r"\b(?:adults|grown-?ups)\b"), ">=", 18, None),
+              (re.compile(r"\b(?:seniors|elderly|pensioners|retirees|old people|older people)\b"), ">=", 65, None))
 
 
 def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> list[dict]:
@@ -1342,7 +1348,7 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
         return []
     low = text.lower()
     found = []
-    for pattern, cmp, bound in AGE_GROUPS:
+    for pattern, cmp, bound, floor in AGE_GROUPS:
         m = pattern.search(low)
         if m is None or linking.link_feature(m.group(), schema, use_embeddings=False).best not in (None, age):
             continue  # "children" where the data counts them: that column, for the linker
@@ -1359,8 +1365,8 @@ def _age_groups(text: str, spans: list[_Span], out: Assembled, schema: ChatSchem
                and sp.link != age for sp in spans):
             continue
         found.append({"feature": age, "cmp": cmp, "value": bound})
-        if bound == 20 and lo < 13:
-            found.append({"feature": age, "cmp": ">=", "value": 13})
+        if floor is not None and lo < floor:  # (where the data has younger people)
+            found.append({"feature": age, "cmp": ">=", "value": floor})
         if age in out.features:  # "seniors" read as the age column itself: it was the group
             out.features.remove(age)
         break
@@ -1389,11 +1395,12 @@ def age_column(schema: ChatSchema, text: str = "") -> str | None:
     whose person ``text`` names ("mothers under 20" for "Mother's age" beside "Father's age")."""
     ages = [f for f in linking.concept_feature("older", schema) if f in schema.numeric]
     if len(ages) > 1 and text:
-        for said, whose in WHOSE_AGE:
-            if said.search(text.lower()):
-                own = [f for f in ages if whose.search(f"{' '.join(split_words(f))} {schema.descriptions.get(f, '')}".lower())]
-                ages = own if len(own) == 1 else ages
-                break
+        # the person said last (nearest the number, where ``text`` ends at it: "dads over 40")
+        said = max(((m.end(), whose) for pattern, whose in WHOSE_AGE for m in pattern.finditer(text.lower())),
+                   default=None, key=lambda hit: hit[0])
+        if said is not None:
+            own = [f for f in ages if said[1].search(f"{' '.join(split_words(f))} {schema.descriptions.get(f, '')}".lower())]
+            ages = own if len(own) == 1 else ages
     return ages[0] if len(ages) == 1 else None
 
 
@@ -1453,8 +1460,8 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
-    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema, text) is not None:
-        return None, _age_for(n, schema, text)  # "a 30 year old earning 300k": the age, whatever follows
+    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema, text[:n.end]) is not None:
+        return None, _age_for(n, schema, text[:n.end])  # "a 30 year old earning 300k": the age, whatever follows
     unit = _unit_feature(n, schema)
     if unit is not None:
         return None, unit  # "66mhz": the one column in MHz
@@ -1493,19 +1500,19 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     if cmp_sp is not None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?$",
                                         text[:cmp_sp.start].lower()) \
             and re.fullmatch(r"(?:over|above|under|below|older than|younger than)", cmp_sp.text.lower().strip()):
-        age = _age_for(n, schema, text)
+        age = _age_for(n, schema, text[:n.end])
         if age is not None:
             return None, age
     if cmp_sp is None and re.search(PEOPLE + r"\s+(?:who are\s+|aged\s+|that are\s+)?(?:over|above|under|below|"
                                     r"older than|younger than)\s+$", text[:n.start].lower()):
-        age = _age_for(n, schema, text)
+        age = _age_for(n, schema, text[:n.end])
         if age is not None:
             return None, age  # "and for ppl under 30?" with the comparison untagged
     if cmp_sp is None and re.search(r"\b(?:(?:she|he|they|i|you)\s*(?:is|was|are|were|am|'s|’s|'m)|shes|hes|im)\s+"
                                     r"(?:now\s+|actually\s+|really\s+|only\s+|just\s+)?$", text[:n.start].lower()) \
             and not re.match(r"\s*(?:%|percent|k\b|\$)", text[n.end:].lower()):
         # "no, she is 60", "what if he was 45": a person said to be a bare number is that old
-        age = _age_for(n, schema, text)
+        age = _age_for(n, schema, text[:n.end])
         if age is not None:
             return None, age
     # "older than 60", "10 years younger": an everyday word of the comparison or edit names the
@@ -1549,7 +1556,7 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     bound = cmp_sp.text.lower().strip() if cmp_sp is not None else (re.search(
         r"\b(over|above|under|below|older than|younger than)\s+$", text[:n.start].lower()) or [None, ""])[1]
     if re.fullmatch(r"(?:over|above|under|below|older than|younger than|aged over|aged under)", bound or ""):
-        age = _age_for(n, schema, text)
+        age = _age_for(n, schema, text[:n.end])
         if age is not None:
             return None, age
     return None

@@ -230,13 +230,17 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
 OUTCOME_FEATURES = ("prediction", "label", "correct")
 
 
+# Operations over groups of rows: after one, the conversation is about the data, not a row
+GROUP_OPS = ("count", "statistics", "compare")
+
+
 def _left_the_row(state: Any) -> bool:
-    """Whether the last answer was about a group of rows or the whole data, not the current row
-    (a count, a rate over a group, a list): a question of no row after it is not of that row."""
-    # (the features' importance asked before, for the row or overall, leaves the row in focus:
-    # "what matters most overall", then "what matters most" is the row's again)
-    last = [o for o in state.ops if o["op"] != "top_features"]
-    return bool(state.filters) or bool(last) and not any(registry.get(o["op"]).needs_input for o in last)
+    """Whether the last answer was about a group of rows, not the current row (a count, a rate or
+    statistics over a group, a comparison, a list): a question of no row after it is not of that
+    row. A definition, the list of features or the importance asked overall leaves the row in
+    focus ("what matters most overall", then "what matters most" is the row's again)."""
+    return bool(state.filters) or any(o["op"] in GROUP_OPS or registry.get(o["op"]).lists_rows or
+                                      o.get("scope") == "cohort" for o in state.ops)
 
 
 def _carried(before: list[dict], now: list[dict], only: tuple | None = None) -> list[dict]:

@@ -45,7 +45,7 @@ LOOSE_OUTCOMES = {"left", "leave", "leaves", "clear", "none", "normal", "fine", 
                   "negative", "pass", "live", "stay", "held", "late", "release", "likely", "unlikely", "flag",
                   "flagged", "risk", "good", "bad", "default", "death", "ill", "sick", "detected", "diagnosed",
                   "released", "hired", "admitted", "paid", "pays", "success", "failure", "fail", "accept"}
-# Outcome words under five letters that are never anything else.
+# Outcome words under five letters, read as one where no column of the data is so named.
 SHORT_OUTCOMES = {"died", "dies", "dead", "die"}
 MAX_WORDS = 4
 # Target names that say nothing of the outcome ("outcome", "label"): never an outcome word's stem.
@@ -182,8 +182,8 @@ def _class_word(low: str, schema: ChatSchema) -> bool:
     if few and group is not None and (any(_verb_group(_negated(str(c).lower())[1]) == group for c in schema.classes)
                                       or group in target_groups(schema)):
         return True  # ("work" where the target is labour-force participation)
-    if low in SHORT_OUTCOMES and few:
-        return True  # "how many passengers under 10 died"
+    if low in SHORT_OUTCOMES and few and low not in {str(f).lower() for f in schema.features}:
+        return True  # "how many passengers under 10 died" (not a column ``die`` of a machine part)
     if low in LOOSE_OUTCOMES or len(low) < 5:
         return False
     if low in _lexicon_words() and bool(schema.classes):

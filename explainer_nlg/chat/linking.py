@@ -441,23 +441,30 @@ def side_value(mention: str, feature: str, schema: ChatSchema, negated: bool = F
     True
     """
     values = [v for v in schema.categories.get(feature) or () if str(v).lower() not in ("nan", "none", "")]
-    words = [w for w in re.findall(r"[a-z][a-z'-]*", mention.lower())]
+    words = re.findall(r"[a-z][a-z'-]*", mention.lower())
     if len(values) != 2 or not words or len(words) > 2:
         return None
-    def stem(w: str) -> str:  # "smoke", "smoker", "smokes", "smoking", "smoked": one stem
-        w = re.sub(r"(?<=\w{4})(?:ing|ers|er|ed|es|s)$", "", w)
-        return w[:-1] if w.endswith("e") and len(w) >= 5 else w
-
-    said = {stem(w) for w in words} | {" ".join(words)}
+    said = {_side_stem(w) for w in words} | {" ".join(words)}
     for pair in lexicon().get("opposites", []):
         for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
-            if not said & ({stem(w) for w in mine} | set(mine)):
+            if not said & ({_side_stem(w) for w in mine} | set(mine)):
                 continue
             own = [v for v in values if str(v).lower() in mine]
             other = [v for v in values if str(v).lower() in theirs]
             if len(own) == 1 and len(other) == 1:
                 return other[0] if negated else own[0]
     return None
+
+
+def _side_stem(word: str) -> str:
+    """One stem for "smoke", "smoker", "smokes", "smoking", "smoked"."""
+    w = re.sub(r"(?<=\w{4})(?:ing|ers|er|ed|es|s)$", "", word)
+    return w[:-1] if w.endswith("e") and len(w) >= 5 else w
+
+
+def side_columns(mention: str, schema: ChatSchema) -> list[str]:
+    """The two-valued columns ``side_value`` reads ``mention`` as a value of ("smoking": habit)."""
+    return [f for f in schema.categories if side_value(mention, f, schema) is not None]
 
 
 # Words of a money amount, where a regressor's quantity is a price, a cost or a value

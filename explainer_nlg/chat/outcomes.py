@@ -430,25 +430,43 @@ VERB_GROUPS = (
 
 def target_groups(schema: ChatSchema) -> frozenset[int]:
     """The groups of verbs the target is said with: its name's ("participation": joining) and its
-    description's ("Did the individual participate in the labor force?": joining and working)."""
+    description's phrases ("Did the individual participate in the labor force?": working).
+
+    >>> s = ChatSchema([], classes=["no", "yes"], target="union",
+    ...                descriptions={"union": "Does the individual work on a union job?"})
+    >>> target_groups(s)
+    frozenset()
+    """
     return _target_groups(schema.target or "", str((schema.descriptions or {}).get(schema.target or "") or ""))
 
 
 @functools.lru_cache(maxsize=64)
 def _target_groups(target: str, description: str) -> frozenset[int]:
     found = {g for g in (_verb_group(w) for w in split_words(target)) if g is not None}
+    # a description's phrase of the outcome ("participate in the labor force"), never its single
+    # words: "Does the individual work on a union job?" is about the union, not about working
     low = " ".join(_words(description.lower()))
-    for i, group in enumerate(VERB_GROUPS):
-        if any(re.search(r"\b" + re.escape(g) + (r"\b" if " " in g or len(g) < 4 else ""), low) for g in group):
-            found.add(i)
+    found |= {i for i, group in enumerate(VERB_GROUPS) for g in group if " " in g and f" {g} " in f" {low} "}
     return frozenset(found)
 
 
+# What may follow a verb's stem in one of its forms ("enroll" + "ed", "participat" + "ion"): never
+# an agent noun ("employ" + "ee", "respond" + "ent", "work" + "ers"), which names people, nor another
+# word begun with it ("work" + "place")
+VERB_ENDINGS = re.compile(r"(?:s|es|e|ed|d|ing|led|ling|ion|ions|ation|ations|lation|ment|ments|ement|ate|ates|ated|"
+                          r"ating)?")
+
+
 def _verb_group(text: str) -> int | None:
-    """The index of the group of verbs ``text`` (a word or two) belongs to, by stem; None if none."""
+    """The index of the group of verbs ``text`` (a word or two) belongs to, by stem; None if none.
+
+    >>> _verb_group("working") == _verb_group("work"), _verb_group("workers"), _verb_group("employees")
+    (True, None, None)
+    """
     t = " ".join(_words(text.lower()))
     for i, group in enumerate(VERB_GROUPS):
-        if any(t == g or (" " not in g and " " not in t and len(g) >= 4 and t.startswith(g)) for g in group):
+        if any(t == g or (" " not in g and " " not in t and len(g) >= 4 and t.startswith(g)
+                          and VERB_ENDINGS.fullmatch(t[len(g):])) for g in group):
             return i
     return None
 

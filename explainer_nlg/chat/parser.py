@@ -262,6 +262,8 @@ OWN_VALUE = re.compile(r"^\W*(?:(?:but|well|ok|so|and)\s+)?(?:i(?:'m| am| earn| 
 # "how loyal is customer 5", "how old is 12": a row's value of the feature the word names
 HOW_IS_ROW = re.compile(r"^\W*how\s+([a-z]+)\s+(?:is|was|are|were)\b")
 # "the share of MM purchases when ...": a group's rate (where no column is called "share")
+# Words of how sure the model is: "how confident is it in the default rate" asks that, not the rate
+SURE_WORDS = re.compile(r"\b(?:confident|confidence|sure|certain|certainty)\b")
 SHARE_OF = re.compile(r"\b(?:what|the)\s+share\s+of\b")
 AFFECTS = re.compile(r"\b(?:affect\w*|effect\w*|impact\w*|influenc\w*|depend\w*|change\w*|drive\w*|relat\w*)\b")
 # "y is 12 flagged", "y did she get it": "y" at the head of a question is "why", where no column is named y
@@ -341,20 +343,23 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                                                     "predict"), sure)]
         a = assemble(clean, reading.spans, [op for op, _ in chosen], flags, schema)
     rate = re.search(r"\b([a-z]+)\s+rates?\b", text)
-    if chosen and chosen[0][0] in RATE_OPS + ("effect", "confidence") and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
-            and rate \
-            and a.instance is None and (any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) or
-                                        rate.group(1) in split_words(getattr(schema, "target", None) or "") or
-                                        is_outcome_word(rate.group(1), schema) and resolve(rate.group(1), schema) is not None
-                                        and not _names_feature(rate.group(0), schema) or
-                                        in_target_description(rate.group(1), schema) and not _names_feature(rate.group(0), schema)) \
-            and not AFFECTS.search(text):
+    said = resolve(rate.group(1), schema) if rate else None
+    rate_ops = RATE_OPS + ("effect",) + (() if SURE_WORDS.search(text) else ("confidence",))
+    # the rate of the outcome: a class word's ("approval rate"), the target's name ("participation
+    # rate") or an outcome word's ("default rate"), never a column's ("heart rate", "interest rate")
+    of_outcome = bool(rate) and (
+        any(rate.group(1) == w.lower().strip() for _, w, _ in a.targets) or
+        not _names_feature(rate.group(0), schema) and (
+            rate.group(1) in split_words(getattr(schema, "target", None) or "") or
+            said is not None and is_outcome_word(rate.group(1), schema) or
+            in_target_description(rate.group(1), schema)))
+    if chosen and chosen[0][0] in rate_ops and (len(chosen) == 1 or chosen[0][0] in ("predict", "effect")) \
+            and of_outcome and a.instance is None and not AFFECTS.search(text):
         # "whats the cheating rate for very religious people", "survival rate for women": how
         # likely the outcome is in the group, which the model's belief split between these readings
         # (and its effect, with no verb of effect said: "how does age affect the approval rate" is one)
-        chosen = [("predict", _pooled(reading, RATE_OPS + ("effect", "confidence")))]
+        chosen = [("predict", _pooled(reading, rate_ops))]
         a = assemble(clean, reading.spans, ["predict"], flags, schema)
-        said = resolve(rate.group(1), schema)
         if not a.targets and said is not None:  # "what is the default rate": of the class it names
             a.targets = [(said, rate.group(1), False)]
         # "whats the participation rate", no group named: the rate over all the rows, not the
@@ -450,13 +455,14 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a = assemble(clean, reading.spans, ["show"], flags, schema)
         out["followup"] = True
     how = HOW_IS_ROW.match(text)
-    age = age_column(schema) if how and how.group(1) == "old" and a.instance is not None and \
-        getattr(schema, "kind", "tabular") == "tabular" else None
-    if age is not None and a.features != [age]:
-        # "how old is 7": the age, not a column named with "old" (``oldkids``)
+    age = age_column(schema, text) if how and how.group(1) == "old" and a.instance is not None and \
+        len(chosen) <= 1 and getattr(schema, "kind", "tabular") == "tabular" else None
+    if age is not None and age not in a.features:
+        # "how old is 7": the age, not a column named with "old" (``oldkids``); the other features
+        # named stay
         chosen = [("show", max(chosen[0][1] if chosen else 0.0, reading.ops.get("show", 0.0), CLARIFY))]
         a = assemble(clean, reading.spans, ["show"], flags, schema)
-        a.features = [age]
+        a.features = [age] + [f for f in a.features if "old" not in split_words(f) and f != age]
     if how and chosen and chosen[0][0] != "show" and a.instance is not None and a.features and not a.changes and \
             any(linking.link_feature(how.group(1), schema, use_embeddings=False).best == f for f in a.features):
         # "how loyal is customer 5 to CH", "how old is applicant 12": that row's value of the

@@ -216,3 +216,64 @@ def test_the_rate_over_every_row_is_answered_as_such():
     assert answer.parsed["ops"] == [{"op": "predict", "target": "bad", "scope": "cohort"}], answer.parsed
     assert answer.text.count("Of all 4,454 applicants, the model predicts “bad” for") == 1, answer.text
     assert "row 17" not in answer.text
+
+
+# A review of the rules above found them reading too much; each of these read wrongly at 753ac1d.
+
+def _schema(columns: dict, target: str, classes: list, descriptions: dict) -> ChatSchema:
+    s = ChatSchema.from_frame(pd.DataFrame(columns), classes=classes, target=target, descriptions=descriptions)
+    s.has_labels = True
+    return s
+
+
+def test_a_word_for_people_is_no_verb_of_the_outcome():
+    n = 40
+    attrition = _schema({"MonthlyIncome": range(1000, 1000 + n), "OverTime": ["No", "Yes"] * (n // 2),
+                         "Age": range(20, 20 + n)}, "Attrition", ["No", "Yes"],
+                        {"Attrition": "Whether the employee left the company"})
+    p = parse("what is the average monthly income of employees", attrition)
+    assert not any(f["feature"] == "prediction" for f in p["filters"]), p
+    union = _schema({"wage": [float(i) for i in range(n)], "region": ["south", "other"] * (n // 2),
+                     "sector": ["manufacturing", "other"] * (n // 2)}, "union", ["no", "yes"],
+                    {"union": "Does the individual work on a union job?"})
+    p = parse("how many work in the south", union)
+    assert not any(f["feature"] == "prediction" for f in p["filters"]), p
+
+
+def test_the_rate_a_column_names_is_that_column():
+    n = 40
+    heart = _schema({"max_heart_rate": range(100, 100 + n), "age": range(30, 30 + n)}, "heart_disease",
+                    ["no", "yes"], {})
+    p = parse("what is the average heart rate", heart)
+    assert ops(p) == ["statistics"] and p["ops"][0].get("features") == ["max_heart_rate"], p
+
+
+def test_how_sure_of_a_rate_is_not_the_rate():
+    from explainer_nlg import Explainer
+
+    p = parse("how confident is it in the default rate", ChatSchema.from_explainer(Explainer.demo("loan")))
+    assert ops(p) != ["predict"], p
+
+
+def test_a_person_and_a_number_is_an_age_not_a_row(births):
+    p = parse("how many babies had a mom 20 or younger", births)
+    assert p["instance"] is None, p
+    p = parse("how many dads over 40 had smoking wives", births)
+    assert ("fage", ">", "40") in filters(p) and not any(f[0] == "mage" for f in filters(p)), p
+
+
+def test_how_old_keeps_the_other_features_asked():
+    from explainer_nlg import Explainer
+
+    p = parse("how old is 17 and what is their income", ChatSchema.from_explainer(Explainer.demo("loan")))
+    assert p["ops"][0]["features"] == ["Age", "Income"], p
+
+
+def test_a_definition_asked_between_leaves_the_row_in_focus():
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    for q in ("why was 17 denied", "what does seniority mean"):
+        ex.ask(q, session="define")
+    assert "row 17" in ex.ask("what matters most", session="define").text
+

@@ -24,7 +24,6 @@ A gap is not by itself proof of unfairness: the groups can differ in other ways 
 
 from __future__ import annotations
 
-from ...attribution.row_filters import describe
 from ...evidence.groups import GroupComparison, GroupStats
 from ..templates import TemplateSentence, join_list
 from .phrases import Filler, count, label, pct, points, signed_points, view_templates
@@ -99,7 +98,7 @@ def _cohort(gc: GroupComparison, audience: str, t: dict) -> list[TemplateSentenc
     out = Filler(gc, audience, t["cohort"])
     ci = g.ci.get("positive_rate") or [g.positive_rate, g.positive_rate]
     # (a rate over every row, "whats the approval rate", names no group)
-    out.add("rate_all" if g.name == describe(None) else "rate", size=count(g.size), group=g.name, positive=label(gc.positive_label), rate_pct=pct(g.positive_rate),
+    out.add("rate" if g.filters else "rate_all", size=count(g.size), group=g.name, positive=label(gc.positive_label), rate_pct=pct(g.positive_rate),
             rate_low=pct(ci[0]), rate_high=pct(ci[1]), mean_pct=pct(g.mean_probability))
     if g.small:
         out.add("small", min_size=gc.min_group_size)
