@@ -1460,8 +1460,8 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
                  cmp_sp: _Span | None) -> tuple[_Span | None, str] | None:
     """The feature a number belongs to: the nearest feature mention in its clause (before it, else
     just after it: "3 children"), else one an everyday word next to it points at ("older than")."""
-    if AGE_AFTER.match(text[n.end:]) and _age_for(n, schema, text[:n.end]) is not None:
-        return None, _age_for(n, schema, text[:n.end])  # "a 30 year old earning 300k": the age, whatever follows
+    if AGE_AFTER.match(text[n.end:]) and (age := _age_for(n, schema, text[:n.end])) is not None:
+        return None, age  # "a 30 year old earning 300k": the age, whatever follows
     unit = _unit_feature(n, schema)
     if unit is not None:
         return None, unit  # "66mhz": the one column in MHz

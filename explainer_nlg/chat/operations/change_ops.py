@@ -160,6 +160,12 @@ def counterfactual(ctx: Context) -> OpResult:
 AMOUNT = r"[$€£]?\s*(\d+(?:\.\d+)?)\s*(k|thousand|million|m)?\b"
 
 
+def _amount(m: re.Match, i: int = 1) -> float:
+    """The amount ``AMOUNT`` matched at group ``i``, its scale word applied ("2.5k": 2500)."""
+    scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(m.group(i + 1) or "", 1.0)
+    return float(m.group(i)) * scale
+
+
 def amount_range(question: str) -> tuple[float | None, float | None] | None:
     """The range a question asks a regressor's prediction to reach, or None.
 
@@ -171,11 +177,7 @@ def amount_range(question: str) -> tuple[float | None, float | None] | None:
     ((None, 2000.0), (3000.0, None))
     """
     t = question.lower().replace(",", "")
-
-    def value(m, i=1):
-        scale = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(m.group(i + 1) or "", 1.0)
-        return float(m.group(i)) * scale
-
+    value = _amount
     m = re.search(rf"\bbetween\s+{AMOUNT}\s+and\s+{AMOUNT}", t)
     if m:
         lo, hi = sorted((value(m, 1), value(m, 3)))
@@ -216,7 +218,7 @@ def _counterfactual_range(ctx: Context, x, k: int) -> OpResult:
         # "what would it take for 12 to be worth 30k": at least that where it is predicted less, at
         # most that where it is predicted more
         (_, now), = ctx.assistant.predict(x).items()
-        amount = float(worth.group(1)) * {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(worth.group(2) or "", 1.0)
+        amount = _amount(worth)
         bounds = (amount, None) if amount > now else (None, amount)
     bounds = _in_target_units(ctx, bounds)
     if bounds is None:

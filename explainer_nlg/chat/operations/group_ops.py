@@ -32,7 +32,7 @@ def _other_value(f: dict, table: Any) -> dict:
     """``f`` said plainly: "not X" of a column whose only values are X and Y is "Y"."""
     if f.get("cmp") != "!=" or f.get("feature") not in getattr(table.frame, "columns", ()):
         return f
-    values = [v for v in table.frame[f["feature"]].dropna().unique()]
+    values = list(table.frame[f["feature"]].dropna().unique())
     if len(values) == 2 and any(str(v) == str(f["value"]) for v in values):
         other = next(v for v in values if str(v) != str(f["value"]))
         return {**f, "cmp": "==", "value": other.item() if hasattr(other, "item") else other}
