@@ -852,7 +852,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.tag = "NUM"
                     sp.used = False
                 continue
-            if schema.is_regression and set(linking.content_words(sp.text)) <= linking.quantity_words(schema):
+            if schema.is_regression and linking.names_quantity(sp.text, schema):
                 sp.used = True  # "price", "value", "expensive" where the model predicts a home's value
                 continue
             if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"} \
@@ -1732,7 +1732,8 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 re.match(r"\s+(?:with|without|having|if)\b", after):
             sp.tag = "ID"  # "what about 25 with no reports": that row, with a change
             return
-        if re.search(r"\b(?:in|of|for)\s+#?$", before) and re.match(r"\s+(?:was|were|is|went|had been)\s+(?:to\s+)?[$€£]?\d", after):
+        if re.search(r"\b(?:in|of|for)\s+#?$", before) and re.match(r"\s+(?:was|were|is|went|had been)\s+(?:to\s+)?[$€£]?\d", after) \
+                and (schema is None or _may_be_row(int(sp.text.strip().lstrip("#")), schema)):
             sp.tag = "ID"  # "what if the pupil teacher ratio in 12 was 15": the row, then the value
             return
         if schema is not None and re.search(r"\bfor\s+#?$", before) and re.fullmatch(r"\s*[?.!]*\s*", after) and \
@@ -1749,6 +1750,23 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 and re.fullmatch(r"\s*(?:or not)?\s*[?.!]*\s*", after)):  # "would you lend to 12"
             sp.tag = "ID"
             return
+
+
+def _may_be_row(n: int, schema: ChatSchema) -> bool:
+    """Whether a number may be a row id, not a value of a column: within the ids there are, no
+    category's value, and no year where a column counts years ("the price in 1995 was 200").
+
+    >>> s = ChatSchema(["year", "tax"], categories={"year": ["1985", "1995"]}, max_id=96)
+    >>> _may_be_row(12, s), _may_be_row(1995, s), _may_be_row(200, s)
+    (True, False, False)
+    """
+    if schema.max_id is not None and n > schema.max_id:
+        return False
+    if any(str(n) in {str(v) for v in values} for values in schema.categories.values()):
+        return False
+    years = [f for f in schema.features if "year" in split_words(f) or
+             f in schema.numeric and 1800 <= schema.numeric[f][0] and schema.numeric[f][1] <= 2100]
+    return not (years and 1800 <= n <= 2100)
 
 
 def _described_feature(word: str, schema: ChatSchema) -> bool:

@@ -476,27 +476,89 @@ QUANTITY_STATISTICS = frozenset({"median", "mean", "average", "total", "log", "l
 
 
 def quantity_words(schema: ChatSchema) -> frozenset[str]:
-    """The words that name what a regressor predicts: its target's name, the head of its target's
-    description ("median value of owner-occupied homes" -> "value"), and, where that is money, the
-    everyday words for an amount of it ("price", "expensive", "worth"). Empty for a classifier.
+    """The words that name what a regressor predicts: its target's name, the head noun of its
+    target's description ("median value of owner-occupied homes" -> "value"), and, where that is
+    money, the everyday words for an amount of it ("price", "expensive", "worth"). Never a word
+    that names a feature, or is the head noun of a feature's description (a column ``price``
+    beside a target ``resale_value``; "assessed value" of ``assess``). Empty for a classifier.
 
     >>> s = ChatSchema(["tax", "rm"], target="medv", descriptions={"medv": "median value of homes in $1000s."})
     >>> s.is_regression = True
     >>> sorted(w for w in quantity_words(s) if w in {"medv", "value", "price", "expensive", "tax", "homes"})
     ['expensive', 'medv', 'price', 'value']
+    >>> s = ChatSchema(["price", "age"], target="resale_value", descriptions={"resale_value": "resale value, $"})
+    >>> s.is_regression = True
+    >>> "price" in quantity_words(s), "value" in quantity_words(s)
+    (False, True)
     """
     if not schema.is_regression or not schema.target:
         return frozenset()
-    return _quantity_words(schema.target, str((schema.descriptions or {}).get(schema.target) or ""))
+    descriptions = schema.descriptions or {}
+    taken, said = set(), set()
+    for f in schema.features:
+        if f != schema.target:
+            desc = str(descriptions.get(f) or "")
+            taken |= set(split_words(f)) | set(filter(None, [_head_noun(desc)]))
+            said |= set(split_words(f)) | set(re.findall(r"[a-z]+", desc.lower()))
+    taken -= set(split_words(schema.target))  # (a column ``lprice``, "log(price)", leaves the target its name)
+    return _quantity_words(schema.target, str(descriptions.get(schema.target) or ""), frozenset(taken),
+                           frozenset(said))
+
+
+def names_quantity(mention: str, schema: ChatSchema) -> bool:
+    """Whether a mention names what a regressor predicts and nothing else: each of its words is
+    one of ``quantity_words``, or the head noun of the target's description said with one ("crime
+    rate" of ``crim``, "per capita crime rate by town", where ``tax`` is a "property-tax rate":
+    "rate" alone is not enough).
+
+    >>> s = ChatSchema(["tax"], target="crim", descriptions={"crim": "per capita crime rate.", "tax": "tax rate"})
+    >>> s.is_regression = True
+    >>> names_quantity("crime rate", s), names_quantity("rate", s), names_quantity("tax rate", s)
+    (True, False, False)
+    """
+    words = set(content_words(mention))
+    own = quantity_words(schema)
+    head = _head_noun(str((schema.descriptions or {}).get(schema.target) or "")) if own else None
+    return bool(words & own) and words <= own | {head}
+
+
+# Where a description's name of its quantity ends ("median value of ...", "price during fiscal year")
+_HEAD_END = re.compile(r"\s+(?:of|in|for|per|from|at|during|by|on|over|among|with|including|excluding)\s+|[,;:(.=\[]")
+
+
+def _head_noun(description: str) -> str | None:
+    """The noun a description names its quantity by: the last word of its first phrase that is no
+    statistic ("median value of homes" -> "value", "log of wages" -> "wages", "per capita crime
+    rate by town" -> "rate").
+
+    >>> _head_noun("average price during fiscal year"), _head_noun("log(price)"), _head_noun("size of the house")
+    ('price', 'price', 'size')
+    """
+    for chunk in _HEAD_END.split(description.lower().strip()):
+        words = [w for w in re.findall(r"[a-z]+", chunk) if w not in STOP and w not in QUANTITY_STATISTICS
+                 and w not in {"per", "capita", "number"}]
+        if words:
+            return words[-1]
+    return None
 
 
 @functools.lru_cache(maxsize=64)
-def _quantity_words(target: str, description: str) -> frozenset[str]:
-    words = set(split_words(target))
-    head = re.split(r"\s+(?:of|in|for|per|from|at)\s+|[,;(.]", description.lower().strip(), maxsplit=1)[0]
-    words |= {w for w in re.findall(r"[a-z]+", head) if w not in STOP and w not in QUANTITY_STATISTICS}
-    if words & MONEY_WORDS:
-        words |= MONEY_WORDS
+def _quantity_words(target: str, description: str, taken: frozenset[str], said: frozenset[str]) -> frozenset[str]:
+    """``taken``: the words of the features' names and the head nouns of their descriptions;
+    ``said``: every word of their names and descriptions."""
+    own = [w for w in split_words(target) if w not in QUANTITY_STATISTICS and w not in STOP]
+    words = set(own or split_words(target))  # (the target's own name, "total_pr": "pr", never "total")
+    head = _head_noun(description)
+    if head:
+        if head not in taken:
+            words.add(head)
+        # and the words before it that no feature says ("crime" of "per capita crime rate"; not
+        # "house" of "house price" where a column is "size of the house")
+        chunk = next(c for c in _HEAD_END.split(description.lower().strip()) if re.search(r"\b" + head + r"\b", c))
+        words |= {w for w in re.findall(r"[a-z]+", chunk) if w != head and w not in STOP and w not in QUANTITY_STATISTICS
+                  and w not in said and w not in {"per", "capita", "number"}}
+    if words & MONEY_WORDS:  # (never "prices", "priced" beside a column ``price``)
+        words |= {w for w in MONEY_WORDS if not any(w.startswith(t[:-1]) for t in taken if len(t) >= 4)}
     return frozenset(words)
 
 

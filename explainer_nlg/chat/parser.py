@@ -120,7 +120,9 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     if getattr(schema, "is_regression", False):
         return _ranked_by_amount(text, a, schema)
     m = MOST_LIKELY.search(text)
-    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+    if m is None:
+        return _ranked_by_feature(text, a, schema)
+    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
         return None
     low_first = m.group(1) == "least" or m.group(3) is not None
     cls = a.targets[0][0] if a.targets else None
@@ -164,21 +166,48 @@ MOST_AMOUNT = re.compile(r"\b(?:(?:the )?(most|least) (?:expensive|costly|valuab
 
 def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
     """{"order"} where a question asks for the rows a regressor predicts the most (or least) for:
-    "which computers are the most expensive", "the 3 cheapest houses", "the highest price"; None
-    where a feature follows ("the highest ram": that column's order, which listings do not sort by)."""
+    "which computers are the most expensive", "the 3 cheapest houses", "the highest price"; where
+    a word of money says so, a feature after it is a filter ("the most expensive premium
+    computers"); after another word of order, the rows in order of that feature ("top 3 lowest
+    crime": ``_ranked_by_feature``)."""
     found = list(MOST_AMOUNT.finditer(text))
-    if not found or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+    if not found:
+        return _ranked_by_feature(text, a, schema)  # "which computers have the most ram"
+    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
         return None
     # "top 3 cheapest": the word of order that says which end ("top" only counts them)
     m = next((f for f in found if f.group(1) or f.group(2)), found[0])
+    said = text[m.start():m.start(3) if m.group(3) else m.end()].split()
+    money = bool(m.group(1)) or said[-1] in linking.MONEY_WORDS | {"priciest", "costliest", "dearest"}
     after = (m.group(3) or "").strip()
-    if after:
+    if after and not money:
         first = " ".join(after.split()[:2])
-        if not set(split_words(first)) & (set(split_words(schema.target or "")) | linking.quantity_words(schema)) and \
-                linking.link_feature(first, schema, use_embeddings=False).score >= 0.8:
-            return None
+        if not set(split_words(first)) & (set(split_words(schema.target or "")) | linking.quantity_words(schema)):
+            return _ranked_by_feature(text, a, schema) if _names_feature(first, schema) else None
     low_first = bool(m.group(1) == "least" or m.group(2))
     return {"order": "ascending" if low_first else "descending"}
+
+
+# "top 3 lowest crime", "which tracts have the highest tax", "the 5 largest loans": rows in order of a column
+BY_FEATURE = re.compile(r"\b(highest|lowest|biggest|largest|smallest|greatest|most|least|fewest)\s+([a-z][a-z ]{1,30})")
+LISTS_ROWS = re.compile(r"^\W*(?:(?:show|list|give|find|get)\b|(?:who|which)\b|top\s+\d+\b|(?:the\s+)?\d+\s)")
+
+
+def _ranked_by_feature(text: str, a: Assembled, schema: Any) -> dict | None:
+    """{"feature", "order"} where a question lists rows in order of a numeric column: a word of
+    order right before the column's name, in a question that lists rows (it opens with "show",
+    "which", "who", "top 3", "the 5"). "what is the highest tax" asks for a figure, not rows."""
+    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or \
+            not (LISTS_ROWS.match(text) or a.k):
+        return None
+    for m in BY_FEATURE.finditer(text):
+        for n in (2, 1):
+            words = " ".join(m.group(2).split()[:n])
+            hit = linking.link_feature(words, schema, use_embeddings=False)
+            if hit.best is not None and hit.score >= 0.8 and hit.best in (getattr(schema, "numeric", None) or {}):
+                low = m.group(1) in ("lowest", "smallest", "least", "fewest")
+                return {"feature": hit.best, "order": "ascending" if low else "descending"}
+    return None
 
 
 # "how much would 12 cost", and with a change: "... with a cd drive", "... without the garage" (a what-if)

@@ -294,11 +294,13 @@ def _short_description(desc: str) -> str:
     'transplant status'
     >>> _short_description("full-value property-tax rate per $10,000.")
     'full-value property-tax rate per $10,000'
+    >>> _short_description("median value in $1,000s"), _short_description("revenue in 1,000,000s, yearly")
+    ('median value', 'revenue in 1,000,000s')
     """
     s = re.sub(r"\s*\([^)]*\)", "", desc).strip()
     # (a sentence's full stop ends the name too: "Yearly income (in USD 10,000)." is "yearly income")
     # (never at a comma inside a number: "property-tax rate per $10,000")
-    s = re.split(r"\s*[,;:]\s+|\s*[,;](?!\d{3}\b)|\s+=|\s+-\s+|\s+with levels?\b", s)[0].strip().rstrip(".").strip()
+    s = re.split(r"\s*[,;:]\s+|\s*[,;](?!\d{3}(?:s?\b))|\s+=|\s+-\s+|\s+with levels?\b", s)[0].strip().rstrip(".").strip()
     # lower case, but a code stays as written: "brand loyalty for CH", not "for ch"
     s = re.sub(r"[A-Za-z][\w'-]*", lambda m: m.group(0) if re.fullmatch(r"[A-Z]{2,5}", m.group(0)) else m.group(0).lower(), s)
     # the unit at the end is the value's, not the name's ("clock speed in MHz" of 66 is "clock speed of 66")

@@ -1355,7 +1355,8 @@ def test_how_much_a_row_would_cost_is_its_prediction(question, op, want, compute
 def test_the_most_expensive_rows_are_listed_by_prediction(question, order, k, computers):
     p = parse(question, computers)
     assert ops(p) == ["show"] and p["ops"][0]["rank"] == {"order": order} and p["ops"][0].get("k") == k, p
-    assert "rank" not in parse("which have the highest ram", computers)["ops"][0]
+    # a column after the word of order: rows in that column's order, not the prediction's
+    assert parse("which have the highest ram", computers)["ops"][0].get("rank") == {"feature": "ram", "order": "descending"}
 
 
 @pytest.mark.parametrize("question,group", [("avg price of premium pcs", [("premium", "==", "yes")]),

@@ -203,7 +203,8 @@ def _in_target_units(ctx: Context, bounds: tuple | None) -> tuple | None:
         return bounds
     top = float(table.frame["label"].max())
     said = [b for b in bounds if b is not None]
-    if said and all(b > top * 5 and b / scale <= top * 5 for b in said):
+    # (an amount beyond the data, "worth 300k", is in full units too: the search then says it is out of reach)
+    if said and all(b > top * 5 and (b / scale <= top * 5 or b >= scale) for b in said):
         return tuple(None if b is None else b / scale for b in bounds)
     return bounds
 

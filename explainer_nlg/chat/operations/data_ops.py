@@ -41,8 +41,10 @@ def show(ctx: Context) -> OpResult:
     rank = ctx.slots.get("rank") or {}
     # "who is most likely to default": in order of the model's chance of that class; "the most
     # expensive" (a regressor): in order of its prediction
-    amount = bool(rank) and "class" not in rank and pd.api.types.is_numeric_dtype(rows["prediction"])
-    chance = "prediction" if amount else f"p({rank.get('class')})"
+    # "top 3 lowest crime": in order of that column
+    column = rank.get("feature") if rank.get("feature") in table.features else None
+    amount = bool(rank) and not column and "class" not in rank and pd.api.types.is_numeric_dtype(rows["prediction"])
+    chance = column or ("prediction" if amount else f"p({rank.get('class')})")
     if chance not in rows.columns:
         rank = {}
     if rank:
@@ -57,10 +59,11 @@ def show(ctx: Context) -> OpResult:
 
     lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in table.features[:8]) +
              f"; predicted {predicted(i)}" +
-             (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank and not amount else "")
+             (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank and not amount and not column else "")
              for i in shown.index]
     order = "lowest" if rank.get("order") == "ascending" else "highest"
-    which = (f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
+    which = (f"the {len(ids)} with the {order} {column}" if rank and column else
+             f"the {len(ids)} with the {order} {ctx.ex.class_names[0]} the model predicts" if rank and amount else
              f"the {len(ids)} with the {order} chance of “{rank['class']}” the model gives" if rank else
              "the first" if len(ids) == 1 else f"the first {len(ids)}")
     text = f"{len(rows)} {ctx.noun} ({ctx.where}); {which}:\n" + "\n".join(lines)
