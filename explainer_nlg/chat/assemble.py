@@ -115,6 +115,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _target_phrase(text, spans, schema)
     _target_mentions(text, spans, schema)
     _class_then_rows(spans, schema)
+    spans = _class_words_said_otherwise(text, spans, schema)
     spans = _class_phrases(text, spans, schema)
     if "statistics" in ops:
         for sp in spans:  # "average doctor visits" where a class (or a value) is "average": the statistic
@@ -223,7 +224,10 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if mode in ("changes", "row") or policy == "group" and mode == "filters":
                 # "smoking moms", "if she didnt smoke": the value of a two-valued column that the
                 # word's side of a pair of opposites names (smoker / nonsmoker), negated or not
-                side = linking.side_value(sp.text, sp.link, schema, negated=_negated_span(text, spans, spans.index(sp)))
+                negated = _negated_span(text, spans, spans.index(sp))
+                side = linking.side_value(sp.text, sp.link, schema, negated=negated)
+                if side is None and (negated or HAD.search(text[max(0, sp.start - 30):sp.start].lower())):
+                    side = linking.presence_value(sp.link, schema, negated)  # "if she had no kids": children absent
                 if side is not None:
                     if mode == "changes":
                         out.changes.append({"feature": sp.link, "action": "set", "value": side})
@@ -606,6 +610,52 @@ def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
             prev.end, prev.text = sp.end, text[prev.start:sp.end]
             sp.tag, sp.used = "SAID", True
     return spans
+
+
+def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """A class named by several words ("working part-time", "not working outside the home", read
+    from R's "a factor with levels: parttime, Working part-time; ...") said in a few words of its
+    own, in other forms ("work part time", "dont work", "arent working", "stay home"), which the
+    tagger splits or misses: one class span. Only a phrase of two to five words whose words are all
+    the class name's (by stem, a negation aside), so that a single word stays the tagger's call."""
+    from .outcomes import MANY_CLASSES, NOT_DOING, _negated, _same, _stem, _words
+
+    if schema.kind != "tabular" or not 2 <= len(schema.classes) <= MANY_CLASSES or \
+            not any(len(_words(str(c))) >= 2 for c in schema.classes):
+        return spans
+    low = text.lower()
+    tokens = list(re.finditer(r"[a-z][a-z'-]*", low))
+    fixed = [sp for sp in spans if sp.tag not in WORD_TAGS]  # (never over a number, an id or a comparison)
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + 5) - 1, i - 1, -1):
+            a, b = tokens[i].start(), tokens[j].end()
+            phrase = low[a:b]
+            if re.search(r"[^a-z' -]", phrase) or any(f.start < b and a < f.end for f in fixed) or \
+                    (j == i and phrase not in NOT_DOING):
+                continue
+            neg, core = _negated(phrase)
+            if neg and re.search(r"\b(?:why|how come)\b", low[:a]):
+                continue  # "why not a recurrence", "how come 230 isnt credit worthy": the negation is the question's
+            cls = resolve(phrase, schema)
+            if cls is None:
+                continue
+            own = {_stem(w) for w in _words(_negated(str(cls))[1])}
+            if all(any(_same(_stem(w), o) for o in own) for w in _words(core) if w not in linking.STOP):
+                found.append((a, b, str(cls)))
+                i = j
+                break
+        i += 1
+    for a, b, cls in found:
+        inside = [sp for sp in spans if sp.start < b and a < sp.end]
+        if any(sp.start < a or sp.end > b for sp in inside):
+            continue  # (a mention that reaches past the phrase is the tagger's)
+        tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
+        new = _Span(a, b, tag, text[a:b])
+        new.link = cls
+        spans = [sp for sp in spans if sp not in inside] + [new]
+    return sorted(spans, key=lambda x: (x.start, x.end))
 
 
 def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:

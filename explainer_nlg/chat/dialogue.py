@@ -159,6 +159,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         new = {k: v for o in ops for k, v in o.items() if k not in ("op", "reason")}
         if parsed.get("features") and not new.get("features"):
             new["features"] = list(parsed["features"])
+        if parsed.get("target") is not None and not new.get("target") and any(o["op"] == "compare" for o in state.ops):
+            new["target"] = parsed["target"]  # "and for working full time?" after groups compared: that class's gap
         last, edited = state.ops, False
         if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
             last = [{"op": "why"}]  # "the second one" after a list: explain that one

@@ -462,6 +462,30 @@ def _side_stem(word: str) -> str:
     return w[:-1] if w.endswith("e") and len(w) >= 5 else w
 
 
+# A column's two values that say whether a thing is there ("children": absent / present)
+PRESENCE = ({"absent", "present"}, {"none", "some"}, {"without", "with"}, {"not present", "present"})
+
+
+def presence_value(feature: str, schema: ChatSchema, negated: bool) -> Any:
+    """The value of a two-valued column that records whether a thing is there, where the thing is
+    said with "no" / "without" (``negated``: absent) or "with" / "has" (present): "no kids" of a
+    column ``children`` of "absent" / "present". None for any other column.
+
+    >>> s = ChatSchema(["children"], categories={"children": ["absent", "present"]})
+    >>> presence_value("children", s, negated=True), presence_value("children", s, negated=False)
+    ('absent', 'present')
+    >>> presence_value("children", ChatSchema(["children"], categories={"children": ["0", "1", "2"]}), True) is None
+    True
+    """
+    values = [v for v in schema.categories.get(feature) or () if str(v).lower() not in ("nan", "")]
+    said = {str(v).lower().strip(): v for v in values}
+    for pair in PRESENCE:
+        if len(values) == 2 and set(said) == pair:
+            there = "present" if "present" in pair else "some" if "some" in pair else "with"
+            return next(v for k, v in said.items() if (k != there) is negated)
+    return None
+
+
 def side_columns(mention: str, schema: ChatSchema) -> list[str]:
     """The two-valued columns ``side_value`` reads ``mention`` as a value of ("smoking": habit)."""
     return [f for f in schema.categories if side_value(mention, f, schema) is not None]

@@ -61,10 +61,24 @@ def _stem(w: str) -> str:
     return w
 
 
+# "dont work", "isn't working", "never worked": a negated verb, as "not"
+NEGATING = r"(?:not|no|non|never|without|no longer|(?:do|does|did|is|are|was|were|has|have|had|wo|ca)n'?t)"
+# Phrases that say a verb's negation in other words ("stay home" is not working for pay); kept in
+# code (the lexicon file's edits retrain the parser)
+NOT_DOING = {"stay home": "not work", "stays home": "not work", "stayed home": "not work",
+             "stay at home": "not work", "stays at home": "not work", "stay-at-home": "not work",
+             "homemaker": "not work", "homemakers": "not work", "housewife": "not work", "housewives": "not work",
+             "unemployed": "not work", "jobless": "not work", "out of work": "not work"}
+
+
 def _negated(text: str) -> tuple[bool, str]:
-    """("not credit worthy" -> (True, "credit worthy")); "unlikely" stays a word of its own."""
-    t = text.lower().strip()
-    m = re.match(r"^(?:not|no|non|never|without)\b[\s_-]*(.+)$", t) or re.match(r"^non-(.+)$", t)
+    """("not credit worthy" -> (True, "credit worthy")); "unlikely" stays a word of its own.
+
+    >>> _negated("dont work"), _negated("isn't working"), _negated("stay at home")
+    ((True, 'work'), (True, 'working'), (True, 'work'))
+    """
+    t = NOT_DOING.get(text.lower().strip(), text.lower().strip())
+    m = re.match(r"^" + NEGATING + r"\b[\s_-]*(.+)$", t) or re.match(r"^non-(.+)$", t)
     if m:
         return True, m.group(1)
     return False, t

@@ -608,6 +608,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a.features = []
     if elliptical and not ops and a.features:
         out["features"] = list(a.features)  # "what about age?": the feature the last question is asked again for
+    if elliptical and not ops and a.targets:
+        out["target"] = a.targets[-1][0]  # "and for working full time?": the class the last question is asked again for
     if a.row and flags.get("new_row") and a.instance is None:
         out["row"] = a.row
     if flags.get("correction"):

@@ -26,7 +26,7 @@ def codings(description: str) -> dict[str, int]:
 
 
 LEVELS = re.compile(r"\blevels?\b", re.I)
-LETTER_CODE = re.compile(r"(?:^|[:;]|\blevels?\b)\s*[`'\"]?([A-Za-z][\w.+-]{0,5})[`'\"]?\s*,\s*([^;:]+?)\s*(?=;|\.?\s*$)")
+LETTER_CODE = re.compile(r"(?:^|[:;]|\blevels?\b)\s*[`'\"]?([A-Za-z][\w.+-]{0,11})[`'\"]?\s*,\s*([^;:]+?)\s*(?=;|\.?\s*$)")
 
 
 def letter_codes(description: str) -> dict[str, str]:

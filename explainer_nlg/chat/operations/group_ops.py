@@ -86,6 +86,8 @@ def compare(ctx: Context) -> OpResult:
     if ctx.assistant.table().is_regression:
         return _regression_compare(ctx, kwargs)
     target = ctx.slots.get("target")
+    if target is None and ctx.ex.positive_class is None and len(ctx.ex.class_names) > 2:
+        return _shares_compare(ctx, kwargs)
     if target is not None and ctx.ex.positive_class is not None and target != ctx.ex.positive_class:
         target = ctx.ex.positive_class  # rates count the favourable decision; "denied" reads as its complement
     gc = ctx.ex.compare(positive=target, **kwargs)
@@ -93,6 +95,34 @@ def compare(ctx: Context) -> OpResult:
     figures = {"groups": [{"name": g.name, "size": g.size, "positive_rate": g.positive_rate} for g in gc.groups],
                "gaps": gc.gaps, "unavailable": gc.unavailable}
     return OpResult("compare", lead + answer.text, narration=answer, evidence=gc, figures=figures)
+
+
+def _shares_compare(ctx: Context, kwargs: dict) -> OpResult:
+    """Groups compared on a model of three or more classes, none named: the share of each group
+    the model puts in each class, from the table's computed predictions (a gap with its interval
+    needs one class: the answer says how to ask for it)."""
+    from ...attribution.row_filters import describe
+    from ...narrate.facts import fmt_pct
+
+    table = ctx.assistant.table()
+    who = ctx.ex.info.get("row_noun") or "rows"
+    within = list(kwargs.get("within") or [])
+    named = ctx.ex.groups_by(kwargs["by"]) if "by" in kwargs else [(describe(g), list(g)) for g in kwargs["groups"]]
+    groups = [(name, table.filter(filters + within)) for name, filters in named]
+    groups = [(name, rows) for name, rows in groups if len(rows)]
+    if len(groups) < 2:
+        return OpResult("compare", "Fewer than two of these groups have any rows, so there is nothing to compare.")
+    classes = [str(c) for c in ctx.ex.class_names]
+    lines, figures = [], []
+    for name, rows in groups:
+        shares = rows["prediction"].astype(str).value_counts(normalize=True).reindex(classes, fill_value=0.0)
+        lines.append(f"{name} ({len(rows):,} {who}): " + ", ".join(f"“{c}” {fmt_pct(shares[c])}" for c in classes))
+        figures.append({"name": name, "size": len(rows), "shares": {c: float(shares[c]) for c in classes}})
+    text = "What the model predicts, by group:\n" + "\n".join(lines)
+    if any(len(r) < 20 for _, r in groups):
+        text += f"\nA group has fewer than 20 {who}: too few to draw a conclusion."
+    text += f"\nFor the gap in one outcome with its uncertainty, name it: for example “and for {classes[0]}?”."
+    return OpResult("compare", text, figures={"groups": figures})
 
 
 def _regression_compare(ctx: Context, kwargs: dict) -> OpResult:
