@@ -1782,10 +1782,12 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 re.match(r"\s+(?:with|without|having|if)\b", after):
             sp.tag = "ID"  # "what about 25 with no reports": that row, with a change
             return
-        if re.search(r"\b(?:in|of|for)\s+#?$", before) and re.match(r"\s+(?:was|were|is|went|had been)\s+(?:to\s+)?[$€£]?\d", after) \
-                and (schema is None or _may_be_row(int(sp.text.strip().lstrip("#")), schema)):
-            sp.tag = "ID"  # "what if the pupil teacher ratio in 12 was 15": the row, then the value
-            return
+        if re.search(r"\b(?:in|of|for)\s+#?$", before) and re.match(r"\s+(?:was|were|is|went|had been)\s+(?:to\s+)?[$€£]?\d", after):
+            if schema is None or _may_be_row(int(sp.text.strip().lstrip("#")), schema):
+                sp.tag = "ID"  # "what if the pupil teacher ratio in 12 was 15": the row, then the value
+                return
+            sp.tag, sp.used = "SAID", True  # "the tax in 1995 was 50": when, not a value of the tax
+            continue
         if schema is not None and re.search(r"\bfor\s+#?$", before) and re.fullmatch(r"\s*[?.!]*\s*", after) and \
                 _no_feature_takes(int(sp.text.strip().lstrip("#")), spans, schema):
             sp.tag = "ID"  # "what if CH is on special for 10": no feature named can be 10, so it is the row
@@ -1803,20 +1805,20 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
 
 
 def _may_be_row(n: int, schema: ChatSchema) -> bool:
-    """Whether a number may be a row id, not a value of a column: within the ids there are, no
-    category's value, and no year where a column counts years ("the price in 1995 was 200").
+    """Whether a number may be a row id, not a value of a column: no category's value ("the price
+    in 1995 was 200" where ``year`` is 1985 or 1995), and no year beyond the ids where a column
+    counts years. (A number beyond the ids otherwise is a row that is not there, and the answer
+    says so.)
 
     >>> s = ChatSchema(["year", "tax"], categories={"year": ["1985", "1995"]}, max_id=96)
     >>> _may_be_row(12, s), _may_be_row(1995, s), _may_be_row(200, s)
-    (True, False, False)
+    (True, False, True)
     """
-    if schema.max_id is not None and n > schema.max_id:
-        return False
     if any(str(n) in {str(v) for v in values} for values in schema.categories.values()):
         return False
     years = [f for f in schema.features if "year" in split_words(f) or
              f in schema.numeric and 1800 <= schema.numeric[f][0] and schema.numeric[f][1] <= 2100]
-    return not (years and 1800 <= n <= 2100)
+    return not (years and 1800 <= n <= 2100 and schema.max_id is not None and n > schema.max_id)
 
 
 def _described_feature(word: str, schema: ChatSchema) -> bool:

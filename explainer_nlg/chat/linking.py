@@ -522,7 +522,7 @@ def quantity_words(schema: ChatSchema) -> frozenset[str]:
     for f in schema.features:
         if f != schema.target:
             desc = str(descriptions.get(f) or "")
-            taken |= set(split_words(f)) | set(filter(None, [_head_noun(desc)]))
+            taken |= set(split_words(f)) | set(filter(None, [head_noun(desc)]))
             said |= set(split_words(f)) | set(re.findall(r"[a-z]+", desc.lower()))
     taken -= set(split_words(schema.target))  # (a column ``lprice``, "log(price)", leaves the target its name)
     return _quantity_words(schema.target, str(descriptions.get(schema.target) or ""), frozenset(taken),
@@ -542,7 +542,7 @@ def names_quantity(mention: str, schema: ChatSchema) -> bool:
     """
     words = set(content_words(mention))
     own = quantity_words(schema)
-    head = _head_noun(str((schema.descriptions or {}).get(schema.target) or "")) if own else None
+    head = head_noun(str((schema.descriptions or {}).get(schema.target) or "")) if own else None
     return bool(words & own) and words <= own | {head}
 
 
@@ -550,12 +550,12 @@ def names_quantity(mention: str, schema: ChatSchema) -> bool:
 _HEAD_END = re.compile(r"\s+(?:of|in|for|per|from|at|during|by|on|over|among|with|including|excluding)\s+|[,;:(.=\[]")
 
 
-def _head_noun(description: str) -> str | None:
+def head_noun(description: str) -> str | None:
     """The noun a description names its quantity by: the last word of its first phrase that is no
     statistic ("median value of homes" -> "value", "log of wages" -> "wages", "per capita crime
     rate by town" -> "rate").
 
-    >>> _head_noun("average price during fiscal year"), _head_noun("log(price)"), _head_noun("size of the house")
+    >>> head_noun("average price during fiscal year"), head_noun("log(price)"), head_noun("size of the house")
     ('price', 'price', 'size')
     """
     for chunk in _HEAD_END.split(description.lower().strip()):
@@ -572,7 +572,7 @@ def _quantity_words(target: str, description: str, taken: frozenset[str], said: 
     ``said``: every word of their names and descriptions."""
     own = [w for w in split_words(target) if w not in QUANTITY_STATISTICS and w not in STOP]
     words = set(own or split_words(target))  # (the target's own name, "total_pr": "pr", never "total")
-    head = _head_noun(description)
+    head = head_noun(description)
     if head:
         if head not in taken:
             words.add(head)

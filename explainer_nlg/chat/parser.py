@@ -168,45 +168,112 @@ def _ranked_by_amount(text: str, a: Assembled, schema: Any) -> dict | None:
     """{"order"} where a question asks for the rows a regressor predicts the most (or least) for:
     "which computers are the most expensive", "the 3 cheapest houses", "the highest price"; where
     a word of money says so, a feature after it is a filter ("the most expensive premium
-    computers"); after another word of order, the rows in order of that feature ("top 3 lowest
-    crime": ``_ranked_by_feature``)."""
+    computers"), and where the prediction is no money, the money is a column's ("the 5 most
+    expensive" of a model of sales with a column Price); after another word of order, a column's
+    name puts the rows in that column's order ("top 3 lowest crime": ``_ranked_by_feature``)."""
     found = list(MOST_AMOUNT.finditer(text))
-    if not found:
-        return _ranked_by_feature(text, a, schema)  # "which computers have the most ram"
-    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+    if not found or TOP_BY.search(text) or any(re.search(r"\b" + w + r"\b", text) for w in SUPERLATIVES):
+        return _ranked_by_feature(text, a, schema)  # "which computers have the most ram", "top 10 by income"
+    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or _asks_groups(text, schema):
         return None
     # "top 3 cheapest": the word of order that says which end ("top" only counts them)
     m = next((f for f in found if f.group(1) or f.group(2)), found[0])
     said = text[m.start():m.start(3) if m.group(3) else m.end()].split()
     money = bool(m.group(1)) or said[-1] in linking.MONEY_WORDS | {"priciest", "costliest", "dearest"}
+    low_first = bool(m.group(1) == "least" or m.group(2))
+    order = "ascending" if low_first else "descending"
+    if money and not linking.quantity_words(schema) & linking.MONEY_WORDS:
+        priced = _money_column(schema)
+        return {"feature": priced, "order": order} if priced else {"order": order}
     after = (m.group(3) or "").strip()
     if after and not money:
         first = " ".join(after.split()[:2])
-        if not set(split_words(first)) & (set(split_words(schema.target or "")) | linking.quantity_words(schema)):
-            return _ranked_by_feature(text, a, schema) if _names_feature(first, schema) else None
-    low_first = bool(m.group(1) == "least" or m.group(2))
-    return {"order": "ascending" if low_first else "descending"}
+        if not _names_target(first, schema) and _names_feature(first, schema):
+            return _ranked_by_feature(text, a, schema)  # (None where the question asks a figure)
+    return {"order": order}
+
+
+def _names_target(words: str, schema: Any) -> bool:
+    """Whether ``words`` say a regressor's target or a word for it, in any number ("wages" of ``wage``)."""
+    own = {linking.singular(w) for w in set(split_words(schema.target or "")) | linking.quantity_words(schema)}
+    return bool({linking.singular(w) for w in split_words(words)} & own)
+
+
+def _money_column(schema: Any) -> str | None:
+    """The one numeric column that is a price, a cost or a value, by its name or its description's head noun."""
+    descriptions = getattr(schema, "descriptions", None) or {}
+    found = [f for f in getattr(schema, "numeric", None) or {} if f != schema.target and
+             ({linking.singular(w) for w in split_words(f)} | {linking.head_noun(str(descriptions.get(f) or ""))})
+             & {"price", "cost", "value"}]
+    exact = [f for f in found if {linking.singular(w) for w in split_words(f)} <= {"price", "cost", "value"}]
+    return found[0] if len(found) == 1 else exact[0] if len(exact) == 1 else None  # (Price, not CompPrice)
 
 
 # "top 3 lowest crime", "which tracts have the highest tax", "the 5 largest loans": rows in order of a column
 BY_FEATURE = re.compile(r"\b(highest|lowest|biggest|largest|smallest|greatest|most|least|fewest)\s+([a-z][a-z ]{1,30})")
-LISTS_ROWS = re.compile(r"^\W*(?:(?:show|list|give|find|get)\b|(?:who|which)\b|top\s+\d+\b|(?:the\s+)?\d+\s)")
+# "top 10 by income", "bottom 5 by age", "sorted by income": the column after "by"
+TOP_BY = re.compile(r"\b(?:(top|bottom)\s+\d+|(?:sorted|ordered|ranked)(?:\s+(?:descending|ascending))?)\s+by\s+"
+                    r"(?:the\s+)?([a-z][a-z ]{1,30})")
+# "the 5 oldest", "top 3 youngest": an everyday word for the order of one column
+SUPERLATIVES = {"oldest": ("older", "descending"), "youngest": ("older", "ascending"),
+                "richest": ("richer", "descending"), "poorest": ("richer", "ascending"),
+                "tallest": ("taller", "descending"), "shortest": ("taller", "ascending"),
+                "heaviest": ("heavier", "descending"), "lightest": ("heavier", "ascending")}
+LISTS_ROWS = re.compile(r"^\W*(?:(?:show|list|give|find|get)\b|(?:who|which)\b|top\s+\d+\b|bottom\s+\d+\b|"
+                        r"(?:the\s+)?\d+\s)")
+# "which job has the highest income", "which group ...": groups, not rows; "12 or 40": the rows named
+WHICH_GROUP = re.compile(r"^\W*which\s+(?:groups?|categor(?:y|ies)|types?|kinds?|sorts?|class(?:es)?|segments?)\b|"
+                         r"\b\d+\s*(?:,|or|vs\.?|versus|and)\s*\d+\b")
 
 
 def _ranked_by_feature(text: str, a: Assembled, schema: Any) -> dict | None:
     """{"feature", "order"} where a question lists rows in order of a numeric column: a word of
-    order right before the column's name, in a question that lists rows (it opens with "show",
-    "which", "who", "top 3", "the 5"). "what is the highest tax" asks for a figure, not rows."""
+    order right before the column's name, "top 10 by" a column, or a word that is one column's
+    order ("the 5 oldest"), in a question that lists rows (it opens with "show", "which", "who",
+    "top 3", "the 5"). "what is the highest tax" asks for a figure, "which job has the highest
+    income" a group, and "which has the highest balance, 12 or 40" about two rows: not listings."""
     if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or \
-            not (LISTS_ROWS.match(text) or a.k):
+            not (LISTS_ROWS.match(text) or a.k) or _asks_groups(text, schema):
         return None
+    numeric = getattr(schema, "numeric", None) or {}
+    for m in TOP_BY.finditer(text):
+        hit = _numeric_named(m.group(2), schema)
+        if hit:
+            return {"feature": hit, "order": "ascending" if m.group(1) == "bottom" else "descending"}
     for m in BY_FEATURE.finditer(text):
-        for n in (2, 1):
-            words = " ".join(m.group(2).split()[:n])
-            hit = linking.link_feature(words, schema, use_embeddings=False)
-            if hit.best is not None and hit.score >= 0.8 and hit.best in (getattr(schema, "numeric", None) or {}):
-                low = m.group(1) in ("lowest", "smallest", "least", "fewest")
-                return {"feature": hit.best, "order": "ascending" if low else "descending"}
+        hit = _numeric_named(m.group(2), schema)
+        if hit:
+            low = m.group(1) in ("lowest", "smallest", "least", "fewest")
+            return {"feature": hit, "order": "ascending" if low else "descending"}
+    for word, (concept, order) in SUPERLATIVES.items():
+        if re.search(r"\b" + word + r"\b", text):
+            found = [f for f in linking.concept_feature(concept, schema, among=numeric)]
+            if len(found) == 1:
+                return {"feature": found[0], "order": order}
+    return None
+
+
+def _asks_groups(text: str, schema: Any) -> bool:
+    """Whether "which ..." asks which group or which of two rows, not for a listing: "which group",
+    "which job" (a column's values), "which race" (a word for a column), "12 or 40"."""
+    if WHICH_GROUP.search(text):
+        return True
+    which = re.match(r"^\W*which\s+([a-z]+)", text)
+    if which is None or _names_target(which.group(1), schema):
+        return False
+    word = which.group(1)
+    return _names_feature(word, schema) or bool(linking.concept_feature(word, schema))
+
+
+def _numeric_named(after: str, schema: Any) -> str | None:
+    """The numeric column the first one or two words of ``after`` name outright, never the target."""
+    for n in (2, 1):
+        words = " ".join(after.split()[:n])
+        if _names_target(words, schema):
+            return None  # "the highest wages" of a model of wage: its prediction, not the column age
+        hit = linking.link_feature(words, schema, use_embeddings=False)
+        if hit.best is not None and hit.score >= 0.8 and hit.best in (getattr(schema, "numeric", None) or {}):
+            return hit.best
     return None
 
 

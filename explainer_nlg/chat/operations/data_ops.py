@@ -57,7 +57,9 @@ def show(ctx: Context) -> OpResult:
         p = shown.loc[i, "prediction"]
         return fmt_amount(float(p), table.unit) if amount or pd.api.types.is_float(p) else f"“{p}”"
 
-    lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in table.features[:8]) +
+    # (the column the rows are in order of is always shown, first)
+    listed = ([column] if column else []) + [f for f in table.features if f != column][:8 - bool(column)]
+    lines = [f"id {i}: " + ", ".join(f"{f}={fmt_number(shown.loc[i, f])}" for f in listed) +
              f"; predicted {predicted(i)}" +
              (f" (chance of “{rank['class']}” {fmt_pct(shown.loc[i, chance])})" if rank and not amount and not column else "")
              for i in shown.index]
