@@ -453,8 +453,10 @@ def coded_class_names(classes: list[str], description: str, row_noun: str = "row
     True
     >>> coded_class_names(["N", "Y"], "a factor with levels: N, will vote no (against); Y, will vote yes.")
     ['will vote no', 'will vote yes']
+    >>> coded_class_names(["A", "D"], '"A" (alive) or "D" (dead) at end of observation.')
+    ['alive', 'dead']
     """
-    from .narrate.codings import codings, letter_codes
+    from .narrate.codings import class_words, codings, letter_codes
     from .narrate.views.phrases import singular
 
     lettered = letter_codes(description)
@@ -466,9 +468,11 @@ def coded_class_names(classes: list[str], description: str, row_noun: str = "row
     try:
         values = [int(float(c)) for c in classes]
     except (TypeError, ValueError):
-        return None
-    if len(codes) != len(classes) or set(values) != set(by_value):
-        return None
+        values = None
+    if values is None or len(codes) != len(classes) or set(values) != set(by_value):
+        # named in the running text: '"A" (alive) or "D" (dead)', "1 died from melanoma, 2 alive"
+        said = class_words(description, [str(c) for c in classes])
+        return [said[str(c)] for c in classes] if said else None
     noun = singular(str(row_noun or "").lower().strip())
     names = [re.sub(r"^(?:the |a |an )?(?:" + re.escape(noun) + r"|person|case|row)\s+", "", by_value[v]).strip() or by_value[v]
              for v in values]

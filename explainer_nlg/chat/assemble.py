@@ -28,7 +28,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import gazetteer, linking, value_forms
-from .lexicon import MEASURES, RACED, SEXED, action, comparator, is_negated, read_number
+from .lexicon import (
+    LESS_COMPARATIVES,
+    MEASURES,
+    NOT_COMPARATIVES,
+    RACED,
+    SEXED,
+    action,
+    comparator,
+    is_negated,
+    read_number,
+)
 from .outcomes import YES, in_target_description, is_outcome_word, names_event, resolve
 from .schema import ChatSchema, split_words
 
@@ -38,7 +48,9 @@ NOT_FEATURES = {"model", "data", "prediction", "predictions", "decision", "outco
                 "factor", "factors", "reason", "reasons", "variables", "columns", "chance", "chances", "odds",
                 "probability", "risk", "class", "label", "accuracy", "everyone", "anything", "things", "score",
                 # words of no column that the tagger can take for one ("been *in* her job 10 yrs")
-                "in", "on", "at", "of", "to", "for", "by", "the", "a", "an", "her", "his", "their", "its"}
+                "in", "on", "at", "of", "to", "for", "by", "the", "a", "an", "her", "his", "their", "its",
+                # statistics, which a question asks of a column, never name one ("whats the avg prediction")
+                "avg", "average", "mean", "median", "number"}
 CLAUSE = re.compile(r"[,;?!.]|\b(?:and|but|or|then|also|while|whereas)\b")
 INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "show", "counterfactual", "similar", "rules"}
 # Operations about a group of rows: an outcome word there says which rows ("how many were denied").
@@ -97,6 +109,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             if sp.tag == "K":
                 out.k = _int(sp.text)
         return out
+    spans = _one_number(text, spans)
     spans = _measured_numbers(text, spans)
     spans = _possessive_ids(text, spans)
     spans = _joined_pieces(text, spans)
@@ -618,7 +631,16 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
     own, in other forms ("work part time", "dont work", "arent working", "stay home"), which the
     tagger splits or misses: one class span. Only a phrase of two to five words whose words are all
     the class name's (by stem, a negation aside), so that a single word stays the tagger's call."""
-    from .outcomes import MANY_CLASSES, NOT_DOING, _negated, _same, _stem, _words
+    from .outcomes import (
+        MANY_CLASSES,
+        NOT_DOING,
+        _negated,
+        _same,
+        _stem,
+        _word_reading,
+        _words,
+        readings,
+    )
 
     if schema.kind != "tabular" or not 2 <= len(schema.classes) <= MANY_CLASSES or \
             not any(len(_words(str(c))) >= 2 for c in schema.classes):
@@ -632,7 +654,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
         for j in range(min(len(tokens), i + 5) - 1, i - 1, -1):
             a, b = tokens[i].start(), tokens[j].end()
             phrase = low[a:b]
-            if re.search(r"[^a-z' -]", phrase) or any(f.start < b and a < f.end for f in fixed) or \
+            if tokens[i].group() in linking.STOP or tokens[i].group() == "to" or re.search(r"[^a-z' -]", phrase) or any(f.start < b and a < f.end for f in fixed) or \
                     (j == i and phrase not in NOT_DOING):
                 continue
             neg, core = _negated(phrase)
@@ -642,7 +664,10 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
             if cls is None:
                 continue
             own = {_stem(w) for w in _words(_negated(str(cls))[1])}
-            if all(any(_same(_stem(w), o) for o in own) for w in _words(core) if w not in linking.STOP):
+            good = readings(schema)[cls].desirable
+            # each word the class name's, or one that says as much ("die" of "died from melanoma")
+            if all(any(_same(_stem(w), o) for o in own) or good is not None and _word_reading(w).desirable is good
+                   for w in _words(core) if w not in linking.STOP):
                 found.append((a, b, str(cls)))
                 i = j
                 break
@@ -1213,12 +1238,22 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             i += 2
             continue
         act_sp = _near(spans, n, "ACT", 24)
+        after = next((sp for sp in spans if sp.tag == "ACT" and 0 <= sp.start - n.end <= 12 and
+                      action(sp.text) in ("increase", "decrease")), None)
+        if act_sp is not None and after is not None and re.fullmatch(r"(?:is|was|are|were|be|'s|had)", act_sp.text.lower().strip()):
+            act_sp = after  # "if their income was $20,000 higher": more by that much, not set to it
         if act_sp is not None and re.fullmatch(r"(?:is|was|are|were|be|'s)", act_sp.text.lower().strip()) and \
                 op in ("<", ">", "<=", ">="):
             act_sp = None  # "if glucose is under 100": a condition with its verb, not an edit
-        if act_sp is None:  # an edit word the tagger missed ("lost 5 points", "5 more")
+        if act_sp is None or re.fullmatch(r"(?:is|was|are|were|be|'s|had)", act_sp.text.lower().strip()):
+            # an edit word the tagger missed ("lost 5 points", "5 more"), or a comparative right after
+            # the amount that the lexicon lacks ("1mm thinner", "2 inches taller")
             window = text[max(0, n.start - 16):n.end + 12]
-            if action(window) in ("increase", "decrease"):
+            er = re.match(r"\s*(?:[a-z%]{1,6}\s+)?([a-z]{3,}(?:er|ier))\b", text[n.end:].lower())
+            if er and er.group(1) not in NOT_COMPARATIVES and \
+                    not any(er.group(1) in split_words(f) for f in schema.features):
+                act_sp = _Span(n.start, n.end, "ACT", "less" if er.group(1) in LESS_COMPARATIVES else "more")
+            elif act_sp is None and action(window) in ("increase", "decrease"):
                 act_sp = _Span(n.start, n.end, "ACT", re.sub(r"\b(?:was|were|is|to|of|at|had|set)\b", "", window))
         relative = act_sp is not None and action(act_sp.text) in ("increase", "decrease") and \
             feat in schema.numeric and isinstance(value, (int, float))
@@ -1476,6 +1511,19 @@ def _cmp_near(spans: list[_Span], n: _Span) -> _Span | None:
 MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + r")\b", re.I)
 
 
+def _one_number(text: str, spans: list[_Span]) -> list[_Span]:
+    """Two number spans over one amount ("$20" and "20,000" of "$20,000"): one span, the whole."""
+    out: list[_Span] = []
+    for sp in spans:
+        prev = out[-1] if out else None
+        if prev is not None and prev.tag == sp.tag == "NUM" and sp.start < prev.end:
+            start, end = min(prev.start, sp.start), max(prev.end, sp.end)
+            out[-1] = _Span(start, end, "NUM", text[start:end])
+            continue
+        out.append(sp)
+    return out
+
+
 def _measured_numbers(text: str, spans: list[_Span]) -> list[_Span]:
     """One number span for each number written with a unit ("a 66mhz 8mb ram 340mb hd"), in
     place of the tagger's pieces: an id "340mb", a mention "66mhz 8mb" across two numbers."""
@@ -1625,12 +1673,17 @@ def _units(text: str, n: _Span, feat: str, value: Any, schema: ChatSchema, out: 
         return int(value * 12) if float(value * 12).is_integer() else value * 12
     if re.match(r"\s*months?\b", after) and "year" in " ".join(words) and not float(value) <= hi:
         return value / 12
-    if "decades" in words and (re.match(r"\s*(?:years?|yrs?)\b", after) or value > hi * 1.5) and value / 10 <= hi * 1.5:
-        # "women over 50", "10 years younger" where age is "Age in decades (years divided by 10)"
-        new = int(value / 10) if float(value / 10).is_integer() else value / 10
-        out.notes.append(f"{n.text} years as {new} for {feat} (it counts decades)")
+    div = description_divisor(schema.descriptions.get(feat, ""))
+    if div and (re.match(r"\s*(?:years?|yrs?)\b", after) or value > hi * 1.5) and value / div <= hi * 1.5:
+        # "women over 50", "10 years younger" where age is "Age in decades (years divided by 10)",
+        # "over 60" where it is "Age in years divided by 100"
+        new = value / div
+        new = int(new) if float(new).is_integer() else round(new, 6)
+        unit = "decades" if div == 10 else f"years divided by {div}"
+        out.notes.append(f"{n.text} years as {new} for {feat} (it counts {unit})")
         return new
-    if value > hi * 5 and lo <= value / 1000 <= hi and ("thousand" in " ".join(words) or
+    if value > hi * 5 and lo <= value / 1000 <= hi and description_scale(schema.descriptions.get(feat, "")) in (None, 1000) and \
+            ("thousand" in " ".join(words) or
                                                          re.search(r"\d\s*k\b|thousand", n.text.lower())):
         new = value / 1000
         new = int(new) if float(new).is_integer() else new
@@ -1663,6 +1716,8 @@ def description_scale(description: str) -> int | None:
     (10000, 1000)
     >>> description_scale("in thousands of dollars"), description_scale("number of children") is None
     (1000, True)
+    >>> description_scale("Annual income in tens of thousands of dollars.")
+    10000
     >>> [description_scale(d) for d in ("price in $10,000,000", "per 1000 live births", "year built (1000-2020)")]
     [None, None, None]
     """
@@ -1671,8 +1726,26 @@ def description_scale(description: str) -> int | None:
                   r"(?![\d,.])(?!\s*[-–])", low)
     if m and not re.search(r"\bper\s*$", low[:m.start(1)].rstrip("$€£ ").rstrip()):
         return int(m.group(1).replace(",", ""))
-    m = re.search(r"\bin\s+(hundred|thousand|million)s?\b", low)
-    return SCALE_WORDS[m.group(1)] if m else None
+    m = re.search(r"\bin\s+(?:(tens|hundreds)\s+of\s+)?(hundred|thousand|million)s?\b", low)
+    if m is None:
+        return None
+    return SCALE_WORDS[m.group(2)] * {"tens": 10, "hundreds": 100, None: 1}[m.group(1)]
+
+
+def description_divisor(description: str) -> int | None:
+    """How many of a unit one step of a column is, where the description says it divides ("Age in
+    years divided by 100" -> 100, "age in decades" -> 10), or None.
+
+    >>> description_divisor("Age in years divided by 100."), description_divisor("Age in decades (years divided by 10)")
+    (100, 10)
+    >>> description_divisor("age in years") is None
+    True
+    """
+    low = str(description or "").lower()
+    m = re.search(r"\bdivided by (\d+)\b", low)
+    if m and int(m.group(1)) > 1:
+        return int(m.group(1))
+    return 10 if re.search(r"\bdecades?\b", low) else None
 
 
 def _direction_near(text: str, sp: _Span, spans: list[_Span]) -> tuple[str, float | None] | None:

@@ -47,7 +47,19 @@ def comparator(text: str) -> str | None:
     for phrase, op in _comparators():
         if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", t):
             return op
+    # any comparative the lexicon lacks: "thicker than 5 mm" is over 5, "thinner than 2" under it
+    m = re.search(r"(?<![a-z])([a-z]{2,}(?:er|ier))\s+th[ae]n(?![a-z])", t)
+    if m and m.group(1) not in NOT_COMPARATIVES:
+        return "<" if m.group(1) in LESS_COMPARATIVES else ">"
     return None
+
+
+# Words in -er that compare nothing ("other than", "rather than"), and comparatives of less
+NOT_COMPARATIVES = {"other", "rather", "never", "ever", "whether", "either", "neither", "after", "under", "over",
+                    "later", "sooner", "number", "together", "per"}
+LESS_COMPARATIVES = {"thinner", "smaller", "lower", "younger", "shorter", "lighter", "cheaper", "fewer", "narrower",
+                     "poorer", "slower", "weaker", "earlier", "shallower", "tinier", "slimmer", "leaner", "closer",
+                     "nearer", "milder", "lesser"}
 
 
 @functools.lru_cache(maxsize=1)

@@ -337,8 +337,12 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
             continue
         for words, code in codings(schema.descriptions.get(f, "")).items():
             items.append(ValueItem(f, code, (words,)))
-    for f, (_no, yes) in schema.booleans.items():
+    for f, (no, yes) in schema.booleans.items():
         if f in inside:
+            continue
+        coded = _coded_pair(f, no, yes, schema)
+        if coded:  # "women" of ``sex`` coded "1 = male, 0 = female": the value coded female, never "yes"
+            items += coded
             continue
         words = [w for w in split_words(f) if w not in PREFIXES] or split_words(f)
         name = " ".join(words)
@@ -354,6 +358,27 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                     forms |= {w for w in mine if " " not in w}
         items.append(ValueItem(f, yes, tuple(sorted(forms)), boolean=True))
     return items
+
+
+def _coded_pair(f: str, no: Any, yes: Any, schema: ChatSchema) -> list[ValueItem]:
+    """A yes / no column whose description names both its codes ("1 = male, 0 = female"): each
+    code with its words and their everyday forms ("women", "females"); [] where it names them not."""
+    codes = codings(schema.descriptions.get(f, "") or "")
+    try:
+        values = {int(float(no)): no, int(float(yes)): yes}
+    except (TypeError, ValueError):
+        return []
+    if len(codes) != 2 or set(codes.values()) != set(values) or \
+            set(codes) & {"presence", "absence", "present", "absent", "yes", "no", "true", "false", "otherwise"}:
+        return []  # ("1 = presence, 0 = absence" of ``ulcer``: the column's own yes and no)
+    out = []
+    for words, code in codes.items():
+        forms = {words, _singular(words), words + "s"}
+        for vals, says in value_words():
+            if words in vals:
+                forms |= says
+        out.append(ValueItem(f, values[code], tuple(sorted(forms))))
+    return out
 
 
 def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_embeddings: bool = True) -> Link:

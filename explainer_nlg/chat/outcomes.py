@@ -95,10 +95,15 @@ MORE_BAD_EVENTS = ("recur", "recurs", "recurred", "recurrence", "recurrences", "
                    "stroke", "heart attack", "failure", "failed", "foreclosure", "arrest", "arrested", "injury")
 
 
+# Words for staying alive or well that the lexicon file lacks ("alive" of a class "2 alive").
+MORE_GOOD = ("alive", "living", "survivor", "survivors", "surviving", "recovery", "remission", "cured")
+
+
 @functools.lru_cache(maxsize=1)
 def _polar() -> dict:
     o = dict(lexicon()["outcomes"])
     o["undesirable_events"] = list(dict.fromkeys(list(o["undesirable_events"]) + list(MORE_BAD_EVENTS)))
+    o["desirable"] = list(dict.fromkeys(list(o["desirable"]) + list(MORE_GOOD)))
     return {k: sorted(o[k], key=len, reverse=True) for k in o}
 
 
@@ -336,7 +341,11 @@ def _nearest_class(word: str, schema: ChatSchema) -> str | None:
     sims = vecs[:-1] @ vecs[-1]
     order = sims.argsort()[::-1]
     if sims[order[0]] >= 0.55 and sims[order[0]] - sims[order[1]] >= 0.08:
-        return schema.classes[int(order[0])]
+        found = schema.classes[int(order[0])]
+        said, theirs = _word_reading(word).desirable, readings(schema)[found].desirable
+        if said is not None and theirs is not None and said != theirs:
+            return None  # "die" is near "alive" in the sentence space, and its opposite
+        return found
     return None
 
 
@@ -367,6 +376,18 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
                 hits.append(c)
     if len(hits) == 1:
         return hits[0]
+    # 2c. the words only one class's name has ("melanoma" of "died from melanoma", "other causes"
+    # of "dead from other causes"), most of them, where what the rest says is no other outcome
+    # ("die from melanoma", "died from other causes")
+    own = _distinctive_words(tuple(str(c) for c in schema.classes))
+    said = {_stem(w) for w in _words(core) if w not in _FILLER}
+    counts = {c: len(said & words) for c, words in own.items()}
+    best = max(counts.values(), default=0)
+    top = [c for c, n in counts.items() if n == best]
+    if best and len(top) == 1:
+        w = _word_reading(text).desirable
+        if w is None or readings(schema)[top[0]].desirable in (None, w):
+            return top[0]
     # 2b. another verb for the class's own ("join", "sign up" where the class is "enrolled")
     group = _verb_group(core)
     if group is not None:
@@ -424,6 +445,25 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         if len(cands) == 1:
             return cands[0]
     return None
+
+
+_FILLER = {"from", "of", "the", "a", "an", "by", "to", "in", "on", "at", "for", "with", "and", "or"}
+
+
+@functools.lru_cache(maxsize=64)
+def _distinctive_words(classes: tuple[str, ...]) -> dict[str, set[str]]:
+    """Each class of a name of several words: the stems of its words no other class's name has.
+
+    >>> sorted(_distinctive_words(("died from melanoma", "alive", "dead from other causes"))["dead from other causes"])
+    ['caus', 'dead', 'other']
+    """
+    stems = {c: {_stem(w) for w in _words(_negated(c.lower())[1]) if w not in _FILLER and len(w) >= 3} for c in classes}
+    out = {}
+    for c in classes:
+        if len(_words(c)) >= 2:
+            others = set().union(*(v for k, v in stems.items() if k != c))
+            out[c] = stems[c] - others
+    return out
 
 
 RISK = re.compile(r"(?:at|high|higher|big|real|serious)?\s*risk(?:y|ier)?|in danger")

@@ -50,3 +50,33 @@ def letter_codes(description: str) -> dict[str, str]:
         if words and len(words.split()) <= 6:
             out[m.group(1)] = words
     return out if len(out) >= 2 else {}
+
+
+def class_words(description: str, classes: list[str]) -> dict[str, str]:
+    """The words a description gives each of a target's short codes where it names them in the
+    running text, not as a list of levels: '"A" (alive) or "D" (dead) at end of observation', "1
+    died from melanoma, 2 alive, 3 dead from other causes". {} unless every class is named, each
+    differently ("1 if yes, 0 otherwise" names none: a condition, not a name).
+
+    >>> class_words('"A" (alive) or "D" (dead) at end of observation.', ["A", "D"])
+    {'A': 'alive', 'D': 'dead'}
+    >>> class_words("1 died from melanoma, 2 alive, 3 dead from other causes.", ["1", "2", "3"])
+    {'1': 'died from melanoma', '2': 'alive', '3': 'dead from other causes'}
+    >>> class_words("1 if yes, 0 otherwise", ["0", "1"]), class_words("number of visits in 2 weeks", ["0", "1", "2"])
+    ({}, {})
+    """
+    codes = [str(c) for c in classes]
+    if not description or not 2 <= len(codes) <= 8 or any(len(c) > 3 or not c.isalnum() for c in codes):
+        return {}
+    other = "|".join(re.escape(c) for c in codes)
+    out = {}
+    for c in codes:
+        q = r"[\"'`‘’“”]?"
+        m = re.search(r"(?<![\w.])" + q + re.escape(c) + q + r"\s*\(([a-z][a-z' -]{0,40})\)", description, re.I) or \
+            re.search(r"(?<![\w.])" + q + re.escape(c) + q + r"\s*(?:=|:|-|is|means)?\s*([a-z][a-z' -]{0,40}?)\s*"
+                      r"(?=[,;.)(]|\s(?:or|and)\s+" + q + r"(?:" + other + r")\b|\s(?:" + other + r")\b|$)", description, re.I)
+        words = m.group(1).strip().lower() if m else ""
+        if not words or re.match(r"(?:if|when|otherwise|else|for|in|of|per|times?|weeks?|days?|years?)\b", words):
+            return {}
+        out[c] = words
+    return out if len(set(out.values())) == len(out) else {}
