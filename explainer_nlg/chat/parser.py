@@ -122,8 +122,8 @@ def _ranked_by(text: str, a: Assembled, schema: Any) -> dict | None:
     m = MOST_LIKELY.search(text)
     if m is None:
         return _ranked_by_feature(text, a, schema)
-    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
-        return None
+    if a.instance is not None or getattr(schema, "kind", "tabular") != "tabular" or _asks_groups(text, schema):
+        return None  # ("which job has the highest chance of approval": groups compared)
     low_first = m.group(1) == "least" or m.group(3) is not None
     cls = a.targets[0][0] if a.targets else None
     if cls is None and (m.group(2) or "risk" in m.group(0)):
@@ -263,6 +263,31 @@ def _asks_groups(text: str, schema: Any) -> bool:
         return False
     word = which.group(1)
     return _names_feature(word, schema) or bool(linking.concept_feature(word, schema))
+
+
+# "which state has the highest death rate", "what region has the lowest chance of approval"
+WHICH_MOST = re.compile(r"^\W*(?:which|what)\s+([a-z][a-z ]{1,30}?)\s+(?:has|have|had|is|are|gets?|got|shows?)?\s*"
+                        r"(?:the\s+)?(?:highest|lowest|most|least|biggest|smallest|best|worst|greatest)\b(.*)$")
+
+
+def _group_with_most(text: str, a: Assembled, schema: Any) -> str | None:
+    """The column whose groups a question compares on the outcome ("which state has the highest
+    death rate": state), where what it asks the most of is the model's outcome (a class, a chance,
+    a rate, or a regressor's prediction), never another column ("which job has the highest
+    income" is about income)."""
+    m = WHICH_MOST.match(text)
+    if m is None or a.instance is not None or getattr(schema, "kind", "tabular") != "tabular":
+        return None
+    hit = linking.link_feature(m.group(1), schema, use_embeddings=False)
+    grouped = (getattr(schema, "categories", None) or {}) | (getattr(schema, "families", None) or {})
+    if hit.best is None or hit.score < 0.8 or hit.best not in grouped:
+        return None
+    rest = m.group(2)
+    outcome = bool(a.targets) or re.search(r"\b(?:rate|chance|odds|risk|probability|share|percentage)\b", rest) or \
+        getattr(schema, "is_regression", False) and _names_target(rest, schema)
+    if not outcome or any(f != hit.best and f in (getattr(schema, "numeric", None) or {}) for f in a.features):
+        return None
+    return hit.best
 
 
 def _numeric_named(after: str, schema: Any) -> str | None:
@@ -666,6 +691,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "who is most likely to default", "show me the riskiest customers": rows in order of the
         # model's chance of that class, not its features' importance or the data's first rows
         ops = [{"op": "show", "rank": ranked_by, **({"k": a.k} if a.k else {})}]
+    by_group = _group_with_most(text, a, schema) if ops and ranked_by is None else None
+    if by_group is not None:
+        # "which state has the highest death rate": the groups of that column compared on the outcome
+        ops = [{"op": "compare", "features": [by_group],
+                **({"target": a.targets[-1][0]} if a.targets else {})}]
     out["ops"] = ops
     out["filters"] = a.filters
     yes_no = [f for f in a.features if f in (getattr(schema, "booleans", None) or {})]
@@ -690,7 +720,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     _clarify(out, a, ranked, schema)
-    if ranked_by is not None or would:
+    if ranked_by is not None or by_group is not None or would:
         out.pop("clarify", None)  # a ranking (or a row's price) asked in so many words is no unsure reading
     for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
         choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})

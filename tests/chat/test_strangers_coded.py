@@ -99,3 +99,23 @@ def test_a_statistic_is_no_column(visits):
     for q in ("whats the avg prediction", "whats the avg predicted number of visits"):
         p = parse(q, visits)
         assert p["ops"][0] == {"op": "statistics", "of": "prediction"} and not p.get("clarify"), (q, p)
+
+
+def test_which_group_has_the_highest_outcome_rate_compares_the_groups():
+    df = _frame("MASS", "Aids2").drop(columns=["death"])
+    desc = {"status": '"A" (alive) or "D" (dead) at end of observation.', "state": "Grouped state of origin."}
+    classes = coded_class_names(sorted(df.status.unique()), desc["status"], "patients")
+    s = ChatSchema.from_frame(df.drop(columns=["status"]), classes=classes, target="status", descriptions=desc)
+    p = parse("which state has the highest death rate", s)
+    assert p["ops"] == [{"op": "compare", "features": ["state"], "target": "dead"}], p
+
+
+def test_which_group_has_the_highest_chance_is_no_listing_of_rows():
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    p = ex.parse("which job has the highest chance of approval")
+    assert p["ops"] == [{"op": "compare", "features": ["Job"], "target": "good"}] and not p.get("clarify"), p
+    assert ex.parse("which job has the highest income")["ops"][0]["op"] != "compare"  # (income by job: the data's)
+    assert ex.parse("which applicants are most likely to default")["ops"][0].get("rank") == {"class": "bad",
+                                                                                            "order": "descending"}
