@@ -31,7 +31,7 @@ from . import gazetteer, linking, value_forms
 from .lexicon import (
     LESS_COMPARATIVES,
     MEASURES,
-    NOT_COMPARATIVES,
+    MORE_COMPARATIVES,
     RACED,
     SEXED,
     action,
@@ -120,6 +120,11 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 sp.text.strip() not in classes and any(o.tag == "FEAT" and 0 < o.start - sp.end <= 2 for o in spans):
             sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
+    for sp in spans:
+        if sp.tag == "ACT" and action(sp.text) is None and re.search(r"\b(?:was|were|is|be|been)\s+$", text[:sp.start].lower()):
+            v = linking.link_value(sp.text, schema, use_embeddings=False)
+            if v.best is not None and v.score >= 0.95:
+                sp.tag = "VAL"  # "if it was new": a value of ``cond``, not an edit word
     _merge_features(text, spans, schema)
     spans = _number_words(text, spans, schema)
     spans = _value_phrases(text, spans, schema)
@@ -538,12 +543,21 @@ def _target_phrase(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
     out: list[_Span] = []
     for sp in spans:
         prev = out[-1] if out else None
+        # ("low birthweight babies": the words for the rows after it stay a mention of their own)
+        said = sp.text
+        rows = re.search(r"(?:\s+[a-z]+)$", said.lower())
+        if rows and (_row_noun_plural(rows.group().strip()) or rows.group().strip() in _row_words(schema) or
+                     rows.group().strip() in ("babies", "baby", "kids", "children", "people", "ones")):
+            said = said[:rows.start()]
         if sp.tag == "FEAT" and prev is not None and prev.tag in ("CLS", "PRED", "CMP", "VAL") and \
-                re.fullmatch(r"\s*", text[prev.end:sp.start]) and \
-                all(in_target_description(w, schema) for w in linking.content_words(sp.text)):
-            phrase = text[prev.start:sp.end]
+                re.fullmatch(r"\s*", text[prev.end:sp.start]) and linking.content_words(said) and \
+                all(in_target_description(w, schema) for w in linking.content_words(said)):
+            end = sp.start + len(said)
+            phrase = text[prev.start:end]
             if resolve(phrase, schema) is not None and resolve(prev.text, schema) is not None:
-                out[-1] = _Span(prev.start, sp.end, "PRED" if prev.tag == "PRED" else "CLS", phrase)
+                out[-1] = _Span(prev.start, end, "PRED" if prev.tag == "PRED" else "CLS", phrase)
+                if end < sp.end:
+                    sp.used = True  # (a word for the rows: the class says which rows)
                 continue
         out.append(sp)
     return out
@@ -634,6 +648,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
     from .outcomes import (
         MANY_CLASSES,
         NOT_DOING,
+        OPPOSITE_WORDS,
         _negated,
         _same,
         _stem,
@@ -642,10 +657,13 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
         readings,
     )
 
-    if schema.kind != "tabular" or not 2 <= len(schema.classes) <= MANY_CLASSES or \
-            not any(len(_words(str(c))) >= 2 for c in schema.classes):
-        return spans
     low = text.lower()
+    target = {_stem(w) for w in split_words(schema.target or "")}
+    # the opposite of the target's name ("public" of a target ``Private``): the other class
+    opposite = {w for w, o in OPPOSITE_WORDS.items() if _stem(o) in target and re.search(r"\b" + w + r"\b", low)}
+    if schema.kind != "tabular" or not 2 <= len(schema.classes) <= MANY_CLASSES or \
+            not (opposite or any(len(_words(str(c))) >= 2 for c in schema.classes)):
+        return spans
     tokens = list(re.finditer(r"[a-z][a-z'-]*", low))
     fixed = [sp for sp in spans if sp.tag not in WORD_TAGS]  # (never over a number, an id or a comparison)
     found: list[tuple[int, int, str]] = []
@@ -655,7 +673,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
             a, b = tokens[i].start(), tokens[j].end()
             phrase = low[a:b]
             if tokens[i].group() in linking.STOP or tokens[i].group() == "to" or re.search(r"[^a-z' -]", phrase) or any(f.start < b and a < f.end for f in fixed) or \
-                    (j == i and phrase not in NOT_DOING):
+                    (j == i and phrase not in NOT_DOING and phrase not in opposite):
                 continue
             neg, core = _negated(phrase)
             if neg and re.search(r"\b(?:why|how come)\b", low[:a]):
@@ -666,14 +684,22 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
             own = {_stem(w) for w in _words(_negated(str(cls))[1])}
             good = readings(schema)[cls].desirable
             # each word the class name's, or one that says as much ("die" of "died from melanoma")
-            if all(any(_same(_stem(w), o) for o in own) or good is not None and _word_reading(w).desirable is good
-                   for w in _words(core) if w not in linking.STOP):
+            if phrase in opposite or all(any(_same(_stem(w), o) for o in own) or
+                                         good is not None and _word_reading(w).desirable is good
+                                         for w in _words(core) if w not in linking.STOP):
                 found.append((a, b, str(cls)))
                 i = j
                 break
         i += 1
     for a, b, cls in found:
         inside = [sp for sp in spans if sp.start < b and a < sp.end]
+        for sp in inside:  # "public colleges": the class, then a word for the rows, which stays one
+            rest = low[b:sp.end].strip()
+            if sp.end > b and sp.start >= a and rest and all(_row_noun_plural(w) or w in _row_words(schema)
+                                                               for w in rest.split()):
+                sp.start = b + len(text[b:sp.end]) - len(text[b:sp.end].lstrip())
+                sp.text = text[sp.start:sp.end]
+                inside.remove(sp)
         if any(sp.start < a or sp.end > b for sp in inside):
             continue  # (a mention that reaches past the phrase is the tagger's)
         tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
@@ -927,13 +953,23 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.tag = "NUM"
                     sp.used = False
                 continue
-            if schema.is_regression and linking.names_quantity(sp.text, schema):
-                sp.used = True  # "price", "value", "expensive" where the model predicts a home's value
+            before = re.search(r"([a-z]+)\s+$", text[:sp.start].lower())
+            if schema.is_regression and (linking.names_quantity(sp.text, schema) or before is not None and
+                                         linking.names_quantity(before.group(1) + " " + sp.text, schema)):
+                sp.used = True  # "price", "value", "expensive" where the model predicts a home's value; "total price"
                 continue
             if target_words and {w.rstrip("s") for w in words} <= {w.rstrip("s") for w in target_words} | {"risk"} \
                     and not _counted(text, sp, schema):
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
+            last = sp.text.split()[-1].lower() if len(sp.text.split()) >= 2 else ""
+            if last and (_row_noun_plural(last) or last in _row_words(schema)):
+                # "black mothers": a value, then a word for the rows
+                head = sp.text[:sp.text.lower().rindex(last)].rstrip()
+                v = linking.link_value(head, schema, use_embeddings=False)
+                if v.best is not None and v.score >= 0.95 and linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
+                    sp.end, sp.text, sp.tag = sp.start + len(head), head, "VAL"
+                    continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
             if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families) \
                     and v.best[0] not in schema.booleans:
@@ -1168,6 +1204,13 @@ def _same_clause(text: str, a: int, b: int) -> bool:
     return not CLAUSE.search(between)
 
 
+# Words before an amount that make it a regressor's prediction ("predicted over $60", "sell for over 50 dollars")
+PREDICTED_AMOUNT = re.compile(r"\b(?:predicted|expected|forecast|estimated|projected|sells?\s+for|sold\s+for|"
+                              r"go(?:es)?\s+for|went\s+for|costs?|priced|worth|valued)\s+(?:at\s+)?"
+                              r"(?:over|above|under|below|more than|less than|at least|at most|greater than|"
+                              r"fewer than|>|<)")
+
+
 def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
     """Feature-value pairs in order: numbers with their feature and comparison, values, booleans."""
     pairs: list[dict] = []
@@ -1198,6 +1241,8 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
+        if schema.is_regression and re.search(PREDICTED_AMOUNT.pattern + r"\s*[$€£]?\s*$", text[:n.start].lower()):
+            f = None  # "sell for over 50 dollars": the prediction's amount, not the column named before
         if f is not None:
             _unit_used(n, spans)
         free = [x for x in feats if not x.used and x.link is not None]
@@ -1238,7 +1283,10 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             i += 2
             continue
         act_sp = _near(spans, n, "ACT", 24)
+        # (right after the amount, or after its unit: never across "and", "what if age was 40 and income higher")
         after = next((sp for sp in spans if sp.tag == "ACT" and 0 <= sp.start - n.end <= 12 and
+                      re.fullmatch(r"\s*(?:[a-z%]{1,8}\s+)?", text[n.end:sp.start].lower()) and
+                      not re.search(r"\b(?:and|or|but)\b", text[n.end:sp.start].lower()) and
                       action(sp.text) in ("increase", "decrease")), None)
         if act_sp is not None and after is not None and re.fullmatch(r"(?:is|was|are|were|be|'s|had)", act_sp.text.lower().strip()):
             act_sp = after  # "if their income was $20,000 higher": more by that much, not set to it
@@ -1250,7 +1298,7 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             # the amount that the lexicon lacks ("1mm thinner", "2 inches taller")
             window = text[max(0, n.start - 16):n.end + 12]
             er = re.match(r"\s*(?:[a-z%]{1,6}\s+)?([a-z]{3,}(?:er|ier))\b", text[n.end:].lower())
-            if er and er.group(1) not in NOT_COMPARATIVES and \
+            if er and er.group(1) in MORE_COMPARATIVES | LESS_COMPARATIVES and \
                     not any(er.group(1) in split_words(f) for f in schema.features):
                 act_sp = _Span(n.start, n.end, "ACT", "less" if er.group(1) in LESS_COMPARATIVES else "more")
             elif act_sp is None and action(window) in ("increase", "decrease"):

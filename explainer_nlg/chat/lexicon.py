@@ -49,17 +49,21 @@ def comparator(text: str) -> str | None:
             return op
     # any comparative the lexicon lacks: "thicker than 5 mm" is over 5, "thinner than 2" under it
     m = re.search(r"(?<![a-z])([a-z]{2,}(?:er|ier))\s+th[ae]n(?![a-z])", t)
-    if m and m.group(1) not in NOT_COMPARATIVES:
+    if m and m.group(1) in MORE_COMPARATIVES | LESS_COMPARATIVES:
         return "<" if m.group(1) in LESS_COMPARATIVES else ">"
     return None
 
 
-# Words in -er that compare nothing ("other than", "rather than"), and comparatives of less
-NOT_COMPARATIVES = {"other", "rather", "never", "ever", "whether", "either", "neither", "after", "under", "over",
-                    "later", "sooner", "number", "together", "per"}
-LESS_COMPARATIVES = {"thinner", "smaller", "lower", "younger", "shorter", "lighter", "cheaper", "fewer", "narrower",
-                     "poorer", "slower", "weaker", "earlier", "shallower", "tinier", "slimmer", "leaner", "closer",
-                     "nearer", "milder", "lesser"}
+# Comparatives the lexicon may lack, of more and of less (a known list: "water", "fiber", "partner"
+# and "cylinder" end in -er too)
+MORE_COMPARATIVES = frozenset({"thicker", "bigger", "larger", "higher", "taller", "heavier", "older", "longer", "wider",
+                               "greater", "richer", "faster", "stronger", "deeper", "warmer", "hotter", "louder",
+                               "fatter", "steeper", "brighter", "darker", "denser", "harder", "riskier", "pricier",
+                               "costlier", "wealthier", "busier", "healthier", "sicker", "bolder", "broader"})
+LESS_COMPARATIVES = frozenset({"thinner", "smaller", "lower", "younger", "shorter", "lighter", "cheaper", "fewer",
+                               "narrower", "poorer", "slower", "weaker", "earlier", "shallower", "tinier", "slimmer",
+                               "leaner", "closer", "nearer", "milder", "lesser", "colder", "cooler", "softer",
+                               "quieter", "smoother", "safer"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,8 +140,13 @@ def value_words() -> list[tuple[set[str], set[str]]]:
 MORE_VALUE_WORDS = {"female": {"girl", "lady", "gal"}, "male": {"boy", "guy", "gentleman", "gentlemen"}}
 
 
+# A currency said after the amount ("50 dollars", "20 bucks"): the amount itself
+CURRENCY_WORDS = frozenset({"dollars", "dollar", "usd", "bucks", "euros", "euro", "eur", "gbp", "quid"})
+
+
 def read_number(text: str) -> int | float | None:
-    """A number as people type it: "5,800", "$2k", "130k", "2.5 thousand", "five", "1e9", "10%"."""
+    """A number as people type it: "5,800", "$2k", "130k", "2.5 thousand", "five", "1e9", "10%",
+    "50 dollars"."""
     t = text.lower().strip().replace("$", "").replace("£", "").replace("€", "").replace("%", "")
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"(?<=\d)'?s$", "", t)  # "18s", "1990's"
@@ -154,7 +163,7 @@ def read_number(text: str) -> int | float | None:
     except ValueError:
         return None
     if m.group(2):
-        if m.group(2) not in SCALES and m.group(2) not in MEASURES:
+        if m.group(2) not in SCALES and m.group(2) not in MEASURES and m.group(2) not in CURRENCY_WORDS:
             return None
         v *= SCALES.get(m.group(2), 1)
     return int(v) if float(v).is_integer() and abs(v) < 1e15 else v

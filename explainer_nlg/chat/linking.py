@@ -336,7 +336,11 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         if f in schema.booleans or f in inside:
             continue
         for words, code in codings(schema.descriptions.get(f, "")).items():
-            items.append(ValueItem(f, code, (words,)))
+            forms = {words, _singular(words), words + "s"}  # ("blacks", "whites" of race coded 1 = white)
+            for vals, says in value_words():
+                if words in vals:
+                    forms |= says
+            items.append(ValueItem(f, code, tuple(sorted(forms))))
     for f, (no, yes) in schema.booleans.items():
         if f in inside:
             continue
@@ -564,11 +568,23 @@ def names_quantity(mention: str, schema: ChatSchema) -> bool:
     >>> s.is_regression = True
     >>> names_quantity("crime rate", s), names_quantity("rate", s), names_quantity("tax rate", s)
     (True, False, False)
+    >>> s = ChatSchema(["ship_pr"], target="total_pr", descriptions={"total_pr": "Total price.", "ship_pr": "Shipping price."})
+    >>> s.is_regression = True
+    >>> names_quantity("total price", s), names_quantity("price", s)
+    (True, False)
     """
     words = set(content_words(mention))
     own = quantity_words(schema)
-    head = head_noun(str((schema.descriptions or {}).get(schema.target) or "")) if own else None
-    return bool(words & own) and words <= own | {head}
+    description = str((schema.descriptions or {}).get(schema.target) or "")
+    head = head_noun(description) if own else None
+    if bool(words & own) and words <= own | {head}:
+        return True
+    # the target description's own name of it, whole ("total price" of ``total_pr``, "Total price,
+    # which equals ...", beside a "shipping price" and a "start price")
+    chunk = next((c for c in _HEAD_END.split(description.lower().strip()) if head and re.search(r"\b" + head + r"\b", c)), "")
+    said = {w for w in re.findall(r"[a-z]+", mention.lower()) if w not in STOP}
+    named = {w for w in re.findall(r"[a-z]+", chunk) if w not in STOP}
+    return bool(own) and len(said) >= 2 and head in said and said <= named
 
 
 # Where a description's name of its quantity ends ("median value of ...", "price during fiscal year")

@@ -71,6 +71,13 @@ NOT_DOING = {"stay home": "not work", "stays home": "not work", "stayed home": "
              "unemployed": "not work", "jobless": "not work", "out of work": "not work"}
 
 
+# Adjectives whose opposite a target may be named for ("public" where the target is ``Private``);
+# kept in code (the lexicon file's edits retrain the parser)
+OPPOSITE_WORDS = {a: b for x, y in (("public", "private"), ("rural", "urban"), ("domestic", "foreign"),
+                                     ("inside", "outside"), ("indoor", "outdoor"), ("manual", "automatic"))
+                  for a, b in ((x, y), (y, x))}
+
+
 def _negated(text: str) -> tuple[bool, str]:
     """("not credit worthy" -> (True, "credit worthy")); "unlikely" stays a word of its own.
 
@@ -385,8 +392,12 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     best = max(counts.values(), default=0)
     top = [c for c, n in counts.items() if n == best]
     if best and len(top) == 1:
-        w = _word_reading(text).desirable
-        if w is None or readings(schema)[top[0]].desirable in (None, w):
+        # every word the class name's own, or one the lexicon reads as that class ("die" of "died
+        # from melanoma"): "electric heating" is not "heat pump" for sharing "heat"
+        whole = {_stem(w) for w in _words(top[0].lower())}
+        good = readings(schema)[top[0]].desirable
+        if all(any(_same(x, y) or len(x) >= 3 and y.startswith(x) for y in whole) or  # ("high bal")
+               good is not None and _word_reading(x).desirable is good for x in said):
             return top[0]
     # 2b. another verb for the class's own ("join", "sign up" where the class is "enrolled")
     group = _verb_group(core)
@@ -402,9 +413,15 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
         cands = [c for c, x in r.items() if x.desirable is (not neg)]
         if len(cands) == 1:
             return cands[0]
-    # 3. the target's own name ("defaults" for a ``default`` column): its event class
+    # 3. the target's own name ("defaults" for a ``default`` column): its event class; its
+    # opposite ("public" of a target ``Private``): the other class
     if schema.target:
         tstems = {_stem(w) for w in target_words(schema)}
+        other = OPPOSITE_WORDS.get(core.strip())
+        if other and any(_same(_stem(other), y) for y in tstems):
+            cands = [c for c, x in r.items() if x.event is neg]
+            if len(cands) == 1:
+                return cands[0]
         if any(_same(x, y) and len(x) >= 4 for x in core_stems for y in tstems):
             said = _word_reading(core).desirable
             if said is not None and not {c.lower() for c in schema.classes} <= YES | NO:

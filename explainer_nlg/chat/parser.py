@@ -41,7 +41,15 @@ from typing import Any
 from ..input_text import clean_question
 from ..narrate.facts import fmt_number
 from . import linking, registry, value_forms
-from .assemble import AGED_PERSON, PEOPLE, ROW_NOUNS, Assembled, age_column, assemble
+from .assemble import (
+    AGED_PERSON,
+    PEOPLE,
+    PREDICTED_AMOUNT,
+    ROW_NOUNS,
+    Assembled,
+    age_column,
+    assemble,
+)
 from .corpus import bank_words
 from .lexicon import THANKS, read_number
 from .outcomes import (
@@ -719,6 +727,12 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         out["not_applied"] = a.not_applied
     if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
+    said = [n for n in a.loose_numbers if n.get("cmp") in ("<", ">", "<=", ">=")]
+    if getattr(schema, "is_regression", False) and said and ops and ops[0]["op"] in ("count", "show", "statistics") \
+            and a.instance is None and PREDICTED_AMOUNT.search(text):
+        # "how many auctions predicted over $60", "what share sell for over 50 dollars": rows by the prediction
+        out["filters"] = out["filters"] + [{"feature": "prediction", "cmp": said[0]["cmp"], "value": said[0]["value"]}]
+        a.loose_numbers = [n for n in a.loose_numbers if n is not said[0]]
     _clarify(out, a, ranked, schema)
     if ranked_by is not None or by_group is not None or would:
         out.pop("clarify", None)  # a ranking (or a row's price) asked in so many words is no unsure reading

@@ -52,6 +52,9 @@ def letter_codes(description: str) -> dict[str, str]:
     return out if len(out) >= 2 else {}
 
 
+FUNCTION_WORDS = {"did", "does", "do", "not", "no", "the", "and", "was", "were", "are", "has", "had", "have", "for", "with"}
+
+
 def class_words(description: str, classes: list[str]) -> dict[str, str]:
     """The words a description gives each of a target's short codes where it names them in the
     running text, not as a list of levels: '"A" (alive) or "D" (dead) at end of observation', "1
@@ -64,19 +67,27 @@ def class_words(description: str, classes: list[str]) -> dict[str, str]:
     {'1': 'died from melanoma', '2': 'alive', '3': 'dead from other causes'}
     >>> class_words("1 if yes, 0 otherwise", ["0", "1"]), class_words("number of visits in 2 weeks", ["0", "1", "2"])
     ({}, {})
+    >>> class_words("A factor with levels No and Yes indicating private or public university", ["No", "Yes"])
+    {}
     """
     codes = [str(c) for c in classes]
-    if not description or not 2 <= len(codes) <= 8 or any(len(c) > 3 or not c.isalnum() for c in codes):
-        return {}
+    if not description or not 2 <= len(codes) <= 8 or any(len(c) > 3 or not c.isalnum() for c in codes) or \
+            any(c.lower() in ("yes", "no", "y", "n", "t", "f") for c in codes):
+        return {}  # (the words after "No and Yes" say what the column records, not names for them)
     other = "|".join(re.escape(c) for c in codes)
     out = {}
     for c in codes:
         q = r"[\"'`‘’“”]?"
-        m = re.search(r"(?<![\w.])" + q + re.escape(c) + q + r"\s*\(([a-z][a-z' -]{0,40})\)", description, re.I) or \
-            re.search(r"(?<![\w.])" + q + re.escape(c) + q + r"\s*(?:=|:|-|is|means)?\s*([a-z][a-z' -]{0,40}?)\s*"
+        # (never the first letter of a word, "u" of "underlying", nor the end of a range, "a 1-5 scale")
+        code = r"(?<![\w.-])" + q + re.escape(c) + r"(?![\w-])" + q
+        m = re.search(code + r"\s*\(([a-z][a-z' -]{0,40})\)", description, re.I) or \
+            re.search(code + r"\s*(?:=|:|-|is|means|denotes|indicates|represents)?\s*(?:an?\s+|the\s+)?([a-z][a-z' -]{0,40}?)\s*"
                       r"(?=[,;.)(]|\s(?:or|and)\s+" + q + r"(?:" + other + r")\b|\s(?:" + other + r")\b|$)", description, re.I)
         words = m.group(1).strip().lower() if m else ""
-        if not words or re.match(r"(?:if|when|otherwise|else|for|in|of|per|times?|weeks?|days?|years?)\b", words):
+        if not any(len(w) >= 3 and w not in FUNCTION_WORDS for w in words.split()):
+            return {}  # ("group 2 did not": no name)
+        if not words or re.match(r"(?:if|when|otherwise|else|for|in|of|per|times?|weeks?|days?|years?|and|or|to|"
+                                 r"indicating|meaning|means|is|are|the|a|an|with|by)\b", words):
             return {}
         out[c] = words
     return out if len(set(out.values())) == len(out) else {}

@@ -119,3 +119,29 @@ def test_which_group_has_the_highest_chance_is_no_listing_of_rows():
     assert ex.parse("which job has the highest income")["ops"][0]["op"] != "compare"  # (income by job: the data's)
     assert ex.parse("which applicants are most likely to default")["ops"][0].get("rank") == {"class": "bad",
                                                                                             "order": "descending"}
+
+
+def test_review_class_words_never_read_a_word_or_a_range_as_a_code():
+    from explainer_nlg.narrate.codings import class_words
+
+    assert class_words("u (underlying type of syndrome), a, b, c", ["a", "b", "c", "u"]) == {}
+    assert class_words("Group 1 received maintenance chemotherapy, group 2 did not.", ["1", "2"]) == {}
+    assert class_words("1 denotes death, 0 censored", ["0", "1"]) == {"0": "censored", "1": "death"}
+    assert coded_class_names(["3", "4", "5"], "a 1-5 scale, with 1=intense, 2=heavy, 3=moderate, 4=light, 5=none") == \
+        ["moderate", "light", "none"]
+
+
+def test_review_a_noun_in_er_is_no_comparative():
+    from explainer_nlg.chat.lexicon import comparator
+
+    assert comparator("less water than") != ">" and comparator("water than") is None and comparator("colder than") == "<"
+    df = pd.DataFrame({"cyl": [4, 6, 8] * 10, "partner": [0, 1, 2] * 10, "wt": [2.5, 3.0, 3.5] * 10})
+    s = ChatSchema.from_frame(df, classes=[], target="mpg", descriptions={})
+    s.is_regression = True
+    p = parse("what if 5 had 1 partner", s)
+    assert p["ops"][0]["changes"] == [{"feature": "partner", "action": "set", "value": 1}], p
+
+
+def test_review_an_edit_word_after_and_is_another_edit(visits):
+    p = parse("what if 12's age was 0.4 and income higher", visits)
+    assert {"feature": "age", "action": "set", "value": 0.4} in p["ops"][0]["changes"], p
