@@ -971,8 +971,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.end, sp.text, sp.tag = sp.start + len(head), head, "VAL"
                     continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
-            if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families) \
-                    and v.best[0] not in schema.booleans:
+            coded = v.best is not None and v.best[0] in schema.booleans and \
+                bool(linking.coded_pair(v.best[0], *schema.booleans[v.best[0]], schema))  # ("women" of sex coded 1 = male)
+            if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families
+                                                           or coded) and (v.best[0] not in schema.booleans or coded):
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
             if v.best is not None and v.score >= 0.85 and linking.abbreviates_any(linking.content_words(sp.text), v.best[1]) \

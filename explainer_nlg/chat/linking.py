@@ -241,6 +241,20 @@ def link_feature(mention: str, schema: ChatSchema, use_embeddings: bool = True) 
     if not ix.items:
         return Link()
     scores = {f: _string_score(mention, f, ix) for f in ix.items}
+    said = set(content_words(mention))
+    if said and not re.search(r"\b(?:not|no|non|without|never|isnt|isn't)\b", mention.lower()):
+        # "a limiting chronic condition" is not ``nchronic``, "a chronic condition not limiting
+        # activity", where ``lchronic``, "... limiting activity", is as close and does not deny it
+        def denies(f: str) -> bool:
+            denied = re.findall(r"\b(?:not|no|non)\s+([a-z]+)", str(schema.descriptions.get(f, "") or "").lower())
+            return any(_singular(w) in said or w in said for w in denied)
+
+        best = max(scores.values())
+        close = [f for f, v in scores.items() if v >= LINK and v >= best - CLOSE]
+        if any(denies(f) for f in close) and not all(denies(f) for f in close):
+            for f in close:
+                if denies(f):
+                    scores[f] = max(0.0, scores[f] - 0.1)
     top = max(scores.values())
     if use_embeddings and top < 0.8:
         names, descs = ix.embeddings()
@@ -344,7 +358,7 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
     for f, (no, yes) in schema.booleans.items():
         if f in inside:
             continue
-        coded = _coded_pair(f, no, yes, schema)
+        coded = coded_pair(f, no, yes, schema)
         if coded:  # "women" of ``sex`` coded "1 = male, 0 = female": the value coded female, never "yes"
             items += coded
             continue
@@ -364,7 +378,7 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
     return items
 
 
-def _coded_pair(f: str, no: Any, yes: Any, schema: ChatSchema) -> list[ValueItem]:
+def coded_pair(f: str, no: Any, yes: Any, schema: ChatSchema) -> list[ValueItem]:
     """A yes / no column whose description names both its codes ("1 = male, 0 = female"): each
     code with its words and their everyday forms ("women", "females"); [] where it names them not."""
     codes = codings(schema.descriptions.get(f, "") or "")
@@ -373,8 +387,9 @@ def _coded_pair(f: str, no: Any, yes: Any, schema: ChatSchema) -> list[ValueItem
     except (TypeError, ValueError):
         return []
     if len(codes) != 2 or set(codes.values()) != set(values) or \
-            set(codes) & {"presence", "absence", "present", "absent", "yes", "no", "true", "false", "otherwise"}:
-        return []  # ("1 = presence, 0 = absence" of ``ulcer``: the column's own yes and no)
+            set(codes) & {"presence", "absence", "present", "absent", "yes", "no", "true", "false", "otherwise"} or \
+            any(re.match(r"(?:no|not|non|without)\b", w) for w in codes):
+        return []  # ("1 = presence, 0 = absence", "0 = no infection": the column's own yes and no)
     out = []
     for words, code in codes.items():
         forms = {words, _singular(words), words + "s"}

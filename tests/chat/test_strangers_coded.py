@@ -145,3 +145,18 @@ def test_review_a_noun_in_er_is_no_comparative():
 def test_review_an_edit_word_after_and_is_another_edit(visits):
     p = parse("what if 12's age was 0.4 and income higher", visits)
     assert {"feature": "age", "action": "set", "value": 0.4} in p["ops"][0]["changes"], p
+
+
+def test_a_follow_up_of_one_coded_value_is_that_value(melanoma):
+    for q, v in (("and women?", 0), ("and men?", 1)):
+        assert parse(q, melanoma)["filters"] == [{"feature": "sex", "cmp": "==", "value": v}], q
+
+
+def test_a_description_that_denies_the_word_said_is_not_the_column():
+    df = pd.DataFrame({"nchronic": ["no", "yes"] * 20, "lchronic": ["yes", "no"] * 20, "age": range(40)})
+    s = ChatSchema.from_frame(df, classes=[], target="visits", descriptions={
+        "nchronic": "Factor. Is there a chronic condition not limiting activity?",
+        "lchronic": "Factor. Is there a chronic condition limiting activity?"})
+    s.is_regression = True
+    p = parse("average visits for people with a limiting chronic condition", s)
+    assert p["filters"] == [{"feature": "lchronic", "cmp": "==", "value": "yes"}] and not p.get("clarify"), p
