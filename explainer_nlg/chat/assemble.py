@@ -693,7 +693,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
         i += 1
     for a, b, cls in found:
         inside = [sp for sp in spans if sp.start < b and a < sp.end]
-        for sp in inside:  # "public colleges": the class, then a word for the rows, which stays one
+        for sp in list(inside):  # "public colleges": the class, then a word for the rows, which stays one
             rest = low[b:sp.end].strip()
             if sp.end > b and sp.start >= a and rest and all(_row_noun_plural(w) or w in _row_words(schema)
                                                                for w in rest.split()):
@@ -704,7 +704,8 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
             continue  # (a mention that reaches past the phrase is the tagger's)
         tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
         new = _Span(a, b, tag, text[a:b])
-        new.link = cls
+        # (the opposite of the target's name is the target named, as its own name is: "rural stores")
+        new.link = "target" if low[a:b] in opposite else cls
         spans = [sp for sp in spans if sp not in inside] + [new]
     return sorted(spans, key=lambda x: (x.start, x.end))
 
@@ -1206,11 +1207,34 @@ def _same_clause(text: str, a: int, b: int) -> bool:
     return not CLAUSE.search(between)
 
 
-# Words before an amount that make it a regressor's prediction ("predicted over $60", "sell for over 50 dollars")
-PREDICTED_AMOUNT = re.compile(r"\b(?:predicted|expected|forecast|estimated|projected|sells?\s+for|sold\s+for|"
+# Words before an amount that make it a regressor's prediction ("predicted over $60"), or, where
+# what it predicts is money and no column of money is named, its price ("sell for over 50 dollars")
+PREDICTED_AMOUNT = re.compile(r"\b(?:(predicted|expected|forecast|estimated|projected)|sells?\s+for|sold\s+for|"
                               r"go(?:es)?\s+for|went\s+for|costs?|priced|worth|valued)\s+(?:at\s+)?"
                               r"(?:over|above|under|below|more than|less than|at least|at most|greater than|"
-                              r"fewer than|>|<)")
+                              r"fewer than|>|<)\s*[$€£]?\s*$")
+
+
+def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None = None) -> bool:
+    """Whether the amount at ``at`` is one of the regressor's prediction, by the words right before
+    it: "predicted over", or "sell for over", "costs under" where the prediction is money and the
+    column the amount would otherwise go to (``column``) is no money ("auctions with no wheels
+    sell for over 50 dollars"; but "shipping costs over 5" is ``ship_pr``'s, and "stores priced
+    over 120" of a model of sales is the Price column's)."""
+    m = PREDICTED_AMOUNT.search(text[:at].lower())
+    if m is None or not schema.is_regression:
+        return False
+    if m.group(1):
+        return True
+    money_target = bool(linking.quantity_words(schema) & linking.MONEY_WORDS) or \
+        linking.head_noun(str(schema.descriptions.get(schema.target or "", "") or "")) in linking.MONEY_WORDS
+    return money_target and (column is None or not _money_column(column, schema))
+
+
+def _money_column(f: str, schema: ChatSchema) -> bool:
+    """A column of money, by its name or its description's head noun (``ship_pr``, "Shipping price")."""
+    words = set(split_words(f)) | {linking.head_noun(str(schema.descriptions.get(f) or ""))}
+    return bool(words & (linking.MONEY_WORDS | {"pr", "fee", "fees", "charge", "charges", "tuition", "rent"}))
 
 
 def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
@@ -1243,7 +1267,7 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
         # "between 30k and 50k": two numbers, one feature
         second = nums[i + 1] if op == "between" and i + 1 < len(nums) else None
         f = _feature_for(text, n, feats, spans, schema, cmp_sp)
-        if schema.is_regression and re.search(PREDICTED_AMOUNT.pattern + r"\s*[$€£]?\s*$", text[:n.start].lower()):
+        if predicted_amount(text, n.start, schema, f[1] if f is not None else None):
             f = None  # "sell for over 50 dollars": the prediction's amount, not the column named before
         if f is not None:
             _unit_used(n, spans)

@@ -75,17 +75,28 @@ def describe_filters(filters: list[dict], noun: str = "rows") -> str:
     return f"{noun} where {where}" if where else f"all {noun}"
 
 
+AMOUNT_WORDS = {">": "over", ">=": "at least", "<": "under", "<=": "at most"}
+
+
 def conditions(filters: list[dict]) -> str:
     """The filters alone, joined ('' where there are none), for a sentence that names the rows itself.
 
     >>> conditions([{"feature": "label", "cmp": "==", "value": "yes"}, {"feature": "reports", "cmp": ">=", "value": 3}])
     'the true label is “yes” and reports >= 3'
+    >>> conditions([{"feature": "prediction", "cmp": ">", "value": 60}])
+    'the model predicts over 60'
     """
+    from ..narrate.facts import fmt_number
+
     parts = []
     for f in filters:
         col, cmp, v = f["feature"], f.get("cmp", "=="), f.get("value")
-        if col == "prediction":
+        if col == "prediction" and cmp in AMOUNT_WORDS:  # a regressor's prediction over or under an amount
+            parts.append(f"the model predicts {AMOUNT_WORDS[cmp]} {fmt_number(v)}")
+        elif col == "prediction":
             parts.append(f"the model {'predicts' if cmp == '==' else 'does not predict'} “{v}”")
+        elif col == "label" and cmp in AMOUNT_WORDS:
+            parts.append(f"the true value is {AMOUNT_WORDS[cmp]} {fmt_number(v)}")
         elif col == "label":
             parts.append(f"the true label {'is' if cmp == '==' else 'is not'} “{v}”")
         elif col == "correct":

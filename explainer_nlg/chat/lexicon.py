@@ -59,11 +59,13 @@ def comparator(text: str) -> str | None:
 MORE_COMPARATIVES = frozenset({"thicker", "bigger", "larger", "higher", "taller", "heavier", "older", "longer", "wider",
                                "greater", "richer", "faster", "stronger", "deeper", "warmer", "hotter", "louder",
                                "fatter", "steeper", "brighter", "darker", "denser", "harder", "riskier", "pricier",
-                               "costlier", "wealthier", "busier", "healthier", "sicker", "bolder", "broader"})
+                               "costlier", "wealthier", "busier", "healthier", "sicker", "bolder", "broader", "better",
+                               "newer", "quicker", "windier", "sunnier", "wetter", "drier", "tighter", "fresher",
+                               "safer", "smarter", "happier", "earlier-than-expected"})
 LESS_COMPARATIVES = frozenset({"thinner", "smaller", "lower", "younger", "shorter", "lighter", "cheaper", "fewer",
                                "narrower", "poorer", "slower", "weaker", "earlier", "shallower", "tinier", "slimmer",
                                "leaner", "closer", "nearer", "milder", "lesser", "colder", "cooler", "softer",
-                               "quieter", "smoother", "safer"})
+                               "quieter", "smoother"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -44,11 +44,12 @@ from . import linking, registry, value_forms
 from .assemble import (
     AGED_PERSON,
     PEOPLE,
-    PREDICTED_AMOUNT,
     ROW_NOUNS,
     Assembled,
     age_column,
     assemble,
+    description_scale,
+    predicted_amount,
 )
 from .corpus import bank_words
 from .lexicon import THANKS, read_number
@@ -706,6 +707,10 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                 **({"target": a.targets[-1][0]} if a.targets else {})}]
     out["ops"] = ops
     out["filters"] = a.filters
+    for col in ("label", "prediction"):
+        both = {str(f["value"]) for f in a.filters if f["feature"] == col and f.get("cmp", "==") == "=="}
+        if len(both) > 1:  # "how many private and public colleges": each class, not rows that are both
+            out["filters"] = [f for f in out["filters"] if not (f["feature"] == col and f.get("cmp", "==") == "==")]
     yes_no = [f for f in a.features if f in (getattr(schema, "booleans", None) or {})]
     if elliptical and not ops and yes_no and len(yes_no) == len(a.features) and FOR_GROUP.match(text):
         # "same for self employed", "and for smokers?": the group, a yes / no column's "yes"
@@ -728,10 +733,18 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     if asked_class and not a.targets and resolve(asked_class.group(1), schema) is None:
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     said = [n for n in a.loose_numbers if n.get("cmp") in ("<", ">", "<=", ">=")]
-    if getattr(schema, "is_regression", False) and said and ops and ops[0]["op"] in ("count", "show", "statistics") \
-            and a.instance is None and PREDICTED_AMOUNT.search(text):
-        # "how many auctions predicted over $60", "what share sell for over 50 dollars": rows by the prediction
-        out["filters"] = out["filters"] + [{"feature": "prediction", "cmp": said[0]["cmp"], "value": said[0]["value"]}]
+    at = text.find(said[0]["text"].lower()) if said else -1
+    if said and at >= 0 and ops and ops[0]["op"] in ("count", "show", "statistics") and a.instance is None and \
+            predicted_amount(text, at, schema):
+        # "how many auctions predicted over $60", "what share sell for over 50 dollars": rows by the
+        # prediction ("sold for": by the true price, where the data has it), in the target's units
+        sold = re.search(r"\b(?:sold|went)\s+for\b", text) and getattr(schema, "has_labels", False)
+        value = said[0]["value"]
+        scale = description_scale(str((getattr(schema, "descriptions", None) or {}).get(schema.target) or ""))
+        if scale and isinstance(value, (int, float)) and value >= scale:
+            value = value / scale  # "worth more than 20k" of a price counted in $1,000s: 20
+        out["filters"] = out["filters"] + [{"feature": "label" if sold else "prediction", "cmp": said[0]["cmp"],
+                                            "value": value}]
         a.loose_numbers = [n for n in a.loose_numbers if n is not said[0]]
     _clarify(out, a, ranked, schema)
     if ranked_by is not None or by_group is not None or would:

@@ -81,13 +81,15 @@ def class_words(description: str, classes: list[str]) -> dict[str, str]:
         # (never the first letter of a word, "u" of "underlying", nor the end of a range, "a 1-5 scale")
         code = r"(?<![\w.-])" + q + re.escape(c) + r"(?![\w-])" + q
         m = re.search(code + r"\s*\(([a-z][a-z' -]{0,40})\)", description, re.I) or \
-            re.search(code + r"\s*(?:=|:|-|is|means|denotes|indicates|represents)?\s*(?:an?\s+|the\s+)?([a-z][a-z' -]{0,40}?)\s*"
+            re.search(code + r"\s*(?:=|:|-|is|means|denotes|indicates|represents)?\s*([a-z][a-z' -]{0,40}?)\s*"
                       r"(?=[,;.)(]|\s(?:or|and)\s+" + q + r"(?:" + other + r")\b|\s(?:" + other + r")\b|$)", description, re.I)
         words = m.group(1).strip().lower() if m else ""
+        if len(words.split()) >= 3:  # "indicates a newly emerged cane": "newly emerged cane" (but "a lot" stays)
+            words = re.sub(r"^(?:an?|the)\s+", "", words)
         if not any(len(w) >= 3 and w not in FUNCTION_WORDS for w in words.split()):
             return {}  # ("group 2 did not": no name)
         if not words or re.match(r"(?:if|when|otherwise|else|for|in|of|per|times?|weeks?|days?|years?|and|or|to|"
-                                 r"indicating|meaning|means|is|are|the|a|an|with|by)\b", words):
+                                 r"indicating|meaning|means|is|are|with|by)\b", words):
             return {}
         out[c] = words
     return out if len(set(out.values())) == len(out) else {}

@@ -83,3 +83,40 @@ def test_an_amount_after_predicted_or_sell_for_is_the_predictions(question, extr
 def test_a_value_after_was_is_no_edit_word(mariokart):
     p = parse("would 65 sell for more if it was new", mariokart)
     assert p["instance"] == 65 and p["ops"][0]["changes"] == [{"feature": "cond", "action": "set", "value": "new"}], p
+
+
+@pytest.fixture(scope="module")
+def carseats_sales():
+    return _schema("ISLR", "Carseats", "Sales", {"Sales": "Unit sales (in thousands) at each location",
+                                                 "Price": "Price company charges for car seats at each site"}, "stores")
+
+
+def test_review_an_amount_after_costs_goes_to_the_money_column_said(mariokart, carseats_sales):
+    p = parse("how many auctions where shipping costs over 5", mariokart)
+    assert p["filters"] == [{"feature": "ship_pr", "cmp": ">", "value": 5}], p
+    p = parse("how many stores priced over 120", carseats_sales)  # (sales are no money: the Price column)
+    assert p["filters"] == [{"feature": "Price", "cmp": ">", "value": 120}], p
+
+
+def test_review_an_amount_of_the_prediction_in_the_targets_units():
+    s = _schema("MASS", "Cars93", "Price", {"Price": "Midrange Price (in $1,000): average of Min.Price and Max.Price."},
+                "cars")
+    p = parse("how many cars worth more than 20k", s)
+    assert p["filters"] == [{"feature": "prediction", "cmp": ">", "value": 20}], p
+
+
+def test_review_a_prediction_over_an_amount_is_said_so():
+    from explainer_nlg.chat.cohort import conditions
+
+    assert conditions([{"feature": "prediction", "cmp": ">", "value": 60}]) == "the model predicts over 60"
+
+
+def test_review_two_classes_in_one_count_are_each_class_not_rows_of_both(college):
+    p = parse("how many private and public colleges", college)
+    assert not [f for f in p["filters"] if f["feature"] in ("label", "prediction")], p
+
+
+def test_review_comparatives_people_use():
+    from explainer_nlg.chat.lexicon import comparator
+
+    assert [comparator(f"{w} than") for w in ("better", "newer", "safer", "colder")] == [">", ">", ">", "<"]
