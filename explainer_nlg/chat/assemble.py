@@ -52,6 +52,7 @@ NOT_FEATURES = {"model", "data", "prediction", "predictions", "decision", "outco
                 # statistics, which a question asks of a column, never name one ("whats the avg prediction")
                 "avg", "average", "mean", "median", "number"}
 CLAUSE = re.compile(r"[,;?!.]|\b(?:and|but|or|then|also|while|whereas)\b")
+LINK_WORD = 0.8  # a mention that links to a column at least this well names the column
 INSTANCE_OPS = {"why", "why_not", "predict", "confidence", "show", "counterfactual", "similar", "rules"}
 # Operations about a group of rows: an outcome word there says which rows ("how many were denied").
 COHORT_OPS = {"count", "show", "statistics", "mistakes"}
@@ -121,6 +122,9 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
     for sp in spans:
+        if sp.tag in ("VAL", "FEAT") and sp.text.lower().strip() in ("ones", "the ones", "those ones") and \
+                linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
+            sp.tag, sp.used = "SAID", True  # "cauc ones": a pronoun for rows, never the value 1
         if sp.tag == "ACT" and action(sp.text) is None and re.search(r"\b(?:was|were|is|be|been)\s+$", text[:sp.start].lower()):
             v = linking.link_value(sp.text, schema, use_embeddings=False)
             if v.best is not None and v.score >= 0.95:
@@ -948,6 +952,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 linking.link_feature(sp.text, schema).score < 0.95 and \
                 not (_one_column_word(words, schema) and not words <= row_nouns and not MODEL_WORDS.search(text.lower()) and
                      not re.search(r"\beach\b|\bdistribution\b", text.lower()))  # "class" is passengerClass
+            if re.fullmatch(r"(?:(?:an?|per|each|every|the)\s+)?(?:hour|day|week|month|year|annum)", sp.text.lower().strip()) \
+                    and re.search(r"\d\S*\s+(?:(?:an?|per|each|every|the)\s+)?$", text[:sp.start].lower() + " ") and \
+                    linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
+                generic = True  # "$10 an hour", "8 a year": the amount's unit, no column
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
                 if read_number(sp.text) is not None:
@@ -972,8 +980,10 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.end, sp.text, sp.tag = sp.start + len(head), head, "VAL"
                     continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
-            coded = v.best is not None and v.best[0] in schema.booleans and \
-                bool(linking.coded_pair(v.best[0], *schema.booleans[v.best[0]], schema))  # ("women" of sex coded 1 = male)
+            # ("women" of sex coded 1 = male; of a column ``female`` that no word of "women" names)
+            coded = v.best is not None and v.best[0] in schema.booleans and (
+                bool(linking.coded_pair(v.best[0], *schema.booleans[v.best[0]], schema)) or
+                linking.link_feature(sp.text, schema, use_embeddings=False).score < LINK_WORD)
             if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families
                                                            or coded) and (v.best[0] not in schema.booleans or coded):
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
@@ -1210,7 +1220,8 @@ def _same_clause(text: str, a: int, b: int) -> bool:
 # Words before an amount that make it a regressor's prediction ("predicted over $60"), or, where
 # what it predicts is money and no column of money is named, its price ("sell for over 50 dollars")
 PREDICTED_AMOUNT = re.compile(r"\b(?:(predicted|expected|forecast|estimated|projected)|sells?\s+for|sold\s+for|"
-                              r"go(?:es)?\s+for|went\s+for|costs?|priced|worth|valued)\s+(?:at\s+)?"
+                              r"go(?:es)?\s+for|went\s+for|costs?|priced|worth|valued|earns?|earned|makes?|made|"
+                              r"paid|gets?\s+paid)\s+(?:at\s+)?"
                               r"(?:over|above|under|below|more than|less than|at least|at most|greater than|"
                               r"fewer than|>|<)\s*[$€£]?\s*$")
 
@@ -1226,7 +1237,7 @@ def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None 
         return False
     if m.group(1):
         return True
-    money_target = bool(linking.quantity_words(schema) & linking.MONEY_WORDS) or \
+    money_target = bool(linking.quantity_words(schema) & (linking.MONEY_WORDS | linking.PAY_WORDS)) or \
         linking.head_noun(str(schema.descriptions.get(schema.target or "", "") or "")) in linking.MONEY_WORDS
     return money_target and (column is None or not _money_column(column, schema))
 

@@ -370,11 +370,16 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         for c in lexicon()["concepts"]:
             if set(words) & set(c["keys"]):
                 forms |= {w for w in c["words"] if " " not in w}
+        other: set[str] = set()
         for pair in lexicon().get("opposites", []):  # "women" for isFemale: its own side of a pair
-            for mine in (pair["one"], pair["other"]):
+            for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
                 if name in mine or _singular(name) in mine:
                     forms |= {w for w in mine if " " not in w}
+                    other |= {w for w in theirs if " " not in w}
         items.append(ValueItem(f, yes, tuple(sorted(forms)), boolean=True))
+        if other and len(words) == 1:
+            # "men" of a column ``female`` (=1 if female): its "no", the other side of the pair
+            items.append(ValueItem(f, no, tuple(sorted(other - forms))))
     return items
 
 
@@ -538,6 +543,9 @@ def side_columns(mention: str, schema: ChatSchema) -> list[str]:
 # Words of a money amount, where a regressor's quantity is a price, a cost or a value
 MONEY_WORDS = frozenset({"price", "prices", "priced", "pricey", "pricy", "cost", "costs", "costly", "value", "values",
                          "valuable", "worth", "expensive", "cheap", "cheaper", "cheapest", "dear"})
+# Words for what a person is paid, where a regressor's quantity is a wage, a salary or earnings
+PAY_WORDS = frozenset({"wage", "wages", "salary", "salaries", "earnings", "earn", "earns", "earned", "earning",
+                       "earner", "earners", "paid", "pay", "pays", "income"})
 # A statistic or a scale in a description's name of its quantity ("median value", "log of wages")
 QUANTITY_STATISTICS = frozenset({"median", "mean", "average", "total", "log", "logarithm", "natural", "annual",
                                  "yearly", "monthly", "estimated", "predicted"})
@@ -637,8 +645,9 @@ def _quantity_words(target: str, description: str, taken: frozenset[str], said: 
         chunk = next(c for c in _HEAD_END.split(description.lower().strip()) if re.search(r"\b" + head + r"\b", c))
         words |= {w for w in re.findall(r"[a-z]+", chunk) if w != head and w not in STOP and w not in QUANTITY_STATISTICS
                   and w not in said and w not in {"per", "capita", "number"}}
-    if words & MONEY_WORDS:  # (never "prices", "priced" beside a column ``price``)
-        words |= {w for w in MONEY_WORDS if not any(w.startswith(t[:-1]) for t in taken if len(t) >= 4)}
+    for group in (MONEY_WORDS, PAY_WORDS):  # (never "prices", "priced" beside a column ``price``)
+        if words & group:
+            words |= {w for w in group if not any(w.startswith(t[:-1]) for t in taken if len(t) >= 4)}
     return frozenset(words)
 
 

