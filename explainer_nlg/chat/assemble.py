@@ -1226,19 +1226,30 @@ PREDICTED_AMOUNT = re.compile(r"\b(?:(predicted|expected|forecast|estimated|proj
                               r"fewer than|>|<)\s*[$€£]?\s*$")
 
 
+COMPARED = r"(?:over|above|under|below|more than|less than|at least|at most|greater than|fewer than|>|<)"
+
+
 def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None = None) -> bool:
     """Whether the amount at ``at`` is one of the regressor's prediction, by the words right before
     it: "predicted over", or "sell for over", "costs under" where the prediction is money and the
     column the amount would otherwise go to (``column``) is no money ("auctions with no wheels
     sell for over 50 dollars"; but "shipping costs over 5" is ``ship_pr``'s, and "stores priced
     over 120" of a model of sales is the Price column's)."""
-    m = PREDICTED_AMOUNT.search(text[:at].lower())
-    if m is None or not schema.is_regression:
+    if not schema.is_regression:
+        return False
+    before = text[:at].lower()
+    said = re.search(r"([a-z]+)\s+(?:of\s+)?" + COMPARED + r"\s*[$€£]?\s*$", before)
+    if said and column is None and linking.names_quantity(said.group(1), schema):
+        return True  # "how many with income over 5" of a model of wages: its own word for the prediction
+    m = PREDICTED_AMOUNT.search(before)
+    if m is None:
         return False
     if m.group(1):
         return True
+    description = str(schema.descriptions.get(schema.target or "", "") or "").lower()
     money_target = bool(linking.quantity_words(schema) & (linking.MONEY_WORDS | linking.PAY_WORDS)) or \
-        linking.head_noun(str(schema.descriptions.get(schema.target or "", "") or "")) in linking.MONEY_WORDS
+        linking.head_noun(description) in linking.MONEY_WORDS or \
+        re.search(r"\b(?:price|cost|cents|dollars?|usd|euros?)\b|[$€£]", description) is not None  # ("cig. price, cents/pack")
     return money_target and (column is None or not _money_column(column, schema))
 
 

@@ -734,7 +734,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         out["not_a_class"] = asked_class.group(1)  # the answer says the model has no such class
     said = [n for n in a.loose_numbers if n.get("cmp") in ("<", ">", "<=", ">=")]
     at = text.find(said[0]["text"].lower()) if said else -1
-    if said and at >= 0 and ops and ops[0]["op"] in ("count", "show", "statistics") and a.instance is None and \
+    if said and at >= 0 and ops and ops[0]["op"] in ("count", "show", "statistics", "predict") and a.instance is None and \
             predicted_amount(text, at, schema):
         # "how many auctions predicted over $60", "what share sell for over 50 dollars": rows by the
         # prediction ("sold for": by the true price, where the data has it), in the target's units

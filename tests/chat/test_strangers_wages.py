@@ -47,3 +47,11 @@ def test_ones_is_a_word_for_rows_not_the_value_1():
                               descriptions={"call": "factor. Was the applicant called back?"})
     p = parse("what share of afam applicants got a call vs cauc ones", s)
     assert "minimum" not in str(p["ops"]) + str(p["filters"]), p
+
+
+def test_review_a_word_for_the_prediction_then_an_amount(wages):
+    # (a review of a01e0c8: "income" of a model of wages, with no column of income, left the amount dangling)
+    p = parse("how many with income over 5", wages)
+    assert p["filters"] == [{"feature": "prediction", "cmp": ">", "value": 5}], p
+    p = parse("how many have more than 12 years of education", wages)
+    assert p["filters"] == [{"feature": "educ", "cmp": ">", "value": 12}], p
