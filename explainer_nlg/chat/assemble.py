@@ -737,7 +737,8 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
 
 
-CHOSE = re.compile(r"\b(?:bought|purchased|chose|picked|selected|ordered|went with|went for|opted for|switched to)\s+"
+CHOSE = re.compile(r"\b(?:bought|purchased|chose|picked|selected|ordered|went with|went for|went|opted for|switched to|"
+                   r"voted(?:\s+for)?)\s+"
                    r"(?:the\s+|a\s+|an\s+)?$")
 
 
@@ -1971,6 +1972,12 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
                 and re.fullmatch(r"\s*(?:or not)?\s*[?.!]*\s*", after)):  # "would you lend to 12"
             sp.tag = "ID"
             return
+    # a number the tagger left out, where English makes it a row: "what if 1 had 2 more years of education"
+    m = re.search(r"\b(?:if|why (?:was|is|did)|would|will|did|does|could)\s+(\d+)\s+(?:had|has|have|was|were|got|gets|"
+                  r"earned|earns|made|makes|worked|lived|took|became|went|paid|moved)\b", low)
+    if schema is not None and m and not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans):
+        spans.append(_Span(m.start(1), m.end(1), "ID", text[m.start(1):m.end(1)]))
+        spans.sort(key=lambda x: (x.start, x.end))
 
 
 def _may_be_row(n: int, schema: ChatSchema) -> bool:

@@ -174,7 +174,8 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
                 state.x is not None and all(f["cmp"] == "==" for f in filters) and \
                 not any(f["feature"] in OUTCOME_FEATURES for f in filters):
             # "and with a loan to value of 0.7?" after a what-if: the next edit, in place of the last
-            new["changes"] = [{"feature": f["feature"], "action": "set", "value": f["value"]} for f in filters]
+            new["changes"] = [{"feature": f["feature"], "action": _relative(text, f["value"]), "value": f["value"]}
+                              for f in filters]  # ("and 10 more years of experience?": 10 more, not 10)
             filters, edited = [], True
         ops = [{**{k: v for k, v in o.items() if k != "features" or not new.get("features")}, **new}
                for o in last if registry.get(o["op"]).carries] or ops
@@ -234,6 +235,17 @@ OUTCOME_FEATURES = ("prediction", "label", "correct")
 
 # Operations over groups of rows: after one, the conversation is about the data, not a row
 GROUP_OPS = ("count", "statistics", "compare")
+
+
+def _relative(text: str, value: Any) -> str:
+    """"increase" where the value is said with "more" after it ("10 more years"), "decrease" with
+    "less" or "fewer", else "set".
+
+    >>> _relative("and 10 more years of experience?", 10), _relative("and with 2?", 2), _relative("3 fewer kids", 3)
+    ('increase', 'set', 'decrease')
+    """
+    m = re.search(r"\b" + re.escape(str(value)) + r"\s+(more|extra|additional|less|fewer)\b", str(text).lower())
+    return "set" if m is None else "decrease" if m.group(1) in ("less", "fewer") else "increase"
 
 
 def _left_the_row(state: Any) -> bool:

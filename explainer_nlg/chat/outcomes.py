@@ -388,7 +388,8 @@ def _resolve(word: str, schema: ChatSchema) -> str | None:
     # ("die from melanoma", "died from other causes")
     own = _distinctive_words(tuple(str(c) for c in schema.classes))
     said = {_stem(w) for w in _words(core) if w not in _FILLER}
-    counts = {c: len(said & words) for c, words in own.items()}
+    counts = {c: sum(any(y == x or len(x) >= 3 and y.startswith(x) for y in words) for x in said)
+              for c, words in own.items()}  # ("lib dem" of "Liberal Democrat")
     best = max(counts.values(), default=0)
     top = [c for c, n in counts.items() if n == best]
     if best and len(top) == 1:

