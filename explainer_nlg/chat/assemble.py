@@ -550,7 +550,7 @@ def _target_phrase(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
         # ("low birthweight babies": the words for the rows after it stay a mention of their own)
         said = sp.text
         rows = re.search(r"(?:\s+[a-z]+)$", said.lower())
-        if rows and (_row_noun_plural(rows.group().strip()) or rows.group().strip() in _row_words(schema) or
+        if rows and (_rows_word(rows.group().strip(), schema) or
                      rows.group().strip() in ("babies", "baby", "kids", "children", "people", "ones")):
             said = said[:rows.start()]
         if sp.tag == "FEAT" and prev is not None and prev.tag in ("CLS", "PRED", "CMP", "VAL") and \
@@ -699,8 +699,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
         inside = [sp for sp in spans if sp.start < b and a < sp.end]
         for sp in list(inside):  # "public colleges": the class, then a word for the rows, which stays one
             rest = low[b:sp.end].strip()
-            if sp.end > b and sp.start >= a and rest and all(_row_noun_plural(w) or w in _row_words(schema)
-                                                               for w in rest.split()):
+            if sp.end > b and sp.start >= a and rest and all(_rows_word(w, schema) for w in rest.split()):
                 sp.start = b + len(text[b:sp.end]) - len(text[b:sp.end].lstrip())
                 sp.text = text[sp.start:sp.end]
                 inside.remove(sp)
@@ -915,6 +914,11 @@ def _row_words(schema: ChatSchema) -> set[str]:
 PERSON_NOUNS = r"(?:mom|mum|mother|dad|father)"
 
 
+def _rows_word(word: str, schema: ChatSchema) -> bool:
+    """A word for the rows: what the user's rows are called, or a plural noun for rows or people."""
+    return _row_noun_plural(word) or word in _row_words(schema)
+
+
 def _row_noun_plural(word: str) -> bool:
     """"moms", "passengers": a plural of a noun for the rows or for people (a group of them)."""
     w = word.lower().strip()
@@ -937,6 +941,14 @@ def _opposite_sides(spans: list[_Span], schema: ChatSchema) -> None:
 def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, person: bool = False,
           cohort: bool = False) -> None:
     target_words = set(split_words(schema.target or "")) - {"is", "has", "status", "flag", "class", "label"}
+    plain: dict[str, float] = {}
+
+    def plain_score(mention: str) -> float:
+        """How well a mention names a column by its string alone (each mention scored once)."""
+        if mention not in plain:
+            plain[mention] = linking.link_feature(mention, schema, use_embeddings=False).score
+        return plain[mention]
+
     for sp in spans:
         if sp.tag == "FEAT" and sp.link is not None:
             continue  # linked already by the words around it ("17 year olds": the age)
@@ -955,7 +967,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                      not re.search(r"\beach\b|\bdistribution\b", text.lower()))  # "class" is passengerClass
             if re.fullmatch(r"(?:(?:an?|per|each|every|the)\s+)?(?:hour|day|week|month|year|annum)", sp.text.lower().strip()) \
                     and re.search(r"\d\S*\s+(?:(?:an?|per|each|every|the)\s+)?$", text[:sp.start].lower() + " ") and \
-                    linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
+                    plain_score(sp.text) < 0.95:
                 generic = True  # "$10 an hour", "8 a year": the amount's unit, no column
             if not words or generic or read_number(sp.text) is not None:
                 sp.used = True
@@ -973,24 +985,23 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
             last = sp.text.split()[-1].lower() if len(sp.text.split()) >= 2 else ""
-            if last and (_row_noun_plural(last) or last in _row_words(schema)):
+            if last and _rows_word(last, schema):
                 # "black mothers": a value, then a word for the rows
                 head = sp.text[:sp.text.lower().rindex(last)].rstrip()
                 v = linking.link_value(head, schema, use_embeddings=False)
-                if v.best is not None and v.score >= 0.95 and linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
+                if v.best is not None and v.score >= 0.95 and plain_score(sp.text) < 0.95:
                     sp.end, sp.text, sp.tag = sp.start + len(head), head, "VAL"
                     continue
             v = linking.link_value(sp.text, schema, use_embeddings=False)
             # ("women" of sex coded 1 = male; of a column ``female`` that no word of "women" names)
             coded = v.best is not None and v.best[0] in schema.booleans and (
-                bool(linking.coded_pair(v.best[0], *schema.booleans[v.best[0]], schema)) or
-                linking.link_feature(sp.text, schema, use_embeddings=False).score < LINK_WORD)
+                bool(linking.coded_pair(v.best[0], *schema.booleans[v.best[0]], schema)) or plain_score(sp.text) < LINK_WORD)
             if v.best is not None and v.score >= 0.95 and (v.best[0] in schema.categories or v.best[0] in schema.families
                                                            or coded) and (v.best[0] not in schema.booleans or coded):
                 sp.tag = "VAL"  # "females" names a value of sex, not a column
                 continue
             if v.best is not None and v.score >= 0.85 and linking.abbreviates_any(linking.content_words(sp.text), v.best[1]) \
-                    and linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.85:
+                    and plain_score(sp.text) < 0.85:
                 sp.tag = "VAL"  # "african americans": the value ``afam`` of ethnicity, cut short
                 continue
             r = linking.link_feature(sp.text, schema)
@@ -1220,14 +1231,10 @@ def _same_clause(text: str, a: int, b: int) -> bool:
 
 # Words before an amount that make it a regressor's prediction ("predicted over $60"), or, where
 # what it predicts is money and no column of money is named, its price ("sell for over 50 dollars")
+COMPARED = r"(?:over|above|under|below|more than|less than|at least|at most|greater than|fewer than|>|<)"
 PREDICTED_AMOUNT = re.compile(r"\b(?:(predicted|expected|forecast|estimated|projected)|sells?\s+for|sold\s+for|"
                               r"go(?:es)?\s+for|went\s+for|costs?|priced|worth|valued|earns?|earned|makes?|made|"
-                              r"paid|gets?\s+paid)\s+(?:at\s+)?"
-                              r"(?:over|above|under|below|more than|less than|at least|at most|greater than|"
-                              r"fewer than|>|<)\s*[$€£]?\s*$")
-
-
-COMPARED = r"(?:over|above|under|below|more than|less than|at least|at most|greater than|fewer than|>|<)"
+                              r"paid|gets?\s+paid)\s+(?:at\s+)?" + COMPARED + r"\s*[$€£]?\s*$")
 
 
 def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None = None) -> bool:
@@ -1256,8 +1263,12 @@ def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None 
 
 def _money_column(f: str, schema: ChatSchema) -> bool:
     """A column of money, by its name or its description's head noun (``ship_pr``, "Shipping price")."""
-    words = set(split_words(f)) | {linking.head_noun(str(schema.descriptions.get(f) or ""))}
-    return bool(words & (linking.MONEY_WORDS | {"pr", "fee", "fees", "charge", "charges", "tuition", "rent"}))
+    return bool(linking.column_words(f, schema) & (linking.MONEY_WORDS | {"pr", "fee", "fees", "charge", "charges",
+                                                                          "tuition", "rent"}))
+
+
+# A verb before an amount that edits nothing by itself ("was $20,000 higher": the edit is "higher")
+PLAIN_VERB = re.compile(r"(?:is|was|are|were|be|'s|had)")
 
 
 def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, policy: str = "said") -> list[dict]:
@@ -1337,12 +1348,12 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                       re.fullmatch(r"\s*(?:[a-z%]{1,8}\s+)?", text[n.end:sp.start].lower()) and
                       not re.search(r"\b(?:and|or|but)\b", text[n.end:sp.start].lower()) and
                       action(sp.text) in ("increase", "decrease")), None)
-        if act_sp is not None and after is not None and re.fullmatch(r"(?:is|was|are|were|be|'s|had)", act_sp.text.lower().strip()):
+        if act_sp is not None and after is not None and PLAIN_VERB.fullmatch(act_sp.text.lower().strip()):
             act_sp = after  # "if their income was $20,000 higher": more by that much, not set to it
         if act_sp is not None and re.fullmatch(r"(?:is|was|are|were|be|'s)", act_sp.text.lower().strip()) and \
                 op in ("<", ">", "<=", ">="):
             act_sp = None  # "if glucose is under 100": a condition with its verb, not an edit
-        if act_sp is None or re.fullmatch(r"(?:is|was|are|were|be|'s|had)", act_sp.text.lower().strip()):
+        if act_sp is None or PLAIN_VERB.fullmatch(act_sp.text.lower().strip()):
             # an edit word the tagger missed ("lost 5 points", "5 more"), or a comparative right after
             # the amount that the lexicon lacks ("1mm thinner", "2 inches taller")
             window = text[max(0, n.start - 16):n.end + 12]

@@ -61,7 +61,7 @@ MORE_COMPARATIVES = frozenset({"thicker", "bigger", "larger", "higher", "taller"
                                "fatter", "steeper", "brighter", "darker", "denser", "harder", "riskier", "pricier",
                                "costlier", "wealthier", "busier", "healthier", "sicker", "bolder", "broader", "better",
                                "newer", "quicker", "windier", "sunnier", "wetter", "drier", "tighter", "fresher",
-                               "safer", "smarter", "happier", "earlier-than-expected"})
+                               "safer", "smarter", "happier"})
 LESS_COMPARATIVES = frozenset({"thinner", "smaller", "lower", "younger", "shorter", "lighter", "cheaper", "fewer",
                                "narrower", "poorer", "slower", "weaker", "earlier", "shallower", "tinier", "slimmer",
                                "leaner", "closer", "nearer", "milder", "lesser", "colder", "cooler", "softer",

@@ -350,11 +350,7 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         if f in schema.booleans or f in inside:
             continue
         for words, code in codings(schema.descriptions.get(f, "")).items():
-            forms = {words, _singular(words), words + "s"}  # ("blacks", "whites" of race coded 1 = white)
-            for vals, says in value_words():
-                if words in vals:
-                    forms |= says
-            items.append(ValueItem(f, code, tuple(sorted(forms))))
+            items.append(ValueItem(f, code, _coded_forms(words)))  # ("blacks", "whites" of race coded 1 = white)
     for f, (no, yes) in schema.booleans.items():
         if f in inside:
             continue
@@ -395,14 +391,17 @@ def coded_pair(f: str, no: Any, yes: Any, schema: ChatSchema) -> list[ValueItem]
             set(codes) & {"presence", "absence", "present", "absent", "yes", "no", "true", "false", "otherwise"} or \
             any(re.match(r"(?:no|not|non|without)\b", w) for w in codes):
         return []  # ("1 = presence, 0 = absence", "0 = no infection": the column's own yes and no)
-    out = []
-    for words, code in codes.items():
-        forms = {words, _singular(words), words + "s"}
-        for vals, says in value_words():
-            if words in vals:
-                forms |= says
-        out.append(ValueItem(f, values[code], tuple(sorted(forms))))
-    return out
+    return [ValueItem(f, values[code], _coded_forms(words)) for words, code in codes.items()]
+
+
+def _coded_forms(words: str) -> tuple:
+    """The ways of saying the words a description codes a value by: as written, singular and
+    plural, and the lexicon's everyday words for them ("female": "women", "females")."""
+    forms = {words, _singular(words), words + "s"}
+    for vals, says in value_words():
+        if words in vals:
+            forms |= says
+    return tuple(sorted(forms))
 
 
 def link_value(mention: str, schema: ChatSchema, near: str | None = None, use_embeddings: bool = True) -> Link:
@@ -573,12 +572,17 @@ def quantity_words(schema: ChatSchema) -> frozenset[str]:
     taken, said = set(), set()
     for f in schema.features:
         if f != schema.target:
-            desc = str(descriptions.get(f) or "")
-            taken |= set(split_words(f)) | set(filter(None, [head_noun(desc)]))
-            said |= set(split_words(f)) | set(re.findall(r"[a-z]+", desc.lower()))
+            taken |= column_words(f, schema)
+            said |= set(split_words(f)) | set(re.findall(r"[a-z]+", str(descriptions.get(f) or "").lower()))
     taken -= set(split_words(schema.target))  # (a column ``lprice``, "log(price)", leaves the target its name)
     return _quantity_words(schema.target, str(descriptions.get(schema.target) or ""), frozenset(taken),
                            frozenset(said))
+
+
+def column_words(f: str, schema: ChatSchema) -> set[str]:
+    """The words a column is named by: its name's words and its description's head noun
+    (``ship_pr``, "Shipping price": {"ship", "pr", "price"})."""
+    return set(split_words(f)) | set(filter(None, [head_noun(str((schema.descriptions or {}).get(f) or ""))]))
 
 
 def names_quantity(mention: str, schema: ChatSchema) -> bool:
@@ -598,13 +602,11 @@ def names_quantity(mention: str, schema: ChatSchema) -> bool:
     """
     words = set(content_words(mention))
     own = quantity_words(schema)
-    description = str((schema.descriptions or {}).get(schema.target) or "")
-    head = head_noun(description) if own else None
+    head, chunk = _head_phrase(str((schema.descriptions or {}).get(schema.target) or "")) if own else (None, "")
     if bool(words & own) and words <= own | {head}:
         return True
     # the target description's own name of it, whole ("total price" of ``total_pr``, "Total price,
     # which equals ...", beside a "shipping price" and a "start price")
-    chunk = next((c for c in _HEAD_END.split(description.lower().strip()) if head and re.search(r"\b" + head + r"\b", c)), "")
     said = {w for w in re.findall(r"[a-z]+", mention.lower()) if w not in STOP}
     named = {w for w in re.findall(r"[a-z]+", chunk) if w not in STOP}
     return bool(own) and len(said) >= 2 and head in said and said <= named
@@ -622,12 +624,22 @@ def head_noun(description: str) -> str | None:
     >>> head_noun("average price during fiscal year"), head_noun("log(price)"), head_noun("size of the house")
     ('price', 'price', 'size')
     """
+    return _head_phrase(description)[0]
+
+
+# Words of a description's name of its quantity that are none of its nouns ("per capita", "number of")
+NOT_HEAD = frozenset({"per", "capita", "number"})
+
+
+def _head_phrase(description: str) -> tuple[str | None, str]:
+    """(the head noun, the phrase it ends): ("rate", "per capita crime rate") of "per capita crime
+    rate by town"; (None, "") where there is none."""
     for chunk in _HEAD_END.split(description.lower().strip()):
         words = [w for w in re.findall(r"[a-z]+", chunk) if w not in STOP and w not in QUANTITY_STATISTICS
-                 and w not in {"per", "capita", "number"}]
+                 and w not in NOT_HEAD]
         if words:
-            return words[-1]
-    return None
+            return words[-1], chunk
+    return None, ""
 
 
 @functools.lru_cache(maxsize=64)
@@ -636,15 +648,14 @@ def _quantity_words(target: str, description: str, taken: frozenset[str], said: 
     ``said``: every word of their names and descriptions."""
     own = [w for w in split_words(target) if w not in QUANTITY_STATISTICS and w not in STOP]
     words = set(own or split_words(target))  # (the target's own name, "total_pr": "pr", never "total")
-    head = head_noun(description)
+    head, chunk = _head_phrase(description)
     if head:
         if head not in taken:
             words.add(head)
         # and the words before it that no feature says ("crime" of "per capita crime rate"; not
         # "house" of "house price" where a column is "size of the house")
-        chunk = next(c for c in _HEAD_END.split(description.lower().strip()) if re.search(r"\b" + head + r"\b", c))
         words |= {w for w in re.findall(r"[a-z]+", chunk) if w != head and w not in STOP and w not in QUANTITY_STATISTICS
-                  and w not in said and w not in {"per", "capita", "number"}}
+                  and w not in said and w not in NOT_HEAD}
     for group in (MONEY_WORDS, PAY_WORDS):  # (never "prices", "priced" beside a column ``price``)
         if words & group:
             words |= {w for w in group if not any(w.startswith(t[:-1]) for t in taken if len(t) >= 4)}

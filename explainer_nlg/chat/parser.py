@@ -256,7 +256,7 @@ def _ranked_by_feature(text: str, a: Assembled, schema: Any) -> dict | None:
             return {"feature": hit, "order": "ascending" if low else "descending"}
     for word, (concept, order) in SUPERLATIVES.items():
         if re.search(r"\b" + word + r"\b", text):
-            found = [f for f in linking.concept_feature(concept, schema, among=numeric)]
+            found = linking.concept_feature(concept, schema, among=numeric)
             if len(found) == 1:
                 return {"feature": found[0], "order": order}
     return None
