@@ -122,6 +122,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
     for sp in spans:
+        if sp.tag == "NEG" and sp.text.lower().strip() in ("only", "just", "solely"):
+            sp.tag, sp.used = "SAID", True  # "people with only primary education": those, not the others
         if sp.tag in ("VAL", "FEAT") and sp.text.lower().strip() in ("ones", "the ones", "those ones") and \
                 linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
             sp.tag, sp.used = "SAID", True  # "cauc ones": a pronoun for rows, never the value 1
@@ -139,6 +141,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     _class_then_rows(spans, schema)
     spans = _class_words_said_otherwise(text, spans, schema)
     spans = _class_phrases(text, spans, schema)
+    spans = _outcome_phrases(text, spans, schema)
     if "statistics" in ops:
         for sp in spans:  # "average doctor visits" where a class (or a value) is "average": the statistic
             if sp.tag in ("CLS", "PRED", "LABEL", "VAL") and sp.text.lower().strip() in linking.ASKING and \
@@ -498,6 +501,7 @@ def _target_named(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
                     linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.8 for sp in over):
                 spans = sorted([sp for sp in spans if sp not in over] + [_Span(a, b, "CLS", text[a:b], link=yes[0])],
                                key=lambda x: (x.start, x.end))
+                _description_goes_on(text, b, spans, schema)
     for m in re.finditer(r"\b" + re.escape(name) + r"\b", text.lower()):
         verb = re.search(GOT_THE_TARGET, text[:m.start()].lower())
         if any(sp.start < m.end() and m.start() < sp.end for sp in spans) or verb is None:
@@ -510,6 +514,29 @@ def _target_named(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Sp
         spans = [sp for sp in spans if not (sp.tag == "NEG" and start <= sp.start and sp.end <= m.end())]
         spans = sorted(spans + [_Span(start, m.end(), "CLS", text[start:m.end()])], key=lambda x: (x.start, x.end))
     return spans
+
+
+def _description_goes_on(text: str, at: int, spans: list[_Span], schema: ChatSchema) -> None:
+    """The words after the target description's own verb that go on as the description does
+    ("applied for benefits" of ``ui``, "applied for (and received) UI benefits"): part of the
+    outcome said, not a mention of a column that shares a word ("benefit" of ``statemb``, "state
+    maximum benefit level")."""
+    m = re.match(r"\s+(?:for|of|to|in|on)\s+(?:the\s+|any\s+|some\s+|their\s+)?", text[at:].lower())
+    if m is None:
+        return
+    nxt = next((sp for sp in spans if sp.start == at + m.end() and sp.tag == "FEAT"), None)
+    if nxt is None:
+        return
+    desc = re.sub(r"\([^)]*\)", " ", str((schema.descriptions or {}).get(schema.target or "") or "")).lower()
+    said = [linking.singular(w) for w in re.findall(r"[a-z]+", text[:at].lower())[-1:] +
+            re.findall(r"[a-z]+", text[at:nxt.end].lower())]
+    words = [linking.singular(w) for w in re.findall(r"[a-z]+", desc)]
+    i = 0
+    for w in words:  # the words said, in the description's order (others may lie between)
+        if i < len(said) and (w == said[i] or said[i] in ("the", "any", "some", "their")):
+            i += 1
+    if i == len(said) and all(in_target_description(w, schema) for w in linking.content_words(nxt.text)):
+        nxt.tag, nxt.used = "SAID", True
 
 
 # "had premature labor", "with no complaints", "with a garage": whether a count column is above zero
@@ -643,6 +670,40 @@ def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
     return spans
 
 
+def _outcome_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """An outcome word the tagger cut from its verb ("back" of "were called back", "called" and
+    "back" apart), which names no class alone: the phrase of up to three words ending with it,
+    where that phrase names a class ("called back" where the target is described "Was the applicant
+    called back?"). Only over words the tagger left untagged or tagged as outcome words."""
+    if schema.kind != "tabular" or not schema.classes:
+        return spans
+    low = text.lower()
+    tokens = list(re.finditer(r"[a-z][a-z'-]*", low))
+    for sp in spans:
+        yes_no = sp.tag == "VAL" and sp.link is None and sp.text.lower().strip() in YES_NO_WORDS  # "voted yes"
+        if sp.tag not in ("CLS", "PRED", "LABEL") and not yes_no or sp.used or \
+                not yes_no and resolve(sp.text, schema) is not None:
+            continue
+        ends = [i for i, t in enumerate(tokens) if t.end() == sp.end]
+        if not ends:
+            continue
+        for i in range(max(0, ends[0] - 2), ends[0]):
+            a = tokens[i].start()
+            if tokens[i].group() in linking.STOP or a >= sp.start:
+                continue
+            inside = [o for o in spans if o is not sp and o.start < sp.start and a < o.end]
+            if any(o.tag not in ("CLS", "PRED", "LABEL") or o.start < a for o in inside):
+                continue
+            if resolve(low[a:sp.end], schema) is not None:
+                for o in inside:
+                    o.tag, o.used = "SAID", True
+                sp.start, sp.text = a, text[a:sp.end]
+                sp.link = resolve(sp.text, schema)
+                sp.tag = "CLS" if yes_no else sp.tag
+                break
+    return [sp for sp in spans if not (sp.tag == "SAID" and sp.end <= sp.start)]
+
+
 def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     """A class named by several words ("working part-time", "not working outside the home", read
     from R's "a factor with levels: parttime, Working part-time; ...") said in a few words of its
@@ -721,7 +782,8 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     if not schema.has_labels:
         return False
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
-    if sp.link == "target" or sp.link in schema.classes and in_target_description(sp.text, schema):
+    if sp.link == "target" or sp.link in schema.classes and (in_target_description(sp.text, schema) or any(
+            in_target_description(w, schema) for w in sp.text.split()) and PAST.search(text[start:sp.end].lower())):
         # the target column itself, named as a value, or the verb its description records ("applied"):
         # what the data records
         return not MODEL_WORDS.search(text[start:sp.start].lower())
@@ -730,12 +792,15 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
     from .outcomes import happened_word
 
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
-    if CHOSE.search(text[start:sp.start].lower()):
+    lead = re.match(r"[a-z]+(?:\s+(?:for|with))?\s+", sp.text.lower())  # ("voted yes" said as one span)
+    if CHOSE.search(text[start:sp.start].lower() + (lead.group() if lead else "")):
         # "how many bought MM", "people who chose the premium plan": a choice made, which the data records
         return not MODEL_WORDS.search(text[start:sp.start].lower())
     return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
 
 
+# A verb in the past: what happened ("were called back", "voted yes"), not what will ("will vote no")
+PAST = re.compile(r"\b(?:[a-z]{3,}ed|got|went|was|were|had|did|won|lost|left|paid|made|took|gave)\b")
 CHOSE = re.compile(r"\b(?:bought|purchased|chose|picked|selected|ordered|went with|went for|went|opted for|switched to|"
                    r"voted(?:\s+for)?)\s+"
                    r"(?:the\s+|a\s+|an\s+)?$")
@@ -1004,6 +1069,18 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     and plain_score(sp.text) < 0.85:
                 sp.tag = "VAL"  # "african americans": the value ``afam`` of ethnicity, cut short
                 continue
+            # (of three or more values: a two-valued column's word keeps its sides, "didnt smoke")
+            if v.best is not None and v.score >= 0.8 and len(schema.categories.get(v.best[0]) or ()) >= 3 and not v.ambiguous and \
+                    not set(linking.content_words(sp.text)) & set(linking.content_words(v.best[0])) and \
+                    linking.link_feature(sp.text, schema, use_embeddings=False).best in (None, v.best[0]):
+                sp.tag = "VAL"  # "a full prof": ``Prof`` (described "full professor") of ``rank``, which it does not name
+                continue
+            rest = [w for w in linking.content_words(sp.text) if v.best is not None and w not in linking.content_words(v.best[0])]
+            if v.best is not None and v.best[0] in schema.categories and rest and len(rest) < len(linking.content_words(sp.text)) \
+                    and linking.link_value(" ".join(rest), schema, use_embeddings=False).best == v.best and \
+                    linking.link_value(" ".join(rest), schema, use_embeddings=False).score >= 0.95:
+                sp.tag = "VAL"  # "primary education": the value ``P`` of ``education``, then the column's name
+                continue
             r = linking.link_feature(sp.text, schema)
             in_name = isinstance(r.best, str) and set(linking.content_words(sp.text)) <= {
                 linking.singular(w) for w in split_words(r.best)}  # "health" of inGoodHealth
@@ -1048,6 +1125,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.link = fit  # "a 45mm bill": the length
             elif r.ambiguous and _widen(text, sp, spans, schema, r.ambiguous):
                 pass  # "payment to income ratio": the untagged words beside "income ratio" settle it
+            elif r.ambiguous and (whole := _said_whole(text, r.ambiguous, schema)):
+                sp.link = whole  # "people with kids": ``dkids`` "has kids", not "has young kids"
             elif r.ambiguous and len(r.ambiguous) <= 3:
                 out.ambiguous.append({"term": sp.text, "candidates": r.ambiguous})
                 sp.used = True
@@ -1123,6 +1202,21 @@ def _id_as_value(text: str, spans: list[_Span], out: Assembled, schema: ChatSche
             out.features = [f for f in out.features if f != r.best]
             out.instance = None
             return
+
+
+def _said_whole(text: str, candidates: list[str], schema: ChatSchema) -> str | None:
+    """Of columns a word fits alike, the one whose description the question says every word of,
+    where each other one has a word it does not say: "kids" is ``dkids`` ("has kids ?"), not
+    ``dykids`` ("has young kids (0-5 yrs)"); "children" of "children under 6" and "children 6 to
+    18" stays vague (neither is said whole)."""
+    said = {linking.singular(w) for w in split_words(text)}
+    whole = []
+    for c in candidates:
+        desc = re.sub(r"\([^)]*\)", " ", str((schema.descriptions or {}).get(c) or ""))
+        words = {w for w in linking.content_words(desc) if re.fullmatch(r"[a-z]+", w)} if desc.strip() else set()
+        if words and words <= said:
+            whole.append(c)
+    return whole[0] if len(whole) == 1 else None
 
 
 def _widen(text: str, sp: _Span, spans: list[_Span], schema: ChatSchema, candidates: list[str]) -> bool:
@@ -1344,12 +1438,15 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             continue
         act_sp = _near(spans, n, "ACT", 24)
         # (right after the amount, or after its unit: never across "and", "what if age was 40 and income higher")
-        after = next((sp for sp in spans if sp.tag == "ACT" and 0 <= sp.start - n.end <= 12 and
-                      re.fullmatch(r"\s*(?:[a-z%]{1,8}\s+)?", text[n.end:sp.start].lower()) and
+        after = next((sp for sp in spans if sp.tag == "ACT" and 0 <= sp.start - n.end <= 20 and
+                      re.fullmatch(r"\s*(?:[a-z%.]{1,8}\s+){0,2}", text[n.end:sp.start].lower()) and
                       not re.search(r"\b(?:and|or|but)\b", text[n.end:sp.start].lower()) and
                       action(sp.text) in ("increase", "decrease")), None)
-        if act_sp is not None and after is not None and PLAIN_VERB.fullmatch(act_sp.text.lower().strip()):
-            act_sp = after  # "if their income was $20,000 higher": more by that much, not set to it
+        if act_sp is not None and after is not None and (PLAIN_VERB.fullmatch(act_sp.text.lower().strip()) or
+                                                         act_sp.end <= n.start):
+            # "if their income was $20,000 higher", "a lot 500 square feet larger": more by that
+            # much, not set to it (the word after the amount says how it changes)
+            act_sp = after
         if act_sp is not None and re.fullmatch(r"(?:is|was|are|were|be|'s)", act_sp.text.lower().strip()) and \
                 op in ("<", ">", "<=", ">="):
             act_sp = None  # "if glucose is under 100": a condition with its verb, not an edit
@@ -1357,7 +1454,8 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             # an edit word the tagger missed ("lost 5 points", "5 more"), or a comparative right after
             # the amount that the lexicon lacks ("1mm thinner", "2 inches taller")
             window = text[max(0, n.start - 16):n.end + 12]
-            er = re.match(r"\s*(?:[a-z%]{1,6}\s+)?([a-z]{3,}(?:er|ier))\b", text[n.end:].lower())
+            # (after its unit, of one or two words: "2000 sq ft bigger", "500 square feet larger")
+            er = re.match(r"\s*(?:(?!(?:and|or|but)\b)[a-z%.]{1,6}\s+){0,2}([a-z]{3,}(?:er|ier))\b", text[n.end:].lower())
             if er and er.group(1) in MORE_COMPARATIVES | LESS_COMPARATIVES and \
                     not any(er.group(1) in split_words(f) for f in schema.features):
                 act_sp = _Span(n.start, n.end, "ACT", "less" if er.group(1) in LESS_COMPARATIVES else "more")
@@ -1916,18 +2014,22 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             for o in inner:
                 spans.remove(o)
             sp.tag = "ID"
-    own = "|".join(re.escape(w) for w in sorted(_row_words(schema))) if schema is not None else ""
+    # (and its first letters, as people cut it before a number: "prof 50" of professors)
+    own = "|".join(re.escape(w) for w in sorted(_row_words(schema) | {
+        w[:k] for w in _row_words(schema) for k in range(4, len(w) - 1)}, key=len, reverse=True)) if schema is not None else ""
     if own:
         for sp in spans:
             whole = re.fullmatch(r"(?:" + own + r")\s*#?\s*(\d+)\s*", sp.text.lower())
             if sp.tag != "ID" and whole:  # the tagger took "house 8" as one mention: its number is the row
                 sp.start, sp.text = sp.start + whole.start(1), whole.group(1)
                 sp.end = sp.start + len(sp.text)
-            if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and \
-                    re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start]):
+            noun = re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start])
+            if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and noun:
                 for other in spans:
                     if other.tag == "ID":
                         other.tag = "NUM"
+                    elif other.start >= noun.start() and other.end <= sp.start:
+                        other.tag, other.used = "SAID", True  # ("prof 50": the rows' noun, not the rank Prof)
                 sp.tag = "ID"
                 return
     ids = [sp for sp in spans if sp.tag == "ID"]

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..narrate.codings import codings, letter_codes
+from ..narrate.codings import codings, described_values, letter_codes
 from .lexicon import _concepts, concept_keys, lexicon, value_words
 from .schema import ChatSchema, split_words, unranked
 from .value_forms import (
@@ -319,6 +319,8 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
         if f in inside or (f in schema.booleans and f not in schema.families):
             continue
         states = state_names(values)
+        # "full professor" for ``Prof`` where the description says "Prof (full professor)"
+        described = {**described_values(schema.descriptions.get(f, ""), values), **letter_codes(schema.descriptions.get(f, ""))}
         for v in values:
             words = " ".join(split_words(str(v))) or str(v).lower()
             forms = {str(v).lower(), words, _singular(words), words + "s"}
@@ -338,9 +340,12 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 forms |= frequency_forms(ph)
             if str(v) in states:  # "texas" for TX; the code itself only as typed, upper case
                 forms = state_forms(str(v), states[str(v)])
-            said = letter_codes(schema.descriptions.get(f, "")).get(str(v))
+            said = described.get(str(v))
             if said:  # "post-secondary" for ``PS`` where the description says "PS, Post-secondary"
                 forms |= {said, said.replace("-", " "), said.replace("-", "")}
+                inverted = re.fullmatch(r"([a-z]+) of ([a-z]+)", said)
+                if inverted:  # "santiago city" of "city of Santiago"
+                    forms.add(f"{inverted.group(2)} {inverted.group(1)}")
             spelled = coded_sex(f, v)  # "f" of ``sex``: the words for "female"
             for vals, says in value_words():
                 if words in vals or str(v).lower() in vals or spelled in vals or bare in vals:

@@ -339,6 +339,15 @@ def _averages_the_target(text: str, schema: Any) -> bool:
                      r"(?:predicted\s+|model'?s\s+)?(?:" + words + r")\b", text) is not None
 
 
+# "which feature pushes it up the most", "what factor mattered most": the most important of a row's
+WHICH_FEATURE_MOST = re.compile(r"\b(?:which|what)\s+(?:one\s+)?(?:features?|factors?|variables?|columns?|inputs?|"
+                                r"things?)\b.*\b(?:most|biggest|largest|main|strongest)\b")
+VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against)\s")
+# "average predicted probability", "avg chance", "mean predicted risk": a classifier's likelihood averaged
+AVERAGE_CHANCE = re.compile(r"\b(?:avg|average|mean|typical|overall)\s+(?:predicted\s+|model'?s\s+|estimated\s+)?"
+                            r"(?:chances?|probabilit(?:y|ies)|prob|likelihood|odds|risk)\b")
+
+
 def _asks_the_target(text: str, schema: Any) -> bool:
     """Whether a question opens by asking which class a row is ("what species is 5", "which class
     was 12"): "what" or "which", then the target's name (or "class", "category"), then a verb."""
@@ -532,6 +541,14 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # other mention a condition on the group (as a count reads it), not a column to average
         a = assemble(clean, reading.spans, ["count", "statistics"], flags, schema)
         a.features = []
+    if chosen and chosen[0][0] == "statistics" and a.instance is None and not getattr(schema, "is_regression", False) \
+            and schema.classes and AVERAGE_CHANCE.search(text):
+        # "avg predicted chance for blue collar workers": the model's likelihood over a group (a
+        # cohort's prediction), not statistics of a column
+        chosen = [("predict", max(chosen[0][1], reading.ops.get("predict", 0.0)))]
+        a = assemble(clean, reading.spans, ["predict"], flags, schema)
+        a.features = []
+        a.all_rows = not a.filters and not a.row  # ("the average predicted risk": over every row)
     if chosen and chosen[0][0] in ("show", "define", "describe_data") and a.instance is not None and \
             _asks_the_target(text, schema):
         # "what species is penguin 5", "which class is 12": the model's answer for that row
@@ -584,6 +601,12 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         chosen = [("show", chosen[0][1])]
         a = assemble(clean, reading.spans, ["show"], flags, schema)
         out["followup"] = True
+    if chosen and len(chosen) == 1 and chosen[0][0] == "top_features" and a.instance is not None and \
+            WHICH_FEATURE_MOST.search(text):
+        # "for row 120, which feature pushes the salary up the most?": what mattered most for that row
+        chosen = [("top_features", max(chosen[0][1], CLARIFY))]
+    if chosen and len(chosen) == 1 and chosen[0][0] == "compare" and len(a.groups) >= 2 and VERSUS.search(text):
+        chosen = [("compare", max(chosen[0][1], CLARIFY))]  # "avg predicted salary for women vs men": the groups
     how = HOW_IS_ROW.match(text)
     age = age_column(schema, text) if how and how.group(1) == "old" and a.instance is not None and \
         len(chosen) <= 1 and getattr(schema, "kind", "tabular") == "tabular" else None

@@ -82,6 +82,9 @@ SCHEMA_VERSION = "1"
 FLAT_SPAN = 0.02
 # A rising curve may dip by at most this share of its rises (and a falling one rise as little).
 MONOTONE_SLACK = 0.25
+# A curve lowest at one end and highest at the other still rises (or falls) where it never turns
+# back by more than this share of its spread (a tree model's steps wiggle on the way).
+WIGGLE_SHARE = 0.25
 # A curve "flattens" where what is left of it moves less than this share of its whole spread.
 FLAT_SHARE = 0.1
 
@@ -104,6 +107,10 @@ def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -
     'flat'
     >>> curve_shape([1, 2, 3, 4], [0.2, 0.8, 0.8, 0.2])["direction"]
     'mixed'
+    >>> curve_shape(list(range(10)), [.2, .3, .25, .35, .3, .4, .35, .45, .4, .6])["direction"]  # steps that wiggle up
+    'rising'
+    >>> curve_shape(list(range(5)), [0.2, 0.6, 0.3, 0.5, 0.4])["direction"]  # highest in the middle
+    'mixed'
     """
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
@@ -114,11 +121,15 @@ def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -
     span = float(v.max() - v.min())
     change = float(v[-1] - v[0])
     ups, downs = float(d[d > 0].sum()), float(-d[d < 0].sum())
+    # the largest fall from a height already reached (and rise from a low): a tree model's steps
+    # wiggle many small times without ever turning back
+    drawdown = float((np.maximum.accumulate(v) - v).max())
+    drawup = float((v - np.minimum.accumulate(v)).max())
     if span < flat_span:
         direction = "flat"
-    elif change > 0 and downs <= MONOTONE_SLACK * ups:
-        direction = "rising"
-    elif change < 0 and ups <= MONOTONE_SLACK * downs:
+    elif change > 0 and (downs <= MONOTONE_SLACK * ups or change == span and drawdown <= WIGGLE_SHARE * span):
+        direction = "rising"  # (or lowest at the start, highest at the end, and never back by much)
+    elif change < 0 and (ups <= MONOTONE_SLACK * downs or -change == span and drawup <= WIGGLE_SHARE * span):
         direction = "falling"
     else:
         direction = "mixed"

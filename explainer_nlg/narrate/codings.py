@@ -52,6 +52,7 @@ def letter_codes(description: str) -> dict[str, str]:
     return out if len(out) >= 2 else {}
 
 
+YES_NO_CODES = {"yes", "no", "y", "n", "t", "f", "true", "false"}
 FUNCTION_WORDS = {"did", "does", "do", "not", "no", "the", "and", "was", "were", "are", "has", "had", "have", "for", "with"}
 
 
@@ -69,11 +70,46 @@ def class_words(description: str, classes: list[str]) -> dict[str, str]:
     ({}, {})
     >>> class_words("A factor with levels No and Yes indicating private or public university", ["No", "Yes"])
     {}
+    >>> class_words("Planned vote: A will abstain, N will vote no (against Pinochet), U undecided, Y will vote yes.",
+    ...             ["A", "N", "U", "Y"])["U"]
+    'undecided'
+
     """
     codes = [str(c) for c in classes]
     if not description or not 2 <= len(codes) <= 8 or any(len(c) > 3 or not c.isalnum() for c in codes) or \
-            any(c.lower() in ("yes", "no", "y", "n", "t", "f") for c in codes):
+            {c.lower() for c in codes} <= YES_NO_CODES:
         return {}  # (the words after "No and Yes" say what the column records, not names for them)
+    return _named_codes(description, codes)
+
+
+def described_values(description: str, values: list) -> dict[str, str]:
+    """The words a column's description gives each of its coded values in running text, as
+    people write a data dictionary: "AsstProf (assistant professor), ... Prof (full professor)",
+    "A 'theoretical' departments or B 'applied' departments", "C Central, M Metropolitan Santiago
+    area, N North". Codes of up to 12 letters; a "N" beside "C" and "S" is North, where a column
+    of yes/no codes says nothing. {} unless every value is named, each differently.
+
+    >>> described_values("Academic rank: AsstProf (assistant professor), AssocProf (associate professor), "
+    ...             "Prof (full professor).", ["AsstProf", "AssocProf", "Prof"])["Prof"]
+    'full professor'
+    >>> described_values("Department type: A 'theoretical' departments or B 'applied' departments.", ["A", "B"])
+    {'A': 'theoretical departments', 'B': 'applied departments'}
+    >>> described_values("Region: C Central, M Metropolitan Santiago area, N North, S South, SA city of Santiago.",
+    ...             ["C", "M", "N", "S", "SA"])["N"]
+    'north'
+    >>> described_values("Female or Male.", ["Female", "Male"]), described_values("N no, Y yes", ["N", "Y"])
+    ({}, {})
+    """
+    codes = [str(v) for v in values]
+    if not description or not 2 <= len(codes) <= 12 or any(not re.fullmatch(r"[A-Za-z0-9]{1,12}", c) for c in codes) \
+            or {c.lower() for c in codes} <= YES_NO_CODES:
+        return {}
+    out = _named_codes(re.sub(r"[\"'`‘’“”]", "", description), codes)
+    return out if all(w != c.lower() for c, w in out.items()) else {}
+
+
+def _named_codes(description: str, codes: list[str]) -> dict[str, str]:
+    """Each code's words in running text (see ``class_words``), or {} unless every code has some."""
     other = "|".join(re.escape(c) for c in codes)
     out = {}
     for c in codes:

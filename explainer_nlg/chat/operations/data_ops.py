@@ -200,7 +200,10 @@ def define(ctx: Context) -> OpResult:
     desc = ctx.ex.info.get("descriptions") or {}
     texts = []
     for f in feats:
-        d = f"{f}: {desc[f]}." if f in desc else f"{f}: the data does not describe this feature."
+        said = str(desc.get(f) or "").strip()
+        # (a description that ends a sentence already, "heating?" or "regime).", keeps its own stop)
+        d = f"{f}: {said}{'' if said.endswith(('.', '?', '!')) else '.'}" if said else \
+            f"{f}: the data does not describe this feature."
         if f in schema.categorical:
             d += f" Its values: {', '.join(schema.categorical[f])}."
         elif f in schema.numeric_range:
