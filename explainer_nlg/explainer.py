@@ -122,6 +122,7 @@ class Explainer(TabularViews, ImageViews):
         missing = [f for f in features if f not in data.columns]
         if missing:
             raise ExplainerInputError(f"The model expects column(s) the data lacks: {', '.join(missing)}.")
+        codes: dict[str, str] = {}  # a coded target's codes, by the names the description gives them
         if is_regressor(model):
             if class_names is not None or positive_class is not None:
                 raise ExplainerInputError(f"{type(model).__name__} predicts a number, so it takes no class_names "
@@ -137,6 +138,8 @@ class Explainer(TabularViews, ImageViews):
             coded = None if class_names is not None else coded_class_names(
                 predictor.class_names, str((descriptions or {}).get(target) or ""), row_noun)
             if coded:  # "1=patient survived to discharge or 0=patient died": answers say "died", not "0"
+                # (the chat still reads the codes the data has, "school F" for "sixteenth century")
+                codes = {str(name): str(code) for name, code in zip(coded, predictor.class_names)}
                 predictor = SklearnPredictor(model, features, coded)
         unknown = [f for f in protected or [] if f not in features]
         if unknown:
@@ -149,7 +152,7 @@ class Explainer(TabularViews, ImageViews):
                 "descriptions": dict(descriptions or {}), "rows": int(len(data)),
                 "protected": sorted(protected or []), "positive_class": positive_class,
                 "output_kind": predictor.output_kind, "unit": predictor.unit,
-                "row_noun": _row_noun(row_noun)}
+                "row_noun": _row_noun(row_noun), "class_codes": codes}
         return cls(TabularAttributor(predictor, data, background_rows), name=type(model).__name__, info=info)
 
     @classmethod

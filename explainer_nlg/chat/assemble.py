@@ -124,6 +124,22 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     for sp in spans:
         if sp.tag == "NEG" and sp.text.lower().strip() in ("only", "just", "solely"):
             sp.tag, sp.used = "SAID", True  # "people with only primary education": those, not the others
+        if sp.tag == "NEG" and any(o.tag in ("FEAT", "VAL") and (o.start, o.end) == (sp.start, sp.end) for o in spans):
+            sp.tag, sp.used = "SAID", True  # "nonwhite" read also as a negation: the column's own name
+        if sp.tag == "VAL" and any(o.tag in ("CLS", "PRED", "LABEL") and (o.start, o.end) == (sp.start, sp.end)
+                                   for o in spans) and \
+                linking.link_value(sp.text, schema, use_embeddings=False).score < 0.95 and resolve(sp.text, schema):
+            sp.tag, sp.used = "SAID", True  # "predicted smokers" read also as a value no column has: the class
+        elif sp.tag == "VAL" and linking.link_value(sp.text, schema, use_embeddings=False).score < 0.8 and \
+                linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.8 and \
+                is_outcome_word(sp.text, schema) and resolve(sp.text, schema):
+            # "non smokers" where the model predicts ``smoke``: the class, its negation with it
+            neg = next((o for o in spans if o.tag == "NEG" and re.fullmatch(r"\s*-?\s*", text[o.end:sp.start])), None)
+            if neg is not None and resolve(text[neg.start:sp.end], schema):
+                neg.tag, neg.used = "SAID", True
+                sp.start = neg.start
+                sp.text = text[sp.start:sp.end]
+            sp.tag = "CLS"
         if sp.tag in ("VAL", "FEAT") and sp.text.lower().strip() in ("ones", "the ones", "those ones") and \
                 linking.link_feature(sp.text, schema, use_embeddings=False).score < 0.95:
             sp.tag, sp.used = "SAID", True  # "cauc ones": a pronoun for rows, never the value 1
@@ -631,6 +647,14 @@ def _counted(text: str, sp: _Span, schema: ChatSchema) -> bool:
         linking.link_feature(sp.text, schema).score >= 0.8
 
 
+def _outcome_tag(inside: list[_Span]) -> str:
+    """The tag of one class span made of the tagger's pieces: "PRED" where any piece is the model's
+    (its "Too" LABEL and "Much" PRED: the model's, until words before it say the data records it,
+    which ``_happened`` reads), else "LABEL" where any is, else "CLS"."""
+    tags = {sp.tag for sp in inside}
+    return "PRED" if "PRED" in tags else "LABEL" if "LABEL" in tags else "CLS"
+
+
 def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     """Class names of several words said whole ("a high balance" where a class is "high balance")
     are the class, whatever the tagger made of their words (a feature "balance"); and the target
@@ -648,7 +672,7 @@ def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
             if inside and not any(sp in placed for sp in inside) and all(
                     sp.tag in ("FEAT", "VAL", "CLS", "PRED", "LABEL", "MOD") and m.start() <= sp.start
                     and sp.end <= m.end() for sp in inside):
-                tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
+                tag = _outcome_tag(inside)
                 spans = [sp for sp in spans if sp not in inside]
                 new = _Span(m.start(), m.end(), tag, text[m.start():m.end()])
                 new.link = cls  # the class by its own name: read as written, never re-resolved
@@ -679,22 +703,29 @@ def _outcome_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[
         return spans
     low = text.lower()
     tokens = list(re.finditer(r"[a-z][a-z'-]*", low))
+    def unknown_column(o: _Span) -> bool:  # a word the tagger took for a column the data lacks ("lib")
+        return o.tag == "FEAT" and linking.link_feature(o.text, schema, use_embeddings=False).score < 0.8
+
     for sp in spans:
         yes_no = sp.tag == "VAL" and sp.link is None and sp.text.lower().strip() in YES_NO_WORDS  # "voted yes"
-        if sp.tag not in ("CLS", "PRED", "LABEL") and not yes_no or sp.used or \
-                not yes_no and resolve(sp.text, schema) is not None:
+        if sp.tag not in ("CLS", "PRED", "LABEL") and not yes_no or sp.used or sp.link is not None:
             continue
+        alone = None if yes_no else resolve(sp.text, schema)
+        if alone is not None and not any(unknown_column(o) and re.fullmatch(r"\s*", text[o.end:sp.start])
+                                         for o in spans):
+            continue  # (a class word that names one alone keeps it, but "lib" of "lib dem" joins it)
         ends = [i for i, t in enumerate(tokens) if t.end() == sp.end]
         if not ends:
             continue
         for i in range(max(0, ends[0] - 2), ends[0]):
             a = tokens[i].start()
-            if tokens[i].group() in linking.STOP or a >= sp.start:
-                continue
+            if tokens[i].group() in linking.STOP or tokens[i].group() in gazetteer.QUIET or a >= sp.start:
+                continue  # (never "how many private")
             inside = [o for o in spans if o is not sp and o.start < sp.start and a < o.end]
-            if any(o.tag not in ("CLS", "PRED", "LABEL") or o.start < a for o in inside):
+            if any(o.tag not in ("CLS", "PRED", "LABEL") and not unknown_column(o) or o.start < a for o in inside):
                 continue
-            if resolve(low[a:sp.end], schema) is not None:
+            found = resolve(low[a:sp.end], schema)
+            if found is not None and alone in (None, found):
                 for o in inside:
                     o.tag, o.used = "SAID", True
                 sp.start, sp.text = a, text[a:sp.end]
@@ -766,7 +797,7 @@ def _class_words_said_otherwise(text: str, spans: list[_Span], schema: ChatSchem
                 inside.remove(sp)
         if any(sp.start < a or sp.end > b for sp in inside):
             continue  # (a mention that reaches past the phrase is the tagger's)
-        tag = next((sp.tag for sp in inside if sp.tag in ("PRED", "LABEL")), "CLS")
+        tag = _outcome_tag(inside)
         new = _Span(a, b, tag, text[a:b])
         # (the opposite of the target's name is the target named, as its own name is: "rural stores")
         new.link = "target" if low[a:b] in opposite else cls
@@ -783,7 +814,7 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
         return False
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
     if sp.link == "target" or sp.link in schema.classes and (in_target_description(sp.text, schema) or any(
-            in_target_description(w, schema) for w in sp.text.split()) and PAST.search(text[start:sp.end].lower())):
+            in_target_description(w, schema) for w in sp.text.split()) and _said_past(text, sp, schema)):
         # the target column itself, named as a value, or the verb its description records ("applied"):
         # what the data records
         return not MODEL_WORDS.search(text[start:sp.start].lower())
@@ -793,10 +824,20 @@ def _happened(text: str, sp: _Span, schema: ChatSchema) -> bool:
 
     start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
     lead = re.match(r"[a-z]+(?:\s+(?:for|with))?\s+", sp.text.lower())  # ("voted yes" said as one span)
-    if CHOSE.search(text[start:sp.start].lower() + (lead.group() if lead else "")):
+    if CHOSE.search(text[start:sp.start].lower()) or lead and CHOSE.search(text[start:sp.start].lower() + lead.group()):
         # "how many bought MM", "people who chose the premium plan": a choice made, which the data records
         return not MODEL_WORDS.search(text[start:sp.start].lower())
     return happened_word(sp.text) and not MODEL_WORDS.search(text[start:sp.start].lower())
+
+
+def _said_past(text: str, sp: _Span, schema: ChatSchema) -> bool:
+    """Whether an outcome phrase is said in the past ("were called back", "voted yes", "those
+    called back"): a past verb among the three words before it, or in it where the verb is no word of
+    a class's name ("are not employed" is no past, "employed" being the class's own word)."""
+    before = " ".join(text[:sp.start].lower().split()[-3:])
+    names = {w for c in schema.classes for w in split_words(str(c))}
+    return bool(PAST.search(before)) or any(PAST.fullmatch(w) and w not in names
+                                             for w in re.findall(r"[a-z]+", sp.text.lower()))
 
 
 # A verb in the past: what happened ("were called back", "voted yes"), not what will ("will vote no")
@@ -1071,6 +1112,7 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 continue
             # (of three or more values: a two-valued column's word keeps its sides, "didnt smoke")
             if v.best is not None and v.score >= 0.8 and len(schema.categories.get(v.best[0]) or ()) >= 3 and not v.ambiguous and \
+                    len(sp.text.split()) >= 2 and \
                     not set(linking.content_words(sp.text)) & set(linking.content_words(v.best[0])) and \
                     linking.link_feature(sp.text, schema, use_embeddings=False).best in (None, v.best[0]):
                 sp.tag = "VAL"  # "a full prof": ``Prof`` (described "full professor") of ``rank``, which it does not name
@@ -1339,6 +1381,10 @@ def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None 
     over 120" of a model of sales is the Price column's)."""
     if not schema.is_regression:
         return False
+    after = re.match(r"[$€£]?\s*\d[\d,.]*\s*(?:k\b)?\s*([a-z]+)", text[at:].lower())
+    if after and linking.names_quantity(after.group(1), schema) and \
+            linking.link_feature(after.group(1), schema, use_embeddings=False).score < 0.95:
+        return True  # "items over 800 calories" of a model of calories: the prediction's amount, in its unit
     before = text[:at].lower()
     said = re.search(r"([a-z]+)\s+(?:of\s+)?" + COMPARED + r"\s*[$€£]?\s*$", before)
     if said and column is None and linking.names_quantity(said.group(1), schema):
@@ -1443,7 +1489,7 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                       not re.search(r"\b(?:and|or|but)\b", text[n.end:sp.start].lower()) and
                       action(sp.text) in ("increase", "decrease")), None)
         if act_sp is not None and after is not None and (PLAIN_VERB.fullmatch(act_sp.text.lower().strip()) or
-                                                         act_sp.end <= n.start):
+                                                         act_sp.end <= n.start and action(act_sp.text) is None):
             # "if their income was $20,000 higher", "a lot 500 square feet larger": more by that
             # much, not set to it (the word after the amount says how it changes)
             act_sp = after
@@ -2014,16 +2060,18 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             for o in inner:
                 spans.remove(o)
             sp.tag = "ID"
-    # (and its first letters, as people cut it before a number: "prof 50" of professors)
-    own = "|".join(re.escape(w) for w in sorted(_row_words(schema) | {
-        w[:k] for w in _row_words(schema) for k in range(4, len(w) - 1)}, key=len, reverse=True)) if schema is not None else ""
+    own = "|".join(re.escape(w) for w in sorted(_row_words(schema), key=len, reverse=True)) if schema is not None else ""
+    # and its first letters, as people cut it before a number ("prof 50 had" of professors), where
+    # the number then ends the question or a verb follows it (never "workers work 40 hours")
+    cut = "|".join(re.escape(w[:k]) for w in _row_words(schema) for k in range(4, len(w) - 1)) if schema is not None else ""
     if own:
         for sp in spans:
             whole = re.fullmatch(r"(?:" + own + r")\s*#?\s*(\d+)\s*", sp.text.lower())
             if sp.tag != "ID" and whole:  # the tagger took "house 8" as one mention: its number is the row
                 sp.start, sp.text = sp.start + whole.start(1), whole.group(1)
                 sp.end = sp.start + len(sp.text)
-            noun = re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start])
+            noun = re.search(r"\b(?:" + own + r")\s*#?\s*$", low[:sp.start]) or cut and re.match(
+                CUT_ROW_AFTER, low[sp.end:]) and re.search(r"\b(?:" + cut + r")\s*#?\s*$", low[:sp.start])
             if sp.tag != "ID" and re.fullmatch(r"#?\d+", sp.text.strip()) and noun:
                 for other in spans:
                     if other.tag == "ID":
@@ -2049,6 +2097,24 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             # the tagger took "house 5" as one mention, on data with no column of houses: a row
             sp.start, sp.text, sp.tag = sp.start + whole.start(2), whole.group(2), "ID"
             sp.end = sp.start + len(sp.text)
+            return
+    opened = r"\b(?:if|why (?:was|is|did|does)|was|is|did|does|would|will|could)\s+(?:the\s+)?"
+    verb_after = r"\s+(?:was|were|is|had|has|got|gets|would|could|did|lived|moved|came|went|applied)\b"
+    for sp in spans:
+        # "what if resume 10 was from boston": a thing of the data and its number, then a verb: that row
+        named = re.fullmatch(r"([a-z]+)\s*#?\s*(\d+)\s*", sp.text.lower())
+        if sp.tag in ("NUM", "VAL", "FEAT") and named and named.group(1) not in columns and \
+                re.search(opened + r"$", low[:sp.start]) and re.match(verb_after, low[sp.end:]):
+            sp.start, sp.text, sp.tag = sp.start + named.start(2), named.group(2), "ID"
+            sp.end = sp.start + len(sp.text)
+            return
+        word = re.search(opened + r"([a-z]+)\s*#?\s*$", low[:sp.start])
+        if sp.tag in ("NUM", "VAL", "FEAT") and re.fullmatch(r"\d+", sp.text.strip()) and word and \
+                word.group(1) not in columns and word.group(1) not in linking.STOP and re.match(verb_after, low[sp.end:]):
+            for o in spans:  # (the tagger took the word for a column: it names the row's kind)
+                if o.start >= word.start(1) and o.end <= sp.start:
+                    o.tag, o.used = "SAID", True
+            sp.tag = "ID"
             return
     for sp in spans:
         if sp.tag not in ("NUM", "VAL", "FEAT", "K") or not re.fullmatch(r"#?\d+", sp.text.strip()):
@@ -2091,6 +2157,11 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
     if schema is not None and m and not any(sp.start < m.end(1) and m.start(1) < sp.end for sp in spans):
         spans.append(_Span(m.start(1), m.end(1), "ID", text[m.start(1):m.end(1)]))
         spans.sort(key=lambda x: (x.start, x.end))
+
+
+# What follows "prof 50" when it is a row: the end of the question, or a verb or a clause's word.
+CUT_ROW_AFTER = r"\s*(?:$|[?.!,]|(?:had|has|have|was|were|is|'s|would|could|will|did|does|do|get|got|gets|so|and|if|" \
+                r"with|to|be|been|being|predicted|rated|scored)\b)"
 
 
 def _may_be_row(n: int, schema: ChatSchema) -> bool:

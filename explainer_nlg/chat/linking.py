@@ -468,6 +468,9 @@ def opposite_boolean(mention: str, schema: ChatSchema) -> tuple[str, Any] | None
         if f not in inside and len(words) >= 2 and words[0] in PRE_POST and glued.startswith(PRE_POST[words[0]]) \
                 and difflib.SequenceMatcher(None, glued[len(PRE_POST[words[0]]):], rest).ratio() >= 0.8:
             return f, schema.booleans[f][0]  # ("menopausal" for "menopause" too)
+        if f not in inside and len(words) >= 2 and words[0] in ("non", "not", "no") and \
+                _singular(m.replace(" ", "")) == _singular(rest) and _singular(rest) not in ("", "s"):
+            return f, schema.booleans[f][0]  # "white workers" for ``nonwhite``: its "no"
     for pair in lexicon().get("opposites", []):
         for mine, theirs in ((pair["one"], pair["other"]), (pair["other"], pair["one"])):
             if raw not in mine and m not in mine:
@@ -607,6 +610,7 @@ def names_quantity(mention: str, schema: ChatSchema) -> bool:
     """
     words = set(content_words(mention))
     own = quantity_words(schema)
+    own = own | {_singular(w) for w in own}  # ("calories" of a target ``calories``, read as "calorie")
     head, chunk = _head_phrase(str((schema.descriptions or {}).get(schema.target) or "")) if own else (None, "")
     if bool(words & own) and words <= own | {head}:
         return True

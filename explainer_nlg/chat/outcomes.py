@@ -51,7 +51,8 @@ def _words(text: str) -> list[str]:
 
 def _same(a: str, b: str) -> bool:
     """Two stems of one word ("diabet" / "diabetic")."""
-    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+    # ("smok" of "smokers" is "smoke": a stem that lost the verb's final e)
+    return a == b or a + "e" == b or b + "e" == a or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
 def _stem(w: str) -> str:

@@ -345,7 +345,13 @@ WHICH_FEATURE_MOST = re.compile(r"\b(?:which|what)\s+(?:one\s+)?(?:features?|fac
 VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against)\s")
 # "average predicted probability", "avg chance", "mean predicted risk": a classifier's likelihood averaged
 AVERAGE_CHANCE = re.compile(r"\b(?:avg|average|mean|typical|overall)\s+(?:predicted\s+|model'?s\s+|estimated\s+)?"
-                            r"(?:chances?|probabilit(?:y|ies)|prob|likelihood|odds|risk)\b")
+                            r"(chances?|probabilit(?:y|ies)|prob|likelihood|odds|risk)\b")
+
+
+def _names_the_target(text: str, schema: Any) -> bool:
+    """Whether a question says the target's own name ("poverty", "smoke" of ``smoke``)."""
+    names = {w for w in split_words(getattr(schema, "target", None) or "") if len(w) >= 3}
+    return bool(names) and bool(names & {linking.singular(w) for w in split_words(text)} | names & set(split_words(text)))
 
 
 def _asks_the_target(text: str, schema: Any) -> bool:
@@ -541,8 +547,10 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # other mention a condition on the group (as a count reads it), not a column to average
         a = assemble(clean, reading.spans, ["count", "statistics"], flags, schema)
         a.features = []
+    chance = AVERAGE_CHANCE.search(text)
     if chosen and chosen[0][0] == "statistics" and a.instance is None and not getattr(schema, "is_regression", False) \
-            and schema.classes and AVERAGE_CHANCE.search(text):
+            and schema.classes and chance and \
+            linking.link_feature(chance.group(1), schema, use_embeddings=False).score < 0.8:  # (no column ``risk``)
         # "avg predicted chance for blue collar workers": the model's likelihood over a group (a
         # cohort's prediction), not statistics of a column
         chosen = [("predict", max(chosen[0][1], reading.ops.get("predict", 0.0)))]
@@ -715,6 +723,10 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                 o.pop("target", None)
     if of_prediction:
         ops[0]["of"] = "prediction"
+    # ("what drives calories the most", "what matters most for predicting smoking": the target or
+    # predicting it named, no row: the model's, not the row last talked about)
+    overall = overall or (bool(re.search(r"\bpredict(?:ing|ions? of)\b", text)) or _names_the_target(text, schema)) \
+        and not re.search(r"\b(?:her|his|him|their|my|this (?:one|person|row|case))\b", text)
     if (uses or overall) and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
         ops[0]["scope"] = "global"  # "does the model use age", "is pulse more important than age": the model
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
@@ -986,6 +998,8 @@ def _op_slots(op: str, text: str, a: Assembled, schema: Any) -> dict:
     t = text.lower()
     if op == "top_features" and re.search(r"\b(?:overall|global|globally|general|in general|for everyone|across|all)\b", t):
         slots["scope"] = "global"
+    if op == "define" and not feats and _names_the_target(text, schema):
+        slots["of"] = "target"  # "what does poverty mean here?" where the model predicts ``poverty``
     if op == "predict" and a.instance is None and a.filters and not a.row:
         slots["scope"] = "cohort"  # a likelihood for a group: predict with filters and no input (contracts.md)
     if op == "effect" and (a.instance is not None or re.search(

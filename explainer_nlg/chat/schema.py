@@ -122,6 +122,10 @@ class ChatSchema:
         """The schema of an Explainer (tabular: features, values, ids; any kind: classes)."""
         classes = [str(c) for c in ex.class_names]
         aliases = {str(k): list(v) for k, v in (ex.info.get("class_aliases") or {}).items()}
+        for name, code in (ex.info.get("class_codes") or {}).items():
+            # a class the data codes ("F") and the explainer names ("sixteenth century"): the code
+            # still names it in a question (in the chat only: never a word the verifier reads)
+            aliases.setdefault(str(name), []).append(str(code))
         if ex.kind != "tabular":
             from ..attribution.heatmap_regions import GRID_NAMES_3X3
 

@@ -85,6 +85,7 @@ MONOTONE_SLACK = 0.25
 # A curve lowest at one end and highest at the other still rises (or falls) where it never turns
 # back by more than this share of its spread (a tree model's steps wiggle on the way).
 WIGGLE_SHARE = 0.25
+STEP_SLACK = 0.4  # ... and its dips add up to at most this share of its rises (a sawtooth is mixed)
 # A curve "flattens" where what is left of it moves less than this share of its whole spread.
 FLAT_SHARE = 0.1
 
@@ -111,6 +112,8 @@ def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -
     'rising'
     >>> curve_shape(list(range(5)), [0.2, 0.6, 0.3, 0.5, 0.4])["direction"]  # highest in the middle
     'mixed'
+    >>> curve_shape(list(range(10)), [0, .25, 0, .25, 0, .25, 0, .25, 0, 1])["direction"]  # a sawtooth, then a jump
+    'mixed'
     """
     v = np.asarray(values, dtype=float)
     if len(v) == 0:
@@ -127,9 +130,11 @@ def curve_shape(grid: list, values: list[float], flat_span: float = FLAT_SPAN) -
     drawup = float((v - np.minimum.accumulate(v)).max())
     if span < flat_span:
         direction = "flat"
-    elif change > 0 and (downs <= MONOTONE_SLACK * ups or change == span and drawdown <= WIGGLE_SHARE * span):
+    elif change > 0 and (downs <= MONOTONE_SLACK * ups or change == span and drawdown <= WIGGLE_SHARE * span
+                         and downs <= STEP_SLACK * ups):
         direction = "rising"  # (or lowest at the start, highest at the end, and never back by much)
-    elif change < 0 and (ups <= MONOTONE_SLACK * downs or -change == span and drawup <= WIGGLE_SHARE * span):
+    elif change < 0 and (ups <= MONOTONE_SLACK * downs or -change == span and drawup <= WIGGLE_SHARE * span
+                         and ups <= STEP_SLACK * downs):
         direction = "falling"
     else:
         direction = "mixed"

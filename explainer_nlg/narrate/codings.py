@@ -99,23 +99,35 @@ def described_values(description: str, values: list) -> dict[str, str]:
     'north'
     >>> described_values("Female or Male.", ["Female", "Male"]), described_values("N no, Y yes", ["N", "Y"])
     ({}, {})
+    >>> described_values("Placebo group vs Treated group", ["Placebo", "Treated"])
+    {}
+    >>> described_values("Grade given by a teacher, A top, B middle, C bottom", ["A", "B", "C"])["A"]
+    'top'
+
     """
     codes = [str(v) for v in values]
     if not description or not 2 <= len(codes) <= 12 or any(not re.fullmatch(r"[A-Za-z0-9]{1,12}", c) for c in codes) \
             or {c.lower() for c in codes} <= YES_NO_CODES:
         return {}
-    out = _named_codes(re.sub(r"[\"'`‘’“”]", "", description), codes)
+    text = re.sub(r"[\"'`‘’“”]", "", description)
+    out = _named_codes(text, codes, exact_case=True)
+    # A code longer than a few letters is a word of its own ("Placebo group vs Treated group"): its
+    # words count only in parentheses right after it ("Prof (full professor)").
+    if any(len(c) > 3 and not re.search(r"(?<![\w.-])" + re.escape(c) + r"\s*\(", text) for c in out) or \
+            any(re.search(r"\b(?:vs|versus)\b", w) for w in out.values()):
+        return {}
     return out if all(w != c.lower() for c, w in out.items()) else {}
 
 
-def _named_codes(description: str, codes: list[str]) -> dict[str, str]:
-    """Each code's words in running text (see ``class_words``), or {} unless every code has some."""
+def _named_codes(description: str, codes: list[str], exact_case: bool = False) -> dict[str, str]:
+    """Each code's words in running text (see ``class_words``), or {} unless every code has some.
+    With ``exact_case``, a code is found only as written ("A top", never the article of "a teacher")."""
     other = "|".join(re.escape(c) for c in codes)
     out = {}
     for c in codes:
         q = r"[\"'`‘’“”]?"
         # (never the first letter of a word, "u" of "underlying", nor the end of a range, "a 1-5 scale")
-        code = r"(?<![\w.-])" + q + re.escape(c) + r"(?![\w-])" + q
+        code = r"(?<![\w.-])" + q + (f"(?-i:{re.escape(c)})" if exact_case else re.escape(c)) + r"(?![\w-])" + q
         m = re.search(code + r"\s*\(([a-z][a-z' -]{0,40})\)", description, re.I) or \
             re.search(code + r"\s*(?:=|:|-|is|means|denotes|indicates|represents)?\s*([a-z][a-z' -]{0,40}?)\s*"
                       r"(?=[,;.)(]|\s(?:or|and)\s+" + q + r"(?:" + other + r")\b|\s(?:" + other + r")\b|$)", description, re.I)

@@ -193,6 +193,8 @@ def _predicted_statistics(ctx: Context, table) -> OpResult:
 def define(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return describe_model(ctx)
+    if ctx.slots.get("of") == "target":
+        return _define_target(ctx)
     feats = _features_or_ask(ctx, "define")
     if isinstance(feats, OpResult):
         return feats
@@ -211,6 +213,22 @@ def define(ctx: Context) -> OpResult:
             d += f" A number from {fmt_number(lo)} to {fmt_number(hi)} in the data."
         texts.append(d)
     return OpResult("define", " ".join(texts), figures={"features": feats})
+
+
+def _define_target(ctx: Context) -> OpResult:
+    """"What does poverty mean here?" of the column the model predicts: its description, and its
+    classes (or its unit), as the data documents them."""
+    ex = ctx.ex
+    target = ex.info.get("target") or "the outcome"
+    said = str((ex.info.get("descriptions") or {}).get(target) or "").strip()
+    text = f"{target} is what the model predicts" + (f": {said}" if said else "")
+    text += "" if text.endswith((".", "?", "!")) else "."
+    if ex.info.get("output_kind") == "regression":
+        unit = ex.info.get("unit")
+        text += f" The model predicts a number{f' (in {unit})' if unit else ''}."
+    else:
+        text += f" Its classes: {', '.join(map(str, ex.class_names))}."
+    return OpResult("define", text, figures={"features": [], "target": target})
 
 
 def describe_model(ctx: Context) -> OpResult:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ...errors import resolve_class
 from ...narrate.amounts import fmt_amount
 from ...narrate.facts import fmt_pct
@@ -129,6 +131,16 @@ def _regression_confidence(ctx: Context, ev) -> OpResult:
     text = (f"The model predicts {ev.predicted_label} of {value}. A model that predicts a number states no "
             "confidence of its own")
     figures: dict = {"prediction": ev.output_value}
+    row = ctx.state.instance
+    own = table.frame["label"].get(row) if table.has_labels and row is not None and row in table.frame.index else None
+    if own is not None and not pd.isna(own):
+        # "how far off is the prediction for row 200?": that row's own error, where its true value is known
+        off = float(ev.output_value) - float(own)
+        figures.update(true_value=float(own), error=off)
+        miss = "exactly right" if off == 0 else f"{fmt_amount(abs(off), ev.unit)} too {'high' if off > 0 else 'low'}"
+        text = (f"The model predicts {ev.predicted_label} of {value} for {ctx.input_name()}; its true value is "
+                f"{fmt_amount(float(own), ev.unit)}, so the prediction is {miss}. A model that predicts a number "
+                "states no confidence of its own")
     if table.has_labels and table.frame["label"].notna().sum() >= 2:
         e = regression_errors(table.frame)
         figures.update(e)
