@@ -77,9 +77,6 @@ def rejected(text, ev, reason=""):
     "Its horsepower was low, and it added about 3.1 mpg.",  # after a verb of being
     "The model expects about 37 mpg, mostly because it is so light.",  # through the row: weight
     "A light car like this gets about 37 mpg.",
-    "Its below-average horsepower added about 3 mpg.",
-    "Its horsepower is below average.",
-    "It has a lower horsepower than most cars.",
     "Its very low horsepower added about 3 mpg.",
 ])
 def test_true_value_descriptions_are_accepted(mazda, text):
@@ -91,12 +88,23 @@ def test_true_value_descriptions_are_accepted(mazda, text):
      "horsepower is at the 2nd percentile of the background rows: low, not high"),
     ("The model expects about 37 mpg, mostly because it is so heavy.", "light, not heavy"),
     ("A heavy car like this gets about 37 mpg.", "weight is at the 9th percentile"),
-    ("Its horsepower is above average.", "below average, not above average"),
-    ("It has a higher horsepower than most cars.", "lower, not higher"),
     ("Its acceleration was low.", "high, not low"),
 ])
 def test_the_opposite_side_is_rejected_naming_the_percentile(mazda, text, reason):
     rejected(text, mazda, reason)
+
+
+def test_average_and_than_most_are_read_against_the_middle(mazda):
+    # These connecting words passed unchecked before, either way (the first two read as part of
+    # the name "horsepower")
+    accepted("Its below-average horsepower added about 3 mpg.", mazda)
+    rejected("Its above-average horsepower added about 3 mpg.", mazda, "below-average, not above-average")
+    accepted("Its horsepower is below average.", mazda)
+    rejected("Its horsepower is above average.", mazda, "below average, not above average")
+    accepted("It has a lower horsepower than most cars.", mazda)
+    rejected("It has a higher horsepower than most cars.", mazda, "lower, not higher")
+    # without "than", "lower" and "higher" stay what they were: no claim about this row's standing
+    rejected("A higher horsepower would have lowered the estimate.", mazda, "direction")
 
 
 def test_the_middle_is_neither_side(mazda, house):
@@ -122,6 +130,13 @@ def test_without_the_percentile_the_description_is_rejected_as_before(mazda):
                  "The model expects about 37 mpg, mostly because it is so light.",
                  "A light car like this gets about 37 mpg.", "Its horsepower was low."):
         rejected(text, bare, NO_PERCENTILE)
+    # a record with some features' percentiles: those are read, the others rejected as before
+    some = car({"weight": 0.09})
+    accepted("The model expects about 37 mpg, mostly because it is so light.", some)
+    rejected("The low horsepower was the second biggest reason, worth roughly 3 mpg.", some, NO_PERCENTILE)
+    # "small" is a connecting word elsewhere ("a small effect"); beside a feature it is a value
+    rejected("The small displacement added about 2.9 mpg.", some, NO_PERCENTILE)
+    accepted("The small displacement added about 2.9 mpg.", mazda)
     # a category has no percentile, even in a record that holds the others'
     rejected("Its low origin added about 1.9 mpg.", mazda, NO_PERCENTILE)
 
