@@ -199,3 +199,20 @@ def test_our_own_tabular_evidence_is_checked_with_its_percentiles():
     rejected("The large lot area took a little off the price.", ev, "lot area is at the 10th percentile")
     rejected("The house is old.", ev, "year built is at the 76th percentile")
     accepted("The house is young.", ev)
+
+
+def test_a_negated_description_is_not_read_as_the_word(mazda):
+    accepted("It has a low horsepower.", mazda)
+    rejected("It does not have a low horsepower.", mazda, "negation")
+    rejected("This is a less light car.", mazda, "negation")
+
+
+def test_a_feature_in_the_possessive_takes_the_description_after_it():
+    # "few" is a connecting word elsewhere ("a few factors"): here it describes the mentor's articles
+    student = Evidence.from_contributions(
+        [("mentor_articles", 47, 3.17), ("phd_prestige", 1.86, 2.11), ("gender", "Men", 0.25)],
+        prediction=7.19, base_value=1.64, unit="articles", name="articles published",
+        percentiles={"mentor_articles": 0.99, "phd_prestige": 0.13})
+    accepted("His mentor's many articles raised the prediction by about 3 articles.", student)
+    rejected("His mentor's few articles raised the prediction by about 3 articles.", student, "many, not few")
+    accepted("The low prestige of his PhD program raised the prediction.", student)

@@ -10,7 +10,8 @@ comparative with what it compares to ("lower than most") need only the lower or 
 words, their sides and senses are data (``[values]`` in prompts/verifier_words.toml).
 
 The word must be attached to one feature: beside it ("its low horsepower", "a brisk 13.8 mph
-wind", "the large class of 182 students"), after it with a verb of being ("her income was low"),
+wind", "the large class of 182 students", "his mentor's few articles"), after it with a verb of
+being ("her income was low"),
 or through the row itself when its sense fits exactly one feature ("a light car", "it is so
 light": weight; "a cool day": the temperature, even where the record has a day of the month).
 Read through the row in a clause that states a direction, a rank or the feature's figure ("mostly
@@ -42,7 +43,7 @@ from dataclasses import dataclass
 from ..facts import AGE_YEAR_WORDS, Facts, Player
 from ..vocabulary import words_of
 from .context import RecordContext
-from .phrases import SPLIT_WORDS, verifier_words
+from .phrases import NEGATIONS, SPLIT_WORDS, verifier_words
 from .tokens import Meaning, Reading, Token, norm_possessive
 from .verdict import Claim
 
@@ -140,7 +141,26 @@ def read_values(toks: list[Token], ctx: RecordContext, claims: list[Claim]) -> N
             toks[k].used = True
             toks[k].ref = None if k != found.names_at else \
                 Reading("fact", (Meaning("player", players=(found.index,)),), first=True, text=toks[k].text)
+        if _negated(toks, d.start):
+            # "not a low horsepower", "a less heavy car": what the value is not says little of
+            # where it is, and reading the word alone would back the opposite claim
+            claims.append(Claim("value", d.text, False, f"“{d.text}” is said with a negation, which is not "
+                                                        "checked against the other rows"))
+            continue
         claims.append(found.problem or _check(f.players[found.index], d, found.inverted))
+
+
+# Words that turn a value description around within the three words before it.
+NEGATING = NEGATIONS | {"no", "less", "least", "without", "nothing", "barely", "scarcely"}
+
+
+def _negated(toks: list[Token], start: int) -> bool:
+    for x in reversed(toks[max(0, start - 3):start]):
+        if x.kind == "punct":
+            return False
+        if x.kind == "word" and (x.norm in NEGATING or x.norm.endswith("n't")):
+            return True
+    return False
 
 
 def unattached_value(run: list[Token], f: Facts) -> str:
@@ -245,6 +265,10 @@ def _attach(toks: list[Token], d: Description, ctx: RecordContext, lex: ValueLex
         return shared
     if _word(toks, j) in lex.row_nouns:
         return _through_row(toks, d, ctx, lex)
+    # After a feature in the possessive: "his mentor's few articles".
+    before = _player_at(toks, d.start - 1, anywhere=True)
+    if before is not None and toks[d.start - 1].norm.endswith("'s"):
+        return _on_feature(d, before, ctx, lex)
     # After a verb of being: "her income was low", "her age of 50 is young", "it is so light".
     k = d.start - 1
     if _word(toks, k) in PRONOUN_COPULAS:
