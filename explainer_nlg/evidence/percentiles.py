@@ -145,11 +145,15 @@ def _sorted_numbers(col: Any) -> np.ndarray | None:
     dtype = getattr(col, "dtype", None)
     if dtype is not None and (dtype.kind == "b" or str(dtype) == "category"):
         return None  # booleans and categories have no percentile, even when coded as numbers
+    if dtype is not None and dtype.kind in "iuf":  # a numeric column: no Python loop over its rows
+        arr = np.asarray(col, dtype=float)
+        arr = arr[np.isfinite(arr)]
+        return np.sort(arr) if arr.size else None
     values = list(col.tolist() if hasattr(col, "tolist") else col)
     numbers = []
     for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            continue  # a missing value is no row to stand against
+        if v is None or (isinstance(v, (float, np.floating)) and not math.isfinite(v)):
+            continue  # a missing (or infinite) value is no row to stand against
         x = _number_or_none(v)
         if x is None:
             return None  # text in the column: not a numeric feature
