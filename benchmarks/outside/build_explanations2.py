@@ -35,7 +35,7 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from build_explanations import _record  # noqa: E402
+from build_explanations import _percentiles, _record  # noqa: E402
 
 
 def articles():
@@ -57,7 +57,8 @@ def articles():
         e = explainer(X.iloc[[row]])
         out.append(_record("articles", row, list(X.columns), shown.iloc[row].tolist(), e.values[0],
                            e.base_values[0], model.predict(X.iloc[[row]])[0], "articles", "regression",
-                           target="articles published", method="shap.TreeExplainer (interventional)"))
+                           target="articles published", method="shap.TreeExplainer (interventional)",
+                           percentiles=_percentiles(shown, row)))
     return out
 
 
@@ -84,7 +85,7 @@ def lifeexp():
         out.append(_record("lifeexp", f"{country} {year}", list(X.columns), shown.iloc[row].tolist(), e.values[0],
                            e.base_values[0], model.predict(X.iloc[[row]])[0], "years", "regression",
                            target="life expectancy", country=country,
-                           method="shap.TreeExplainer (interventional)"))
+                           method="shap.TreeExplainer (interventional)", percentiles=_percentiles(shown, row)))
     return out
 
 
@@ -110,7 +111,8 @@ def penguins():
         out.append(_record("penguins", row, cols, df[cols].iloc[row].tolist(), e.values[0][:, k],
                            e.base_values[0][k], p[k], "probability", "classification", label=classes[k],
                            probabilities={c: float(q) for c, q in zip(classes, p)},
-                           method="shap.TreeExplainer (interventional, probability)"))
+                           method="shap.TreeExplainer (interventional, probability)",
+                           percentiles=_percentiles(df[cols], row)))
     return out
 
 

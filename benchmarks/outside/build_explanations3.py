@@ -32,7 +32,7 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from build_explanations import _record  # noqa: E402
+from build_explanations import _percentiles, _record  # noqa: E402
 
 
 def _tree_explainer(model, X, **kw):
@@ -59,7 +59,8 @@ def mpg():
         e = explainer(X.iloc[[row]])
         out.append(_record("mpg", row, cols, shown.iloc[row].tolist(), e.values[0], e.base_values[0],
                            model.predict(X.iloc[[row]])[0], "mpg", "regression", target="fuel economy",
-                           car=str(df["name"].iloc[row]), method="shap.TreeExplainer (interventional)"))
+                           car=str(df["name"].iloc[row]), method="shap.TreeExplainer (interventional)",
+                           percentiles=_percentiles(shown, row)))
     return out
 
 
@@ -78,7 +79,7 @@ def ozone():
         e = explainer(X.iloc[[row]])
         out.append(_record("ozone", row, cols, X.iloc[row].tolist(), e.values[0], e.base_values[0],
                            model.predict(X.iloc[[row]])[0], "ppb", "regression", target="Ozone",
-                           method="shap.TreeExplainer (interventional)"))
+                           method="shap.TreeExplainer (interventional)", percentiles=_percentiles(X, row)))
     return out
 
 
@@ -108,7 +109,8 @@ def labour():
         out.append(_record("labour", row, list(shown.columns), shown.iloc[row].tolist(), values, base, p[k],
                            "probability", "classification", label=classes[k],
                            probabilities={c: float(q) for c, q in zip(classes, p)},
-                           method="shap.TreeExplainer (interventional, probability)"))
+                           method="shap.TreeExplainer (interventional, probability)",
+                           percentiles=_percentiles(shown, row)))
     return out
 
 
@@ -131,7 +133,7 @@ def teaching():
         e = explainer(X.iloc[[row]])
         out.append(_record("teaching", row, cols, shown.iloc[row].tolist(), e.values[0], e.base_values[0],
                            model.predict(X.iloc[[row]])[0], None, "regression", target="evaluation score",
-                           method="shap.TreeExplainer (interventional)"))
+                           method="shap.TreeExplainer (interventional)", percentiles=_percentiles(shown, row)))
     return out
 
 

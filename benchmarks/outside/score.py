@@ -41,6 +41,11 @@ def evidence(rec: dict):
     name = rec.get("car") or (rec["row"] if isinstance(rec["row"], str) else None)
     if name:
         kw.update(row_id=name)
+    # Each numeric feature's standing among the rows the model was trained on (decision 0023; added
+    # to the records on 2026-12-01 by add_percentiles.py), as a user who has the training table
+    # would give it.
+    if rec.get("percentiles"):
+        kw.update(percentiles=rec["percentiles"])
     if "text" in rec:  # the reviews and the tweets: words of a text
         kw.update(input_kind="text", text=rec["text"])
     return Evidence.from_contributions([tuple(c) for c in rec["contributions"]], **kw)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import ExplainerInputError
 from ..evidence.changes import CounterfactualSet
+from ..evidence.percentiles import Standings
 from ..evidence.serialise import to_plain
 from ..models.tabular import SklearnPredictor, SklearnRegressor, TabularSchema
 from .attributor import Attributor, Prepared
@@ -49,6 +50,7 @@ class TabularAttributor(Attributor):
         self.boosted = None if self.tree is not None else BoostedTreeShapley.try_build(predictor, self.background)
         self._cf_search: TabularCounterfactualSearch | None = None  # built on the first search
         self._data_probabilities: np.ndarray | None = None  # every row's prediction, on first use
+        self._standings: Standings | None = None  # the data's numeric columns, sorted on first use
         self._lock = threading.Lock()
 
     # A batch on Dask sends the explainer to each worker (pickled once per worker); a lock cannot
@@ -91,6 +93,15 @@ class TabularAttributor(Attributor):
                 return exact
         # Too many players for exact work: budget counts coalitions, each averaged over the background.
         return shapley_values(game, budget)
+
+    def more_evidence(self, prepared: Prepared, target: int, result: ShapleyResult) -> dict:
+        """Each numeric feature's percentile among the rows of ``data`` (all of them, not the
+        Shapley background's sample: they are the rows a reader compares with), so that the
+        verifier can check "a low income" (decision 0023). The columns are sorted once; a row
+        then costs one binary search per feature."""
+        if self._standings is None:
+            self._standings = Standings.of_frame(self.data[self.predictor.features])
+        return {"extra": {"percentiles": self._standings.of(prepared.input["row"])}}
 
     def data_probabilities(self) -> np.ndarray:
         """(n_rows, n_classes) probabilities for every row of ``data``, in its order, computed once:

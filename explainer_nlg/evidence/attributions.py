@@ -37,7 +37,13 @@ notes              list of plain sentences about the input or computation that a
                    should know (truncation, convergence, contributions too close to order)
 extra              method-specific plain data (estimator diagnostics, faithfulness curves,
                    ``close_calls``: neighbours in the top-k ranking whose order is within
-                   twice their sampling standard error, ...)
+                   twice their sampling standard error, ...). Tabular records may hold
+                   ``percentiles``: {feature: p}, each numeric feature's standing among the
+                   background rows (the share whose value is below the row's, ties counting
+                   half; p in [0, 1]); features without one are absent. Our explainers fill it
+                   from the data they hold; ``from_contributions`` and ``from_shap`` from
+                   ``percentiles=`` or ``background=``. The verifier checks "a light car" or
+                   "her low income" against it (decision 0023)
 heatmap            image only (else null): the class activation map for ``target_label`` as
                    a 2-D list at the model's input resolution, values in [0, 1]; stretch it
                    to the photo's size to overlay it
@@ -174,7 +180,25 @@ class Evidence(Record):
         """Evidence from plain numbers computed anywhere: ``[(name, value, contribution), ...]``
         (or ``(name, contribution)`` pairs, or dicts with those keys). See
         ``outside.contribution_fields`` for the options (``label``, ``classes``,
-        ``probabilities``, ``name``, ``input_kind``, ``text``, ...) and the checks."""
+        ``probabilities``, ``name``, ``input_kind``, ``text``, ``percentiles``, ``background``,
+        ...) and the checks.
+
+        ``background=`` (the rows the model was trained or explained against: a DataFrame, a dict
+        of columns, or a 2-D array with one column per contribution) or ``percentiles=`` gives
+        each numeric feature's standing among other rows, so that a text may say "a heavy car":
+
+        >>> import pandas as pd
+        >>> cars = pd.DataFrame({"weight": [1800, 2200, 2600, 3000, 3400, 3900, 4400], "origin": ["US"] * 7})
+        >>> ev = Evidence.from_contributions([("weight", 3900, -4.1), ("origin", "US", -0.8)], prediction=18.5,
+        ...                                  base_value=23.4, unit="mpg", name="fuel economy", background=cars)
+        >>> ev.extra["percentiles"]
+        {'weight': 0.7857}
+        >>> Evidence.from_contributions([("weight", 3900, -4.1)], prediction=19.3, base_value=23.4,
+        ...                             percentiles={"weight": float("nan")})
+        Traceback (most recent call last):
+        ...
+        explainer_nlg.errors.ExplainerInputError: The percentile of weight must be a number from 0 to 1 (the share of other rows below its value); got nan.
+        """
         from .outside import contribution_fields
 
         return cls._from_fields(contribution_fields(contributions, prediction=prediction, base_value=base_value,
@@ -183,7 +207,8 @@ class Evidence(Record):
     @classmethod
     def from_shap(cls, explanation: Any, **options: Any) -> Evidence:
         """Evidence from a ``shap.Explanation`` of one prediction, in whatever unit it was computed
-        (see ``outside.shap_fields``)."""
+        (see ``outside.shap_fields``); ``background=`` (the explainer's data or the training table)
+        or ``percentiles=`` as for ``from_contributions``."""
         from .outside import shap_fields
 
         return cls._from_fields(shap_fields(explanation, **options))

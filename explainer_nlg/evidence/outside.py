@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ExplainerInputError
+from .percentiles import record_percentiles
 from .serialise import to_plain
 
 # attributions.OUTPUT_KINDS, not imported: attributions.py imports this module (Evidence.from_contributions,
@@ -148,7 +149,8 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
                         predicted_label: str | None = None, name: str | None = None, input_kind: str = "tabular",
                         text: str | None = None, method: str = "contributions computed elsewhere",
                         standard_errors: Sequence[float] | None = None, notes: list[str] | None = None,
-                        extra: dict | None = None, row_id: str | int | None = None) -> dict:
+                        extra: dict | None = None, row_id: str | int | None = None,
+                        percentiles: dict[str, float] | None = None, background: Any = None) -> dict:
     """The fields of an Evidence record from plain contributions ``[(name, value, contribution), ...]``
     (attributions as dicts); ``Evidence.from_contributions`` builds the record.
 
@@ -162,6 +164,12 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
     "tabular" (names are features) or "text" (names are words of ``text``, repeats allowed).
     ``row_id``: which row this is, a number or a short name ("India 2005", "buick estate wagon"):
     the verifier reads a text that calls the row by its name ("India's life expectancy").
+    ``percentiles``: {feature: share of other rows whose value is below this row's, ties counting
+    half}, or ``background``: those other rows (a DataFrame, a dict of columns, or a 2-D array with
+    one column per contribution, in their order), from which they are computed; kept as
+    ``extra["percentiles"]`` so that the verifier can check "a light car" or "her low income"
+    (``percentiles.record_percentiles``: given ones win; the background's non-numeric columns and
+    features it lacks are left out).
     """
     if kind not in OUTPUT_KINDS:
         raise ExplainerInputError(f"kind must be one of {', '.join(OUTPUT_KINDS)}, not {kind!r}.")
@@ -241,6 +249,10 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
         else:
             predicted = ""  # the record cannot say which class won
     spans: list[tuple[int, int] | None] = [None] * len(items)
+    if input_kind == "text" and (percentiles or background is not None):
+        raise ExplainerInputError("percentiles and background are for the features of a table; the words of a "
+                                  "text have no standing among other rows.")
+    standing = record_percentiles(names, [v for _, v, _ in items], percentiles, background)
     if input_kind == "text":
         text = "".join(names) if text is None else str(text)
         spans = _spans(text, names)
@@ -255,7 +267,9 @@ def contribution_fields(contributions: Any, prediction: float | None = None, bas
                     for i, (n, (_, v, _), c, s) in enumerate(zip(names, items, values, spans))]
     return dict(kind=input_kind, predicted_label=predicted, probabilities=probs, target_label=target,
                 base_value=base_value, attributions=attributions, method=method, n_evaluations=0, seconds=0.0,
-                input=input_, notes=notes, extra={**(extra or {}), "source": "outside", "efficiency_gap": gap},
+                input=input_, notes=notes,
+                extra={**(extra or {}), "source": "outside", "efficiency_gap": gap,
+                       **({"percentiles": standing} if standing else {})},
                 output_kind=kind, unit=unit, prediction=prediction)
 
 
@@ -277,7 +291,8 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int] | None]:
 
 def shap_fields(explanation: Any, output: Any = None, *, row: int | None = None, kind: str | None = None,
                 unit: str | None = None, name: str | None = None, classes: list[str] | None = None,
-                probabilities: dict[str, float] | None = None, method: str | None = None) -> dict:
+                probabilities: dict[str, float] | None = None, method: str | None = None,
+                percentiles: dict[str, float] | None = None, background: Any = None) -> dict:
     """The fields of an Evidence record from a ``shap.Explanation`` of one prediction (values,
     base_values, data, feature_names, output_names), in any unit; ``Evidence.from_shap`` builds it.
 
@@ -289,6 +304,9 @@ def shap_fields(explanation: Any, output: Any = None, *, row: int | None = None,
     "probability" or log-odds, else regression). ``unit``: "$", "points", "log-odds", ...;
     a multi-output explanation whose outputs sum to 1 is read as "probability". Text explanations
     (the data are tokens, as shap's text masker gives them) become text Evidence over the words.
+    ``percentiles`` or ``background`` (the rows the row is compared with: the explainer's masker
+    data, or the training table; a 2-D array's columns are the explanation's features): as for
+    ``contribution_fields``.
     """
     values = getattr(explanation, "values", None)
     if values is None or not hasattr(explanation, "base_values"):
@@ -379,7 +397,8 @@ def shap_fields(explanation: Any, output: Any = None, *, row: int | None = None,
         label=label if kind == "classification" else None, classes=classes, probabilities=probabilities,
         name=name or (label if kind == "regression" else None), input_kind="text" if text else "tabular",
         text="".join(n for n, _, _ in items) if text else None, standard_errors=se,
-        method=method or "shap values (computed elsewhere)", notes=note)
+        method=method or "shap values (computed elsewhere)", notes=note, percentiles=percentiles,
+        background=background)
 
 
 def _is_text(data: Any) -> bool:

@@ -127,6 +127,9 @@ class Player:
     numeric: bool = False
     action: str | None = None  # counterfactual changes: set | increase | decrease | remove | replace | cover
     standard_error: float | None = None  # of the contribution, when it was estimated by sampling
+    # Share of the background rows below its value, ties counting half (Evidence
+    # ``extra["percentiles"]``): what "a light car" or "her low income" is checked against.
+    percentile: float | None = None
 
 
 @dataclass
@@ -468,6 +471,8 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
         else:
             players.append(tabular_player(i, a.name, a.value, a.contribution, descriptions))
         players[-1].standard_error = a.standard_error
+        if ev.kind == "tabular" and players[-1].numeric:
+            players[-1].percentile = _percentile(ev.extra.get("percentiles"), a.name)
     if ev.kind == "tabular":
         _word_aliases(players)
         # The unit and the predicted quantity name no feature ("articles" in mentor_articles when the
@@ -484,6 +489,13 @@ def _evidence_facts(ev: Evidence, descriptions: dict[str, str] | None) -> Facts:
     return Facts("evidence", ev.kind, ev.predicted_label, ev.target_label, dict(ev.probabilities),
                  float(ev.base_value), players, labels, ev, output_kind=ev.output_kind, unit=ev.unit,
                  prediction=ev.output_value if (ev.is_regression or ev.prediction is not None) else None)
+
+
+def _percentile(percentiles: Any, name: str) -> float | None:
+    """A feature's percentile from the record's ``extra["percentiles"]``, or None where it has none
+    (or an unreadable one: a record from elsewhere may hold anything)."""
+    p = percentiles.get(name) if isinstance(percentiles, dict) else None
+    return float(p) if is_number(p) and 0.0 <= p <= 1.0 else None
 
 
 def counterfactual_facts(record: dict, descriptions: dict[str, str] | None = None) -> Facts:

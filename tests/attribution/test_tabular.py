@@ -164,3 +164,19 @@ def test_renamed_classes_score_true_labels_under_their_new_names(phone_model):
     text = phone_model.ask("how accurate is the model?").text
     assert "accuracy 1.000" in text or "accuracy 0.99" in text, text
     assert "wrong on 0 of 200" in phone_model.ask("how many mistakes does it make?").text
+
+
+def test_evidence_carries_each_numeric_features_percentile_among_the_data(loan):
+    # Decision 0023: the share of the explainer's rows below the row's value, ties counting half.
+    ev = loan.explain(17)
+    data = loan.rows()
+    row = data.loc[17]
+    numeric = [f for f in loan.info["features"] if f not in loan.schema.categorical]
+    assert numeric and set(ev.extra["percentiles"]) == set(numeric)
+    for f in numeric:
+        col = data[f].dropna()
+        expected = ((col < row[f]).sum() + 0.5 * (col == row[f]).sum()) / len(col)
+        assert ev.extra["percentiles"][f] == pytest.approx(expected, abs=1e-4)
+    # A row given as values, not an id, stands among the same rows.
+    moved = loan.explain({**row.drop("Status").to_dict(), "Income": float(data["Income"].max()) + 1})
+    assert moved.extra["percentiles"]["Income"] == 1.0

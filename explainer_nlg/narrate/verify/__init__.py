@@ -13,7 +13,8 @@ recognised and what they mean), ``context.py`` (the phrases of one record), ``ph
 ``encoder.py`` (the words and the MiniLM similarity every record shares), ``clauses.py`` (the
 clause grammar). Then one file per kind of claim: ``check_label.py``, ``check_direction.py``,
 ``check_rank.py``, ``check_number.py``, ``check_confidence.py``, ``check_category.py``,
-``check_changes.py``; ``readings.py`` reads the claims a sentence makes across its words (the
+``check_changes.py``, ``check_value.py`` (a value described against other rows, checked against
+the feature's percentile); ``readings.py`` reads the claims a sentence makes across its words (the
 prediction's level, likelihoods, "cancel out", where a reason points); ``sentence.py`` runs them all.
 Everyday English (claim-free words, row nouns, units' long forms, synonyms) is data in
 ``prompts/verifier_words.toml``.

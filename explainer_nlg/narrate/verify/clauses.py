@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from ..facts import Facts, Player
 from ..vocabulary import vocabulary
+from .check_value import unattached_value
 from .context import RecordContext
 from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
 from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS, value_words
@@ -138,10 +139,9 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
         run = toks[i:j]
         text = " ".join(x.text for x in run)
         if all(x.norm in value_words() for x in run):
-            # "the light weight", "her low income": how the value compares with other rows, which a
-            # record of contributions does not hold; never read as part of the feature's name.
-            claims.append(Claim("unknown", text, False, f"“{text}” describes a value against other rows, "
-                                                        "which the evidence does not hold"))
+            # "good looks", or "light" beside nothing it describes: a value against other rows that
+            # check_value.py could not check; never read as part of the feature's name.
+            claims.append(Claim("unknown", text, False, f"“{text}” {unattached_value(run, ctx.f)}"))
             i = j
             continue
         # A modifier next to a named feature ("monthly income") is read together with it.

@@ -19,6 +19,7 @@ from .check_direction import check_direction
 from .check_label import check_label
 from .check_number import check_number
 from .check_rank import check_heat_rank, check_rank
+from .check_value import read_values
 from .clauses import (
     Clause,
     appositive_ranks,
@@ -85,6 +86,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     the_row_itself(toks, ctx)
     prediction_level(toks, f, claims)
     likelihood(toks, f, claims)
+    read_values(toks, ctx, claims)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
