@@ -740,6 +740,14 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "which state has the highest death rate": the groups of that column compared on the outcome
         ops = [{"op": "compare", "features": [by_group],
                 **({"target": a.targets[-1][0]} if a.targets else {})}]
+    classes_said = list(dict.fromkeys(c for c, _, _ in a.targets))
+    if ops and ops[0]["op"] in ("compare", "statistics") and len(ops) == 1 and a.instance is None and \
+            len(classes_said) >= 2 and a.features and not a.groups and by_group is None:
+        # "average age of smokers vs non smokers": the column's figures for each class's rows, by
+        # what the data records unless the model is named ("predicted smokers")
+        by = "prediction" if re.search(r"\b(?:predict\w*|model|flag\w*|classif\w*)\b", text) or \
+            not getattr(schema, "has_labels", False) else "label"
+        ops = [{"op": "statistics", "features": list(a.features), "by": by, "classes": classes_said}]
     out["ops"] = ops
     out["filters"] = a.filters
     for col in ("label", "prediction"):

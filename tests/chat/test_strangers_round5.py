@@ -169,3 +169,23 @@ def test_leftovers_white_of_nonwhite_lib_dem_and_a_resumes_number():
         "experience": "number of years of work experience on the resume."}, "applicants")
     p = parse("what if resume 10 was from boston", rn)
     assert p["instance"] == 10 and p["ops"][0]["changes"] == [{"feature": "city", "action": "set", "value": "boston"}], p
+
+
+def test_a_columns_figures_for_each_class_said(smoking):
+    p = parse("average age of smokers vs non smokers", smoking)
+    assert p["ops"][0]["op"] == "statistics" and p["ops"][0]["features"] == ["age"] and \
+        p["ops"][0]["by"] == "label" and sorted(p["ops"][0]["classes"]) == ["No", "Yes"], p
+    from sklearn.linear_model import LogisticRegression
+
+    from explainer_nlg import Explainer
+
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"age": rng.integers(18, 90, 300), "income": rng.normal(30, 8, 300).round(1)})
+    df["smoke"] = np.where(df.age + rng.normal(0, 15, 300) < 45, "Yes", "No")
+    model = LogisticRegression(max_iter=500).fit(df[["age", "income"]], df.smoke)
+    ex = Explainer.from_sklearn(model, df, target="smoke", row_noun="people",
+                                descriptions={"smoke": "Does the person smoke? Yes or No."})
+    text = ex.ask("average age of smokers vs non smokers", session="by-class").text
+    for c in ("Yes", "No"):
+        mean = df.loc[df.smoke == c, "age"].mean()
+        assert f"the true label is “{c}”): mean {mean:,.1f}" in text, text

@@ -142,9 +142,28 @@ def statistics(ctx: Context) -> OpResult:
     feats = _features_or_ask(ctx, "statistics")
     if isinstance(feats, OpResult):
         return feats
+    by, classes = ctx.slots.get("by"), ctx.slots.get("classes") or []
+    if by in ("label", "prediction") and len(classes) >= 2:
+        # "average age of smokers vs non smokers": each class's rows, side by side
+        texts, figures = [], {}
+        for c in classes:
+            filters = list(ctx.filters) + [{"feature": by, "cmp": "==", "value": c}]
+            rows = table.filter(filters)
+            if len(rows) == 0:
+                texts.append(f"No {ctx.noun} match ({describe_filters(filters, ctx.noun)}).")
+                continue
+            said, figures[str(c)] = _column_statistics(rows, feats, describe_filters(filters, ctx.noun), ctx.noun)
+            texts += said
+        return OpResult("statistics", " ".join(texts), figures=figures)
     rows = table.filter(ctx.filters)
     if len(rows) == 0:
         return OpResult("statistics", ctx.no_match())
+    texts, figures = _column_statistics(rows, feats, ctx.where, ctx.noun)
+    return OpResult("statistics", " ".join(texts), figures=figures)
+
+
+def _column_statistics(rows: pd.DataFrame, feats: list[str], where: str, noun: str) -> tuple[list[str], dict]:
+    """Each column's figures over ``rows`` (described as ``where``), in sentences and as data."""
     texts, figures = [], {}
     for f in feats:
         s = rows[f]
@@ -155,17 +174,17 @@ def statistics(ctx: Context) -> OpResult:
             # one decimal below: "5,403.98" claims a precision the data does not have.
             whole = bool(len(s.dropna())) and bool((s.dropna().astype(float) % 1 == 0).all())
             places = (0 if abs(d["mean"]) >= 100 else 1) if whole else 2
-            texts.append(f"{f} over {len(s)} {ctx.noun} ({ctx.where}): mean "
+            texts.append(f"{f} over {len(s)} {noun} ({where}): mean "
                          f"{fmt_number(round(d['mean'], places))}, median {fmt_number(d['median'])}, from "
                          f"{fmt_number(d['min'])} to {fmt_number(d['max'])} (standard deviation "
                          f"{fmt_number(round(d['std'], places))}).")
         else:
             counts = s.astype(str).value_counts()
             d = {str(k): int(v) for k, v in counts.items()}
-            texts.append(f"{f} over {len(s)} {ctx.noun} ({ctx.where}): " +
+            texts.append(f"{f} over {len(s)} {noun} ({where}): " +
                          ", ".join(f"{k} {v} ({fmt_pct(v / len(s))})" for k, v in d.items()) + ".")
         figures[f] = d
-    return OpResult("statistics", " ".join(texts), figures=figures)
+    return texts, figures
 
 
 def _predicted_statistics(ctx: Context, table) -> OpResult:
