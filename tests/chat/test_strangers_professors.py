@@ -10,22 +10,13 @@ import pytest
 from explainer_nlg.chat.parser import parse
 from explainer_nlg.chat.schema import ChatSchema
 from explainer_nlg.evidence.effects import curve_shape
-from explainer_nlg.explainer import coded_class_names
 
-from .tables import r_table
-
-
-def _schema(df, target, descriptions, noun, regression=False):
-    classes = [] if regression else sorted(map(str, df[target].unique()))
-    classes = coded_class_names(classes, descriptions.get(target, ""), noun) or classes if classes else []
-    s = ChatSchema.from_frame(df.drop(columns=[target]), classes=classes, target=target, descriptions=descriptions)
-    s.has_labels, s.is_regression, s.row_noun = True, regression, noun
-    return s
+from .tables import r_table, table_schema
 
 
 @pytest.fixture(scope="module")
 def professors():
-    return _schema(r_table("carData", "Salaries"), "salary", {
+    return table_schema(r_table("carData", "Salaries"), "salary", {
         "rank": "Academic rank: AsstProf (assistant professor), AssocProf (associate professor), Prof (full professor).",
         "discipline": "Department type: A 'theoretical' departments or B 'applied' departments.",
         "yrs.since.phd": "Years since PhD.", "yrs.service": "Years of service.", "sex": "Female or Male.",
@@ -34,7 +25,7 @@ def professors():
 
 @pytest.fixture(scope="module")
 def voters():
-    return _schema(r_table("carData", "Chile").dropna(), "vote", {
+    return table_schema(r_table("carData", "Chile").dropna(), "vote", {
         "region": "Region of Chile: C Central, M Metropolitan Santiago area, N North, S South, SA city of Santiago.",
         "sex": "F female, M male.", "age": "Age in years.",
         "education": "Education level: P Primary, PS Post-secondary, S Secondary.",
@@ -98,7 +89,7 @@ def test_a_vote_cast_with_yes_is_what_the_data_records(voters):
     ("what if house 5 had a lot 500 square feet smaller", "decrease"),
 ])
 def test_a_change_said_with_a_unit_of_two_words_before_its_comparative(question, action):
-    s = _schema(r_table("Ecdat", "Housing"), "price", {"price": "Sale price of a house (Canadian dollars).",
+    s = table_schema(r_table("Ecdat", "Housing"), "price", {"price": "Sale price of a house (Canadian dollars).",
                                                       "lotsize": "The lot size of a property in square feet."},
                 "houses", regression=True)
     p = parse(question, s)
@@ -126,7 +117,7 @@ def test_called_back_counts_the_recorded_outcome():
 
 @pytest.fixture(scope="module")
 def benefits():
-    return _schema(r_table("Ecdat", "Benefits"), "ui", {
+    return table_schema(r_table("Ecdat", "Benefits"), "ui", {
         "statemb": "state maximum benefit level", "bluecol": "blue collar worker ?", "sex": "a factor with levels (male,female)",
         "married": "married ?", "dkids": "has kids ?", "dykids": "has young kids (0-5 yrs) ?",
         "ui": "applied for (and received) UI benefits ?"}, "workers")

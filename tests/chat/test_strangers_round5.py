@@ -9,24 +9,14 @@ import pandas as pd
 import pytest
 
 from explainer_nlg.chat.parser import parse
-from explainer_nlg.chat.schema import ChatSchema
-from explainer_nlg.explainer import coded_class_names
 from explainer_nlg.narrate.codings import described_values
 
-from .tables import r_table
-
-
-def _schema(df, target, descriptions, noun, regression=False):
-    classes = [] if regression else sorted(map(str, df[target].unique()))
-    classes = coded_class_names(classes, descriptions.get(target, ""), noun) or classes if classes else []
-    s = ChatSchema.from_frame(df.drop(columns=[target]), classes=classes, target=target, descriptions=descriptions)
-    s.has_labels, s.is_regression, s.row_noun = True, regression, noun
-    return s
+from .tables import r_table, table_schema
 
 
 @pytest.fixture(scope="module")
 def wvs():
-    return _schema(r_table("carData", "WVS"), "poverty", {
+    return table_schema(r_table("carData", "WVS"), "poverty", {
         "poverty": "Answer to: is the government doing too little, about the right amount, or too much for people in "
                    "poverty? (Too Little, About Right, Too Much).",
         "religion": "Is the respondent a member of a religion? yes or no."}, "respondents")
@@ -35,7 +25,7 @@ def wvs():
 @pytest.fixture(scope="module")
 def food():
     df = r_table("openintro", "fastfood", ("item", "salad", "vit_a", "vit_c", "calcium")).dropna()
-    return _schema(df, "calories", {"calories": "Total calories in one serving of the item.",
+    return table_schema(df, "calories", {"calories": "Total calories in one serving of the item.",
                                     "cal_fat": "Calories that come from fat.", "sugar": "Sugar, in grams."},
                    "menu items", regression=True)
 
@@ -43,7 +33,7 @@ def food():
 @pytest.fixture(scope="module")
 def smoking():
     df = r_table("openintro", "smoking", ("amt_weekends", "amt_weekdays", "type"))
-    return _schema(df, "smoke", {"smoke": "Does the person smoke? Yes or No."}, "people")
+    return table_schema(df, "smoke", {"smoke": "Does the person smoke? Yes or No."}, "people")
 
 
 def test_a_class_of_two_words_after_predicted_is_the_models(wvs):
@@ -92,7 +82,7 @@ def test_a_regressors_row_error_where_its_true_value_is_known():
 
 def test_review_a_loose_word_is_no_value_of_a_many_valued_column():
     df = r_table("AER", "CPS1985")
-    s = _schema(df, "union", {"occupation": "Occupation: worker (factory worker), technical (technical worker), "
+    s = table_schema(df, "union", {"occupation": "Occupation: worker (factory worker), technical (technical worker), "
                                             "services (service worker), office (office and clerical worker), "
                                             "sales (sales worker), management (management and administration)",
                               "married": "yes or no"}, "workers")
@@ -104,7 +94,7 @@ def test_review_a_loose_word_is_no_value_of_a_many_valued_column():
 def alcohol():
     df = r_table("wooldridge", "alcohol", ("status", "inwf", "agesq", "beertaxsq", "cigtaxsq", "ethanolsq", "educsq"))
     df = df.rename(columns={"ethanol": "risk"})
-    return _schema(df, "employ", {"employ": "1 = employed, 0 = not employed", "exhealth": "=1 if in excellent health",
+    return table_schema(df, "employ", {"employ": "1 = employed, 0 = not employed", "exhealth": "=1 if in excellent health",
                                   "goodhealth": "=1 if good health", "risk": "risk score for alcohol dependence",
                                   "south": "=1 if live in south"}, "respondents")
 
@@ -118,7 +108,7 @@ def test_review_a_class_ending_in_ed_is_no_past_and_a_column_named_risk(alcohol)
 
 def test_review_a_row_nouns_first_letters_are_no_row_before_a_unit():
     df = r_table("Ecdat", "Workinghours")
-    s = _schema(df, "hours", {"hours": "Hours worked by the wife in the year", "income": "Household income"},
+    s = table_schema(df, "hours", {"hours": "Hours worked by the wife in the year", "income": "Household income"},
                 "workers", regression=True)
     for q in ("how many workers work 2000 hours or more", "average income of workers who work 40 hours"):
         assert parse(q, s)["instance"] is None, q
@@ -128,7 +118,7 @@ def test_review_a_row_nouns_first_letters_are_no_row_before_a_unit():
 
 def test_review_a_drop_by_n_more_stays_a_drop():
     df = r_table("Ecdat", "Workinghours")
-    s = _schema(df, "hours", {"income": "Household income other than the wife's"}, "households", regression=True)
+    s = table_schema(df, "hours", {"income": "Household income other than the wife's"}, "households", regression=True)
     p = parse("what if household 12's income dropped by 50 more", s)
     assert p["ops"][0]["changes"][0]["action"] == "decrease", p
 
@@ -157,14 +147,14 @@ def test_review_a_renamed_classes_codes_still_name_them():
 # ---- leftovers of the wage1, BEPS and ResumeNames rounds -----------------------------------------
 
 def test_leftovers_white_of_nonwhite_lib_dem_and_a_resumes_number():
-    wage = _schema(r_table("wooldridge", "wage1", ("lwage", "expersq", "tenursq")), "wage",
+    wage = table_schema(r_table("wooldridge", "wage1", ("lwage", "expersq", "tenursq")), "wage",
                    {"wage": "average hourly earnings", "nonwhite": "=1 if nonwhite"}, "workers", regression=True)
     assert parse("how many white workers", wage)["filters"] == [{"feature": "nonwhite", "cmp": "==", "value": 0}]
     assert parse("how many nonwhite workers", wage)["filters"] == [{"feature": "nonwhite", "cmp": "==", "value": 1}]
-    beps = _schema(r_table("carData", "BEPS"), "vote", {"vote": "Party choice: Conservative, Labour, or Liberal Democrat"},
+    beps = table_schema(r_table("carData", "BEPS"), "vote", {"vote": "Party choice: Conservative, Labour, or Liberal Democrat"},
                    "voters")
     assert parse("how many voted lib dem", beps)["filters"] == [{"feature": "label", "cmp": "==", "value": "Liberal Democrat"}]
-    rn = _schema(r_table("AER", "ResumeNames"), "call", {
+    rn = table_schema(r_table("AER", "ResumeNames"), "call", {
         "call": "factor. Was the applicant called back?", "city": "factor indicating city: Boston or Chicago.",
         "experience": "number of years of work experience on the resume."}, "applicants")
     p = parse("what if resume 10 was from boston", rn)
