@@ -669,8 +669,9 @@ def _class_phrases(text: str, spans: list[_Span], schema: ChatSchema) -> list[_S
             continue
         for m in re.finditer(r"\b" + re.escape(str(cls).lower()) + r"\b", low):
             inside = [sp for sp in spans if sp.start < m.end() and m.start() < sp.end]
+            # (a class named whole takes the tagger's comparison in it: "too" of "Too Little")
             if inside and not any(sp in placed for sp in inside) and all(
-                    sp.tag in ("FEAT", "VAL", "CLS", "PRED", "LABEL", "MOD") and m.start() <= sp.start
+                    sp.tag in ("FEAT", "VAL", "CLS", "PRED", "LABEL", "MOD", "CMP") and m.start() <= sp.start
                     and sp.end <= m.end() for sp in inside):
                 tag = _outcome_tag(inside)
                 spans = [sp for sp in spans if sp not in inside]
@@ -841,9 +842,11 @@ def _said_past(text: str, sp: _Span, schema: ChatSchema) -> bool:
 
 
 # A verb in the past: what happened ("were called back", "voted yes"), not what will ("will vote no")
-PAST = re.compile(r"\b(?:[a-z]{3,}ed|got|went|was|were|had|did|won|lost|left|paid|made|took|gave)\b")
+PAST = re.compile(r"\b(?:[a-z]{3,}ed|got|went|was|were|had|did|won|lost|left|paid|made|took|gave|said|told|chose|"
+                  r"came|became|felt|thought)\b")
+# (and an answer given, "people saying too little", "who answered yes": what a survey records)
 CHOSE = re.compile(r"\b(?:bought|purchased|chose|picked|selected|ordered|went with|went for|went|opted for|switched to|"
-                   r"voted(?:\s+for)?)\s+"
+                   r"voted(?:\s+for)?|said|saying|answered|answering|replied|reported)\s+"
                    r"(?:the\s+|a\s+|an\s+)?$")
 
 

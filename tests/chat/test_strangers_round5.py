@@ -179,3 +179,11 @@ def test_a_columns_figures_for_each_class_said(smoking):
     for c in ("Yes", "No"):
         mean = df.loc[df.smoke == c, "age"].mean()
         assert f"the true label is “{c}”): mean {mean:,.1f}" in text, text
+
+
+def test_an_answer_people_gave_counted_by_group(wvs):
+    p = parse("which country has the most people saying too little?", wvs)
+    assert p["ops"] == [{"op": "statistics", "features": ["country"]}] and \
+        p["filters"] == [{"feature": "label", "cmp": "==", "value": "Too Little"}], p
+    p = parse("how many people said too little", wvs)
+    assert p["filters"] == [{"feature": "label", "cmp": "==", "value": "Too Little"}], p
