@@ -48,7 +48,6 @@ from .readings import (
 from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
-from .word_forms import stem
 
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
@@ -96,6 +95,9 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
                                                          for t in prev.toks)
     cancel_out(clauses, f, claims)
     # Words left over are connecting words, or claims about something not in the record.
+    named_first = tuple(sorted({i for t in toks if t.ref and t.ref.is_fact("player") for i in t.ref.meanings[0].players}))
+    for clause in clauses:
+        clause.sentence_players = named_first
     for clause in clauses:
         resolve_leftovers(clause, ctx, claims, stop_at_first)
         if stop_at_first and any(not c.ok for c in claims):
@@ -140,7 +142,7 @@ def the_row_itself(toks: list[Token], ctx) -> None:
     Android phone"). Any other unknown noun still fails."""
     names_outcome = any(t.ref is not None and (t.ref.is_fact("label") or "decision" in t.ref.cues)
                         for t in toks) or any(t.kind == "word" and not t.used and
-                                              getattr(ctx.forms.get(stem(t.norm)), "kind", "") == "label"
+                                              getattr(ctx.word_form(t.norm), "kind", "") == "label"
                                               for t in toks)
     if not names_outcome:
         return
