@@ -92,3 +92,26 @@ def test_forms_keep_lies_out(house, text):
 def test_row_kinds_and_family_words_claim_nothing(school, icu, text):
     ev = icu if "Dad" in text else school
     assert ok(text, ev)[0], ok(text, ev)
+@pytest.mark.parametrize("text, good", [
+    ("SHAP: lunch (85.1%) -18.0, income (8.5) -3.0.", True),      # a value stored as a percentage
+    ("SHAP: lunch (95.1%) -18.0, income (8.5) -3.0.", False),
+    ("Where 85% of pupils get a subsidised lunch, it cost about 18 points.", True),
+])
+def test_a_percent_of_a_value(school, text, good):
+    assert ok(text, school)[0] is good, ok(text, school)
+
+
+def test_a_percent_of_a_value_stored_as_a_fraction():
+    ev = Evidence.from_contributions([("lunch_share", 0.851, -18.0), ("income", 8.5, -3.0)],
+                                     prediction=630.0, base_value=651.0, unit="points", name="score")
+    assert ok("lunch_share (85.1%) -18.0", ev)[0]
+    assert not ok("lunch_share (75.1%) -18.0", ev)[0]
+
+
+@pytest.mark.parametrize("text, good", [
+    ("systolic_bp (90) +0.183, age (75) +0.079, emergency (yes) +0.062, infection (yes) +0.042.", True),
+    ("systolic_bp (90) +0.183, emergency (yes) +0.072.", False),
+    ("systolic_bp (90) +0.183, emergency (yes) -0.062.", False),
+])
+def test_a_rounded_share_after_a_category(icu, text, good):
+    assert ok(text, icu)[0] is good, ok(text, icu)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..facts import Facts, Player
-from ..vocabulary import vocabulary
+from ..vocabulary import vocabulary, words_of
 from .check_value import unattached_value
 from .context import RecordContext
 from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
@@ -267,17 +267,28 @@ def _gerund_follows(toks: list[Token], k: int) -> bool:
     return nxt is not None and nxt.norm.endswith("ing") and len(nxt.norm) > 4
 
 
-def item_owners(clauses: list[Clause]) -> None:
+def item_owners(clauses: list[Clause], f: Facts | None = None) -> None:
     """"other_income (5.1) +0.105": a clause of figures alone, after punctuation, belongs to the
-    feature of the clause before (for the figures in it)."""
+    feature of the clause before (for the figures in it); so after a category value in brackets,
+    "emergency (yes) +0.062", the value's words naming nothing else."""
     owner: tuple[int, ...] = ()
     for c in clauses:
         if c.players:
             owner = tuple(i for _, ids in c.players[-1:] for i in ids)
         elif not c.joined_by and not c.cues and all(t.kind == "num" for t in c.toks):
             c.item_players = owner
+        elif f is not None and len(owner) == 1 and not c.joined_by and not c.cues and not c.labels \
+                and _its_value(c, f.players[owner[0]]):
+            continue  # "(yes)": the owner's own value, the figures after it still its own
         else:
             owner = ()
+
+
+def _its_value(c: Clause, p: Player) -> bool:
+    """Whether a clause's words are just the category value of ``p`` ("yes" of emergency=yes)."""
+    if p.numeric or p.value is None:
+        return False
+    return [t.norm for t in c.toks] == words_of(str(p.value))
 
 
 def appositive_ranks(clauses: list[Clause]) -> None:

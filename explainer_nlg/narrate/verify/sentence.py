@@ -108,7 +108,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     relative_within(clauses, f)
     share_forward(clauses)
     appositive_ranks(clauses)
-    item_owners(clauses)
+    item_owners(clauses, f)
     carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
