@@ -115,3 +115,10 @@ def test_a_percent_of_a_value_stored_as_a_fraction():
 ])
 def test_a_rounded_share_after_a_category(icu, text, good):
     assert ok(text, icu)[0] is good, ok(text, icu)
+@pytest.mark.parametrize("text, good", [
+    ("The model estimates a 60% risk, three times the usual 20%.", True),
+    ("The model estimates a 60% risk, four times the usual 20%.", False),
+    ("The model estimates a 60% risk, three times higher than usual.", False),  # no second figure
+])
+def test_times_as_a_ratio(icu, text, good):
+    assert ok(text, icu)[0] is good, ok(text, icu)
