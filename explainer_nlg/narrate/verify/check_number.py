@@ -64,6 +64,10 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
     if f.in_amounts and t.unit != "pct":
         return check_amount(f, t, clause, pos, clause.sentence_players)
     claim = _check_number(f, t, clause, pos)
+    if not claim.ok and t.unit == "pct":
+        value = _percent_of_value(f, t, clause, pos)
+        if value is not None:
+            return value
     if claim.ok or not _fraction(f, t):
         return claim
     # "P(Android)=0.78", "'big' +0.22": a probability or a contribution written as a fraction, as
@@ -76,6 +80,20 @@ def check_number(f: Facts, t: Token, clause: Clause, pos: int) -> Claim:
                      unit="points" if owner is not None else "pct")
     share = _check_number(f, as_share, owner or clause, pos)
     return share if share.ok else claim
+
+
+def _percent_of_value(f: Facts, t: Token, clause: Clause, pos: int) -> Claim | None:
+    """"lunch (85.1%)", "85% of pupils get a subsidised lunch": a percentage beside a numeric
+    feature is its value, stored as a percentage (85.1) or as a fraction of 1 (0.851). None where
+    no numeric feature stands in the clause (the percentage keeps its other readings' verdict)."""
+    if not clause.players:
+        return None
+    p = f.players[nearest(clause.players, pos)[0]]
+    if f.is_change or not p.numeric or not is_number(p.value):
+        return None
+    v = float(p.value)
+    ok = close(t, v) or (0.0 <= v <= 1.0 and close(t, v * 100))
+    return Claim("number", t.text, ok, "" if ok else f"{p.noun} is {fmt_number(v)}, not {t.text}")
 
 
 def _fraction(f: Facts, t: Token) -> bool:

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..facts import Facts, Player
-from ..vocabulary import vocabulary
+from ..vocabulary import vocabulary, words_of
 from .check_value import unattached_value
 from .context import RecordContext
 from .encoder import MINILM_THRESHOLD, MODIFIER_THRESHOLD
 from .phrases import HEAT_WORDS, NEGATIONS, SPLIT_WORDS, value_words
 from .tokens import Meaning, Reading, Token, norm_possessive, prev_word
 from .verdict import Claim
-from .word_forms import stem
 
 
 class Placed(NamedTuple):
@@ -108,10 +107,22 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
     """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
     about something the record does not hold."""
     toks = clause.toks
+    for k in range(len(toks) - 1):
+        # "lot size" for lotsize, "air conditioning" for aircon: one name said as two words.
+        a, b = toks[k], toks[k + 1]
+        if a.kind == b.kind == "word" and not a.used and not b.used:
+            form = ctx.compound_form(a.norm, b.norm)
+            if form is not None:
+                a.used = b.used = True
+                text = f"{a.text} {b.text}"
+                a.ref = Reading("fact", (form,), first=True, text=text)
+                b.ref = Reading("fact", (form,), first=False, text=text)
+                claims.append(Claim("player", text, True, "read as "
+                                                          f"{ctx.f.players[form.players[0]].noun}"))
     for t in toks:
         if t.kind != "word" or t.used or norm_possessive(t.norm) in ctx.glue or t.norm in ctx.glue:
             continue
-        form = ctx.forms.get(stem(t.norm))
+        form = ctx.word_form(t.norm)
         if form is not None:
             # Another form of a word the record names ("insurance" for "insured"), or of its unit.
             t.used = True
@@ -138,6 +149,15 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
             j += 1
         run = toks[i:j]
         text = " ".join(x.text for x in run)
+        near = [toks[k] for k in (i - 1, j) if 0 <= k < len(toks) and toks[k].ref and toks[k].ref.is_fact("player")]
+        if len(run) == 1 and run[0].norm in ctx.shared_words and not near \
+                and not ctx.shared_words[run[0].norm] & set(clause.sentence_players):
+            # "the girth" with waist_girth and hip_girth: a word of two features' names names neither,
+            # however close MiniLM finds one of them (unless the sentence names them: "the
+            # cholesterol measures (HDL, LDL, ...)", or one stands beside it: "HDL cholesterol").
+            claims.append(Claim("unknown", text, False, f"“{text}” is a word of more than one feature's name"))
+            i = j
+            continue
         if all(x.norm in value_words() for x in run):
             # "good looks", or "light" beside nothing it describes: a value against other rows that
             # check_value.py could not check; never read as part of the feature's name.
@@ -197,8 +217,13 @@ def collect(clause: Clause) -> None:
             # top, so each must be one of the strongest (major), not the strongest.
             nxt = next((x.norm for x in toks[pos + 1:] if x.kind == "word" and not (x.ref and x.ref.tag == "cue")), "")
             several = prev_word(toks, pos) in ("two", "three", "2", "3") or nxt in PLURAL_RANKED
+            # "the single storey", "a single bathroom": "single" before a feature's own word counts
+            # that feature's value; it ranks only before a rank word or a noun ("the single biggest").
+            after = next((x for x in toks[pos + 1:] if not (x.ref and x.ref.tag == "cue" and not x.ref.first)), None)
+            counted = t.ref.text.lower().endswith("single") and after is not None and after.ref is not None \
+                and after.ref.is_fact("player")
             for r in ("top", "major", "minor", "plain", "bottom"):
-                if r in tags and not (ordinal and r in ("top", "major")):
+                if r in tags and not (ordinal and r in ("top", "major")) and not counted:
                     clause.ranks.append(Placed(pos, "major" if r == "top" and several else r))
         elif t.ref.tag == "fact":
             for m in t.ref.meanings:
@@ -242,17 +267,28 @@ def _gerund_follows(toks: list[Token], k: int) -> bool:
     return nxt is not None and nxt.norm.endswith("ing") and len(nxt.norm) > 4
 
 
-def item_owners(clauses: list[Clause]) -> None:
+def item_owners(clauses: list[Clause], f: Facts | None = None) -> None:
     """"other_income (5.1) +0.105": a clause of figures alone, after punctuation, belongs to the
-    feature of the clause before (for the figures in it)."""
+    feature of the clause before (for the figures in it); so after a category value in brackets,
+    "emergency (yes) +0.062", the value's words naming nothing else."""
     owner: tuple[int, ...] = ()
     for c in clauses:
         if c.players:
             owner = tuple(i for _, ids in c.players[-1:] for i in ids)
         elif not c.joined_by and not c.cues and all(t.kind == "num" for t in c.toks):
             c.item_players = owner
+        elif f is not None and len(owner) == 1 and not c.joined_by and not c.cues and not c.labels \
+                and _its_value(c, f.players[owner[0]]):
+            continue  # "(yes)": the owner's own value, the figures after it still its own
         else:
             owner = ()
+
+
+def _its_value(c: Clause, p: Player) -> bool:
+    """Whether a clause's words are just the category value of ``p`` ("yes" of emergency=yes)."""
+    if p.numeric or p.value is None:
+        return False
+    return [t.norm for t in c.toks] == words_of(str(p.value))
 
 
 def appositive_ranks(clauses: list[Clause]) -> None:

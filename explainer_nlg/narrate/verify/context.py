@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..facts import Facts, facts_for
+from ..facts import GENERIC_NAME_WORDS, Facts, facts_for
 from ..vocabulary import vocabulary, words_of
 from .encoder import encoder
 from .phrases import (
@@ -14,11 +14,12 @@ from .phrases import (
     action_table,
     base_glue,
     confidence_table,
+    spellings,
     synonym_groups,
     unit_words,
 )
 from .tokens import Meaning
-from .word_forms import form_table
+from .word_forms import MIN_FUZZY, form_table, one_edit, stem, variants
 
 # Names of punctuation marks that a text's Shapley players can be ("the full stops pulled ...").
 PUNCTUATION_NAMES = {".": ("full stop", "full stops", "period", "periods"), ",": ("comma", "commas"),
@@ -111,6 +112,7 @@ class RecordContext:
         self.max_len = max((len(k) for k in self.phrases), default=1)
         self._alias_vectors = None
         self.forms = self._forms()
+        self.name_forms, self.name_words = self._name_forms()
 
     def _category_values(self) -> None:
         """A feature's own category value names it ("the Americas" for continent=Americas, "Dream
@@ -208,6 +210,58 @@ class RecordContext:
         for w in words_of(str(getattr(self.f, "unit", "") or "")):
             entries.append((w, "glue"))
         return form_table(entries)
+
+    def _name_forms(self) -> tuple[dict[str, object], dict[str, object]]:
+        """The record's one-word names with the words of each feature's name and its description's
+        head noun ("hip" of hip_girth): stem -> Meaning, and word -> Meaning for spelling
+        matches. A word two features share ("girth") names neither."""
+        entries: list[tuple[str, object]] = []
+        for key, meanings in self.phrases.items():
+            if len(key) == 1 and meanings and meanings[0].kind in ("label", "player", "category") \
+                    and key[0] not in self.glue:
+                entries.append((key[0], meanings[0]))
+        if self.f.input_kind != "text":
+            for p in self.f.players:
+                words = set(re.split(r"[^a-z]+", p.name.lower())) | set(words_of(p.noun)[-1:])
+                for w in words:
+                    if len(w) > 2 and w not in self.glue and w not in GENERIC_NAME_WORDS:
+                        entries.append((w, Meaning("player", players=(p.index,))))
+        owners: dict[str, set] = {}
+        for w, m in entries:
+            owners.setdefault(w, set()).add(m)
+        self.shared_words = {w: {i for m in ms for i in getattr(m, "players", ())} for w, ms in owners.items()
+                             if len(ms) > 1}
+        whole = {w: next(iter(ms)) for w, ms in owners.items() if len(ms) == 1}
+        return form_table(entries), whole
+
+    def word_form(self, word: str) -> object | None:
+        """What a word left over names as another form of a record's word: its stem ("insurance"
+        for "insured"), a plural, a British spelling or a doubled consonant ("hips", "storey",
+        "preferred"), or one letter apart in a long word ("neighbourhood"); only where exactly one
+        thing of the record fits (word_forms.py). "glue" for the unit's words, else None."""
+        form = self.forms.get(stem(word))
+        if form is not None:
+            return form
+        found = {self.name_forms[stem(v)] for v in variants(word, spellings()) if stem(v) in self.name_forms}
+        found |= {self.name_words[v] for v in variants(word, spellings()) if v in self.name_words}
+        if not found and len(word) >= MIN_FUZZY:
+            found = {m for w, m in self.name_words.items() if one_edit(word.lower(), w)}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def compound_form(self, first: str, second: str) -> object | None:
+        """A one-word column name said as two words: "lot size" for lotsize, "air conditioning" for
+        aircon (the first word whole, the second's first letters, at least three of them)."""
+        a, b = first.lower(), second.lower()
+        found = set()
+        if len(a) < 3:
+            return None
+        for w, m in self.name_words.items():
+            if getattr(m, "kind", "") != "player" or not w.startswith(a) or len(w) - len(a) < 3:
+                continue
+            rest = w[len(a):]
+            if b.startswith(rest) or rest in variants(b, spellings()):
+                found.add(m)
+        return next(iter(found)) if len(found) == 1 else None
 
     def _add(self, phrase: str, meaning: Meaning) -> None:
         key = tuple(words_of(phrase))

@@ -94,7 +94,8 @@ def base_glue() -> frozenset[str]:
     (prompts/verifier_words.toml)."""
     extra = verifier_words()["claim_free"]
     return (frozenset(vocabulary()["language"]["glue"].split()) | template_words() | STOPWORDS
-            | frozenset(extra["words"].split()) | frozenset(extra["row_nouns"].split()))
+            | frozenset(extra["words"].split()) | frozenset(extra["row_nouns"].split())
+            | frozenset(extra.get("family", "").split()))
 
 
 def verifier_words() -> dict:
@@ -117,6 +118,13 @@ def unit_words(unit: str | None) -> set[str]:
 def value_words() -> frozenset[str]:
     """Words that describe a value against other rows ("light", "low"): ``[values]``."""
     return frozenset(verifier_words()["values"]["words"].split())
+
+
+@functools.lru_cache(maxsize=1)
+def spellings() -> dict[str, str]:
+    """British spellings of short words -> the American ones (``[spellings]``): "storey" -> "story".
+    Long words are matched one letter apart instead (word_forms.one_edit)."""
+    return {b: a for b, a in verifier_words().get("spellings", {}).items()}
 
 
 def synonym_groups() -> list[list[str]]:

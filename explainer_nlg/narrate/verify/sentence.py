@@ -48,7 +48,6 @@ from .readings import (
 from .tokens import Reading, Token, match_phrases, tokenise
 from .verdict import Claim, Verdict
 from .view_records import check_view_sentence, is_view_record
-from .word_forms import stem
 
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
@@ -87,6 +86,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     prediction_level(toks, f, claims)
     likelihood(toks, f, claims)
     read_values(toks, ctx, claims)
+    ratios(toks, claims)
     if other_way > 0:
         relative_cues_up(toks)
     clauses = split_clauses(toks)
@@ -96,6 +96,9 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
                                                          for t in prev.toks)
     cancel_out(clauses, f, claims)
     # Words left over are connecting words, or claims about something not in the record.
+    named_first = tuple(sorted({i for t in toks if t.ref and t.ref.is_fact("player") for i in t.ref.meanings[0].players}))
+    for clause in clauses:
+        clause.sentence_players = named_first
     for clause in clauses:
         resolve_leftovers(clause, ctx, claims, stop_at_first)
         if stop_at_first and any(not c.ok for c in claims):
@@ -106,7 +109,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     relative_within(clauses, f)
     share_forward(clauses)
     appositive_ranks(clauses)
-    item_owners(clauses)
+    item_owners(clauses, f)
     carry_subjects(clauses)
     inherit(clauses)
     named = tuple(sorted({i for c in clauses for _, ids in c.players for i in ids}))
@@ -140,7 +143,7 @@ def the_row_itself(toks: list[Token], ctx) -> None:
     Android phone"). Any other unknown noun still fails."""
     names_outcome = any(t.ref is not None and (t.ref.is_fact("label") or "decision" in t.ref.cues)
                         for t in toks) or any(t.kind == "word" and not t.used and
-                                              getattr(ctx.forms.get(stem(t.norm)), "kind", "") == "label"
+                                              getattr(ctx.word_form(t.norm), "kind", "") == "label"
                                               for t in toks)
     if not names_outcome:
         return
@@ -158,6 +161,32 @@ def the_row_itself(toks: list[Token], ctx) -> None:
                 and noun.norm not in ctx.glue and noun.norm not in ctx.forms and verb.kind == "word" \
                 and verb.norm in SUBJECT_VERBS:
             noun.used = True
+
+
+RATIO_HEDGE = 0.1  # "three times" for 2.9 or 3.1: said of a ratio, a whole number is a rounded one
+
+
+def ratios(toks: list[Token], claims: list[Claim]) -> None:
+    """"a 60% risk, three times the usual 20%": "N times" compares the figure before it with the one
+    after it, and is backed when their ratio is N (within a tenth of N). With no figure on either
+    side ("three times as large as the biggest positive effect") the ratio is a claim the sentence
+    gives no figures for, and is rejected."""
+    for i in range(1, len(toks)):
+        t, n = toks[i], toks[i - 1]
+        if t.kind != "word" or t.used or t.norm != "times" or n.kind != "num" or n.signed or n.unit:
+            continue
+        before = next((x for x in reversed(toks[:i - 1]) if x.kind == "num"), None)
+        after = next((x for x in toks[i + 1:] if x.kind == "num"), None)
+        t.used = True
+        n.kind = "ratio"  # a multiplier, not a figure of the record
+        shown = f"{n.text} times"
+        if before is None or after is None or after.value == 0:
+            claims.append(Claim("ratio", shown, False, f"“{shown}” compares figures the sentence does not give"))
+            continue
+        ratio = abs(before.value / after.value)
+        ok = abs(ratio - n.value) <= RATIO_HEDGE * n.value
+        claims.append(Claim("ratio", shown, ok, "" if ok else
+                            f"{before.text} is {ratio:.2g} times {after.text}, not {n.text}"))
 
 
 def motion_particles(toks: list[Token]) -> None:

@@ -44,3 +44,51 @@ def form_table(entries: list[tuple[str, object]]) -> dict[str, object]:
             clash.add(s)
         seen.setdefault(s, what)
     return {s: what for s, what in seen.items() if s not in clash}
+
+
+# Words never compared by spelling: under this length a letter more or less is another word
+# ("hop"/"hip", "store"/"story"); a British spelling of a short word is listed as data instead.
+MIN_FUZZY = 8
+
+
+def variants(word: str, spellings: dict[str, str] | None = None) -> list[str]:
+    """Other spellings of a word to look its stem up by: the American spelling (``[spellings]`` in
+    prompts/verifier_words.toml), the singular of a short plural ("hips" for "hip"), and a verb's
+    doubled last consonant undone ("preferred" for "prefer").
+
+    >>> variants("hips"), variants("preferred"), variants("storey", {"storey": "story"})
+    (['hips', 'hip'], ['preferred', 'preferr', 'prefer'], ['storey', 'story'])
+    """
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    out = [w]
+    if spellings and w in spellings:
+        out.append(spellings[w])
+    for v in list(out):
+        if v.endswith("s") and not v.endswith("ss") and len(v) >= 4:
+            out.append(v[:-1])
+        for end in ("ed", "ing"):
+            base = v[:-len(end)] if v.endswith(end) else ""
+            if len(base) >= 4:
+                out.append(base)
+                if base[-1] == base[-2] and base[-1] not in "aeiouls":
+                    out.append(base[:-1])
+    return list(dict.fromkeys(out))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether two long words differ by one letter added, dropped or changed ("neighbourhood",
+    "neighborhood"); short words never match (MIN_FUZZY).
+
+    >>> one_edit("neighbourhood", "neighborhood"), one_edit("expenditure", "expenditures"), one_edit("hip", "hop")
+    (True, True, False)
+    """
+    if min(len(a), len(b)) < MIN_FUZZY or abs(len(a) - len(b)) > 1 or a == b:
+        return a == b and len(a) >= MIN_FUZZY
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
