@@ -82,7 +82,12 @@ class TabularViews:
         if not target or target not in data.columns:
             return None
         s = data[target]
-        return s.astype(str).where(s.notna(), None)
+        names = getattr(getattr(self, "predictor", None), "label_names", None)
+        # (as the predictor names the classes: "will abstain" where the data holds "A", so that a
+        # neighbour's true class and its prediction compare)
+        text = pd.Series(names(s) if names and not getattr(self.predictor, "is_regression", False) else s.astype(str),
+                         index=s.index)
+        return text.where(s.notna(), None)
 
     @property
     def schema(self):

@@ -346,6 +346,9 @@ def _value_index(schema: ChatSchema) -> list[ValueItem]:
                 inverted = re.fullmatch(r"([a-z]+) of ([a-z]+)", said)
                 if inverted:  # "santiago city" of "city of Santiago"
                     forms.add(f"{inverted.group(2)} {inverted.group(1)}")
+                ends = re.fullmatch(r"([a-z]+) [a-z]+ ([a-z]+)", said)
+                if ends and ends.group(2) not in ("of", "and", "or") and ends.group(1) not in ("of", "the"):
+                    forms.add(f"{ends.group(1)} {ends.group(2)}")  # "metropolitan area" of "Metropolitan Santiago area"
             spelled = coded_sex(f, v)  # "f" of ``sex``: the words for "female"
             for vals, says in value_words():
                 if words in vals or str(v).lower() in vals or spelled in vals or bare in vals:

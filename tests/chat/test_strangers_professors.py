@@ -149,3 +149,10 @@ def test_a_definition_keeps_the_descriptions_own_stop():
     for q, said in (("what is gashw", "heating? "), ("what does lotsize mean", "feet). ")):
         text = ex.ask(q, session="define-stop").text
         assert said in text and "?." not in text and ").." not in text, text
+
+
+def test_review_a_described_value_said_by_its_first_and_last_words(voters):
+    # (the re-run of round 4: "the metropolitan area" compared SA with every other region)
+    p = parse("compare santiago city vs the metropolitan area", voters)
+    assert p["ops"][0]["groups"] == [[{"feature": "region", "cmp": "==", "value": "SA"}],
+                                     [{"feature": "region", "cmp": "==", "value": "M"}]], p

@@ -187,3 +187,23 @@ def test_an_answer_people_gave_counted_by_group(wvs):
         p["filters"] == [{"feature": "label", "cmp": "==", "value": "Too Little"}], p
     p = parse("how many people said too little", wvs)
     assert p["filters"] == [{"feature": "label", "cmp": "==", "value": "Too Little"}], p
+
+
+def test_similar_cases_compare_renamed_classes_with_the_datas_codes():
+    # (Chile's "A will abstain, N will vote no, ...": the neighbours' true classes were the codes and
+    # their predictions the names, so "the model got 0 of those 5 right" where it got 4)
+    from sklearn.ensemble import RandomForestClassifier
+
+    from explainer_nlg import Explainer
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"age": rng.integers(18, 80, 200), "statusquo": rng.normal(0, 1, 200).round(2)})
+    df["vote"] = np.select([df.statusquo > 0.5, df.statusquo < -0.5], ["Y", "N"], "A")
+    df.index = pd.RangeIndex(1, 201)
+    model = RandomForestClassifier(30, random_state=0).fit(df[["age", "statusquo"]], df.vote)
+    ex = Explainer.from_sklearn(model, df, target="vote", row_noun="voters", descriptions={
+        "vote": "Planned vote: A will abstain, N will vote no, Y will vote yes."})
+    assert "will abstain" in ex.class_names
+    sc = ex.similar(10, k=5)
+    assert {n.true_label for n in sc.neighbours} <= set(ex.class_names)
+    assert sc.correct == sum(n.predicted_label == n.true_label for n in sc.neighbours) >= 3, sc
