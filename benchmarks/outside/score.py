@@ -8,6 +8,7 @@
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev3         # four more domains' dev half (2026-12-01, 05:05)
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py test3        # their held-out half: once before, once at the end
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev4 test4   # four more with percentiles (2026-12-03): test4 held out
+    OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev5 test5   # four more (2026-12-03 night): test5 held out
 
 Each explanation in ``explanations.json`` (made with shap itself, see build_explanations.py) becomes
 an Evidence record through ``Evidence.from_contributions``, exactly as a user would bring it: the
@@ -39,7 +40,7 @@ def evidence(rec: dict):
     # The row's name, as a user who knows which row they explained would give it (from 2026-12-01
     # 05:20; the tables before that were scored without it): the car, or the country and year. A row
     # number is not given: it would make one more figure a sentence may state.
-    name = rec.get("car") or rec.get("school") or (rec["row"] if isinstance(rec["row"], str) else None)
+    name = rec.get("car") or rec.get("school") or rec.get("name") or (rec["row"] if isinstance(rec["row"], str) else None)
     if name:
         kw.update(row_id=name)
     # Each numeric feature's standing among the rows the model was trained on (decision 0023; added
@@ -57,6 +58,7 @@ def records() -> dict:
     raw.update(json.loads((HERE / "explanations2.json").read_text()))  # the four domains of 2026-12-01
     raw.update(json.loads((HERE / "explanations3.json").read_text()))  # four more, 2026-12-01 05:05
     raw.update(json.loads((HERE / "explanations4.json").read_text()))  # four more, with percentiles, 2026-12-03
+    raw.update(json.loads((HERE / "explanations5.json").read_text()))  # four more, 2026-12-03 night
     return {k: evidence(v) for k, v in raw.items()}
 
 
@@ -103,7 +105,7 @@ def score(half: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("halves", nargs="*", default=["dev"], choices=["dev", "test", "dev2", "test2", "dev3", "test3",
-                                                                       "dev4", "test4"])
+                                                                       "dev4", "test4", "dev5", "test5"])
     ap.add_argument("--misses", action="store_true")
     args = ap.parse_args()
     for half in args.halves:

@@ -221,3 +221,15 @@ def test_a_figure_beside_predicted_is_the_prediction(articles):
     assert not accepted("This student is predicted to publish about two articles.", articles)
     assert not accepted("The model predicts about 2 articles.", articles)
     assert accepted("The model predicts about 7 articles, some 5.5 more than the mean prediction of 1.64.", articles)
+
+
+def test_a_fraction_word_after_an_amount_lead_is_read_not_a_crash():
+    # "over half the gain" raised TypeError (a tuple joined to a frozenset) in the tokenizer since ea8f497
+    from explainer_nlg import verify
+    from explainer_nlg.evidence import Evidence
+
+    ev = Evidence.from_contributions([("Living area", 1698, 12757.84), ("Year built", 1963, -8000.0)],
+                                     prediction=186000.0, base_value=181242.16, unit="$", name="price")
+    for text in ("The year built took off over half the gain.", "The living area added about a third more."):
+        report = verify(text, ev)
+        assert report.verdict in ("accepted", "rejected") and report.sentences, text

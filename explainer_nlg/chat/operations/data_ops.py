@@ -100,8 +100,17 @@ def count(ctx: Context) -> OpResult:
             text += (f" The model's prediction for them averages {fmt_amount(float(rows['prediction'].mean()), table.unit)}"
                      f" (from {fmt_amount(float(rows['prediction'].min()), table.unit)} to "
                      f"{fmt_amount(float(rows['prediction'].max()), table.unit)}).")
-        return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame),
-                                                "mean_prediction": float(rows["prediction"].mean()) if len(rows) else None})
+        figures = {"rows": len(rows), "total": len(table.frame),
+                   "mean_prediction": float(rows["prediction"].mean()) if len(rows) else None}
+        said = [f for f in ctx.filters if f.get("feature") == "prediction"]
+        if said and table.has_labels:
+            # "how many items have more than 1000 calories": counted by the prediction, and by the
+            # true values the data records, since the question may mean either
+            recorded = table.filter([{**f, "feature": "label"} if f.get("feature") == "prediction" else f
+                                     for f in ctx.filters])
+            figures["rows_by_true_value"] = len(recorded)
+            text += f" By the true {table.classes[0] if table.classes else 'value'} in the data, {len(recorded)} do."
+        return OpResult("count", text, figures=figures)
     by = rows["prediction"].value_counts().to_dict()
     split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
     text = _matching(ctx, len(rows), len(table.frame))

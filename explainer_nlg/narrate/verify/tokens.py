@@ -142,7 +142,7 @@ def spelled_numbers(toks: list[Token]) -> list[Token]:
                              decimals=1))
             i += 4
             continue
-        if w in FRACTION_WORDS and (nxt[0] in ("a", "an", "of") or prev in ("a", "by", "another") | AMOUNT_LEADS):
+        if w in FRACTION_WORDS and (nxt[0] in ("a", "an", "of") or prev in {"a", "by", "another"} | AMOUNT_LEADS):
             if prev == "a" and out:
                 out.pop()  # "a quarter": the article is part of the figure
             out.append(Token("num", t.text, value=FRACTION_WORDS[w], decimals=1 if w == "half" else 2))
