@@ -122,6 +122,8 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
             sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
     for sp in spans:
+        if sp.tag == "FEAT" and linking.target_unit(sp.text, schema) and re.search(r"\d\s*$", text[:sp.start]):
+            sp.tag, sp.used = "UNIT", True  # "40 MPa": the unit the predicted quantity is described in
         if sp.tag == "NEG" and sp.text.lower().strip() in ("only", "just", "solely"):
             sp.tag, sp.used = "SAID", True  # "people with only primary education": those, not the others
         if sp.tag == "NEG" and any(o.tag in ("FEAT", "VAL") and (o.start, o.end) == (sp.start, sp.end) for o in spans):
@@ -929,8 +931,11 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 re.search(r"\b(?:without|with|no|any|had|has|have|having)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower()):
             sp.tag = "FEAT"  # "survive without an infection" (a column ``Infection``): the column, not an event class
             continue
-        if sp.tag != "LABEL" and re.search(r"\b(?:actual+y|acutally|realy|really|truly|in fact|labell?ed(?: as)?|"
-                                           r"true label (?:is|of))\s+$",
+        # (and "ended up", "turned out", with or without "actually": "how many renters actually ended up bad")
+        if sp.tag != "LABEL" and re.search(r"\b(?:(?:actual+y|acutally|realy|really|truly|in fact|labell?ed(?: as)?|"
+                                           r"true label (?:is|of))\s+(?:(?:ended|end|turned|turn|wound)\s+(?:up|out)\s+"
+                                           r"(?:being\s+|as\s+|to be\s+)?)?|(?:ended|turned|wound)\s+(?:up|out)\s+"
+                                           r"(?:being\s+|as\s+|to be\s+)?)$",
                                            text[:sp.start].lower()):
             sp.tag = "LABEL"  # "how many were actually rearrested": the true label, not the prediction
         before = text[max(0, sp.start - 12):sp.start]
@@ -1012,9 +1017,9 @@ def _class_then_rows(spans: list[_Span], schema: ChatSchema) -> None:
 
 
 def _row_words(schema: ChatSchema) -> set[str]:
-    """What the user's rows are called ("stores", "store"): words for the rows, not a column."""
+    """What the user's rows are called ("stores", "store", "mixes", "mix"): words for the rows, not a column."""
     words = set(split_words(schema.row_noun))
-    return words | {w[:-1] for w in words if w.endswith("s")}
+    return words | {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if re.search(r"(?:x|ss|sh|ch|z)es$", w)}
 
 
 # Parents: no row's id ("a mom 20 or younger" is a mother's age), but their plural is a group of the
@@ -1385,6 +1390,8 @@ def predicted_amount(text: str, at: int, schema: ChatSchema, column: str | None 
     if not schema.is_regression:
         return False
     after = re.match(r"[$€£]?\s*\d[\d,.]*\s*(?:k\b)?\s*([a-z]+)", text[at:].lower())
+    if after and linking.target_unit(after.group(1), schema):
+        return True  # "predicted above 40 MPa" of a strength described "in MPa": the prediction's unit
     if after and linking.names_quantity(after.group(1), schema) and \
             linking.link_feature(after.group(1), schema, use_embeddings=False).score < 0.95:
         return True  # "items over 800 calories" of a model of calories: the prediction's amount, in its unit
@@ -1516,7 +1523,9 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
             # (not "2 more cards" of a 0 / 1 count column: an amount to add, not its "yes")
             value = schema.booleans[feat][1] if value not in (0, 1) else schema.booleans[feat][int(value)]
         pairs.append({"feature": feat, "cmp": op if op and op != "between" else "==", "value": value,
-                      "kind": "number", "span": n, "act": act_sp.text if act_sp is not None else None})
+                      "kind": "number", "span": n, "act": act_sp.text if act_sp is not None else None,
+                      "percent": n.text.strip().endswith("%") or bool(re.match(r"\s*(?:%|percent|per cent)\b",
+                                                                               text[n.end:].lower()))})
         i += 1
     for idx, sp in enumerate(spans):
         if sp.tag == "VAL" and sp.link is not None and not sp.used:
@@ -2026,6 +2035,13 @@ def _change(p: dict, schema: ChatSchema) -> dict:
         return {"feature": feat, "action": "increase", "value": None, "factor": 2}
     if act == "halve":
         return {"feature": feat, "action": "decrease", "value": None, "factor": 0.5}
+    said = " ".join(split_words(feat)) + " " + str((schema.descriptions or {}).get(feat) or "").lower()
+    if p.get("percent") and act in ("increase", "decrease") and isinstance(value, (int, float)) and \
+            not re.search(r"%|\bpercent|\bpct\b|\bshare\b|\brate\b|\bproportion\b", said):
+        # "cut the water by 10%": a tenth less of what the row has, not 10 units (a column that is
+        # itself a percentage moves by points)
+        factor = 1 + value / 100 if act == "increase" else 1 - value / 100
+        return {"feature": feat, "action": act, "value": None, "factor": factor}
     return {"feature": feat, "action": act, "value": value}
 
 

@@ -596,6 +596,23 @@ def column_words(f: str, schema: ChatSchema) -> set[str]:
     return set(split_words(f)) | set(filter(None, [head_noun(str((schema.descriptions or {}).get(f) or ""))]))
 
 
+def target_unit(word: str, schema: ChatSchema) -> bool:
+    """Whether ``word`` is the unit the regressor's target is described in ("MPa" of "Compressive
+    strength of the concrete, in MPa."; "kg" of "weight (kg)"), and no column's name.
+
+    >>> s = ChatSchema(["water"], target="strength", descriptions={"strength": "Compressive strength, in MPa."})
+    >>> s.is_regression = True
+    >>> target_unit("MPa", s), target_unit("water", s), target_unit("strength", s)
+    (True, False, False)
+    """
+    if not getattr(schema, "is_regression", False):
+        return False
+    desc = str((schema.descriptions or {}).get(schema.target or "") or "").lower()
+    units = {a or b for a, b in re.findall(r"\bin\s+([a-z$%][a-z$%/]*)\s*[.,;)]?\s*$|\(([a-z$%][a-z$%/]*)\)", desc)}
+    w = word.lower().strip()
+    return bool(w) and w in units and not any(w in split_words(f) for f in schema.features)
+
+
 def names_quantity(mention: str, schema: ChatSchema) -> bool:
     """Whether a mention names what a regressor predicts and nothing else: each of its words is
     one of ``quantity_words``, or the head noun of the target's description said with one ("crime

@@ -343,6 +343,8 @@ def _averages_the_target(text: str, schema: Any) -> bool:
 WHICH_FEATURE_MOST = re.compile(r"\b(?:which|what)\s+(?:one\s+)?(?:features?|factors?|variables?|columns?|inputs?|"
                                 r"things?)\b.*\b(?:most|biggest|largest|main|strongest)\b")
 VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against)\s")
+# "for each job type", "by region", "per state", "across countries": every group of a column
+EACH_GROUP = re.compile(r"\b(?:for each|for every|each|per|by|across|broken down by|split by|for all the)\s+(?:the\s+)?[a-z]")
 # "average predicted probability", "avg chance", "mean predicted risk": a classifier's likelihood averaged
 AVERAGE_CHANCE = re.compile(r"\b(?:avg|average|mean|typical|overall)\s+(?:predicted\s+|model'?s\s+|estimated\s+)?"
                             r"(chances?|probabilit(?:y|ies)|prob|likelihood|odds|risk)\b")
@@ -740,7 +742,27 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "which state has the highest death rate": the groups of that column compared on the outcome
         ops = [{"op": "compare", "features": [by_group],
                 **({"target": a.targets[-1][0]} if a.targets else {})}]
-    classes_said = list(dict.fromkeys(c for c, _, _ in a.targets))
+    grouped = (getattr(schema, "categories", None) or {}) | (getattr(schema, "families", None) or {})
+    each = [f for f in a.features if f in grouped]
+    if ops and len(ops) == 1 and ops[0]["op"] in ("predict", "statistics", "count") and a.instance is None and \
+            len(each) == 1 and EACH_GROUP.search(text) and (a.targets or any(
+                f["feature"] == "prediction" for f in a.filters)):
+        # "whats the bad rate for each job type": the groups of that column compared on the class
+        cls = a.targets[-1][0] if a.targets else next(f["value"] for f in a.filters if f["feature"] == "prediction")
+        ops = [{"op": "compare", "features": each, "target": cls}]
+        a.filters = [f for f in a.filters if f["feature"] != "prediction"]
+    if ops and len(ops) == 1 and ops[0]["op"] == "compare" and (ops[0].get("groups") or ops[0].get("features")):
+        said = [f for f in a.filters if f["feature"] == "prediction" and f.get("cmp", "==") == "=="]
+        if len(said) == 1:
+            # "compare owners and renters - how often are they predicted bad?": the class compared on,
+            # not a filter on the model's decisions
+            ops[0]["target"] = said[0]["value"]
+            a.filters = [f for f in a.filters if f is not said[0]]
+    # the classes a question names, as targets or as filters on one column ("for bad vs good")
+    filtered = {col: [f["value"] for f in a.filters if f["feature"] == col and f.get("cmp", "==") == "=="]
+                for col in ("label", "prediction")}
+    two = next((col for col, vs in filtered.items() if len(set(map(str, vs))) >= 2), None)
+    classes_said = list(dict.fromkeys([c for c, _, _ in a.targets] + (filtered[two] if two else [])))
     if ops and ops[0]["op"] in ("compare", "statistics") and len(ops) == 1 and a.instance is None and \
             len(classes_said) >= 2 and a.features and not a.groups and by_group is None:
         # "average age of smokers vs non smokers": the column's figures for each class's rows, by
@@ -748,6 +770,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         by = "prediction" if re.search(r"\b(?:predict\w*|model|flag\w*|classif\w*)\b", text) or \
             not getattr(schema, "has_labels", False) else "label"
         ops = [{"op": "statistics", "features": list(a.features), "by": by, "classes": classes_said}]
+        a.filters = [f for f in a.filters if not (f["feature"] in ("label", "prediction") and f.get("cmp", "==") == "==")]
     out["ops"] = ops
     out["filters"] = a.filters
     for col in ("label", "prediction"):

@@ -214,7 +214,9 @@ def _counterfactual_range(ctx: Context, x, k: int) -> OpResult:
     the question names ("under 150,000")."""
     name = ctx.ex.class_names[0]
     bounds = amount_range(ctx.question)
-    worth = re.search(rf"\b(?:be\s+)?(?:worth|cost|sell for|go for|priced at)\s+{AMOUNT}", ctx.question.lower().replace(",", ""))
+    # ("to be worth 30k", "to reach 50 MPa", "get to 50", "hit 50", "a strength of 50")
+    worth = re.search(rf"\b(?:be\s+)?(?:worth|cost|sell for|go for|priced at|reach|get to|hit|come to|rise to|"
+                      rf"fall to|drop to|(?:an?|the)\s+[a-z]+\s+of)\s+{AMOUNT}", ctx.question.lower().replace(",", ""))
     if bounds is None and worth is not None:
         # "what would it take for 12 to be worth 30k": at least that where it is predicted less, at
         # most that where it is predicted more

@@ -114,9 +114,18 @@ def count(ctx: Context) -> OpResult:
     by = rows["prediction"].value_counts().to_dict()
     split = ", ".join(f"“{c}” for {n}" for c, n in sorted(by.items()))
     text = _matching(ctx, len(rows), len(table.frame))
-    if len(rows):
+    figures = {"rows": len(rows), "total": len(table.frame), "by_prediction": by}
+    said = [f for f in ctx.filters if f.get("feature") == "prediction"]
+    if len(rows) and not said:  # (where the rows are the model's "out of work", its split says it again)
         text += f" The model predicts {split}."
-    return OpResult("count", text, figures={"rows": len(rows), "total": len(table.frame), "by_prediction": by})
+    if len(said) == 1 and table.has_labels and not any(f.get("feature") in ("label", "correct") for f in ctx.filters):
+        # "how many people are out of work": counted by the model's prediction, and by what the data
+        # records, since the question may mean either
+        swapped = [{**f, "feature": "label"} if f is said[0] else f for f in ctx.filters]
+        recorded = table.filter(swapped)
+        figures["rows_by_true_label"] = len(recorded)
+        text += f" By the true labels, {len(recorded)} of {len(table.frame)} {ctx.noun} match ({conditions(swapped)})."
+    return OpResult("count", text, figures=figures)
 
 
 def _matching(ctx: Context, n: int, total: int) -> str:

@@ -89,7 +89,10 @@ def compare(ctx: Context) -> OpResult:
     if target is None and ctx.ex.positive_class is None and len(ctx.ex.class_names) > 2:
         return _shares_compare(ctx, kwargs)
     if target is not None and ctx.ex.positive_class is not None and target != ctx.ex.positive_class:
-        target = ctx.ex.positive_class  # rates count the favourable decision; "denied" reads as its complement
+        # rates count the favourable decision; "denied" reads as its complement, said so up front
+        lead += (f"Rates of “{ctx.ex.positive_class}”, the favourable class (the rate of “{target}” is the rest "
+                 f"of each group): ") if len(ctx.ex.class_names) == 2 else ""
+        target = ctx.ex.positive_class
     gc = ctx.ex.compare(positive=target, **kwargs)
     answer = ctx.narrate(gc)
     figures = {"groups": [{"name": g.name, "size": g.size, "positive_rate": g.positive_rate} for g in gc.groups],
