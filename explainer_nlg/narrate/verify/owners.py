@@ -35,10 +35,11 @@ from .tokens import Token, norm_possessive
 from .verdict import Claim
 
 # Words that tie the noun phrase after them to the claim before them: the agent of a passive
-# ("held down by X"), a source ("comes from X"), the other side of a comparison ("more than X"),
+# ("held down by X"), a source ("comes from X", "rose with X", "on the strength of X"), the other side of a comparison ("more than X"),
 # the complement of a rank ("the main reason was X"), a cause ("because of X", "due to X").
 OWNER_MARKERS = frozenset({"by", "from", "than", "is", "was", "were", "are", "be", "been", "as", "behind",
-                           "ahead", "like", "outweighed", "outweighs", "outweigh", "because"})
+                           "ahead", "like", "outweighed", "outweighs", "outweigh", "because", "with", "on", "through",
+                           "via", "thanks"})
 OWNER_PAIRS = frozenset({("because", "of"), ("due", "to"), ("thanks", "to"), ("owing", "to"), ("down", "to")})
 # "the chance of X": X is the class a probability is claimed for.
 CHANCE_PAIRS = frozenset((w, "of") for w in ("chance", "chances", "probability", "likelihood", "risk", "odds",
@@ -50,6 +51,12 @@ LIST_ITEM_WORDS = 6  # a list's item is a short noun phrase
 # Comparison words: a claim of their own (check_compare.py), with the players either side.
 COMPARE_WORDS = frozenset({"than", "outweighed", "outweighs", "outweigh", "behind", "followed", "second", "third",
                            "fourth", "fifth", "2nd", "3rd", "4th", "5th", "most", "least"})
+# Words that make a claim about what they are said of even where no check reads them as a cue
+# ("the estimate rose on the strength of X", "the top factor was X").
+CLAIM_WORDS = frozenset({"rose", "rise", "rises", "risen", "fell", "fall", "falls", "fallen", "grew", "dropped",
+                         "drop", "drops", "top", "mattered", "matters", "matter", "weighed", "dominated", "dominates",
+                         "drove", "drives", "increased", "decreased", "boosted", "hurt", "helped", "key", "main",
+                         "biggest", "largest", "strongest", "important"})
 DETERMINERS = frozenset({"the", "a", "an", "its", "her", "his", "their", "my", "our", "your", "this", "that",
                          "these", "those", "some", "any", "each", "every", "all"})
 PREPOSITIONS = frozenset({"of", "near", "with", "in", "on", "at", "next", "beside", "by", "from", "and", "or",
@@ -84,7 +91,7 @@ def _anchors(c: Clause, figures: bool = True) -> list[int]:
     it names ("point to Android"), and (``figures``) its figures."""
     out = [p for p, _ in c.cues if p >= 0] + [p for p, _ in c.ranks if p >= 0] + [p for p, _, _ in c.labels if p >= 0]
     for p, t in enumerate(c.toks):
-        if (figures and t.kind == "num") or (t.kind == "word" and t.norm in COMPARE_WORDS):
+        if (figures and t.kind == "num") or (t.kind == "word" and t.norm in COMPARE_WORDS | CLAIM_WORDS):
             out.append(p)
     return sorted(out)
 
@@ -118,6 +125,8 @@ def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
         # Before the claim: its subject, unless something that may own the claim stands between them
         # (not where the run heads a phrase that thing only modifies: "the pool near the garage"),
         # or the subject came before it ("the model rates this course at 4.3", "I understand ...").
+        if toks[j - 1].norm != norm_possessive(toks[j - 1].norm):
+            return True  # "the pool's effect was ...": the run owns what follows it
         if any(j <= p < first for p in owners):
             return _head_noun(c, i, j)
         before = toks[i - 1] if i > 0 else None
@@ -134,9 +143,6 @@ def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
     tied = (prev and prev[-1] in OWNER_MARKERS) or tuple(prev[-2:]) in OWNER_PAIRS
     if not tied:
         return False
-    last = max(a for a in anchors if a < i)
-    if any(last < p < i for p in owners):
-        return False
     return not (j < len(toks) and _owner_like(toks[j]))
 
 
@@ -148,7 +154,9 @@ def _head_noun(c: Clause, i: int, j: int) -> bool:
         return False
     opens = i == 0 or (c.toks[i - 1].kind == "word" and c.toks[i - 1].norm in DETERMINERS)
     nxt = c.toks[j] if j < len(c.toks) else None
-    return opens and nxt is not None and nxt.kind == "word" and nxt.norm in PREPOSITIONS
+    # the preposition may be one of the run's own unknown words ("pool near")
+    return opens and (any(t.norm in PREPOSITIONS for t in c.toks[i + 1:j])
+                      or (nxt is not None and nxt.kind == "word" and nxt.norm in PREPOSITIONS))
 
 
 def _list_item(clauses: list[Clause], k: int, i: int, j: int) -> bool:
