@@ -52,11 +52,15 @@ LIST_ITEM_WORDS = 6  # a list's item is a short noun phrase
 COMPARE_WORDS = frozenset({"than", "outweighed", "outweighs", "outweigh", "behind", "followed", "second", "third",
                            "fourth", "fifth", "2nd", "3rd", "4th", "5th", "most", "least"})
 # Words that make a claim about what they are said of even where no check reads them as a cue
-# ("the estimate rose on the strength of X", "the top factor was X").
-CLAIM_WORDS = frozenset({"rose", "rise", "rises", "risen", "fell", "fall", "falls", "fallen", "grew", "dropped",
-                         "drop", "drops", "top", "mattered", "matters", "matter", "weighed", "dominated", "dominates",
-                         "drove", "drives", "increased", "decreased", "boosted", "hurt", "helped", "key", "main",
-                         "biggest", "largest", "strongest", "important"})
+# ("the estimate rose on the strength of X", "the top factor was X", "the commas pushed it toward
+# iPhone"); one the verifier does not know at all ("did not raise") is a claim it cannot check.
+CLAIM_WORDS = frozenset("""
+rose rise rises risen fell fall falls fallen grew grow grows dropped drop drops raise raises raised lower lowers
+lowered increase increases increased decrease decreases decreased reduce reduces reduced boost boosts boosted cut
+cuts push pushes pushed pull pulls pulled point points pointed drive drives drove driven help helps helped hurt
+hurts add adds added subtract subtracts subtracted take takes took taken cost costs lift lifts lifted matter
+matters mattered weigh weighs weighed dominate dominates dominated top main key biggest largest strongest
+important influential""".split())
 DETERMINERS = frozenset({"the", "a", "an", "its", "her", "his", "their", "my", "our", "your", "this", "that",
                          "these", "those", "some", "any", "each", "every", "all"})
 PREPOSITIONS = frozenset({"of", "near", "with", "in", "on", "at", "next", "beside", "by", "from", "and", "or",
@@ -105,11 +109,18 @@ def _owner_like(t: Token) -> bool:
                                                     or norm_possessive(t.norm) in row_words())
 
 
+PRONOUNS = frozenset({"it", "i", "we", "you", "he", "she", "they", "me", "us", "him", "them"})
+
+
 def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
     """Whether the unknown words at ``[i, j)`` of clause ``k`` are the subject or owner of a claim."""
     c = clauses[k]
     toks = c.toks
+    if any(t.norm in CLAIM_WORDS for t in toks[i:j]):
+        return True  # a claim word the verifier could not read: a claim it cannot check
     inherited = any(p < 0 for p, _ in c.cues) or any(p < 0 for p, _ in c.ranks) or any(p < 0 for p, _, _ in c.labels)
+    if toks[0].kind == "word" and toks[0].norm in OWN_CLAUSE_WORDS:
+        inherited = False  # "..., which honestly surprised me": a clause of its own, not a list's next item
     if not _anchors(c) and not inherited:
         return _list_item(clauses, k, i, j)
     # Where the claim is made: its verb, rank or comparison (a figure only where it has none).
@@ -120,14 +131,18 @@ def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
     prev = [t.norm if t.kind == "word" else "" for t in toks[:i] if not (t.kind == "word" and t.norm in SKIPPED)]
     if tuple(prev[-2:]) in CHANCE_PAIRS:
         return True  # "this patient's chance of survival at about 60%"
+    if j < len(toks) and toks[j].ref is not None and toks[j].ref.tag == "fact" and toks[j].ref.is_fact("player"):
+        return True  # "the recent model year": a word of the feature's own phrase
     first = anchors[0]
+    if j <= first and prev and prev[-1] in ("for", "in") and len(prev) == 1:
+        return True  # "For Brazil the model estimates ...": the row the claim is about
     if j <= first:
         # Before the claim: its subject, unless something that may own the claim stands between them
         # (not where the run heads a phrase that thing only modifies: "the pool near the garage"),
         # or the subject came before it ("the model rates this course at 4.3", "I understand ...").
         if toks[j - 1].norm != norm_possessive(toks[j - 1].norm):
             return True  # "the pool's effect was ...": the run owns what follows it
-        if any(j <= p < first for p in owners):
+        if any(j <= p < first and toks[p].norm not in PRONOUNS for p in owners):
             return _head_noun(c, i, j)
         before = toks[i - 1] if i > 0 else None
         if before is not None and before.ref is not None and before.ref.tag == "fact":
