@@ -50,6 +50,9 @@ def test_words_that_own_no_claim_pass(house, text):
     "The main reason for the low price was the fireplace.",  # a rank's complement
     "The top factor was its pool.",
     "Having a pool added about $6,700.",
+    "The pool factor mattered most.",  # what the factor is
+    "The bathrooms added about $6,700 alongside the pool.",
+    "The bathrooms added about $6,700, and so did the pool.",
 ])
 def test_an_unknown_word_that_owns_a_claim_is_rejected(house, text):
     r = verify(text, house)

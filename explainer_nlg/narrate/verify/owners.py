@@ -22,7 +22,7 @@ its template to fall back on and has no reason to add words the template did not
 >>> verify("The swimming pool added about $12,000.", ev).reason
 'unknown: “swimming pool” is not in the evidence'
 >>> verify("The pool near the living area added about $12,000.", ev).reason
-'unknown: “pool” is not in the evidence'
+'unknown: “pool near” is not in the evidence'
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from .verdict import Claim
 # the complement of a rank ("the main reason was X"), a cause ("because of X", "due to X").
 OWNER_MARKERS = frozenset({"by", "from", "than", "is", "was", "were", "are", "be", "been", "as", "behind",
                            "ahead", "like", "outweighed", "outweighs", "outweigh", "because", "with", "on", "through",
-                           "via", "thanks"})
+                           "via", "thanks", "along", "alongside", "besides", "plus", "including", "except",
+                           "did", "does", "do", "had", "has"})
 OWNER_PAIRS = frozenset({("because", "of"), ("due", "to"), ("thanks", "to"), ("owing", "to"), ("down", "to")})
 # "the chance of X": X is the class a probability is claimed for.
 CHANCE_PAIRS = frozenset((w, "of") for w in ("chance", "chances", "probability", "likelihood", "risk", "odds",
@@ -109,6 +110,8 @@ def _owner_like(t: Token) -> bool:
                                                     or norm_possessive(t.norm) in row_words())
 
 
+GROUP_WORDS = PLURAL_RANKED | frozenset({"factor", "feature", "reason", "signal", "driver", "effect", "contribution",
+                                        "influence", "contributor"})
 PRONOUNS = frozenset({"it", "i", "we", "you", "he", "she", "they", "me", "us", "him", "them"})
 
 
@@ -122,6 +125,9 @@ def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
     if toks[0].kind == "word" and toks[0].norm in OWN_CLAUSE_WORDS:
         inherited = False  # "..., which honestly surprised me": a clause of its own, not a list's next item
     if not _anchors(c) and not inherited:
+        words = [t.norm for t in toks[:i] if t.kind == "word" and t.norm not in DETERMINERS]
+        if len(words) == 2 and words[0] in ("so", "as", "neither", "nor") and words[1] in OWNER_MARKERS:
+            return True  # "..., and so did the pool": the earlier claim, said again of it
         return _list_item(clauses, k, i, j)
     # Where the claim is made: its verb, rank or comparison (a figure only where it has none).
     anchors = _anchors(c, figures=False) or _anchors(c)
@@ -133,6 +139,8 @@ def owns_claim(clauses: list[Clause], k: int, i: int, j: int) -> bool:
         return True  # "this patient's chance of survival at about 60%"
     if j < len(toks) and toks[j].ref is not None and toks[j].ref.tag == "fact" and toks[j].ref.is_fact("player"):
         return True  # "the recent model year": a word of the feature's own phrase
+    if j < len(toks) and toks[j].kind == "word" and toks[j].ref is None and toks[j].norm in GROUP_WORDS:
+        return True  # "the pool factor mattered most": what the factor is
     first = anchors[0]
     if j <= first and prev and prev[-1] in ("for", "in") and len(prev) == 1:
         return True  # "For Brazil the model estimates ...": the row the claim is about
