@@ -9,6 +9,7 @@
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py test3        # their held-out half: once before, once at the end
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev4 test4   # four more with percentiles (2026-12-03): test4 held out
     OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev5 test5   # four more (2026-12-03 night): test5 held out
+    OMP_NUM_THREADS=1 python benchmarks/outside/score.py dev --strict # every unknown word rejects (before 0024)
 
 Each explanation in ``explanations.json`` (made with shap itself, see build_explanations.py) becomes
 an Evidence record through ``Evidence.from_contributions``, exactly as a user would bring it: the
@@ -62,6 +63,9 @@ def records() -> dict:
     return {k: evidence(v) for k, v in raw.items()}
 
 
+STRICT = False  # --strict: every unknown word rejects (before decision 0024), for side-by-side figures
+
+
 def accepted(text: str, ev) -> tuple[bool, str]:
     try:
         from explainer_nlg import verify
@@ -74,7 +78,7 @@ def accepted(text: str, ev) -> tuple[bool, str]:
             return False, f"the verifier failed: {type(err).__name__}: {err}"
         ok = all(v.ok for v in verdicts)
         return ok, "" if ok else next(v.reason for v in verdicts if not v.ok)
-    report = verify(text, ev)
+    report = verify(text, ev, claim_scoped=False) if STRICT else verify(text, ev)
     return report.accepted, report.reason
 
 
@@ -107,7 +111,10 @@ def main() -> None:
     ap.add_argument("halves", nargs="*", default=["dev"], choices=["dev", "test", "dev2", "test2", "dev3", "test3",
                                                                        "dev4", "test4", "dev5", "test5"])
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--strict", action="store_true", help="every unknown word rejects (before decision 0024)")
     args = ap.parse_args()
+    global STRICT
+    STRICT = args.strict
     for half in args.halves:
         s = score(half)
         print(f"{half}: correct accepted {s['correct_accepted']}/{s['correct']} "

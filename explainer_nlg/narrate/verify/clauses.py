@@ -50,8 +50,12 @@ class Clause:
     item_players: tuple[int, ...] = ()  # naming none itself, after punctuation: the features just before
     lent: bool = False  # a later clause took its features for its direction (carry_subjects)
     joined_by: str = ""  # the word that split it from the clause before ("and"), "" after punctuation
+    split_by: str = ""  # the word or punctuation mark that split it from the clause before
     sentence_players: tuple[int, ...] = ()  # every player the whole sentence names (amount sums)
     together: bool = False  # the sentence says its players act together ("together", "combined")
+    # Words the record does not hold, left for owners.py to judge (claim-scoped reading only):
+    # (start, end, text) of each run of them.
+    unknowns: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def read_quote(t: Token, toks: list[Token], i: int, ctx: RecordContext) -> None:
@@ -97,15 +101,18 @@ def split_clauses(toks: list[Token]) -> list[Clause]:
             if clauses[-1].toks:
                 clauses.append(Clause())
             clauses[-1].joined_by = t.norm if t.kind == "word" else ""
+            clauses[-1].split_by = t.norm if t.kind == "word" else t.text
             continue
         clauses[-1].toks.append(t)
     return [c for c in clauses if c.toks]
 
 
 def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
-                      stop_at_first: bool = False) -> None:
+                      stop_at_first: bool = False, defer: bool = False) -> None:
     """Words no table knows are connecting words, a paraphrase of a player (MiniLM), or a claim
-    about something the record does not hold."""
+    about something the record does not hold. With ``defer`` (claim-scoped reading, decision 0024)
+    a run that is none of these is kept in ``clause.unknowns`` for ``owners.py``, which rejects it
+    only where it is what a claim is about."""
     toks = clause.toks
     for k in range(len(toks) - 1):
         # "lot size" for lotsize, "air conditioning" for aircon: one name said as two words.
@@ -187,6 +194,11 @@ def resolve_leftovers(clause: Clause, ctx: RecordContext, claims: list[Claim],
                 x.ref = Reading("fact", (Meaning("player", players=(best_idx,)),), first=k == 0, text=text)
             claims.append(Claim("player", text, True, f"read as {ctx.f.players[best_idx].noun} "
                                                       f"(similarity {best_sim:.2f})"))
+        elif defer:
+            for k, x in enumerate(run):
+                x.used = True
+                x.ref = Reading("unknown", first=k == 0, text=text)
+            clause.unknowns.append((i, j, text))
         else:
             claims.append(Claim("unknown", text, False, f"“{text}” is not in the evidence"))
         i = j

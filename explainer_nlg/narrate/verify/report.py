@@ -94,9 +94,11 @@ def _overall_direction(evidence: Any) -> int:
 
 
 def verify(text: str, evidence: Any, descriptions: dict[str, str] | None = None,
-           aliases: dict[str, list[str]] | None = None) -> Report:
+           aliases: dict[str, list[str]] | None = None, claim_scoped: bool = True) -> Report:
     """Check every sentence of ``text`` against ``evidence`` (an Evidence, its ``to_dict()``, or
-    any record the narration reads). See the module docstring."""
+    any record the narration reads). See the module docstring. ``claim_scoped`` (decision 0024): a
+    word the evidence does not hold rejects a sentence only where it is what a claim is about;
+    False rejects every such word, as the narration's own checks do."""
     from ...evidence import Evidence
 
     if not isinstance(text, str):
@@ -113,7 +115,8 @@ def verify(text: str, evidence: Any, descriptions: dict[str, str] | None = None,
     overall = _overall_direction(evidence)
     for s in _sentences(text):
         before = next((v.direction for v in reversed(verdicts) if v.direction), overall)
-        verdicts.append(verify_sentence(s, evidence, descriptions, aliases, other_way=-before if before else -1))
+        verdicts.append(verify_sentence(s, evidence, descriptions, aliases, other_way=-before if before else -1,
+                                        claim_scoped=claim_scoped))
     verdicts = tuple(verdicts)
     left_out: list[str] = []
     if isinstance(evidence, Evidence):

@@ -34,6 +34,7 @@ from .clauses import (
     split_clauses,
 )
 from .context import context
+from .owners import judge_unknowns
 from .phrases import EITHER_WAY, MOTION_VERBS, OUTCOME_WORDS, RELATIVE_CUES, cue_table
 from .readings import (
     against_the_average,
@@ -52,7 +53,7 @@ from .view_records import check_view_sentence, is_view_record
 
 def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | None = None,
                     aliases: dict[str, list[str]] | None = None, stop_at_first: bool = False,
-                    other_way: int = -1) -> Verdict:
+                    other_way: int = -1, claim_scoped: bool = False) -> Verdict:
     """Check one sentence against an Evidence record, a counterfactual/what-if dict, or a
     data-level record (feature effect, group comparison, similar cases, rule: ``view_records``;
     ``aliases`` are other words for their classes, {"good": ["approved", ...]}).
@@ -60,7 +61,8 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     rest with MiniLM (an LLM's line is rejected either way; garbage costs no more time).
     ``other_way``: where "the other way" points, relative to the explained class (-1, away from
     it, as the templates use it after their reasons; ``verify`` passes the opposite of the sentence
-    before)."""
+    before). ``claim_scoped``: a word the record does not hold rejects the sentence only where it is
+    what a claim is about (``owners.py``; ``verify`` reads outside text this way)."""
     if is_view_record(record):
         return check_view_sentence(sentence, record, descriptions, aliases)
     ctx = context(record, descriptions)
@@ -100,7 +102,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     for clause in clauses:
         clause.sentence_players = named_first
     for clause in clauses:
-        resolve_leftovers(clause, ctx, claims, stop_at_first)
+        resolve_leftovers(clause, ctx, claims, stop_at_first, defer=claim_scoped and not stop_at_first)
         if stop_at_first and any(not c.ok for c in claims):
             return Verdict(sentence, tuple(claims), frozenset(mentioned))
     for clause in clauses:
@@ -117,6 +119,7 @@ def verify_sentence(sentence: str, record: Any, descriptions: dict[str, str] | N
     for clause in clauses:
         clause.sentence_players = named
         clause.together = together
+    judge_unknowns(clauses, claims)
     for clause in clauses:
         check_clause(clause, f, claims, mentioned)
     check_changes(clauses, f, claims)
