@@ -2037,7 +2037,7 @@ def _change(p: dict, schema: ChatSchema) -> dict:
         return {"feature": feat, "action": "decrease", "value": None, "factor": 0.5}
     said = " ".join(split_words(feat)) + " " + str((schema.descriptions or {}).get(feat) or "").lower()
     if p.get("percent") and act in ("increase", "decrease") and isinstance(value, (int, float)) and \
-            not re.search(r"%|\bpercent|\bpct\b|\bshare\b|\brate\b|\bproportion\b", said):
+            not re.search(r"%|\bpercent|\bpct\b|\bshare\b|\bproportion\b", said):
         # "cut the water by 10%": a tenth less of what the row has, not 10 units (a column that is
         # itself a percentage moves by points)
         factor = 1 + value / 100 if act == "increase" else 1 - value / 100

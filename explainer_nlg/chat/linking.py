@@ -610,7 +610,11 @@ def target_unit(word: str, schema: ChatSchema) -> bool:
     desc = str((schema.descriptions or {}).get(schema.target or "") or "").lower()
     units = {a or b for a, b in re.findall(r"\bin\s+([a-z$%][a-z$%/]*)\s*[.,;)]?\s*$|\(([a-z$%][a-z$%/]*)\)", desc)}
     w = word.lower().strip()
-    return bool(w) and w in units and not any(w in split_words(f) for f in schema.features)
+    # (never a unit a column is described in too: "hand span over 20 cm" beside a height in cm)
+    # (nor a share, which any percentage column is said in too: "agriculture over 50 percent")
+    return bool(w) and w in units and w not in ("percent", "percentage", "%", "pct", "per", "cent") and not any(
+        w in split_words(f) or w in re.findall(r"[a-z$%/]+", str((schema.descriptions or {}).get(f) or "").lower())
+        for f in schema.features)
 
 
 def names_quantity(mention: str, schema: ChatSchema) -> bool:

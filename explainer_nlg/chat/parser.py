@@ -728,7 +728,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
     # ("what drives calories the most", "what matters most for predicting smoking": the target or
     # predicting it named, no row: the model's, not the row last talked about)
     overall = overall or (bool(re.search(r"\bpredict(?:ing|ions? of)\b", text)) or _names_the_target(text, schema)) \
-        and not re.search(r"\b(?:her|his|him|their|my|this (?:one|person|row|case))\b", text)
+        and not re.search(r"\b(?:her|his|him|their|them|my|it|this \w+|that (?:one|person|row|case))\b", text)
     if (uses or overall) and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
         ops[0]["scope"] = "global"  # "does the model use age", "is pulse more important than age": the model
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
@@ -744,8 +744,9 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                 **({"target": a.targets[-1][0]} if a.targets else {})}]
     grouped = (getattr(schema, "categories", None) or {}) | (getattr(schema, "families", None) or {})
     each = [f for f in a.features if f in grouped]
+    # (only where no other column is asked about: "average day minutes ... by state" stays statistics)
     if ops and len(ops) == 1 and ops[0]["op"] in ("predict", "statistics", "count") and a.instance is None and \
-            len(each) == 1 and EACH_GROUP.search(text) and (a.targets or any(
+            len(each) == 1 and len(a.features) == 1 and EACH_GROUP.search(text) and (a.targets or any(
                 f["feature"] == "prediction" for f in a.filters)):
         # "whats the bad rate for each job type": the groups of that column compared on the class
         cls = a.targets[-1][0] if a.targets else next(f["value"] for f in a.filters if f["feature"] == "prediction")

@@ -112,8 +112,9 @@ def described_values(description: str, values: list) -> dict[str, str]:
     text = re.sub(r"[\"'`‘’“”]", "", description)
     out = _named_codes(text, codes, exact_case=True)
     # A code longer than a few letters is a word of its own ("Placebo group vs Treated group"): its
-    # words count only in parentheses right after it ("Prof (full professor)").
-    if any(len(c) > 3 and not re.search(r"(?<![\w.-])" + re.escape(c) + r"\s*\(", text) for c in out) or \
+    # words count only in parentheses or after "=" / ":" right after it ("Prof (full professor)",
+    # "basic = cheapest plan").
+    if any(len(c) > 3 and not re.search(r"(?<![\w.-])" + re.escape(c) + r"\s*[(=:]", text) for c in out) or \
             any(re.search(r"\b(?:vs|versus)\b", w) for w in out.values()):
         return {}
     return out if all(w != c.lower() for c, w in out.items()) else {}

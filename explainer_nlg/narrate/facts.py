@@ -431,8 +431,13 @@ def _word_aliases(players: list[Player]) -> None:
         for w in set(expand_abbreviations(_split_name(p.name)).split()) | set(_split_name(p.name).split()):
             if len(w) >= 4 and w.isalpha() and w not in GENERIC_NAME_WORDS:
                 owners.setdefault(w, set()).add(p.index)
+    # (a word's singular or plural in another name makes it no one's: "page" of characters_per_page
+    # beside a feature ``pages``, which "the page count" would otherwise name wrongly)
+    by_stem: dict[str, set[int]] = {}
     for w, idx in owners.items():
-        if len(idx) == 1:
+        by_stem.setdefault(w[:-1] if w.endswith("s") and not w.endswith("ss") else w, set()).update(idx)
+    for w, idx in owners.items():
+        if len(idx) == 1 and len(by_stem[w[:-1] if w.endswith("s") and not w.endswith("ss") else w]) == 1:
             p = players[next(iter(idx))]
             if w not in p.aliases:
                 p.aliases.append(w)

@@ -83,3 +83,20 @@ def test_a_reach_target_for_a_regressors_counterfactual():
     low = int(df.index[np.argmin(model.predict(df[["cement", "water"]]))])
     text = ex.ask(f"what would it take for mix {low} to reach 50 MPa", session="reach").text
     assert "over 50" in text and "say the range to reach" not in text, text
+
+
+def test_review_a_unit_a_column_shares_a_share_and_a_column_asked_by_group():
+    survey = table_schema(r_table("MASS", "survey").dropna(), "Height", {
+        "Height": "Height of the student in cm.", "Wr.Hnd": "span of writing hand, in cm."}, "students", regression=True)
+    p = parse("how many students with hand span over 20 cm", survey)
+    assert p["filters"] == [{"feature": "Wr.Hnd", "cmp": ">", "value": 20}], p
+    swiss = table_schema(r_table("datasets", "swiss"), "Fertility", {
+        "Fertility": "common standardized fertility measure, in percent",
+        "Agriculture": "% of males involved in agriculture as occupation"}, "provinces", regression=True)
+    p = parse("how many provinces have agriculture over 50 percent", swiss)
+    assert p["filters"] == [{"feature": "Agriculture", "cmp": ">", "value": 50}], p
+
+
+def test_review_statistics_by_group_of_a_predicted_class_stay_statistics(credit):
+    p = parse("average amount of applicants predicted bad, by job", credit)
+    assert p["ops"][0]["op"] == "statistics" and "Amount" in p["ops"][0].get("features", []), p

@@ -233,3 +233,30 @@ def test_a_fraction_word_after_an_amount_lead_is_read_not_a_crash():
     for text in ("The year built took off over half the gain.", "The living area added about a third more."):
         report = verify(text, ev)
         assert report.verdict in ("accepted", "rejected") and report.sentences, text
+
+
+def _journal():
+    from explainer_nlg.evidence import Evidence
+
+    return Evidence.from_contributions([("library_subscriptions", 531, -469.08), ("pages", 1983, 384.48),
+                                        ("founding_year", 1890, -118.66), ("citations", 2540, 81.17),
+                                        ("characters_per_page", 3036, -12.56)],
+                                       prediction=276.11, base_value=415.48, unit="$", name="price")
+
+
+def test_a_word_whose_plural_names_another_feature_names_neither_alone():
+    # "the page count" was read as characters_per_page ("page" its word alone), so a swapped
+    # comparison with citations passed (found on dev5 records with lies of our own)
+    from explainer_nlg import verify
+
+    ev = _journal()
+    assert not verify("The page count had a smaller effect than the citations.", ev).accepted
+    assert verify("The page count added about $380.", ev).accepted
+
+
+def test_larger_for_one_feature_than_for_another_is_a_comparison():
+    from explainer_nlg import verify
+
+    ev = _journal()
+    assert not verify("Its effect was larger for citations than for pages.", ev).accepted
+    assert verify("Its effect was larger for pages than for citations.", ev).accepted

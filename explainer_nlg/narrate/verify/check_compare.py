@@ -63,6 +63,13 @@ def check_comparisons(clauses: list[Clause], f: Facts, claims: list[Claim]) -> N
     phrases = _phrases()
     k = 0
     while k < len(flat):
+        pair = _for_one_than_other(flat, words, k)
+        if pair is not None:
+            # "its effect was larger for citations than for pages": the two players after the comparative
+            a, b, sense, end = pair
+            claims.append(_compare(f, f.players[a], f.players[b], sense, words[k] + " for ... than"))
+            k = end
+            continue
         hit = next(((p, s) for p, s in phrases if tuple(words[k:k + len(p)]) == p), None)
         if hit is None:
             hit = _split_comparative(flat, words, k)
@@ -103,6 +110,30 @@ def _split_comparative(flat: list, words: list[str], k: int) -> tuple[tuple[str,
         if words[j] == "than":
             return tuple(words[k:j + 1]), sense
     return None
+
+
+def _for_one_than_other(flat: list, words: list[str], k: int) -> tuple[int, int, int, int] | None:
+    """(first player, second player, sense, index after) for "larger for X than for Y", "bigger with
+    X than with Y", "smaller in X than Y"; None for any other words."""
+    sense = SPLIT_COMPARATIVES.get(words[k])
+    if sense is None or k + 1 >= len(flat) or words[k + 1] not in ("for", "with", "in", "on"):
+        return None
+
+    def player_at(j: int) -> tuple[int | None, int]:
+        while j < len(flat) and words[j] in ("the", "a", "an", "its", "their", "that", "of", "for", "with", "in", "on"):
+            j += 1
+        if j < len(flat) and flat[j][1] is not None:
+            idx = flat[j][1]
+            while j < len(flat) and flat[j][1] == idx:
+                j += 1
+            return idx, j
+        return None, j
+
+    a, j = player_at(k + 2)
+    if a is None or j >= len(flat) or words[j] != "than":
+        return None
+    b, end = player_at(j + 1)
+    return (a, b, sense, end) if b is not None and b != a else None
 
 
 def _ordinal_subject(flat: list, k: int, ci: int) -> int | None:

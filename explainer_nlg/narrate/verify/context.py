@@ -172,8 +172,13 @@ class RecordContext:
                     for w in key:
                         if w not in self.glue and w not in label_words:
                             word_owners.setdefault(w, set()).add(("player", p.index))
+        # (a word names its one owner alone only where its singular or plural names no other: "page"
+        # of characters_per_page beside a feature ``pages`` names neither)
+        by_stem: dict[str, set] = {}
         for w, who in word_owners.items():
-            if len(who) == 1 and len(w) > 2:
+            by_stem.setdefault(_bare(w), set()).update(who)
+        for w, who in word_owners.items():
+            if len(who) == 1 and len(w) > 2 and len(by_stem[_bare(w)]) == 1:
                 own((w,), next(iter(who)))
         unit = set(words_of(str(getattr(self.f, "unit", "") or "")))
         for group in synonym_groups():
@@ -314,3 +319,8 @@ def context(record: Any, descriptions: dict[str, str] | None = None) -> RecordCo
         _CONTEXTS.clear()
     _CONTEXTS[id(record)] = (record, ctx)
     return ctx
+
+
+def _bare(word: str) -> str:
+    """A word without a plural's s ("pages" -> "page"), to find two names holding one word."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
