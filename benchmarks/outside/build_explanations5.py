@@ -41,31 +41,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 from build_explanations import _record  # noqa: E402
+from build_explanations4 import _codes, _percentiles, _tree_explainer  # noqa: E402  (set 4's, unchanged)
 
 YES_NO = {1: "yes", 0: "no"}
-
-
-def _tree_explainer(model, X, **kw):
-    import shap
-
-    return shap.TreeExplainer(model, data=X.sample(100, random_state=0), feature_perturbation="interventional", **kw)
-
-
-def _percentiles(train: pd.DataFrame, row: pd.Series, numeric: list[str]) -> dict[str, float]:
-    """For each numeric feature, the share of training rows below this row's value, ties as half."""
-    out = {}
-    for c in numeric:
-        col = train[c].to_numpy(dtype=float)
-        v = float(row[c])
-        out[c] = round(float((np.sum(col < v) + 0.5 * np.sum(col == v)) / len(col)), 4)
-    return out
-
-
-def _codes(shown: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
-    X = shown.copy()
-    for c in categorical:
-        X[c] = X[c].astype("category").cat.codes
-    return X
 
 
 def _regression(domain, model, shown, X, numeric, rows, unit, target, names=None):
