@@ -121,3 +121,19 @@ def test_llm_rewordings_of_a_view_record_are_verified_and_wrong_ones_fall_back()
     lines[0] = "Across 300 applicants, income lowers approval."
     a = narrate(income, "customer", llm=Scripted(lines), descriptions=DESCRIPTIONS, aliases=ALIASES)
     assert a.sentences[0].status == "fallback" and a.sentences[0].reason.startswith("direction:")
+
+
+def test_many_groups_list_the_highest_and_lowest_rates_so_the_gap_named_is_shown():
+    # (51 states: the first eight alphabetically were listed, then the gap between two others named)
+    from explainer_nlg.evidence.groups import GroupComparison, GroupStats
+    from explainer_nlg.narrate.views.group_text import MAX_LISTED, group_sentences
+
+    rates = {f"state = S{i:02d}": 0.5 + 0.01 * i for i in range(20)}
+    groups = [GroupStats(name, [{"feature": "state", "cmp": "==", "value": name[-3:]}], 100, 100, rate, rate)
+              for name, rate in rates.items()]
+    gc = GroupComparison(feature="state", positive_label="yes", groups=groups, gaps={"demographic_parity_difference": {
+        "value": 0.19, "between": ["state = S19", "state = S00"], "exceeds_uncertainty": True, "ci": [0.1, 0.28]}},
+        unavailable={}, bootstrap={})
+    text = " ".join(s.text for s in group_sentences(gc, "customer"))
+    assert "S19" in text.split("The largest gap")[0] and "S00" in text.split("The largest gap")[0], text
+    assert sum(f"S{i:02d} (" in text for i in range(20)) == MAX_LISTED, text

@@ -38,7 +38,7 @@ def group_sentences(gc: GroupComparison, audience: str = "customer",
     if len(gc.groups) == 1:
         return _cohort(gc, audience, t)
     out = Filler(gc, audience, t)
-    groups = gc.groups[:MAX_LISTED]
+    groups = _listed(gc.groups)
     positive = label(gc.positive_label)
     out.add("rates", positive=positive, rate_list=join_list([f"{pct(g.positive_rate)} of {g.name} ({count(g.size)})"
                                                              for g in groups]))
@@ -64,6 +64,17 @@ def group_sentences(gc: GroupComparison, audience: str = "customer",
     if audience == "developer":
         out.add("method", method=gc.method, seconds=f"{gc.seconds:.2f}")
     return out.out
+
+
+def _listed(groups: list[GroupStats]) -> list[GroupStats]:
+    """The groups a sentence lists: all of them up to ``MAX_LISTED``; of more (51 states), those with
+    the highest and the lowest rates, highest first, so that the gap named next is between groups
+    the reader was shown (it named two states the first eight, alphabetically, left out)."""
+    if len(groups) <= MAX_LISTED:
+        return list(groups)
+    ordered = sorted(groups, key=lambda g: -(g.positive_rate if g.positive_rate is not None else -1.0))
+    half = MAX_LISTED // 2
+    return ordered[:half] + ordered[-half:]
 
 
 def _support(gc: GroupComparison, out: Filler, groups: list[GroupStats]) -> None:
