@@ -100,3 +100,15 @@ def test_review_a_unit_a_column_shares_a_share_and_a_column_asked_by_group():
 def test_review_statistics_by_group_of_a_predicted_class_stay_statistics(credit):
     p = parse("average amount of applicants predicted bad, by job", credit)
     assert p["ops"][0]["op"] == "statistics" and "Amount" in p["ops"][0].get("features", []), p
+
+
+def test_review_a_row_error_in_a_percent_unit_is_in_points():
+    from sklearn.linear_model import LinearRegression
+
+    from explainer_nlg import Explainer
+
+    df = r_table("datasets", "swiss")
+    model = LinearRegression().fit(df.drop(columns="Fertility"), df.Fertility)
+    ex = Explainer.from_sklearn(model, df, target="Fertility", unit="percent", row_noun="provinces")
+    text = ex.ask("how far off is the prediction for row 10?", session="points").text
+    assert "percentage points too" in text and "percent too" not in text, text

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...errors import resolve_class
 from ...narrate.amounts import fmt_amount
-from ...narrate.facts import fmt_pct
+from ...narrate.facts import fmt_number, fmt_pct
 from ..reply import OpResult
 from .cohort_ops import cohort_top_features, named_ranks
 from .context import Context
@@ -137,7 +137,10 @@ def _regression_confidence(ctx: Context, ev) -> OpResult:
         # "how far off is the prediction for row 200?": that row's own error, where its true value is known
         off = float(ev.output_value) - float(own)
         figures.update(true_value=float(own), error=off)
-        miss = "exactly right" if off == 0 else f"{fmt_amount(abs(off), ev.unit)} too {'high' if off > 0 else 'low'}"
+        # (a gap between two percentages is in points, never "0.577 percent")
+        gap = f"{fmt_number(abs(off))} percentage points" if str(ev.unit or "").strip().lower() in (
+            "%", "percent", "percentage", "pct") else fmt_amount(abs(off), ev.unit)
+        miss = "exactly right" if off == 0 else f"{gap} too {'high' if off > 0 else 'low'}"
         text = (f"The model predicts {ev.predicted_label} of {value} for {ctx.input_name()}; its true value is "
                 f"{fmt_amount(float(own), ev.unit)}, so the prediction is {miss}. A model that predicts a number "
                 "states no confidence of its own")
