@@ -343,6 +343,9 @@ def _averages_the_target(text: str, schema: Any) -> bool:
 WHICH_FEATURE_MOST = re.compile(r"\b(?:which|what)\s+(?:one\s+)?(?:features?|factors?|variables?|columns?|inputs?|"
                                 r"things?)\b.*\b(?:most|biggest|largest|main|strongest)\b")
 VERSUS = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against)\s")
+# "underestimates by more than 5", "off by 10", "an error over 3": the size of a regressor's errors
+ERROR_SIZE = re.compile(r"\b(?:under|over)[- ]?estimat\w*|\boff by\b|\bwrong by\b|\berrors? (?:of|over|above|bigger)\b|"
+                        r"\bmiss(?:es|ed)? by\b")
 # "for each job type", "by region", "per state", "across countries": every group of a column
 EACH_GROUP = re.compile(r"\b(?:for each|for every|each|per|by|across|broken down by|split by|for all the)\s+(?:the\s+)?[a-z]")
 # "average predicted probability", "avg chance", "mean predicted risk": a classifier's likelihood averaged
@@ -742,6 +745,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "which state has the highest death rate": the groups of that column compared on the outcome
         ops = [{"op": "compare", "features": [by_group],
                 **({"target": a.targets[-1][0]} if a.targets else {})}]
+    if ops and getattr(schema, "is_regression", False) and a.instance is None and ERROR_SIZE.search(text):
+        # "how many mixes does the model underestimate by more than 5 MPa": the size of its errors,
+        # which the mistakes operation shows, never rows predicted over 5
+        ops = [{"op": "mistakes"}]
+        a.filters = [f for f in a.filters if f["feature"] != "prediction"]
     grouped = (getattr(schema, "categories", None) or {}) | (getattr(schema, "families", None) or {})
     each = [f for f in a.features if f in grouped]
     # (only where no other column is asked about: "average day minutes ... by state" stays statistics)
