@@ -162,8 +162,9 @@ def resolve(assistant: Any, parsed: dict, state: Any, x: Any) -> Turn:
         if parsed.get("target") is not None and not new.get("target") and any(o["op"] == "compare" for o in state.ops):
             new["target"] = parsed["target"]  # "and for working full time?" after groups compared: that class's gap
         last, edited = state.ops, False
-        if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" for o in last):
-            last = [{"op": "why"}]  # "the second one" after a list: explain that one
+        if isinstance(ref, int) and all(registry.get(o["op"]).lists_rows or o["op"] == "count" or
+                                        o.get("reference") is not None for o in last):
+            last = [{"op": "why"}]  # "the second one" after a list (or two rows compared): explain that one
         bare = parsed.get("bare_number")
         done = [c for o in last if o["op"] == "what_if" for c in o.get("changes") or []]
         if bare and len({c["feature"] for c in done}) == 1 and not new.get("changes"):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..evidence import Evidence
-from .amounts import amount_sentences, change_sentences
+from .amounts import amount_sentences, change_sentences, fmt_amount
 from .facts import (
     EPS,
     Facts,
@@ -44,7 +44,7 @@ from .facts import (
 )
 from .vocabulary import AUDIENCES, templates, vocabulary
 
-FOCUSES = ("why", "confidence")
+FOCUSES = ("why", "confidence", "contrast")
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,9 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
                        premise: tuple[str, bool] | None = None) -> list[TemplateSentence]:
     """The template narration of an Evidence record or a counterfactual/what-if dict.
 
-    ``audience``: "customer", "support" or "developer". ``focus``: "why" (the reasons) or
-    "confidence" (how sure the model is); counterfactual records ignore it. ``premise``: what the
+    ``audience``: "customer", "support" or "developer". ``focus``: "why" (the reasons),
+    "confidence" (how sure the model is) or "contrast" (a record of ``Explainer.contrast``: one
+    row measured against another); counterfactual records ignore it. ``premise``: what the
     question took for granted, ``(class, True)`` for "why was it X?" and ``(class, False)`` for
     "why not X?"; where the evidence says otherwise, the first sentence corrects it, once.
 
@@ -138,6 +139,8 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
         return [TemplateSentence(slot, text) for slot, text in change_sentences(f, audience)]
     if f.is_change:
         return _counterfactual(f, audience)
+    if focus == "contrast" and isinstance(record, Evidence) and (record.extra or {}).get("reference"):
+        return _contrast(f, record, audience)
     if f.in_amounts:  # a regressor's dollars or points, log-odds from elsewhere: amounts.py
         return [TemplateSentence(slot, text) for slot, text in amount_sentences(f, audience)]
     ctx = _context(f)
@@ -153,6 +156,51 @@ def template_sentences(record: Any, audience: str = "customer", focus: str = "wh
     filler = _Filler(record, audience, templates()["why"][audience], ctx)
     {"customer": _why_customer, "support": _why_support, "developer": _why_developer}[audience](f, filler)
     return filler.out
+
+
+def _contrast(f: Facts, ev: Evidence, audience: str) -> list[TemplateSentence]:
+    """One row measured against another (``Explainer.contrast``): both outputs, then the details
+    that raised and lowered the explained output; for support staff and developers each with its
+    share of the gap between the two, for a customer the main ones only, in words."""
+    ref = ev.extra["reference"]
+    ctx = {**_context(f), "reference": f"row {ref.get('row_id')}" if ref.get("row_id") is not None else "the other row"}
+    if (ev.input or {}).get("row_id") is not None:
+        ctx["subject"] = f"row {ev.input['row_id']}"
+    out = _Filler(ev, "contrast", templates()["contrast"], ctx)
+    theirs = ref.get("predicted_label")
+    if f.in_amounts:
+        out.add("decision_amount", value=fmt_amount(ev.prediction, ev.unit), base_value=fmt_amount(ev.base_value, ev.unit))
+    elif f.target != f.predicted:
+        out.add("decision_other")
+    elif theirs == f.predicted or theirs not in (ref.get("probabilities") or {}):
+        out.add("decision_same" if theirs == f.predicted else "decision_other")
+    else:
+        out.add("decision", ref_label=label_display(theirs))
+    moved = sorted([p for p in f.players if abs(p.contribution) > EPS], key=lambda p: -abs(p.contribution))
+    th = vocabulary()["thresholds"]
+    customer = audience == "customer"
+    up_to, down_to = (th["max_reasons"], th["max_against"]) if customer else (th["max_support_factors"],) * 2
+    ups, downs = [p for p in moved if p.contribution > 0][:up_to], [p for p in moved if p.contribution < 0][:down_to]
+    if customer:  # only what moved it noticeably
+        ups, downs = _strong(f, +1, up_to), _strong(f, -1, down_to)
+
+    def listed(players: list[Player]) -> str:
+        if customer:
+            return short_list(players, f.input_kind)
+        if f.in_amounts:
+            return join_list([f"{p.phrase} by {fmt_amount(abs(p.contribution), ev.unit)}" for p in players])
+        return _with_points(players)
+
+    amount = "_amount" if f.in_amounts else ""
+    if ups:
+        out.add("up" + amount, factors=listed(ups))
+    if downs:
+        out.add("down" if ups else "down_only" + amount, factors=listed(downs))
+    if not moved:
+        out.add("none")
+    elif len(moved) < len(f.players):
+        out.add("same")
+    return out.out
 
 
 def _context(f: Facts) -> dict:

@@ -72,6 +72,8 @@ def _groups(ctx: Context) -> tuple[dict, str | None]:
 def compare(ctx: Context) -> OpResult:
     if ctx.kind != "tabular":
         return OpResult("compare", "Groups are compared for tabular models; here there is no table of rows.")
+    if ctx.slots.get("reference") is not None:
+        return compare_rows(ctx)
     kwargs, ask = _groups(ctx)
     lead = ""
     protected = [p for p in ctx.ex.info.get("protected") or [] if p in ctx.assistant.table().features]
@@ -194,3 +196,24 @@ def cohort_likelihood(ctx: Context) -> OpResult:
     figures = {"rows": g.size, "positive_rate": g.positive_rate, "mean_probability": g.mean_probability,
                "ci": g.ci, "positive_label": gc.positive_label, "filters": data_filters}
     return OpResult("predict", answer.text, narration=answer, evidence=gc, figures=figures)
+
+
+def compare_rows(ctx: Context) -> OpResult:
+    """Two rows ("compare row 3 and row 7", "why did 3 get bad but 7 good?"): the first measured
+    against the second (``Explainer.contrast``), narrated with both predictions and each detail that
+    differs with its share of the gap, and a table of the values that differ."""
+    x = ctx.need_x()
+    other = ctx.slots["reference"]
+    target = ctx.slots.get("target")
+    ev = ctx.ex.contrast(x, other, target=target if target in ctx.ex.class_names else None)
+    ref = ev.extra["reference"]
+    ctx.state.ids = [x, other]  # "why was the second one denied?" follows up on them
+    answer = ctx.narrate(ev, focus="contrast")
+    a, b = f"row {x}", f"row {other}"  # as the narration names them
+    mine, theirs = ev.input.get("row") or {}, ref.get("row") or {}
+    table = [{"feature": at.name, a: mine.get(at.name), b: theirs.get(at.name), "share of the gap": at.contribution}
+             for at in sorted(ev.attributions, key=lambda t: -abs(t.contribution))
+             if str(mine.get(at.name)) != str(theirs.get(at.name))]
+    figures = {"rows": [x, other], "target": ev.target_label, "prediction": ev.prediction,
+               "reference_prediction": ref["prediction"], "differing": len(table)}
+    return OpResult("compare", answer.text, narration=answer, evidence=ev, figures=figures, table=table)

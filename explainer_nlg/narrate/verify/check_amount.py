@@ -94,6 +94,8 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
     hedged = is_hedged(clause, pos)
     side = bound(clause, pos)
     contribs = {p.index: p.contribution for p in f.players if p.contribution is not None}
+    if _row_named(f, t, clause, pos):
+        return Claim("number", shown, True)  # "for row 7": the record's row, or the row it is measured against
     lead = _names_the_prediction(clause, pos) if not f.is_change and f.prediction is not None else ""
     if lead:
         # "the prediction of 1.1 articles is mainly driven by the mentor": the figure is the prediction
@@ -165,8 +167,9 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
         values = [float(v) for p in f.players for v in (p.value if f.is_change else (p.value,)) if is_number(v)]
         if not f.is_change:
             values += [float(rec.n_evaluations), float(rec.seconds), float(len(f.players))]
-            if is_number(rec.input.get("row_id")):
-                values.append(float(rec.input["row_id"]))
+            for where in (rec.input, (rec.extra or {}).get("reference") or {}):  # its row, and a contrast's other
+                if is_number(where.get("row_id")):
+                    values.append(float(where["row_id"]))
         elif is_number(rec.get("alternatives")):
             values.append(float(rec["alternatives"]))
         if any(abs(t.value - v) <= 0.5 * 10.0 ** (-max(t.decimals, 0)) + 1e-9 for v in values):
@@ -175,6 +178,15 @@ def check_amount(f: Facts, t: Token, clause: Clause, pos: int, sentence_players:
             return Claim("number", shown, True)  # a count ("the two biggest factors", "3 features")
     return Claim("number", shown, False, f"{shown} is not an amount in the evidence (prediction "
                                          f"{_fmt(f.prediction)}, average {_fmt(f.base)}, or a contribution)")
+
+
+def _row_named(f: Facts, t: Token, clause: Clause, pos: int) -> bool:
+    """"row 7" where 7 is the record's row id or that of the row a contrast is measured against."""
+    if f.is_change or t.unit or pos < 1 or clause.toks[pos - 1].norm != "row":
+        return False
+    rec = f.record
+    ids = [(rec.input or {}).get("row_id"), ((rec.extra or {}).get("reference") or {}).get("row_id")]
+    return any(is_number(i) and float(i) == t.value for i in ids)
 
 
 def _in_row_name(f: Facts, t: Token) -> bool:

@@ -46,9 +46,10 @@ def number_sets(f: Facts) -> dict[str, list[float]]:
         bare += [float(rec.n_evaluations), float(rec.seconds)]
         if fa.get("k") is not None:
             bare.append(float(fa["k"]))
-        for key in ("row_id",):
-            if is_number(rec.input.get(key)):
-                bare.append(float(rec.input[key]))
+        # (and the row it is measured against: "compared with row 7", ``Explainer.contrast``)
+        for where in (rec.input, (rec.extra or {}).get("reference") or {}):
+            if is_number(where.get("row_id")):
+                bare.append(float(where["row_id"]))
         pct += [v * 100 for v in heat_shares(rec).values()]
     return {"pct": pct, "points": points, "": bare}
 
