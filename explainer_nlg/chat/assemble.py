@@ -37,6 +37,7 @@ from .lexicon import (
     action,
     comparator,
     is_negated,
+    question_word_misspelt,
     read_number,
 )
 from .outcomes import YES, in_target_description, is_outcome_word, names_event, resolve
@@ -111,7 +112,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 out.k = _int(sp.text)
         return out
     spans = _one_number(text, spans)
-    spans = _measured_numbers(text, spans)
+    spans = _measured_numbers(text, spans, schema)
     spans = _possessive_ids(text, spans)
     spans = _joined_pieces(text, spans)
     spans = _feature_then_number(text, spans, schema)
@@ -121,6 +122,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
                 sp.text.strip() not in classes and any(o.tag == "FEAT" and 0 < o.start - sp.end <= 2 for o in spans):
             sp.tag = "NUM"  # "applicants with 3 reports" tagged as an outcome: a number of the feature after it
     _ids_by_form(text, spans, schema)
+    _numbers_in_names(text, spans, schema)
     for sp in spans:
         if sp.tag == "FEAT" and linking.target_unit(sp.text, schema) and re.search(r"\d\s*$", text[:sp.start]):
             sp.tag, sp.used = "UNIT", True  # "40 MPa": the unit the predicted quantity is described in
@@ -622,7 +624,11 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
     for sp in spans:
         if sp.tag not in ("FEAT", "VAL", "CLS", "PRED") or sp.used:
             continue
-        mine = {linking.singular(w) for w in split_words(sp.text)}
+        if _what_the_target_counts(text, sp, schema):
+            continue
+        # (and the doer of the target's verb: "smokers" of ``smoke``, "defaulters" of ``default``)
+        mine = {w if w in words or not w.endswith("er") else w[:-1] if w[:-1] in words else w[:-2]
+                for w in (linking.singular(w) for w in split_words(sp.text))}
         if not mine or not mine <= words:
             continue
         if _counted(text, sp, schema):
@@ -636,6 +642,26 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
             for o in spans:  # the negation is the class's now
                 if o is not sp and o.tag == "NEG" and o.start >= start and o.end <= sp.end:
                     o.used, o.tag = True, "SAID"
+
+
+def _what_the_target_counts(text: str, sp: _Span, schema: ChatSchema) -> bool:
+    """"sites with frogs", "predicted to have frogs" where the target (``pres.abs``) is described
+    "were corroboree frogs found at the site: 1 = present, 0 = absent": the thing whose presence
+    the target records, named, is its event class ("without frogs": the other). Not where a
+    column is named by the word itself."""
+    said = linking.content_words(sp.text)
+    if sp.tag not in ("FEAT", "VAL") or not said or not all(in_target_description(w, schema) for w in said) or \
+            linking.link_feature(sp.text, schema, use_embeddings=False).score >= 0.95 or resolve(sp.text, schema):
+        return False  # (a word that names a class itself, "diabetic", is read as that class elsewhere)
+    from .outcomes import readings
+
+    event = [c for c, r in readings(schema).items() if r.event]
+    if len(event) != 1 or len(schema.classes) != 2:
+        return False
+    neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
+    sp.link = event[0] if not neg else next(c for c in schema.classes if c != event[0])
+    sp.tag = "CLS"
+    return True
 
 
 COUNTED_BEFORE = re.compile(r"(?:\b\d[\d,.]*|\b(?:more|fewer|another|extra|additional|several|many|few))\s+"
@@ -892,6 +918,7 @@ def _yes_no_column(mention: str, schema: ChatSchema) -> str | None:
 
 
 def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) -> None:
+    said_by_model: dict[int, bool] = {}  # id of a class filter -> whether its clause names the model
     for i, sp in enumerate(spans):
         if sp.tag not in ("CLS", "PRED", "LABEL"):
             continue
@@ -988,6 +1015,21 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
                 others = [c for c in schema.classes if c != cls]
                 cls = others[0] if len(others) == 1 else cls
             out.filters.append({"feature": "prediction" if sp.tag == "PRED" else "label", "cmp": "==", "value": cls})
+            start = max([m.end() for m in CLAUSE.finditer(text[:sp.start])] or [0])
+            said_by_model[id(out.filters[-1])] = bool(MODEL_WORDS.search(text[start:sp.start].lower()))
+    _one_class_each_side(out, said_by_model, schema)
+
+
+def _one_class_each_side(out: Assembled, said_by_model: dict[int, bool], schema: ChatSchema) -> None:
+    """Two classes as filters on the model's decisions, one said with the model and one without
+    ("how many bad applicants are predicted good", "predicted good but were bad"): the other is what
+    the data records, so the question counts the model's mistakes of one kind."""
+    said = [f for f in out.filters if f["feature"] == "prediction" and id(f) in said_by_model]
+    if len(said) != 2 or said[0]["value"] == said[1]["value"] or not schema.has_labels:
+        return
+    plain = [f for f in said if not said_by_model[id(f)]]
+    if len(plain) == 1:
+        plain[0]["feature"] = "label"
 
 
 # ---- features and values -----------------------------------------------------------------------
@@ -1008,7 +1050,7 @@ def _class_then_rows(spans: list[_Span], schema: ChatSchema) -> None:
     """"MM purchases", "CH buyers" tagged as one feature mention: a class named exactly, then the
     rows (the purchases of MM), not a column ("purchases" is no ``WeekofPurchase``)."""
     classes = {str(c).lower(): c for c in schema.classes or ()}
-    rows = _row_words(schema) | {"purchase", "purchases", "buyer", "buyers", "customer", "customers", "people", "ones",
+    rows = row_words(schema) | {"purchase", "purchases", "buyer", "buyers", "customer", "customers", "people", "ones",
                                  "case", "cases", "sale", "sales", "order", "orders"}
     for sp in spans:
         m = re.fullmatch(r"(\S+)\s+([a-z]+)", sp.text, re.I) if sp.tag == "FEAT" and sp.link is None else None
@@ -1016,7 +1058,7 @@ def _class_then_rows(spans: list[_Span], schema: ChatSchema) -> None:
             sp.end, sp.text, sp.tag = sp.start + m.end(1), m.group(1), "CLS"
 
 
-def _row_words(schema: ChatSchema) -> set[str]:
+def row_words(schema: ChatSchema) -> set[str]:
     """What the user's rows are called ("stores", "store", "mixes", "mix"): words for the rows, not a column."""
     words = set(split_words(schema.row_noun))
     return words | {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if re.search(r"(?:x|ss|sh|ch|z)es$", w)}
@@ -1030,7 +1072,7 @@ PERSON_NOUNS = r"(?:mom|mum|mother|dad|father)"
 
 def _rows_word(word: str, schema: ChatSchema) -> bool:
     """A word for the rows: what the user's rows are called, or a plural noun for rows or people."""
-    return _row_noun_plural(word) or word in _row_words(schema)
+    return _row_noun_plural(word) or word in row_words(schema)
 
 
 def _row_noun_plural(word: str) -> bool:
@@ -1075,10 +1117,16 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
             # "houses" on a house-price model whose rows are "rows": a word for the rows, not a
             # column (plural: "own a house" names a thing, which the data may not have)
             row_nouns = {w for w in words if _row_noun_plural(w)}
-            generic = words and words <= NOT_FEATURES | _row_words(schema) | row_nouns and \
+            generic = words and words <= NOT_FEATURES | row_words(schema) | row_nouns and \
                 linking.link_feature(sp.text, schema).score < 0.95 and \
                 not (_one_column_word(words, schema) and not words <= row_nouns and not MODEL_WORDS.search(text.lower()) and
                      not re.search(r"\beach\b|\bdistribution\b", text.lower()))  # "class" is passengerClass
+            if words and words <= row_words(schema) and not re.search(
+                    r"\b(?:number|no\.?|#|count|num|total)\s+of\s+(?:other\s+)?$|\b(?:more|fewer|less|\d+)\s+(?:other\s+)?$",
+                    text[:sp.start].lower()):
+                # "how many sites" where the rows are sites and a column is ``NoOfSites``: the rows
+                # ("the number of sites", "5 more sites": that column)
+                generic = True
             if re.fullmatch(r"(?:(?:an?|per|each|every|the)\s+)?(?:hour|day|week|month|year|annum)", sp.text.lower().strip()) \
                     and re.search(r"\d\S*\s+(?:(?:an?|per|each|every|the)\s+)?$", text[:sp.start].lower() + " ") and \
                     plain_score(sp.text) < 0.95:
@@ -1124,6 +1172,12 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     not set(linking.content_words(sp.text)) & set(linking.content_words(v.best[0])) and \
                     linking.link_feature(sp.text, schema, use_embeddings=False).best in (None, v.best[0]):
                 sp.tag = "VAL"  # "a full prof": ``Prof`` (described "full professor") of ``rank``, which it does not name
+                continue
+            if v.best is not None and v.score >= 0.85 and v.best[0] in schema.categories and not v.ambiguous and \
+                    len(sp.text.split()) == 1 and plain_score(sp.text) < 0.95 and \
+                    not set(linking.content_words(sp.text)) & set(linking.content_words(v.best[0])) and \
+                    linking.link_feature(sp.text, schema, use_embeddings=False).best in (None, v.best[0]):
+                sp.tag = "VAL"  # "hispanic" of ``race`` (black, hispan, white): that value, not the column
                 continue
             rest = [w for w in linking.content_words(sp.text) if v.best is not None and w not in linking.content_words(v.best[0])]
             if v.best is not None and v.best[0] in schema.categories and rest and len(rest) < len(linking.content_words(sp.text)) \
@@ -1184,6 +1238,8 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                 sp.used = True
             elif _widen_short(text, sp, spans, schema):
                 pass  # "african" + "americans": the words a short name (``afam``) was cut from
+            elif question_word_misspelt(sp.text):
+                sp.used = True  # "the most importnt feature": a word of the question, misspelt
             else:
                 # An everyday word the lexicon knows but this data has no column for: not a
                 # feature mention at all ("who earns more" on data with no income).
@@ -1788,14 +1844,31 @@ def _one_number(text: str, spans: list[_Span]) -> list[_Span]:
     return out
 
 
-def _measured_numbers(text: str, spans: list[_Span]) -> list[_Span]:
+def _measured_numbers(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
     """One number span for each number written with a unit ("a 66mhz 8mb ram 340mb hd"), in
-    place of the tagger's pieces: an id "340mb", a mention "66mhz 8mb" across two numbers."""
+    place of the tagger's pieces: an id "340mb", a mention "66mhz 8mb" across two numbers. Where a
+    column is measured in metres, "1600m" and "200 m" are metres (never millions): the number, and
+    the unit read."""
     for m in MEASURED.finditer(text):
         a, b = m.span()
         spans = [sp for sp in spans if not (sp.start < b and a < sp.end)]
         spans.append(_Span(a, b, "NUM", text[a:b]))
+    if metre_columns(schema):
+        for m in METRES.finditer(text):
+            a, b = m.span()
+            spans = [sp for sp in spans if not (sp.start < b and a < sp.end)]
+            spans.append(_Span(a, m.end(1), "NUM", m.group(1)))
+            spans.append(_Span(m.start(2), b, "UNIT", m.group(2), used=True))
     return sorted(spans, key=lambda x: (x.start, x.end))
+
+
+METRES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(m|metres?|meters?|mtrs?)\b(?!\s*(?:illion|ln)\b)", re.I)
+
+
+def metre_columns(schema: ChatSchema) -> list[str]:
+    """The numeric columns measured in metres, by their description ("altitude of the site in metres")."""
+    return [f for f in schema.numeric if f not in schema.booleans and
+            re.search(r"\b(?:in\s+)?(?:metres|meters|metre|meter)\b", str(schema.descriptions.get(f, "") or "").lower())]
 
 
 def _unit_feature(n: _Span, schema: ChatSchema) -> str | None:
@@ -1827,6 +1900,9 @@ def _feature_for(text: str, n: _Span, feats: list[_Span], spans: list[_Span], sc
     unit = _unit_feature(n, schema)
     if unit is not None:
         return None, unit  # "66mhz": the one column in MHz
+    metres = metre_columns(schema) if METRES.match(text[n.start:]) else []
+    if len(metres) == 1:
+        return None, metres[0]  # "1600m": the one column in metres
     if MEASURED.fullmatch(n.text.strip()):
         # "8mb ram 340mb hd": a measure is of the mention right after it
         right_after = [f for f in feats if not f.used and 0 <= f.start - n.end <= 2]
@@ -2048,8 +2124,8 @@ def _change(p: dict, schema: ChatSchema) -> dict:
 def _correct_filter(text: str) -> list[dict]:
     """"the ones it got wrong", "misclassified cases": whether the model was right."""
     t = text.lower()
-    if re.search(r"\b(?:got|gets|get|was|were|is|are)\s+(?:it\s+)?(?:wrong|incorrect)|\bmisclassified\b|"
-                 r"\bwrongly (?:classified|predicted)\b", t) and not re.search(r"\bhow (?:often|many times)\b", t):
+    if re.search(r"\b(?:got|gets|get|was|were|is|are|predicted|classified)\s+(?:it\s+)?(?:wrong|wrongly|incorrect|"
+                 r"incorrectly)\b|\bmis(?:classified|predicted|labell?ed)\b|\b(?:wrongly|incorrectly) (?:classified|predicted)\b", t) and not re.search(r"\bhow (?:often|many times)\b", t):
         return [{"feature": "correct", "cmp": "==", "value": False}]
     if re.search(r"\b(?:got|gets|get)\s+(?:it\s+)?right\b|\bcorrectly (?:classified|predicted)\b", t) \
             and not re.search(r"\bhow (?:often|many times)\b", t):
@@ -2066,6 +2142,27 @@ NOT_A_ROW_AFTER = re.compile(r"\s+(?:years?|yrs?|months?|days?|kids?|children|mo
                              r"old|young|big|small|much|many|hours?|weeks?|points?|people|ppl|persons?)\b")
 
 
+def _numbers_in_names(text: str, spans: list[_Span], schema: ChatSchema) -> None:
+    """A year that is part of how a column or the target is described, said beside a word of
+    that description ("1978 earnings", "earnings in 1978" of ``re78``, "real earnings in 1978"):
+    part of the name, not a row (unless a row noun comes right before it: "row 1978")."""
+    low = text.lower()
+    for sp in spans:
+        if sp.tag not in ("ID", "NUM") or not re.fullmatch(r"1[89]\d\d|20\d\d", sp.text.strip()):
+            continue  # (a year: "1978 earnings"; "grade 3", "10 yrs" stay numbers)
+        if re.search(r"\b" + ROW_NOUNS + r"s?\s*#?\s*$|#\s*$", low[:sp.start]) or \
+                re.search(r"\b(?:" + "|".join(map(re.escape, row_words(schema) or {"row"})) + r")\s*#?\s*$", low[:sp.start]):
+            continue
+        n = sp.text.strip()
+        around = set(re.findall(r"[a-z]{3,}", low[max(0, sp.start - 20):sp.start])[-2:] +
+                     re.findall(r"[a-z]{3,}", low[sp.end:sp.end + 20])[:2])
+        for f in [schema.target, *schema.features]:
+            desc = str((schema.descriptions or {}).get(f, "") or "").lower()
+            if f and re.search(r"\b" + n + r"\b", desc) and around & set(re.findall(r"[a-z]{3,}", desc)) - STOPWORDS:
+                sp.tag, sp.used = "SAID", True
+                break
+
+
 def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None) -> None:
     """A number the tagger read as a value, where English makes it a row: right after a row noun
     ("customer 9", "row #3"), or right after "if" / "why was" and before a verb ("what if 3 had").
@@ -2079,10 +2176,10 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
             for o in inner:
                 spans.remove(o)
             sp.tag = "ID"
-    own = "|".join(re.escape(w) for w in sorted(_row_words(schema), key=len, reverse=True)) if schema is not None else ""
+    own = "|".join(re.escape(w) for w in sorted(row_words(schema), key=len, reverse=True)) if schema is not None else ""
     # and its first letters, as people cut it before a number ("prof 50 had" of professors), where
     # the number then ends the question or a verb follows it (never "workers work 40 hours")
-    cut = "|".join(re.escape(w[:k]) for w in _row_words(schema) for k in range(4, len(w) - 1)) if schema is not None else ""
+    cut = "|".join(re.escape(w[:k]) for w in row_words(schema) for k in range(4, len(w) - 1)) if schema is not None else ""
     if own:
         for sp in spans:
             whole = re.fullmatch(r"(?:" + own + r")\s*#?\s*(\d+)\s*", sp.text.lower())

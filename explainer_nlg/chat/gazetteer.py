@@ -102,6 +102,9 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
     v = linking.link_value(low, schema, use_embeddings=False)
     if v.best is not None and v.score >= 1.0 and low not in ("yes", "no", "true", "false", "other", "unknown"):
         return "VAL"
+    if v.best is not None and v.score >= 0.85 and " " not in low and len(str(v.best[1])) >= 5 and \
+            low.startswith(str(v.best[1]).lower()) and len(low) <= len(str(v.best[1])) + 3:
+        return "VAL"  # "hispanics" of the value ``hispan``: the value, cut short in the data
     if linking.opposite_boolean(low, schema) is not None:
         return "VAL"  # "men" for isFemale, "renters" for isHomeOwner: a yes/no column's other side
     if _names_feature(low, schema):

@@ -195,3 +195,43 @@ def names_group(word: str) -> bool:
     """
     w = word.lower().strip()
     return bool(SEXED.fullmatch(w) or RACED.fullmatch(w)) or w in GROUP_NOUNS
+
+
+# Words of the questions themselves, never a column's: a misspelling of one ("importnt", "featur")
+# is that word, not a feature the data lacks.
+QUESTION_WORDS = frozenset({
+    "important", "importance", "feature", "features", "factor", "factors", "matter", "matters", "mattered",
+    "predict", "prediction", "predictions", "predicted", "model", "accuracy", "accurate", "influence",
+    "influential", "variable", "variables", "decision", "reason", "reasons", "significant", "relevant",
+    "impact", "affect", "affects", "effect", "driver", "drivers", "probability", "likely", "chance",
+    "explain", "explanation", "difference", "different", "compare", "average", "confidence", "confident"})
+
+
+def question_word_misspelt(word: str) -> bool:
+    """Whether ``word`` is a question word misspelt: one letter dropped, added, changed or two
+    swapped (two in a word of 9 letters or more).
+
+    >>> question_word_misspelt("importnt"), question_word_misspelt("imprtance"), question_word_misspelt("featrues")
+    (True, True, True)
+    >>> question_word_misspelt("importer"), question_word_misspelt("weight"), question_word_misspelt("feature")
+    (False, False, False)
+    """
+    w = word.lower().strip()
+    if len(w) < 5 or w in QUESTION_WORDS:
+        return False
+    return any(_edits(w, q) <= (2 if len(q) >= 9 else 1) for q in QUESTION_WORDS if abs(len(q) - len(w)) <= 2)
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]

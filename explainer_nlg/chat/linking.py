@@ -36,6 +36,7 @@ from .schema import ChatSchema, split_words, unranked
 from .value_forms import (
     abbreviates,
     coded_sex,
+    contracts,
     ends_short,
     frequency_forms,
     negated_forms,
@@ -203,7 +204,8 @@ def _string_score(mention: str, f: str, ix: SchemaIndex) -> float:
     elif len(mw) == 1 and len(mw[0]) >= 4 and mw[0].isalpha() and any(
             x.startswith(mw[0]) and len(x) >= len(mw[0]) + 3 for x in fw):
         best = 0.8  # the user's word cut short from the name's: "chemo" for ``chemotherapy``
-    shared = [w for w in mw if w in fw]
+    # (a word contracted on either side counts: "intl plan" of ``international_plan``)
+    shared = [w for w in mw if w in fw or any(contracts(w, x) or contracts(x, w) for x in fw)]
     if shared and len(shared) == len(mw):  # every word of the mention is in the name
         distinct = all(ix.df.get(w, 1) == 1 for w in shared)
         coverage = len(shared) / len(fw)

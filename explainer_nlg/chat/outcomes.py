@@ -33,6 +33,10 @@ from .schema import ChatSchema, split_words, unranked
 
 MANY_CLASSES = 20  # above this, classes are names of things, not outcomes: matched only as written
 YES = {"yes", "y", "1", "1.0", "true", "t", "positive", "pos"}
+# Classes that say whether the thing the target is about was there ("present" / "absent" of a survey
+# of frogs): being there is the event, so "sites with frogs" are the "present" ones
+FOUND = {"present", "presence", "found", "detected", "observed", "seen"}
+NOT_FOUND = {"absent", "absence", "not found", "not detected", "undetected", "not observed", "not seen"}
 NO = {"no", "n", "0", "0.0", "false", "f", "negative", "neg", "none"}
 NEGATION = re.compile(r"^(?:not|no|non|un|never)[\s_-]*|\b(?:not|no|non|without)\b[\s_-]*")
 
@@ -224,7 +228,7 @@ def _class_readings(classes: tuple[str, ...], target: str | None, target_descrip
         r = _word_reading(low)
         cwords = " " + " ".join(_words(core)) + " "
         # What the class's own name says.
-        event[c] = True if low in YES else False if low in NO else r.event
+        event[c] = True if low in YES or low in FOUND else False if low in NO or low in NOT_FOUND else r.event
         if low in YES | NO:
             desirable[c] = None
         elif r.desirable is not None:

@@ -50,6 +50,7 @@ from .assemble import (
     assemble,
     description_scale,
     predicted_amount,
+    row_words,
 )
 from .corpus import bank_words
 from .lexicon import THANKS, read_number
@@ -206,6 +207,15 @@ def _names_target(words: str, schema: Any) -> bool:
     """Whether ``words`` say a regressor's target or a word for it, in any number ("wages" of ``wage``)."""
     own = {linking.singular(w) for w in set(split_words(schema.target or "")) | linking.quantity_words(schema)}
     return bool({linking.singular(w) for w in split_words(words)} & own)
+
+
+def _target_by_its_number(text: str, schema: Any) -> bool:
+    """Whether the question names a regressor's target by a number and a word of its description,
+    where other columns share the word ("earnings in 1978" of ``re78``, beside ``re74``, ``re75``)."""
+    desc = str((getattr(schema, "descriptions", None) or {}).get(schema.target) or "").lower()
+    words = set(re.findall(r"[a-z]{4,}", desc))
+    return any(re.search(r"\b" + n + r"\b", desc) and words & set(re.findall(r"[a-z]{4,}", text.lower()))
+               for n in re.findall(r"\b\d{2,4}\b", text))
 
 
 def _money_column(schema: Any) -> str | None:
@@ -473,6 +483,8 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         # "what about a 2k raise?": an edit of the income, whatever else the fragment leaves out
         chosen = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))]
     chosen = _by_form(text, chosen, reading.ops)
+    if RIGHT_ABOUT_IT.match(text):
+        chosen = [("predict", 1.0)]  # "is that right?": the prediction in view, against the true label
     asked_class = IS_IT.match(text) if getattr(schema, "kind", "tabular") != "tabular" else None
     if asked_class:
         chosen = [("predict", 1.0)]  # "is it sarcastic", "is this spam": what the model says it is
@@ -683,6 +695,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         if edited.changes:
             chosen, a = [("what_if", max(reading.ops.get("what_if", 0.0), CLARIFY))], edited
     out["instance"] = a.instance
+    reach = REACH_AMOUNT.search(text) if getattr(schema, "is_regression", False) else None
+    if reach and a.instance is not None and str(a.instance) == reach.group(1).replace(",", ""):
+        # "what would it take for 2 to earn 12000": the amount to reach is no row; the other number is
+        row = re.search(r"\b(?:for|of|row|#)\s*#?(\d{1,7})\b", text[:reach.start()])
+        out["instance"] = a.instance = int(row.group(1)) if row else None
     out["confidence"] = _confidence(chosen, ranked)
     if _unknown_term(a, chosen, out):
         out["ops"] = [{"op": "unsupported", "reason": "unknown_feature", "term": a.unknown[0]}]
@@ -752,6 +769,25 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         a.filters = [f for f in a.filters if f["feature"] != "prediction"]
     grouped = (getattr(schema, "categories", None) or {}) | (getattr(schema, "families", None) or {})
     each = [f for f in a.features if f in grouped]
+    if ops and len(ops) == 1 and ops[0]["op"] in ("predict", "statistics") and a.instance is None and \
+            getattr(schema, "is_regression", False) and len(each) == 1 and len(a.features) == 1 and \
+            EACH_GROUP.search(text) and (_names_target(re.sub(r"\d+", " ", text), schema) or
+                                         _target_by_its_number(text, schema)):
+        # "avg earnings in 1978 by race": the quantity predicted, for each group of that column
+        # ("earnings" then names it, not the other years' earnings columns)
+        ops = [{"op": "compare", "features": each}]
+        desc = str((getattr(schema, "descriptions", None) or {}).get(schema.target) or "")
+        a.ambiguous = []
+        a.loose_numbers = [n for n in a.loose_numbers if not re.search(r"\b" + re.escape(str(n["text"])) + r"\b", desc)]
+    groups_said = [f for f in a.features if f in grouped or f in (getattr(schema, "booleans", None) or {})] + \
+        [f["feature"] for f in a.filters if f["feature"] not in ("prediction", "label", "correct") and f.get("cmp") == "=="]
+    if ops and len(ops) == 1 and ops[0]["op"] in ("effect", "compare", "statistics", "predict") and a.instance is None and \
+            getattr(schema, "is_regression", False) and len(set(groups_said)) == 1 and \
+            re.match(r"^\W*(?:do|does|did|are|is|will|would)\b.*\b(?:more|less|higher|lower|better|worse|most|least)\b", text):
+        # "do married people earn more": the quantity predicted for that group against the rest
+        ops = [{"op": "compare", "features": [groups_said[0]]}]
+        a.filters = [f for f in a.filters if f["feature"] != groups_said[0]]
+        ranked = []
     # (only where no other column is asked about: "average day minutes ... by state" stays statistics)
     if ops and len(ops) == 1 and ops[0]["op"] in ("predict", "statistics", "count") and a.instance is None and \
             len(each) == 1 and len(a.features) == 1 and EACH_GROUP.search(text) and (a.targets or any(
@@ -821,8 +857,17 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         out["filters"] = out["filters"] + [{"feature": "label" if sold else "prediction", "cmp": said[0]["cmp"],
                                             "value": value}]
         a.loose_numbers = [n for n in a.loose_numbers if n is not said[0]]
+    pair = _two_rows(text, schema) if getattr(schema, "kind", "tabular") == "tabular" else None
+    if pair is not None and not (ops and ops[0]["op"] in ("what_if", "counterfactual")):
+        # "compare row 3 and row 7", "why did 3 get bad but 7 good": the first measured against the
+        # second ("compare with person 300": the conversation's row against it)
+        out["ops"] = [{"op": "compare", "reference": pair[1], **({"target": a.targets[0][0]} if a.targets else {})}]
+        out["instance"], out["filters"] = pair[0], []
+        return _done(out, t0)
     _clarify(out, a, ranked, schema)
-    if ranked_by is not None or by_group is not None or would:
+    if ranked_by is not None or by_group is not None or would or \
+            any(o["op"] == "statistics" and o.get("classes") for o in out["ops"]):
+        # (as is a column's figures for each class, "avg rainfall where frogs are present vs absent")
         out.pop("clarify", None)  # a ranking (or a row's price) asked in so many words is no unsure reading
     for choice in out.get("clarify") or []:  # the notes the answer owes stay with whichever reading is taken
         choice.update({k: out[k] for k in ("not_applied", "units") if out.get(k)})
@@ -832,6 +877,54 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
             out["ops"] = [_op_slots(op, clean, a, schema) for op, _ in settled]
             out.pop("clarify", None)
     return _done(out, t0)
+
+
+# A regressor asked to reach an amount: "to earn 12000", "to reach 50", "to be worth 300k"
+REACH_AMOUNT = re.compile(r"\bto\s+(?:be\s+worth|earn|make|reach|score|hit|get\s+to|sell\s+for|cost|weigh|rise\s+to|"
+                          r"fall\s+to|drop\s+to)\s+(?:over\s+|above\s+|under\s+|below\s+|at\s+least\s+|about\s+)?"
+                          r"[$£€]?(\d[\d,]*)\b")
+# "is that right?", "was it correct?", "did it get that one right?": of the prediction in view
+RIGHT_ABOUT_IT = re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:(?:is|was)\s+(?:that|it|this|that one|this one|the prediction)"
+                            r"\s+(?:right|correct|accurate|true|wrong|a mistake)|(?:did|does)\s+(?:it|the model)\s+get\s+"
+                            r"(?:it|that|this|that one|this one)\s+(?:right|wrong))\W*$")
+
+
+def _two_rows(text: str, schema: Any) -> tuple[int | None, int] | None:
+    """The two rows a question compares, the first ``None`` where it is the conversation's:
+    "compare row 3 and row 7", "difference between #12 and #40", "3 vs 7", "why did 3 get bad but
+    7 good", "compare with person 300". Numbers read as amounts ("between 30 and 40 years") are
+    not rows.
+
+    >>> from types import SimpleNamespace
+    >>> s = SimpleNamespace(row_noun="applicants")
+    >>> _two_rows("compare applicant 3 and 7", s), _two_rows("why did 3 get bad but 7 good", s)
+    ((3, 7), (3, 7))
+    >>> _two_rows("compare with person 300", s), _two_rows("how many between 30 and 40 years old", s)
+    ((None, 300), None)
+    """
+    low = text.lower()
+    own = "|".join(re.escape(w) for w in sorted(row_words(schema), key=len, reverse=True) if w)
+    said = "|".join(re.escape(str(c).lower()) for c in getattr(schema, "classes", None) or [] if str(c).strip())
+    row = r"(?:(?:" + ROW_NOUNS + (r"|" + own if own else "") + r")s?\s*(?:no\.?|number|#)?\s*|#\s*)"
+    end = r"\b(?!\s*(?:%|\.\d|years?|yrs?|months?|days?|hours?|k\b|m\b|dollars?|cm|kg|mpa|percent))"
+    joint = r"\s*(?:and|vs\.?|versus|with|to|against|&|,|or)\s*"
+    m = re.search(r"\b(?:compar\w*|contrast\w*|between|differen\w*|differ)\s+" + row + r"?(\d{1,7})" + joint + row +
+                  r"?(\d{1,7})" + end, low) or \
+        (re.search(r"\b(?:compar\w*|contrast\w*|differ\w*|versus|vs\.?|same)\b", low) and
+         re.search(r"(?<![\w.])" + row + r"(\d{1,7})" + joint + row + r"?(\d{1,7})" + end, low)) or \
+        re.search(r"(?<![\w.])#?(\d{1,7})\s+(?:vs\.?|versus)\s+#?(\d{1,7})" + end, low) or \
+        re.match(r"^\W*(?:so\s+|but\s+)?why\b.*?(?<![\w.])" + row + r"?(\d{1,7})\b.*?\b(?:but|while|whereas|yet|and|when)\s+"
+                 + row + r"?(\d{1,7})\s+(?:got|gets|get|was|wasn'?t|is|isn'?t|were|did|didn'?t|not|had|has|[a-z]+ed"
+                 + (r"|" + said if said else "") + r")\b", low)
+    # "why is 3 stronger than 7", "why did row 5 score higher than row 9"
+    m = m or re.match(r"^\W*(?:so\s+|but\s+)?why\b.*?(?<![\w.])" + row + r"?(\d{1,7})\b.*?\bthan\s+" + row +
+                      r"?(\d{1,7})" + end, low)
+    if m:
+        first, second = int(m.group(1)), int(m.group(2))
+        return (first, second) if first != second else None
+    m = re.search(r"\bcompare\s+(?:(?:it|this|that|him|her|them|this one|that one|the row|this row|mine|me)\s+)?"
+                  r"(?:with|to|against|and)\s+" + row + r"?(\d{1,7})" + end + r"(?!\s*(?:and|or|vs)\b)", low)
+    return (None, int(m.group(1))) if m else None
 
 
 def clean_text(q: str) -> str:

@@ -174,7 +174,24 @@ def shortens(short: str, word: str) -> bool:
     if not (short.isalpha() and word.isalpha()) or len(short) < 3 or len(word) < len(short) + 2 \
             or short in _english():
         return False
-    return word.startswith(short) or _skeleton(word).startswith(short)
+    return word.startswith(short) or _skeleton(word).startswith(short) or contracts(short, word)
+
+
+def contracts(short: str, word: str) -> bool:
+    """Whether ``short`` is ``word`` contracted: its first and last letters with some of its letters
+    between, in order ("intl" of "international", "govt" of "government", "dept" of "department").
+
+    >>> contracts("intl", "international"), contracts("mgmt", "management"), contracts("intr", "international")
+    (True, True, False)
+    >>> contracts("diff", "difference"), contracts("port", "passport")
+    (False, False)
+    """
+    short, word = short.lower(), word.lower()
+    if len(short) < 4 or len(word) < len(short) + 2 or short[0] != word[0] or short[-1] != word[-1] or \
+            not (short.isalpha() and word.isalpha()) or short in _english():
+        return False
+    rest = iter(word[1:-1])
+    return all(c in rest for c in short[1:-1])
 
 
 def _skeleton(word: str) -> str:

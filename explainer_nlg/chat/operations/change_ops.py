@@ -215,7 +215,9 @@ def _counterfactual_range(ctx: Context, x, k: int) -> OpResult:
     name = ctx.ex.class_names[0]
     bounds = amount_range(ctx.question)
     # ("to be worth 30k", "to reach 50 MPa", "get to 50", "hit 50", "a strength of 50")
+    # (and a verb of the quantity itself: "to earn 5000", "make 50k", "score 80", "get paid 20")
     worth = re.search(rf"\b(?:be\s+)?(?:worth|cost|sell for|go for|priced at|reach|get to|hit|come to|rise to|"
+                      rf"earn|make|score|weigh|get paid|be paid|bring in|get|"
                       rf"fall to|drop to|(?:an?|the)\s+[a-z]+\s+of)\s+{AMOUNT}", ctx.question.lower().replace(",", ""))
     if bounds is None and worth is not None:
         # "what would it take for 12 to be worth 30k": at least that where it is predicted less, at

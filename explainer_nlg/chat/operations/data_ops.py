@@ -17,6 +17,20 @@ def _no_table(ctx: Context, op: str) -> OpResult:
                         "I can explain the one in the panel.")
 
 
+def _row_outcome(table, row_id: int) -> str:
+    """"The model predicts “yes” (52%); in the data: “no”." for one row of the table."""
+    r = table.frame.loc[row_id]
+    p = r["prediction"]
+    if table.is_regression:
+        said = f"The model predicts {fmt_amount(float(p), table.unit)}"
+        truth = fmt_amount(float(r["label"]), table.unit) if table.has_labels and pd.notna(r.get("label")) else None
+    else:
+        chance = r.get(f"p({p})")
+        said = f"The model predicts “{p}”" + (f" ({fmt_pct(float(chance))})" if chance is not None and pd.notna(chance) else "")
+        truth = f"“{r['label']}”" if table.has_labels and pd.notna(r.get("label")) else None
+    return said + (f"; in the data: {truth}." if truth is not None else ".")
+
+
 def show(ctx: Context) -> OpResult:
     if ctx.kind == "text":
         x = ctx.need_x()
@@ -31,6 +45,8 @@ def show(ctx: Context) -> OpResult:
         # "how many dependents does 25 have": the values asked for; the whole row where none is named
         named = [f for f in ctx.slots.get("features") or [] if f in table.features]
         lines = [f"{f}: {fmt_number(row[f])}" for f in named or table.features]
+        if not named and isinstance(ctx.x, int) and ctx.x in table.frame.index:
+            lines.append(_row_outcome(table, ctx.x))  # the whole row: what the model says of it too
         return OpResult("show", f"{ctx.input_name().capitalize()}:\n" + "\n".join(lines),
                         table=[{f: row[f] for f in table.features}])
     rows = table.filter(ctx.filters)
