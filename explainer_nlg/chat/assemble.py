@@ -116,6 +116,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _possessive_ids(text, spans)
     spans = _joined_pieces(text, spans)
     spans = _feature_then_number(text, spans, schema)
+    spans = _number_inside_mention(text, spans, schema)
     classes = {str(c).lower() for c in schema.classes or ()}
     for sp in spans:
         if sp.tag in ("CLS", "PRED", "LABEL") and re.fullmatch(r"\d+(?:\.\d+)?", sp.text.strip()) and \
@@ -157,6 +158,7 @@ def assemble(text: str, raw_spans: list, ops: list[str], flags: dict, schema: Ch
     spans = _granted(text, spans, schema)
     spans = _target_named(text, spans, schema)
     spans = _target_phrase(text, spans, schema)
+    spans = _class_word_before_the_target(text, spans, schema)
     _target_mentions(text, spans, schema)
     _class_then_rows(spans, schema)
     spans = _class_words_said_otherwise(text, spans, schema)
@@ -644,6 +646,23 @@ def _target_mentions(text: str, spans: list[_Span], schema: ChatSchema) -> None:
                     o.used, o.tag = True, "SAID"
 
 
+def _class_word_before_the_target(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """"normal weight" where the target ``low`` is described "birth weight less than 2.5 kg": an
+    untagged word that reads as a class, right before a word of the target's description, is that
+    class (the pair says it), not a column the second word may name."""
+    for sp in list(spans):
+        if sp.tag != "FEAT" or not all(in_target_description(w, schema) for w in linking.content_words(sp.text) or ["-"]):
+            continue
+        m = re.search(r"([A-Za-z]+)\s+$", text[:sp.start])
+        if m is None or any(o.start < sp.start and m.start(1) < o.end for o in spans if o is not sp):
+            continue
+        cls = resolve(m.group(1), schema)
+        if cls is not None and len(schema.classes) == 2:
+            spans.remove(sp)
+            spans.append(_Span(m.start(1), sp.end, "CLS", text[m.start(1):sp.end], link=cls))
+    return sorted(spans, key=lambda x: (x.start, x.end))
+
+
 def _what_the_target_counts(text: str, sp: _Span, schema: ChatSchema) -> bool:
     """"sites with frogs", "predicted to have frogs" where the target (``pres.abs``) is described
     "were corroboree frogs found at the site: 1 = present, 0 = absent": the thing whose presence
@@ -653,11 +672,11 @@ def _what_the_target_counts(text: str, sp: _Span, schema: ChatSchema) -> bool:
     if sp.tag not in ("FEAT", "VAL") or not said or not all(in_target_description(w, schema) for w in said) or \
             linking.link_feature(sp.text, schema, use_embeddings=False).score >= 0.95 or resolve(sp.text, schema):
         return False  # (a word that names a class itself, "diabetic", is read as that class elsewhere)
-    from .outcomes import readings
+    from .outcomes import FOUND, readings
 
     event = [c for c, r in readings(schema).items() if r.event]
-    if len(event) != 1 or len(schema.classes) != 2:
-        return False
+    if len(event) != 1 or len(schema.classes) != 2 or str(event[0]).lower().strip() not in FOUND:
+        return False  # (only a target of presence: "wells" of "switched to a safe well" is no class)
     neg = re.search(r"\b(?:without|no|not|never|non)\s+(?:an?\s+|any\s+)?$", text[:sp.start].lower())
     sp.link = event[0] if not neg else next(c for c in schema.classes if c != event[0])
     sp.tag = "CLS"
@@ -959,6 +978,9 @@ def _classes(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema) 
             sp.tag = "FEAT"  # "survive without an infection" (a column ``Infection``): the column, not an event class
             continue
         # (and "ended up", "turned out", with or without "actually": "how many renters actually ended up bad")
+        if sp.tag == "LABEL" and re.match(r"(?:are|aren'?t|is|isn'?t|do|don'?t|does|doesn'?t)\s", sp.text.lower()) and \
+                not re.search(r"\b(?:actual+y|really|truly|in fact|in the data|labell?ed)\b", text.lower()):
+            sp.tag = "PRED"  # "how many women arent working": now, as the model has it (the data's, said in the past)
         if sp.tag != "LABEL" and re.search(r"\b(?:(?:actual+y|acutally|realy|really|truly|in fact|labell?ed(?: as)?|"
                                            r"true label (?:is|of))\s+(?:(?:ended|end|turned|turn|wound)\s+(?:up|out)\s+"
                                            r"(?:being\s+|as\s+|to be\s+)?)?|(?:ended|turned|wound)\s+(?:up|out)\s+"
@@ -1146,6 +1168,12 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     and not _counted(text, sp, schema):
                 sp.used = True  # "attrition", "rearrest": the outcome itself, not an input feature
                 continue
+            nxt = re.match(r"\s+([a-z]+)", text[sp.end:].lower())
+            if nxt and _rows_word(nxt.group(1), schema) and plain_score(sp.text) < 0.95:
+                v = linking.link_value(sp.text, schema, use_embeddings=False)
+                if v.best is not None and v.score >= 0.95:
+                    sp.tag = "VAL"  # "black" + "mothers" tagged apart: the value, then a word for the rows
+                    continue
             last = sp.text.split()[-1].lower() if len(sp.text.split()) >= 2 else ""
             if last and _rows_word(last, schema):
                 # "black mothers": a value, then a word for the rows
@@ -1270,6 +1298,12 @@ def _link(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, per
                     sp.tag, sp.link = "FEAT", f.best
                 elif r.ambiguous:
                     out.ambiguous.append({"term": sp.text, "candidates": [c[0] for c in r.ambiguous]})
+                    sp.used = True
+                elif f.ambiguous and len(f.ambiguous) <= 3 and all(
+                        all(w in str(c).lower() for w in linking.content_words(sp.text)) for c in f.ambiguous):
+                    # "kids" tagged as a value where ``youngkids`` and ``oldkids`` both count them: which?
+                    sp.tag = "FEAT"
+                    out.ambiguous.append({"term": sp.text, "candidates": list(f.ambiguous)})
                     sp.used = True
                 else:
                     out.unknown.append(sp.text)
@@ -1597,6 +1631,10 @@ def _pairs(text: str, spans: list[_Span], out: Assembled, schema: ChatSchema, po
                     neg = said.group(1) in ("no", "false")
                 pairs.append({"feature": feat, "cmp": "==", "value": no if neg else yes, "kind": "value", "span": sp,
                               "act": None})
+            elif neg and len(schema.categories.get(feat) or ()) == 2 and value in schema.categories[feat]:
+                # "didnt smoke" of ``habit`` (nonsmoker / smoker): the other of the two values
+                other = next(c for c in schema.categories[feat] if c != value)
+                pairs.append({"feature": feat, "cmp": "==", "value": other, "kind": "value", "span": sp, "act": None})
             else:
                 pairs.append({"feature": feat, "cmp": "!=" if neg else "==", "value": value, "kind": "value",
                               "span": sp, "act": None, "negated": neg})
@@ -1851,6 +1889,12 @@ def _measured_numbers(text: str, spans: list[_Span], schema: ChatSchema) -> list
     the unit read."""
     for m in MEASURED.finditer(text):
         a, b = m.span()
+        for sp in [sp for sp in spans if sp.start < b and a < sp.end and sp.end > b]:
+            # a mention the tagger ran past the measure ("340mb hd"): what follows it, read alone
+            rest = re.match(r"\s*([A-Za-z][\w.]*(?:\s+[A-Za-z][\w.]*)*)", text[b:sp.end])
+            tag = gazetteer.kind(rest.group(1), schema) if rest else None
+            if tag:
+                spans.append(_Span(b + rest.start(1), b + rest.end(1), tag, rest.group(1)))
         spans = [sp for sp in spans if not (sp.start < b and a < sp.end)]
         spans.append(_Span(a, b, "NUM", text[a:b]))
     if metre_columns(schema):
@@ -2142,6 +2186,21 @@ NOT_A_ROW_AFTER = re.compile(r"\s+(?:years?|yrs?|months?|days?|kids?|children|mo
                              r"old|young|big|small|much|many|hours?|weeks?|points?|people|ppl|persons?)\b")
 
 
+def _number_inside_mention(text: str, spans: list[_Span], schema: ChatSchema) -> list[_Span]:
+    """A feature mention with a number inside ("grade 3 tumours" tagged as one): the column before
+    the number, and the number its value; the words after it are left to the spans that hold them."""
+    out = []
+    for sp in spans:
+        m = re.fullmatch(r"([A-Za-z][A-Za-z ]*?)\s+(\d+(?:\.\d+)?)\s+[A-Za-z][A-Za-z ]*", sp.text)
+        if sp.tag != "FEAT" or m is None or linking.link_feature(sp.text, schema, use_embeddings=False).score >= 0.95 or \
+                linking.link_feature(m.group(1), schema, use_embeddings=False).best is None:
+            out.append(sp)
+            continue
+        out.append(_Span(sp.start, sp.start + len(m.group(1)), "FEAT", m.group(1)))
+        out.append(_Span(sp.start + m.start(2), sp.start + m.end(2), "NUM", m.group(2)))
+    return sorted(out, key=lambda x: (x.start, x.end))
+
+
 def _numbers_in_names(text: str, spans: list[_Span], schema: ChatSchema) -> None:
     """A year that is part of how a column or the target is described, said beside a word of
     that description ("1978 earnings", "earnings in 1978" of ``re78``, "real earnings in 1978"):
@@ -2180,6 +2239,11 @@ def _ids_by_form(text: str, spans: list[_Span], schema: ChatSchema | None = None
     # and its first letters, as people cut it before a number ("prof 50 had" of professors), where
     # the number then ends the question or a verb follows it (never "workers work 40 hours")
     cut = "|".join(re.escape(w[:k]) for w in row_words(schema) for k in range(4, len(w) - 1)) if schema is not None else ""
+    for sp in spans:  # "the mom of 12", "the mother of row 12": that row
+        if sp.tag == "NUM" and re.fullmatch(r"\d{1,7}", sp.text.strip()) and not any(o.tag == "ID" for o in spans) and \
+                re.search(r"\bthe\s+(?:" + PERSON_NOUNS + r"|baby|parent|" + ROW_NOUNS + r")\s+of\s+(?:row\s+)?#?\s*$",
+                          low[:sp.start]):
+            sp.tag = "ID"
     if own:
         for sp in spans:
             whole = re.fullmatch(r"(?:" + own + r")\s*#?\s*(\d+)\s*", sp.text.lower())

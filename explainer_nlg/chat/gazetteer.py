@@ -97,13 +97,16 @@ def kind(phrase: str, schema: ChatSchema) -> str | None:
         return None
     if _class_word(low, schema):
         return "CLS"
+    if schema.kind == "tabular" and low in {str(f).lower() for f in schema.features}:
+        return "FEAT"  # a column's own name, however short ("hd", "cd")
     if schema.kind != "tabular" or len(low) < 3:
         return None
     v = linking.link_value(low, schema, use_embeddings=False)
     if v.best is not None and v.score >= 1.0 and low not in ("yes", "no", "true", "false", "other", "unknown"):
         return "VAL"
     if v.best is not None and v.score >= 0.85 and " " not in low and len(str(v.best[1])) >= 5 and \
-            low.startswith(str(v.best[1]).lower()) and len(low) <= len(str(v.best[1])) + 3:
+            low.startswith(str(v.best[1]).lower()) and \
+            low[len(str(v.best[1])):] in ("s", "es", "ic", "ics", "n", "ns", "ian", "ians", "ish", "ese"):
         return "VAL"  # "hispanics" of the value ``hispan``: the value, cut short in the data
     if linking.opposite_boolean(low, schema) is not None:
         return "VAL"  # "men" for isFemale, "renters" for isHomeOwner: a yes/no column's other side

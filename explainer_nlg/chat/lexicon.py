@@ -150,6 +150,7 @@ def read_number(text: str) -> int | float | None:
     """A number as people type it: "5,800", "$2k", "130k", "2.5 thousand", "five", "1e9", "10%",
     "50 dollars"."""
     t = text.lower().strip().replace("$", "").replace("£", "").replace("€", "").replace("%", "")
+    t = re.sub(r"(?<=\d)\s*(?:percent|per cent|pct)$", "", t)  # "50 percent" as one span: 50 (in the column's units)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"(?<=\d)'?s$", "", t)  # "18s", "1990's"
     if t in NUMBER_WORDS:

@@ -751,8 +751,11 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
         and not re.search(r"\b(?:her|his|him|their|them|my|it|this \w+|that (?:one|person|row|case))\b", text)
     if (uses or overall) and ops and ops[0]["op"] == "top_features" and a.instance is None and not a.filters:
         ops[0]["scope"] = "global"  # "does the model use age", "is pulse more important than age": the model
+    # ("top 10 by income" is a ranking whichever operation the model guessed for it)
     ranked_by = _ranked_by(text, a, schema) if ops and (ops[0]["op"] in RANKING_OPS or ops[0]["op"] == "compare" and
-                                                        WHO_RANKS.match(text) and not a.filters) else None
+                                                        WHO_RANKS.match(text) and not a.filters or
+                                                        TOP_BY.search(text) and a.instance is None and not a.changes) \
+        else None
     if ranked_by is not None:
         # "who is most likely to default", "show me the riskiest customers": rows in order of the
         # model's chance of that class, not its features' importance or the data's first rows
@@ -858,7 +861,7 @@ def parse(question: Any, schema: Any, llm: Any = None, model: Any = None) -> dic
                                             "value": value}]
         a.loose_numbers = [n for n in a.loose_numbers if n is not said[0]]
     pair = _two_rows(text, schema) if getattr(schema, "kind", "tabular") == "tabular" else None
-    if pair is not None and not (ops and ops[0]["op"] in ("what_if", "counterfactual")):
+    if pair is not None and not (ops and ops[0]["op"] in ("what_if", "counterfactual", "count", "statistics", "show")):
         # "compare row 3 and row 7", "why did 3 get bad but 7 good": the first measured against the
         # second ("compare with person 300": the conversation's row against it)
         out["ops"] = [{"op": "compare", "reference": pair[1], **({"target": a.targets[0][0]} if a.targets else {})}]
@@ -885,46 +888,58 @@ REACH_AMOUNT = re.compile(r"\bto\s+(?:be\s+worth|earn|make|reach|score|hit|get\s
                           r"[$£€]?(\d[\d,]*)\b")
 # "is that right?", "was it correct?", "did it get that one right?": of the prediction in view
 RIGHT_ABOUT_IT = re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:(?:is|was)\s+(?:that|it|this|that one|this one|the prediction)"
-                            r"\s+(?:right|correct|accurate|true|wrong|a mistake)|(?:did|does)\s+(?:it|the model)\s+get\s+"
+                            r"\s+(?:right|correct|wrong|a mistake)|(?:did|does)\s+(?:it|the model)\s+get\s+"
                             r"(?:it|that|this|that one|this one)\s+(?:right|wrong))\W*$")
 
 
 def _two_rows(text: str, schema: Any) -> tuple[int | None, int] | None:
     """The two rows a question compares, the first ``None`` where it is the conversation's:
     "compare row 3 and row 7", "difference between #12 and #40", "3 vs 7", "why did 3 get bad but
-    7 good", "compare with person 300". Numbers read as amounts ("between 30 and 40 years") are
-    not rows.
+    7 good", "why is 5 riskier than 9", "compare with person 300". A number is a row only where a
+    row noun or "#" says so, or where the question is nothing but two numbers compared; never an
+    amount ("between 30 and 40", "aged 30 vs 60", "bigger than 20000") nor an id past the last row.
 
     >>> from types import SimpleNamespace
-    >>> s = SimpleNamespace(row_noun="applicants")
+    >>> s = SimpleNamespace(row_noun="applicants", max_id=500, classes=["bad", "good"])
     >>> _two_rows("compare applicant 3 and 7", s), _two_rows("why did 3 get bad but 7 good", s)
     ((3, 7), (3, 7))
-    >>> _two_rows("compare with person 300", s), _two_rows("how many between 30 and 40 years old", s)
-    ((None, 300), None)
+    >>> _two_rows("compare with person 300", s), _two_rows("3 vs 7?", s), _two_rows("why is 5 riskier than 9", s)
+    ((None, 300), (3, 7), (5, 9))
+    >>> [_two_rows(q, s) for q in ("how many between 30 and 40", "compare women aged 30 vs 60",
+    ...                             "why is 5 older than 40 years", "why is loan 5 bigger than 20000")]
+    [None, None, None, None]
     """
     low = text.lower()
     own = "|".join(re.escape(w) for w in sorted(row_words(schema), key=len, reverse=True) if w)
     said = "|".join(re.escape(str(c).lower()) for c in getattr(schema, "classes", None) or [] if str(c).strip())
     row = r"(?:(?:" + ROW_NOUNS + (r"|" + own if own else "") + r")s?\s*(?:no\.?|number|#)?\s*|#\s*)"
-    end = r"\b(?!\s*(?:%|\.\d|years?|yrs?|months?|days?|hours?|k\b|m\b|dollars?|cm|kg|mpa|percent))"
     joint = r"\s*(?:and|vs\.?|versus|with|to|against|&|,|or)\s*"
-    m = re.search(r"\b(?:compar\w*|contrast\w*|between|differen\w*|differ)\s+" + row + r"?(\d{1,7})" + joint + row +
-                  r"?(\d{1,7})" + end, low) or \
-        (re.search(r"\b(?:compar\w*|contrast\w*|differ\w*|versus|vs\.?|same)\b", low) and
-         re.search(r"(?<![\w.])" + row + r"(\d{1,7})" + joint + row + r"?(\d{1,7})" + end, low)) or \
-        re.search(r"(?<![\w.])#?(\d{1,7})\s+(?:vs\.?|versus)\s+#?(\d{1,7})" + end, low) or \
-        re.match(r"^\W*(?:so\s+|but\s+)?why\b.*?(?<![\w.])" + row + r"?(\d{1,7})\b.*?\b(?:but|while|whereas|yet|and|when)\s+"
-                 + row + r"?(\d{1,7})\s+(?:got|gets|get|was|wasn'?t|is|isn'?t|were|did|didn'?t|not|had|has|[a-z]+ed"
-                 + (r"|" + said if said else "") + r")\b", low)
-    # "why is 3 stronger than 7", "why did row 5 score higher than row 9"
-    m = m or re.match(r"^\W*(?:so\s+|but\s+)?why\b.*?(?<![\w.])" + row + r"?(\d{1,7})\b.*?\bthan\s+" + row +
-                      r"?(\d{1,7})" + end, low)
+    done = r"\s*[?.!]*\s*$"  # nothing after the second number
+    m = re.search(r"(?<![\w.])" + row + r"(\d{1,7})" + joint + row + r"?(\d{1,7})\b(?!\s*[a-z%$])", low) \
+        if re.search(r"\b(?:compar\w*|contrast\w*|differ\w*|versus|vs\.?|same|between)\b", low) else None
+    m = m or re.match(r"^\W*(?:compare\s+|contrast\s+)?#?(\d{1,7})" + joint.replace("|with|to|against|&|,|or", "|with|to|against")
+                      + r"#?(\d{1,7})" + done, low)
+    m = m or re.match(r"^\W*(?:so\s+|but\s+)?why\s+(?:did|was|is|does|were|are|has|had)\s+" + row + r"?(\d{1,7})\s+"
+                      r"(?!years?\b|yrs?\b|months?\b|%)[a-z'].*?\b(?:but|while|whereas|yet|and|when)\s+" + row +
+                      r"?(\d{1,7})\s+(?:got|gets|get|was|wasn'?t|is|isn'?t|were|did|didn'?t|not|had|has|[a-z]+ed"
+                      + (r"|" + said if said else "") + r")\b", low)
+    # "why is 3 stronger than 7", "why did row 5 score higher than row 9": a row noun, or nothing after it
+    # (a comparative at most three words on: "why was 5 predicted to die when she is younger than 50" is an age)
+    m = m or re.match(r"^\W*(?:so\s+|but\s+)?why\s+(?:did|was|is|does|were|are)\s+" + row + r"?(\d{1,7})\s+"
+                      r"(?:[a-z']+\s+){0,2}(?:[a-z]+er|more|less|better|worse)\s+(?:[a-z]+\s+)?"
+                      r"than\s+(?:" + row + r"(\d{1,7})\b|(\d{1,7})" + done + ")", low)
     if m:
-        first, second = int(m.group(1)), int(m.group(2))
-        return (first, second) if first != second else None
-    m = re.search(r"\bcompare\s+(?:(?:it|this|that|him|her|them|this one|that one|the row|this row|mine|me)\s+)?"
-                  r"(?:with|to|against|and)\s+" + row + r"?(\d{1,7})" + end + r"(?!\s*(?:and|or|vs)\b)", low)
-    return (None, int(m.group(1))) if m else None
+        first, second = int(m.group(1)), int(next(g for g in m.groups()[1:] if g))
+    else:
+        m = re.search(r"\bcompare\s+(?:(?:it|this|that|him|her|them|this one|that one|the row|this row|mine|me)\s+)?"
+                      r"(?:with|to|against)\s+(?:" + row + r"(\d{1,7})\b|(\d{1,7})" + done + ")", low)
+        if not m:
+            return None
+        first, second = None, int(m.group(1) or m.group(2))
+    top = getattr(schema, "max_id", None)
+    if first == second or isinstance(top, int) and top > 0 and any(n is not None and n > top for n in (first, second)):
+        return None
+    return first, second
 
 
 def clean_text(q: str) -> str:
@@ -1044,7 +1059,7 @@ def _by_form(text: str, chosen: list, ops: dict) -> list:
         # the readings split between are one here: as sure of it as of them together
         return [("predict", min(1.0, ops.get("predict", 0.0) + sum(ops.get(o, 0.0) for o in ("show", "confidence"))))]
     if op in ("performance", "confidence", "mistakes") and HOW_MANY.match(text) and not ABOUT_HITS.search(text) \
-            and ops.get("count", 0.0) >= 0.2:
+            and ops.get("count", 0.0) >= 0.02:  # (the form says it: a trace of belief in a count is enough)
         return [("count", min(1.0, p + ops["count"]))]
     if op == "mistakes" and LISTING.match(text) and ops.get("show", 0.0) >= 0.2:
         return [("show", min(1.0, p + ops["show"]))]

@@ -171,3 +171,46 @@ def test_a_rows_values_come_with_its_prediction_and_a_regressor_is_asked_to_earn
     low = next(i for i in df.index if ex.predict(i)["earnings"] < 9000)
     cf = ex.ask(f"what would it take for {low} to earn 12000", session="r")
     assert cf.parts[0].op == "counterfactual" and "over 12,000" in cf.text, cf.text
+
+
+@pytest.fixture(scope="module")
+def wells():
+    return table_schema(r_table("carData", "Wells"), "switch", {
+        "switch": "whether or not the household switched to a new well",
+        "arsenic": "the level of arsenic contamination in the household's original well, in hundreds of micrograms per liter",
+        "distance": "distance in meters to the closest known safe well",
+        "education": "education in years of the head of the household"}, "household")
+
+
+@pytest.fixture(scope="module")
+def whickham():
+    return table_schema(r_table("mosaicData", "Whickham"), "outcome", {
+        "outcome": "survival status 20 years after the 1972-74 survey: Alive or Dead",
+        "age": "age in years at the time of the first survey"}, "woman")
+
+
+@pytest.mark.parametrize("table, q", [
+    ("wells", "how many households with education between 5 and 10 switched"),
+    ("wells", "why did household 5 switch when its well is more than 80 metres away"),
+    ("wells", "do households 20 vs 200 metres away switch at different rates"),
+    ("wells", "how does that compare to 100 metres"),
+    ("whickham", "how many women aged between 40 and 60 died"),
+    ("whickham", "why was woman 5 predicted to die when she is younger than 50"),
+    ("whickham", "compare women aged 30 vs 60"),
+])
+def test_review_amounts_beside_and_vs_and_than_are_no_rows(request, table, q):
+    """The review of round 7's rules (five other tables): each was read as two rows compared."""
+    p = parse(q, request.getfixturevalue(table))
+    assert not any(o.get("reference") is not None for o in p["ops"]), p
+
+
+def test_review_words_of_a_targets_description_and_a_value_cut_short(wells, whickham):
+    p = parse("how many wells have arsenic over 1", wells)
+    assert p["filters"] == [{"feature": "arsenic", "cmp": ">", "value": 1}], p
+    p = parse("what if woman 50 were 20 years younger", whickham)
+    assert not p["readings"] and p["ops"][0]["changes"] == [{"feature": "age", "action": "decrease", "value": 20}], p
+    loans = table_schema(r_table("openintro", "loan50"), "loan_amount", {"loan_amount": "amount of the loan, in US dollars"},
+                         "loan", regression=True)
+    p = parse("what is the model currently predicting for loan 3", loans)
+    assert p["instance"] == 3 and not p["ops"][0].get("features"), p
+    assert parse("is it accurate?", wells)["ops"][0]["op"] == "performance"
